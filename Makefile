@@ -1,0 +1,163 @@
+# vpnsuite: one Makefile for the daemons, the CLI, the pppd plugin and the tests.
+#   make deps       install build and test dependencies from Debian (apt-get)
+#   make            build everything into build/
+#   make check      every test suite: unit, protocol (host), fuzz (short), VM
+#   make check-unit the fast subset
+#   make asan       unit tests built with -fsanitize=address,undefined
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make bench      benchmarks (tests/bench/)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+BUILD ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libmnl libevent jansson openssl
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+PPPD_VERSION := $(shell sed -n 's/^\#define VERSION[ \t]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
+PLUGINDIR ?= $(PREFIX)/lib/pppd/$(PPPD_VERSION)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	$(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(EXTRA_LDFLAGS)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
+
+COMMON_SRC := $(wildcard common/*.c)
+L2TP_SRC := $(filter-out l2tpd/main.c,$(wildcard l2tpd/*.c))
+PPTP_SRC := $(filter-out pptpd/main.c,$(wildcard pptpd/*.c))
+VPNCTL_SRC := $(wildcard vpnctl/*.c)
+PLUGIN_SRC := $(wildcard plugins/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_HELPER_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+BENCH_SRC := $(wildcard tests/bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB_COMMON := $(BUILD)/libvpnsuite.a
+LIB_L2TP := $(BUILD)/libl2tp.a
+LIB_PPTP := $(BUILD)/libpptp.a
+ALL_LIBS := $(LIB_L2TP) $(LIB_PPTP) $(LIB_COMMON)
+
+BINS := $(if $(wildcard l2tpd/main.c),$(BUILD)/l2tpd) \
+	$(if $(wildcard pptpd/main.c),$(BUILD)/pptpd) \
+	$(if $(VPNCTL_SRC),$(BUILD)/vpnctl) \
+	$(if $(PLUGIN_SRC),$(BUILD)/vpnsuite.so)
+TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: all deps check check-unit check-proto check-fuzz check-vm asan fuzz bench \
+	install clean format tests demo
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(ALL_LIBS) $(BINS) $(BENCHES)
+
+deps:
+	scripts/install-deps
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_COMMON): $(call obj,$(COMMON_SRC))
+$(LIB_L2TP): $(call obj,$(L2TP_SRC))
+$(LIB_PPTP): $(call obj,$(PPTP_SRC))
+$(ALL_LIBS):
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/l2tpd: $(call obj,l2tpd/main.c) $(LIB_L2TP) $(LIB_COMMON)
+$(BUILD)/pptpd: $(call obj,pptpd/main.c) $(LIB_PPTP) $(LIB_COMMON)
+$(BUILD)/vpnctl: $(call obj,$(VPNCTL_SRC)) $(LIB_COMMON)
+$(BUILD)/l2tpd $(BUILD)/pptpd $(BUILD)/vpnctl:
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+# The plugin runs inside pppd: position-independent, only its own symbols
+# exported, and only the pieces of common/ it needs (no libevent, no libmnl).
+PLUGIN_COMMON := common/buf.c common/ppp_ipc.c
+$(BUILD)/vpnsuite.so: $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC) $(wildcard $(PLUGIN_COMMON)))
+	$(CC) -shared -o $@ $^ $(EXTRA_LDFLAGS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+tests: $(TESTS)
+
+check-unit: $(TESTS)
+	tests/unit/run $(TESTS)
+
+check-proto: all
+	tests/proto/run-all $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
+		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" check-unit
+
+# libFuzzer targets: everything rebuilt with clang and the fuzzer's
+# instrumentation in build/fuzz, one binary per tests/fuzz/fuzz_*.c.
+FUZZ_BUILD := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="-O1 -g" EXTRA_CFLAGS="$(FUZZ_FLAGS)" \
+		$(patsubst $(FUZZ_BUILD)/%,$(FUZZ_BUILD)/obj/tests/fuzz/%.o,$(FUZZ_TARGETS)) \
+		$(patsubst build/%,$(FUZZ_BUILD)/%,$(ALL_LIBS))
+	@for t in $(FUZZ_TARGETS); do \
+		echo "link $$t"; \
+		clang -fsanitize=fuzzer,address,undefined -o $$t $(FUZZ_BUILD)/obj/tests/fuzz/$${t##*/}.o \
+			$(patsubst build/%,$(FUZZ_BUILD)/%,$(ALL_LIBS)) $(LIBS) || exit 1; \
+	done
+
+fuzz: fuzz-build
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+check-fuzz: fuzz-build
+	tests/fuzz/run $(if $(FUZZ_CHECK_SECONDS),$(FUZZ_CHECK_SECONDS),20) $(FUZZ_TARGETS)
+
+check-vm: all
+	tests/vm/run-all
+
+check: all
+	@status=0; for t in check-unit check-proto check-fuzz check-vm; do \
+		echo "=== make $$t"; \
+		$(MAKE) --no-print-directory $$t || { echo "=== make $$t FAILED"; status=1; }; \
+	done; exit $$status
+
+bench: all
+	tests/bench/run $(BUILD)
+
+demo: all
+	tests/vm/run tests/vm/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(SYSCONFDIR)/vpnsuite
+	for b in l2tpd pptpd vpnctl; do \
+		[ ! -f $(BUILD)/$$b ] || install -m 0755 $(BUILD)/$$b $(DESTDIR)$(SBINDIR)/$$b; done
+	[ ! -f $(BUILD)/vpnsuite.so ] || install -m 0644 $(BUILD)/vpnsuite.so $(DESTDIR)$(PLUGINDIR)/
+	for f in etc/*; do [ ! -f "$$f" ] || [ -e $(DESTDIR)$(SYSCONFDIR)/vpnsuite/$${f##*/} ] || \
+		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/; done
+
+format:
+	clang-format -i $(wildcard common/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Configuration file readers.
+ *
+ * conf_parse_ini(): xl2tpd's format: "[section]" or "[type name]" headers,
+ * "key = value" lines, keys that contain spaces ("ip range"), ';' and '#'
+ * comments (whole-line, and trailing after the value), indented lines,
+ * repeated keys kept in order.
+ *
+ * conf_parse_lines(): poptop's pptpd.conf format: "keyword value..." per line,
+ * '#' comments, everything in one section whose type is "".
+ *
+ * Both keep every entry with its line number so that the daemon can report
+ * "file:line: 'key': reason" for values it rejects. Errors fill `err` with
+ * such a message and return -1; nothing is allocated on failure.
+ */
+#ifndef VPNSUITE_CONF_H
+#define VPNSUITE_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONF_ERR_MAX 512
+/* Limits on what a file may hold, so a hostile or corrupt file cannot make
+ * the parser allocate without bound. */
+#define CONF_MAX_FILE_SIZE (4u << 20)
+#define CONF_MAX_LINE 4096
+
+struct conf_entry {
+	char *key; /* lower-cased, inner white space folded to one space */
+	char *value; /* trimmed; "" when the line had "key =" only */
+	int line;
+};
+
+struct conf_section {
+	char *type; /* "global", "lns", "lac"; "" for conf_parse_lines */
+	char *name; /* "default", a NAME, or "" when the header had none */
+	int line; /* line of the header; 0 for the implicit section */
+	struct conf_entry *entries;
+	size_t n_entries;
+};
+
+struct conf_file {
+	char *path;
+	struct conf_section *sections;
+	size_t n_sections;
+};
+
+int conf_parse_ini(const char *path, struct conf_file *out, char *err,
+		   size_t errlen);
+/* Same, from memory; `path` only names the text in messages. */
+int conf_parse_ini_mem(const char *path, const char *text, size_t len,
+		       struct conf_file *out, char *err, size_t errlen);
+int conf_parse_lines(const char *path, struct conf_file *out, char *err,
+		     size_t errlen);
+int conf_parse_lines_mem(const char *path, const char *text, size_t len,
+			 struct conf_file *out, char *err, size_t errlen);
+void conf_free(struct conf_file *cf);
+
+/* Value helpers; each returns 0 or -1 (and writes "file:line: 'key': ..."
+ * into err when cf/e are given). */
+int conf_value_bool(const struct conf_file *cf, const struct conf_entry *e,
+		    bool *out, char *err, size_t errlen);
+int conf_value_int(const struct conf_file *cf, const struct conf_entry *e,
+		   long min, long max, long *out, char *err, size_t errlen);
+
+/* "path:line: 'key': " + formatted reason, into err. Always returns -1. */
+int conf_error(char *err, size_t errlen, const struct conf_file *cf,
+	       const struct conf_entry *e, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+#endif

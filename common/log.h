@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Logging: levels, stderr or syslog, and a context prefix naming the tunnel,
+ * session or peer a line is about, so that every line tells the operator
+ * which object it concerns.
+ */
+#ifndef VPNSUITE_LOG_H
+#define VPNSUITE_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum log_level {
+	LOG_LEVEL_ERROR = 0,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG,
+};
+
+enum log_target {
+	LOG_TARGET_STDERR,
+	LOG_TARGET_SYSLOG,
+};
+
+/*
+ * What a line is about. Zero IDs and a NULL or empty peer are left out of the
+ * prefix: "tunnel 4711 session 12 (peer 198.51.100.7:1701): ...".
+ * `kind` overrides the word "tunnel" (e.g. "call" for PPTP) when set.
+ */
+struct log_ctx {
+	const char *kind;
+	uint32_t tunnel_id;
+	uint32_t session_id;
+	const char *peer;
+};
+
+/* Receives every formatted line at or above the configured level. */
+typedef void (*log_sink_fn)(void *arg, enum log_level level, const char *line);
+
+void log_init(const char *ident, enum log_target target, enum log_level level);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+/* Replaces the output (stderr/syslog) with a sink; NULL restores it. */
+void log_set_sink(log_sink_fn fn, void *arg);
+int log_level_parse(const char *name, enum log_level *out);
+const char *log_level_name(enum log_level level);
+
+/* Formats "<prefix>: <message>" into out (always NUL-terminated). */
+void log_format(char *out, size_t size, const struct log_ctx *ctx,
+		const char *fmt, va_list ap);
+
+void log_msgv(enum log_level level, const struct log_ctx *ctx, const char *fmt,
+	      va_list ap);
+void log_msg(enum log_level level, const struct log_ctx *ctx, const char *fmt,
+	     ...) __attribute__((format(printf, 3, 4)));
+
+#define log_error(ctx, ...) log_msg(LOG_LEVEL_ERROR, ctx, __VA_ARGS__)
+#define log_warn(ctx, ...) log_msg(LOG_LEVEL_WARN, ctx, __VA_ARGS__)
+#define log_info(ctx, ...) log_msg(LOG_LEVEL_INFO, ctx, __VA_ARGS__)
+#define log_debug(ctx, ...)                                       \
+	do {                                                      \
+		if (log_get_level() >= LOG_LEVEL_DEBUG)           \
+			log_msg(LOG_LEVEL_DEBUG, ctx, __VA_ARGS__); \
+	} while (0)
+
+#endif

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "common/log.h"
+#include "tests/unit/check_main.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static char last_line[1024];
+static enum log_level last_level;
+static int lines;
+
+static void capture(void *arg, enum log_level level, const char *line)
+{
+	(void)arg;
+	snprintf(last_line, sizeof(last_line), "%s", line);
+	last_level = level;
+	lines++;
+}
+
+static void setup(void)
+{
+	last_line[0] = '\0';
+	lines = 0;
+	log_set_level(LOG_LEVEL_INFO);
+	log_set_sink(capture, NULL);
+}
+
+static void teardown(void)
+{
+	log_set_sink(NULL, NULL);
+}
+
+START_TEST(test_log_prefix_names_tunnel_session_peer)
+{
+	struct log_ctx ctx = { .tunnel_id = 4711,
+			       .session_id = 12,
+			       .peer = "198.51.100.7:1701" };
+
+	log_info(&ctx, "ICCN received, %s", "established");
+	ck_assert_str_eq(last_line, "tunnel 4711 session 12 (peer "
+				    "198.51.100.7:1701): ICCN received, "
+				    "established");
+	ck_assert_int_eq(last_level, LOG_LEVEL_INFO);
+}
+END_TEST
+
+START_TEST(test_log_prefix_peer_only_and_kind)
+{
+	struct log_ctx peer = { .peer = "192.0.2.1:1701" };
+	struct log_ctx call = { .kind = "call", .tunnel_id = 7 };
+
+	log_warn(&peer, "SCCRQ dropped");
+	ck_assert_str_eq(last_line, "peer 192.0.2.1:1701: SCCRQ dropped");
+	log_warn(&call, "cleared");
+	ck_assert_str_eq(last_line, "call 7: cleared");
+	log_warn(NULL, "plain");
+	ck_assert_str_eq(last_line, "plain");
+}
+END_TEST
+
+START_TEST(test_log_level_filters)
+{
+	log_debug(NULL, "hidden");
+	ck_assert_int_eq(lines, 0);
+	log_set_level(LOG_LEVEL_DEBUG);
+	log_debug(NULL, "shown");
+	ck_assert_int_eq(lines, 1);
+	log_set_level(LOG_LEVEL_ERROR);
+	log_warn(NULL, "hidden");
+	log_error(NULL, "shown");
+	ck_assert_int_eq(lines, 2);
+	ck_assert_str_eq(last_line, "shown");
+}
+END_TEST
+
+START_TEST(test_log_long_line_is_truncated_not_overflowed)
+{
+	char big[4000];
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	log_info(NULL, "%s", big);
+	ck_assert_uint_eq(strlen(last_line), 1023);
+}
+END_TEST
+
+START_TEST(test_log_level_parse)
+{
+	enum log_level l;
+
+	ck_assert_int_eq(log_level_parse("debug", &l), 0);
+	ck_assert_int_eq(l, LOG_LEVEL_DEBUG);
+	ck_assert_int_eq(log_level_parse("WARNING", &l), 0);
+	ck_assert_int_eq(l, LOG_LEVEL_WARN);
+	ck_assert_int_eq(log_level_parse("loud", &l), -1);
+	ck_assert_str_eq(log_level_name(LOG_LEVEL_ERROR), "error");
+}
+END_TEST
+
+static Suite *log_suite(void)
+{
+	Suite *s = suite_create("log");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_log_prefix_names_tunnel_session_peer);
+	tcase_add_test(tc, test_log_prefix_peer_only_and_kind);
+	tcase_add_test(tc, test_log_level_filters);
+	tcase_add_test(tc, test_log_long_line_is_truncated_not_overflowed);
+	tcase_add_test(tc, test_log_level_parse);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VPNSUITE_TEST_MAIN(log_suite)
