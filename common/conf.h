@@ -13,6 +13,18 @@
  * Both keep every entry with its line number so that the daemon can report
  * "file:line: 'key': reason" for values it rejects. Errors fill `err` with
  * such a message and return -1; nothing is allocated on failure.
+ *
+ * Decisions the formats leave open:
+ * - ini: a value that starts with '"' runs to the next '"' (no escapes) and
+ *   may hold ';' and '#'; the quotes are removed, and only white space or a
+ *   comment may follow. Anywhere else ';' and '#' start a comment.
+ * - ini: a key before the first section header is an error (xl2tpd needs a
+ *   section for every key). Section type is lower-cased; the name after it is
+ *   kept as written (trimmed).
+ * - lines: '#' starts a comment anywhere; a keyword may stand alone
+ *   ("noipparam"), its value is then "".
+ * - Both: lines end in "\n" or "\r\n"; a NUL byte, a line longer than
+ *   CONF_MAX_LINE or a file larger than CONF_MAX_FILE_SIZE is an error.
  */
 #ifndef VPNSUITE_CONF_H
 #define VPNSUITE_CONF_H
@@ -68,5 +80,24 @@ int conf_value_int(const struct conf_file *cf, const struct conf_entry *e,
 int conf_error(char *err, size_t errlen, const struct conf_file *cf,
 	       const struct conf_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/*
+ * First section of this type (and name, unless name is NULL); type and name
+ * compare case-insensitively, as xl2tpd matches "[lns default]".
+ */
+const struct conf_section *conf_section_find(const struct conf_file *cf,
+					     const char *type,
+					     const char *name);
+/* Last entry with this key: a repeated key overrides the earlier one. */
+const struct conf_entry *conf_entry_find(const struct conf_section *s,
+					 const char *key);
+
+/*
+ * Reads a whole file of at most `max` bytes into a NUL-terminated buffer the
+ * caller frees. Errors: "path: <strerror>" or "path: file too large ...".
+ * Shared with the other readers of operator files (secrets).
+ */
+int conf_read_file(const char *path, size_t max, char **text, size_t *len,
+		   char *err, size_t errlen);
 
 #endif
