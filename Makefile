@@ -19,7 +19,8 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 PPPD_VERSION := $(shell sed -n 's/^\#define VERSION[ \t]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
 PLUGINDIR ?= $(PREFIX)/lib/pppd/$(PPPD_VERSION)
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
+	-Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 	$(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
