@@ -101,9 +101,12 @@ void log_format(char *out, size_t size, const struct log_ctx *ctx,
 			sep = " ";
 		}
 		if (ctx->peer && ctx->peer[0] && n < size) {
-			r = snprintf(out + n, size - n,
-				     *sep ? " (peer %s)" : "peer %s",
-				     ctx->peer);
+			if (*sep)
+				r = snprintf(out + n, size - n, " (peer %s)",
+					     ctx->peer);
+			else
+				r = snprintf(out + n, size - n, "peer %s",
+					     ctx->peer);
 			n += r > 0 ? (size_t)r : 0;
 		}
 		if (n && n < size) {

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * l2tpd configuration: xl2tpd.conf read into typed structures.
+ *
+ * The file format is xl2tpd's ("[global]", "[lns default]", "[lns NAME]",
+ * "[lac NAME]", "key = value", keys as xl2tpd spells them), so an existing
+ * xl2tpd.conf loads unchanged. Every key xl2tpd knows is either stored here
+ * or accepted with a warning that it has no effect in vpnsuite; keys of our
+ * own are documented in etc/l2tpd.conf.
+ *
+ * Rules:
+ * - Unknown keys: a warning "file:line: ..." through common/log.h.
+ * - A bad value, a key in the wrong kind of section, an unknown section type
+ *   or a duplicate section: load fails with "file:line: 'key': reason" in
+ *   err, and the daemon does not start.
+ * - A repeated scalar key overrides the earlier one (as in xl2tpd); list keys
+ *   ("ip range", "lac", "lns") accumulate in file order.
+ * - "[lns default]" and "[lac default]" are sections like the others; as in
+ *   xl2tpd, named sections do not inherit from them. The default LNS serves
+ *   peers that no named LNS accepts.
+ */
+#ifndef VPNSUITE_L2TPD_CONFIG_H
+#define VPNSUITE_L2TPD_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/log.h"
+
+#define L2TPD_DEFAULT_PORT	  1701
+#define L2TPD_DEFAULT_MAX_RETRIES 5
+/* RFC 2661 5.8: the retransmission timeout cap must be at least 8 s. */
+#define L2TPD_MIN_RETRANSMIT_CAP	      8
+#define L2TPD_DEFAULT_RETRANSMIT_CAP	      8
+#define L2TPD_DEFAULT_TUNNEL_RWS	      4
+#define L2TPD_DEFAULT_HELLO_INTERVAL	      60
+#define L2TPD_DEFAULT_BPS		      10000000u
+#define L2TPD_DEFAULT_MAX_TUNNELS	      4096
+#define L2TPD_DEFAULT_MAX_SESSIONS	      16384
+#define L2TPD_DEFAULT_MAX_SESSIONS_PER_TUNNEL 1024
+#define L2TPD_DEFAULT_MAX_HALF_OPEN_PER_PEER  8
+#define L2TPD_DEFAULT_REDIAL_TIMEOUT	      30
+#ifndef L2TPD_DEFAULT_CONTROL_SOCKET
+#define L2TPD_DEFAULT_CONTROL_SOCKET "/run/vpnsuite/l2tpd.ctl"
+#endif
+/* Without "auth file", the secrets are read from this file next to the
+ * configuration file (so /etc/xl2tpd/xl2tpd.conf finds /etc/xl2tpd/...). */
+#define L2TPD_AUTH_FILE_NAME "l2tp-secrets"
+
+enum l2tpd_dataplane {
+	L2TPD_DATAPLANE_KERNEL, /* kernel L2TP + PPPoL2TP sockets */
+	L2TPD_DATAPLANE_NONE, /* control plane only, for tests and benchmarks */
+};
+
+/*
+ * One entry of an LNS access list ("lac = ..." or "no lac = ..."). IPv4
+ * addresses are kept IPv4-mapped (::ffff:a.b.c.d) so that one ordered
+ * comparison serves both families, and a peer seen on a dual-stack socket
+ * matches its IPv4 entry.
+ */
+struct l2tpd_addr_range {
+	struct in6_addr first;
+	struct in6_addr last;
+	bool deny;
+	int line;
+};
+
+/* One "ip range" / "no ip range" / "local ip range" line, to be replayed in
+ * order with ippool_add() / ippool_exclude(); white space removed. */
+struct l2tpd_pool_spec {
+	char *spec;
+	bool exclude;
+	int line;
+};
+
+/* One "lns = host[:port]" of a LAC, tried in file order. Not resolved here. */
+struct l2tpd_lns_host {
+	char *host;
+	uint16_t port;
+	int line;
+};
+
+/* Keys that [lns] and [lac] sections share: tunnel and PPP link options. */
+struct l2tpd_link_opts {
+	bool hidden_bit;	 /* hide AVPs we send (RFC 2661 4.3) */
+	bool length_bit;	 /* L bit on data messages */
+	bool flow_bit;		 /* sequence numbers on data messages */
+	bool challenge;		 /* tunnel authentication (RFC 2661 5.1.1) */
+	unsigned int tunnel_rws; /* our Receive Window Size AVP */
+	unsigned int hello_interval; /* seconds; 0 disables HELLO */
+	unsigned int tx_bps;	     /* (Tx) Connect Speed AVP */
+	unsigned int rx_bps;	     /* Rx Connect Speed AVP */
+	/* PPP authentication, passed to pppd (require-chap, refuse-pap...):
+	 * "require" is about the peer authenticating to us, "refuse" about
+	 * what we agree to use to authenticate ourselves. */
+	bool require_chap;
+	bool refuse_chap;
+	bool require_pap;
+	bool refuse_pap;
+	bool require_auth;
+	bool refuse_auth;
+	char *name;	/* PPP authentication name; NULL when unset */
+	char *hostname; /* Host Name AVP; NULL: the system host name */
+	bool ppp_debug;
+	bool pass_peer;
+	char *pppoptfile; /* NULL when unset */
+};
+
+struct l2tpd_lns {
+	char *name;
+	int line; /* of the section header */
+	bool is_default;
+	struct l2tpd_link_opts link;
+	bool exclusive; /* at most one tunnel per peer address */
+	bool assign_ip; /* give peers addresses from ip_range */
+	struct l2tpd_pool_spec *ip_range;
+	size_t n_ip_range;
+	bool local_ip_set;
+	uint32_t local_ip;			/* host byte order */
+	struct l2tpd_pool_spec *local_ip_range; /* one local address per call */
+	size_t n_local_ip_range;
+	struct l2tpd_addr_range *lac; /* peers allowed/denied */
+	size_t n_lac;
+};
+
+struct l2tpd_lac {
+	char *name;
+	int line;
+	bool is_default;
+	struct l2tpd_link_opts link;
+	struct l2tpd_lns_host *lns;
+	size_t n_lns;
+	bool redial;
+	unsigned int redial_timeout; /* seconds */
+	unsigned int max_redials;    /* 0: no limit */
+	bool autodial;
+	bool defaultroute;
+	bool local_ip_set;
+	uint32_t local_ip; /* host byte order */
+	bool remote_ip_set;
+	uint32_t remote_ip;
+	char *password;	     /* ours: the PPP password for `name` */
+	char *password_file; /* ours: file holding that password */
+};
+
+struct l2tpd_config {
+	char *path;
+
+	/* [global], xl2tpd's keys */
+	char *auth_file;
+	bool listen_addr_set;
+	struct sockaddr_storage listen_addr; /* port filled in from `port` */
+	socklen_t listen_addr_len;
+	uint16_t port;
+	bool access_control;
+	bool debug_avp;
+	bool debug_network;
+	bool debug_packet;
+	bool debug_state;
+	bool debug_tunnel;
+	unsigned int max_retries;
+
+	/* [global], ours */
+	enum l2tpd_dataplane dataplane;
+	unsigned int retransmit_cap; /* seconds */
+	unsigned int max_tunnels;
+	unsigned int max_sessions;
+	unsigned int max_sessions_per_tunnel;
+	unsigned int max_half_open_per_peer;
+	char *control_socket;
+	enum log_level log_level;
+
+	struct l2tpd_lns *lns; /* file order, the default among them */
+	size_t n_lns;
+	const struct l2tpd_lns *lns_default; /* NULL without [lns default] */
+	struct l2tpd_lac *lac;
+	size_t n_lac;
+};
+
+enum l2tpd_access {
+	L2TPD_ACCESS_NONE, /* no entry of the list names the peer */
+	L2TPD_ACCESS_ALLOW,
+	L2TPD_ACCESS_DENY,
+};
+
+/*
+ * Loads a configuration. Returns 0, or -1 with "file:line: 'key': reason"
+ * in err; cfg is then left empty (safe to free). Warnings are logged.
+ */
+int l2tpd_config_load(const char *path, struct l2tpd_config *cfg, char *err,
+		      size_t errlen);
+/* Same from memory; `path` names the text in messages. */
+int l2tpd_config_load_mem(const char *path, const char *text, size_t len,
+			  struct l2tpd_config *cfg, char *err, size_t errlen);
+void l2tpd_config_free(struct l2tpd_config *cfg);
+
+/* Sections by name (case-insensitive, like xl2tpd); NULL if absent. */
+const struct l2tpd_lns *l2tpd_config_lns_find(const struct l2tpd_config *cfg,
+					      const char *name);
+const struct l2tpd_lac *l2tpd_config_lac_find(const struct l2tpd_config *cfg,
+					      const char *name);
+
+/*
+ * What an LNS's "lac" / "no lac" list says about a peer (AF_INET or
+ * AF_INET6 sockaddr). The last matching entry wins, so "lac = NET" followed
+ * by "no lac = HOST" admits the network but not the host.
+ */
+enum l2tpd_access l2tpd_lns_access(const struct l2tpd_lns *lns,
+				   const struct sockaddr *peer);
+
+/*
+ * The LNS section serving a peer that sent SCCRQ: the first named [lns]
+ * whose list allows the peer, else [lns default] unless its list denies the
+ * peer or, with "access control = yes", does not allow it. NULL: refuse.
+ */
+const struct l2tpd_lns *
+l2tpd_config_lns_for_peer(const struct l2tpd_config *cfg,
+			  const struct sockaddr *peer);
+
+#endif
