@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* l2tpd's control socket commands: what vpnctl shows and does. */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <utlist.h>
+
+#include "common/ctl.h"
+#include "common/l2tp_nl.h"
+#include "l2tpd/daemon.h"
+
+static void addr_str(uint32_t host_order, char *out, size_t len)
+{
+	struct in_addr a = { .s_addr = htonl(host_order) };
+
+	if (!host_order)
+		snprintf(out, len, "-");
+	else
+		inet_ntop(AF_INET, &a, out, (socklen_t)len);
+}
+
+static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
+			  size_t errlen)
+{
+	struct l2tpd *d = arg;
+	const struct l2tp_engine_stats *st = &d->engine.stats;
+	json_t *r = ctl_status_new("l2tpd", L2TPD_VERSION, d->start_ms,
+				   l2tpd_now());
+
+	if (!r)
+		return NULL;
+	json_object_set_new(r, "dataplane",
+			    json_string(d->cfg.dataplane == L2TPD_DATAPLANE_NONE ?
+						"none" :
+						"kernel"));
+	json_object_set_new(r, "tunnels", json_integer(d->engine.n_tunnels));
+	json_object_set_new(r, "sessions", json_integer(d->engine.n_sessions));
+	json_object_set_new(r, "rx_packets", json_integer((json_int_t)st->rx_packets));
+	json_object_set_new(r, "rx_malformed",
+			    json_integer((json_int_t)st->rx_malformed));
+	json_object_set_new(r, "rx_no_tunnel",
+			    json_integer((json_int_t)st->rx_no_tunnel));
+	json_object_set_new(r, "rx_wrong_peer",
+			    json_integer((json_int_t)st->rx_wrong_peer));
+	json_object_set_new(r, "refused_tunnels",
+			    json_integer((json_int_t)st->refused_tunnels));
+	json_object_set_new(r, "refused_sessions",
+			    json_integer((json_int_t)st->refused_sessions));
+	json_object_set_new(r, "tunnels_created",
+			    json_integer((json_int_t)st->tunnels_created));
+	json_object_set_new(r, "sessions_created",
+			    json_integer((json_int_t)st->sessions_created));
+	return r;
+}
+
+static json_t *tunnel_json(struct l2tpd *d, const struct l2tp_tunnel *t,
+			   uint64_t now)
+{
+	const struct ctrl_stats *cs = ctrl_stats(&t->ctrl);
+	const struct tunnel_glue *g = t->glue;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(t->id));
+	json_object_set_new(o, "peer_id", json_integer(t->peer_id));
+	json_object_set_new(o, "peer", json_string(t->peer_str));
+	json_object_set_new(o, "host", json_string(t->peer_host_name));
+	json_object_set_new(o, "state",
+			    json_string(l2tp_tunnel_state_name(t->state)));
+	json_object_set_new(o, "role", json_string(t->initiator ? "lac" : "lns"));
+	json_object_set_new(o, "section",
+			    json_string(g && g->lac ? g->lac->cfg->name :
+					g && g->lns ? g->lns->name : "-"));
+	json_object_set_new(o, "uptime",
+			    json_integer((json_int_t)((now - t->created_ms) /
+						      1000)));
+	json_object_set_new(o, "sessions", json_integer(t->n_sessions));
+	json_object_set_new(o, "retransmits",
+			    json_integer((json_int_t)cs->retransmitted));
+	return o;
+}
+
+static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req,
+			   char *err, size_t errlen)
+{
+	struct l2tpd *d = arg;
+	json_t *list = json_array();
+	uint64_t now = l2tpd_now();
+
+	for (unsigned i = 1; i < 65536; i++) {
+		const struct l2tp_tunnel *t = d->engine.tunnels[i];
+
+		if (t)
+			json_array_append_new(list, tunnel_json(d, t, now));
+	}
+	return json_pack("{s:o}", "tunnels", list);
+}
+
+static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
+			    uint64_t now)
+{
+	const struct session_glue *g = s->glue;
+	json_t *o = json_object();
+	char local[16] = "-", remote[16] = "-";
+
+	json_object_set_new(o, "id", json_integer(s->id));
+	json_object_set_new(o, "peer_id", json_integer(s->peer_id));
+	json_object_set_new(o, "tunnel", json_integer(s->tunnel->id));
+	json_object_set_new(o, "peer", json_string(s->tunnel->peer_str));
+	json_object_set_new(o, "state",
+			    json_string(l2tp_session_state_name(s->state)));
+	json_object_set_new(o, "call", json_string(s->outgoing ? "outgoing" :
+								 "incoming"));
+	json_object_set_new(o, "uptime",
+			    json_integer((json_int_t)((now - s->created_ms) /
+						      1000)));
+	if (g) {
+		addr_str(g->local_ip, local, sizeof(local));
+		addr_str(g->remote_ip, remote, sizeof(remote));
+	}
+	json_object_set_new(o, "user", json_string(g && g->user[0] ? g->user : "-"));
+	json_object_set_new(o, "interface",
+			    json_string(g && g->ifname[0] ? g->ifname : "-"));
+	json_object_set_new(o, "local_ip", json_string(local));
+	json_object_set_new(o, "remote_ip", json_string(remote));
+	if (g && g->kernel_session && d->nl) {
+		struct l2tp_nl_stats st;
+		char e[128];
+
+		if (!l2tp_nl_session_stats(d->nl, s->tunnel->id, s->id, &st, e,
+					   sizeof(e))) {
+			json_object_set_new(o, "rx_bytes",
+					    json_integer((json_int_t)st.rx_bytes));
+			json_object_set_new(o, "tx_bytes",
+					    json_integer((json_int_t)st.tx_bytes));
+			json_object_set_new(o, "rx_packets",
+					    json_integer((json_int_t)st.rx_packets));
+			json_object_set_new(o, "tx_packets",
+					    json_integer((json_int_t)st.tx_packets));
+		}
+	}
+	return o;
+}
+
+static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req,
+			    char *err, size_t errlen)
+{
+	struct l2tpd *d = arg;
+	json_t *list = json_array();
+	uint64_t now = l2tpd_now();
+
+	for (unsigned i = 1; i < 65536; i++) {
+		const struct l2tp_tunnel *t = d->engine.tunnels[i];
+		const struct l2tp_session *s;
+
+		if (!t)
+			continue;
+		DL_FOREACH(t->sessions, s)
+			json_array_append_new(list, session_json(d, s, now));
+	}
+	return json_pack("{s:o}", "sessions", list);
+}
+
+static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
+				char *err, size_t errlen)
+{
+	struct l2tpd *d = arg;
+	struct l2tp_tunnel *t;
+	uint64_t id;
+
+	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
+		return NULL;
+	t = l2tp_engine_tunnel(&d->engine, (uint16_t)id);
+	if (!t || t->state == L2TP_TUNNEL_CLOSING) {
+		snprintf(err, errlen, "no tunnel %u", (unsigned)id);
+		return NULL;
+	}
+	l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_CLEAR, 0,
+			  "closed by the operator", l2tpd_now());
+	return json_object();
+}
+
+/* Session IDs are unique per tunnel only: "tunnel" narrows the search. */
+static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
+				 char *err, size_t errlen)
+{
+	struct l2tpd *d = arg;
+	struct l2tp_session *found = NULL;
+	uint64_t id, tunnel = 0;
+	unsigned matches = 0;
+
+	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
+		return NULL;
+	if (json_object_get(req, "tunnel") &&
+	    ctl_arg_uint(req, "tunnel", 1, 65535, &tunnel, err, errlen))
+		return NULL;
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_session *s;
+
+		if (!d->engine.tunnels[i] || (tunnel && i != tunnel))
+			continue;
+		s = l2tp_engine_session(&d->engine, (uint16_t)i, (uint16_t)id);
+		if (s) {
+			found = s;
+			matches++;
+		}
+	}
+	if (!found) {
+		snprintf(err, errlen, "no session %u", (unsigned)id);
+		return NULL;
+	}
+	if (matches > 1) {
+		snprintf(err, errlen,
+			 "session %u exists in %u tunnels: add tunnel=ID",
+			 (unsigned)id, matches);
+		return NULL;
+	}
+	l2tp_session_close(found, L2TP_CDN_RESULT_ADMIN, 0,
+			   "closed by the operator", l2tpd_now());
+	return json_object();
+}
+
+static struct lac_state *lac_arg(struct l2tpd *d, json_t *req, char *err,
+				 size_t errlen)
+{
+	struct lac_state *lac;
+	const char *name;
+
+	if (ctl_arg_string(req, "name", &name, err, errlen))
+		return NULL;
+	lac = l2tpd_lac_find(d, name);
+	if (!lac)
+		snprintf(err, errlen, "no [lac %s] in the configuration", name);
+	return lac;
+}
+
+static json_t *cmd_lac_connect(void *arg, const char *cmd, json_t *req,
+			       char *err, size_t errlen)
+{
+	struct l2tpd *d = arg;
+	struct lac_state *lac = lac_arg(d, req, err, errlen);
+
+	if (!lac)
+		return NULL;
+	lac->redials = 0;
+	if (l2tpd_lac_connect(d, lac, err, errlen))
+		return NULL;
+	return json_pack("{s:s}", "result", "dialling");
+}
+
+static json_t *cmd_lac_disconnect(void *arg, const char *cmd, json_t *req,
+				  char *err, size_t errlen)
+{
+	struct l2tpd *d = arg;
+	struct lac_state *lac = lac_arg(d, req, err, errlen);
+
+	if (!lac)
+		return NULL;
+	l2tpd_lac_disconnect(d, lac);
+	return json_object();
+}
+
+/* LNS outgoing call: "call NAME NUMBER", NAME a tunnel ID or the peer's
+ * host name. */
+static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
+			size_t errlen)
+{
+	struct l2tpd *d = arg;
+	struct l2tp_tunnel *t = NULL;
+	struct l2tp_session *s;
+	const char *name, *number;
+	char *end;
+	unsigned long id;
+
+	if (ctl_arg_string(req, "name", &name, err, errlen) ||
+	    ctl_arg_string(req, "number", &number, err, errlen))
+		return NULL;
+	id = strtoul(name, &end, 10);
+	if (!*end && id && id < 65536)
+		t = l2tp_engine_tunnel(&d->engine, (uint16_t)id);
+	for (unsigned i = 1; !t && i < 65536; i++) {
+		struct l2tp_tunnel *c = d->engine.tunnels[i];
+
+		if (c && !c->initiator && !strcmp(c->peer_host_name, name))
+			t = c;
+	}
+	if (!t || t->initiator || t->state != L2TP_TUNNEL_ESTABLISHED) {
+		snprintf(err, errlen,
+			 "no established LNS tunnel '%s' (give a tunnel ID or "
+			 "the LAC's host name)",
+			 name);
+		return NULL;
+	}
+	s = l2tp_session_open(t, true, number, NULL, l2tpd_now());
+	if (!s) {
+		snprintf(err, errlen, "cannot place a call in tunnel %u", t->id);
+		return NULL;
+	}
+	return json_pack("{s:i,s:i}", "tunnel", t->id, "session", s->id);
+}
+
+int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		ctl_cmd_fn fn;
+	} cmds[] = {
+		{ "status", cmd_status },
+		{ "tunnels", cmd_tunnels },
+		{ "sessions", cmd_sessions },
+		{ "tunnel close", cmd_tunnel_close },
+		{ "session close", cmd_session_close },
+		{ "lac connect", cmd_lac_connect },
+		{ "lac disconnect", cmd_lac_disconnect },
+		{ "call", cmd_call },
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (ctl_register(d->ctl, cmds[i].name, cmds[i].fn, d)) {
+			snprintf(err, errlen, "cannot register '%s'",
+				 cmds[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}

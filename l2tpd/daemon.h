@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * l2tpd's daemon glue: the state the event loop, the sockets, the control
+ * socket and the data path share. The protocol itself is in the engine
+ * (l2tpd/tunnel.h); this is everything around it.
+ */
+#ifndef VPNSUITE_L2TPD_DAEMON_H
+#define VPNSUITE_L2TPD_DAEMON_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/evloop.h"
+#include "l2tpd/config.h"
+#include "l2tpd/tunnel.h"
+
+struct ctl_server;
+struct event;
+struct ippool;
+struct l2tp_nl;
+struct tunnel_secrets;
+struct pppd;
+
+#define L2TPD_VERSION "0.1"
+/* How long a stopping daemon waits for its StopCCNs to be acknowledged. */
+#define L2TPD_STOP_WAIT_MS 3000
+
+/* A [lac] section's dialler: what we want and what we have. */
+struct lac_state {
+	struct l2tpd *d;
+	const struct l2tpd_lac *cfg;
+	bool want_up; /* connect asked for (autodial or vpnctl) */
+	struct l2tp_tunnel *tunnel;
+	struct l2tp_session *session;
+	unsigned int redials; /* since the last established session */
+	unsigned int lns_index; /* which "lns =" we try */
+	struct evloop_timer *redial_timer;
+};
+
+/* The daemon's side of a tunnel: its socket and timer. */
+struct tunnel_glue {
+	struct l2tpd *d;
+	uint16_t id;
+	int fd;
+	struct event *ev;
+	struct evloop_timer *timer;
+	const struct l2tpd_lns *lns; /* LNS side: the section serving it */
+	struct lac_state *lac; /* LAC side */
+	bool kernel_tunnel; /* created in the kernel */
+};
+
+/* The daemon's side of a session: the data path and PPP. */
+struct session_glue {
+	struct l2tpd *d;
+	uint16_t tunnel_id;
+	uint16_t session_id;
+	struct lac_state *lac;
+	bool kernel_session;
+	int pppox_fd;
+	struct pppd *pppd;
+	struct ippool *pool; /* where remote_ip came from */
+	uint32_t local_ip, remote_ip; /* host order; 0: none */
+	char ifname[16];
+	char user[64];
+	bool ip_up;
+};
+
+/* Where a packet on the listening socket came in: for stateless replies
+ * and for the new tunnel's own socket. */
+struct l2tpd_rx {
+	int fd;
+	struct sockaddr_storage local;
+	socklen_t local_len;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	int ifindex;
+};
+
+struct l2tpd {
+	const char *config_path;
+	const char *secrets_path;
+	const char *pid_path;
+	const char *ctl_path;
+	const char *plugin_path;
+	const char *pppd_path;
+	bool foreground;
+	struct l2tpd_config cfg;
+	struct tunnel_secrets *secrets;
+	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
+	struct lac_state *lacs; /* one per cfg.lac[] */
+
+	struct evloop *loop;
+	struct l2tp_engine engine;
+	int listen_fd[2];
+	struct event *listen_ev[2];
+	struct ctl_server *ctl;
+	struct l2tp_nl *nl;
+	uint64_t start_ms;
+	const struct l2tpd_rx *rx; /* the packet being handled, if any */
+	bool stopping;
+	uint64_t stop_deadline_ms;
+	struct evloop_timer *stop_timer;
+	char hostname[L2TP_HOST_NAME_MAX];
+};
+
+uint64_t l2tpd_now(void);
+/* Re-arms a tunnel's timer after the engine touched it (it may be gone). */
+void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id);
+int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
+		      size_t errlen);
+void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac);
+struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name);
+
+/* Control socket commands (l2tpd/ctl_cmds.c). */
+int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen);
+
+#endif

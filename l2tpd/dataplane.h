@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The data path of an established session: with "dataplane = kernel" the
+ * kernel tunnel and session, the PPPoL2TP socket and pppd; with
+ * "dataplane = none" nothing (the control plane alone, for tests and
+ * benchmarks). Every setup step has its undo in dataplane_session_down.
+ */
+#ifndef VPNSUITE_L2TPD_DATAPLANE_H
+#define VPNSUITE_L2TPD_DATAPLANE_H
+
+#include <stddef.h>
+
+struct l2tpd;
+struct l2tp_session;
+struct l2tp_tunnel;
+
+/* Checks at start that the chosen data path can work here. */
+int dataplane_init(struct l2tpd *d, char *err, size_t errlen);
+void dataplane_exit(struct l2tpd *d);
+void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s);
+void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s);
+void dataplane_tunnel_free(struct l2tpd *d, struct l2tp_tunnel *t);
+
+#endif
