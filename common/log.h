@@ -48,10 +48,10 @@ const char *log_level_name(enum log_level level);
 
 /* Formats "<prefix>: <message>" into out (always NUL-terminated). */
 void log_format(char *out, size_t size, const struct log_ctx *ctx,
-		const char *fmt, va_list ap);
+		const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 void log_msgv(enum log_level level, const struct log_ctx *ctx, const char *fmt,
-	      va_list ap);
+	      va_list ap) __attribute__((format(printf, 3, 0)));
 void log_msg(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
 
