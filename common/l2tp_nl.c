@@ -142,7 +142,8 @@ static int data_cb_stats(const struct nlmsghdr *nlh, void *data)
 	return l2tp_nl_parse_stats(nlh, data) ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-/* Sends one request and runs the replies through cb until the ACK. */
+/* Sends one request and runs the replies through cb until the ACK.
+ * Returns 0 or a negative errno. */
 static int transact(struct l2tp_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		    void *data)
 {
@@ -238,6 +239,7 @@ static int report(int r, char *err, size_t errlen, const char *what,
 	else
 		snprintf(err, errlen, "kernel %s of tunnel %u: %s", what,
 			 tunnel_id, strerror(-r));
+	errno = -r;
 	return -1;
 }
 

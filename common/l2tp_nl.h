@@ -10,6 +10,8 @@
  * a daemon that dies leaves no kernel tunnel behind.
  *
  * Requests are synchronous: each waits for the kernel's acknowledgement.
+ * They return 0, or -1 with a reason in err and errno set (ENODEV for a
+ * tunnel or session the kernel no longer has).
  */
 #ifndef VPNSUITE_L2TP_NL_H
 #define VPNSUITE_L2TP_NL_H

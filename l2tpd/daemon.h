@@ -25,7 +25,7 @@ struct pppd;
 
 #define L2TPD_VERSION "0.1"
 /* How long a stopping daemon waits for its StopCCNs to be acknowledged. */
-#define L2TPD_STOP_WAIT_MS 3000
+#define L2TPD_STOP_WAIT_MS 7000
 
 /* A [lac] section's dialler: what we want and what we have. */
 struct lac_state {

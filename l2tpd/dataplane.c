@@ -1,22 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The data path behind established sessions. With "dataplane = none" a
- * session is only negotiated; "dataplane = kernel" hands it to the kernel
- * and pppd.
+ * The data path behind established sessions.
+ *
+ * "dataplane = kernel": on session establishment the kernel tunnel (once
+ * per tunnel, over the tunnel's own UDP socket) and session are created
+ * over generic netlink, a PPPoL2TP socket is connected to the session and
+ * pppd is started on it with our plugin. Teardown undoes each step in
+ * reverse, whichever side ends the session: CDN, StopCCN, pppd exiting,
+ * the operator, or the daemon stopping.
+ *
+ * "dataplane = none": sessions are negotiated and carry nothing; for tests
+ * and benchmarks of the control plane. Never chosen as a fallback.
  */
 #include "l2tpd/dataplane.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "common/ippool.h"
+#include "common/l2tp_nl.h"
+#include "common/log.h"
+#include "common/pppd.h"
+#include "common/pppox.h"
 #include "l2tpd/daemon.h"
+
+#ifndef VPNSUITE_PLUGINDIR
+#define VPNSUITE_PLUGINDIR "/usr/local/lib/pppd/2.4.9"
+#endif
+/* PPP must reach IPCP within this, or the session is given up. */
+#define PPP_SETUP_TIMEOUT_MS 60000
+
+static char plugin_default[PATH_MAX + 32];
+
+/* The plugin next to our binary (a build tree), else the installed one. */
+static const char *plugin_path(struct l2tpd *d)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (d->plugin_path)
+		return d->plugin_path;
+	if (plugin_default[0])
+		return plugin_default;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(plugin_default, sizeof(plugin_default),
+				 "%s/vpnsuite.so", exe);
+			if (access(plugin_default, R_OK) == 0)
+				return plugin_default;
+		}
+	}
+	snprintf(plugin_default, sizeof(plugin_default), "%s/vpnsuite.so",
+		 VPNSUITE_PLUGINDIR);
+	return plugin_default;
+}
 
 int dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 {
-	if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL) {
-		snprintf(err, errlen,
-			 "%s: 'dataplane = kernel' is not available in this "
-			 "build yet; use 'dataplane = none'",
-			 d->cfg.path);
+	const char *plugin;
+
+	if (d->cfg.dataplane == L2TPD_DATAPLANE_NONE)
+		return 0;
+	d->nl = l2tp_nl_open(err, errlen);
+	if (!d->nl)
+		return -1;
+	plugin = plugin_path(d);
+	if (access(plugin, R_OK) < 0) {
+		snprintf(err, errlen, "pppd plugin %s: %s (give its path with -P)",
+			 plugin, strerror(errno));
+		l2tp_nl_close(d->nl);
+		d->nl = NULL;
 		return -1;
 	}
 	return 0;
@@ -24,16 +86,296 @@ int dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 
 void dataplane_exit(struct l2tpd *d)
 {
+	l2tp_nl_close(d->nl);
+	d->nl = NULL;
+}
+
+static struct l2tp_session *glue_session(struct session_glue *g)
+{
+	struct l2tp_session *s = l2tp_engine_session(&g->d->engine,
+						     g->tunnel_id,
+						     g->session_id);
+
+	return s && s->glue == g ? s : NULL;
+}
+
+/* Gives back what the session held; pppd is gone by now. */
+static void glue_release(struct session_glue *g)
+{
+	if (g->pool && g->remote_ip)
+		ippool_release(g->pool, g->remote_ip);
+	free(g);
+}
+
+static void ppp_ip_up(void *arg, const char *ifname, uint32_t local,
+		      uint32_t remote)
+{
+	struct session_glue *g = arg;
+	struct l2tp_session *s = glue_session(g);
+
+	snprintf(g->ifname, sizeof(g->ifname), "%s", ifname);
+	g->local_ip = local;
+	g->remote_ip = g->pool ? g->remote_ip : remote;
+	g->ip_up = true;
+	if (s)
+		log_info(&s->log, "PPP up on %s: %u.%u.%u.%u -> %u.%u.%u.%u",
+			 ifname, local >> 24, local >> 16 & 255,
+			 local >> 8 & 255, local & 255, remote >> 24,
+			 remote >> 16 & 255, remote >> 8 & 255, remote & 255);
+}
+
+static void ppp_ip_down(void *arg)
+{
+	struct session_glue *g = arg;
+
+	g->ip_up = false;
+	g->ifname[0] = '\0';
+}
+
+static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
+{
+	struct session_glue *g = arg;
+	const struct l2tpd_lac *c = g->lac ? g->lac->cfg : NULL;
+	FILE *f;
+
+	if (!c)
+		return -1;
+	if (c->password) {
+		snprintf(out, outlen, "%s", c->password);
+		return 0;
+	}
+	if (!c->password_file)
+		return -1;
+	f = fopen(c->password_file, "re");
+	if (!f)
+		return -1;
+	if (!fgets(out, (int)outlen, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+/* The kernel session goes once pppd is gone: pppd may still be saying
+ * goodbye (LCP Terminate) through it. Closing the PPPoL2TP socket may
+ * have removed it already. */
+static void kernel_session_delete(struct session_glue *g,
+				  const struct log_ctx *log)
+{
+	char err[256];
+
+	if (!g->kernel_session)
+		return;
+	g->kernel_session = false;
+	if (l2tp_nl_session_delete(g->d->nl, g->tunnel_id, g->session_id, err,
+				   sizeof(err)) &&
+	    errno != ENODEV && errno != ENOENT)
+		log_warn(log, "%s", err);
+}
+
+/* pppd ended: the session ends with it (or ended already). */
+static void ppp_exited(void *arg, int status, const char *reason)
+{
+	struct session_glue *g = arg;
+	struct l2tp_session *s = glue_session(g);
+	char msg[L2TP_RESULT_MSG_MAX];
+	struct log_ctx log = { .tunnel_id = g->tunnel_id,
+			       .session_id = g->session_id };
+
+	g->pppd = NULL;
+	kernel_session_delete(g, &log);
+	if (s) {
+		struct l2tpd *d = g->d;
+		uint16_t tunnel_id = g->tunnel_id;
+
+		snprintf(msg, sizeof(msg), "PPP ended: pppd %s", reason);
+		log_info(&s->log, "%s", msg);
+		l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR, 0, msg,
+				   l2tpd_now());
+		l2tpd_tunnel_rearm(d, tunnel_id);
+		return; /* session_down released g */
+	}
+	glue_release(g);
+}
+
+/* pppd options from the section's "require/refuse" keys (xl2tpd's). */
+static size_t auth_options(const struct l2tpd_link_opts *l, bool lns,
+			   const char **opt, size_t max)
+{
+	size_t n = 0;
+
+#define ADD(o)                        \
+	do {                          \
+		if (n < max - 1)      \
+			opt[n++] = o; \
+	} while (0)
+	if (l->require_chap)
+		ADD("require-chap");
+	if (l->require_pap)
+		ADD("require-pap");
+	if (l->refuse_chap)
+		ADD("refuse-chap");
+	if (l->refuse_pap)
+		ADD("refuse-pap");
+	if (lns && l->require_auth)
+		ADD("auth");
+	else if (!l->require_auth || !lns)
+		ADD("noauth");
+#undef ADD
+	opt[n] = NULL;
+	return n;
+}
+
+static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
+		      struct session_glue *g, int pppox_fd, char *err,
+		      size_t errlen)
+{
+	const struct tunnel_glue *tg = s->tunnel->glue;
+	const struct l2tpd_link_opts *link =
+		tg->lac ? &tg->lac->cfg->link : &tg->lns->link;
+	struct pppd_params p = {
+		.pppd_path = d->pppd_path,
+		.plugin_path = plugin_path(d),
+		.channel_fd = pppox_fd,
+		.ipparam = s->tunnel->peer_str,
+		.name = link->name,
+		.optfile = link->pppoptfile,
+		.debug = link->ppp_debug,
+		.setup_timeout_ms = PPP_SETUP_TIMEOUT_MS,
+		.log = &s->log,
+	};
+	static const struct pppd_ops ops = {
+		.ip_up = ppp_ip_up,
+		.ip_down = ppp_ip_down,
+		.passwd = ppp_passwd,
+		.exited = ppp_exited,
+	};
+	const char *extra[12];
+
+	auth_options(link, !tg->lac, extra, sizeof(extra) / sizeof(extra[0]));
+	p.extra = extra;
+	if (tg->lac) {
+		const struct l2tpd_lac *c = tg->lac->cfg;
+
+		p.user = link->name;
+		p.client = c->password || c->password_file;
+		p.local_ip = c->local_ip_set ? c->local_ip : 0;
+		p.remote_ip = c->remote_ip_set ? c->remote_ip : 0;
+	} else {
+		p.local_ip = g->local_ip;
+		p.remote_ip = g->remote_ip;
+	}
+	g->pppd = pppd_spawn(d->loop, &p, &ops, g, err, errlen);
+	return g->pppd ? 0 : -1;
+}
+
+/* Picks the addresses of an LNS session: "local ip" and the pool. */
+static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
+			    struct session_glue *g, char *err, size_t errlen)
+{
+	const struct l2tpd_lns *lns = tg->lns;
+	size_t idx;
+
+	if (!lns)
+		return 0;
+	if (lns->local_ip_set)
+		g->local_ip = lns->local_ip;
+	idx = (size_t)(lns - d->cfg.lns);
+	if (!lns->assign_ip || !d->pools[idx])
+		return 0;
+	if (ippool_alloc(d->pools[idx], &g->remote_ip)) {
+		snprintf(err, errlen, "[lns %s]: address pool exhausted",
+			 lns->name);
+		return -1;
+	}
+	g->pool = d->pools[idx];
+	return 0;
 }
 
 void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 {
+	struct l2tp_tunnel *t = s->tunnel;
+	struct tunnel_glue *tg = t->glue;
+	struct session_glue *g;
+	char err[256];
+	int fd;
+
+	if (d->cfg.dataplane == L2TPD_DATAPLANE_NONE || !tg)
+		return;
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto err_close;
+	}
+	g->d = d;
+	g->tunnel_id = t->id;
+	g->session_id = s->id;
+	g->lac = tg->lac;
+	g->pppox_fd = -1;
+	s->glue = g;
+	if (!tg->kernel_tunnel) {
+		if (l2tp_nl_tunnel_create(d->nl, t->id, t->peer_id, tg->fd, err,
+					  sizeof(err)))
+			goto err_close;
+		tg->kernel_tunnel = true;
+	}
+	if (l2tp_nl_session_create(d->nl, t->id, s->id, s->peer_id, err,
+				   sizeof(err)))
+		goto err_close;
+	g->kernel_session = true;
+	if (assign_addresses(d, tg, g, err, sizeof(err)))
+		goto err_close;
+	fd = pppox_l2tp_open(tg->fd, &t->peer, t->id, s->id, t->peer_id,
+			     s->peer_id, err, sizeof(err));
+	if (fd < 0)
+		goto err_close;
+	if (start_pppd(d, s, g, fd, err, sizeof(err))) {
+		close(fd);
+		goto err_close;
+	}
+	/* pppd holds the channel now; the kernel frees it when both closed
+	 * it, so ours goes at once. */
+	close(fd);
+	log_info(&s->log, "pppd %d started", (int)pppd_pid(g->pppd));
+	return;
+
+err_close:
+	/* session_down (through the close) undoes what was done. */
+	log_error(&s->log, "data path setup failed: %s", err);
+	l2tp_session_close(s, L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY, 0,
+			   "data path setup failed", l2tpd_now());
 }
 
 void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 {
+	struct session_glue *g = s->glue;
+
+	if (!g)
+		return;
+	s->glue = NULL;
+	if (g->pppd) {
+		/* ppp_exited finds no session, deletes the kernel session
+		 * and releases g. */
+		pppd_terminate(g->pppd);
+		return;
+	}
+	kernel_session_delete(g, &s->log);
+	glue_release(g);
 }
 
-void dataplane_tunnel_free(struct l2tpd *d, struct l2tp_tunnel *t)
+/* The tunnel closes (StopCCN either way, or the peer is gone): the data
+ * path ends now, while the control channel lingers on its socket. */
+void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t)
 {
+	struct tunnel_glue *tg = t->glue;
+	char err[256];
+
+	if (!tg || !tg->kernel_tunnel)
+		return;
+	if (l2tp_nl_tunnel_delete(d->nl, t->id, err, sizeof(err)) &&
+	    errno != ENODEV && errno != ENOENT)
+		log_warn(&t->log, "%s", err);
+	tg->kernel_tunnel = false;
 }

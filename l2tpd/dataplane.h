@@ -19,6 +19,6 @@ int dataplane_init(struct l2tpd *d, char *err, size_t errlen);
 void dataplane_exit(struct l2tpd *d);
 void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s);
 void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s);
-void dataplane_tunnel_free(struct l2tpd *d, struct l2tp_tunnel *t);
+void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t);
 
 #endif

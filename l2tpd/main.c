@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "common/ctl.h"
@@ -190,6 +191,40 @@ static bool tunnel_from_peer_exists(struct l2tpd *d, const struct sockaddr *sa)
 	return false;
 }
 
+/* Linux before 6.11 cannot tell apart two kernel L2TP tunnels on one UDP
+ * 4-tuple: data of both would land in one of them. */
+static bool kernel_shares_4tuple(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 11);
+}
+
+/* Another tunnel from the same peer address and port to the same local
+ * address and port (several clients behind one NAT look like that). */
+static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
+					    const struct l2tp_tunnel *t,
+					    const struct l2tpd_rx *rx)
+{
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *o = d->engine.tunnels[i];
+		struct sockaddr_storage local;
+		socklen_t len = sizeof(local);
+		struct tunnel_glue *g;
+
+		if (!o || o == t || o->peer_len != t->peer_len ||
+		    memcmp(&o->peer, &t->peer, t->peer_len) || !(g = o->glue))
+			continue;
+		if (getsockname(g->fd, (struct sockaddr *)&local, &len) == 0 &&
+		    len == rx->local_len && !memcmp(&local, &rx->local, len))
+			return o;
+	}
+	return NULL;
+}
+
 /* Engine: an SCCRQ from a new peer (LNS side). */
 static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 			    const struct l2tp_msg *m,
@@ -212,6 +247,15 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	}
 	if (lns->exclusive && tunnel_from_peer_exists(d, peer)) {
 		snprintf(msg, msglen, "exclusive: a tunnel to this peer exists");
+		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
+	}
+	if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
+	    !kernel_shares_4tuple() && tunnel_on_4tuple(d, t, rx)) {
+		log_warn(&t->log, "refused: a tunnel on the same address and "
+				  "port pair exists, and this kernel (before "
+				  "Linux 6.11) cannot carry two; the peer "
+				  "should use one source port per tunnel");
+		snprintf(msg, msglen, "a tunnel on this UDP port pair exists");
 		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
 	}
 	fill_params(d, &lns->link, p);
@@ -285,6 +329,7 @@ static void op_tunnel_down(void *arg, struct l2tp_tunnel *t)
 	struct l2tpd *d = arg;
 	struct tunnel_glue *g = t->glue;
 
+	dataplane_tunnel_down(d, t);
 	if (g && g->lac && g->lac->tunnel == t) {
 		g->lac->tunnel = NULL;
 		lac_schedule_redial(d, g->lac);
@@ -302,7 +347,7 @@ static void op_tunnel_free(void *arg, struct l2tp_tunnel *t)
 		g->lac->tunnel = NULL;
 		lac_schedule_redial(d, g->lac);
 	}
-	dataplane_tunnel_free(d, t);
+	dataplane_tunnel_down(d, t);
 	glue_free(g);
 	t->glue = NULL;
 }
@@ -763,6 +808,8 @@ static void shutdown_poll(struct evloop_timer *timer, void *arg)
 		pending = t && !ctrl_peer_dead(&t->ctrl) &&
 			  (ctrl_in_flight(&t->ctrl) || ctrl_queued(&t->ctrl));
 	}
+	/* pppd says goodbye to its peer and is reaped before we go. */
+	pending = pending || evloop_child_count(d->loop);
 	if (!pending || l2tpd_now() >= d->stop_deadline_ms)
 		evloop_stop(d->loop);
 }

@@ -153,7 +153,8 @@ static void copy_number(char *dst, size_t size, const struct l2tp_bytes *b)
 {
 	size_t n = b->len < size - 1 ? b->len : size - 1;
 
-	memcpy(dst, b->data, n);
+	if (n) /* an absent AVP has no data pointer */
+		memcpy(dst, b->data, n);
 	dst[n] = '\0';
 }
 

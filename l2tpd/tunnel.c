@@ -295,9 +295,17 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 	struct wbuf w;
 	int r;
 
+	/*
+	 * Not in an SCCRQ: the receiver picks the secret by who is calling,
+	 * and needs our Assigned Tunnel ID in clear before that to tell a
+	 * retransmission from a new tunnel and to address a refusal.
+	 */
+	bool hiding = t->params.hide && t->params.secret &&
+		      m->type != L2TP_MSG_SCCRQ;
+
 	wbuf_init(&w, pkt, sizeof(pkt));
 	r = l2tp_msg_encode(&w, m, t->peer_id, session_id,
-			    t->params.hide && t->params.secret ? &hide : NULL);
+			    hiding ? &hide : NULL);
 	if (r != L2TP_OK) {
 		log_error(&t->log, "cannot encode %s: %s",
 			  l2tp_msg_type_name(m->type), l2tp_status_text(r));
@@ -420,7 +428,8 @@ static void take_peer_params(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 			   m->host_name.len :
 			   sizeof(t->peer_host_name) - 1;
 
-	memcpy(t->peer_host_name, m->host_name.data, n);
+	if (n) /* Host Name may be absent: no data pointer */
+		memcpy(t->peer_host_name, m->host_name.data, n);
 	t->peer_host_name[n] = '\0';
 	t->peer_id = m->assigned_tunnel_id;
 	t->peer_rws = l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) ?
@@ -575,7 +584,10 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		return;
 	status = l2tp_msg_decode(pkt, len, NULL, m, &derr);
 	need_secret = status == L2TP_ERR_HIDDEN_NO_SECRET;
-	if ((status < 0 && !need_secret) || m->type != L2TP_MSG_SCCRQ ||
+	/* An unknown M-bit AVP is answered with StopCCN 2/8 below. */
+	if ((status < 0 && !need_secret &&
+	     status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) ||
+	    m->type != L2TP_MSG_SCCRQ ||
 	    !l2tp_msg_has(m, L2TP_AVP_ASSIGNED_TUNNEL_ID) ||
 	    !m->assigned_tunnel_id) {
 		/* Only an SCCRQ may open a tunnel; the rest for tunnel 0 is
@@ -764,7 +776,8 @@ static void tunnel_recv_stopccn(struct l2tp_tunnel *t,
 	if (l2tp_msg_has(m, L2TP_AVP_RESULT_CODE)) {
 		n = rc->message.len < sizeof(text) - 1 ? rc->message.len :
 							 sizeof(text) - 1;
-		memcpy(text, rc->message.data, n);
+		if (n)
+			memcpy(text, rc->message.data, n);
 		text[n] = '\0';
 		t->result = rc->result;
 		t->error = rc->error;
@@ -979,7 +992,10 @@ static void tunnel_peer_dead(struct l2tp_tunnel *t, uint64_t now)
 
 static uint64_t hello_due(const struct l2tp_tunnel *t)
 {
-	if (t->state != L2TP_TUNNEL_ESTABLISHED || !t->params.hello_interval)
+	/* A message awaiting its ACK probes the peer already; a HELLO due
+	 * meanwhile would keep the tunnel's timer due. */
+	if (t->state != L2TP_TUNNEL_ESTABLISHED || !t->params.hello_interval ||
+	    ctrl_queued(&t->ctrl))
 		return CTRL_NEVER;
 	return t->last_rx_ms + (uint64_t)t->params.hello_interval * 1000;
 }
@@ -987,7 +1003,7 @@ static uint64_t hello_due(const struct l2tp_tunnel *t)
 void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 {
 	t->engine->now_ms = now;
-	if (now >= hello_due(t) && ctrl_queued(&t->ctrl) == 0) {
+	if (now >= hello_due(t)) {
 		struct l2tp_msg m;
 
 		/* RFC 2661 6.5: a HELLO after a quiet period; its ACK (or

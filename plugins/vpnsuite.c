@@ -295,7 +295,9 @@ static int our_password(char *name, char *secret)
 	return 1;
 }
 
-static int client_pap_check(void)
+/* As a client, pppd offers PAP and CHAP only when it believes it has a
+ * password; the daemon has it. */
+static int client_has_secret(void)
 {
 	return 1;
 }
@@ -326,10 +328,10 @@ static void plugin_check_options(void)
 	if (daemon_client) {
 		pap_passwd_hook = our_password;
 		chap_passwd_hook = our_password;
-		/* pppd only offers PAP as a client if it thinks it has a
-		 * password; the daemon has it. */
 		if (!pap_check_hook)
-			pap_check_hook = client_pap_check;
+			pap_check_hook = client_has_secret;
+		if (!chap_check_hook)
+			chap_check_hook = client_has_secret;
 	}
 }
 

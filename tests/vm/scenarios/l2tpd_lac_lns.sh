@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# vpnsuite's l2tpd as LAC (netns "lac") and as LNS (netns "lns") with the
+# kernel data path: PPP comes up through our pppd plugin, pings both ways,
+# iperf3, vpnctl shows the session with counters that moved; then every
+# teardown path leaves no kernel state, pppd or pool address behind.
+# vm-timeout: 600
+source "$(dirname "$0")/../lib.sh"
+
+B=$PWD/build
+D=/tmp/l2tpd-lac-lns
+LNS_IP=10.99.2.1
+PPP_LNS=192.168.78.1
+mkdir -p "$D"
+
+vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink
+vm_netns_pair lns lac 10.99.2
+vm_ppp_clean_options
+
+printf '"vpnuser" "lns" "lac-lns-secret" *\n' > /etc/ppp/chap-secrets
+chmod 600 /etc/ppp/chap-secrets
+
+ppp_common='nodefaultroute
+lcp-echo-interval 5
+lcp-echo-failure 6
+mtu 1400
+mru 1400
+noccp'
+
+cat > "$D/lns.conf" <<CONF
+[global]
+listen-addr = $LNS_IP
+dataplane = kernel
+[lns default]
+ip range = 192.168.78.10-192.168.78.20
+local ip = $PPP_LNS
+require chap = yes
+refuse pap = yes
+require authentication = yes
+name = lns
+hostname = lns
+pppoptfile = $D/options.lns
+CONF
+cat > "$D/options.lns" <<CONF
+logfile $VM_LOGDIR/pppd-lns.log
+$ppp_common
+CONF
+cat > "$D/lac.conf" <<CONF
+[global]
+port = 1701
+dataplane = kernel
+[lac one]
+lns = $LNS_IP
+autodial = yes
+redial = no
+hostname = lac
+name = vpnuser
+password = lac-lns-secret
+pppoptfile = $D/options.lac
+CONF
+cat > "$D/options.lac" <<CONF
+logfile $VM_LOGDIR/pppd-lac.log
+remotename lns
+noipdefault
+ipcp-accept-local
+ipcp-accept-remote
+$ppp_common
+CONF
+: > "$D/secrets"
+
+start_lns() {
+    vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
+        -p "$D/lns.pid" -C "$D/lns.ctl"
+    vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
+}
+start_lac() {
+    vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/secrets" \
+        -p "$D/lac.pid" -C "$D/lac.ctl"
+    vm_require "LAC control socket up" vm_wait_for 10 test -S "$D/lac.ctl"
+}
+ctl() { local who=$1; shift; "$B/vpnctl" -s "$D/$who.ctl" "$@"; }
+jq_sessions() { ctl "$1" --json sessions | python3 -c "import json,sys; print(len(json.load(sys.stdin)['sessions']))"; }
+session_field() {
+    ctl "$1" --json sessions | python3 -c "import json,sys; s=json.load(sys.stdin)['sessions']; print(s[0].get('$2','') if s else '')"
+}
+nothing_left() {
+    [ -z "$(ip -n lns l2tp show tunnel)" ] && [ -z "$(ip -n lac l2tp show tunnel)" ] &&
+        vm_no_process pppd
+}
+ppp_up_both() { vm_ppp_addr lac >/dev/null && vm_ppp_addr lns >/dev/null; }
+
+start_lns
+t0=$(date +%s%N)
+start_lac
+vm_require "PPP up on both ends" vm_wait_for 60 ppp_up_both
+vm_log "PPP up $(( ($(date +%s%N) - t0) / 1000000 )) ms after starting the LAC"
+lac_ip=$(vm_ppp_addr lac)
+vm_check_eq "LAC got the first pool address" 192.168.78.10 "$lac_ip"
+vm_check_eq "LNS end is 'local ip'" "$PPP_LNS" "$(vm_ppp_addr lns)"
+vm_check "kernel tunnel on the LNS" sh -c '[ -n "$(ip -n lns l2tp show tunnel)" ]'
+vm_check "kernel session on the LAC" sh -c '[ -n "$(ip -n lac l2tp show session)" ]'
+vm_check "ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "ping LNS -> LAC" vm_ping lns "$lac_ip" 3
+vm_check "1372-byte ping (MTU 1400)" vm_ping lac "$PPP_LNS" 1 -s 1372
+
+vm_bg iperf3-server vm_in lns iperf3 -s -1 -B "$PPP_LNS"
+vm_require "iperf3 server listens" vm_wait_for 10 sh -c 'ip netns exec lns ss -Htln | grep -q ":5201 "'
+if vm_in lac iperf3 -c "$PPP_LNS" -t 3 -f m > "$VM_LOGDIR/iperf3.log" 2>&1; then
+    rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$VM_LOGDIR/iperf3.log")
+    vm_check "iperf3 reports a throughput" test -n "$rate"
+    vm_log "iperf3 LAC -> LNS over l2tpd: ${rate:-?} Mbits/sec (receiver)"
+else
+    vm_check "iperf3 over l2tpd" cat "$VM_LOGDIR/iperf3.log" false
+fi
+vm_stop iperf3-server
+
+ctl lns sessions > "$VM_LOGDIR/vpnctl-sessions.txt" 2>&1 || true
+cat "$VM_LOGDIR/vpnctl-sessions.txt"
+vm_check_eq "vpnctl: LNS session has the interface" "$(vm_ppp_ifaces lns | head -n1)" "$(session_field lns interface)"
+vm_check_eq "vpnctl: LNS session has the peer's address" "$lac_ip" "$(session_field lns remote_ip)"
+rx=$(session_field lns rx_bytes)
+vm_check "vpnctl: kernel byte counters moved (rx_bytes=$rx)" test "${rx:-0}" -gt 1000000
+
+vm_log "teardown 1: vpnctl session close on the LNS"
+ctl lns session close "$(session_field lns id)" >/dev/null
+vm_check "LNS session gone" vm_wait_for 10 sh -c "[ \"\$(ip -n lns l2tp show session)\" = '' ]"
+vm_check "pppd gone on both ends" vm_wait_for 15 vm_no_process pppd
+vm_check "LNS pool address free again (vpnctl shows no session)" vm_wait_for 5 test "$(jq_sessions lns)" = 0
+
+vm_log "teardown 2: pppd killed on the LAC"
+ctl lac lac connect one >/dev/null
+vm_require "PPP up again" vm_wait_for 60 ppp_up_both
+vm_check_eq "the freed address is handed out again" 192.168.78.10 "$(vm_ppp_addr lac)"
+pkill -9 -f "pppd plugin" || true
+vm_check "sessions gone after pppd died" vm_wait_for 20 sh -c "[ \"\$(ip -n lns l2tp show session)\" = '' ] && [ \"\$(ip -n lac l2tp show session)\" = '' ]"
+
+vm_log "teardown 3: LAC SIGTERM"
+ctl lac lac connect one >/dev/null
+vm_require "PPP up again" vm_wait_for 60 ppp_up_both
+vm_stop l2tpd-lac 10
+vm_check "nothing left after LAC SIGTERM" vm_wait_for 20 nothing_left
+
+vm_log "teardown 4: LAC SIGKILL"
+start_lac
+vm_require "PPP up again" vm_wait_for 60 ppp_up_both
+kill -9 "$(vm_pid l2tpd-lac)"
+vm_check "LAC kernel tunnel gone with the killed daemon" vm_wait_for 10 sh -c '[ -z "$(ip -n lac l2tp show tunnel)" ]'
+vm_check "LAC pppd gone with the killed daemon" vm_wait_for 15 sh -c '! ip netns pids lac | xargs -r ps -o comm= -p | grep -q pppd'
+vm_check "LNS notices (PPP echo / HELLO) and cleans up" vm_wait_for 60 nothing_left
+
+vm_log "teardown 5: LNS SIGTERM"
+start_lac
+vm_require "PPP up again" vm_wait_for 60 ppp_up_both
+vm_stop l2tpd-lns 10
+vm_check "nothing left after LNS SIGTERM" vm_wait_for 30 nothing_left
+vm_stop l2tpd-lac 10
+vm_check "no l2tpd left" vm_no_process l2tpd
