@@ -7,7 +7,9 @@
 #include <utlist.h>
 
 #include "common/ctl.h"
+#include "common/ippool.h"
 #include "common/l2tp_nl.h"
+#include "common/pppd.h"
 #include "l2tpd/daemon.h"
 
 static void addr_str(uint32_t host_order, char *out, size_t len)
@@ -25,6 +27,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 {
 	struct l2tpd *d = arg;
 	const struct l2tp_engine_stats *st = &d->engine.stats;
+	size_t in_use = 0;
 	json_t *r = ctl_status_new("l2tpd", L2TPD_VERSION, d->start_ms,
 				   l2tpd_now());
 
@@ -34,7 +37,12 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_string(d->cfg.dataplane == L2TPD_DATAPLANE_NONE ?
 						"none" :
 						"kernel"));
+	for (size_t i = 0; i < d->cfg.n_lns; i++)
+		if (d->pools[i])
+			in_use += ippool_size(d->pools[i]) -
+				  ippool_available(d->pools[i]);
 	json_object_set_new(r, "tunnels", json_integer(d->engine.n_tunnels));
+	json_object_set_new(r, "addresses_in_use", json_integer((json_int_t)in_use));
 	json_object_set_new(r, "sessions", json_integer(d->engine.n_sessions));
 	json_object_set_new(r, "rx_packets", json_integer((json_int_t)st->rx_packets));
 	json_object_set_new(r, "rx_malformed",
@@ -123,6 +131,8 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 			    json_string(g && g->ifname[0] ? g->ifname : "-"));
 	json_object_set_new(o, "local_ip", json_string(local));
 	json_object_set_new(o, "remote_ip", json_string(remote));
+	json_object_set_new(o, "pppd",
+			    json_integer(g && g->pppd ? pppd_pid(g->pppd) : 0));
 	if (g && g->kernel_session && d->nl) {
 		struct l2tp_nl_stats st;
 		char e[128];

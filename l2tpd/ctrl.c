@@ -282,12 +282,23 @@ static void ctrl_ack(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
 		c->snd_nxt != c->snd_una ? now + c->rto_ms : CTRL_NEVER;
 }
 
+/*
+ * The ACK waits a little for a reply to carry it, but not once the peer
+ * has filled the window we advertise: it can send nothing more until we
+ * answer, and with messages that need no reply (ICCNs) it would stall for
+ * the whole delay.
+ */
 static void ctrl_schedule_ack(struct l2tp_ctrl *c, uint64_t now)
 {
-	if (c->ack_pending)
-		return;
-	c->ack_pending = true;
-	c->ack_deadline = now + c->cfg.ack_delay_ms;
+	unsigned int threshold = c->cfg.our_rws ? c->cfg.our_rws : 1;
+
+	if (!c->ack_pending) {
+		c->ack_pending = true;
+		c->rx_unacked = 0;
+		c->ack_deadline = now + c->cfg.ack_delay_ms;
+	}
+	if (++c->rx_unacked >= threshold)
+		c->ack_deadline = now;
 }
 
 enum ctrl_rx_verdict ctrl_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,

@@ -127,6 +127,7 @@ struct l2tp_ctrl {
 	uint64_t rtx_deadline; /* CTRL_NEVER when nothing is in flight */
 
 	bool ack_pending;
+	uint16_t rx_unacked; /* messages received since our last ACK */
 	uint64_t ack_deadline;
 
 	bool peer_dead;

@@ -73,26 +73,42 @@ void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id)
 	evloop_timer_arm(g->timer, next > now ? next - now : 0);
 }
 
+/*
+ * A tunnel's socket also gets packets that are not for its tunnel: a peer
+ * with one UDP port for all its tunnels (xl2tpd) sends the SCCRQ of its
+ * next tunnel from the port of the first, and what reaches the listener's
+ * address between a new tunnel socket's bind() and connect() may queue on
+ * that socket. The engine routes by the tunnel ID in the header; the
+ * reply context lets it answer or open a tunnel from here as from the
+ * listener.
+ */
 static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel_glue *g = arg;
 	struct l2tpd *d = g->d;
 	uint8_t pkt[MAX_PACKET];
-	struct sockaddr_storage from;
 	uint16_t id = g->id;
 
 	/* Drain a bounded batch: a flood on one tunnel must not starve the
 	 * others. */
 	for (int i = 0; i < 64; i++) {
-		socklen_t from_len = sizeof(from);
-		ssize_t n = recvfrom(fd, pkt, sizeof(pkt), MSG_DONTWAIT,
-				     (struct sockaddr *)&from, &from_len);
+		struct l2tpd_rx rx = { .fd = fd };
+		ssize_t n;
 
+		rx.peer_len = sizeof(rx.peer);
+		n = recvfrom(fd, pkt, sizeof(pkt), MSG_DONTWAIT,
+			     (struct sockaddr *)&rx.peer, &rx.peer_len);
 		if (n < 0)
 			break;
+		rx.local_len = sizeof(rx.local);
+		if (getsockname(fd, (struct sockaddr *)&rx.local,
+				&rx.local_len) < 0)
+			continue;
+		d->rx = &rx;
 		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
-				 (struct sockaddr *)&from, from_len, NULL,
+				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
 				 l2tpd_now());
+		d->rx = NULL;
 		if (!l2tp_engine_tunnel(&d->engine, id))
 			return; /* freed inside, with its socket */
 	}
@@ -415,8 +431,6 @@ static void op_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 	} u;
 	struct iovec iov = { .iov_base = (void *)pkt, .iov_len = len };
 	struct msghdr mh = {
-		.msg_name = (void *)&rx->peer,
-		.msg_namelen = rx->peer_len,
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
 		.msg_control = u.buf,
@@ -425,6 +439,8 @@ static void op_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 
 	if (!rx)
 		return;
+	mh.msg_name = (void *)&rx->peer;
+	mh.msg_namelen = rx->peer_len;
 	memset(&u, 0, sizeof(u));
 	c = (struct cmsghdr *)u.buf;
 	if (rx->local.ss_family == AF_INET) {
@@ -558,6 +574,29 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * Tunnel sockets share the listener's port through SO_REUSEADDR, which
+ * would let a second daemon bind the port as well and take part of the
+ * peers' packets. A probe without SO_REUSEADDR fails if anyone holds the
+ * port. Sets errno when true.
+ */
+static bool port_owned_by_other(const struct sockaddr *sa, socklen_t len)
+{
+	int one = 1, saved;
+	int fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool taken;
+
+	if (fd < 0)
+		return false;
+	if (sa->sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	taken = bind(fd, sa, len) < 0 && errno == EADDRINUSE;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return taken;
+}
+
 static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 		     socklen_t len, char *err, size_t errlen)
 {
@@ -578,9 +617,10 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 			  &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
 			  sizeof(host));
 	}
-	if (bind(fd, sa, len) < 0) {
-		snprintf(err, errlen, "cannot listen on %s port %u: %s", host,
-			 d->cfg.port, strerror(errno));
+	if (port_owned_by_other(sa, len) || bind(fd, sa, len) < 0) {
+		snprintf(err, errlen, "cannot listen on %s port %u: %s%s", host,
+			 d->cfg.port, strerror(errno),
+			 errno == EADDRINUSE ? " (another L2TP daemon?)" : "");
 		close(fd);
 		return -1;
 	}
@@ -658,6 +698,22 @@ static int lac_resolve(struct lac_state *lac, struct sockaddr_storage *ss,
 	return 0;
 }
 
+/* With "listen-addr", our tunnels leave from that address as xl2tpd's do
+ * (peers' access lists and firewalls know it), each from its own port. */
+static int lac_bind_source(struct l2tpd *d, int fd, int family)
+{
+	struct sockaddr_storage src;
+
+	if (!d->cfg.listen_addr_set || d->cfg.listen_addr.ss_family != family)
+		return 0;
+	memcpy(&src, &d->cfg.listen_addr, d->cfg.listen_addr_len);
+	if (family == AF_INET)
+		((struct sockaddr_in *)&src)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&src)->sin6_port = 0;
+	return bind(fd, (struct sockaddr *)&src, d->cfg.listen_addr_len);
+}
+
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 		      size_t errlen)
 {
@@ -685,6 +741,12 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 	fd = udp_socket(peer.ss_family, err, errlen);
 	if (fd < 0)
 		return -1;
+	if (lac_bind_source(d, fd, peer.ss_family) < 0) {
+		snprintf(err, errlen, "[lac %s]: bind to listen-addr: %s",
+			 lac->cfg->name, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (connect(fd, (struct sockaddr *)&peer, peer_len) < 0) {
 		snprintf(err, errlen, "[lac %s]: connect: %s", lac->cfg->name,
 			 strerror(errno));

@@ -585,9 +585,12 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 	status = l2tp_msg_decode(pkt, len, NULL, m, &derr);
 	need_secret = status == L2TP_ERR_HIDDEN_NO_SECRET;
 	/* An unknown M-bit AVP is answered with StopCCN 2/8 below. */
-	if ((status < 0 && !need_secret &&
-	     status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) ||
-	    m->type != L2TP_MSG_SCCRQ ||
+	if (status < 0 && !need_secret &&
+	    status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
+		e->stats.rx_malformed++;
+		goto out;
+	}
+	if (m->type != L2TP_MSG_SCCRQ ||
 	    !l2tp_msg_has(m, L2TP_AVP_ASSIGNED_TUNNEL_ID) ||
 	    !m->assigned_tunnel_id) {
 		/* Only an SCCRQ may open a tunnel; the rest for tunnel 0 is

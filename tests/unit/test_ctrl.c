@@ -235,6 +235,31 @@ START_TEST(test_ctrl_send_queue_is_bounded)
 }
 END_TEST
 
+/* A peer that filled our whole receive window gets its ACK at once, not
+ * after the delay: it can send nothing more until then. */
+START_TEST(test_ctrl_full_window_acked_at_once)
+{
+	struct l2tp_ctrl b;
+	struct cap cb = { 0 };
+	struct hdr h;
+
+	init_default(&b);
+	ctrl_set_peer_tunnel_id(&b, 7);
+	for (uint16_t ns = 0; ns < CTRL_DEFAULT_RWS - 1; ns++)
+		ck_assert_int_eq(ctrl_recv(&b, ns, 0, false, 100),
+				 CTRL_RX_DELIVER);
+	/* Three of four: the ACK still waits for a reply to ride on. */
+	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 0);
+	ck_assert_int_eq(ctrl_recv(&b, CTRL_DEFAULT_RWS - 1, 0, false, 100),
+			 CTRL_RX_DELIVER);
+	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 1);
+	h = parse(&cb.p[0]);
+	ck_assert(h.zlb);
+	ck_assert_uint_eq(h.nr, CTRL_DEFAULT_RWS);
+	ctrl_free(&b);
+}
+END_TEST
+
 START_TEST(test_ctrl_in_order_exchange)
 {
 	struct l2tp_ctrl a, b;
@@ -1157,6 +1182,7 @@ static Suite *ctrl_suite(void)
 		       test_ctrl_send_rejects_what_is_not_a_control_message);
 	tcase_add_test(tc, test_ctrl_send_queue_is_bounded);
 	tcase_add_test(tc, test_ctrl_in_order_exchange);
+	tcase_add_test(tc, test_ctrl_full_window_acked_at_once);
 	tcase_add_test(tc, test_ctrl_zlb_bytes_and_sequence_untouched);
 	tcase_add_test(tc, test_ctrl_lost_message_recovered_by_retransmission);
 	tcase_add_test(tc, test_ctrl_lost_ack_duplicate_is_acked_again);
