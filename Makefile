@@ -15,7 +15,8 @@ PKGS := libmnl libevent jansson openssl
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# The daemons look for /etc/vpnsuite/*.conf by default, wherever they are.
+SYSCONFDIR ?= /etc
 PPPD_VERSION := $(shell sed -n 's/^\#define VERSION[ \t]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
 PLUGINDIR ?= $(PREFIX)/lib/pppd/$(PPPD_VERSION)
 
@@ -23,6 +24,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	-Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
+	-DVPNSUITE_PLUGINDIR='"$(PLUGINDIR)"' \
 	$(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(EXTRA_LDFLAGS)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
@@ -153,7 +155,8 @@ install: all
 		[ ! -f $(BUILD)/$$b ] || install -m 0755 $(BUILD)/$$b $(DESTDIR)$(SBINDIR)/$$b; done
 	[ ! -f $(BUILD)/vpnsuite.so ] || install -m 0644 $(BUILD)/vpnsuite.so $(DESTDIR)$(PLUGINDIR)/
 	for f in etc/*; do [ ! -f "$$f" ] || [ -e $(DESTDIR)$(SYSCONFDIR)/vpnsuite/$${f##*/} ] || \
-		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/; done
+		case $$f in *secrets*) install -m 0600 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/;; \
+		*) install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/;; esac; done
 
 format:
 	clang-format -i $(wildcard common/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])
