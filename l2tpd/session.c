@@ -94,6 +94,8 @@ static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool initiator,
 	s->key = session_key(t->id, id);
 	HASH_ADD(hh, e->sessions, key, sizeof(s->key), s);
 	DL_APPEND(t->sessions, s);
+	if (!t->n_pending++)
+		t->session_deadline = s->created_ms + L2TP_SETUP_TIMEOUT_MS;
 	t->n_sessions++;
 	e->n_sessions++;
 	e->stats.sessions_created++;
@@ -108,6 +110,8 @@ static void session_discard(struct l2tp_session *s)
 
 	HASH_DEL(e->sessions, s);
 	DL_DELETE(t->sessions, s);
+	if (!s->up_reported)
+		t->n_pending--;
 	t->n_sessions--;
 	e->n_sessions--;
 	free(s);
@@ -123,6 +127,8 @@ static void session_free(struct l2tp_session *s)
 		e->ops.session_down(e->arg, s);
 	HASH_DEL(e->sessions, s);
 	DL_DELETE(t->sessions, s);
+	if (!s->up_reported)
+		t->n_pending--;
 	t->n_sessions--;
 	e->n_sessions--;
 	free(s);
@@ -143,6 +149,7 @@ static void session_report_up(struct l2tp_session *s)
 	s->state = L2TP_SESSION_ESTABLISHED;
 	s->established_ms = e->now_ms;
 	s->up_reported = true;
+	s->tunnel->n_pending--;
 	log_info(&s->log, "%s call established (peer session %u)",
 		 s->outgoing ? "outgoing" : "incoming", s->peer_id);
 	if (e->ops.session_up)
@@ -525,4 +532,24 @@ struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t, bool outgoing,
 	}
 	l2tp_tunnel_flush(t, now);
 	return s;
+}
+
+void l2tp_session_expire(struct l2tp_tunnel *t, uint64_t now)
+{
+	struct l2tp_session *s, *tmp;
+	uint64_t next = CTRL_NEVER;
+
+	DL_FOREACH_SAFE(t->sessions, s, tmp)
+	{
+		uint64_t deadline = s->created_ms + L2TP_SETUP_TIMEOUT_MS;
+
+		if (s->up_reported)
+			continue;
+		if (now >= deadline)
+			l2tp_session_close(s, L2TP_CDN_RESULT_TIMEOUT, 0,
+					   "call setup timed out", now);
+		else if (deadline < next)
+			next = deadline;
+	}
+	t->session_deadline = next;
 }

@@ -18,8 +18,6 @@
 #include "l2tpd/avp.h"
 
 #define N_TUNNEL_SLOTS 65536
-/* A tunnel or call that does not complete within this is given up. */
-#define L2TP_SETUP_TIMEOUT_MS 60000
 /* Refusals are logged once per peer within this interval. */
 #define L2TP_REFUSE_LOG_INTERVAL_MS 60000
 #define L2TP_REFUSE_LOG_ENTRIES 1024
@@ -207,6 +205,7 @@ static void tunnel_destroy(struct l2tp_tunnel *t)
 
 	l2tp_session_free_all(t);
 	half_open_done(t);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_CLOSING);
 	if (t->sccrq_key.peer_id)
 		HASH_DELETE(hh_sccrq, e->by_sccrq, t);
 	e->tunnels[t->id] = NULL;
@@ -441,11 +440,24 @@ static void take_peer_params(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 	ctrl_set_peer_tunnel_id(&t->ctrl, t->peer_id);
 }
 
+/* Every change of state goes through here to keep the dialling count. */
+void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state s)
+{
+	bool was = t->initiator && t->state == L2TP_TUNNEL_WAIT_CTL_REPLY;
+	bool is = t->initiator && s == L2TP_TUNNEL_WAIT_CTL_REPLY;
+
+	if (was && !is)
+		t->engine->n_dialling--;
+	else if (!was && is)
+		t->engine->n_dialling++;
+	t->state = s;
+}
+
 static void tunnel_report_up(struct l2tp_tunnel *t)
 {
 	struct l2tp_engine *e = t->engine;
 
-	t->state = L2TP_TUNNEL_ESTABLISHED;
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_ESTABLISHED);
 	half_open_done(t);
 	t->up_reported = true;
 	log_info(&t->log, "tunnel established with '%s' (peer tunnel %u)",
@@ -460,7 +472,7 @@ static void tunnel_enter_closing(struct l2tp_tunnel *t, uint64_t now)
 	struct l2tp_engine *e = t->engine;
 
 	l2tp_session_free_all(t);
-	t->state = L2TP_TUNNEL_CLOSING;
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_CLOSING);
 	half_open_done(t);
 	if (e->ops.tunnel_down)
 		e->ops.tunnel_down(e->arg, t);
@@ -537,7 +549,7 @@ static bool tie_breaker_lost(struct l2tp_engine *e, const struct sockaddr *from,
 	uint8_t key[16], other[16];
 	uint16_t port, other_port;
 
-	if (!l2tp_msg_has(m, L2TP_AVP_TIE_BREAKER))
+	if (!l2tp_msg_has(m, L2TP_AVP_TIE_BREAKER) || !e->n_dialling)
 		return false;
 	addr_key(from, key, &port);
 	for (unsigned i = 1; i < N_TUNNEL_SLOTS; i++) {
@@ -701,7 +713,7 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		l2tp_msg_init(r, L2TP_MSG_SCCRP);
 		put_our_capabilities(t, r);
 		put_challenge_response(t, r);
-		t->state = L2TP_TUNNEL_WAIT_CTL_CONN;
+		l2tp_tunnel_set_state(t, L2TP_TUNNEL_WAIT_CTL_CONN);
 		l2tp_tunnel_send(t, r, 0);
 		l2tp_tunnel_flush(t, now);
 	}
@@ -964,7 +976,8 @@ struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,
 	t->glue = glue;
 	if (ctrl_init(&t->ctrl, &t->params.ctrl) < 0)
 		ctrl_init(&t->ctrl, NULL);
-	t->state = L2TP_TUNNEL_WAIT_CTL_REPLY;
+	/* tunnel_new left the state at WAIT_CTL_REPLY without counting. */
+	t->engine->n_dialling++;
 	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
 	put_our_capabilities(t, &m);
 	while (!t->tie_breaker)
@@ -1015,6 +1028,8 @@ void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 		l2tp_tunnel_send(t, &m, 0);
 		t->last_rx_ms = now;
 	}
+	if (t->n_pending && now >= t->session_deadline)
+		l2tp_session_expire(t, now);
 	if (t->state != L2TP_TUNNEL_ESTABLISHED &&
 	    t->state != L2TP_TUNNEL_CLOSING &&
 	    now - t->created_ms >= L2TP_SETUP_TIMEOUT_MS) {
@@ -1039,6 +1054,8 @@ uint64_t l2tp_tunnel_next_timeout(const struct l2tp_tunnel *t)
 
 	if (hello < next)
 		next = hello;
+	if (t->n_pending && t->session_deadline < next)
+		next = t->session_deadline;
 	if (t->state == L2TP_TUNNEL_WAIT_CTL_CONN ||
 	    t->state == L2TP_TUNNEL_WAIT_CTL_REPLY) {
 		uint64_t setup = t->created_ms + L2TP_SETUP_TIMEOUT_MS;

@@ -98,6 +98,8 @@ struct l2tp_tunnel {
 
 	struct l2tp_session *sessions; /* utlist, for teardown and listing */
 	unsigned int n_sessions;
+	unsigned int n_pending; /* sessions not yet established */
+	uint64_t session_deadline; /* oldest pending session gives up */
 	uint32_t call_serial;
 
 	void *glue; /* the daemon's per-tunnel data */
@@ -196,6 +198,7 @@ struct l2tp_engine {
 	struct l2tp_tunnel **tunnels; /* 65,536 slots by local ID */
 	unsigned int n_tunnels;
 	unsigned int n_sessions;
+	unsigned int n_dialling; /* our SCCRQs not yet answered (tie breaks) */
 	struct l2tp_session *sessions; /* uthash by key */
 	struct l2tp_tunnel *by_sccrq; /* uthash by sccrq_key */
 	struct half_open_entry *half_open; /* uthash by peer address */
@@ -264,6 +267,12 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 void l2tp_session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 		       int status, const struct l2tp_decode_err *derr);
 void l2tp_session_free_all(struct l2tp_tunnel *t);
+/* Gives up sessions whose setup took longer than L2TP_SETUP_TIMEOUT_MS. */
+void l2tp_session_expire(struct l2tp_tunnel *t, uint64_t now);
+void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state s);
+
+/* A tunnel or call that does not complete within this is given up. */
+#define L2TP_SETUP_TIMEOUT_MS 60000
 void l2tp_set_result(struct l2tp_msg *m, uint16_t result, uint16_t error,
 		     const char *msg);
 

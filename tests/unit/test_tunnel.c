@@ -2231,6 +2231,43 @@ END_TEST
 /* Setup timeout                                                       */
 
 /* Loop: 0 an LNS waiting for SCCCN, 1 a LAC waiting for SCCRP. */
+/* A call whose ICCN never comes is given up after the setup timeout, so a
+ * peer cannot hold session slots with half-made calls. */
+START_TEST(test_call_setup_timeout)
+{
+	struct rawpeer rp;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+	const struct wire *w;
+	uint64_t start;
+
+	raw_init(&rp, "198.51.100.4", 1701, 44);
+	t = raw_establish(&rp);
+	start = N.now;
+	fill_icrq(&m, 321);
+	raw_send(&rp, &LNS.addr, &m, 0);
+	ck_assert_uint_eq(t->n_sessions, 1);
+	ck_assert_uint_eq(t->n_pending, 1);
+	/* The peer acknowledges everything (the tunnel stays healthy) but
+	 * never connects the call. */
+	while (N.now + 500 < start + L2TP_SETUP_TIMEOUT_MS) {
+		net_advance(500);
+		raw_ack(&rp, &LNS.addr);
+	}
+	net_advance_to(start + L2TP_SETUP_TIMEOUT_MS - 1);
+	ck_assert_uint_eq(t->n_sessions, 1);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_CDN), 0);
+	net_advance_to(start + L2TP_SETUP_TIMEOUT_MS);
+	w = wire_last(&LNS.addr, L2TP_MSG_CDN);
+	ck_assert_ptr_nonnull(w);
+	ck_assert_uint_eq(w->result, L2TP_CDN_RESULT_TIMEOUT);
+	ck_assert_uint_eq(t->n_sessions, 0);
+	ck_assert_uint_eq(t->n_pending, 0);
+	ck_assert_uint_eq(LNS.session_up, 0);
+	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
+}
+END_TEST
+
 START_TEST(test_setup_timeout)
 {
 	struct rawpeer rp;
@@ -2306,6 +2343,7 @@ static Suite *tunnel_suite(void)
 	tcase_add_test(tc, test_hidden_sccrq_from_peer);
 	tcase_add_loop_test(tc, test_tie_breaker, 0, 3);
 	tcase_add_loop_test(tc, test_setup_timeout, 0, 2);
+	tcase_add_test(tc, test_call_setup_timeout);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("calls");
