@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/conf.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -552,4 +554,26 @@ const struct conf_entry *conf_entry_find(const struct conf_section *s,
 			return &s->entries[i - 1];
 	}
 	return NULL;
+}
+
+int conf_value_addr(const struct conf_file *cf, const struct conf_entry *e,
+		    struct sockaddr_storage *out, socklen_t *len, char *err,
+		    size_t errlen)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)out;
+
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, e->value, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		*len = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, e->value, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		*len = sizeof(*sin6);
+	} else {
+		return conf_error(err, errlen, cf, e,
+				  "'%s' is not an IPv4 or IPv6 address",
+				  e->value);
+	}
+	return 0;
 }

@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #define CONF_ERR_MAX 512
 /* Limits on what a file may hold, so a hostile or corrupt file cannot make
@@ -75,6 +76,10 @@ int conf_value_bool(const struct conf_file *cf, const struct conf_entry *e,
 		    bool *out, char *err, size_t errlen);
 int conf_value_int(const struct conf_file *cf, const struct conf_entry *e,
 		   long min, long max, long *out, char *err, size_t errlen);
+/* A numeric IPv4 or IPv6 address into *out (port 0) and its length. */
+int conf_value_addr(const struct conf_file *cf, const struct conf_entry *e,
+		    struct sockaddr_storage *out, socklen_t *len, char *err,
+		    size_t errlen);
 
 /* "path:line: 'key': " + formatted reason, into err. Always returns -1. */
 int conf_error(char *err, size_t errlen, const struct conf_file *cf,

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/conf.h"
+
+#include <netinet/in.h>
 #include "tests/unit/check_main.h"
 
 #include <stdio.h>
@@ -493,6 +495,36 @@ START_TEST(test_conf_value_bool_error_names_file_line_key)
 }
 END_TEST
 
+START_TEST(test_conf_value_addr_families_and_error)
+{
+	struct conf_file cf;
+	char err[CONF_ERR_MAX] = "";
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+
+	ck_assert_int_eq(parse_ini("[global]\na = 192.0.2.7\nb = 2001:db8::1\n"
+				   "c = example.org\n",
+				   &cf, err),
+			 0);
+	ck_assert_int_eq(conf_value_addr(&cf, &cf.sections[0].entries[0], &ss,
+					 &len, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(ss.ss_family, AF_INET);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_in));
+	ck_assert_int_eq(conf_value_addr(&cf, &cf.sections[0].entries[1], &ss,
+					 &len, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(ss.ss_family, AF_INET6);
+	ck_assert_uint_eq(len, sizeof(struct sockaddr_in6));
+	ck_assert_int_eq(conf_value_addr(&cf, &cf.sections[0].entries[2], &ss,
+					 &len, err, sizeof(err)),
+			 -1);
+	ck_assert_str_eq(err, "x.conf:4: 'c': 'example.org' is not an IPv4 or "
+			      "IPv6 address");
+	conf_free(&cf);
+}
+END_TEST
+
 START_TEST(test_conf_value_int_range_and_garbage)
 {
 	struct conf_file cf;
@@ -585,6 +617,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, test_conf_value_bool_spellings);
 	tcase_add_test(tc, test_conf_value_bool_error_names_file_line_key);
 	tcase_add_test(tc, test_conf_value_int_range_and_garbage);
+	tcase_add_test(tc, test_conf_value_addr_families_and_error);
 	tcase_add_test(tc, test_conf_error_prefixes);
 	suite_add_tcase(s, tc);
 	return s;
