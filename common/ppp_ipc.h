@@ -31,7 +31,7 @@
 #define PPP_IPC_MAX_NAME 255 /* user names, passwords, messages */
 #define PPP_IPC_MAX_IFNAME 15
 #define PPP_IPC_MAX_CHALLENGE 64
-#define PPP_IPC_MAX_RESPONSE 64
+#define PPP_IPC_MAX_RESPONSE 255 /* PAP passwords up to pppd's limit */
 #define PPP_IPC_KEY_LEN 16
 
 enum ppp_ipc_type {

@@ -219,6 +219,7 @@ static int pap_verify(char *name, char *password, char **msgp,
 	ppp_ipc_msg_init(&q, PPP_IPC_AUTH_REQUEST, 0);
 	ppp_ipc_set_u32(&q, PPP_IPC_T_METHOD, PPP_IPC_AUTH_PAP);
 	if (ppp_ipc_set_str(&q, PPP_IPC_T_USER, name) ||
+	    ppp_ipc_set_str(&q, PPP_IPC_T_OURNAME, our_name) ||
 	    ppp_ipc_set_bytes(&q, PPP_IPC_T_RESPONSE, password,
 			      strlen(password))) {
 		warn("vpnsuite: PAP name or password too long");
