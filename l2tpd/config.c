@@ -202,6 +202,21 @@ static int parse_dataplane(struct loader *ld, void *obj,
 	return 0;
 }
 
+static int parse_ppp_auth(struct loader *ld, void *obj,
+			  const struct conf_entry *e)
+{
+	struct l2tpd_config *cfg = obj;
+
+	if (!strcasecmp(e->value, "daemon"))
+		cfg->ppp_auth_daemon = true;
+	else if (!strcasecmp(e->value, "pppd"))
+		cfg->ppp_auth_daemon = false;
+	else
+		return conf_error(ld->err, ld->errlen, ld->cf, e,
+				  "'%s' is not 'daemon' or 'pppd'", e->value);
+	return 0;
+}
+
 static int parse_log_level(struct loader *ld, void *obj,
 			   const struct conf_entry *e)
 {
@@ -688,6 +703,13 @@ static const struct key_def keys[] = {
 	 MAX_PATH_LEN},
 	{"log level", SEC_GLOBAL, KIND_CUSTOM, G(log_level), 0, 0,
 	 parse_log_level},
+	{"ppp auth", SEC_GLOBAL, KIND_CUSTOM, G(ppp_auth_daemon), 0, 0,
+	 parse_ppp_auth},
+	{"ppp secrets", SEC_GLOBAL, KIND_STRING, G(ppp_secrets), 0,
+	 MAX_PATH_LEN},
+	{"login failures", SEC_GLOBAL, KIND_UINT, G(login_failures), 1, 100},
+	{"login window", SEC_GLOBAL, KIND_UINT, G(login_window), 1, 86400},
+	{"login block", SEC_GLOBAL, KIND_UINT, G(login_block), 1, 86400},
 
 	/* [lns] and [lac] */
 	{"hidden bit", LINK, KIND_BOOL, L(hidden_bit)},
@@ -1049,10 +1071,16 @@ static int set_defaults(struct l2tpd_config *cfg, const char *path)
 	cfg->max_sessions_per_tunnel = L2TPD_DEFAULT_MAX_SESSIONS_PER_TUNNEL;
 	cfg->max_half_open_per_peer = L2TPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
 	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->ppp_auth_daemon = true;
+	cfg->login_failures = L2TPD_DEFAULT_LOGIN_FAILURES;
+	cfg->login_window = L2TPD_DEFAULT_LOGIN_WINDOW;
+	cfg->login_block = L2TPD_DEFAULT_LOGIN_BLOCK;
+	cfg->ppp_secrets = strdup(L2TPD_DEFAULT_PPP_SECRETS);
 	cfg->path = strdup(path);
 	cfg->control_socket = strdup(L2TPD_DEFAULT_CONTROL_SOCKET);
 	cfg->auth_file = malloc(dir_len + sizeof(L2TPD_AUTH_FILE_NAME));
-	if (!cfg->path || !cfg->control_socket || !cfg->auth_file)
+	if (!cfg->path || !cfg->control_socket || !cfg->auth_file ||
+	    !cfg->ppp_secrets)
 		return -1;
 	memcpy(cfg->auth_file, path, dir_len);
 	memcpy(cfg->auth_file + dir_len, L2TPD_AUTH_FILE_NAME,
@@ -1148,6 +1176,7 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 	free(cfg->path);
 	free(cfg->auth_file);
 	free(cfg->control_socket);
+	free(cfg->ppp_secrets);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

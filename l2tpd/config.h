@@ -43,6 +43,10 @@
 #define L2TPD_DEFAULT_MAX_SESSIONS_PER_TUNNEL 1024
 #define L2TPD_DEFAULT_MAX_HALF_OPEN_PER_PEER  8
 #define L2TPD_DEFAULT_REDIAL_TIMEOUT	      30
+#define L2TPD_DEFAULT_PPP_SECRETS "/etc/ppp/chap-secrets"
+#define L2TPD_DEFAULT_LOGIN_FAILURES 5
+#define L2TPD_DEFAULT_LOGIN_WINDOW 60
+#define L2TPD_DEFAULT_LOGIN_BLOCK 300
 #ifndef L2TPD_DEFAULT_CONTROL_SOCKET
 #define L2TPD_DEFAULT_CONTROL_SOCKET "/run/vpnsuite/l2tpd.ctl"
 #endif
@@ -172,6 +176,13 @@ struct l2tpd_config {
 	unsigned int max_half_open_per_peer;
 	char *control_socket;
 	enum log_level log_level;
+	/* PPP logins: verified by the daemon from 'ppp secrets' (the
+	 * default), or left to pppd and its own secrets files. */
+	bool ppp_auth_daemon;
+	char *ppp_secrets;
+	unsigned int login_failures; /* per peer within login_window */
+	unsigned int login_window; /* seconds */
+	unsigned int login_block; /* seconds */
 
 	struct l2tpd_lns *lns; /* file order, the default among them */
 	size_t n_lns;

@@ -190,6 +190,40 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 	return json_object();
 }
 
+/* Every session the user logged in to ("session close --user NAME"). */
+static json_t *session_close_user(struct l2tpd *d, json_t *req, char *err,
+				  size_t errlen)
+{
+	const char *user;
+	unsigned closed = 0;
+
+	if (ctl_arg_string(req, "user", &user, err, errlen))
+		return NULL;
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *t = d->engine.tunnels[i];
+		struct l2tp_session *s, *tmp;
+
+		if (!t)
+			continue;
+		DL_FOREACH_SAFE(t->sessions, s, tmp)
+		{
+			const struct session_glue *g = s->glue;
+
+			if (!g || strcmp(g->user, user))
+				continue;
+			l2tp_session_close(s, L2TP_CDN_RESULT_ADMIN, 0,
+					   "closed by the operator",
+					   l2tpd_now());
+			closed++;
+		}
+	}
+	if (!closed) {
+		snprintf(err, errlen, "no session of user '%s'", user);
+		return NULL;
+	}
+	return json_pack("{s:i}", "closed", closed);
+}
+
 /* Session IDs are unique per tunnel only: "tunnel" narrows the search. */
 static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 				 char *err, size_t errlen)
@@ -199,6 +233,8 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	uint64_t id, tunnel = 0;
 	unsigned matches = 0;
 
+	if (json_object_get(req, "user") && !json_object_get(req, "id"))
+		return session_close_user(d, req, err, errlen);
 	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
 		return NULL;
 	if (json_object_get(req, "tunnel") &&

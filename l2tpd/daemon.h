@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "common/evloop.h"
+#include "common/ppp_auth.h"
 #include "l2tpd/config.h"
 #include "l2tpd/tunnel.h"
 
@@ -62,6 +63,9 @@ struct session_glue {
 	struct pppd *pppd;
 	struct ippool *pool; /* where remote_ip came from */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
+	bool daemon_auth; /* the peer logs in through us (ppp_auth) */
+	struct ppp_auth_result auth; /* who logged in, what address */
+	char peer_ip[64]; /* the tunnel peer's address, no port */
 	char ifname[16];
 	char user[64];
 	bool ip_up;
@@ -88,6 +92,7 @@ struct l2tpd {
 	bool foreground;
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;
+	struct ppp_auth *auth; /* PPP logins, when the daemon verifies them */
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
 	struct lac_state *lacs; /* one per cfg.lac[] */
 
@@ -106,6 +111,8 @@ struct l2tpd {
 };
 
 uint64_t l2tpd_now(void);
+/* The peer's address without the port, as brute-force accounting keys it. */
+void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len);
 /* Re-arms a tunnel's timer after the engine touched it (it may be gone). */
 void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id);
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,

@@ -102,9 +102,26 @@ static struct l2tp_session *glue_session(struct session_glue *g)
 /* Gives back what the session held; pppd is gone by now. */
 static void glue_release(struct session_glue *g)
 {
-	if (g->pool && g->remote_ip)
+	if (g->daemon_auth)
+		ppp_auth_release(g->d->auth, &g->auth, g->pool);
+	else if (g->pool && g->remote_ip)
 		ippool_release(g->pool, g->remote_ip);
 	free(g);
+}
+
+/* The plugin asks whether the peer may log in (vpnsuite-auth). */
+static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
+		    struct ppp_ipc_msg *reply)
+{
+	struct session_glue *g = arg;
+
+	ppp_auth_verify(g->d->auth, req, g->peer_ip, g->pool, l2tpd_now(), reply,
+			&g->auth);
+	if (g->auth.authenticated) {
+		snprintf(g->user, sizeof(g->user), "%s", g->auth.user);
+		g->remote_ip = g->auth.addr;
+	}
+	return 0; /* the reply says yes or no */
 }
 
 static void ppp_ip_up(void *arg, const char *ifname, uint32_t local,
@@ -249,6 +266,7 @@ static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
 	static const struct pppd_ops ops = {
 		.ip_up = ppp_ip_up,
 		.ip_down = ppp_ip_down,
+		.auth = ppp_auth,
 		.passwd = ppp_passwd,
 		.exited = ppp_exited,
 	};
@@ -266,6 +284,7 @@ static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
 	} else {
 		p.local_ip = g->local_ip;
 		p.remote_ip = g->remote_ip;
+		p.daemon_auth = g->daemon_auth;
 	}
 	g->pppd = pppd_spawn(d->loop, &p, &ops, g, err, errlen);
 	return g->pppd ? 0 : -1;
@@ -285,12 +304,16 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	idx = (size_t)(lns - d->cfg.lns);
 	if (!lns->assign_ip || !d->pools[idx])
 		return 0;
-	if (ippool_alloc(d->pools[idx], &g->remote_ip)) {
+	g->pool = d->pools[idx];
+	/* With logins through us, the address comes with the login: a user
+	 * may have a static one. */
+	if (g->daemon_auth)
+		return 0;
+	if (ippool_alloc(g->pool, &g->remote_ip)) {
 		snprintf(err, errlen, "[lns %s]: address pool exhausted",
 			 lns->name);
 		return -1;
 	}
-	g->pool = d->pools[idx];
 	return 0;
 }
 
@@ -314,6 +337,9 @@ void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	g->session_id = s->id;
 	g->lac = tg->lac;
 	g->pppox_fd = -1;
+	g->daemon_auth = d->auth && tg->lns && tg->lns->link.require_auth;
+	l2tpd_peer_ip((const struct sockaddr *)&t->peer, g->peer_ip,
+		      sizeof(g->peer_ip));
 	s->glue = g;
 	if (!tg->kernel_tunnel) {
 		if (l2tp_nl_tunnel_create(d->nl, t->id, t->peer_id, tg->fd, err,

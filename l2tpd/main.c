@@ -44,6 +44,16 @@ uint64_t l2tpd_now(void)
 	return evloop_now_ms();
 }
 
+void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len)
+{
+	const void *a = sa->sa_family == AF_INET6 ?
+				(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
+				(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	if (!inet_ntop(sa->sa_family, a, out, (socklen_t)len))
+		snprintf(out, len, "?");
+}
+
 static void tunnel_timer_fired(struct evloop_timer *timer, void *arg)
 {
 	struct tunnel_glue *g = arg;
@@ -260,6 +270,15 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	if (!lns || !rx) {
 		snprintf(msg, msglen, "not allowed by the configuration");
 		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+	}
+	if (d->auth) {
+		char ip[64];
+
+		l2tpd_peer_ip(peer, ip, sizeof(ip));
+		if (ppp_auth_blocked(d->auth, ip, l2tpd_now())) {
+			snprintf(msg, msglen, "too many failed logins");
+			return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+		}
 	}
 	if (lns->exclusive && tunnel_from_peer_exists(d, peer)) {
 		snprintf(msg, msglen, "exclusive: a tunnel to this peer exists");
@@ -876,6 +895,30 @@ static void shutdown_poll(struct evloop_timer *timer, void *arg)
 		evloop_stop(d->loop);
 }
 
+/*
+ * PPP logins are verified here, from 'ppp secrets', when some [lns] asks
+ * for authentication and 'ppp auth = daemon' (the default) with the kernel
+ * data path; pppd then has no secrets of its own to read.
+ */
+static int ppp_auth_setup(struct l2tpd *d, char *err, size_t errlen)
+{
+	struct ppp_auth_config ac = {
+		.secrets_path = d->cfg.ppp_secrets,
+		.max_failures = d->cfg.login_failures,
+		.window_s = d->cfg.login_window,
+		.block_s = d->cfg.login_block,
+	};
+	bool needed = false;
+
+	for (size_t i = 0; i < d->cfg.n_lns; i++)
+		needed = needed || d->cfg.lns[i].link.require_auth;
+	if (!needed || !d->cfg.ppp_auth_daemon ||
+	    d->cfg.dataplane != L2TPD_DATAPLANE_KERNEL)
+		return 0;
+	d->auth = ppp_auth_new(&ac, err, errlen);
+	return d->auth ? 0 : -1;
+}
+
 static void on_shutdown(struct evloop *loop, void *arg)
 {
 	struct l2tpd *d = arg;
@@ -910,6 +953,10 @@ static void on_reload(struct evloop *loop, void *arg)
 		log_error(&no_ctx, "reload: %s (the old secrets stay)", err);
 	else
 		log_info(&no_ctx, "reloaded the tunnel secrets");
+	if (d->auth && ppp_auth_reload(d->auth, err, sizeof(err)))
+		log_error(&no_ctx, "reload: %s (the old PPP secrets stay)", err);
+	else if (d->auth)
+		log_info(&no_ctx, "reloaded the PPP secrets");
 }
 
 static void usage(FILE *out)
@@ -950,6 +997,7 @@ static void daemon_cleanup(struct l2tpd *d)
 	free(d->pools);
 	free(d->lacs);
 	secrets_tunnel_free(d->secrets);
+	ppp_auth_free(d->auth);
 	if (d->loop)
 		evloop_free(d->loop);
 	l2tpd_config_free(&d->cfg);
@@ -1024,7 +1072,8 @@ int main(int argc, char **argv)
 	if (gethostname(d.hostname, sizeof(d.hostname) - 1) < 0)
 		snprintf(d.hostname, sizeof(d.hostname), "vpnsuite");
 	if (secrets_load(&d, err, sizeof(err)) ||
-	    pools_build(&d, err, sizeof(err)))
+	    pools_build(&d, err, sizeof(err)) ||
+	    ppp_auth_setup(&d, err, sizeof(err)))
 		goto fail;
 	daemon_raise_nofile();
 	if (!d.foreground && daemon_detach(err, sizeof(err)))

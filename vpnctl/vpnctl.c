@@ -72,7 +72,7 @@ static const struct command commands[] = {
 	{.name = "session close",
 	 .args = {ID("id", "ID")},
 	 .nargs = 1,
-	 .help = "close a session"},
+	 .help = "close a session (or every session of --user NAME)"},
 	{.name = "lac connect",
 	 .args = {STR("name", "NAME")},
 	 .nargs = 1,
@@ -251,6 +251,7 @@ static json_t *build_request(int argc, char **argv,
 	json_t *req = json_object();
 	const struct command *cmd;
 	unsigned npos = 0;
+	bool named = false;
 	int used, i;
 
 	if (!req)
@@ -284,6 +285,18 @@ static json_t *build_request(int argc, char **argv,
 	for (i = used; i < argc; i++) {
 		const struct cmd_arg *a;
 
+		/* "--KEY VALUE" names an argument instead of giving the
+		 * positional ones: "session close --user bob". */
+		if (!strncmp(argv[i], "--", 2) && argv[i][2]) {
+			if (i + 1 >= argc)
+				usage_error("%s: %s needs a value", cmd->name,
+					    argv[i]);
+			json_object_set_new(req, argv[i] + 2,
+					    keyval_value(argv[i + 1]));
+			named = true;
+			i++;
+			continue;
+		}
 		if (npos == cmd->nargs && is_keyval(argv[i])) {
 			add_keyval(req, argv[i]);
 			continue;
@@ -297,7 +310,7 @@ static json_t *build_request(int argc, char **argv,
 					    ? id_value(cmd, a, argv[i])
 					    : json_string(argv[i]));
 	}
-	if (npos < cmd->nargs)
+	if (npos < cmd->nargs && !named)
 		usage_error("%s: missing %s", cmd->name, cmd->args[npos].meta);
 	return req;
 }
