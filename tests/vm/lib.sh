@@ -1,0 +1,237 @@
+# shellcheck shell=bash
+# Helpers for VM scenario scripts (run inside the guest by tests/vm/run).
+#
+#   source "$(dirname "$0")/../lib.sh"
+#
+# Checks:   vm_check DESC CMD...        run CMD, record pass/fail, go on (VM_OK=1/0)
+#           vm_require DESC CMD...      same, but stop the scenario on failure
+#           vm_check_eq DESC WANT GOT   compare two strings
+#           vm_wait_for SECS CMD...     poll CMD every 0.2 s until it succeeds
+# Network:  vm_netns_pair NS1 NS2 A.B.C veth pair, NS1=A.B.C.1/24, NS2=A.B.C.2/24
+#           vm_in NS CMD...             run CMD in netns NS
+#           vm_ping NS HOST [COUNT]     ping from NS, all COUNT replies needed
+#           vm_ppp_ifaces NS            names of the ppp interfaces in NS
+#           vm_ppp_addr NS [IFACE]      local IPv4 address of a ppp interface
+# Processes: vm_bg NAME CMD...          start CMD in background, log to $VM_LOGDIR/NAME.log
+#           vm_stop NAME                SIGTERM (then SIGKILL) a vm_bg process
+#           vm_pids_of NAME / vm_no_process NAME   find processes by command name
+# Cleanup:  vm_on_exit CMD...           run CMD at exit (last registered first)
+# Misc:     vm_modprobe MOD...          load kernel modules (fails loudly)
+#           vm_ppp_clean_options        neutral /etc/ppp/options (guest overlay only)
+#           vm_log MSG                  progress message (with seconds since start)
+#
+# At exit the cleanups run, the logs of vm_bg processes are shown when
+# something failed, and the last line is "N passed, M failed"; the exit status
+# is non-zero on any failure (including an unexpected error under set -e).
+
+set -Eeuo pipefail
+
+VM_LOGDIR=${VM_LOGDIR:-/tmp/vm-logs}
+mkdir -p "$VM_LOGDIR"
+VM_SCENARIO=$(basename "$0" .sh)
+vm__passed=0
+vm__failed=0
+vm__cleanups=()
+declare -A vm__pids=()
+vm__last_err=""
+vm__required_stop=0
+
+vm__t0=$(date +%s%N)
+vm_log() { printf '[%s +%ss] %s\n' "$VM_SCENARIO" "$(vm_elapsed)" "$*"; }
+# vm_elapsed: seconds since the scenario started, e.g. 12.3
+vm_elapsed() { local ms=$(( ($(date +%s%N) - vm__t0) / 1000000 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
+
+vm__pass() { vm__passed=$((vm__passed + 1)); printf 'ok   - %s\n' "$1"; }
+vm__fail() {
+    vm__failed=$((vm__failed + 1))
+    printf 'FAIL - %s\n' "$1"
+    [[ -z ${2:-} ]] || printf '%s\n' "$2" | sed 's/^/       | /'
+}
+
+# vm_check DESC CMD...: run CMD (output captured, shown on failure). Always
+# returns 0 (so set -e goes on); VM_OK is 1 when the check passed, else 0.
+VM_OK=1
+vm_check() {
+    local desc=$1 out rc=0; shift
+    out=$("$@" 2>&1) || rc=$?
+    if (( rc == 0 )); then vm__pass "$desc"; VM_OK=1; return 0; fi
+    vm__fail "$desc" "command: $*"$'\n'"status: $rc"${out:+$'\n'"$out"}
+    VM_OK=0
+}
+
+# vm_require DESC CMD...: like vm_check; on failure the scenario stops.
+vm_require() {
+    vm_check "$@"
+    (( VM_OK )) && return 0
+    vm_log "required check failed, stopping: $1"
+    vm__required_stop=1
+    exit 1
+}
+
+# vm_check_eq DESC WANT GOT (sets VM_OK like vm_check)
+vm_check_eq() {
+    if [[ $2 == "$3" ]]; then vm__pass "$1"; VM_OK=1; return 0; fi
+    vm__fail "$1" "expected: '$2'"$'\n'"got:      '$3'"
+    VM_OK=0
+}
+
+# vm_wait_for SECS CMD...: succeed as soon as CMD does, fail after SECS.
+vm_wait_for() {
+    local secs=$1; shift
+    local end=$(( $(date +%s%N) + secs * 1000000000 ))
+    while true; do
+        "$@" >/dev/null 2>&1 && return 0
+        (( $(date +%s%N) < end )) || break
+        sleep 0.2
+    done
+    echo "timed out after ${secs}s waiting for: $*" >&2
+    return 1
+}
+
+vm_on_exit() { vm__cleanups+=("$(printf '%q ' "$@")"); }
+
+vm_modprobe() {
+    local m
+    for m in "$@"; do
+        modprobe "$m" || { echo "modprobe $m failed" >&2; return 1; }
+    done
+}
+
+# vm_bg NAME CMD...: background process, output to $VM_LOGDIR/NAME.log.
+# CMD must be a program (not a shell function) so that its pid is the one
+# vm_stop signals; "vm_bg NAME vm_in NS PROG..." is accepted (ip netns exec
+# execs PROG in place).
+vm_bg() {
+    local name=$1; shift
+    if [[ $1 == vm_in ]]; then shift; set -- ip netns exec "$@"; fi
+    if [[ $(type -t "$1") != file ]]; then
+        echo "vm_bg: '$1' is not a program" >&2
+        return 1
+    fi
+    "$@" > "$VM_LOGDIR/$name.log" 2>&1 < /dev/null &
+    vm__pids[$name]=$!
+}
+
+# vm_pid NAME: pid of a vm_bg process.
+vm_pid() { echo "${vm__pids[$1]}"; }
+
+# vm_stop NAME [SECS]: SIGTERM, wait up to SECS (default 5), then SIGKILL.
+vm_stop() {
+    local name=$1 secs=${2:-5} pid i
+    pid=${vm__pids[$name]:-}
+    [[ -n $pid ]] || return 0
+    unset "vm__pids[$name]"
+    kill -TERM "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    for (( i = 0; i < secs * 10; i++ )); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+vm_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+# vm_ping NS HOST [COUNT]: COUNT (default 3) echo requests from netns NS, all
+# must be answered within COUNT+3 s. Uses busybox's ping when iputils is absent.
+vm_ping() {
+    local ns=$1 host=$2 count=${3:-3} ping=(ping)
+    command -v ping >/dev/null || ping=(busybox ping)
+    ip netns exec "$ns" "${ping[@]}" -c "$count" -w $((count + 3)) "$host"
+}
+
+vm__netns_add() {
+    local ns=$1
+    [[ -e /run/netns/$ns ]] && return 0
+    ip netns add "$ns"
+    vm_on_exit ip netns del "$ns"
+    ip -n "$ns" link set lo up
+}
+
+# vm_netns_pair NS1 NS2 A.B.C: create (if needed) both namespaces and a veth
+# pair between them; in NS1 the interface is "v-NS2" with A.B.C.1/24, in NS2
+# it is "v-NS1" with A.B.C.2/24 (names cut to 15 characters).
+vm_netns_pair() {
+    local a=$1 b=$2 net=$3
+    [[ $net =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "vm_netns_pair: bad prefix '$net' (want A.B.C)" >&2; return 1; }
+    local ia="v-$b" ib="v-$a"
+    ia=${ia:0:15} ib=${ib:0:15}
+    vm__netns_add "$a"
+    vm__netns_add "$b"
+    ip link add name "$ia" netns "$a" type veth peer name "$ib" netns "$b"
+    ip -n "$a" addr add "$net.1/24" dev "$ia"
+    ip -n "$b" addr add "$net.2/24" dev "$ib"
+    ip -n "$a" link set "$ia" up
+    ip -n "$b" link set "$ib" up
+    # Wait for the link to be usable (no DAD on IPv4, but carrier takes a moment).
+    vm_wait_for 5 vm_ping "$a" "$net.2" 1
+}
+
+# vm_pids_of NAME: pids of live (non-zombie) processes whose command name is
+# NAME; reads /proc, no procps needed.
+vm_pids_of() {
+    local p c k v
+    for p in /proc/[0-9]*; do
+        # Builtins only: a fork per process is slow under TCG.
+        { read -r c < "$p/comm"; } 2>/dev/null || continue
+        [[ $c == "$1" ]] || continue
+        while read -r k v; do
+            [[ $k == State: ]] || continue
+            [[ $v == Z* ]] || echo "${p#/proc/}"
+            break
+        done < "$p/status" 2>/dev/null
+    done
+    return 0
+}
+
+# vm_no_process NAME: succeed when no process called NAME is left (else list them).
+vm_no_process() {
+    local pids p
+    pids=$(vm_pids_of "$1")
+    [[ -z $pids ]] && return 0
+    for p in $pids; do
+        echo "still running: pid $p ppid $(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null)" \
+             "state $(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null):" \
+             "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2
+    done
+    return 1
+}
+
+vm_ppp_ifaces() { ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 ~ /^ppp[0-9]+/ { sub(/@.*/, "", $2); print $2 }'; }
+
+vm_ppp_addr() {
+    local ns=$1 ifc=${2:-}
+    [[ -n $ifc ]] || ifc=$(vm_ppp_ifaces "$ns" | head -n1)
+    [[ -n $ifc ]] || return 1
+    ip -n "$ns" -o -4 addr show dev "$ifc" | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
+}
+
+# Debian's /etc/ppp/options has "auth", "lock", "crtscts", ... : replace it
+# (in the guest's tmpfs overlay only) so scenarios get exactly their options.
+vm_ppp_clean_options() {
+    printf '# written by tests/vm/lib.sh (guest only)\n' > /etc/ppp/options
+}
+
+vm__exit() {
+    local rc=$? i name
+    set +e
+    if (( rc != 0 && !vm__required_stop )); then
+        vm__fail "scenario stopped by an unexpected error (status $rc)" "$vm__last_err"
+    fi
+    for name in "${!vm__pids[@]}"; do vm_stop "$name" 2; done
+    for (( i = ${#vm__cleanups[@]} - 1; i >= 0; i-- )); do
+        eval "${vm__cleanups[$i]}" >/dev/null 2>&1
+    done
+    if (( vm__failed > 0 )); then
+        for f in "$VM_LOGDIR"/*.log; do
+            [[ -s $f ]] || continue
+            echo "---- $(basename "$f") (last 30 lines) ----"
+            tail -n 30 "$f"
+        done
+    fi
+    echo "$vm__passed passed, $vm__failed failed"
+    (( vm__failed == 0 )) && exit 0
+    exit 1
+}
+trap vm__exit EXIT
+trap 'vm__last_err="line $LINENO: $BASH_COMMAND"' ERR
