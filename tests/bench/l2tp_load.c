@@ -1,0 +1,1574 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * l2tp_load: L2TP control-plane load generator.
+ *
+ * Plays many LACs against one LNS: T tunnels (each its own UDP socket, so
+ * its own source port, connected to the LNS), then S incoming calls (ICRQ,
+ * RFC 2661 7.4.1) in each, with a bound on the setups outstanding at once.
+ * It measures how fast tunnels and sessions come up and how long each
+ * setup takes, reads the LNS's memory when everything is up, optionally
+ * holds, then clears every tunnel with StopCCN and times the teardown.
+ *
+ * It drives the project's own protocol engine (l2tpd/tunnel.h) from a
+ * libevent loop, one engine for all its tunnels. With --lns the same binary
+ * is a minimal LNS on that engine that accepts everything: a peer to check
+ * the generator without the daemon, and an "engine only" baseline.
+ *
+ * Timing points:
+ *   tunnel setup   SCCRQ queued -> SCCRP received (tunnel_up)
+ *   session setup  ICRQ queued  -> ICRP received, ICCN queued (session_up)
+ *   confirmed      every tunnel's send queue empty: the LNS acknowledged
+ *                  every ICCN, so it holds every session as established
+ *   teardown       StopCCN queued on every tunnel -> all acknowledged
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/evloop.h"
+#include "common/log.h"
+#include "l2tpd/tunnel.h"
+
+#define LOAD_MAX_PACKET 4096
+/* Packets read from one socket per wake-up: no tunnel starves the rest. */
+#define LOAD_RX_BATCH 64
+/* How often completion of the confirmation and teardown is checked. */
+#define LOAD_POLL_MS		     5
+#define LOAD_MAX_TUNNELS	     60000
+#define LOAD_MAX_SESSIONS_PER_TUNNEL 60000
+#define LOAD_MAX_SESSIONS	     2000000
+/* File descriptors beyond the tunnel sockets: stdio, libevent, the peak
+ * command. */
+#define LOAD_SPARE_FDS	64
+#define LOAD_LNS_RCVBUF (8 << 20)
+/* Log lines shown without -v: a dead LNS makes every tunnel complain. */
+#define LOAD_LOG_LINES 20
+/* How often the LNS given with --pid is checked to be alive. */
+#define LOAD_LNS_CHECK_MS 500
+
+enum load_phase {
+	PHASE_TUNNELS,
+	PHASE_SESSIONS,
+	PHASE_CONFIRM,
+	PHASE_HOLD,
+	PHASE_TEARDOWN,
+	PHASE_DONE,
+};
+
+enum load_session_state {
+	SESSION_IDLE,
+	SESSION_PENDING,
+	SESSION_UP,
+	SESSION_FAILED,
+	SESSION_DROPPED, /* was up, went down before the teardown */
+};
+
+struct load_opts {
+	const char *server;
+	unsigned int tunnels;
+	unsigned int sessions; /* per tunnel */
+	unsigned int concurrency;
+	unsigned int per_tunnel;
+	unsigned int hold_s;
+	unsigned int timeout_s;
+	unsigned int rws;
+	long lns_pid;
+	const char *peak_cmd;
+	bool json;
+	bool lns;
+	bool verbose;
+};
+
+struct load;
+
+struct load_tunnel {
+	struct load *ld;
+	unsigned int index;
+	struct l2tp_tunnel
+		*t; /* NULL before open and after the engine frees it */
+	int fd;
+	struct event *ev;
+	struct evloop_timer *timer;
+	uint64_t open_us;
+	bool up;
+	bool lost; /* went down or failed outside the teardown */
+	bool closing;
+	bool in_ready;
+	unsigned int to_open; /* sessions not yet requested */
+	unsigned int pending; /* sessions requested, not yet up */
+	unsigned int limit;   /* of pending */
+};
+
+struct load_session {
+	uint64_t start_us;
+	uint8_t state;
+};
+
+struct load_latency {
+	uint32_t *us;
+	size_t n;
+};
+
+struct load {
+	struct load_opts o;
+	struct evloop *loop;
+	struct l2tp_engine engine;
+	struct l2tp_tunnel_params params;
+	struct sockaddr_storage server;
+	socklen_t server_len;
+	enum load_phase phase;
+
+	struct load_tunnel *tunnels;
+	unsigned int next_tunnel; /* next to open */
+	unsigned int tunnels_pending;
+	unsigned int tunnels_up;
+	unsigned int tunnels_failed;
+	unsigned int tunnels_lost;
+
+	struct load_session *sessions;
+	size_t sessions_total;
+	size_t next_session;
+	unsigned int sessions_pending;
+	size_t sessions_up;
+	size_t sessions_failed;
+	size_t sessions_dropped;
+
+	/* Round-robin of tunnels that may take another ICRQ now. */
+	unsigned int *ready;
+	unsigned int ready_head;
+	unsigned int ready_count;
+
+	struct load_latency tunnel_lat;
+	struct load_latency session_lat;
+
+	uint64_t start_us;
+	uint64_t tunnels_done_us;
+	uint64_t sessions_start_us;
+	uint64_t last_session_us;
+	uint64_t confirmed_us;
+	uint64_t teardown_start_us;
+	uint64_t teardown_done_us;
+	bool timed_out; /* gave up (time limit, dead LNS, signal) */
+
+	long lns_rss_kb;
+	long lns_hwm_kb;
+	long own_rss_kb;
+
+	uint64_t tx_errors;
+	int first_tx_errno;
+	uint64_t retransmits;
+	int socket_errno;
+
+	struct evloop_timer *pump_timer;
+	struct evloop_timer *poll_timer;
+	struct evloop_timer *hold_timer;
+	struct evloop_timer *deadline_timer;
+	struct evloop_timer *lns_check_timer;
+	bool lns_died;
+};
+
+static struct log_ctx load_log = {.kind = "l2tp_load"};
+
+struct log_limit {
+	unsigned long shown;
+	unsigned long suppressed;
+};
+
+static void log_limited(void *arg, enum log_level level, const char *line)
+{
+	struct log_limit *l = arg;
+
+	if (l->shown >= LOAD_LOG_LINES) {
+		l->suppressed++;
+		return;
+	}
+	l->shown++;
+	fprintf(stderr, "l2tp_load[%s]: %s\n", log_level_name(level), line);
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void load_random(void *arg, void *out, size_t len)
+{
+	static uint8_t pool[4096];
+	static size_t left;
+	uint8_t *p = out;
+
+	while (len) {
+		size_t n;
+
+		if (!left) {
+			ssize_t r = getrandom(pool, sizeof(pool), 0);
+
+			if (r <= 0) {
+				/* Not a security context: IDs need only be
+				 * spread out. */
+				for (size_t i = 0; i < sizeof(pool); i++)
+					pool[i] = (uint8_t)rand();
+				r = sizeof(pool);
+			}
+			left = (size_t)r;
+		}
+		n = len < left ? len : left;
+		memcpy(p, pool + sizeof(pool) - left, n);
+		left -= n;
+		p += n;
+		len -= n;
+	}
+}
+
+static void latency_add(struct load_latency *l, uint64_t us)
+{
+	l->us[l->n++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile, in milliseconds; 0 without samples. */
+static double latency_pct(const struct load_latency *l, unsigned int pct)
+{
+	size_t rank;
+
+	if (!l->n)
+		return 0;
+	rank = ((size_t)pct * l->n + 99) / 100;
+	if (rank)
+		rank--;
+	return l->us[rank] / 1000.0;
+}
+
+static long proc_status_kb(long pid, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	long kb = -1;
+	FILE *f;
+
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			kb = strtol(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/* "host:port", "[v6]:port"; the port is required. */
+static int parse_server(const char *s, struct sockaddr_storage *out,
+			socklen_t *out_len)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM,
+				 .ai_flags = AI_NUMERICSERV};
+	struct addrinfo *ai;
+	char host[256];
+	const char *colon, *port;
+	size_t hlen;
+	int r;
+
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (!end || end[1] != ':')
+			return -1;
+		hlen = (size_t)(end - s - 1);
+		s++;
+		port = end + 2;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hlen = (size_t)(colon - s);
+		port = colon + 1;
+	}
+	if (!hlen || hlen >= sizeof(host) || !*port)
+		return -1;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	r = getaddrinfo(host, port, &hints, &ai);
+	if (r)
+		return -1;
+	memcpy(out, ai->ai_addr, ai->ai_addrlen);
+	*out_len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/* One socket per tunnel: T of them plus some spare. */
+static int raise_nofile(unsigned int need, char *err, size_t errlen)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		snprintf(err, errlen, "getrlimit(RLIMIT_NOFILE): %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		struct rlimit want = {need, need};
+
+		/* Only root may raise the hard limit. */
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return 0;
+		snprintf(err, errlen,
+			 "need %u file descriptors, hard limit is %llu "
+			 "(raise it with ulimit -Hn)",
+			 need, (unsigned long long)rl.rlim_max);
+		return -1;
+	}
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		snprintf(err, errlen, "setrlimit(RLIMIT_NOFILE, %u): %s", need,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- LAC side ---------------------------------------------------------- */
+
+static void load_schedule_pump(struct load *ld)
+{
+	if (!evloop_timer_armed(ld->pump_timer))
+		evloop_timer_arm(ld->pump_timer, 0);
+}
+
+static void load_tunnel_rearm(struct load_tunnel *g)
+{
+	uint64_t next, now;
+
+	if (!g->t)
+		return;
+	next = l2tp_tunnel_next_timeout(g->t);
+	if (next == CTRL_NEVER) {
+		evloop_timer_disarm(g->timer);
+		return;
+	}
+	now = evloop_now_ms();
+	evloop_timer_arm(g->timer, next > now ? next - now : 0);
+}
+
+static void ready_push(struct load *ld, struct load_tunnel *g)
+{
+	if (g->in_ready || !g->to_open || g->pending >= g->limit || !g->t ||
+	    g->closing || g->lost)
+		return;
+	ld->ready[(ld->ready_head + ld->ready_count) % ld->o.tunnels] =
+		g->index;
+	ld->ready_count++;
+	g->in_ready = true;
+}
+
+static struct load_tunnel *ready_pop(struct load *ld)
+{
+	struct load_tunnel *g;
+
+	if (!ld->ready_count)
+		return NULL;
+	g = &ld->tunnels[ld->ready[ld->ready_head]];
+	ld->ready_head = (ld->ready_head + 1) % ld->o.tunnels;
+	ld->ready_count--;
+	g->in_ready = false;
+	return g;
+}
+
+/* The tunnel failed or went down: what it still owed us never comes. */
+static void load_tunnel_lost(struct load *ld, struct load_tunnel *g)
+{
+	if (g->lost || ld->phase >= PHASE_TEARDOWN || ld->timed_out)
+		return;
+	g->lost = true;
+	if (!g->up) {
+		ld->tunnels_pending--;
+		ld->tunnels_failed++;
+		if (g->t && g->t->result)
+			log_warn(&load_log,
+				 "tunnel %u: setup failed: StopCCN "
+				 "result %u/%u %s",
+				 g->t->id, g->t->result, g->t->error,
+				 g->t->close_msg);
+	} else {
+		ld->tunnels_lost++;
+		log_warn(&load_log, "tunnel %u went down: result %u/%u %s",
+			 g->t ? g->t->id : 0, g->t ? g->t->result : 0,
+			 g->t ? g->t->error : 0, g->t ? g->t->close_msg : "");
+	}
+	ld->sessions_failed += g->to_open;
+	g->to_open = 0;
+	load_schedule_pump(ld);
+}
+
+static void lac_tunnel_up(void *arg, struct l2tp_tunnel *t)
+{
+	struct load *ld = arg;
+	struct load_tunnel *g = t->glue;
+
+	g->up = true;
+	/*
+	 * Auto: half the LNS's receive window (RFC 2661 5.8; absent means 4).
+	 * Each call puts an ICRQ and then an ICCN on the wire; the ICCN draws
+	 * no reply, so a window filled with ICCNs alone waits for the LNS's
+	 * delayed ZLB. Half the window always leaves room for an ICRQ whose
+	 * ICRP carries the acknowledgement at once.
+	 */
+	if (ld->o.per_tunnel)
+		g->limit = ld->o.per_tunnel;
+	else
+		g->limit = (t->peer_rws ? t->peer_rws : CTRL_DEFAULT_RWS) / 2;
+	if (!g->limit)
+		g->limit = 1;
+	ld->tunnels_pending--;
+	ld->tunnels_up++;
+	latency_add(&ld->tunnel_lat, now_us() - g->open_us);
+	load_schedule_pump(ld);
+}
+
+static void lac_tunnel_down(void *arg, struct l2tp_tunnel *t)
+{
+	load_tunnel_lost(arg, t->glue);
+}
+
+static void lac_tunnel_free(void *arg, struct l2tp_tunnel *t)
+{
+	struct load *ld = arg;
+	struct load_tunnel *g = t->glue;
+
+	load_tunnel_lost(ld, g);
+	ld->retransmits += ctrl_stats(&t->ctrl)->retransmitted;
+	g->t = NULL;
+	if (g->ev)
+		event_free(g->ev);
+	g->ev = NULL;
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+	if (g->timer)
+		evloop_timer_free(g->timer);
+	g->timer = NULL;
+}
+
+static void lac_session_up(void *arg, struct l2tp_session *s)
+{
+	struct load *ld = arg;
+	struct load_session *rec = s->glue;
+	struct load_tunnel *g = s->tunnel->glue;
+	uint64_t now = now_us();
+
+	if (!rec || rec->state != SESSION_PENDING || ld->timed_out)
+		return;
+	rec->state = SESSION_UP;
+	latency_add(&ld->session_lat, now - rec->start_us);
+	ld->last_session_us = now;
+	ld->sessions_up++;
+	ld->sessions_pending--;
+	g->pending--;
+	ready_push(ld, g);
+	load_schedule_pump(ld);
+}
+
+static void lac_session_down(void *arg, struct l2tp_session *s)
+{
+	struct load *ld = arg;
+	struct load_session *rec = s->glue;
+	struct load_tunnel *g = s->tunnel->glue;
+
+	if (!rec)
+		return;
+	s->glue = NULL;
+	if (ld->timed_out)
+		return;
+	if (rec->state == SESSION_PENDING) {
+		rec->state = SESSION_FAILED;
+		ld->last_session_us = now_us();
+		ld->sessions_failed++;
+		ld->sessions_pending--;
+		g->pending--;
+		ready_push(ld, g);
+		load_schedule_pump(ld);
+	} else if (rec->state == SESSION_UP && ld->phase < PHASE_TEARDOWN) {
+		rec->state = SESSION_DROPPED;
+		ld->sessions_dropped++;
+	}
+}
+
+static void lac_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
+		     size_t len)
+{
+	struct load *ld = arg;
+	struct load_tunnel *g = t->glue;
+
+	/* A lost packet is the retransmission timer's business; count it. */
+	if (g->fd < 0 || send(g->fd, pkt, len, MSG_DONTWAIT) < 0) {
+		if (!ld->tx_errors)
+			ld->first_tx_errno = g->fd < 0 ? EBADF : errno;
+		ld->tx_errors++;
+	}
+}
+
+static void lac_tunnel_changed(void *arg, struct l2tp_tunnel *t)
+{
+	struct load_tunnel *g = t->glue;
+
+	/* Called inside l2tp_tunnel_open, before g->t is set. */
+	if (!g->t)
+		g->t = t;
+	load_tunnel_rearm(g);
+}
+
+static void lac_tunnel_timer(struct evloop_timer *timer, void *arg)
+{
+	struct load_tunnel *g = arg;
+
+	if (!g->t)
+		return;
+	l2tp_tunnel_timeout(g->t, evloop_now_ms());
+	load_tunnel_rearm(g); /* no-op when the tunnel was freed inside */
+}
+
+static void lac_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct load_tunnel *g = arg;
+	struct load *ld = g->ld;
+	uint8_t pkt[LOAD_MAX_PACKET];
+
+	for (int i = 0; i < LOAD_RX_BATCH && g->t; i++) {
+		/* Connected socket: only the LNS can be the sender. */
+		ssize_t n = recv(fd, pkt, sizeof(pkt), MSG_DONTWAIT);
+
+		if (n < 0)
+			break;
+		l2tp_engine_recv(&ld->engine, pkt, (size_t)n,
+				 (struct sockaddr *)&ld->server, ld->server_len,
+				 NULL, evloop_now_ms());
+	}
+}
+
+static void load_open_tunnel(struct load *ld, struct load_tunnel *g)
+{
+	struct l2tp_tunnel *t;
+
+	g->fd = socket(ld->server.ss_family,
+		       SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* connect() binds an ephemeral port of its own to every tunnel. */
+	if (g->fd < 0 ||
+	    connect(g->fd, (struct sockaddr *)&ld->server, ld->server_len) < 0)
+		goto err_socket;
+	g->ev = event_new(evloop_base(ld->loop), g->fd, EV_READ | EV_PERSIST,
+			  lac_readable, g);
+	g->timer = evloop_timer_new(ld->loop, lac_tunnel_timer, g);
+	if (!g->ev || !g->timer || event_add(g->ev, NULL) < 0)
+		goto err_socket;
+	g->open_us = now_us();
+	ld->tunnels_pending++;
+	t = l2tp_tunnel_open(&ld->engine, (struct sockaddr *)&ld->server,
+			     ld->server_len, &ld->params, g, evloop_now_ms());
+	if (!t) {
+		ld->tunnels_pending--;
+		goto err_socket;
+	}
+	g->t = t;
+	return;
+
+err_socket:
+	if (!ld->socket_errno)
+		ld->socket_errno = errno ? errno : ENOMEM;
+	if (g->ev)
+		event_free(g->ev);
+	g->ev = NULL;
+	if (g->timer)
+		evloop_timer_free(g->timer);
+	g->timer = NULL;
+	if (g->fd >= 0)
+		close(g->fd);
+	g->fd = -1;
+	g->lost = true;
+	ld->tunnels_failed++;
+	ld->sessions_failed += g->to_open;
+	g->to_open = 0;
+}
+
+static void load_open_session(struct load *ld, struct load_tunnel *g)
+{
+	struct load_session *rec = &ld->sessions[ld->next_session++];
+	struct l2tp_session *s;
+
+	g->to_open--;
+	rec->state = SESSION_PENDING;
+	rec->start_us = now_us();
+	s = l2tp_session_open(g->t, false, NULL, rec, evloop_now_ms());
+	if (!s) {
+		rec->state = SESSION_FAILED;
+		ld->sessions_failed++;
+		ld->last_session_us = now_us();
+		log_warn(&load_log,
+			 "tunnel %u: ICRQ not sent (send queue "
+			 "full or a session limit)",
+			 g->t->id);
+		return;
+	}
+	g->pending++;
+	ld->sessions_pending++;
+}
+
+static void load_start_confirm(struct load *ld);
+static void load_start_teardown(struct load *ld);
+
+static void load_start_sessions(struct load *ld)
+{
+	ld->phase = PHASE_SESSIONS;
+	ld->tunnels_done_us = now_us();
+	ld->sessions_start_us = ld->tunnels_done_us;
+	ld->last_session_us = ld->tunnels_done_us;
+	for (unsigned int i = 0; i < ld->o.tunnels; i++)
+		ready_push(ld, &ld->tunnels[i]);
+}
+
+static bool load_sessions_done(const struct load *ld)
+{
+	return ld->sessions_up + ld->sessions_failed >= ld->sessions_total;
+}
+
+static void load_pump(struct evloop_timer *timer, void *arg)
+{
+	struct load *ld = arg;
+
+	if (ld->phase == PHASE_TUNNELS) {
+		while (ld->next_tunnel < ld->o.tunnels &&
+		       ld->tunnels_pending < ld->o.concurrency)
+			load_open_tunnel(ld, &ld->tunnels[ld->next_tunnel++]);
+		if (ld->next_tunnel < ld->o.tunnels || ld->tunnels_pending)
+			return;
+		load_start_sessions(ld);
+	}
+	if (ld->phase == PHASE_SESSIONS) {
+		while (ld->sessions_pending < ld->o.concurrency) {
+			struct load_tunnel *g = ready_pop(ld);
+
+			if (!g)
+				break;
+			if (!g->t || g->closing || g->lost)
+				continue;
+			load_open_session(ld, g);
+			ready_push(ld, g);
+		}
+		if (load_sessions_done(ld))
+			load_start_confirm(ld);
+	}
+}
+
+/* True when every live tunnel has nothing unacknowledged. */
+static bool load_all_acked(const struct load *ld)
+{
+	for (unsigned int i = 0; i < ld->o.tunnels; i++) {
+		const struct load_tunnel *g = &ld->tunnels[i];
+
+		if (g->t && ctrl_queued(&g->t->ctrl))
+			return false;
+	}
+	return true;
+}
+
+static void load_run_peak_cmd(struct load *ld)
+{
+	pid_t pid;
+	int status;
+
+	if (!ld->o.peak_cmd)
+		return;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		log_warn(&load_log, "--peak-cmd: fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		/* Keep our stdout for the report alone. */
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execl("/bin/sh", "sh", "-c", ld->o.peak_cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void load_peak(struct load *ld)
+{
+	ld->confirmed_us = now_us();
+	/* The time limit is for setup and teardown, not for the hold. */
+	evloop_timer_disarm(ld->deadline_timer);
+	if (ld->o.lns_pid > 0) {
+		ld->lns_rss_kb = proc_status_kb(ld->o.lns_pid, "VmRSS");
+		ld->lns_hwm_kb = proc_status_kb(ld->o.lns_pid, "VmHWM");
+	}
+	ld->own_rss_kb = proc_status_kb(0, "VmRSS");
+	load_run_peak_cmd(ld);
+}
+
+static void load_hold_done(struct evloop_timer *timer, void *arg)
+{
+	load_start_teardown(arg);
+}
+
+static void load_poll(struct evloop_timer *timer, void *arg)
+{
+	struct load *ld = arg;
+
+	if (!load_all_acked(ld))
+		return;
+	evloop_timer_disarm(ld->poll_timer);
+	if (ld->phase == PHASE_CONFIRM) {
+		load_peak(ld);
+		if (ld->o.hold_s) {
+			ld->phase = PHASE_HOLD;
+			evloop_timer_arm(ld->hold_timer,
+					 (uint64_t)ld->o.hold_s * 1000);
+		} else {
+			load_start_teardown(ld);
+		}
+	} else if (ld->phase == PHASE_TEARDOWN) {
+		ld->teardown_done_us = now_us();
+		ld->phase = PHASE_DONE;
+		evloop_stop(ld->loop);
+	}
+}
+
+static void load_start_confirm(struct load *ld)
+{
+	ld->phase = PHASE_CONFIRM;
+	evloop_timer_arm_repeat(ld->poll_timer, LOAD_POLL_MS);
+}
+
+static void load_start_teardown(struct load *ld)
+{
+	uint64_t now = evloop_now_ms();
+
+	ld->phase = PHASE_TEARDOWN;
+	ld->teardown_start_us = now_us();
+	evloop_timer_arm(ld->deadline_timer, (uint64_t)ld->o.timeout_s * 1000);
+	for (unsigned int i = 0; i < ld->o.tunnels; i++) {
+		struct load_tunnel *g = &ld->tunnels[i];
+
+		if (!g->t || g->t->state == L2TP_TUNNEL_CLOSING)
+			continue;
+		g->closing = true;
+		/* RFC 2661 6.4: result 1, general request to clear. */
+		l2tp_tunnel_close(g->t, L2TP_STOPCCN_RESULT_CLEAR, 0, NULL,
+				  now);
+	}
+	evloop_timer_arm_repeat(ld->poll_timer, LOAD_POLL_MS);
+}
+
+/*
+ * Gives up: what did not come up by now counts as failed, once; the
+ * callbacks count nothing more after this.
+ */
+static void load_give_up(struct load *ld)
+{
+	if (ld->timed_out)
+		return;
+	ld->timed_out = true;
+	if (ld->phase >= PHASE_CONFIRM)
+		return;
+	ld->sessions_failed = ld->sessions_total - ld->sessions_up;
+	ld->tunnels_failed +=
+		ld->tunnels_pending + (ld->o.tunnels - ld->next_tunnel);
+	ld->next_tunnel = ld->o.tunnels;
+	ld->tunnels_pending = 0;
+	ld->sessions_pending = 0;
+}
+
+static void load_abort(struct load *ld)
+{
+	load_give_up(ld);
+	if (ld->phase >= PHASE_TEARDOWN || ld->lns_died) {
+		ld->phase = PHASE_DONE;
+		evloop_stop(ld->loop);
+		return;
+	}
+	load_start_teardown(ld);
+}
+
+static void load_deadline(struct evloop_timer *timer, void *arg)
+{
+	struct load *ld = arg;
+
+	if (ld->phase >= PHASE_TEARDOWN)
+		log_warn(&load_log,
+			 "teardown: StopCCN not acknowledged on "
+			 "every tunnel within %u s",
+			 ld->o.timeout_s);
+	else if (ld->phase == PHASE_CONFIRM)
+		log_warn(&load_log,
+			 "the LNS did not acknowledge every ICCN "
+			 "within %u s",
+			 ld->o.timeout_s);
+	else
+		log_warn(&load_log,
+			 "timed out after %u s (%u tunnels and %u "
+			 "sessions still pending)",
+			 ld->o.timeout_s, ld->tunnels_pending,
+			 ld->sessions_pending);
+	load_abort(ld);
+}
+
+/* Waiting out retransmissions to a dead LNS tells nothing more. */
+static void load_lns_check(struct evloop_timer *timer, void *arg)
+{
+	struct load *ld = arg;
+
+	if (kill((pid_t)ld->o.lns_pid, 0) == 0 || errno == EPERM)
+		return;
+	evloop_timer_disarm(ld->lns_check_timer);
+	ld->lns_died = true;
+	/* Stderr directly: the log lines may be used up by the tunnels. */
+	fprintf(stderr, "l2tp_load: the LNS (pid %ld) is gone\n",
+		ld->o.lns_pid);
+	load_abort(ld);
+}
+
+static double secs(uint64_t from_us, uint64_t to_us)
+{
+	return to_us > from_us ? (double)(to_us - from_us) / 1e6 : 0;
+}
+
+static double rate(size_t n, uint64_t from_us, uint64_t to_us)
+{
+	double s = secs(from_us, to_us);
+
+	return s > 0 ? n / s : 0;
+}
+
+static json_t *latency_json(const struct load_latency *l)
+{
+	return json_pack("{s:f, s:f, s:f}", "p50", latency_pct(l, 50), "p99",
+			 latency_pct(l, 99), "max",
+			 l->n ? l->us[l->n - 1] / 1000.0 : 0.0);
+}
+
+static bool load_ok(const struct load *ld)
+{
+	return !ld->timed_out && !ld->tunnels_failed && !ld->tunnels_lost &&
+	       !ld->sessions_failed && !ld->sessions_dropped &&
+	       ld->sessions_up == ld->sessions_total;
+}
+
+static void load_report_json(struct load *ld)
+{
+	json_t *r = json_object();
+	bool confirmed = ld->confirmed_us != 0;
+	bool torn_down = ld->teardown_done_us != 0;
+
+	json_object_set_new(r, "server", json_string(ld->o.server));
+	json_object_set_new(r, "tunnels", json_integer(ld->o.tunnels));
+	json_object_set_new(r, "sessions_per_tunnel",
+			    json_integer(ld->o.sessions));
+	json_object_set_new(r, "concurrency", json_integer(ld->o.concurrency));
+	/* 0: half the window the LNS advertised. */
+	json_object_set_new(r, "per_tunnel", json_integer(ld->o.per_tunnel));
+	json_object_set_new(r, "tunnels_up", json_integer(ld->tunnels_up));
+	json_object_set_new(r, "tunnels_failed",
+			    json_integer(ld->tunnels_failed));
+	json_object_set_new(r, "tunnels_lost", json_integer(ld->tunnels_lost));
+	json_object_set_new(r, "tunnel_setup_s",
+			    json_real(secs(ld->start_us, ld->tunnels_done_us)));
+	json_object_set_new(r, "tunnels_per_s",
+			    json_real(rate(ld->tunnels_up, ld->start_us,
+					   ld->tunnels_done_us)));
+	json_object_set_new(r, "tunnel_latency_ms",
+			    latency_json(&ld->tunnel_lat));
+	json_object_set_new(r, "sessions_requested",
+			    json_integer((json_int_t)ld->sessions_total));
+	json_object_set_new(r, "sessions_up",
+			    json_integer((json_int_t)ld->sessions_up));
+	json_object_set_new(r, "sessions_failed",
+			    json_integer((json_int_t)ld->sessions_failed));
+	json_object_set_new(r, "sessions_dropped",
+			    json_integer((json_int_t)ld->sessions_dropped));
+	json_object_set_new(
+		r, "session_setup_s",
+		json_real(secs(ld->sessions_start_us, ld->last_session_us)));
+	json_object_set_new(
+		r, "sessions_per_s",
+		json_real(rate(ld->sessions_up, ld->sessions_start_us,
+			       ld->last_session_us)));
+	json_object_set_new(r, "session_latency_ms",
+			    latency_json(&ld->session_lat));
+	json_object_set_new(r, "confirmed", json_boolean(confirmed));
+	json_object_set_new(
+		r, "wall_s",
+		json_real(confirmed ? secs(ld->start_us, ld->confirmed_us)
+				    : 0));
+	if (ld->o.lns_pid > 0) {
+		json_object_set_new(r, "lns_pid", json_integer(ld->o.lns_pid));
+		json_object_set_new(r, "lns_vmrss_kb",
+				    json_integer(ld->lns_rss_kb));
+		json_object_set_new(r, "lns_vmhwm_kb",
+				    json_integer(ld->lns_hwm_kb));
+	}
+	json_object_set_new(r, "generator_vmrss_kb",
+			    json_integer(ld->own_rss_kb));
+	json_object_set_new(r, "hold_s", json_integer(ld->o.hold_s));
+	json_object_set_new(r, "teardown_complete", json_boolean(torn_down));
+	json_object_set_new(r, "teardown_s",
+			    json_real(torn_down ? secs(ld->teardown_start_us,
+						       ld->teardown_done_us)
+						: 0));
+	json_object_set_new(r, "retransmits", json_integer(ld->retransmits));
+	json_object_set_new(r, "tx_errors", json_integer(ld->tx_errors));
+	json_object_set_new(r, "timed_out", json_boolean(ld->timed_out));
+	json_object_set_new(r, "lns_died", json_boolean(ld->lns_died));
+	json_object_set_new(r, "ok", json_boolean(load_ok(ld)));
+	json_dumpf(r, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(r);
+}
+
+static void print_mib(const char *what, long kb)
+{
+	if (kb < 0)
+		printf("  %-10s not measured\n", what);
+	else
+		printf("  %-10s %.1f MiB\n", what, kb / 1024.0);
+}
+
+static void load_report_text(struct load *ld)
+{
+	const struct load_latency *tl = &ld->tunnel_lat, *sl = &ld->session_lat;
+
+	char per[32] = "half the LNS's window";
+
+	if (ld->o.per_tunnel)
+		snprintf(per, sizeof(per), "%u", ld->o.per_tunnel);
+	printf("l2tp_load: LNS %s, %u tunnels x %u sessions, concurrency %u "
+	       "(%s per tunnel)\n",
+	       ld->o.server, ld->o.tunnels, ld->o.sessions, ld->o.concurrency,
+	       per);
+	printf("  tunnels    %u up, %u failed", ld->tunnels_up,
+	       ld->tunnels_failed);
+	if (ld->tunnels_done_us)
+		printf(" in %.3f s (%.0f tunnels/s)",
+		       secs(ld->start_us, ld->tunnels_done_us),
+		       rate(ld->tunnels_up, ld->start_us, ld->tunnels_done_us));
+	printf("; setup p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+	       latency_pct(tl, 50), latency_pct(tl, 99),
+	       tl->n ? tl->us[tl->n - 1] / 1000.0 : 0);
+	printf("  sessions   %zu up, %zu failed", ld->sessions_up,
+	       ld->sessions_failed);
+	if (ld->sessions_start_us)
+		printf(" in %.3f s (%.0f sessions/s)",
+		       secs(ld->sessions_start_us, ld->last_session_us),
+		       rate(ld->sessions_up, ld->sessions_start_us,
+			    ld->last_session_us));
+	printf("; setup p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+	       latency_pct(sl, 50), latency_pct(sl, 99),
+	       sl->n ? sl->us[sl->n - 1] / 1000.0 : 0);
+	if (ld->confirmed_us)
+		printf("  confirmed  every ICCN acknowledged by the LNS after "
+		       "%.3f s in all\n",
+		       secs(ld->start_us, ld->confirmed_us));
+	else
+		printf("  confirmed  NO: the LNS did not acknowledge every "
+		       "message\n");
+	if (ld->o.lns_pid > 0) {
+		printf("  LNS pid %ld at the peak:\n", ld->o.lns_pid);
+		print_mib("VmRSS", ld->lns_rss_kb);
+		print_mib("VmHWM", ld->lns_hwm_kb);
+	}
+	print_mib("generator", ld->own_rss_kb);
+	if (ld->o.hold_s)
+		printf("  hold       %u s, %zu sessions and %u tunnels "
+		       "dropped\n",
+		       ld->o.hold_s, ld->sessions_dropped, ld->tunnels_lost);
+	if (ld->teardown_done_us)
+		printf("  teardown   StopCCN acknowledged on every tunnel in "
+		       "%.3f s\n",
+		       secs(ld->teardown_start_us, ld->teardown_done_us));
+	else
+		printf("  teardown   INCOMPLETE\n");
+	printf("  packets    %" PRIu64 " retransmissions, %" PRIu64
+	       " send errors\n",
+	       ld->retransmits, ld->tx_errors);
+	printf("  result     %s\n", load_ok(ld) ? "ok" : "FAILED");
+}
+
+static int load_setup(struct load *ld)
+{
+	static const struct l2tp_engine_ops ops = {
+		.tunnel_up = lac_tunnel_up,
+		.tunnel_down = lac_tunnel_down,
+		.tunnel_free = lac_tunnel_free,
+		.session_up = lac_session_up,
+		.session_down = lac_session_down,
+		.xmit = lac_xmit,
+		.random = load_random,
+		.tunnel_changed = lac_tunnel_changed,
+	};
+	struct l2tp_engine_limits limits = {0};
+	struct l2tp_tunnel_params *p = &ld->params;
+	unsigned int queue;
+	char err[256];
+
+	if (raise_nofile(ld->o.tunnels + LOAD_SPARE_FDS, err, sizeof(err))) {
+		fprintf(stderr, "l2tp_load: %s\n", err);
+		return -1;
+	}
+	ld->loop = evloop_new(err, sizeof(err));
+	if (!ld->loop) {
+		fprintf(stderr, "l2tp_load: %s\n", err);
+		return -1;
+	}
+	if (l2tp_engine_init(&ld->engine, &ops, ld, &limits) < 0)
+		return -1;
+
+	p->host_name = "l2tp-load";
+	p->rws = (uint16_t)ld->o.rws;
+	ctrl_config_default(&p->ctrl);
+	/* Each outstanding call queues an ICRQ, then an ICCN. */
+	queue = 2 * (ld->o.per_tunnel ? ld->o.per_tunnel : 256) + 8;
+	if (queue > p->ctrl.max_queue)
+		p->ctrl.max_queue =
+			queue > CTRL_MAX_QUEUE ? CTRL_MAX_QUEUE : queue;
+
+	ld->sessions_total = (size_t)ld->o.tunnels * ld->o.sessions;
+	ld->tunnels = calloc(ld->o.tunnels, sizeof(*ld->tunnels));
+	ld->ready = calloc(ld->o.tunnels, sizeof(*ld->ready));
+	ld->sessions = calloc(ld->sessions_total ? ld->sessions_total : 1,
+			      sizeof(*ld->sessions));
+	ld->tunnel_lat.us = calloc(ld->o.tunnels, sizeof(uint32_t));
+	ld->session_lat.us = calloc(ld->sessions_total ? ld->sessions_total : 1,
+				    sizeof(uint32_t));
+	ld->pump_timer = evloop_timer_new(ld->loop, load_pump, ld);
+	ld->poll_timer = evloop_timer_new(ld->loop, load_poll, ld);
+	ld->hold_timer = evloop_timer_new(ld->loop, load_hold_done, ld);
+	ld->deadline_timer = evloop_timer_new(ld->loop, load_deadline, ld);
+	ld->lns_check_timer = evloop_timer_new(ld->loop, load_lns_check, ld);
+	if (!ld->tunnels || !ld->ready || !ld->sessions || !ld->tunnel_lat.us ||
+	    !ld->session_lat.us || !ld->pump_timer || !ld->poll_timer ||
+	    !ld->hold_timer || !ld->deadline_timer || !ld->lns_check_timer) {
+		fprintf(stderr, "l2tp_load: out of memory\n");
+		return -1;
+	}
+	ld->lns_rss_kb = ld->lns_hwm_kb = ld->own_rss_kb = -1;
+	for (unsigned int i = 0; i < ld->o.tunnels; i++) {
+		ld->tunnels[i].ld = ld;
+		ld->tunnels[i].index = i;
+		ld->tunnels[i].fd = -1;
+		ld->tunnels[i].to_open = ld->o.sessions;
+	}
+	return 0;
+}
+
+static void load_cleanup(struct load *ld)
+{
+	/* Frees every tunnel (closing sockets) without sending anything. */
+	l2tp_engine_free(&ld->engine);
+	if (ld->pump_timer)
+		evloop_timer_free(ld->pump_timer);
+	if (ld->poll_timer)
+		evloop_timer_free(ld->poll_timer);
+	if (ld->hold_timer)
+		evloop_timer_free(ld->hold_timer);
+	if (ld->deadline_timer)
+		evloop_timer_free(ld->deadline_timer);
+	if (ld->lns_check_timer)
+		evloop_timer_free(ld->lns_check_timer);
+	if (ld->loop)
+		evloop_free(ld->loop);
+	free(ld->tunnels);
+	free(ld->ready);
+	free(ld->sessions);
+	free(ld->tunnel_lat.us);
+	free(ld->session_lat.us);
+}
+
+static int load_run(struct load *ld)
+{
+	int ok;
+
+	if (load_setup(ld) < 0) {
+		load_cleanup(ld);
+		return 2;
+	}
+	ld->start_us = now_us();
+	evloop_timer_arm(ld->deadline_timer, (uint64_t)ld->o.timeout_s * 1000);
+	if (ld->o.lns_pid > 0)
+		evloop_timer_arm_repeat(ld->lns_check_timer, LOAD_LNS_CHECK_MS);
+	load_schedule_pump(ld);
+	if (evloop_run(ld->loop) < 0)
+		fprintf(stderr, "l2tp_load: event loop failed\n");
+	if (ld->phase != PHASE_DONE && !ld->timed_out) {
+		fprintf(stderr, "l2tp_load: interrupted\n");
+		load_give_up(ld);
+	}
+	if (ld->socket_errno)
+		log_warn(&load_log, "tunnel socket: %s",
+			 strerror(ld->socket_errno));
+	if (ld->tx_errors)
+		log_warn(&load_log, "%" PRIu64 " send errors, the first: %s",
+			 ld->tx_errors, strerror(ld->first_tx_errno));
+	/* Sum the retransmissions of the tunnels still there. */
+	l2tp_engine_free(&ld->engine);
+	qsort(ld->tunnel_lat.us, ld->tunnel_lat.n, sizeof(uint32_t), cmp_u32);
+	qsort(ld->session_lat.us, ld->session_lat.n, sizeof(uint32_t), cmp_u32);
+	if (ld->o.json)
+		load_report_json(ld);
+	else
+		load_report_text(ld);
+	fflush(stdout);
+	ok = load_ok(ld) && ld->teardown_done_us;
+	load_cleanup(ld);
+	return ok ? 0 : 1;
+}
+
+/* ---- LNS side (--lns) -------------------------------------------------- */
+
+struct lns {
+	struct evloop *loop;
+	struct l2tp_engine engine;
+	int fd;
+	struct event *ev;
+	uint64_t sessions_up;
+	uint64_t tunnels_up;
+	uint64_t tx_errors;
+};
+
+struct lns_tunnel {
+	struct lns *lns;
+	struct l2tp_tunnel *t;
+	struct evloop_timer *timer;
+};
+
+/* What xmit_reply needs to answer a packet that has no tunnel. */
+struct lns_rx {
+	struct sockaddr_storage from;
+	socklen_t from_len;
+};
+
+static void lns_tunnel_rearm(struct lns_tunnel *g)
+{
+	uint64_t next = l2tp_tunnel_next_timeout(g->t);
+	uint64_t now = evloop_now_ms();
+
+	if (next == CTRL_NEVER)
+		evloop_timer_disarm(g->timer);
+	else
+		evloop_timer_arm(g->timer, next > now ? next - now : 0);
+}
+
+static void lns_tunnel_timer(struct evloop_timer *timer, void *arg)
+{
+	struct lns_tunnel *g = arg;
+	struct lns *lns = g->lns;
+	uint16_t id = g->t->id;
+	struct l2tp_tunnel *t = g->t;
+
+	l2tp_tunnel_timeout(t, evloop_now_ms());
+	/* The tunnel, and g with it, may be gone now. */
+	if (l2tp_engine_tunnel(&lns->engine, id) == t)
+		lns_tunnel_rearm(g);
+}
+
+static int lns_tunnel_accept(void *arg, struct l2tp_tunnel *t,
+			     const struct l2tp_msg *sccrq,
+			     struct l2tp_tunnel_params *p, uint16_t *error,
+			     char *msg, size_t msglen)
+{
+	struct lns *lns = arg;
+	struct lns_tunnel *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		goto err_nomem;
+	g->lns = lns;
+	g->t = t;
+	g->timer = evloop_timer_new(lns->loop, lns_tunnel_timer, g);
+	if (!g->timer)
+		goto err_nomem;
+	memset(p, 0, sizeof(*p));
+	p->host_name = "l2tp-load-lns";
+	p->rws = CTRL_DEFAULT_RWS;
+	p->hello_interval = 60;
+	ctrl_config_default(&p->ctrl);
+	t->glue = g;
+	return 0;
+
+err_nomem:
+	free(g);
+	*error = L2TP_ERROR_NO_RESOURCES;
+	snprintf(msg, msglen, "out of memory");
+	return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
+}
+
+static void lns_tunnel_up(void *arg, struct l2tp_tunnel *t)
+{
+	((struct lns *)arg)->tunnels_up++;
+}
+
+static void lns_tunnel_free(void *arg, struct l2tp_tunnel *t)
+{
+	struct lns_tunnel *g = t->glue;
+
+	if (!g)
+		return;
+	evloop_timer_free(g->timer);
+	free(g);
+	t->glue = NULL;
+}
+
+static int lns_session_accept(void *arg, struct l2tp_session *s,
+			      const struct l2tp_msg *m, uint16_t *error,
+			      char *msg, size_t msglen)
+{
+	return 0;
+}
+
+static void lns_session_up(void *arg, struct l2tp_session *s)
+{
+	((struct lns *)arg)->sessions_up++;
+}
+
+static void lns_send(struct lns *lns, const uint8_t *pkt, size_t len,
+		     const struct sockaddr *to, socklen_t to_len)
+{
+	if (sendto(lns->fd, pkt, len, MSG_DONTWAIT, to, to_len) < 0)
+		lns->tx_errors++;
+}
+
+static void lns_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
+		     size_t len)
+{
+	lns_send(arg, pkt, len, (const struct sockaddr *)&t->peer, t->peer_len);
+}
+
+static void lns_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
+			   size_t len)
+{
+	struct lns_rx *rx = rx_ctx;
+
+	if (rx)
+		lns_send(arg, pkt, len, (const struct sockaddr *)&rx->from,
+			 rx->from_len);
+}
+
+static void lns_tunnel_changed(void *arg, struct l2tp_tunnel *t)
+{
+	if (t->glue)
+		lns_tunnel_rearm(t->glue);
+}
+
+static void lns_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct lns *lns = arg;
+	uint8_t pkt[LOAD_MAX_PACKET];
+	struct lns_rx rx;
+
+	for (int i = 0; i < LOAD_RX_BATCH; i++) {
+		ssize_t n;
+
+		rx.from_len = sizeof(rx.from);
+		n = recvfrom(fd, pkt, sizeof(pkt), MSG_DONTWAIT,
+			     (struct sockaddr *)&rx.from, &rx.from_len);
+		if (n < 0)
+			break;
+		l2tp_engine_recv(&lns->engine, pkt, (size_t)n,
+				 (struct sockaddr *)&rx.from, rx.from_len, &rx,
+				 evloop_now_ms());
+	}
+}
+
+/*
+ * A minimal LNS: one UDP socket for every tunnel (replies go out with
+ * sendto), everything accepted, no limits. Runs until SIGTERM or SIGINT.
+ */
+static int lns_run(const struct load_opts *o)
+{
+	static const struct l2tp_engine_ops ops = {
+		.tunnel_accept = lns_tunnel_accept,
+		.tunnel_up = lns_tunnel_up,
+		.tunnel_free = lns_tunnel_free,
+		.session_accept = lns_session_accept,
+		.session_up = lns_session_up,
+		.xmit = lns_xmit,
+		.xmit_reply = lns_xmit_reply,
+		.random = load_random,
+		.tunnel_changed = lns_tunnel_changed,
+	};
+	struct l2tp_engine_limits limits = {0};
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	struct lns lns = {.fd = -1};
+	int rcvbuf = LOAD_LNS_RCVBUF;
+	int one = 1, ret = 2;
+	char err[256];
+
+	if (parse_server(o->server, &addr, &addr_len) < 0) {
+		fprintf(stderr,
+			"l2tp_load: bad address '%s' (want HOST:PORT)\n",
+			o->server);
+		return 2;
+	}
+	lns.loop = evloop_new(err, sizeof(err));
+	if (!lns.loop) {
+		fprintf(stderr, "l2tp_load: %s\n", err);
+		return 2;
+	}
+	if (l2tp_engine_init(&lns.engine, &ops, &lns, &limits) < 0)
+		goto err_loop;
+	lns.fd = socket(addr.ss_family,
+			SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (lns.fd < 0)
+		goto err_socket;
+	setsockopt(lns.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Every tunnel shares this socket: make room for bursts. */
+	if (setsockopt(lns.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(lns.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
+	if (bind(lns.fd, (struct sockaddr *)&addr, addr_len) < 0)
+		goto err_socket;
+	lns.ev = event_new(evloop_base(lns.loop), lns.fd, EV_READ | EV_PERSIST,
+			   lns_readable, &lns);
+	if (!lns.ev || event_add(lns.ev, NULL) < 0)
+		goto err_socket;
+	fprintf(stderr, "l2tp_load: LNS listening on %s (pid %ld)\n", o->server,
+		(long)getpid());
+	fflush(stderr);
+	if (evloop_run(lns.loop) == 0)
+		ret = 0;
+	fprintf(stderr,
+		"l2tp_load: LNS stopped: %" PRIu64 " tunnels and %" PRIu64
+		" sessions established, %" PRIu64 " refused, %" PRIu64
+		" malformed packets, %" PRIu64 " send errors\n",
+		lns.tunnels_up, lns.sessions_up,
+		lns.engine.stats.refused_tunnels +
+			lns.engine.stats.refused_sessions,
+		lns.engine.stats.rx_malformed, lns.tx_errors);
+	goto out;
+
+err_socket:
+	fprintf(stderr, "l2tp_load: LNS socket on %s: %s\n", o->server,
+		strerror(errno));
+out:
+	if (lns.ev)
+		event_free(lns.ev);
+	if (lns.fd >= 0)
+		close(lns.fd);
+	l2tp_engine_free(&lns.engine);
+err_loop:
+	evloop_free(lns.loop);
+	return ret;
+}
+
+/* ---- command line ------------------------------------------------------ */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: l2tp_load -s HOST:PORT -t TUNNELS -n SESSIONS "
+		"[options]\n"
+		"       l2tp_load --lns -s HOST:PORT\n"
+		"Acts as TUNNELS LACs against the LNS at HOST:PORT and opens\n"
+		"SESSIONS incoming calls in each; reports rates and "
+		"latencies.\n"
+		"  -s, --server HOST:PORT  the LNS ([v6]:PORT for IPv6)\n"
+		"  -t, --tunnels N         tunnels, one UDP socket each "
+		"(1..%u)\n"
+		"  -n, --sessions N        sessions per tunnel (0..%u)\n"
+		"  -c, --concurrency N     setups outstanding at once "
+		"(default 256)\n"
+		"  -w, --per-tunnel N      of those, per tunnel (default: "
+		"half the LNS's\n"
+		"                          receive window, see the source)\n"
+		"  -d, --hold SECONDS      keep everything up this long "
+		"before teardown\n"
+		"  -T, --timeout SECONDS   give up on setup after this "
+		"(default 120)\n"
+		"  -r, --rws N             our Receive Window Size AVP "
+		"(default 4)\n"
+		"  -p, --pid PID           the LNS process: report its "
+		"memory at the peak\n"
+		"      --peak-cmd CMD      run CMD (sh -c) at the peak, "
+		"before the hold\n"
+		"      --json              one JSON object on stdout\n"
+		"      --lns               be a minimal LNS on HOST:PORT "
+		"instead\n"
+		"  -v, --verbose           log every tunnel and session\n"
+		"Exit status: 0 all up and torn down, 1 something failed, "
+		"2 usage or setup error.\n",
+		LOAD_MAX_TUNNELS, LOAD_MAX_SESSIONS_PER_TUNNEL);
+}
+
+static int parse_uint(const char *s, const char *what, unsigned long min,
+		      unsigned long max, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < min || v > max) {
+		fprintf(stderr,
+			"l2tp_load: %s: '%s' is not a number in "
+			"%lu..%lu\n",
+			what, s, min, max);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_LNS, OPT_PEAK_CMD };
+	static const struct option opts[] = {
+		{"server", required_argument, NULL, 's'},
+		{"tunnels", required_argument, NULL, 't'},
+		{"sessions", required_argument, NULL, 'n'},
+		{"concurrency", required_argument, NULL, 'c'},
+		{"per-tunnel", required_argument, NULL, 'w'},
+		{"hold", required_argument, NULL, 'd'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"rws", required_argument, NULL, 'r'},
+		{"pid", required_argument, NULL, 'p'},
+		{"peak-cmd", required_argument, NULL, OPT_PEAK_CMD},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"lns", no_argument, NULL, OPT_LNS},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	static struct load ld;
+	static struct log_limit limit;
+	struct load_opts *o = &ld.o;
+	unsigned int pid = 0;
+	int c, r = 0;
+
+	o->tunnels = 1;
+	o->sessions = 1;
+	o->concurrency = 256;
+	o->timeout_s = 120;
+	o->rws = CTRL_DEFAULT_RWS;
+	while ((c = getopt_long(argc, argv, "s:t:n:c:w:d:T:r:p:vh", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->server = optarg;
+			break;
+		case 't':
+			r = parse_uint(optarg, "--tunnels", 1, LOAD_MAX_TUNNELS,
+				       &o->tunnels);
+			break;
+		case 'n':
+			r = parse_uint(optarg, "--sessions", 0,
+				       LOAD_MAX_SESSIONS_PER_TUNNEL,
+				       &o->sessions);
+			break;
+		case 'c':
+			r = parse_uint(optarg, "--concurrency", 1, 1000000,
+				       &o->concurrency);
+			break;
+		case 'w':
+			r = parse_uint(optarg, "--per-tunnel", 1, 256,
+				       &o->per_tunnel);
+			break;
+		case 'd':
+			r = parse_uint(optarg, "--hold", 0, 86400, &o->hold_s);
+			break;
+		case 'T':
+			r = parse_uint(optarg, "--timeout", 1, 86400,
+				       &o->timeout_s);
+			break;
+		case 'r':
+			r = parse_uint(optarg, "--rws", 1, 32767, &o->rws);
+			break;
+		case 'p':
+			r = parse_uint(optarg, "--pid", 1, 4194304, &pid);
+			o->lns_pid = pid;
+			break;
+		case OPT_PEAK_CMD:
+			o->peak_cmd = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_LNS:
+			o->lns = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+		if (r)
+			return 2;
+	}
+	if (optind != argc || !o->server) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("l2tp_load", LOG_TARGET_STDERR,
+		 o->verbose ? LOG_LEVEL_INFO : LOG_LEVEL_WARN);
+	if (!o->verbose)
+		log_set_sink(log_limited, &limit);
+	if (o->lns) {
+		r = lns_run(o);
+	} else if ((size_t)o->tunnels * o->sessions > LOAD_MAX_SESSIONS) {
+		fprintf(stderr, "l2tp_load: %u x %u sessions: at most %u\n",
+			o->tunnels, o->sessions, LOAD_MAX_SESSIONS);
+		r = 2;
+	} else if (parse_server(o->server, &ld.server, &ld.server_len) < 0) {
+		fprintf(stderr,
+			"l2tp_load: bad address '%s' (want HOST:PORT)\n",
+			o->server);
+		r = 2;
+	} else {
+		r = load_run(&ld);
+	}
+	if (limit.suppressed)
+		fprintf(stderr,
+			"l2tp_load: %lu more log lines suppressed (-v "
+			"shows them all)\n",
+			limit.suppressed);
+	return r;
+}
