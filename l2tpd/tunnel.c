@@ -297,10 +297,12 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 	/*
 	 * Not in an SCCRQ: the receiver picks the secret by who is calling,
 	 * and needs our Assigned Tunnel ID in clear before that to tell a
-	 * retransmission from a new tunnel and to address a refusal.
+	 * retransmission from a new tunnel and to address a refusal. Not in
+	 * an SCCRP either: xl2tpd takes the secret into use only once it has
+	 * read the Challenge, and cannot unhide an AVP placed before it.
 	 */
 	bool hiding = t->params.hide && t->params.secret &&
-		      m->type != L2TP_MSG_SCCRQ;
+		      m->type != L2TP_MSG_SCCRQ && m->type != L2TP_MSG_SCCRP;
 
 	wbuf_init(&w, pkt, sizeof(pkt));
 	r = l2tp_msg_encode(&w, m, t->peer_id, session_id,

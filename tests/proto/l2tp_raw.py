@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A small L2TP (RFC 2661) control packet crafter for hostile-input tests.
+
+  l2tp_raw.py junk  --to HOST:PORT [--src ADDR] KIND...
+      Sends one packet of each KIND to the daemon's listening socket.
+  l2tp_raw.py flood --to HOST:PORT [--src ADDR] --count N [--wait S]
+      Sends N SCCRQs, each from its own source port, and counts the answers.
+  l2tp_raw.py peer  --to HOST:PORT [--src ADDR] [--secret S] [--stop] KIND...
+      Opens a tunnel as a LAC would (SCCRQ, SCCRP, SCCCN), sends one message
+      of each KIND inside it, then a HELLO that must be acknowledged.
+
+Every command prints one JSON object on stdout.
+"""
+import argparse
+import hashlib
+import json
+import os
+import resource
+import select
+import socket
+import struct
+import sys
+import time
+
+# Header flags of a control message: T, L, S and version 2 (RFC 2661 3.1).
+CTRL_FLAGS = 0xC802
+AVP_M = 0x8000
+AVP_H = 0x4000
+
+SCCRQ, SCCRP, SCCCN, STOPCCN, HELLO = 1, 2, 3, 4, 6
+ICRQ, CDN = 10, 14
+
+MSG_TYPE, RESULT_CODE, PROTOCOL_VERSION, FRAMING_CAPS = 0, 1, 2, 3
+HOST_NAME, ASSIGNED_TUNNEL_ID, RWS, CHALLENGE = 7, 9, 10, 11
+CHALLENGE_RESPONSE, ASSIGNED_SESSION_ID, CALL_SERIAL = 13, 14, 15
+RANDOM_VECTOR = 36
+
+
+def avp(atype, value, mandatory=True, hidden=False, length=None):
+    """One AVP; `length` overrides the length field (to lie with it)."""
+    n = 6 + len(value) if length is None else length
+    word = (AVP_M if mandatory else 0) | (AVP_H if hidden else 0) | (n & 0x3FF)
+    return struct.pack("!HHH", word, 0, atype) + value
+
+
+def u16(v):
+    return struct.pack("!H", v)
+
+
+def u32(v):
+    return struct.pack("!I", v)
+
+
+def header(tunnel, session, ns, nr, body_len, length=None):
+    n = 12 + body_len if length is None else length
+    return struct.pack("!HHHHHH", CTRL_FLAGS, n, tunnel, session, ns, nr)
+
+
+def message(mtype, avps, tunnel=0, session=0, ns=0, nr=0, length=None):
+    body = avp(MSG_TYPE, u16(mtype)) + b"".join(avps)
+    return header(tunnel, session, ns, nr, len(body), length) + body
+
+
+def zlb(tunnel, ns, nr):
+    return header(tunnel, 0, ns, nr, 0)
+
+
+def sccrq_avps(our_tunnel, host="l2tp-raw", extra=()):
+    return [avp(PROTOCOL_VERSION, b"\x01\x00"), avp(HOST_NAME, host.encode()),
+            avp(FRAMING_CAPS, u32(3)), avp(ASSIGNED_TUNNEL_ID, u16(our_tunnel)),
+            avp(RWS, u16(4))] + list(extra)
+
+
+def parse(pkt):
+    """Header fields and AVPs {type: value} of a control message (plain)."""
+    if len(pkt) < 12:
+        return None
+    flags, length, tunnel, session, ns, nr = struct.unpack("!HHHHHH", pkt[:12])
+    avps, pos, hidden = {}, 12, set()
+    while pos + 6 <= min(length, len(pkt)):
+        word, vendor, atype = struct.unpack("!HHH", pkt[pos:pos + 6])
+        n = word & 0x3FF
+        if n < 6:
+            break
+        if vendor == 0:
+            avps.setdefault(atype, pkt[pos + 6:pos + n])
+            if word & AVP_H:
+                hidden.add(atype)
+        pos += n
+    mtype = struct.unpack("!H", avps[MSG_TYPE])[0] if MSG_TYPE in avps else None
+    return {"tunnel": tunnel, "session": session, "ns": ns, "nr": nr,
+            "type": mtype, "avps": avps, "hidden": hidden}
+
+
+def unhide(atype, value, secret, rv):
+    """RFC 2661 4.3: the original value of a hidden AVP."""
+    out, prev = b"", None
+    for i in range(0, len(value), 16):
+        chunk = value[i:i + 16]
+        if prev is None:
+            key = hashlib.md5(u16(atype) + secret + rv).digest()
+        else:
+            key = hashlib.md5(secret + prev).digest()
+        out += bytes(a ^ b for a, b in zip(chunk, key))
+        prev = chunk
+    n = struct.unpack("!H", out[:2])[0]
+    return out[2:2 + n]
+
+
+def value_of(msg, atype, secret):
+    v = msg["avps"].get(atype)
+    if v is not None and atype in msg["hidden"]:
+        v = unhide(atype, v, secret, msg["avps"][RANDOM_VECTOR])
+    return v
+
+
+def addr(s):
+    host, port = s.rsplit(":", 1)
+    return host, int(port)
+
+
+def udp(src):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    return s
+
+
+# --- junk for the listening socket -------------------------------------
+
+def junk_packets(kind):
+    tid = 4242
+    if kind == "truncated":
+        return b"\xc8\x02\x00"
+    if kind == "bad-length":  # Length says more than arrived
+        return message(SCCRQ, sccrq_avps(tid), length=400)
+    if kind == "short-length":  # Length shorter than the header
+        return message(SCCRQ, sccrq_avps(tid), length=8)
+    if kind == "bad-flags":  # control message without S
+        p = bytearray(message(SCCRQ, sccrq_avps(tid)))
+        p[0] &= ~0x08
+        return bytes(p)
+    if kind == "avp-overrun":  # last AVP's length goes past the end
+        return message(SCCRQ, sccrq_avps(tid, extra=[avp(8, b"x", length=60)]))
+    if kind == "avp-short":  # AVP length below its own header
+        return message(SCCRQ, sccrq_avps(tid, extra=[avp(8, b"", length=3)]))
+    if kind == "hidden-no-rv":  # H bit without a Random Vector before it
+        avps = sccrq_avps(tid)
+        avps[3] = avp(ASSIGNED_TUNNEL_ID, u16(0) + u16(tid) + b"\0" * 14,
+                      hidden=True)
+        return message(SCCRQ, avps)
+    if kind == "zlb-unknown":  # ZLB for a tunnel that does not exist
+        return zlb(0xFFFE, 0, 0)
+    if kind == "zlb-zero":  # ZLB for tunnel 0: not an SCCRQ
+        return zlb(0, 0, 0)
+    raise SystemExit("unknown junk kind %r" % kind)
+
+
+def cmd_junk(a):
+    s = udp(a.src)
+    sent = []
+    for kind in a.kinds:
+        s.sendto(junk_packets(kind), addr(a.to))
+        sent.append(kind)
+        time.sleep(0.01)
+    # Anything the daemon answers is counted: junk deserves silence.
+    replies = 0
+    while select.select([s], [], [], 0.3)[0]:
+        s.recv(4096)
+        replies += 1
+    print(json.dumps({"sent": sent, "replies": replies}))
+
+
+# --- SCCRQ flood --------------------------------------------------------
+
+def cmd_flood(a):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < a.count + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE,
+                           (min(hard, a.count + 64), hard))
+    socks = []
+    for i in range(a.count):
+        s = udp(a.src)
+        s.setblocking(False)
+        s.sendto(message(SCCRQ, sccrq_avps(i % 65535 + 1, "flood")), addr(a.to))
+        socks.append(s)
+    got = {}
+    deadline = time.monotonic() + a.wait
+    while time.monotonic() < deadline:
+        ready = select.select(socks, [], [], 0.1)[0]
+        for s in ready:
+            try:
+                m = parse(s.recv(4096))
+            except OSError:
+                continue
+            if m and m["type"] in (SCCRP, STOPCCN) and s not in got:
+                got[s] = m["type"]
+    sccrp = sum(1 for t in got.values() if t == SCCRP)
+    stopccn = sum(1 for t in got.values() if t == STOPCCN)
+    for s in socks:
+        s.close()
+    print(json.dumps({"sent": a.count, "sccrp": sccrp, "stopccn": stopccn,
+                      "silent": a.count - sccrp - stopccn}))
+
+
+# --- a tunnel of our own, then junk inside it ---------------------------
+
+class Peer:
+    def __init__(self, to, src, secret, sock=None, our_id=None):
+        self.to = addr(to)
+        self.s = sock or udp(src)
+        self.secret = secret
+        self.ns = 0
+        self.nr = 0
+        self.our_id = our_id or (os.getpid() & 0x7FFF) + 1
+        self.peer_id = 0
+
+    def send(self, pkt):
+        self.s.sendto(pkt, self.to)
+
+    def send_msg(self, mtype, avps, session=0):
+        self.send(message(mtype, avps, self.peer_id, session, self.ns, self.nr))
+        self.ns = (self.ns + 1) & 0xFFFF
+
+    def recv(self, timeout):
+        """The next control message; ZLBs included. None on timeout."""
+        if not select.select([self.s], [], [], timeout)[0]:
+            return None
+        pkt, frm = self.s.recvfrom(4096)
+        m = parse(pkt)
+        if m is None or m["tunnel"] != self.our_id:
+            return None  # broken, or for another tunnel on this socket
+        m["from"] = frm
+        if m["type"] is not None and m["ns"] == self.nr:
+            self.nr = (self.nr + 1) & 0xFFFF
+        return m
+
+    def wait_for(self, pred, timeout):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            m = self.recv(end - time.monotonic())
+            if m and pred(m):
+                return m
+        return None
+
+    def open(self):
+        self.send_msg(SCCRQ, sccrq_avps(self.our_id, "l2tp-raw"))
+        m = self.wait_for(lambda m: m["type"] in (SCCRP, STOPCCN), 3)
+        if not m or m["type"] != SCCRP:
+            return "no SCCRP" if not m else "StopCCN"
+        # The tunnel's own socket answers from the listener's address and
+        # port; everything goes there from now on.
+        self.to = m["from"]
+        self.peer_id = struct.unpack(
+            "!H", value_of(m, ASSIGNED_TUNNEL_ID, self.secret))[0]
+        avps = []
+        if CHALLENGE in m["avps"]:
+            avps.append(avp(CHALLENGE_RESPONSE, hashlib.md5(
+                bytes([SCCCN]) + self.secret + m["avps"][CHALLENGE]).digest()))
+        self.send_msg(SCCCN, avps)
+        if not self.wait_for(lambda m: m["nr"] == self.ns, 2):
+            return "SCCCN not acknowledged"
+        return None
+
+
+def tunnel_junk(p, kind):
+    """One broken message inside the tunnel. Its Ns is the next one, so a
+    daemon that wrongly accepted it would be out of step afterwards."""
+    t, ns, nr = p.peer_id, p.ns, p.nr
+    if kind == "avp-overrun":
+        return message(HELLO, [avp(8, b"x", length=40)], t, 0, ns, nr)
+    if kind == "avp-short":
+        return message(HELLO, [avp(8, b"", length=2)], t, 0, ns, nr)
+    if kind == "bad-length":
+        return message(HELLO, [], t, 0, ns, nr, length=300)
+    if kind == "no-message-type":
+        body = avp(HOST_NAME, b"x")
+        return header(t, 0, ns, nr, len(body)) + body
+    if kind == "hidden-no-rv":
+        return message(ICRQ, [avp(ASSIGNED_SESSION_ID, b"\0\x02\0\x07" +
+                                  b"\0" * 12, hidden=True),
+                              avp(CALL_SERIAL, u32(1))], t, 0, ns, nr)
+    if kind == "duplicate-avp":
+        return message(ICRQ, [avp(ASSIGNED_SESSION_ID, u16(7)),
+                              avp(ASSIGNED_SESSION_ID, u16(8)),
+                              avp(CALL_SERIAL, u32(1))], t, 0, ns, nr)
+    raise SystemExit("unknown tunnel junk kind %r" % kind)
+
+
+def cmd_peer(a):
+    p = Peer(a.to, a.src, (a.secret or "").encode())
+    err = p.open()
+    out = {"established": err is None, "error": err, "tunnel": p.peer_id,
+           "our_tunnel": p.our_id, "junk_sent": 0}
+    if err is None:
+        for kind in a.kinds:
+            p.send(tunnel_junk(p, kind))
+            out["junk_sent"] += 1
+            time.sleep(0.02)
+        # Junk must not have moved the peer's Nr: a HELLO with the next Ns
+        # is acknowledged only if the daemon dropped every broken message.
+        want = (p.ns + 1) & 0xFFFF
+        p.send_msg(HELLO, [])
+        out["hello_acked"] = p.wait_for(lambda m: m["nr"] == want, 2) \
+            is not None
+        if a.stop:
+            p.send_msg(STOPCCN, [avp(ASSIGNED_TUNNEL_ID, u16(p.our_id)),
+                                 avp(RESULT_CODE, u16(1))])
+            want = p.ns
+            out["stop_acked"] = p.wait_for(lambda m: m["nr"] == want, 2) \
+                is not None
+    if err is None and a.twice:
+        # A second tunnel from the same address and port, as peers with a
+        # single UDP socket (port 1701 for everything) open them.
+        q = Peer(a.to, a.src, p.secret, sock=p.s, our_id=p.our_id ^ 0x4000)
+        out["second_error"] = q.open()
+        out["second_tunnel"] = q.peer_id
+    print(json.dumps(out))
+    return 0 if err is None else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("junk", "flood", "peer"):
+        sp = sub.add_parser(name)
+        sp.add_argument("--to", required=True, help="HOST:PORT of the daemon")
+        sp.add_argument("--src", default="127.0.0.1", help="source address")
+        if name == "flood":
+            sp.add_argument("--count", type=int, default=100)
+            sp.add_argument("--wait", type=float, default=1.5,
+                            help="seconds to collect answers")
+        else:
+            sp.add_argument("kinds", nargs="*")
+        if name == "peer":
+            sp.add_argument("--secret", default="")
+            sp.add_argument("--stop", action="store_true",
+                            help="send StopCCN at the end")
+            sp.add_argument("--twice", action="store_true",
+                            help="then open a second tunnel from the same "
+                            "source port")
+    a = ap.parse_args()
+    return {"junk": cmd_junk, "flood": cmd_flood, "peer": cmd_peer}[a.cmd](a) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
