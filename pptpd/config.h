@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pptpd configuration: poptop's pptpd.conf, read into a typed structure, and
+ * our PPTP client profiles (an INI file of "[client NAME]" sections).
+ *
+ * pptpd.conf is "keyword value" per line, '#' comments, so that an existing
+ * poptop file loads unchanged. Every keyword poptop knows is either used or
+ * accepted with a warning "file:line: ..." saying it has no effect here.
+ * Unknown keywords: a warning naming file and line. A bad value: load fails
+ * with "file:line: 'keyword': reason" and the daemon does not start. A
+ * repeated keyword overrides the earlier one, as in poptop.
+ *
+ * Keywords of our own may be several words ("max calls per connection 4");
+ * they are documented in etc/pptpd.conf.
+ */
+#ifndef VPNSUITE_PPTPD_CONFIG_H
+#define VPNSUITE_PPTPD_CONFIG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/log.h"
+
+#define PPTPD_DEFAULT_CONNECTIONS	     100
+#define PPTPD_DEFAULT_MAX_CALLS_PER_CONN     1
+#define PPTPD_DEFAULT_MAX_HALF_OPEN_PER_PEER 8
+#define PPTPD_DEFAULT_ECHO_INTERVAL	     60
+/* RFC 2637 section 3: a reply not arriving within 60 s closes. */
+#define PPTPD_DEFAULT_STIMEOUT	     60
+#define PPTPD_DEFAULT_REDIAL_TIMEOUT 30
+#define PPTPD_MAX_CONNECTIONS	     65535
+
+enum pptpd_dataplane {
+	PPTPD_DATAPLANE_KERNEL, /* kernel PPTP (GRE) sockets + pppd */
+	PPTPD_DATAPLANE_NONE,	/* control plane only: tests, benchmarks */
+};
+
+/* A "localip"/"remoteip" value, checked at load, replayed into a pool. */
+struct pptpd_pool_spec {
+	char *spec; /* NULL when the keyword is absent */
+	int line;
+};
+
+struct pptpd_config {
+	char *path;
+
+	/* poptop's keywords */
+	char *option_file; /* "option": pppd options file; NULL: none */
+	char *ppp_path;	   /* "ppp": pppd binary; NULL: the default */
+	char *pid_file;	   /* "pidfile" */
+	bool debug;
+	bool noipparam;
+	bool delegate; /* pppd (or RADIUS) assigns addresses */
+	bool listen_set;
+	struct sockaddr_storage listen_addr; /* port in listen_addr too */
+	socklen_t listen_addr_len;
+	uint16_t port;
+	unsigned int connections; /* 0: no listener, client profiles only */
+	unsigned int stimeout;	  /* seconds to start; also the reply timeout */
+	struct pptpd_pool_spec localip;
+	struct pptpd_pool_spec remoteip;
+
+	/* ours */
+	enum pptpd_dataplane dataplane;
+	unsigned int max_calls_per_conn;
+	unsigned int max_half_open_per_peer;
+	unsigned int echo_interval; /* seconds; 0: no keepalive */
+	unsigned int echo_timeout;  /* seconds; default: echo_interval */
+	char *control_socket;	    /* NULL: CTL_PPTPD_SOCKET */
+	char *clients_file;	    /* client profiles; NULL: none */
+	char *plugin_path;	    /* vpnsuite.so; NULL: found at start */
+};
+
+/* One "[client NAME]" section of the client profiles file. */
+struct pptpd_client {
+	char *name;
+	int line;
+	char *server; /* host name or address, resolved when dialling */
+	uint16_t port;
+	char *user;
+	char *password;
+	char *password_file; /* read when pppd asks, first line */
+	bool autodial;
+	bool redial;
+	unsigned int redial_timeout; /* seconds */
+	unsigned int max_redials;    /* 0: no limit */
+	char *pppoptfile;
+};
+
+struct pptpd_clients {
+	char *path;
+	struct pptpd_client *clients;
+	size_t n_clients;
+};
+
+/* Fills in the defaults; what _load starts from. */
+void pptpd_config_init(struct pptpd_config *cfg);
+/*
+ * Loads pptpd.conf. Returns 0, or -1 with "file:line: 'keyword': reason" in
+ * err; cfg is then empty (safe to free). Warnings are logged.
+ */
+int pptpd_config_load(const char *path, struct pptpd_config *cfg, char *err,
+		      size_t errlen);
+int pptpd_config_load_mem(const char *path, const char *text, size_t len,
+			  struct pptpd_config *cfg, char *err, size_t errlen);
+void pptpd_config_free(struct pptpd_config *cfg);
+
+/* The client profiles file; same rules for errors and warnings. */
+int pptpd_clients_load(const char *path, struct pptpd_clients *out, char *err,
+		       size_t errlen);
+int pptpd_clients_load_mem(const char *path, const char *text, size_t len,
+			   struct pptpd_clients *out, char *err, size_t errlen);
+void pptpd_clients_free(struct pptpd_clients *c);
+/* Frees one profile's members (the password wiped). */
+void pptpd_client_free(struct pptpd_client *cl);
+const struct pptpd_client *pptpd_clients_find(const struct pptpd_clients *c,
+					      const char *name);
+
+/*
+ * A client's password: the "password" value, else the first line of
+ * "password file" (read now, so that a changed file is followed).
+ * Returns 0, or -1 with a reason naming the profile in err.
+ */
+int pptpd_client_password(const struct pptpd_client *cl, char *out,
+			  size_t outlen, char *err, size_t errlen);
+
+#endif

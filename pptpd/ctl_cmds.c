@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pptpd's control socket commands. In vpnctl's words a PPTP control
+ * connection is a "tunnel" and a call a "session":
+ *
+ *   status                 daemon, counts and refusal counters
+ *   tunnels                control connections
+ *   sessions               calls
+ *   tunnel close  id=N     StopCCRQ on connection N (its calls first)
+ *   session close id=N     clear call N (our call ID): CDN or CCRQ
+ *   pptp connect  name=X   dial client profile X
+ *   pptp disconnect name=X
+ *   reload                 as SIGHUP
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/ctl.h"
+#include "pptpd/daemon.h"
+
+static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
+			  size_t errlen)
+{
+	struct pptpd *d = arg;
+	const struct pptpd_stats *st = &d->stats;
+	json_t *r = ctl_status_new("pptpd", PPTPD_VERSION, d->start_ms,
+				   pptpd_now());
+	unsigned int up = 0;
+
+	if (!r)
+		return NULL;
+	for (struct pptpd_conn *c = d->conns; c; c = c->next)
+		up += c->established;
+	json_object_set_new(r, "dataplane",
+			    json_string(d->cfg.dataplane == PPTPD_DATAPLANE_NONE
+						? "none"
+						: "kernel"));
+	json_object_set_new(r, "tunnels", json_integer(d->n_conns));
+	json_object_set_new(r, "tunnels_established", json_integer(up));
+	json_object_set_new(r, "sessions", json_integer(d->n_calls));
+	json_object_set_new(r, "clients",
+			    json_integer((json_int_t)d->n_clients));
+	json_object_set_new(r, "accepted",
+			    json_integer((json_int_t)st->accepted));
+	json_object_set_new(r, "refused_connections",
+			    json_integer((json_int_t)st->refused_connections));
+	json_object_set_new(r, "refused_half_open",
+			    json_integer((json_int_t)st->refused_half_open));
+	json_object_set_new(r, "calls_rejected",
+			    json_integer((json_int_t)st->calls_rejected));
+	json_object_set_new(r, "closed_protocol_error",
+			    json_integer((json_int_t)st->closed_protocol));
+	json_object_set_new(r, "closed_timeout",
+			    json_integer((json_int_t)st->closed_timeout));
+	return r;
+}
+
+static json_int_t uptime_s(uint64_t since_ms)
+{
+	uint64_t now = pptpd_now();
+
+	return now > since_ms ? (json_int_t)((now - since_ms) / 1000) : 0;
+}
+
+static json_t *conn_json(const struct pptpd_conn *c)
+{
+	const char *state =
+		c->connecting ? "connecting"
+			      : pptp_ctrl_state_name(pptp_ctrl_state(c->ctrl));
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:s}", "id",
+			 (json_int_t)c->id, "peer", c->peer_str, "role",
+			 c->role == PPTP_ROLE_SERVER ? "server" : "client",
+			 "state", state, "uptime", uptime_s(c->start_ms),
+			 "calls", (json_int_t)c->n_calls, "client",
+			 c->client ? c->client->cfg.name : "");
+}
+
+static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req, char *err,
+			   size_t errlen)
+{
+	struct pptpd *d = arg;
+	json_t *list = json_array();
+
+	if (!list)
+		return NULL;
+	for (struct pptpd_conn *c = d->conns; c; c = c->next)
+		json_array_append_new(list, conn_json(c));
+	return json_pack("{s:o}", "tunnels", list);
+}
+
+static const char *ip_str(uint32_t ip, char *buf, size_t len)
+{
+	struct in_addr a = {.s_addr = htonl(ip)};
+
+	if (!ip)
+		return "";
+	return inet_ntop(AF_INET, &a, buf, (socklen_t)len) ? buf : "";
+}
+
+static json_t *call_json(const struct pptpd_call *g)
+{
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+	const char *state =
+		g->call ? pptp_call_state_name(pptp_call_state(g->call))
+			: "cleared";
+
+	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+			 "id", (json_int_t)g->id, "peer_call_id",
+			 (json_int_t)g->peer_id, "tunnel",
+			 (json_int_t)g->conn_id, "peer", g->peer_str, "state",
+			 state, "user", g->user, "interface", g->ifname,
+			 "local_ip", ip_str(g->local_ip, l, sizeof(l)),
+			 "remote_ip", ip_str(g->remote_ip, r, sizeof(r)),
+			 "uptime", uptime_s(g->start_ms));
+}
+
+static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
+			    size_t errlen)
+{
+	struct pptpd *d = arg;
+	json_t *list = json_array();
+	unsigned int seen = 0;
+
+	if (!list)
+		return NULL;
+	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
+	     id++) {
+		if (!d->calls[id])
+			continue;
+		seen++;
+		json_array_append_new(list, call_json(d->calls[id]));
+	}
+	return json_pack("{s:o}", "sessions", list);
+}
+
+static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
+				char *err, size_t errlen)
+{
+	struct pptpd *d = arg;
+	struct pptpd_conn *c;
+	uint64_t id;
+
+	if (ctl_arg_uint(req, "id", 1, UINT32_MAX, &id, err, errlen))
+		return NULL;
+	c = pptpd_conn_find(d, (uint32_t)id);
+	if (!c) {
+		snprintf(err, errlen, "no tunnel %llu", (unsigned long long)id);
+		return NULL;
+	}
+	pptpd_conn_stop(c, PPTP_STOP_NONE);
+	return json_object();
+}
+
+static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
+				 char *err, size_t errlen)
+{
+	struct pptpd *d = arg;
+	struct pptpd_call *g;
+	uint64_t id;
+
+	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
+		return NULL;
+	g = pptpd_call_find(d, (uint16_t)id);
+	if (!g) {
+		snprintf(err, errlen, "no session %llu",
+			 (unsigned long long)id);
+		return NULL;
+	}
+	if (pptpd_call_close(g, PPTP_CDN_ADMIN_SHUTDOWN)) {
+		snprintf(err, errlen, "session %llu is being cleared already",
+			 (unsigned long long)id);
+		return NULL;
+	}
+	return json_object();
+}
+
+static struct pptpd_client_state *client_arg(struct pptpd *d, json_t *req,
+					     char *err, size_t errlen)
+{
+	struct pptpd_client_state *cs;
+	const char *name;
+
+	if (ctl_arg_string(req, "name", &name, err, errlen))
+		return NULL;
+	cs = pptpd_client_find(d, name);
+	if (!cs)
+		snprintf(err, errlen, "no client profile '%s'", name);
+	return cs;
+}
+
+static json_t *cmd_pptp_connect(void *arg, const char *cmd, json_t *req,
+				char *err, size_t errlen)
+{
+	struct pptpd_client_state *cs = client_arg(arg, req, err, errlen);
+
+	if (!cs || pptpd_client_connect(cs, err, errlen))
+		return NULL;
+	return json_object();
+}
+
+static json_t *cmd_pptp_disconnect(void *arg, const char *cmd, json_t *req,
+				   char *err, size_t errlen)
+{
+	struct pptpd_client_state *cs = client_arg(arg, req, err, errlen);
+
+	if (!cs)
+		return NULL;
+	pptpd_client_disconnect(cs);
+	return json_object();
+}
+
+static json_t *cmd_reload(void *arg, const char *cmd, json_t *req, char *err,
+			  size_t errlen)
+{
+	if (pptpd_reload(arg, err, errlen))
+		return NULL;
+	return json_object();
+}
+
+static const struct {
+	const char *name;
+	ctl_cmd_fn fn;
+} commands[] = {
+	{"status", cmd_status},
+	{"tunnels", cmd_tunnels},
+	{"sessions", cmd_sessions},
+	{"tunnel close", cmd_tunnel_close},
+	{"session close", cmd_session_close},
+	{"pptp connect", cmd_pptp_connect},
+	{"pptp disconnect", cmd_pptp_disconnect},
+	{"reload", cmd_reload},
+};
+
+int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (ctl_register(d->ctl, commands[i].name, commands[i].fn, d)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pptpd's daemon glue: the state the event loop, the TCP connections, the
+ * control socket and the data path share. The protocol is in the engine
+ * (pptpd/ctrl.h, pptpd/call.h); this is everything around it.
+ *
+ * Objects and who owns them:
+ * - struct pptpd_conn: one TCP connection and its engine (either role).
+ *   Freed once the engine reported PPTP_EV_CLOSED and the outermost engine
+ *   call on it returned (pptpd_conn_leave()).
+ * - struct pptpd_call: our side of one call: call ID, PPTP socket, pppd,
+ *   addresses. Detached from its connection when the engine clears the call;
+ *   freed then, or when its pppd has exited if one still runs.
+ * - struct pptpd_client_state: one client profile's dialler.
+ */
+#ifndef VPNSUITE_PPTPD_DAEMON_H
+#define VPNSUITE_PPTPD_DAEMON_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/evloop.h"
+#include "common/log.h"
+#include "pptpd/call.h"
+#include "pptpd/config.h"
+#include "pptpd/ctrl.h"
+
+struct ctl_server;
+struct event;
+struct ippool;
+struct pppd;
+
+#define PPTPD_VERSION	   "0.1"
+#define PPTPD_PEER_STR_LEN 64 /* "[v6 address]:port" */
+#define PPTPD_MAX_CALL_IDS 65536
+
+struct pptpd;
+struct pptpd_client_state;
+
+struct pptpd_conn {
+	struct pptpd *d;
+	struct pptpd_conn *prev, *next;
+	uint32_t id;
+	int fd;
+	struct event *rev;
+	struct event *wev;
+	struct evloop_timer *timer;
+	struct pptp_ctrl *ctrl;
+	enum pptp_role role;
+	struct sockaddr_storage local;
+	struct sockaddr_storage peer;
+	char peer_str[PPTPD_PEER_STR_LEN];
+	struct log_ctx log;
+	uint64_t start_ms;
+	uint64_t connect_deadline;	   /* client: TCP connect in progress */
+	struct pptpd_client_state *client; /* client role */
+	bool connecting;
+	bool established;
+	bool stop_pending; /* StopCCRQ once no engine call is running */
+	unsigned int busy; /* engine calls in progress on it */
+	unsigned int n_calls;
+};
+
+struct pptpd_call {
+	struct pptpd *d;
+	struct pptpd_conn *conn; /* NULL once the engine cleared the call */
+	struct pptp_call *call;	 /* NULL likewise */
+	struct pptpd_client_state *client; /* our call as a client */
+	uint32_t conn_id;
+	uint16_t id; /* ours; 0 until known */
+	uint16_t peer_id;
+	struct in_addr local_addr, peer_addr; /* of the TCP connection */
+	char peer_str[PPTPD_PEER_STR_LEN];
+	struct log_ctx log;
+	int pppox_fd;
+	struct pppd *pppd;
+	uint32_t local_ip, remote_ip; /* host order; 0: none */
+	bool local_from_pool;
+	bool remote_from_pool;
+	bool up; /* the call is established */
+	bool ip_up;
+	bool in_table; /* d->calls[id] points here */
+	char ifname[16];
+	char user[256];
+	uint64_t start_ms;
+};
+
+struct pptpd_client_state {
+	struct pptpd *d;
+	struct pptpd_client cfg; /* owned copy; replaced on reload */
+	bool removed;		 /* gone from the file on reload */
+	bool want_up;
+	struct pptpd_conn *conn;
+	struct pptpd_call *call;
+	unsigned int redials; /* since the last call that came up */
+	struct evloop_timer *redial_timer;
+};
+
+struct pptpd_stats {
+	uint64_t accepted;
+	uint64_t refused_connections; /* over "connections" */
+	uint64_t refused_half_open;   /* over "max half-open per peer" */
+	uint64_t calls_rejected;      /* by us (resources, data path) */
+	uint64_t closed_protocol;     /* garbage, bad messages */
+	uint64_t closed_timeout;      /* start, echo, reply timeouts */
+};
+
+/* Log lines about refused peers: at most one per peer and minute. */
+#define PPTPD_REFUSE_LOG_SLOTS 256
+struct pptpd_refuse_log {
+	struct sockaddr_storage peer;
+	uint64_t last_ms;
+};
+
+/* Command-line settings that override pptpd.conf (as poptop's do). */
+struct pptpd_cli {
+	const char *listen;
+	const char *option;
+	const char *ppp;
+	const char *level;
+	long connections; /* -1: not given */
+	long stimeout;
+	bool debug;
+	bool noipparam;
+	bool delegate;
+};
+
+struct pptpd {
+	const char *config_path;
+	const char *pid_path;
+	const char *ctl_path;
+	const char *plugin_path;
+	const char *clients_path;
+	const char *option_arg; /* cli.option, for the data path */
+	bool foreground;
+	struct pptpd_cli cli;
+	struct pptpd_config cfg;
+
+	struct pptpd_client_state **clients;
+	size_t n_clients;
+
+	struct ippool *local_pool;  /* localip with several addresses */
+	struct ippool *remote_pool; /* remoteip */
+	uint32_t shared_local_ip;   /* localip with one address */
+
+	struct evloop *loop;
+	int listen_fd;
+	struct event *listen_ev;
+	struct evloop_timer *listen_pause;
+	struct ctl_server *ctl;
+	uint64_t start_ms;
+
+	struct pptpd_conn *conns;
+	unsigned int n_conns;
+	unsigned int n_server_conns;
+	uint32_t next_conn_id;
+	struct pptpd_call **calls; /* PPTPD_MAX_CALL_IDS slots, by our ID */
+	unsigned int n_calls;
+	unsigned int n_detached; /* cleared calls whose pppd still runs */
+	uint16_t next_call_id;	 /* dataplane none */
+
+	struct pptpd_stats stats;
+	struct pptpd_refuse_log refuse_log[PPTPD_REFUSE_LOG_SLOTS];
+	bool shutting_down;
+	struct evloop_timer *shutdown_timer;
+	char hostname[PPTP_HOST_NAME_LEN + 1];
+};
+
+uint64_t pptpd_now(void);
+/* "192.0.2.1:1723", "[2001:db8::1]:1723". */
+void pptpd_addr_str(const struct sockaddr_storage *ss, char *out, size_t len);
+/* Stops the loop once shutting down and nothing is left to wait for. */
+void pptpd_finish_check(struct pptpd *d);
+
+/* A connection on socket fd (pptpd/conn.c); not yet polled for reading. */
+struct pptpd_conn *pptpd_conn_new(struct pptpd *d, int fd, enum pptp_role role,
+				  const struct sockaddr_storage *peer);
+
+/*
+ * Around every engine call on a connection: leave flushes its output,
+ * re-arms its timer and frees it if the engine closed it (so the caller may
+ * not touch it after leave).
+ */
+void pptpd_conn_enter(struct pptpd_conn *c);
+void pptpd_conn_leave(struct pptpd_conn *c);
+struct pptpd_conn *pptpd_conn_find(struct pptpd *d, uint32_t id);
+/* Local stop: StopCCRQ (the calls are cleared first). */
+void pptpd_conn_stop(struct pptpd_conn *c, uint8_t reason);
+
+struct pptpd_call *pptpd_call_find(struct pptpd *d, uint16_t id);
+/* Ends a call from our side (CDN or CCRQ); -1 if it cannot be. */
+int pptpd_call_close(struct pptpd_call *call, uint8_t cdn_result);
+/* The call's pppd is gone: free or clear what is left. */
+void pptpd_call_pppd_exited(struct pptpd_call *call, const char *reason);
+
+struct pptpd_client_state *pptpd_client_find(struct pptpd *d, const char *name);
+int pptpd_client_connect(struct pptpd_client_state *cs, char *err,
+			 size_t errlen);
+void pptpd_client_disconnect(struct pptpd_client_state *cs);
+/* The client's connection is gone: redial if wanted (pptpd/client.c). */
+void pptpd_client_conn_gone(struct pptpd_client_state *cs);
+/* (Re)loads the profiles: kept by name, added, or marked removed. */
+int pptpd_clients_reload(struct pptpd *d, const char *path, char *err,
+			 size_t errlen);
+void pptpd_clients_autodial(struct pptpd *d);
+void pptpd_clients_release(struct pptpd *d);
+
+/* Re-reads the configuration (SIGHUP, "reload"); see pptpd/main.c. */
+int pptpd_reload(struct pptpd *d, char *err, size_t errlen);
+
+/* Control socket commands (pptpd/ctl_cmds.c). */
+int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen);
+
+#endif

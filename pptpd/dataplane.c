@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The data path behind PPTP calls.
+ *
+ * "dataplane kernel": the server opens a kernel PPTP socket for each call it
+ * accepts, bound to the local address of the TCP connection with call ID 0
+ * (the kernel picks our call ID, unique on the host) and connected to the
+ * peer's call ID; the client binds first (its call ID goes into its
+ * Outgoing-Call-Request) and connects once the Outgoing-Call-Reply named the
+ * peer's call. pppd then runs PPP on the socket with our plugin.
+ *
+ * "dataplane none": calls get a call ID and addresses and carry nothing;
+ * for tests and benchmarks of the control plane. Never a fallback.
+ */
+#include "pptpd/dataplane.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/ippool.h"
+#include "common/log.h"
+#include "common/pppd.h"
+#include "common/pppox.h"
+#include "pptpd/daemon.h"
+/* After <netinet/in.h>, which the uapi header defers to. */
+#include <linux/if_pppox.h>
+
+#ifndef VPNSUITE_PLUGINDIR
+#define VPNSUITE_PLUGINDIR "/usr/local/lib/pppd/2.4.9"
+#endif
+
+/* PPP must reach IPCP within this, or the call is given up. */
+#define PPP_SETUP_TIMEOUT_MS 60000
+
+static char plugin_default[PATH_MAX + 32];
+
+/* The plugin next to our binary (a build tree), else the installed one. */
+static const char *plugin_path(struct pptpd *d)
+{
+	char exe[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	if (d->plugin_path)
+		return d->plugin_path;
+	if (d->cfg.plugin_path)
+		return d->cfg.plugin_path;
+	if (plugin_default[0])
+		return plugin_default;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(plugin_default, sizeof(plugin_default),
+				 "%s/vpnsuite.so", exe);
+			if (access(plugin_default, R_OK) == 0)
+				return plugin_default;
+		}
+	}
+	snprintf(plugin_default, sizeof(plugin_default), "%s/vpnsuite.so",
+		 VPNSUITE_PLUGINDIR);
+	return plugin_default;
+}
+
+static int pools_build(struct pptpd *d, char *err, size_t errlen)
+{
+	const struct pptpd_pool_spec *l = &d->cfg.localip;
+	const struct pptpd_pool_spec *r = &d->cfg.remoteip;
+	struct ippool *local;
+	char why[256];
+
+	if (d->cfg.delegate || !l->spec || !r->spec)
+		return 0;
+	local = ippool_new();
+	d->remote_pool = ippool_new();
+	if (!local || !d->remote_pool) {
+		ippool_free(local);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (ippool_add(local, l->spec, why, sizeof(why))) {
+		ippool_free(local);
+		snprintf(err, errlen, "%s:%d: 'localip': %s", d->cfg.path,
+			 l->line, why);
+		return -1;
+	}
+	if (ippool_add(d->remote_pool, r->spec, why, sizeof(why))) {
+		ippool_free(local);
+		snprintf(err, errlen, "%s:%d: 'remoteip': %s", d->cfg.path,
+			 r->line, why);
+		return -1;
+	}
+	/* poptop: one local address serves every call; a list pairs. */
+	if (ippool_size(local) == 1) {
+		ippool_alloc(local, &d->shared_local_ip);
+		ippool_free(local);
+	} else {
+		d->local_pool = local;
+	}
+	return 0;
+}
+
+static int kernel_check(char *err, size_t errlen)
+{
+	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+
+	if (fd < 0) {
+		snprintf(err, errlen,
+			 "'dataplane kernel': no PPTP sockets: %s (load the "
+			 "pptp module, or use 'dataplane none')",
+			 strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
+{
+	const char *plugin;
+
+	if (pools_build(d, err, errlen))
+		return -1;
+	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
+		return 0;
+	if (kernel_check(err, errlen))
+		return -1;
+	plugin = plugin_path(d);
+	if (access(plugin, R_OK) < 0) {
+		snprintf(err, errlen,
+			 "pppd plugin %s: %s (give its path with -P)", plugin,
+			 strerror(errno));
+		return -1;
+	}
+	if (d->cfg.option_file && access(d->cfg.option_file, R_OK) < 0)
+		log_warn(NULL, "%s: 'option': %s: %s; pppd will fail",
+			 d->cfg.path, d->cfg.option_file, strerror(errno));
+	return 0;
+}
+
+void pptpd_dataplane_exit(struct pptpd *d)
+{
+	ippool_free(d->local_pool);
+	ippool_free(d->remote_pool);
+	d->local_pool = NULL;
+	d->remote_pool = NULL;
+}
+
+static void addrs_release(struct pptpd *d, struct pptpd_call *c)
+{
+	if (c->remote_from_pool)
+		ippool_release(d->remote_pool, c->remote_ip);
+	if (c->local_from_pool)
+		ippool_release(d->local_pool, c->local_ip);
+	c->remote_from_pool = false;
+	c->local_from_pool = false;
+}
+
+static int addrs_alloc(struct pptpd *d, struct pptpd_call *c, char *err,
+		       size_t errlen)
+{
+	if (!d->remote_pool)
+		return 0;
+	if (ippool_alloc(d->remote_pool, &c->remote_ip)) {
+		snprintf(err, errlen, "no address left in 'remoteip' (%zu)",
+			 ippool_size(d->remote_pool));
+		return -1;
+	}
+	c->remote_from_pool = true;
+	if (!d->local_pool) {
+		c->local_ip = d->shared_local_ip;
+		return 0;
+	}
+	if (ippool_alloc(d->local_pool, &c->local_ip)) {
+		snprintf(err, errlen, "no address left in 'localip' (%zu)",
+			 ippool_size(d->local_pool));
+		addrs_release(d, c);
+		return -1;
+	}
+	c->local_from_pool = true;
+	return 0;
+}
+
+/* dataplane none: our own IDs, unique in the daemon, never 0. */
+static int call_id_pick(struct pptpd *d, struct pptpd_call *c, char *err,
+			size_t errlen)
+{
+	for (unsigned int i = 0; i < PPTPD_MAX_CALL_IDS; i++) {
+		uint16_t id = ++d->next_call_id;
+
+		if (id && !d->calls[id]) {
+			c->id = id;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "all call IDs in use");
+	errno = EBUSY;
+	return -1;
+}
+
+int pptpd_dataplane_call_answer(struct pptpd *d, struct pptpd_call *c,
+				char *err, size_t errlen)
+{
+	int saved;
+
+	if (addrs_alloc(d, c, err, errlen))
+		return -1;
+	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE) {
+		if (call_id_pick(d, c, err, errlen))
+			goto err_addrs;
+		return 0;
+	}
+	c->pppox_fd = pppox_pptp_open(c->local_addr, c->peer_addr, c->peer_id,
+				      &c->id, err, errlen);
+	if (c->pppox_fd < 0)
+		goto err_addrs;
+	return 0;
+
+err_addrs:
+	saved = errno;
+	addrs_release(d, c);
+	errno = saved;
+	return -1;
+}
+
+/* Client side, kernel: bound now, connected when the peer's ID is known. */
+static int pptp_sock_bind(struct pptpd_call *c, char *err, size_t errlen)
+{
+	struct sockaddr_pppox sa = {.sa_family = AF_PPPOX,
+				    .sa_protocol = PX_PROTO_PPTP};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
+
+	if (fd < 0) {
+		snprintf(err, errlen,
+			 "PPTP socket: %s (is the pptp module "
+			 "loaded?)",
+			 strerror(errno));
+		return -1;
+	}
+	sa.sa_addr.pptp.sin_addr = c->local_addr;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+		snprintf(err, errlen, "PPTP bind: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	c->id = sa.sa_addr.pptp.call_id;
+	c->pppox_fd = fd;
+	return 0;
+}
+
+static int pptp_sock_connect(struct pptpd_call *c, char *err, size_t errlen)
+{
+	struct sockaddr_pppox sa = {.sa_family = AF_PPPOX,
+				    .sa_protocol = PX_PROTO_PPTP};
+
+	sa.sa_addr.pptp.call_id = c->peer_id;
+	sa.sa_addr.pptp.sin_addr = c->peer_addr;
+	if (connect(c->pppox_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		snprintf(err, errlen, "PPTP connect to peer call %u: %s",
+			 c->peer_id, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int pptpd_dataplane_call_place(struct pptpd *d, struct pptpd_call *c, char *err,
+			       size_t errlen)
+{
+	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
+		return call_id_pick(d, c, err, errlen);
+	return pptp_sock_bind(c, err, errlen);
+}
+
+static void ppp_phase(void *arg, unsigned int phase)
+{
+	struct pptpd_call *c = arg;
+
+	log_debug(&c->log, "pppd phase %u", phase);
+}
+
+static void ppp_ip_up(void *arg, const char *ifname, uint32_t local,
+		      uint32_t remote)
+{
+	struct pptpd_call *c = arg;
+
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	/* Pool addresses stay as allocated: they are released by value. */
+	if (!c->remote_from_pool) {
+		c->local_ip = local;
+		c->remote_ip = remote;
+	}
+	c->ip_up = true;
+	log_info(&c->log, "PPP up on %s: %u.%u.%u.%u -> %u.%u.%u.%u", ifname,
+		 local >> 24, local >> 16 & 255, local >> 8 & 255, local & 255,
+		 remote >> 24, remote >> 16 & 255, remote >> 8 & 255,
+		 remote & 255);
+}
+
+static void ppp_ip_down(void *arg)
+{
+	struct pptpd_call *c = arg;
+
+	log_info(&c->log, "PPP down on %s", c->ifname);
+	c->ip_up = false;
+	c->ifname[0] = '\0';
+}
+
+static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
+{
+	struct pptpd_call *c = arg;
+	char err[512];
+
+	if (!c->client) {
+		log_warn(&c->log, "pppd asks for a password on a server call");
+		return -1;
+	}
+	if (pptpd_client_password(&c->client->cfg, out, outlen, err,
+				  sizeof(err))) {
+		log_error(&c->log, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void ppp_exited(void *arg, int status, const char *reason)
+{
+	struct pptpd_call *c = arg;
+
+	c->pppd = NULL;
+	c->ip_up = false;
+	pptpd_call_pppd_exited(c, reason);
+}
+
+static const struct pppd_ops ppp_ops = {
+	.phase = ppp_phase,
+	.ip_up = ppp_ip_up,
+	.ip_down = ppp_ip_down,
+	.passwd = ppp_passwd,
+	.exited = ppp_exited,
+};
+
+static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
+			     struct pppd_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pppd_path = d->cfg.ppp_path;
+	p->plugin_path = plugin_path(d);
+	p->channel_fd = c->pppox_fd;
+	p->debug = d->cfg.debug;
+	p->log = &c->log;
+	p->setup_timeout_ms = PPP_SETUP_TIMEOUT_MS;
+	if (c->client) {
+		p->client = true;
+		p->user = c->client->cfg.user;
+		p->optfile = c->client->cfg.pppoptfile;
+		p->ipparam = c->client->cfg.name;
+		return;
+	}
+	p->optfile = d->option_arg ? d->option_arg : d->cfg.option_file;
+	/* delegate: pppd (or its RADIUS plugin) picks the addresses. */
+	p->local_ip = c->local_ip;
+	p->remote_ip = c->remote_ip;
+	/* poptop hands the client's address to ip-up scripts this way. */
+	if (!d->cfg.noipparam)
+		p->ipparam = c->peer_str;
+}
+
+int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
+			    size_t errlen)
+{
+	struct pppd_params p;
+
+	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
+		return 0;
+	if (c->client && pptp_sock_connect(c, err, errlen))
+		return -1;
+	pppd_params_fill(d, c, &p);
+	c->pppd = pppd_spawn(d->loop, &p, &ppp_ops, c, err, errlen);
+	if (!c->pppd)
+		return -1;
+	/* pppd holds the channel now; ours would keep it alive after. */
+	close(c->pppox_fd);
+	c->pppox_fd = -1;
+	log_info(&c->log, "pppd %d started", (int)pppd_pid(c->pppd));
+	return 0;
+}
+
+void pptpd_dataplane_call_down(struct pptpd *d, struct pptpd_call *c)
+{
+	if (c->pppd)
+		pppd_terminate(c->pppd);
+	if (c->pppox_fd >= 0) {
+		close(c->pppox_fd);
+		c->pppox_fd = -1;
+	}
+	addrs_release(d, c);
+}
