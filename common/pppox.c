@@ -61,8 +61,7 @@ int pppox_l2tp_open(int udp_fd, const struct sockaddr_storage *peer,
 	return fd;
 }
 
-int pppox_pptp_open(struct in_addr local, struct in_addr peer,
-		    uint16_t peer_call_id, uint16_t *call_id, char *err,
+int pppox_pptp_bind(struct in_addr local, uint16_t *call_id, char *err,
 		    size_t errlen)
 {
 	struct sockaddr_pppox sa;
@@ -79,7 +78,7 @@ int pppox_pptp_open(struct in_addr local, struct in_addr peer,
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_family = AF_PPPOX;
 	sa.sa_protocol = PX_PROTO_PPTP;
-	sa.sa_addr.pptp.call_id = 0;
+	sa.sa_addr.pptp.call_id = 0; /* the kernel picks a free one */
 	sa.sa_addr.pptp.sin_addr = local;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		saved = errno;
@@ -92,18 +91,49 @@ int pppox_pptp_open(struct in_addr local, struct in_addr peer,
 		goto err_close;
 	}
 	*call_id = sa.sa_addr.pptp.call_id;
-	sa.sa_addr.pptp.call_id = peer_call_id;
-	sa.sa_addr.pptp.sin_addr = peer;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		saved = errno;
-		snprintf(err, errlen, "PPTP connect to peer call %u: %s",
-			 peer_call_id, strerror(saved));
-		goto err_close;
-	}
 	return fd;
 
 err_close:
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+int pppox_pptp_connect(int fd, struct in_addr peer, uint16_t peer_call_id,
+		       char *err, size_t errlen)
+{
+	struct sockaddr_pppox sa;
+	int saved;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_family = AF_PPPOX;
+	sa.sa_protocol = PX_PROTO_PPTP;
+	sa.sa_addr.pptp.call_id = peer_call_id;
+	sa.sa_addr.pptp.sin_addr = peer;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		saved = errno;
+		snprintf(err, errlen, "PPTP connect to peer call %u: %s",
+			 peer_call_id, strerror(saved));
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int pppox_pptp_open(struct in_addr local, struct in_addr peer,
+		    uint16_t peer_call_id, uint16_t *call_id, char *err,
+		    size_t errlen)
+{
+	int fd = pppox_pptp_bind(local, call_id, err, errlen);
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (pppox_pptp_connect(fd, peer, peer_call_id, err, errlen) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
 }

@@ -35,5 +35,16 @@ int pppox_l2tp_open(int udp_fd, const struct sockaddr_storage *peer,
 int pppox_pptp_open(struct in_addr local, struct in_addr peer,
 		    uint16_t peer_call_id, uint16_t *call_id, char *err,
 		    size_t errlen);
+/*
+ * The same in two steps, for a PPTP client: it must send its call ID in
+ * the Outgoing-Call-Request before it learns the peer's. pppox_pptp_bind
+ * returns the socket with the kernel's call ID in *call_id;
+ * pppox_pptp_connect attaches it to the peer's call (-1 with errno kept;
+ * the socket stays open for the caller to close).
+ */
+int pppox_pptp_bind(struct in_addr local, uint16_t *call_id, char *err,
+		    size_t errlen);
+int pppox_pptp_connect(int fd, struct in_addr peer, uint16_t peer_call_id,
+		       char *err, size_t errlen);
 
 #endif
