@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/conf.h"
+#include "common/errbuf.h"
 
 #include <arpa/inet.h>
 
@@ -49,19 +50,6 @@ parser_error(struct conf_parser *ps, const char *fmt, ...)
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-__attribute__((format(printf, 3, 4))) static int
-file_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -279,19 +267,19 @@ static int parse_mem(const char *path, const char *text, size_t len,
 	if (!path)
 		path = "(config)";
 	if (len > CONF_MAX_FILE_SIZE)
-		return file_error(err, errlen,
+		return errbuf_set(err, errlen,
 				  "%s: file too large (%zu bytes, limit %u)",
 				  path, len, CONF_MAX_FILE_SIZE);
 	out->path = strdup(path);
 	if (!out->path)
-		return file_error(err, errlen, "%s: out of memory", path);
+		return errbuf_set(err, errlen, "%s: out of memory", path);
 	if (syntax == CONF_SYNTAX_LINES) {
 		char *type = strdup(""), *name = strdup("");
 
 		if (!type || !name) {
 			free(type);
 			free(name);
-			file_error(err, errlen, "%s: out of memory", path);
+			errbuf_set(err, errlen, "%s: out of memory", path);
 			goto err_free;
 		}
 		if (add_section(&ps, type, name) < 0)
@@ -358,10 +346,10 @@ int conf_read_file(const char *path, size_t max, char **text, size_t *len,
 	*len = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return file_error(err, errlen, "%s: %s", path, strerror(errno));
+		return errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 	buf = malloc(cap);
 	if (!buf) {
-		file_error(err, errlen, "%s: out of memory", path);
+		errbuf_set(err, errlen, "%s: out of memory", path);
 		goto err_close;
 	}
 	/* Read to EOF rather than trusting st_size, so that pipes and files
@@ -371,7 +359,7 @@ int conf_read_file(const char *path, size_t max, char **text, size_t *len,
 			cap *= 2;
 			nbuf = realloc(buf, cap);
 			if (!nbuf) {
-				file_error(err, errlen, "%s: out of memory",
+				errbuf_set(err, errlen, "%s: out of memory",
 					   path);
 				goto err_free;
 			}
@@ -381,7 +369,7 @@ int conf_read_file(const char *path, size_t max, char **text, size_t *len,
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			file_error(err, errlen, "%s: %s", path,
+			errbuf_set(err, errlen, "%s: %s", path,
 				   strerror(errno));
 			goto err_free;
 		}
@@ -389,7 +377,7 @@ int conf_read_file(const char *path, size_t max, char **text, size_t *len,
 			break;
 		n += (size_t)r;
 		if (n > max) {
-			file_error(err, errlen,
+			errbuf_set(err, errlen,
 				   "%s: file too large (limit %zu bytes)", path,
 				   max);
 			goto err_free;

@@ -18,6 +18,7 @@
  *   is taken as written, as xl2tpd and pptpd do.
  */
 #include "common/ippool.h"
+#include "common/errbuf.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -48,19 +49,6 @@ struct ippool {
 struct ip_range {
 	uint32_t lo, hi;
 };
-
-__attribute__((format(printf, 3, 4))) static int
-pool_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static void addr_str(uint32_t addr, char out[INET_ADDRSTRLEN])
 {
@@ -305,7 +293,7 @@ static int parse_item(const char *s, size_t n, struct ip_range *r, char *err,
 	while (a_len && is_space(s[a_len - 1]))
 		a_len--;
 	if (parse_addr(s, a_len, &r->lo) < 0)
-		return pool_error(err, errlen, "'%.*s' is not an IPv4 address",
+		return errbuf_set(err, errlen, "'%.*s' is not an IPv4 address",
 				  (int)(a_len > ITEM_MAX ? ITEM_MAX : a_len),
 				  s);
 	if (!dash) {
@@ -322,19 +310,19 @@ static int parse_item(const char *s, size_t n, struct ip_range *r, char *err,
 		unsigned int octet = (unsigned int)strtoul(b, NULL, 10);
 
 		if (octet > 255)
-			return pool_error(err, errlen,
+			return errbuf_set(err, errlen,
 					  "'%.*s': last octet %u is over 255",
 					  shown, s, octet);
 		r->hi = (r->lo & 0xffffff00u) | octet;
 	} else if (parse_addr(b, b_len, &r->hi) < 0) {
-		return pool_error(err, errlen, "'%.*s' is not an IPv4 address",
+		return errbuf_set(err, errlen, "'%.*s' is not an IPv4 address",
 				  (int)(b_len > ITEM_MAX ? ITEM_MAX : b_len),
 				  b);
 	}
 	if (r->hi < r->lo)
-		return pool_error(err, errlen, "%.*s is empty", shown, s);
+		return errbuf_set(err, errlen, "%.*s is empty", shown, s);
 	if ((uint64_t)r->hi - r->lo + 1 > IPPOOL_MAX_ADDRS)
-		return pool_error(err, errlen,
+		return errbuf_set(err, errlen,
 				  "%.*s holds %llu addresses, over the limit "
 				  "of %u",
 				  shown, s,
@@ -356,12 +344,12 @@ static int parse_spec(const char *spec, struct ip_range **out, size_t *n_out,
 	for (s = spec; s && is_space(*s); s++)
 		;
 	if (!s || !*s)
-		return pool_error(err, errlen, "no addresses given");
+		return errbuf_set(err, errlen, "no addresses given");
 	for (s = spec; *s; s++)
 		n += *s == ',';
 	r = calloc(n, sizeof(*r));
 	if (!r)
-		return pool_error(err, errlen, "out of memory");
+		return errbuf_set(err, errlen, "out of memory");
 	for (s = spec;; s = comma + 1) {
 		comma = strchr(s, ',');
 		end = comma ? comma : s + strlen(s);
@@ -370,7 +358,7 @@ static int parse_spec(const char *spec, struct ip_range **out, size_t *n_out,
 		while (end > s && is_space(end[-1]))
 			end--;
 		if (s == end) {
-			pool_error(err, errlen, "empty item in '%.*s'",
+			errbuf_set(err, errlen, "empty item in '%.*s'",
 				   ITEM_MAX, spec);
 			goto err_free;
 		}
@@ -409,10 +397,10 @@ int ippool_add(struct ippool *p, const char *spec, char *err, size_t errlen)
 	while (p->n > n_before)
 		slot_remove(p, p->n - 1);
 	if (ret == -1)
-		return pool_error(err, errlen,
+		return errbuf_set(err, errlen,
 				  "pool would hold more than %u addresses",
 				  IPPOOL_MAX_ADDRS);
-	return pool_error(err, errlen, "out of memory");
+	return errbuf_set(err, errlen, "out of memory");
 }
 
 static int range_cmp(const void *a, const void *b)
@@ -466,7 +454,7 @@ int ippool_exclude(struct ippool *p, const char *spec, char *err, size_t errlen)
 		    ranges_contain(r, n, p->slots[k].addr)) {
 			addr_str(p->slots[k].addr, a);
 			free(r);
-			return pool_error(err, errlen, "%s is in use", a);
+			return errbuf_set(err, errlen, "%s is in use", a);
 		}
 	}
 	/* Downwards: the slot moved into a hole was already looked at. */

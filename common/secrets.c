@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/secrets.h"
+#include "common/errbuf.h"
 
 #include "common/conf.h"
 
@@ -28,21 +29,8 @@ struct lexer {
 	size_t word_len;
 };
 
-__attribute__((format(printf, 3, 4))) static int
-line_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 #define lex_error(lx, line, fmt, ...)                                          \
-	line_error((lx)->err, (lx)->errlen, "%s:%d: " fmt, (lx)->path, (line), \
+	errbuf_set((lx)->err, (lx)->errlen, "%s:%d: " fmt, (lx)->path, (line), \
 		   ##__VA_ARGS__)
 
 static bool is_blank(char c)
@@ -388,7 +376,7 @@ struct secrets *secrets_load_chap_mem(const char *path, const char *text,
 	if (!path)
 		path = "(secrets)";
 	if (len > SECRETS_MAX_FILE_SIZE) {
-		line_error(err, errlen,
+		errbuf_set(err, errlen,
 			   "%s: file too large (%zu bytes, limit %u)", path,
 			   len, SECRETS_MAX_FILE_SIZE);
 		return NULL;
@@ -396,7 +384,7 @@ struct secrets *secrets_load_chap_mem(const char *path, const char *text,
 	s = calloc(1, sizeof(*s));
 	lx = calloc(1, sizeof(*lx));
 	if (!s || !lx || !(s->path = strdup(path))) {
-		line_error(err, errlen, "%s: out of memory", path);
+		errbuf_set(err, errlen, "%s: out of memory", path);
 		goto err_free;
 	}
 	lx->path = s->path;
@@ -572,14 +560,14 @@ static int tunnel_line(struct tunnel_secrets *s, int line, const char *p,
 		end--;
 	n[2] = (size_t)(end - p);
 	if (!n[1] || !n[2])
-		return line_error(err, errlen,
+		return errbuf_set(err, errlen,
 				  "%s:%d: expected 'local peer secret'",
 				  s->path, line);
 	for (i = 0; i < 3; i++) {
 		size_t max = i < 2 ? SECRETS_MAX_NAME : SECRETS_MAX_SECRET;
 
 		if (n[i] > max)
-			return line_error(err, errlen,
+			return errbuf_set(err, errlen,
 					  "%s:%d: %s longer than %zu bytes",
 					  s->path, line,
 					  i == 0   ? "local name"
@@ -603,7 +591,7 @@ static int tunnel_line(struct tunnel_secrets *s, int line, const char *p,
 	return 0;
 
 err_nomem:
-	return line_error(err, errlen, "%s:%d: out of memory", s->path, line);
+	return errbuf_set(err, errlen, "%s:%d: out of memory", s->path, line);
 }
 
 struct tunnel_secrets *secrets_load_tunnel_mem(const char *path,
@@ -617,14 +605,14 @@ struct tunnel_secrets *secrets_load_tunnel_mem(const char *path,
 	if (!path)
 		path = "(tunnel secrets)";
 	if (len > SECRETS_MAX_FILE_SIZE) {
-		line_error(err, errlen,
+		errbuf_set(err, errlen,
 			   "%s: file too large (%zu bytes, limit %u)", path,
 			   len, SECRETS_MAX_FILE_SIZE);
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->path = strdup(path))) {
-		line_error(err, errlen, "%s: out of memory", path);
+		errbuf_set(err, errlen, "%s: out of memory", path);
 		goto err_free;
 	}
 	while (p < end) {
@@ -632,12 +620,12 @@ struct tunnel_secrets *secrets_load_tunnel_mem(const char *path,
 		line_end = nl ? nl : end;
 		line++;
 		if (memchr(p, '\0', (size_t)(line_end - p))) {
-			line_error(err, errlen, "%s:%d: NUL byte in line", path,
+			errbuf_set(err, errlen, "%s:%d: NUL byte in line", path,
 				   line);
 			goto err_free;
 		}
 		if ((size_t)(line_end - p) > CONF_MAX_LINE) {
-			line_error(err, errlen,
+			errbuf_set(err, errlen,
 				   "%s:%d: line longer than %u bytes", path,
 				   line, CONF_MAX_LINE);
 			goto err_free;

@@ -164,7 +164,7 @@ vm_netns_pair() {
     ip -n "$a" link set "$ia" up
     ip -n "$b" link set "$ib" up
     # Wait for the link to be usable (no DAD on IPv4, but carrier takes a moment).
-    vm_wait_for 5 vm_ping "$a" "$net.2" 1
+    vm_wait_for 20 vm_ping "$a" "$net.2" 1
 }
 
 # vm_pids_of NAME: pids of live (non-zombie) processes whose command name is

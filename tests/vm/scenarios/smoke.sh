@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the VM itself: kernel modules, /dev/ppp, ip l2tp, netns+veth, pppd.
+# shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 vm_log "kernel $(uname -r)"

@@ -3,6 +3,8 @@
 # pppd with the kernel L2TP data path (pppol2tp), CHAP. Brings PPP up, pings
 # both ways, runs iperf3 for 3 s, tears down and checks nothing is left.
 # vm-timeout: 600
+# shellcheck disable=SC2016  # the sh -c snippets are single-quoted on purpose
+# shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 D=/tmp/xl2tpd-baseline
@@ -131,6 +133,6 @@ vm_check "LNS tunnel removed after the LAC left" \
 vm_stop xl2tpd-lns 10
 vm_check_eq "no L2TP tunnel left (lac)" "" "$(ip -n lac l2tp show tunnel)"
 vm_check_eq "no L2TP tunnel left (lns)" "" "$(ip -n lns l2tp show tunnel)"
-vm_check "no pppd left" vm_wait_for 10 vm_no_process pppd
+vm_check "no pppd left" vm_wait_for 20 vm_no_process pppd
 vm_check "no xl2tpd left" vm_no_process xl2tpd
 vm_check_eq "no ppp interface left" "" "$(vm_ppp_ifaces lac; vm_ppp_ifaces lns)"
