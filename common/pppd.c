@@ -4,6 +4,8 @@
  * and reaping it.
  */
 #include "common/pppd.h"
+
+#include <limits.h>
 #include "common/evloop.h"
 #include "common/log.h"
 
@@ -816,4 +818,32 @@ pid_t pppd_pid(const struct pppd *h)
 const char *pppd_ifname(const struct pppd *h)
 {
 	return h->ifname;
+}
+
+#ifndef VPNSUITE_PLUGINDIR
+#define VPNSUITE_PLUGINDIR "/usr/local/lib/pppd/2.4.9"
+#endif
+
+const char *pppd_default_plugin(void)
+{
+	static char path[PATH_MAX + 32];
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (path[0])
+		return path;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/vpnsuite.so", exe);
+			if (access(path, R_OK) == 0)
+				return path;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/vpnsuite.so", VPNSUITE_PLUGINDIR);
+	return path;
 }

@@ -119,6 +119,13 @@ const char *pppd_ifname(const struct pppd *h);
  * NULL. Returns argc, or -1 if p lacks the plugin path or argv (max entries)
  * or store is too small.
  */
+/*
+ * Where our plugin is: vpnsuite.so next to the running binary (a build
+ * tree), else in the plugin directory it was installed to. The result
+ * stays valid for the life of the process.
+ */
+const char *pppd_default_plugin(void);
+
 int pppd_build_argv(const struct pppd_params *p, char **argv, size_t max,
 		    char *store, size_t storelen);
 

@@ -28,40 +28,12 @@
 #include "common/pppox.h"
 #include "l2tpd/daemon.h"
 
-#ifndef VPNSUITE_PLUGINDIR
-#define VPNSUITE_PLUGINDIR "/usr/local/lib/pppd/2.4.9"
-#endif
 /* PPP must reach IPCP within this, or the session is given up. */
 #define PPP_SETUP_TIMEOUT_MS 60000
 
-static char plugin_default[PATH_MAX + 32];
-
-/* The plugin next to our binary (a build tree), else the installed one. */
 static const char *plugin_path(struct l2tpd *d)
 {
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	if (d->plugin_path)
-		return d->plugin_path;
-	if (plugin_default[0])
-		return plugin_default;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(plugin_default, sizeof(plugin_default),
-				 "%s/vpnsuite.so", exe);
-			if (access(plugin_default, R_OK) == 0)
-				return plugin_default;
-		}
-	}
-	snprintf(plugin_default, sizeof(plugin_default), "%s/vpnsuite.so",
-		 VPNSUITE_PLUGINDIR);
-	return plugin_default;
+	return d->plugin_path ? d->plugin_path : pppd_default_plugin();
 }
 
 int dataplane_init(struct l2tpd *d, char *err, size_t errlen)
