@@ -187,9 +187,18 @@ static void report_exit(void *arg, int unused)
 	ipc_send(&m);
 }
 
-static int auth_check(void)
+/*
+ * pppd asks whether secrets exist while checking its options, before our
+ * channel's check_options runs, and refuses to start an authenticator that
+ * has none: this hook is installed by plugin_init and decides by the
+ * options parsed by then. The daemon holds the peer's secrets
+ * (vpnsuite-auth) or ours (vpnsuite-client; as a client, pppd offers PAP
+ * and CHAP only when it believes it has a password). -1: pppd reads its
+ * own files.
+ */
+static int daemon_has_secrets(void)
 {
-	return 1; /* the daemon holds the secrets */
+	return daemon_auth || daemon_client ? 1 : -1;
 }
 
 /* Copies the daemon's verdict into pppd's state; returns 1 for success. */
@@ -296,13 +305,6 @@ static int our_password(char *name, char *secret)
 	return 1;
 }
 
-/* As a client, pppd offers PAP and CHAP only when it believes it has a
- * password; the daemon has it. */
-static int client_has_secret(void)
-{
-	return 1;
-}
-
 static void plugin_check_options(void)
 {
 	struct ppp_ipc_msg m;
@@ -319,9 +321,7 @@ static void plugin_check_options(void)
 	add_notifier(&ip_down_notifier, report_ip_down, NULL);
 	add_notifier(&exitnotify, report_exit, NULL);
 	if (daemon_auth) {
-		pap_check_hook = auth_check;
 		pap_auth_hook = pap_verify;
-		chap_check_hook = auth_check;
 		chap_verify_hook = chap_verify;
 		allowed_address_hook = allowed_address;
 		ip_choose_hook = choose_address;
@@ -329,10 +329,6 @@ static void plugin_check_options(void)
 	if (daemon_client) {
 		pap_passwd_hook = our_password;
 		chap_passwd_hook = our_password;
-		if (!pap_check_hook)
-			pap_check_hook = client_has_secret;
-		if (!chap_check_hook)
-			chap_check_hook = client_has_secret;
 	}
 }
 
@@ -377,4 +373,6 @@ static struct channel vpnsuite_channel = {
 EXPORT void plugin_init(void)
 {
 	add_options(plugin_options);
+	pap_check_hook = daemon_has_secrets;
+	chap_check_hook = daemon_has_secrets;
 }
