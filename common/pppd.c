@@ -328,19 +328,30 @@ static void ipc_close(struct pppd *h)
 	}
 }
 
-void pppd_terminate(struct pppd *h)
+static void pppd_signal(struct pppd *h, int sig)
 {
 	if (h->reaped || h->term_sent)
 		return;
 	h->term_sent = true;
 	evloop_timer_disarm(h->setup_timer);
-	log_debug(&h->log, "pppd %d: sending SIGTERM", (int)h->pid);
-	if (kill(h->pid, SIGTERM) < 0)
-		log_warn(&h->log, "pppd %d: SIGTERM: %s", (int)h->pid,
+	log_debug(&h->log, "pppd %d: sending %s", (int)h->pid,
+		  sig == SIGHUP ? "SIGHUP" : "SIGTERM");
+	if (kill(h->pid, sig) < 0)
+		log_warn(&h->log, "pppd %d: signal %d: %s", (int)h->pid, sig,
 			 strerror(errno));
 	if (evloop_timer_arm(h->kill_timer, h->kill_grace_ms) < 0)
 		log_error(&h->log, "pppd %d: cannot arm the SIGKILL timer",
 			  (int)h->pid);
+}
+
+void pppd_terminate(struct pppd *h)
+{
+	pppd_signal(h, SIGTERM);
+}
+
+void pppd_hangup(struct pppd *h)
+{
+	pppd_signal(h, SIGHUP);
 }
 
 /* Ends pppd for a reason of ours, which becomes the exit reason. */

@@ -110,6 +110,13 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
  * ops->exited still fires. Repeated calls do nothing more.
  */
 void pppd_terminate(struct pppd *h);
+/*
+ * The link is gone under pppd (the peer ended the call, the tunnel is
+ * down): SIGHUP makes it stop at once without saying goodbye over a link
+ * that cannot carry it any more. SIGKILL follows after the grace period
+ * as for pppd_terminate(); one of the two is sent, whichever comes first.
+ */
+void pppd_hangup(struct pppd *h);
 pid_t pppd_pid(const struct pppd *h);
 /* The ppp interface; "" until IP is up and again after IP is down. */
 const char *pppd_ifname(const struct pppd *h);

@@ -356,7 +356,7 @@ void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 	if (g->pppd) {
 		/* ppp_exited finds no session, deletes the kernel session
 		 * and releases g. */
-		pppd_terminate(g->pppd);
+		pppd_hangup(g->pppd);
 		return;
 	}
 	kernel_session_delete(g, &s->log);

@@ -46,6 +46,7 @@ struct seen {
 	struct evloop_timer *terminate_timer;
 	uint64_t terminate_at;
 	bool terminate_on_phase;
+	bool hangup_on_phase;
 	bool terminate_in_auth;
 	int auth_rc;
 	const char *passwd;
@@ -72,6 +73,8 @@ static void on_phase(void *arg, unsigned phase)
 	s->phase = phase;
 	if (s->terminate_on_phase)
 		pppd_terminate(s->h);
+	if (s->hangup_on_phase)
+		pppd_hangup(s->h);
 }
 
 static void on_ip_up(void *arg, const char *ifname, uint32_t local,
@@ -761,6 +764,22 @@ START_TEST(test_pppd_ignored_sigterm_escalates_to_sigkill)
 }
 END_TEST
 
+/* A pppd that would linger on SIGTERM stops at once on a hangup. */
+START_TEST(test_pppd_hangup_stops_pppd_before_the_grace)
+{
+	struct pppd_params p = fake_params("stubborn");
+	struct seen s = { .hangup_on_phase = true };
+	uint64_t start;
+
+	p.kill_grace_ms = 3000;
+	start = evloop_now_ms();
+	run(&p, &s);
+	ck_assert_uint_lt(evloop_now_ms() - start, 3000);
+	ck_assert(WIFSIGNALED(s.status) && WTERMSIG(s.status) == SIGHUP);
+	ck_assert_str_eq(s.reason, "killed by signal 1");
+}
+END_TEST
+
 START_TEST(test_pppd_ipc_eof_before_exit_is_normal)
 {
 	struct pppd_params p = fake_params("eof");
@@ -822,6 +841,7 @@ static Suite *pppd_suite(void)
 	tcase_add_test(run_tc,
 		       test_pppd_spawn_refuses_bad_channel_and_missing_callbacks);
 	tcase_add_test(run_tc, test_pppd_ignored_sigterm_escalates_to_sigkill);
+	tcase_add_test(run_tc, test_pppd_hangup_stops_pppd_before_the_grace);
 	tcase_add_test(run_tc, test_pppd_ipc_eof_before_exit_is_normal);
 	tcase_add_test(run_tc, test_pppd_running_on_without_ipc_is_terminated);
 	suite_add_tcase(s, run_tc);
