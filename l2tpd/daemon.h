@@ -62,6 +62,7 @@ struct session_glue {
 	int pppox_fd;
 	struct pppd *pppd;
 	struct ippool *pool; /* where remote_ip came from */
+	struct ippool *local_pool; /* where local_ip came from, if a pool */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool daemon_auth; /* the peer logs in through us (ppp_auth) */
 	struct ppp_auth_result auth; /* who logged in, what address */
@@ -94,6 +95,7 @@ struct l2tpd {
 	struct tunnel_secrets *secrets;
 	struct ppp_auth *auth; /* PPP logins, when the daemon verifies them */
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
+	struct ippool **local_pools; /* one per cfg.lns[] with "local ip range" */
 	struct lac_state *lacs; /* one per cfg.lac[] */
 
 	struct evloop *loop;

@@ -78,6 +78,8 @@ static void glue_release(struct session_glue *g)
 		ppp_auth_release(g->d->auth, &g->auth, g->pool);
 	else if (g->pool && g->remote_ip)
 		ippool_release(g->pool, g->remote_ip);
+	if (g->local_pool && g->local_ip)
+		ippool_release(g->local_pool, g->local_ip);
 	free(g);
 }
 
@@ -271,9 +273,19 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 
 	if (!lns)
 		return 0;
-	if (lns->local_ip_set)
-		g->local_ip = lns->local_ip;
 	idx = (size_t)(lns - d->cfg.lns);
+	if (lns->local_ip_set) {
+		g->local_ip = lns->local_ip;
+	} else if (d->local_pools[idx]) {
+		/* "local ip range": each call its own local address. */
+		if (ippool_alloc(d->local_pools[idx], &g->local_ip)) {
+			snprintf(err, errlen,
+				 "[lns %s]: 'local ip range' exhausted",
+				 lns->name);
+			return -1;
+		}
+		g->local_pool = d->local_pools[idx];
+	}
 	if (!lns->assign_ip || !d->pools[idx])
 		return 0;
 	g->pool = d->pools[idx];

@@ -844,34 +844,56 @@ static int secrets_load(struct l2tpd *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Replays "ip range" / "no ip range" lines (or the local ones) in order. */
+static struct ippool *pool_build(struct l2tpd *d,
+				 const struct l2tpd_pool_spec *specs, size_t n,
+				 const char *key, char *err, size_t errlen)
+{
+	struct ippool *pool;
+
+	if (!n)
+		return NULL;
+	pool = ippool_new();
+	if (!pool) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct l2tpd_pool_spec *sp = &specs[j];
+		char e[256];
+		int r = sp->exclude ?
+				ippool_exclude(pool, sp->spec, e, sizeof(e)) :
+				ippool_add(pool, sp->spec, e, sizeof(e));
+
+		if (r) {
+			snprintf(err, errlen, "%s:%d: '%s': %s", d->cfg.path,
+				 sp->line, key, e);
+			ippool_free(pool);
+			return NULL;
+		}
+	}
+	return pool;
+}
+
 static int pools_build(struct l2tpd *d, char *err, size_t errlen)
 {
-	d->pools = calloc(d->cfg.n_lns ? d->cfg.n_lns : 1, sizeof(*d->pools));
-	if (!d->pools)
+	size_t n = d->cfg.n_lns ? d->cfg.n_lns : 1;
+
+	d->pools = calloc(n, sizeof(*d->pools));
+	d->local_pools = calloc(n, sizeof(*d->local_pools));
+	if (!d->pools || !d->local_pools)
 		return -1;
+	err[0] = '\0';
 	for (size_t i = 0; i < d->cfg.n_lns; i++) {
 		const struct l2tpd_lns *lns = &d->cfg.lns[i];
 
-		if (!lns->n_ip_range)
-			continue;
-		d->pools[i] = ippool_new();
-		if (!d->pools[i])
+		d->pools[i] = pool_build(d, lns->ip_range, lns->n_ip_range,
+					 "ip range", err, errlen);
+		d->local_pools[i] = pool_build(d, lns->local_ip_range,
+					       lns->n_local_ip_range,
+					       "local ip range", err, errlen);
+		if (err[0])
 			return -1;
-		for (size_t j = 0; j < lns->n_ip_range; j++) {
-			const struct l2tpd_pool_spec *sp = &lns->ip_range[j];
-			char e[256];
-			int r = sp->exclude ?
-					ippool_exclude(d->pools[i], sp->spec, e,
-						       sizeof(e)) :
-					ippool_add(d->pools[i], sp->spec, e,
-						   sizeof(e));
-
-			if (r) {
-				snprintf(err, errlen, "%s:%d: 'ip range': %s",
-					 d->cfg.path, sp->line, e);
-				return -1;
-			}
-		}
 	}
 	return 0;
 }
@@ -994,7 +1016,10 @@ static void daemon_cleanup(struct l2tpd *d)
 		ctl_server_close(d->ctl);
 	for (size_t i = 0; d->pools && i < d->cfg.n_lns; i++)
 		ippool_free(d->pools[i]);
+	for (size_t i = 0; d->local_pools && i < d->cfg.n_lns; i++)
+		ippool_free(d->local_pools[i]);
 	free(d->pools);
+	free(d->local_pools);
 	free(d->lacs);
 	secrets_tunnel_free(d->secrets);
 	ppp_auth_free(d->auth);

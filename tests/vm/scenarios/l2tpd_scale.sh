@@ -46,7 +46,7 @@ max half-open per peer = 64
 log level = warning
 [lns default]
 ip range = 192.168.82.10-192.168.82.250
-local ip = $PPP_LNS
+local ip range = 192.168.83.1-192.168.83.250
 require authentication = no
 hostname = lns
 pppoptfile = $D/options.lns
@@ -83,13 +83,14 @@ nothing_left() {
         [ -z "$(ip -n lns l2tp show session)$(ip -n lac l2tp show session)" ] &&
         vm_no_process pppd && [ -z "$(vm_ppp_ifaces lac)$(vm_ppp_ifaces lns)" ]
 }
-# ping_each: from the LAC, ping the LNS through every ppp interface, all at
-# once; prints the interfaces without an answer and fails if there is one.
+# ping_each: from the LAC, ping the LNS end of every ppp link (each has its
+# own, from 'local ip range') through its interface, all at once; prints the
+# interfaces without an answer and fails if there is one.
 ping_each() {
     ip netns exec lac bash -c '
-        dst=$1; shift
         declare -A pid
         for ifc in "$@"; do
+            dst=$(ip -o -4 addr show dev "$ifc" | sed -n "s/.* peer \([0-9.]*\).*/\1/p")
             { busybox ping -q -c 1 -W 15 -I "$ifc" "$dst" ||
               busybox ping -q -c 3 -w 15 -I "$ifc" "$dst"; } >/dev/null 2>&1 &
             pid[$ifc]=$!
@@ -97,8 +98,10 @@ ping_each() {
         bad=
         for ifc in "$@"; do wait "${pid[$ifc]}" || bad+=" $ifc"; done
         [ -z "$bad" ] || { echo "no answer through:$bad"; exit 1; }
-    ' ping_each "$PPP_LNS" $(vm_ppp_ifaces lac)
+    ' ping_each $(vm_ppp_ifaces lac)
 }
+# Distinct LNS-side addresses among the sessions ('local ip range').
+n_local_ips() { ctl lns --json sessions | jq '[.sessions[].local_ip | select(. != "-")] | unique | length'; }
 start_lac() {
     vm_bg "l2tpd-lac-$1" vm_in lac "$B/l2tpd" -D -c "$D/lac-$1.conf" -s "$D/secrets" \
         -p "$D/lac.pid" -C "$D/lac.ctl"
@@ -125,6 +128,7 @@ vm_check_eq "LAC: $N_SESSIONS sessions with a ppp interface" $N_SESSIONS "$(n_pp
 vm_check_eq "all in one tunnel" "$tid" "$(ctl lns --json sessions | jq -c '[.sessions[].tunnel] | unique | .[]')"
 vm_check_eq "kernel: $N_SESSIONS sessions on the LAC" $N_SESSIONS "$(ip -n lac l2tp show session | grep -c '^Session')"
 vm_check_eq "LNS pool: $N_SESSIONS addresses in use" $N_SESSIONS "$(ctl lns --json status | jq .addresses_in_use)"
+vm_check_eq "each link has its own LNS address (local ip range)" $N_SESSIONS "$(n_local_ips)"
 vm_check "every link answers a ping through its own interface" ping_each
 vm_log "(a) pinged $(vm_ppp_ifaces lac | wc -l) links"
 
