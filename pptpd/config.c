@@ -22,6 +22,7 @@
 
 #include "common/conf.h"
 #include "common/ippool.h"
+#include "common/ppp_auth.h"
 #include "pptpd/ctrl.h"
 
 #define MAX_PATH_LEN 4095
@@ -256,6 +257,44 @@ static int parse_plugin(struct loader *ld, const struct conf_entry *e)
 	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->plugin_path);
 }
 
+static int parse_ppp_auth(struct loader *ld, const struct conf_entry *e)
+{
+	if (!strcasecmp(e->value, "daemon"))
+		ld->cfg->ppp_auth = PPTPD_PPP_AUTH_DAEMON;
+	else if (!strcasecmp(e->value, "pppd"))
+		ld->cfg->ppp_auth = PPTPD_PPP_AUTH_PPPD;
+	else
+		return conf_error(ld->err, ld->errlen, ld->cf, e,
+				  "'%s' is not daemon or pppd", e->value);
+	return 0;
+}
+
+static int parse_ppp_secrets(struct loader *ld, const struct conf_entry *e)
+{
+	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->ppp_secrets);
+}
+
+static int parse_login_failures(struct loader *ld, const struct conf_entry *e)
+{
+	return set_uint(ld, e, 1, PPP_AUTH_MAX_FAILURES_LIMIT,
+			&ld->cfg->login_failures);
+}
+
+static int parse_login_window(struct loader *ld, const struct conf_entry *e)
+{
+	return set_uint(ld, e, 1, 86400, &ld->cfg->login_window);
+}
+
+static int parse_login_block(struct loader *ld, const struct conf_entry *e)
+{
+	return set_uint(ld, e, 1, 86400, &ld->cfg->login_block);
+}
+
+/*
+ * The login keywords are one word each, as poptop's are: "ppp auth" would
+ * start with poptop's "ppp" (the pppd path), and a misspelt "ppp auht
+ * daemon" would silently become a pppd path instead of an unknown keyword.
+ */
 static const struct keyword keywords[] = {
 	/* poptop */
 	{"option", parse_option, NULL},
@@ -287,6 +326,11 @@ static const struct keyword keywords[] = {
 	{"control socket", parse_control_socket, NULL},
 	{"clients", parse_clients, NULL},
 	{"plugin", parse_plugin, NULL},
+	{"ppp-auth", parse_ppp_auth, NULL},
+	{"ppp-secrets", parse_ppp_secrets, NULL},
+	{"login-failures", parse_login_failures, NULL},
+	{"login-window", parse_login_window, NULL},
+	{"login-block", parse_login_block, NULL},
 };
 
 #define N_KEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
@@ -395,6 +439,9 @@ void pptpd_config_init(struct pptpd_config *cfg)
 	cfg->max_calls_per_conn = PPTPD_DEFAULT_MAX_CALLS_PER_CONN;
 	cfg->max_half_open_per_peer = PPTPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
 	cfg->echo_interval = PPTPD_DEFAULT_ECHO_INTERVAL;
+	cfg->login_failures = PPP_AUTH_DEFAULT_MAX_FAILURES;
+	cfg->login_window = PPP_AUTH_DEFAULT_WINDOW_S;
+	cfg->login_block = PPP_AUTH_DEFAULT_BLOCK_S;
 }
 
 static int load_file(const struct conf_file *cf, struct pptpd_config *cfg,
@@ -462,7 +509,15 @@ void pptpd_config_free(struct pptpd_config *cfg)
 	free(cfg->control_socket);
 	free(cfg->clients_file);
 	free(cfg->plugin_path);
+	free(cfg->ppp_secrets);
 	pptpd_config_init(cfg);
+}
+
+bool pptpd_config_daemon_auth(const struct pptpd_config *cfg)
+{
+	if (cfg->ppp_auth == PPTPD_PPP_AUTH_UNSET)
+		return !cfg->delegate;
+	return cfg->ppp_auth == PPTPD_PPP_AUTH_DAEMON;
 }
 
 /* --- client profiles ------------------------------------------------- */

@@ -33,6 +33,18 @@
 #define PPTPD_DEFAULT_REDIAL_TIMEOUT 30
 #define PPTPD_MAX_CONNECTIONS	     65535
 
+/*
+ * Who verifies PPP logins on server calls: the daemon (pppd asks it through
+ * our plugin, from 'ppp-secrets'), or pppd itself (its own chap-secrets or
+ * plugins). Unset: daemon, except with 'delegate' (where pppd or its RADIUS
+ * plugin is in charge of the call anyway).
+ */
+enum pptpd_ppp_auth {
+	PPTPD_PPP_AUTH_UNSET,
+	PPTPD_PPP_AUTH_DAEMON,
+	PPTPD_PPP_AUTH_PPPD,
+};
+
 enum pptpd_dataplane {
 	PPTPD_DATAPLANE_KERNEL, /* kernel PPTP (GRE) sockets + pppd */
 	PPTPD_DATAPLANE_NONE,	/* control plane only: tests, benchmarks */
@@ -67,11 +79,16 @@ struct pptpd_config {
 	enum pptpd_dataplane dataplane;
 	unsigned int max_calls_per_conn;
 	unsigned int max_half_open_per_peer;
-	unsigned int echo_interval; /* seconds; 0: no keepalive */
-	unsigned int echo_timeout;  /* seconds; default: echo_interval */
-	char *control_socket;	    /* NULL: CTL_PPTPD_SOCKET */
-	char *clients_file;	    /* client profiles; NULL: none */
-	char *plugin_path;	    /* vpnsuite.so; NULL: found at start */
+	unsigned int echo_interval;   /* seconds; 0: no keepalive */
+	unsigned int echo_timeout;    /* seconds; default: echo_interval */
+	char *control_socket;	      /* NULL: CTL_PPTPD_SOCKET */
+	char *clients_file;	      /* client profiles; NULL: none */
+	char *plugin_path;	      /* vpnsuite.so; NULL: found at start */
+	enum pptpd_ppp_auth ppp_auth; /* see pptpd_config_daemon_auth() */
+	char *ppp_secrets;	      /* NULL: PPP_AUTH_DEFAULT_SECRETS */
+	unsigned int login_failures;  /* per peer within login_window */
+	unsigned int login_window;    /* seconds */
+	unsigned int login_block;     /* seconds */
 };
 
 /* One "[client NAME]" section of the client profiles file. */
@@ -107,6 +124,11 @@ int pptpd_config_load(const char *path, struct pptpd_config *cfg, char *err,
 int pptpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct pptpd_config *cfg, char *err, size_t errlen);
 void pptpd_config_free(struct pptpd_config *cfg);
+/*
+ * Whether the daemon verifies PPP logins of server calls: 'ppp-auth', else
+ * yes unless 'delegate' (also -D, applied after loading) is set.
+ */
+bool pptpd_config_daemon_auth(const struct pptpd_config *cfg);
 
 /* The client profiles file; same rules for errors and warnings. */
 int pptpd_clients_load(const char *path, struct pptpd_clients *out, char *err,

@@ -8,6 +8,7 @@
  *   sessions               calls
  *   tunnel close  id=N     StopCCRQ on connection N (its calls first)
  *   session close id=N     clear call N (our call ID): CDN or CCRQ
+ *   session close user=X   clear every call user X logged in to
  *   pptp connect  name=X   dial client profile X
  *   pptp disconnect name=X
  *   reload                 as SIGHUP
@@ -18,6 +19,15 @@
 
 #include "common/ctl.h"
 #include "pptpd/daemon.h"
+#include "pptpd/dataplane.h"
+
+/* Who verifies PPP logins; "none" when no PPP runs at all. */
+static const char *ppp_auth_name(const struct pptpd *d)
+{
+	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
+		return "none";
+	return d->auth ? "daemon" : "pppd";
+}
 
 static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			  size_t errlen)
@@ -47,6 +57,12 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_integer((json_int_t)st->refused_connections));
 	json_object_set_new(r, "refused_half_open",
 			    json_integer((json_int_t)st->refused_half_open));
+	json_object_set_new(r, "refused_blocked",
+			    json_integer((json_int_t)st->refused_blocked));
+	json_object_set_new(r, "ppp_auth", json_string(ppp_auth_name(d)));
+	json_object_set_new(
+		r, "addresses_in_use",
+		json_integer((json_int_t)pptpd_dataplane_addresses_in_use(d)));
 	json_object_set_new(r, "calls_rejected",
 			    json_integer((json_int_t)st->calls_rejected));
 	json_object_set_new(r, "closed_protocol_error",
@@ -153,6 +169,34 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 	return json_object();
 }
 
+/* Every call the user logged in to ("session close --user NAME"). */
+static json_t *session_close_user(struct pptpd *d, json_t *req, char *err,
+				  size_t errlen)
+{
+	const char *user;
+	unsigned int closed = 0, seen = 0, n = d->n_calls;
+
+	if (ctl_arg_string(req, "user", &user, err, errlen))
+		return NULL;
+	/* Closing may remove calls from the table as we go. */
+	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < n; id++) {
+		struct pptpd_call *g = d->calls[id];
+
+		if (!g)
+			continue;
+		seen++;
+		if (!g->user[0] || strcmp(g->user, user))
+			continue;
+		if (!pptpd_call_close(g, PPTP_CDN_ADMIN_SHUTDOWN))
+			closed++;
+	}
+	if (!closed) {
+		snprintf(err, errlen, "no session of user '%s'", user);
+		return NULL;
+	}
+	return json_pack("{s:i}", "closed", closed);
+}
+
 static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 				 char *err, size_t errlen)
 {
@@ -160,6 +204,8 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	struct pptpd_call *g;
 	uint64_t id;
 
+	if (json_object_get(req, "user") && !json_object_get(req, "id"))
+		return session_close_user(d, req, err, errlen);
 	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
 		return NULL;
 	g = pptpd_call_find(d, (uint16_t)id);

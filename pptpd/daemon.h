@@ -23,6 +23,7 @@
 
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/ppp_auth.h"
 #include "pptpd/call.h"
 #include "pptpd/config.h"
 #include "pptpd/ctrl.h"
@@ -30,6 +31,7 @@
 struct ctl_server;
 struct event;
 struct ippool;
+struct ppp_auth;
 struct pppd;
 
 #define PPTPD_VERSION	   "0.1"
@@ -81,9 +83,12 @@ struct pptpd_call {
 	bool remote_from_pool;
 	bool up; /* the call is established */
 	bool ip_up;
-	bool in_table; /* d->calls[id] points here */
+	bool in_table;	  /* d->calls[id] points here */
+	bool daemon_auth; /* logins verified by us: auth holds the address */
 	char ifname[16];
 	char user[256];
+	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
+	struct ppp_auth_result auth;
 	uint64_t start_ms;
 };
 
@@ -102,6 +107,7 @@ struct pptpd_stats {
 	uint64_t accepted;
 	uint64_t refused_connections; /* over "connections" */
 	uint64_t refused_half_open;   /* over "max half-open per peer" */
+	uint64_t refused_blocked;     /* peer blocked for failed logins */
 	uint64_t calls_rejected;      /* by us (resources, data path) */
 	uint64_t closed_protocol;     /* garbage, bad messages */
 	uint64_t closed_timeout;      /* start, echo, reply timeouts */
@@ -144,6 +150,7 @@ struct pptpd {
 	struct ippool *local_pool;  /* localip with several addresses */
 	struct ippool *remote_pool; /* remoteip */
 	uint32_t shared_local_ip;   /* localip with one address */
+	struct ppp_auth *auth;	    /* 'ppp-auth daemon' on a server */
 
 	struct evloop *loop;
 	int listen_fd;

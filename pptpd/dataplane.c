@@ -9,11 +9,23 @@
  * Outgoing-Call-Request) and connects once the Outgoing-Call-Reply named the
  * peer's call. pppd then runs PPP on the socket with our plugin.
  *
+ * Server calls' logins are verified here ('ppp-auth daemon', the default):
+ * pppd asks through the plugin, common/ppp_auth.c answers from
+ * 'ppp-secrets' and hands out the client's address from 'remoteip' (or its
+ * static one), so pppd reads no secrets of its own. Addresses go back when
+ * pppd is gone, not when the call is cleared: until then its interface may
+ * still hold them.
+ *
+ * Without an 'option' file pppd gets server_default_opts, and a client
+ * profile without 'pppoptfile' client_default_opts: the strongest PPTP has
+ * (MS-CHAPv2 and 128-bit MPPE), which is still weak; see etc/pptpd.conf.
+ *
  * "dataplane none": calls get a call ID and addresses and carry nothing;
  * for tests and benchmarks of the control plane. Never a fallback.
  */
 #include "pptpd/dataplane.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -24,6 +36,7 @@
 
 #include "common/ippool.h"
 #include "common/log.h"
+#include "common/ppp_auth.h"
 #include "common/pppd.h"
 #include "common/pppox.h"
 #include "pptpd/daemon.h"
@@ -36,6 +49,24 @@
 
 /* PPP must reach IPCP within this, or the call is given up. */
 #define PPP_SETUP_TIMEOUT_MS 60000
+
+/*
+ * "name pptpd" is what Debian's pptpd-options says, so the server column
+ * of an existing chap-secrets still matches.
+ */
+static const char *const server_default_opts[] = {
+	"auth", "require-mschap-v2", "require-mppe-128", "name", "pptpd", NULL,
+};
+/*
+ * The client offers MS-CHAPv2 only (never its password in the clear or
+ * as an MD5 CHAP answer), insists on 128-bit MPPE, and takes the address
+ * the server gives it (noipdefault). noauth: the server does not
+ * authenticate itself to us beyond MS-CHAPv2's mutual check.
+ */
+static const char *const client_default_opts[] = {
+	"noauth",	 "noipdefault", "refuse-pap",	    "refuse-chap",
+	"refuse-mschap", "refuse-eap",	"require-mppe-128", NULL,
+};
 
 static char plugin_default[PATH_MAX + 32];
 
@@ -107,6 +138,21 @@ static int pools_build(struct pptpd *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* The peer's address without the port: the brute-force key. */
+static const char *peer_ip_str(const struct sockaddr_storage *ss, char *out,
+			       size_t len)
+{
+	const void *a;
+
+	if (ss->ss_family == AF_INET)
+		a = &((const struct sockaddr_in *)ss)->sin_addr;
+	else if (ss->ss_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	else
+		return NULL;
+	return inet_ntop(ss->ss_family, a, out, (socklen_t)len);
+}
+
 static int kernel_check(char *err, size_t errlen)
 {
 	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
@@ -122,6 +168,30 @@ static int kernel_check(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Logins are ours on a server (a listener) with the kernel data path and
+ * 'ppp-auth daemon'; with 'dataplane none' there is no PPP to verify.
+ */
+static int auth_setup(struct pptpd *d, char *err, size_t errlen)
+{
+	struct ppp_auth_config ac = {
+		.secrets_path = d->cfg.ppp_secrets,
+		.max_failures = d->cfg.login_failures,
+		.window_s = d->cfg.login_window,
+		.block_s = d->cfg.login_block,
+	};
+
+	if (!d->cfg.connections || !pptpd_config_daemon_auth(&d->cfg))
+		return 0;
+	d->auth = ppp_auth_new(&ac, err, errlen);
+	if (!d->auth)
+		return -1;
+	log_info(NULL, "PPP logins verified by pptpd from %s",
+		 d->cfg.ppp_secrets ? d->cfg.ppp_secrets
+				    : PPP_AUTH_DEFAULT_SECRETS);
+	return 0;
+}
+
 int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 {
 	const char *plugin;
@@ -130,7 +200,7 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 		return -1;
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return 0;
-	if (kernel_check(err, errlen))
+	if (kernel_check(err, errlen) || auth_setup(d, err, errlen))
 		return -1;
 	plugin = plugin_path(d);
 	if (access(plugin, R_OK) < 0) {
@@ -145,8 +215,38 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 	return 0;
 }
 
+int pptpd_dataplane_reload(struct pptpd *d, char *err, size_t errlen)
+{
+	if (!d->auth)
+		return 0;
+	if (ppp_auth_reload(d->auth, err, errlen))
+		return -1;
+	log_info(NULL, "reloaded the PPP secrets");
+	return 0;
+}
+
+bool pptpd_dataplane_peer_blocked(struct pptpd *d,
+				  const struct sockaddr_storage *peer)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (!d->auth || !peer_ip_str(peer, ip, sizeof(ip)))
+		return false;
+	return ppp_auth_blocked(d->auth, ip, pptpd_now());
+}
+
+size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)
+{
+	if (!d->remote_pool)
+		return 0;
+	return ippool_size(d->remote_pool) - ippool_available(d->remote_pool);
+}
+
 void pptpd_dataplane_exit(struct pptpd *d)
 {
+	/* Addresses of pppds still exiting go with the pools. */
+	ppp_auth_free(d->auth);
+	d->auth = NULL;
 	ippool_free(d->local_pool);
 	ippool_free(d->remote_pool);
 	d->local_pool = NULL;
@@ -155,6 +255,8 @@ void pptpd_dataplane_exit(struct pptpd *d)
 
 static void addrs_release(struct pptpd *d, struct pptpd_call *c)
 {
+	if (c->daemon_auth)
+		ppp_auth_release(d->auth, &c->auth, d->remote_pool);
 	if (c->remote_from_pool)
 		ippool_release(d->remote_pool, c->remote_ip);
 	if (c->local_from_pool)
@@ -168,12 +270,17 @@ static int addrs_alloc(struct pptpd *d, struct pptpd_call *c, char *err,
 {
 	if (!d->remote_pool)
 		return 0;
+	/* With logins through us the client's address comes with its login
+	 * (ppp_auth_verify): a user may have a static one. */
+	if (c->daemon_auth)
+		goto local;
 	if (ippool_alloc(d->remote_pool, &c->remote_ip)) {
 		snprintf(err, errlen, "no address left in 'remoteip' (%zu)",
 			 ippool_size(d->remote_pool));
 		return -1;
 	}
 	c->remote_from_pool = true;
+local:
 	if (!d->local_pool) {
 		c->local_ip = d->shared_local_ip;
 		return 0;
@@ -210,6 +317,8 @@ int pptpd_dataplane_call_answer(struct pptpd *d, struct pptpd_call *c,
 {
 	int saved;
 
+	c->daemon_auth = d->auth != NULL;
+	inet_ntop(AF_INET, &c->peer_addr, c->peer_ip, sizeof(c->peer_ip));
 	if (addrs_alloc(d, c, err, errlen))
 		return -1;
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE) {
@@ -230,54 +339,15 @@ err_addrs:
 	return -1;
 }
 
-/* Client side, kernel: bound now, connected when the peer's ID is known. */
-static int pptp_sock_bind(struct pptpd_call *c, char *err, size_t errlen)
-{
-	struct sockaddr_pppox sa = {.sa_family = AF_PPPOX,
-				    .sa_protocol = PX_PROTO_PPTP};
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
-
-	if (fd < 0) {
-		snprintf(err, errlen,
-			 "PPTP socket: %s (is the pptp module "
-			 "loaded?)",
-			 strerror(errno));
-		return -1;
-	}
-	sa.sa_addr.pptp.sin_addr = c->local_addr;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
-		snprintf(err, errlen, "PPTP bind: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	c->id = sa.sa_addr.pptp.call_id;
-	c->pppox_fd = fd;
-	return 0;
-}
-
-static int pptp_sock_connect(struct pptpd_call *c, char *err, size_t errlen)
-{
-	struct sockaddr_pppox sa = {.sa_family = AF_PPPOX,
-				    .sa_protocol = PX_PROTO_PPTP};
-
-	sa.sa_addr.pptp.call_id = c->peer_id;
-	sa.sa_addr.pptp.sin_addr = c->peer_addr;
-	if (connect(c->pppox_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		snprintf(err, errlen, "PPTP connect to peer call %u: %s",
-			 c->peer_id, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int pptpd_dataplane_call_place(struct pptpd *d, struct pptpd_call *c, char *err,
 			       size_t errlen)
 {
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return call_id_pick(d, c, err, errlen);
-	return pptp_sock_bind(c, err, errlen);
+	/* Our call ID goes into the Outgoing-Call-Request; the peer's comes
+	 * with the reply (pptpd_dataplane_call_up connects then). */
+	c->pppox_fd = pppox_pptp_bind(c->local_addr, &c->id, err, errlen);
+	return c->pppox_fd < 0 ? -1 : 0;
 }
 
 static void ppp_phase(void *arg, unsigned int phase)
@@ -331,12 +401,31 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 	return 0;
 }
 
+/* The plugin asks whether the client may log in (vpnsuite-auth). */
+static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
+		    struct ppp_ipc_msg *reply)
+{
+	struct pptpd_call *c = arg;
+
+	ppp_auth_verify(c->d->auth, req, c->peer_ip, c->d->remote_pool,
+			pptpd_now(), reply, &c->auth);
+	if (c->auth.authenticated) {
+		snprintf(c->user, sizeof(c->user), "%s", c->auth.user);
+		if (c->auth.addr)
+			c->remote_ip = c->auth.addr;
+	}
+	return 0; /* the reply says yes or no */
+}
+
 static void ppp_exited(void *arg, int status, const char *reason)
 {
 	struct pptpd_call *c = arg;
 
 	c->pppd = NULL;
 	c->ip_up = false;
+	c->ifname[0] = '\0';
+	/* Its interface is gone with it: the addresses are free now. */
+	addrs_release(c->d, c);
 	pptpd_call_pppd_exited(c, reason);
 }
 
@@ -344,6 +433,7 @@ static const struct pppd_ops ppp_ops = {
 	.phase = ppp_phase,
 	.ip_up = ppp_ip_up,
 	.ip_down = ppp_ip_down,
+	.auth = ppp_auth,
 	.passwd = ppp_passwd,
 	.exited = ppp_exited,
 };
@@ -363,9 +453,14 @@ static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
 		p->user = c->client->cfg.user;
 		p->optfile = c->client->cfg.pppoptfile;
 		p->ipparam = c->client->cfg.name;
+		if (!p->optfile)
+			p->extra = client_default_opts;
 		return;
 	}
 	p->optfile = d->option_arg ? d->option_arg : d->cfg.option_file;
+	if (!p->optfile)
+		p->extra = server_default_opts;
+	p->daemon_auth = c->daemon_auth;
 	/* delegate: pppd (or its RADIUS plugin) picks the addresses. */
 	p->local_ip = c->local_ip;
 	p->remote_ip = c->remote_ip;
@@ -381,7 +476,8 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return 0;
-	if (c->client && pptp_sock_connect(c, err, errlen))
+	if (c->client && pppox_pptp_connect(c->pppox_fd, c->peer_addr,
+					    c->peer_id, err, errlen) < 0)
 		return -1;
 	pppd_params_fill(d, c, &p);
 	c->pppd = pppd_spawn(d->loop, &p, &ppp_ops, c, err, errlen);
@@ -396,11 +492,14 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 
 void pptpd_dataplane_call_down(struct pptpd *d, struct pptpd_call *c)
 {
-	if (c->pppd)
-		pppd_terminate(c->pppd);
 	if (c->pppox_fd >= 0) {
 		close(c->pppox_fd);
 		c->pppox_fd = -1;
+	}
+	if (c->pppd) {
+		/* ppp_exited releases the addresses. */
+		pppd_terminate(c->pppd);
+		return;
 	}
 	addrs_release(d, c);
 }

@@ -9,14 +9,26 @@
 #ifndef VPNSUITE_PPTPD_DATAPLANE_H
 #define VPNSUITE_PPTPD_DATAPLANE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 struct pptpd;
 struct pptpd_call;
 
-/* At start: pools, plugin path, and whether the kernel can do PPTP. */
+/*
+ * At start: pools, plugin path, whether the kernel can do PPTP, and the
+ * PPP secrets when logins are ours ('ppp-auth daemon' on a server).
+ */
 int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen);
 void pptpd_dataplane_exit(struct pptpd *d);
+/* SIGHUP: the PPP secrets again; on error the old ones stay. */
+int pptpd_dataplane_reload(struct pptpd *d, char *err, size_t errlen);
+/* Whether a peer is blocked for failed logins (false without our logins). */
+bool pptpd_dataplane_peer_blocked(struct pptpd *d,
+				  const struct sockaddr_storage *peer);
+/* Addresses of 'remoteip' held by calls (or pppds still exiting). */
+size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d);
 
 /*
  * Server, on the peer's call request: addresses from the pools, our call
@@ -31,7 +43,10 @@ int pptpd_dataplane_call_place(struct pptpd *d, struct pptpd_call *c, char *err,
 /* The call is established (both IDs known): PPP starts. */
 int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 			    size_t errlen);
-/* Undoes the above: pppd told to stop, socket closed, addresses freed. */
+/*
+ * Undoes the above: socket closed, pppd told to stop; addresses are freed
+ * now, or once pppd has exited if one runs.
+ */
 void pptpd_dataplane_call_down(struct pptpd *d, struct pptpd_call *c);
 
 #endif

@@ -14,14 +14,16 @@
  * runs out (RFC 2637 section 3 allows 60 s): the start timer does not care
  * how many bytes arrived, so there is no separate read deadline.
  *
- * SIGHUP (and "vpnctl reload") re-reads pptpd.conf and the client profiles.
+ * SIGHUP (and "vpnctl reload") re-reads pptpd.conf, the client profiles and
+ * the PPP secrets ('ppp-secrets'; on error the old secrets stay).
  * New values of option, ppp, debug, noipparam, connections, stimeout, echo
  * interval/timeout, max calls per connection and max half-open per peer
  * apply to new connections and calls; listen, port, dataplane, localip,
- * remoteip, delegate, pidfile, plugin and control socket need a restart
- * (a warning says so). Client profiles are matched by name: changed ones
- * take their new settings at the next dial, new ones are added (and
- * autodialled), removed ones are disconnected.
+ * remoteip, delegate, pidfile, plugin, control socket and the login keys
+ * (ppp-auth, ppp-secrets, login-*) need a restart (a warning says so). Client
+ * profiles are matched by name: changed ones take their new settings at the
+ * next dial, new ones are added (and autodialled), removed ones are
+ * disconnected.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -141,6 +143,14 @@ static void server_accept(struct pptpd *d, int fd,
 			   "limit of %u half-open connections per "
 			   "peer reached",
 			   d->cfg.max_half_open_per_peer);
+		close(fd);
+		return;
+	}
+	/* Turned away before any byte is read: a peer guessing passwords
+	 * gets no new call to guess with (common/ppp_auth.h). */
+	if (pptpd_dataplane_peer_blocked(d, peer)) {
+		d->stats.refused_blocked++;
+		refuse_log(d, peer, "blocked after too many failed logins");
 		close(fd);
 		return;
 	}
@@ -372,6 +382,16 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 			 "remoteip, control socket, pidfile, plugin or "
 			 "'connections 0' changed: restart pptpd for that",
 			 n->path);
+	if (n->ppp_auth != o->ppp_auth ||
+	    str_differs(n->ppp_secrets, o->ppp_secrets) ||
+	    n->login_failures != o->login_failures ||
+	    n->login_window != o->login_window ||
+	    n->login_block != o->login_block)
+		log_warn(&no_ctx,
+			 "%s: ppp-auth, ppp-secrets or login-* changed: "
+			 "restart pptpd for that (SIGHUP re-reads the "
+			 "secrets file itself)",
+			 n->path);
 	n->listen_set = o->listen_set;
 	n->listen_addr = o->listen_addr;
 	n->listen_addr_len = o->listen_addr_len;
@@ -389,6 +409,11 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	swap_str(&n->control_socket, &o->control_socket);
 	swap_str(&n->pid_file, &o->pid_file);
 	swap_str(&n->plugin_path, &o->plugin_path);
+	n->ppp_auth = o->ppp_auth;
+	swap_str(&n->ppp_secrets, &o->ppp_secrets);
+	n->login_failures = o->login_failures;
+	n->login_window = o->login_window;
+	n->login_block = o->login_block;
 }
 
 static const char *clients_path(struct pptpd *d)
@@ -399,27 +424,39 @@ static const char *clients_path(struct pptpd *d)
 int pptpd_reload(struct pptpd *d, char *err, size_t errlen)
 {
 	struct pptpd_config n;
+	char why[1024];
+	size_t len;
 
-	if (pptpd_config_load(d->config_path, &n, err, errlen))
+	if (pptpd_config_load(d->config_path, &n, why, sizeof(why))) {
+		snprintf(err, errlen, "%s (the old settings stay)", why);
 		return -1;
+	}
 	apply_cli(d, &n);
 	keep_restart_only(d, &n);
 	pptpd_config_free(&d->cfg);
 	d->cfg = n;
 	apply_log_level(d);
-	if (pptpd_clients_reload(d, clients_path(d), err, errlen))
-		return -1;
-	pptpd_clients_autodial(d);
-	return 0;
+	err[0] = '\0';
+	if (pptpd_clients_reload(d, clients_path(d), why, sizeof(why)))
+		snprintf(err, errlen, "%s (the old client profiles stay)", why);
+	else
+		pptpd_clients_autodial(d);
+	if (pptpd_dataplane_reload(d, why, sizeof(why))) {
+		len = strlen(err);
+		snprintf(err + len, errlen - len,
+			 "%s%s (the old PPP secrets stay)", len ? "; " : "",
+			 why);
+	}
+	return err[0] ? -1 : 0;
 }
 
 static void on_reload(struct evloop *loop, void *arg)
 {
 	struct pptpd *d = arg;
-	char err[1024];
+	char err[2048];
 
 	if (pptpd_reload(d, err, sizeof(err)))
-		log_error(&no_ctx, "reload: %s (the old settings stay)", err);
+		log_error(&no_ctx, "reload: %s", err);
 	else
 		log_info(&no_ctx, "reloaded %s", d->config_path);
 }

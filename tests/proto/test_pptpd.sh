@@ -175,6 +175,19 @@ wait_eq "tunnel close: server down" 5 0 n_tunnels "$S"
 check "session close of a missing call fails" \
 	bash -c "! '$vpnctl' -s '$S' session close 4242 2>/dev/null"
 
+# --- session close --user: calls carry their user (here the profile's) -------
+ctl "$C" pptp connect one >/dev/null
+wait_eq "reconnect for --user: server call up" 5 1 n_sessions "$S"
+check "session close --user of nobody fails" \
+	bash -c "! '$vpnctl' -s '$C' session close --user nobody 2>/dev/null"
+check "session close --user alice closes one call" \
+	test "$(ctl "$C" session close --user alice | python3 -c 'import json,sys; print(json.load(sys.stdin)["closed"])')" = 1
+wait_eq "session close --user: server down" 5 0 n_tunnels "$S"
+wait_eq "session close --user: client down" 5 0 n_tunnels "$C"
+check "status: no pool address in use" test "$(stat "$S" addresses_in_use)" = 0
+check "status: no PPP logins with dataplane none" \
+	test "$(stat "$S" ppp_auth)/$(stat "$S" refused_blocked)" = "none/0"
+
 # --- many clients at once -----------------------------------------------------
 pids=()
 for i in $(seq -w 1 $nclients); do

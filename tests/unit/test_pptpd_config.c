@@ -458,7 +458,9 @@ START_TEST(test_sample_files_load)
 	ck_assert_msg(pptpd_config_load("etc/pptpd.conf", &cfg, err,
 					sizeof(err)) == 0,
 		      "%s", err);
-	ck_assert_str_eq(cfg.option_file, "/etc/ppp/pptpd-options");
+	/* Without 'option' pppd gets the built-in MS-CHAPv2 + MPPE-128. */
+	ck_assert_ptr_null(cfg.option_file);
+	ck_assert(pptpd_config_daemon_auth(&cfg));
 	ck_assert_int_eq(n_warnings, 0);
 	pptpd_config_free(&cfg);
 	ck_assert_msg(pptpd_clients_load("etc/pptp-clients.conf", &c, err,
@@ -468,6 +470,85 @@ START_TEST(test_sample_files_load)
 	ck_assert_str_eq(c.clients[0].password, "change me");
 	ck_assert_int_eq(n_warnings, 0);
 	pptpd_clients_free(&c);
+}
+END_TEST
+
+START_TEST(test_login_keywords)
+{
+	struct pptpd_config cfg;
+
+	load_ok("ppp-auth pppd\n"
+		"ppp-secrets /etc/vpnsuite/chap-secrets\n"
+		"login-failures 3\n"
+		"login-window 120\n"
+		"LOGIN-BLOCK 900\n",
+		&cfg);
+	ck_assert_int_eq(cfg.ppp_auth, PPTPD_PPP_AUTH_PPPD);
+	ck_assert(!pptpd_config_daemon_auth(&cfg));
+	ck_assert_str_eq(cfg.ppp_secrets, "/etc/vpnsuite/chap-secrets");
+	ck_assert_uint_eq(cfg.login_failures, 3);
+	ck_assert_uint_eq(cfg.login_window, 120);
+	ck_assert_uint_eq(cfg.login_block, 900);
+	ck_assert_int_eq(n_warnings, 0);
+	pptpd_config_free(&cfg);
+
+	load_ok("ppp-auth daemon\nppp-auth DAEMON\n", &cfg);
+	ck_assert(pptpd_config_daemon_auth(&cfg));
+	pptpd_config_free(&cfg);
+}
+END_TEST
+
+/* Logins are the daemon's unless delegated to pppd (or said otherwise). */
+START_TEST(test_login_defaults)
+{
+	struct pptpd_config cfg;
+
+	load_ok("", &cfg);
+	ck_assert_int_eq(cfg.ppp_auth, PPTPD_PPP_AUTH_UNSET);
+	ck_assert(pptpd_config_daemon_auth(&cfg));
+	ck_assert_ptr_null(cfg.ppp_secrets);
+	ck_assert_uint_eq(cfg.login_failures, 5);
+	ck_assert_uint_eq(cfg.login_window, 60);
+	ck_assert_uint_eq(cfg.login_block, 300);
+	/* -D arrives after the load: the default follows it. */
+	cfg.delegate = true;
+	ck_assert(!pptpd_config_daemon_auth(&cfg));
+	pptpd_config_free(&cfg);
+
+	load_ok("delegate\n", &cfg);
+	ck_assert(!pptpd_config_daemon_auth(&cfg));
+	pptpd_config_free(&cfg);
+
+	load_ok("delegate\nppp-auth daemon\n", &cfg);
+	ck_assert(pptpd_config_daemon_auth(&cfg));
+	pptpd_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_login_bad_values)
+{
+	load_fails("ppp-auth radius\n",
+		   PATH ":1: 'ppp-auth': 'radius' is not daemon or pppd");
+	load_fails("ppp-auth\n", PATH ":1: 'ppp-auth': ");
+	load_fails("\nppp-secrets\n", PATH ":2: 'ppp-secrets': needs a value");
+	load_fails("login-failures 0\n", PATH ":1: 'login-failures': ");
+	load_fails("login-failures 101\n", PATH ":1: 'login-failures': ");
+	load_fails("login-window 0\n", PATH ":1: 'login-window': ");
+	load_fails("login-block 86401\n", PATH ":1: 'login-block': ");
+	load_fails("login-block soon\n", PATH ":1: 'login-block': ");
+}
+END_TEST
+
+/* A misspelt login keyword warns; it never becomes poptop's 'ppp' path. */
+START_TEST(test_login_keyword_typo_warns)
+{
+	struct pptpd_config cfg;
+
+	load_ok("ppp-auht daemon\nppp /usr/sbin/pppd\n", &cfg);
+	ck_assert(warned(PATH ":1: unknown keyword 'ppp-auht'"));
+	ck_assert_str_eq(cfg.ppp_path, "/usr/sbin/pppd");
+	ck_assert_int_eq(cfg.ppp_auth, PPTPD_PPP_AUTH_UNSET);
+	pptpd_config_free(&cfg);
 }
 END_TEST
 
@@ -494,6 +575,10 @@ static Suite *pptpd_config_suite(void)
 	tcase_add_test(tc, test_clients_errors);
 	tcase_add_test(tc, test_client_password_sources);
 	tcase_add_test(tc, test_sample_files_load);
+	tcase_add_test(tc, test_login_keywords);
+	tcase_add_test(tc, test_login_defaults);
+	tcase_add_test(tc, test_login_bad_values);
+	tcase_add_test(tc, test_login_keyword_typo_warns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# vpnsuite's pptpd as PPTP client (netns "cli", profiles in one daemon) and
+# as server (netns "srv") on the kernel GRE data path, with the server's
+# built-in pppd defaults (MS-CHAPv2, MPPE-128 required) and its logins
+# verified by the daemon from its own chap-secrets file. PPP up, ping,
+# iperf3, vpnctl shows the call with user, interface and addresses;
+# teardown from the client and from the server (session close --user);
+# a wrong password is refused and cleaned up, and repeated failures get the
+# peer turned away at accept; 10 concurrent calls up and pingable, torn
+# down by stopping the server. Nothing is left: no pppd, no ppp interface,
+# no PPTP socket (the pptp module's reference count), no pool address.
+# vm-timeout: 900
+source "$(dirname "$0")/../lib.sh"
+
+B=$PWD/build
+D=/tmp/pptpd-cs
+SRV_IP=10.99.3.1
+PPP_SRV=192.168.79.1
+BLOCK_S=10
+N=10
+mkdir -p "$D"
+
+vm_require "modules load" vm_modprobe ppp_generic pptp ppp_mppe
+vm_netns_pair srv cli 10.99.3
+vm_ppp_clean_options
+
+# A decoy: were the daemon (or pppd) to read the system file, logins fail.
+printf '"alice" * "not-this-one" *\n' > /etc/ppp/chap-secrets
+chmod 600 /etc/ppp/chap-secrets
+{
+    printf '"alice" pptpd "alice-pw" *\n'
+    for i in $(seq 1 $N); do printf 'user%d * "pw-%d" *\n' "$i" "$i"; done
+} > "$D/chap-secrets"
+chmod 600 "$D/chap-secrets"
+
+# No 'option': pppd gets pptpd's defaults (auth require-mschap-v2
+# require-mppe-128 name pptpd).
+cat > "$D/srv.conf" <<CONF
+listen $SRV_IP
+localip $PPP_SRV
+remoteip 192.168.79.10-29
+ppp-secrets $D/chap-secrets
+login-failures 2
+login-window 60
+login-block $BLOCK_S
+max half-open per peer 16
+echo interval 10
+CONF
+# No 'pppoptfile': the client's defaults (MS-CHAPv2 only, MPPE-128).
+{
+    printf '[client good]\nserver = %s\nuser = alice\npassword = alice-pw\nredial = no\n' "$SRV_IP"
+    printf '[client bad]\nserver = %s\nuser = alice\npassword = wrong-pw\nredial = no\n' "$SRV_IP"
+    for i in $(seq 1 $N); do
+        printf '[client c%d]\nserver = %s\nuser = user%d\npassword = pw-%d\nredial = no\n' \
+            "$i" "$SRV_IP" "$i" "$i"
+    done
+} > "$D/clients.conf"
+printf 'connections 0\nclients %s\n' "$D/clients.conf" > "$D/cli.conf"
+
+start_srv() {
+    vm_bg pptpd-srv vm_in srv "$B/pptpd" -f -c "$D/srv.conf" -p "$D/srv.pid" -C "$D/srv.ctl"
+    vm_require "server control socket up" vm_wait_for 10 test -S "$D/srv.ctl"
+}
+start_cli() {
+    vm_bg pptpd-cli vm_in cli "$B/pptpd" -f -c "$D/cli.conf" -p "$D/cli.pid" -C "$D/cli.ctl"
+    vm_require "client control socket up" vm_wait_for 10 test -S "$D/cli.ctl"
+}
+ctl() { local who=$1; shift; "$B/vpnctl" -s "$D/$who.ctl" -t 5 "$@"; }
+jctl() { local who=$1; shift; ctl "$who" --json "$@"; }
+# call FIELD on WHO for the call of user U: jq over "sessions".
+call_field() { jctl "$1" sessions | jq -r --arg u "$2" ".sessions[] | select(.user == \$u) | .$3"; }
+n_with_iface() { jctl "$1" sessions | jq '[.sessions[] | select(.interface != "")] | length'; }
+status_field() { jctl "$1" status | jq -r ".$2"; }
+# Conditions for vm_wait_for (evaluated at each try, unlike "$(...)").
+n_up() { [ "$(n_with_iface "$1")" = "$2" ]; }
+field_at_least() { [ "$(status_field "$1" "$2")" -ge "$3" ]; }
+refusals_at_least() {
+    [ "$(grep "user 'alice' from 10.99.3.2: " "$VM_LOGDIR/pptpd-srv.log" | grep -vc "login accepted")" -ge "$1" ]
+}
+pptp_refs() { cat /sys/module/pptp/refcnt; }
+up_both() { # USER: the call has a ppp interface on both ends
+    [ -n "$(call_field srv "$1" interface)" ] && [ -n "$(call_field cli "$1" interface)" ]
+}
+# Nothing of the calls left on either end (daemons may still run).
+calls_gone() {
+    vm_no_process pppd && [ -z "$(vm_ppp_ifaces srv)$(vm_ppp_ifaces cli)" ] &&
+        [ "$(pptp_refs)" = 0 ]
+}
+
+start_srv
+start_cli
+
+vm_log "call 1: client 'good' (alice) dials"
+t0=$(date +%s%N)
+ctl cli pptp connect good >/dev/null
+vm_require "PPP up on both ends" vm_wait_for 60 up_both alice
+vm_log "PPP up $(( ($(date +%s%N) - t0) / 1000000 )) ms after pptp connect"
+cli_ip=$(vm_ppp_addr cli)
+vm_check_eq "client got the first pool address" 192.168.79.10 "$cli_ip"
+vm_check_eq "server end is 'localip'" "$PPP_SRV" "$(vm_ppp_addr srv)"
+vm_check "MPPE-128 in use (server's pppd)" grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pptpd-srv.log"
+vm_check "MS-CHAPv2 login verified by the daemon" grep -q "user 'alice' from 10.99.3.2: MS-CHAPv2 login accepted ($D/chap-secrets:1)" "$VM_LOGDIR/pptpd-srv.log"
+vm_check "ping client -> server" vm_ping cli "$PPP_SRV" 3
+vm_check "ping server -> client" vm_ping srv "$cli_ip" 3
+
+vm_bg iperf3-server vm_in srv iperf3 -s -1 -B "$PPP_SRV"
+vm_require "iperf3 server listens" vm_wait_for 10 sh -c 'ip netns exec srv ss -Htln | grep -q ":5201 "'
+if vm_in cli iperf3 -c "$PPP_SRV" -t 3 -f m > "$VM_LOGDIR/iperf3.log" 2>&1; then
+    rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$VM_LOGDIR/iperf3.log")
+    vm_check "iperf3 reports a throughput" test -n "$rate"
+    vm_log "iperf3 client -> server over pptpd (MPPE-128): ${rate:-?} Mbits/sec (receiver)"
+else
+    vm_check "iperf3 over pptpd" sh -c "cat '$VM_LOGDIR/iperf3.log'; false"
+fi
+vm_stop iperf3-server
+
+ctl srv sessions || true
+vm_check_eq "vpnctl: server call has the user" alice "$(jctl srv sessions | jq -r '.sessions[0].user')"
+vm_check_eq "vpnctl: server call has the interface" "$(vm_ppp_ifaces srv | head -n1)" "$(call_field srv alice interface)"
+vm_check_eq "vpnctl: server call has the client's address" "$cli_ip" "$(call_field srv alice remote_ip)"
+vm_check_eq "vpnctl: server call has its local address" "$PPP_SRV" "$(call_field srv alice local_ip)"
+vm_check_eq "vpnctl: client call has the interface" "$(vm_ppp_ifaces cli | head -n1)" "$(call_field cli alice interface)"
+vm_check_eq "vpnctl: client call has its address" "$cli_ip" "$(call_field cli alice local_ip)"
+vm_check_eq "one pool address in use" 1 "$(status_field srv addresses_in_use)"
+vm_check_eq "logins are the daemon's" daemon "$(status_field srv ppp_auth)"
+
+vm_log "teardown 1: the client hangs up (vpnctl pptp disconnect)"
+ctl cli pptp disconnect good >/dev/null
+vm_check "nothing left after the client hung up" vm_wait_for 20 calls_gone
+vm_check_eq "no call on the server" 0 "$(status_field srv sessions)"
+vm_check_eq "pool address free again" 0 "$(status_field srv addresses_in_use)"
+
+vm_log "teardown 2: the server closes alice's calls (session close --user)"
+ctl cli pptp connect good >/dev/null
+vm_require "PPP up again" vm_wait_for 60 up_both alice
+vm_check "vpnctl session close --user alice" ctl srv session close --user alice
+vm_check "nothing left after the server closed the call" vm_wait_for 20 calls_gone
+vm_check_eq "no call on the client" 0 "$(status_field cli sessions)"
+vm_check_eq "pool address free again" 0 "$(status_field srv addresses_in_use)"
+vm_check "session close --user of nobody fails" sh -c "! '$B/vpnctl' -s '$D/srv.ctl' session close --user nobody"
+
+vm_log "wrong password: refused and cleaned up"
+ctl cli pptp connect bad >/dev/null
+vm_check "the server refused the login" vm_wait_for 60 refusals_at_least 1
+vm_check "nothing left after the refused login" vm_wait_for 30 calls_gone
+vm_check_eq "no call on the server" 0 "$(status_field srv sessions)"
+vm_check_eq "pool address free again" 0 "$(status_field srv addresses_in_use)"
+vm_check "the client's pppd gave up on authentication" grep -q "exited 19" "$VM_LOGDIR/pptpd-cli.log"
+
+vm_log "second failure: the peer is blocked for $BLOCK_S s"
+t_block=$(date +%s)
+ctl cli pptp connect bad >/dev/null
+vm_check "second refused login cleaned up" vm_wait_for 30 sh -c "[ \$(grep -c 'exited 19' '$VM_LOGDIR/pptpd-cli.log') -ge 2 ]"
+vm_check "nothing left" vm_wait_for 30 calls_gone
+ctl cli pptp connect good >/dev/null
+vm_check "a blocked peer is turned away at accept" vm_wait_for 10 field_at_least srv refused_blocked 1
+vm_check "no pppd started for the blocked peer" calls_gone
+# The block runs from the second failure; wait it out.
+sleep $(( BLOCK_S + 1 - ($(date +%s) - t_block) > 0 ? BLOCK_S + 1 - ($(date +%s) - t_block) : 0 ))
+
+vm_log "SIGHUP with a broken secrets file keeps the old secrets"
+cp "$D/chap-secrets" "$D/chap-secrets.good"
+printf '"alice" pptpd "changed-pw" *\ndave * dave-pw 10.1.2.300\n' > "$D/chap-secrets"
+kill -HUP "$(cat "$D/srv.pid")"
+vm_check "the broken file is reported with file:line" vm_wait_for 10 grep -q "$D/chap-secrets:2: .*old PPP secrets stay" "$VM_LOGDIR/pptpd-srv.log"
+ctl cli pptp connect good >/dev/null
+vm_check "alice still logs in with the old secrets" vm_wait_for 60 up_both alice
+ctl cli pptp disconnect good >/dev/null
+vm_check "nothing left" vm_wait_for 20 calls_gone
+mv "$D/chap-secrets.good" "$D/chap-secrets"
+kill -HUP "$(cat "$D/srv.pid")"
+vm_check "the fixed file is loaded" vm_wait_for 10 grep -q "reloaded the PPP secrets" "$VM_LOGDIR/pptpd-srv.log"
+
+vm_log "$N concurrent calls"
+t0=$(date +%s%N)
+for i in $(seq 1 $N); do ctl cli pptp connect "c$i" >/dev/null; done
+vm_check "$N calls up on the server" vm_wait_for 300 n_up srv $N
+vm_check "$N calls up on the client" vm_wait_for 60 n_up cli $N
+vm_log "$N calls up $(( ($(date +%s%N) - t0) / 1000000 )) ms after the first pptp connect"
+vm_check_eq "$N ppp interfaces in the client netns" $N "$(vm_ppp_ifaces cli | wc -l)"
+vm_check_eq "$N pool addresses in use" $N "$(status_field srv addresses_in_use)"
+addrs=$(jctl srv sessions | jq -r '.sessions[].remote_ip' | sort -u)
+vm_check_eq "$N distinct client addresses" $N "$(echo "$addrs" | wc -l)"
+bad=""
+for a in $addrs; do vm_ping srv "$a" 1 >/dev/null 2>&1 || bad="$bad $a"; done
+vm_check_eq "every client answers a ping from the server" "" "$bad"
+
+vm_log "teardown 3: the server stops (SIGTERM) with $N calls"
+vm_stop pptpd-srv 15
+vm_check "nothing left after the server stopped" vm_wait_for 60 calls_gone
+vm_check_eq "no call left on the client" 0 "$(status_field cli sessions)"
+vm_check_eq "no connection left on the client" 0 "$(status_field cli tunnels)"
+vm_stop pptpd-cli 10
+vm_check "no pptpd left" vm_no_process pptpd
+vm_check_eq "no PPTP socket left (pptp module refcount)" 0 "$(pptp_refs)"
