@@ -139,21 +139,10 @@ static int parse_connections(struct loader *ld, const struct conf_entry *e)
 static int parse_listen(struct loader *ld, const struct conf_entry *e)
 {
 	struct pptpd_config *cfg = ld->cfg;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->listen_addr;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cfg->listen_addr;
 
-	memset(&cfg->listen_addr, 0, sizeof(cfg->listen_addr));
-	if (inet_pton(AF_INET, e->value, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		cfg->listen_addr_len = sizeof(*sin);
-	} else if (inet_pton(AF_INET6, e->value, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		cfg->listen_addr_len = sizeof(*sin6);
-	} else {
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "'%s' is not an IPv4 or IPv6 address",
-				  e->value);
-	}
+	if (conf_value_addr(ld->cf, e, &cfg->listen_addr, &cfg->listen_addr_len,
+			    ld->err, ld->errlen))
+		return -1;
 	cfg->listen_set = true;
 	return 0;
 }

@@ -43,10 +43,6 @@
 /* After <netinet/in.h>, which the uapi header defers to. */
 #include <linux/if_pppox.h>
 
-#ifndef VPNSUITE_PLUGINDIR
-#define VPNSUITE_PLUGINDIR "/usr/local/lib/pppd/2.4.9"
-#endif
-
 /* PPP must reach IPCP within this, or the call is given up. */
 #define PPP_SETUP_TIMEOUT_MS 60000
 
@@ -68,36 +64,13 @@ static const char *const client_default_opts[] = {
 	"refuse-mschap", "refuse-eap",	"require-mppe-128", NULL,
 };
 
-static char plugin_default[PATH_MAX + 32];
-
-/* The plugin next to our binary (a build tree), else the installed one. */
 static const char *plugin_path(struct pptpd *d)
 {
-	char exe[PATH_MAX];
-	char *slash;
-	ssize_t n;
-
 	if (d->plugin_path)
 		return d->plugin_path;
 	if (d->cfg.plugin_path)
 		return d->cfg.plugin_path;
-	if (plugin_default[0])
-		return plugin_default;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(plugin_default, sizeof(plugin_default),
-				 "%s/vpnsuite.so", exe);
-			if (access(plugin_default, R_OK) == 0)
-				return plugin_default;
-		}
-	}
-	snprintf(plugin_default, sizeof(plugin_default), "%s/vpnsuite.so",
-		 VPNSUITE_PLUGINDIR);
-	return plugin_default;
+	return pppd_default_plugin();
 }
 
 static int pools_build(struct pptpd *d, char *err, size_t errlen)
@@ -497,8 +470,9 @@ void pptpd_dataplane_call_down(struct pptpd *d, struct pptpd_call *c)
 		c->pppox_fd = -1;
 	}
 	if (c->pppd) {
-		/* ppp_exited releases the addresses. */
-		pppd_terminate(c->pppd);
+		/* The call is cleared: pppd stops at once rather than saying
+		 * goodbye over it; ppp_exited releases the addresses. */
+		pppd_hangup(c->pppd);
 		return;
 	}
 	addrs_release(d, c);
