@@ -5,7 +5,8 @@
 #   make check-unit the fast subset
 #   make asan       unit tests built with -fsanitize=address,undefined
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
-#   make bench      benchmarks (tests/bench/)
+#   make bench      control-plane benchmarks (tests/bench/)
+#   make bench-vm   data-path measurements in the VM
 #   make install    PREFIX=/usr/local DESTDIR=
 
 BUILD ?= build
@@ -52,7 +53,7 @@ BINS := $(if $(wildcard l2tpd/main.c),$(BUILD)/l2tpd) \
 TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps check check-unit check-proto check-fuzz check-vm asan fuzz bench \
+.PHONY: all deps check check-unit check-proto check-fuzz check-vm asan fuzz bench bench-vm \
 	install clean format tests demo
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -145,6 +146,13 @@ check: all
 
 bench: all
 	tests/bench/run $(BUILD)
+
+# The kernel data path measured in the VM: l2tpd against xl2tpd, pptpd
+# against poptop (minutes each under TCG; not part of make check).
+bench-vm: all
+	tests/vm/run --timeout 1800 tests/vm/bench-dataplane.sh
+	tests/vm/run --timeout 900 tests/vm/bench-pptp.sh
+	tests/vm/run --timeout 900 tests/vm/bench-xl2tpd-baseline.sh
 
 demo: all
 	tests/vm/run tests/vm/demo.sh

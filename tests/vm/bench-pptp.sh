@@ -6,7 +6,7 @@
 # until the client's ppp interface has its address; median of 3) and
 # iperf3 throughput over the call (3 s, client -> server).
 # vm-timeout: 900
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 B=$PWD/build
 D=/tmp/pptpd-measure

@@ -4,8 +4,8 @@
 # both ways, runs iperf3 for 3 s, tears down and checks nothing is left.
 # vm-timeout: 600
 # shellcheck disable=SC2016  # the sh -c snippets are single-quoted on purpose
-# shellcheck source=../lib.sh
-source "$(dirname "$0")/../lib.sh"
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 D=/tmp/xl2tpd-baseline
 LNS_IP=10.99.1.1
