@@ -12,6 +12,7 @@
 #           vm_ping NS HOST [COUNT]     ping from NS, all COUNT replies needed
 #           vm_ppp_ifaces NS            names of the ppp interfaces in NS
 #           vm_ppp_addr NS [IFACE]      local IPv4 address of a ppp interface
+#           vm_iperf3 SRV ADDR CLI LABEL iperf3 CLI -> ADDR in SRV, checked and logged
 # Processes: vm_bg NAME CMD...          start CMD in background, log to $VM_LOGDIR/NAME.log
 #           vm_stop NAME                SIGTERM (then SIGKILL) a vm_bg process
 #           vm_pids_of NAME / vm_no_process NAME   find processes by command name
@@ -165,6 +166,24 @@ vm_netns_pair() {
     ip -n "$b" link set "$ib" up
     # Wait for the link to be usable (no DAD on IPv4, but carrier takes a moment).
     vm_wait_for 20 vm_ping "$a" "$net.2" 1
+}
+
+# vm_iperf3 SRV_NS SRV_ADDR CLI_NS LABEL [SECS]: iperf3 from netns CLI_NS to
+# SRV_ADDR in SRV_NS for SECS seconds (3); checks that a throughput came out
+# and logs it with LABEL.
+vm_iperf3() {
+    local srv=$1 addr=$2 cli=$3 label=$4 secs=${5:-3} rate log=$VM_LOGDIR/iperf3.log
+    vm_bg iperf3-server vm_in "$srv" iperf3 -s -1 -B "$addr"
+    vm_require "iperf3 server listens" \
+        vm_wait_for 10 sh -c "ip netns exec $srv ss -Htln | grep -q ':5201 '"
+    if vm_in "$cli" iperf3 -c "$addr" -t "$secs" -f m > "$log" 2>&1; then
+        rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$log")
+        vm_check "iperf3 reports a throughput" test -n "$rate"
+        vm_log "iperf3 $label: ${rate:-?} Mbits/sec (receiver)"
+    else
+        vm_check "iperf3 $label" sh -c "cat '$log'; false"
+    fi
+    vm_stop iperf3-server
 }
 
 # vm_pids_of NAME: pids of live (non-zombie) processes whose command name is

@@ -106,16 +106,7 @@ vm_check "ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "ping LNS -> LAC" vm_ping lns "$lac_ip" 3
 vm_check "1372-byte ping (MTU 1400)" vm_ping lac "$PPP_LNS" 1 -s 1372
 
-vm_bg iperf3-server vm_in lns iperf3 -s -1 -B "$PPP_LNS"
-vm_require "iperf3 server listens" vm_wait_for 10 sh -c 'ip netns exec lns ss -Htln | grep -q ":5201 "'
-if vm_in lac iperf3 -c "$PPP_LNS" -t 3 -f m > "$VM_LOGDIR/iperf3.log" 2>&1; then
-    rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$VM_LOGDIR/iperf3.log")
-    vm_check "iperf3 reports a throughput" test -n "$rate"
-    vm_log "iperf3 l2tpd LAC -> xl2tpd LNS: ${rate:-?} Mbits/sec (receiver)"
-else
-    vm_check "iperf3 l2tpd LAC -> xl2tpd LNS" cat "$VM_LOGDIR/iperf3.log" false
-fi
-vm_stop iperf3-server
+vm_iperf3 lns "$PPP_LNS" lac "l2tpd LAC -> xl2tpd LNS"
 
 ctl sessions | tee "$VM_LOGDIR/vpnctl-sessions.txt"
 json=$(ctl --json sessions)

@@ -103,16 +103,7 @@ vm_check "MS-CHAPv2 login verified by the daemon" grep -q "user 'alice' from 10.
 vm_check "ping client -> server" vm_ping cli "$PPP_SRV" 3
 vm_check "ping server -> client" vm_ping srv "$cli_ip" 3
 
-vm_bg iperf3-server vm_in srv iperf3 -s -1 -B "$PPP_SRV"
-vm_require "iperf3 server listens" vm_wait_for 10 sh -c 'ip netns exec srv ss -Htln | grep -q ":5201 "'
-if vm_in cli iperf3 -c "$PPP_SRV" -t 3 -f m > "$VM_LOGDIR/iperf3.log" 2>&1; then
-    rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$VM_LOGDIR/iperf3.log")
-    vm_check "iperf3 reports a throughput" test -n "$rate"
-    vm_log "iperf3 client -> server over pptpd (MPPE-128): ${rate:-?} Mbits/sec (receiver)"
-else
-    vm_check "iperf3 over pptpd" sh -c "cat '$VM_LOGDIR/iperf3.log'; false"
-fi
-vm_stop iperf3-server
+vm_iperf3 srv "$PPP_SRV" cli "client -> server over pptpd (MPPE-128)"
 
 ctl srv sessions || true
 vm_check_eq "vpnctl: server call has the user" alice "$(jctl srv sessions | jq -r '.sessions[0].user')"
