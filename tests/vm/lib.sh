@@ -37,6 +37,15 @@ declare -A vm__pids=()
 vm__last_err=""
 vm__required_stop=0
 
+# pppd options the L2TP scenarios share: no default route, LCP echo lenient
+# enough for a loaded emulator, an MTU that fits L2TP over the veth.
+VM_PPP_OPTIONS='nodefaultroute
+lcp-echo-interval 5
+lcp-echo-failure 6
+mtu 1400
+mru 1400
+noccp'
+
 vm__t0=$(date +%s%N)
 vm_log() { printf '[%s +%ss] %s\n' "$VM_SCENARIO" "$(vm_elapsed)" "$*"; }
 # vm_elapsed: seconds since the scenario started, e.g. 12.3

@@ -19,12 +19,7 @@ vm_ppp_clean_options
 printf '"vpnuser" "lns" "lac-lns-secret" *\n' > /etc/ppp/chap-secrets
 chmod 600 /etc/ppp/chap-secrets
 
-ppp_common='nodefaultroute
-lcp-echo-interval 5
-lcp-echo-failure 6
-mtu 1400
-mru 1400
-noccp'
+ppp_common=$VM_PPP_OPTIONS
 
 cat > "$D/lns.conf" <<CONF
 [global]

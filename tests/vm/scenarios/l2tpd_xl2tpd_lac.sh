@@ -22,12 +22,7 @@ chmod 600 /etc/ppp/chap-secrets
 : > "$D/secrets"
 chmod 600 "$D/secrets"
 
-ppp_common='nodefaultroute
-lcp-echo-interval 5
-lcp-echo-failure 6
-mtu 1400
-mru 1400
-noccp'
+ppp_common=$VM_PPP_OPTIONS
 
 cat > "$D/lns.conf" <<CONF
 [global]
