@@ -212,7 +212,9 @@ class Peer:
         self.secret = secret
         self.ns = 0
         self.nr = 0
-        self.our_id = our_id or (os.getpid() & 0x7FFF) + 1
+        # 1..0x3FFF, so that a second tunnel's ID (ours | 0x4000) is
+        # neither 0 nor the same.
+        self.our_id = our_id or os.getpid() % 0x3FFF + 1
         self.peer_id = 0
 
     def send(self, pkt):
@@ -244,8 +246,17 @@ class Peer:
         return None
 
     def open(self):
-        self.send_msg(SCCRQ, sccrq_avps(self.our_id, "l2tp-raw"))
-        m = self.wait_for(lambda m: m["type"] in (SCCRP, STOPCCN), 3)
+        # Sent up to three times a second apart, as a real peer
+        # retransmits it (same Ns): a datagram lost on a busy host is not
+        # the daemon's failure, while a daemon that never answers fails.
+        sccrq = message(SCCRQ, sccrq_avps(self.our_id, "l2tp-raw"))
+        self.ns = 1
+        m = None
+        for self.sccrq_sent in range(1, 4):
+            self.send(sccrq)
+            m = self.wait_for(lambda m: m["type"] in (SCCRP, STOPCCN), 1)
+            if m:
+                break
         if not m or m["type"] != SCCRP:
             return "no SCCRP" if not m else "StopCCN"
         # The tunnel's own socket answers from the listener's address and
@@ -312,9 +323,10 @@ def cmd_peer(a):
     if err is None and a.twice:
         # A second tunnel from the same address and port, as peers with a
         # single UDP socket (port 1701 for everything) open them.
-        q = Peer(a.to, a.src, p.secret, sock=p.s, our_id=p.our_id ^ 0x4000)
+        q = Peer(a.to, a.src, p.secret, sock=p.s, our_id=p.our_id | 0x4000)
         out["second_error"] = q.open()
         out["second_tunnel"] = q.peer_id
+        out["second_sccrq_sent"] = q.sccrq_sent
     print(json.dumps(out))
     return 0 if err is None else 1
 
