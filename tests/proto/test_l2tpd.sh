@@ -202,7 +202,7 @@ t1=$(now_ms)
 check_eq "LAC exits 0 on SIGTERM" "$rc" 0
 check "LNS got StopCCN result 6 from the stopping LAC" \
 	log_has lns "StopCCN from peer: result 6/0"
-check_le "LAC stopped within 1 s (StopCCN acknowledged)" $((t1 - t0)) 1000
+check_le "LAC stopped within 3 s of its 7 s limit (StopCCN acknowledged)" $((t1 - t0)) 3000
 check "LNS has no established tunnel" no_established lns
 
 start_l2tpd lac "$tmp/lac.conf" -s "$tmp/secrets" || fail "LAC restarted"
@@ -274,7 +274,7 @@ check_eq "host names of all 20" \
 	"$(ctl_q lns20 '[.tunnels[].host]|unique|length' tunnels)" 20
 t0=$(now_ms)
 stop_daemon many
-check_le "LAC with 20 tunnels stops within 1.5 s" $(($(now_ms) - t0)) 1500
+check_le "LAC with 20 tunnels stops within 3 s of its 7 s limit" $(($(now_ms) - t0)) 3000
 check_eq "LNS got 20 StopCCNs" "$(log_count lns20 'StopCCN from peer: result 6/0')" 20
 check "LNS has no established tunnel" no_established lns20
 stop_daemon lns20

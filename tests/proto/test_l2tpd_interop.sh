@@ -119,7 +119,7 @@ lns_scenario() {
 	t0=$(now_ms)
 	stop_daemon "$lns"
 	check_le "$mode: l2tpd stops at once (nothing left unacknowledged)" \
-		$(($(now_ms) - t0)) 1500
+		$(($(now_ms) - t0)) 3000
 	stop_daemon "$xl"
 }
 
@@ -183,7 +183,7 @@ lac_scenario() {
 	stop_daemon "$lac"
 	check_eq "$mode: l2tpd exits 0 on SIGTERM" "$?" 0
 	check_le "$mode: xl2tpd acknowledges our StopCCN at once" \
-		$(($(now_ms) - t0)) 1500
+		$(($(now_ms) - t0)) 3000
 	check "$mode: xl2tpd closed the tunnel" \
 		wait_log "$xl" "Connection closed|control_finish" 2
 	stop_daemon "$xl"
