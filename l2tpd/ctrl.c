@@ -66,11 +66,17 @@ int ctrl_init(struct l2tp_ctrl *c, const struct ctrl_config *cfg)
 	return 0;
 }
 
+/* One slot beyond max_queue is kept for the last message (StopCCN). */
+static unsigned int ctrl_ring_size(const struct l2tp_ctrl *c)
+{
+	return c->cfg.max_queue + 1;
+}
+
 void ctrl_free(struct l2tp_ctrl *c)
 {
 	if (c->ring) {
 		for (unsigned int i = 0; i < c->count; i++)
-			free(c->ring[(c->head + i) % c->cfg.max_queue].pkt);
+			free(c->ring[(c->head + i) % ctrl_ring_size(c)].pkt);
 		free(c->ring);
 	}
 	c->ring = NULL;
@@ -119,6 +125,11 @@ static uint16_t ctrl_snd_tail(const struct l2tp_ctrl *c)
 unsigned int ctrl_in_flight(const struct l2tp_ctrl *c)
 {
 	return (uint16_t)(c->snd_nxt - c->snd_una);
+}
+
+unsigned int ctrl_room(const struct l2tp_ctrl *c)
+{
+	return c->count < c->cfg.max_queue ? c->cfg.max_queue - c->count : 0;
 }
 
 unsigned int ctrl_queued(const struct l2tp_ctrl *c)
@@ -200,7 +211,8 @@ static bool ctrl_valid_message(const void *pkt, size_t len)
 	       (ver & 0x0f) == CTRL_VERSION && hdr_len == len;
 }
 
-int ctrl_send(struct l2tp_ctrl *c, const void *pkt, size_t len)
+static int ctrl_queue(struct l2tp_ctrl *c, const void *pkt, size_t len,
+		      unsigned int room)
 {
 	struct ctrl_slot *slot;
 
@@ -210,16 +222,16 @@ int ctrl_send(struct l2tp_ctrl *c, const void *pkt, size_t len)
 		return -ESHUTDOWN;
 	if (!ctrl_valid_message(pkt, len))
 		return -EINVAL;
-	if (c->count >= c->cfg.max_queue) {
+	if (c->count >= room) {
 		c->stats.queue_full++;
 		return -ENOBUFS;
 	}
 	if (!c->ring) {
-		c->ring = calloc(c->cfg.max_queue, sizeof(*c->ring));
+		c->ring = calloc(ctrl_ring_size(c), sizeof(*c->ring));
 		if (!c->ring)
 			return -ENOMEM;
 	}
-	slot = &c->ring[(c->head + c->count) % c->cfg.max_queue];
+	slot = &c->ring[(c->head + c->count) % ctrl_ring_size(c)];
 	slot->pkt = malloc(len);
 	if (!slot->pkt)
 		return -ENOMEM;
@@ -227,6 +239,16 @@ int ctrl_send(struct l2tp_ctrl *c, const void *pkt, size_t len)
 	slot->len = (uint16_t)len;
 	c->count++;
 	return 0;
+}
+
+int ctrl_send(struct l2tp_ctrl *c, const void *pkt, size_t len)
+{
+	return ctrl_queue(c, pkt, len, c->cfg.max_queue);
+}
+
+int ctrl_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len)
+{
+	return ctrl_queue(c, pkt, len, ctrl_ring_size(c));
 }
 
 /*
@@ -267,7 +289,7 @@ static void ctrl_ack(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
 
 		free(slot->pkt);
 		slot->pkt = NULL;
-		c->head = (c->head + 1) % c->cfg.max_queue;
+		c->head = (c->head + 1) % ctrl_ring_size(c);
 	}
 	c->count -= n;
 	c->snd_una = nr;
@@ -375,7 +397,7 @@ static void ctrl_transmit_next(struct l2tp_ctrl *c, uint64_t now,
 			       ctrl_emit_fn emit, void *arg)
 {
 	unsigned int off = (uint16_t)(c->snd_nxt - c->snd_una);
-	struct ctrl_slot *slot = &c->ring[(c->head + off) % c->cfg.max_queue];
+	struct ctrl_slot *slot = &c->ring[(c->head + off) % ctrl_ring_size(c)];
 
 	ctrl_put_u16(slot->pkt + CTRL_OFF_NS, c->snd_nxt);
 	ctrl_put_u16(slot->pkt + CTRL_OFF_NR, c->rcv_nxt);

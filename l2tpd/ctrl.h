@@ -183,6 +183,12 @@ int ctrl_set_seq(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr);
  * (after ctrl_close), -EPIPE (peer dead) or -ENOMEM.
  */
 int ctrl_send(struct l2tp_ctrl *c, const void *pkt, size_t len);
+/*
+ * ctrl_send() for the last message of a tunnel (StopCCN): it may take the
+ * one slot kept beyond max_queue, so that a tunnel whose queue is full can
+ * still be closed properly.
+ */
+int ctrl_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len);
 
 /*
  * Accounts a received control packet whose header the caller parsed: Nr
@@ -223,6 +229,8 @@ uint64_t ctrl_full_cycle_ms(const struct l2tp_ctrl *c);
 const struct ctrl_stats *ctrl_stats(const struct l2tp_ctrl *c);
 unsigned int ctrl_in_flight(const struct l2tp_ctrl *c);
 unsigned int ctrl_queued(const struct l2tp_ctrl *c);
+/* How many more messages ctrl_send() takes now. */
+unsigned int ctrl_room(const struct l2tp_ctrl *c);
 unsigned int ctrl_cwnd(const struct l2tp_ctrl *c);
 unsigned int ctrl_ssthresh(const struct l2tp_ctrl *c);
 /* Effective send window: min(CWND, peer's receive window). */

@@ -193,12 +193,37 @@ void l2tp_session_close(struct l2tp_session *s, uint16_t result,
 	l2tp_tunnel_flush(t, now);
 }
 
+/*
+ * Counts a refused call; true when it is to be logged: the first one, then
+ * one a minute, so that a peer calling in a loop cannot flood the log.
+ * *more is how many went unlogged since the last line.
+ */
+static bool refusal_log_due(struct l2tp_tunnel *t, unsigned int *more)
+{
+	uint64_t now = t->engine->now_ms;
+
+	t->engine->stats.refused_sessions++;
+	if (t->refusal_logged_ms &&
+	    now - t->refusal_logged_ms < L2TP_REFUSAL_LOG_INTERVAL_MS) {
+		t->refusals_unlogged++;
+		return false;
+	}
+	*more = t->refusals_unlogged;
+	t->refusals_unlogged = 0;
+	t->refusal_logged_ms = now ? now : 1;
+	return true;
+}
+
 static void refuse_call(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 			uint16_t result, uint16_t error, const char *msg)
 {
-	t->engine->stats.refused_sessions++;
-	log_warn(&t->log, "%s for peer session %u refused: %s",
-		 l2tp_msg_type_name(m->type), m->assigned_session_id, msg);
+	unsigned int more;
+
+	if (refusal_log_due(t, &more))
+		log_warn(&t->log, "%s for peer session %u refused: %s (%u more "
+				  "refused since the last such line)",
+			 l2tp_msg_type_name(m->type), m->assigned_session_id,
+			 msg, more);
 	send_cdn(t, 0, m->assigned_session_id, result, error, msg);
 }
 
@@ -235,6 +260,12 @@ static struct l2tp_session *session_recv_request(struct l2tp_tunnel *t,
 			    L2TP_ERROR_VENDOR_SPECIFIC, msg);
 		return NULL;
 	}
+	if (ctrl_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
+		refuse_call(t, m, L2TP_CDN_RESULT_GENERAL_ERROR,
+			    L2TP_ERROR_NO_RESOURCES,
+			    "control queue full: acknowledge our messages");
+		return NULL;
+	}
 	s = session_new(t, false, outgoing);
 	if (!s) {
 		refuse_call(t, m, L2TP_CDN_RESULT_GENERAL_ERROR,
@@ -251,9 +282,14 @@ static struct l2tp_session *session_recv_request(struct l2tp_tunnel *t,
 		result = e->ops.session_accept(e->arg, s, m, &error, msg,
 					       sizeof(msg));
 		if (result) {
-			e->stats.refused_sessions++;
-			log_warn(&s->log, "call refused: %s",
-				 msg[0] ? msg : "by configuration");
+			unsigned int more;
+
+			if (refusal_log_due(t, &more))
+				log_warn(&s->log, "call refused: %s (%u more "
+						  "refused since the last such "
+						  "line)",
+					 msg[0] ? msg : "by configuration",
+					 more);
 			send_cdn(t, s->id, s->peer_id, (uint16_t)result, error,
 				 msg[0] ? msg : NULL);
 			session_discard(s);
@@ -499,6 +535,12 @@ struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t, bool outgoing,
 	t->engine->now_ms = now;
 	if (t->state != L2TP_TUNNEL_ESTABLISHED)
 		return NULL;
+	if (ctrl_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
+		log_warn(&t->log, "no call placed: %u messages wait for the "
+				  "peer's acknowledgement",
+			 ctrl_queued(&t->ctrl));
+		return NULL;
+	}
 	s = session_new(t, true, outgoing);
 	if (!s)
 		return NULL;

@@ -312,10 +312,19 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 			  l2tp_msg_type_name(m->type), l2tp_status_text(r));
 		return -1;
 	}
-	r = ctrl_send(&t->ctrl, pkt, w.len);
+	r = m->type == L2TP_MSG_STOPCCN ? ctrl_send_last(&t->ctrl, pkt, w.len) :
+					  ctrl_send(&t->ctrl, pkt, w.len);
+	if (r == -ENOBUFS && !t->queue_overflow) {
+		t->queue_overflow = true;
+		log_warn(&t->log, "cannot queue %s: %u messages wait for the "
+				  "peer's acknowledgement",
+			 l2tp_msg_type_name(m->type), ctrl_queued(&t->ctrl));
+		return -1;
+	}
 	if (r < 0) {
-		log_error(&t->log, "cannot queue %s: %s",
-			  l2tp_msg_type_name(m->type), strerror(-r));
+		if (r != -ENOBUFS)
+			log_error(&t->log, "cannot queue %s: %s",
+				  l2tp_msg_type_name(m->type), strerror(-r));
 		return -1;
 	}
 	log_debug(&t->log, "%s queued", l2tp_msg_type_name(m->type));
@@ -865,6 +874,17 @@ static void tunnel_dispatch(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	}
 }
 
+/* A message went unqueued: whatever it answered is now half done, so the
+ * tunnel is cleared, its StopCCN in the slot kept for it. */
+static void tunnel_check_overflow(struct l2tp_tunnel *t, uint64_t now)
+{
+	if (t->queue_overflow && t->state != L2TP_TUNNEL_CLOSING)
+		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+				  L2TP_ERROR_NO_RESOURCES,
+				  "peer leaves our messages unacknowledged",
+				  now);
+}
+
 static void tunnel_recv(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len,
 			const struct l2tp_hdr *h, uint64_t now)
 {
@@ -910,6 +930,7 @@ static void tunnel_recv(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len,
 	} else {
 		tunnel_dispatch(t, m, now);
 	}
+	tunnel_check_overflow(t, now);
 flush:
 	l2tp_tunnel_flush(t, now);
 out:
@@ -1038,6 +1059,7 @@ void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR, 0,
 				  "tunnel setup timed out", now);
 	}
+	tunnel_check_overflow(t, now);
 	l2tp_tunnel_flush(t, now);
 	if (ctrl_peer_dead(&t->ctrl)) {
 		tunnel_peer_dead(t, now);

@@ -101,6 +101,11 @@ struct l2tp_tunnel {
 	unsigned int n_pending; /* sessions not yet established */
 	uint64_t session_deadline; /* oldest pending session gives up */
 	uint32_t call_serial;
+	/* A message could not be queued: the peer leaves ours unacknowledged.
+	 * The tunnel is closed once the current event is handled. */
+	bool queue_overflow;
+	uint64_t refusal_logged_ms; /* calls refused: logged once a minute */
+	unsigned int refusals_unlogged;
 
 	void *glue; /* the daemon's per-tunnel data */
 	UT_hash_handle hh_sccrq; /* (peer, peer tunnel ID) -> tunnel */
@@ -273,6 +278,14 @@ void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state s);
 
 /* A tunnel or call that does not complete within this is given up. */
 #define L2TP_SETUP_TIMEOUT_MS 60000
+/*
+ * Send queue slots kept from new calls: a call request from the peer is
+ * refused (CDN, no resources) once fewer are left, so that answers to what
+ * is under way and the refusals themselves still fit.
+ */
+#define L2TP_CALL_QUEUE_RESERVE 8
+/* Refused calls of one tunnel are logged at most this often. */
+#define L2TP_REFUSAL_LOG_INTERVAL_MS 60000
 void l2tp_set_result(struct l2tp_msg *m, uint16_t result, uint16_t error,
 		     const char *msg);
 

@@ -69,7 +69,10 @@ static void check_invariants(const struct run *r)
 {
 	const struct l2tp_ctrl *c = &r->c;
 
-	CHECK(ctrl_queued(c) <= c->cfg.max_queue);
+	/* One slot beyond max_queue, for the last message only. */
+	CHECK(ctrl_queued(c) <= c->cfg.max_queue + 1);
+	CHECK(ctrl_room(c) + ctrl_queued(c) == c->cfg.max_queue ||
+	      (ctrl_room(c) == 0 && ctrl_queued(c) > c->cfg.max_queue));
 	CHECK(ctrl_in_flight(c) <= ctrl_queued(c));
 	CHECK(ctrl_cwnd(c) >= 1 && ctrl_cwnd(c) <= c->peer_rws);
 	CHECK(ctrl_ssthresh(c) >= 1);
@@ -97,8 +100,12 @@ static void send_message(struct run *r, size_t body)
 	wbuf_put_u16(&w, (uint16_t)len);
 	wbuf_put_zeros(&w, len - 4);
 	CHECK(wbuf_ok(&w));
-	rc = ctrl_send(&r->c, pkt, len);
+	/* The top bit picks the last message of a tunnel (StopCCN). */
+	rc = body & 0x80 ? ctrl_send_last(&r->c, pkt, len) :
+			   ctrl_send(&r->c, pkt, len);
 	CHECK(rc == 0 || rc == -ENOBUFS || rc == -ESHUTDOWN || rc == -EPIPE);
+	CHECK(rc != -ENOBUFS ||
+	      before >= r->c.cfg.max_queue + !!(body & 0x80));
 	CHECK(ctrl_queued(&r->c) == before + (rc == 0));
 }
 

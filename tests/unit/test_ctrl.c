@@ -260,6 +260,49 @@ START_TEST(test_ctrl_full_window_acked_at_once)
 }
 END_TEST
 
+START_TEST(test_ctrl_last_message_has_a_slot_of_its_own)
+{
+	struct l2tp_ctrl c;
+	struct ctrl_config cfg;
+	struct cap cap;
+	uint8_t m[MSG_LEN];
+
+	ctrl_config_default(&cfg);
+	cfg.max_queue = 3;
+	ck_assert_int_eq(ctrl_init(&c, &cfg), 0);
+	ck_assert_uint_eq(ctrl_room(&c), 3);
+	for (uint32_t id = 0; id < 3; id++)
+		ck_assert_int_eq(send_id(&c, id), 0);
+	ck_assert_uint_eq(ctrl_room(&c), 0);
+	ck_assert_int_eq(send_id(&c, 3), -ENOBUFS);
+	/* A full queue still takes the last message, once. */
+	make_msg(m, 9);
+	ck_assert_int_eq(ctrl_send_last(&c, m, sizeof(m)), 0);
+	ck_assert_uint_eq(ctrl_queued(&c), 4);
+	ck_assert_int_eq(ctrl_send_last(&c, m, sizeof(m)), -ENOBUFS);
+	ck_assert_uint_eq(ctrl_room(&c), 0);
+	/* All four go out in order as the peer acknowledges them. */
+	memset(&cap, 0, sizeof(cap));
+	for (int round = 0; round < 4 && ctrl_queued(&c); round++) {
+		ctrl_poll(&c, 0, cap_emit, &cap);
+		ck_assert_int_eq(ctrl_recv(&c, 0, (uint16_t)cap.n, true, 0),
+				 CTRL_RX_ZLB);
+	}
+	ck_assert_uint_eq(cap.n, 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		struct hdr h;
+
+		ck_assert(hdr_read(&cap.p[i], &h));
+		ck_assert_uint_eq(h.ns, i);
+		ck_assert_uint_eq(h.id, i < 3 ? i : 9);
+	}
+	ck_assert_uint_eq(ctrl_queued(&c), 0);
+	ck_assert_uint_eq(ctrl_room(&c), 3);
+	ck_assert_uint_eq(ctrl_stats(&c)->sent, 4);
+	ctrl_free(&c);
+}
+END_TEST
+
 START_TEST(test_ctrl_in_order_exchange)
 {
 	struct l2tp_ctrl a, b;
@@ -1181,6 +1224,7 @@ static Suite *ctrl_suite(void)
 	tcase_add_test(tc,
 		       test_ctrl_send_rejects_what_is_not_a_control_message);
 	tcase_add_test(tc, test_ctrl_send_queue_is_bounded);
+	tcase_add_test(tc, test_ctrl_last_message_has_a_slot_of_its_own);
 	tcase_add_test(tc, test_ctrl_in_order_exchange);
 	tcase_add_test(tc, test_ctrl_full_window_acked_at_once);
 	tcase_add_test(tc, test_ctrl_zlb_bytes_and_sequence_untouched);

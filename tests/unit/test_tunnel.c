@@ -71,6 +71,8 @@ struct rawpeer {
 	const char *secret;
 	bool hide;
 	uint16_t last_session; /* Assigned Session ID last received */
+	bool hold_nr; /* acknowledge nothing beyond held_nr */
+	uint16_t held_nr;
 	unsigned int rx;
 };
 
@@ -151,6 +153,16 @@ static void log_sink(void *arg, enum log_level level, const char *line)
 static bool log_seen(const char *what)
 {
 	return strstr(log_text, what) != NULL;
+}
+
+static unsigned int log_count(const char *what)
+{
+	unsigned int n = 0;
+
+	for (const char *p = strstr(log_text, what); p;
+	     p = strstr(p + 1, what))
+		n++;
+	return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -776,6 +788,7 @@ static size_t raw_build(struct rawpeer *rp, const struct l2tp_msg *m,
 		.random_arg = &LAC,
 	};
 	struct wbuf w;
+	uint16_t nr;
 
 	wbuf_init(&w, out, cap);
 	ck_assert_int_eq(l2tp_msg_encode(&w, m, tunnel_id, session_id,
@@ -792,8 +805,9 @@ static size_t raw_build(struct rawpeer *rp, const struct l2tp_msg *m,
 		out[L2TP_CTRL_OFF_NS + 1] = rp->ns & 0xff;
 		rp->ns++;
 	}
-	out[L2TP_CTRL_OFF_NR] = rp->nr >> 8;
-	out[L2TP_CTRL_OFF_NR + 1] = rp->nr & 0xff;
+	nr = rp->hold_nr ? rp->held_nr : rp->nr;
+	out[L2TP_CTRL_OFF_NR] = nr >> 8;
+	out[L2TP_CTRL_OFF_NR + 1] = nr & 0xff;
 	out[L2TP_CTRL_OFF_LENGTH] = (uint8_t)(w.len >> 8);
 	out[L2TP_CTRL_OFF_LENGTH + 1] = (uint8_t)w.len;
 	return w.len;
@@ -1758,6 +1772,79 @@ START_TEST(test_session_accept_refuses)
 }
 END_TEST
 
+/*
+ * A peer that calls and calls but acknowledges nothing: the LNS takes calls
+ * while its send queue keeps the reserve, refuses the next ones with a CDN,
+ * and clears the tunnel once not even a refusal fits, the StopCCN in the
+ * slot kept for it. The queue never grows past its bound, and what waits in
+ * it all goes out once the peer acknowledges again.
+ */
+START_TEST(test_calls_from_a_peer_that_never_acknowledges)
+{
+	const unsigned int max = CTRL_DEFAULT_MAX_QUEUE;
+	const unsigned int taken = max - L2TP_CALL_QUEUE_RESERVE + 1;
+	struct l2tp_tunnel *t;
+	struct rawpeer rp;
+	struct l2tp_msg m;
+
+	raw_init(&rp, "10.0.0.9", 1701, 77);
+	t = raw_establish(&rp);
+	rp.hold_nr = true;
+	rp.held_nr = rp.nr;
+	for (unsigned int i = 1; i <= max + 20; i++) {
+		fill_icrq(&m, (uint16_t)i);
+		raw_send(&rp, &LNS.addr, &m, 0);
+		ck_assert_uint_le(ctrl_queued(&t->ctrl), max + 1);
+		if (i <= taken)
+			ck_assert_uint_eq(t->n_sessions, i);
+		ck_assert_int_eq(t->state, i <= max ? L2TP_TUNNEL_ESTABLISHED :
+						      L2TP_TUNNEL_CLOSING);
+	}
+	ck_assert_uint_eq(LNS.session_accepts, taken);
+	ck_assert_uint_eq(LNS.e.stats.refused_sessions, max + 1 - taken);
+	ck_assert_uint_eq(ctrl_queued(&t->ctrl), max + 1);
+	ck_assert_uint_eq(t->result, L2TP_STOPCCN_RESULT_GENERAL_ERROR);
+	ck_assert_uint_eq(t->error, L2TP_ERROR_NO_RESOURCES);
+	ck_assert(log_seen("peer leaves our messages unacknowledged"));
+	ck_assert_uint_eq(log_count("refused: control queue full"), 1);
+
+	/* Acknowledged at last: the ICRPs, CDNs and the StopCCN go out. */
+	rp.hold_nr = false;
+	for (int i = 0; i < 40 && !wire_count(&LNS.addr, L2TP_MSG_STOPCCN); i++)
+		raw_ack(&rp, &LNS.addr);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_ICRP), taken);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_CDN), max - taken);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 1);
+	ck_assert_uint_eq(wire_last(&LNS.addr, L2TP_MSG_CDN)->error,
+			  L2TP_ERROR_NO_RESOURCES);
+}
+END_TEST
+
+/* A peer calling in a loop into a refusal gets every CDN, but the log gets
+ * one line a minute, with the count of those it left out. */
+START_TEST(test_refused_calls_logged_once_a_minute)
+{
+	struct l2tp_tunnel *t = establish(NULL);
+
+	LNS.session_result = L2TP_CDN_RESULT_NO_FACILITIES_PERMANENT;
+	for (int i = 0; i < 10; i++) {
+		ck_assert_ptr_nonnull(
+			l2tp_session_open(t, false, NULL, NULL, N.now));
+		net_advance(1000);
+	}
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_CDN), 10);
+	ck_assert_uint_eq(LNS.e.stats.refused_sessions, 10);
+	ck_assert_uint_eq(log_count("call refused"), 1);
+	ck_assert(log_seen("(0 more refused since the last such line)"));
+	net_advance(L2TP_REFUSAL_LOG_INTERVAL_MS);
+	ck_assert_ptr_nonnull(l2tp_session_open(t, false, NULL, NULL, N.now));
+	net_advance(1000);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_CDN), 11);
+	ck_assert_uint_eq(log_count("call refused"), 2);
+	ck_assert(log_seen("(9 more refused since the last such line)"));
+}
+END_TEST
+
 START_TEST(test_tunnel_accept_refuses)
 {
 	struct l2tp_tunnel_params p;
@@ -2388,6 +2475,8 @@ static Suite *tunnel_suite(void)
 	tcase_add_loop_test(tc, test_unknown_message_type, 0, 2);
 	tcase_add_test(tc, test_missing_required_avp);
 	tcase_add_test(tc, test_bad_protocol_version);
+	tcase_add_test(tc, test_calls_from_a_peer_that_never_acknowledges);
+	tcase_add_test(tc, test_refused_calls_logged_once_a_minute);
 	tcase_add_test(tc, test_rx_accounting);
 	tcase_add_test(tc, test_fsm_scccn_established);
 	tcase_add_loop_test(tc, test_fsm_wait_ctl_conn, 0, 2);
