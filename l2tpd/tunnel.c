@@ -18,8 +18,6 @@
 #include "l2tpd/avp.h"
 
 #define N_TUNNEL_SLOTS 65536
-/* Refusals are logged once per peer within this interval. */
-#define L2TP_REFUSE_LOG_INTERVAL_MS 60000
 #define L2TP_REFUSE_LOG_ENTRIES 1024
 #define L2TP_MAX_PACKET 4096
 
@@ -28,6 +26,7 @@ struct half_open_entry {
 	uint8_t addr[16];
 	unsigned int count;
 	uint64_t refuse_logged_ms;
+	unsigned int refusals_unlogged;
 	UT_hash_handle hh;
 };
 
@@ -542,15 +541,23 @@ static void log_refusal(struct l2tp_engine *e, const struct sockaddr *from,
 	char peer[L2TP_PEER_STR_MAX];
 	struct log_ctx ctx = { .peer = peer };
 
+	unsigned int more = 0;
+
 	e->stats.refused_tunnels++;
 	if (h && h->refuse_logged_ms &&
-	    e->now_ms - h->refuse_logged_ms < L2TP_REFUSE_LOG_INTERVAL_MS)
+	    e->now_ms - h->refuse_logged_ms < L2TP_REFUSAL_LOG_INTERVAL_MS) {
+		h->refusals_unlogged++;
 		return;
-	if (h)
+	}
+	if (h) {
 		h->refuse_logged_ms = e->now_ms ? e->now_ms : 1;
+		more = h->refusals_unlogged;
+		h->refusals_unlogged = 0;
+	}
 	peer_to_str(from, peer, sizeof(peer));
-	log_warn(&ctx, "SCCRQ refused: %s (logged once a minute per peer)",
-		 why);
+	log_warn(&ctx, "SCCRQ refused: %s (%u more from this address since "
+		       "the last such line; logged once a minute)",
+		 why, more);
 }
 
 /* RFC 2661 4.4.3 Tie Breaker: an SCCRQ from a peer we are also dialling. */

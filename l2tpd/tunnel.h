@@ -284,7 +284,8 @@ void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state s);
  * is under way and the refusals themselves still fit.
  */
 #define L2TP_CALL_QUEUE_RESERVE 8
-/* Refused calls of one tunnel are logged at most this often. */
+/* Refused tunnels of one peer address, and refused calls of one tunnel,
+ * are logged at most this often. */
 #define L2TP_REFUSAL_LOG_INTERVAL_MS 60000
 void l2tp_set_result(struct l2tp_msg *m, uint16_t result, uint16_t error,
 		     const char *msg);

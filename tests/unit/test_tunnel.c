@@ -1671,6 +1671,32 @@ START_TEST(test_max_tunnels)
 }
 END_TEST
 
+/* SCCRQs refused in a loop from one address: every one gets its StopCCN,
+ * the log one line a minute with the count it left out. */
+START_TEST(test_refused_tunnels_logged_once_a_minute)
+{
+	struct rawpeer a, b;
+
+	node_limits(&LNS, 1, 0, 0);
+	raw_init(&a, "198.51.100.1", 1701, 11);
+	raw_init(&b, "198.51.100.2", 1701, 22);
+	raw_establish(&a);
+	for (int i = 0; i < 5; i++) {
+		b.ns = 0;
+		raw_sccrq(&b, &LNS.addr);
+	}
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 5);
+	ck_assert_uint_eq(log_count("SCCRQ refused"), 1);
+	ck_assert(log_seen("(0 more from this address"));
+	N.now += L2TP_REFUSAL_LOG_INTERVAL_MS;
+	b.ns = 0;
+	raw_sccrq(&b, &LNS.addr);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 6);
+	ck_assert_uint_eq(log_count("SCCRQ refused"), 2);
+	ck_assert(log_seen("(4 more from this address"));
+}
+END_TEST
+
 START_TEST(test_max_half_open)
 {
 	struct rawpeer r[4];
@@ -2477,6 +2503,7 @@ static Suite *tunnel_suite(void)
 	tcase_add_test(tc, test_bad_protocol_version);
 	tcase_add_test(tc, test_calls_from_a_peer_that_never_acknowledges);
 	tcase_add_test(tc, test_refused_calls_logged_once_a_minute);
+	tcase_add_test(tc, test_refused_tunnels_logged_once_a_minute);
 	tcase_add_test(tc, test_rx_accounting);
 	tcase_add_test(tc, test_fsm_scccn_established);
 	tcase_add_loop_test(tc, test_fsm_wait_ctl_conn, 0, 2);
