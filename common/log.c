@@ -13,7 +13,7 @@ static struct {
 	enum log_level level;
 	log_sink_fn sink;
 	void *sink_arg;
-} log_state = { "vpnsuite", LOG_TARGET_STDERR, LOG_LEVEL_INFO, NULL, NULL };
+} log_state = {"vpnsuite", LOG_TARGET_STDERR, LOG_LEVEL_INFO, NULL, NULL};
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -60,10 +60,10 @@ int log_level_parse(const char *name, enum log_level *out)
 		const char *name;
 		enum log_level level;
 	} names[] = {
-		{ "error", LOG_LEVEL_ERROR }, { "err", LOG_LEVEL_ERROR },
-		{ "warning", LOG_LEVEL_WARN }, { "warn", LOG_LEVEL_WARN },
-		{ "info", LOG_LEVEL_INFO },   { "notice", LOG_LEVEL_INFO },
-		{ "debug", LOG_LEVEL_DEBUG },
+		{"error", LOG_LEVEL_ERROR},  {"err", LOG_LEVEL_ERROR},
+		{"warning", LOG_LEVEL_WARN}, {"warn", LOG_LEVEL_WARN},
+		{"info", LOG_LEVEL_INFO},    {"notice", LOG_LEVEL_INFO},
+		{"debug", LOG_LEVEL_DEBUG},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

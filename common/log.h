@@ -48,7 +48,8 @@ const char *log_level_name(enum log_level level);
 
 /* Formats "<prefix>: <message>" into out (always NUL-terminated). */
 void log_format(char *out, size_t size, const struct log_ctx *ctx,
-		const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+		const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 void log_msgv(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 	      va_list ap) __attribute__((format(printf, 3, 0)));
@@ -56,12 +57,12 @@ void log_msg(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
 
 #define log_error(ctx, ...) log_msg(LOG_LEVEL_ERROR, ctx, __VA_ARGS__)
-#define log_warn(ctx, ...) log_msg(LOG_LEVEL_WARN, ctx, __VA_ARGS__)
-#define log_info(ctx, ...) log_msg(LOG_LEVEL_INFO, ctx, __VA_ARGS__)
-#define log_debug(ctx, ...)                                       \
-	do {                                                      \
-		if (log_get_level() >= LOG_LEVEL_DEBUG)           \
-			log_msg(LOG_LEVEL_DEBUG, ctx, __VA_ARGS__); \
+#define log_warn(ctx, ...)  log_msg(LOG_LEVEL_WARN, ctx, __VA_ARGS__)
+#define log_info(ctx, ...)  log_msg(LOG_LEVEL_INFO, ctx, __VA_ARGS__)
+#define log_debug(ctx, ...)                                                    \
+	do {                                                                   \
+		if (log_get_level() >= LOG_LEVEL_DEBUG)                        \
+			log_msg(LOG_LEVEL_DEBUG, ctx, __VA_ARGS__);            \
 	} while (0)
 
 #endif

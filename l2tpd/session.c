@@ -138,7 +138,7 @@ void l2tp_session_free_all(struct l2tp_tunnel *t)
 {
 	struct l2tp_session *s, *tmp;
 
-	DL_FOREACH_SAFE(t->sessions, s, tmp)
+	DL_FOREACH_SAFE (t->sessions, s, tmp)
 		session_free(s);
 }
 
@@ -178,8 +178,8 @@ static void send_cdn(struct l2tp_tunnel *t, uint16_t our_id, uint16_t peer_id,
 	l2tp_tunnel_send(t, &m, peer_id);
 }
 
-void l2tp_session_close(struct l2tp_session *s, uint16_t result,
-			uint16_t error, const char *msg, uint64_t now)
+void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
+			const char *msg, uint64_t now)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 
@@ -220,19 +220,19 @@ static void refuse_call(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	unsigned int more;
 
 	if (refusal_log_due(t, &more))
-		log_warn(&t->log, "%s for peer session %u refused: %s (%u more "
-				  "refused since the last such line)",
+		log_warn(&t->log,
+			 "%s for peer session %u refused: %s (%u more "
+			 "refused since the last such line)",
 			 l2tp_msg_type_name(m->type), m->assigned_session_id,
 			 msg, more);
 	send_cdn(t, 0, m->assigned_session_id, result, error, msg);
 }
 
 /* The checks an ICRQ and an OCRQ share; returns the session or NULL. */
-static struct l2tp_session *session_recv_request(struct l2tp_tunnel *t,
-						 const struct l2tp_msg *m,
-						 int status,
-						 const struct l2tp_decode_err *derr,
-						 bool outgoing)
+static struct l2tp_session *
+session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
+		     int status, const struct l2tp_decode_err *derr,
+		     bool outgoing)
 {
 	struct l2tp_engine *e = t->engine;
 	struct l2tp_session *s;
@@ -285,9 +285,10 @@ static struct l2tp_session *session_recv_request(struct l2tp_tunnel *t,
 			unsigned int more;
 
 			if (refusal_log_due(t, &more))
-				log_warn(&s->log, "call refused: %s (%u more "
-						  "refused since the last such "
-						  "line)",
+				log_warn(&s->log,
+					 "call refused: %s (%u more "
+					 "refused since the last such "
+					 "line)",
 					 msg[0] ? msg : "by configuration",
 					 more);
 			send_cdn(t, s->id, s->peer_id, (uint16_t)result, error,
@@ -306,8 +307,8 @@ static struct l2tp_session *session_recv_request(struct l2tp_tunnel *t,
 static void session_recv_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 			      int status, const struct l2tp_decode_err *derr)
 {
-	struct l2tp_session *s = session_recv_request(t, m, status, derr,
-						      false);
+	struct l2tp_session *s =
+		session_recv_request(t, m, status, derr, false);
 	struct l2tp_msg r;
 
 	if (!s)
@@ -362,8 +363,7 @@ static void session_recv_iccn(struct l2tp_session *s, const struct l2tp_msg *m)
 static void session_recv_ocrq(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 			      int status, const struct l2tp_decode_err *derr)
 {
-	struct l2tp_session *s = session_recv_request(t, m, status, derr,
-						      true);
+	struct l2tp_session *s = session_recv_request(t, m, status, derr, true);
 	struct l2tp_msg r;
 
 	if (!s)
@@ -404,15 +404,17 @@ static void session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m)
 {
 	const struct l2tp_result_code *rc = &m->result_code;
 	char text[L2TP_RESULT_MSG_MAX] = "";
-	size_t n = rc->message.len < sizeof(text) - 1 ? rc->message.len :
-							sizeof(text) - 1;
+	size_t n = rc->message.len < sizeof(text) - 1 ? rc->message.len
+						      : sizeof(text) - 1;
 
 	if (rc->message.data)
 		memcpy(text, rc->message.data, n);
 	text[n] = '\0';
 	log_info(&s->log, "CDN from peer: result %u/%u (%s%s%s)%s%s",
-		 rc->result, rc->error, l2tp_result_text(L2TP_MSG_CDN, rc->result),
-		 rc->error ? ", " : "", rc->error ? l2tp_error_text(rc->error) : "",
+		 rc->result, rc->error,
+		 l2tp_result_text(L2TP_MSG_CDN, rc->result),
+		 rc->error ? ", " : "",
+		 rc->error ? l2tp_error_text(rc->error) : "",
 		 text[0] ? ": " : "", text);
 	session_free(s);
 }
@@ -422,7 +424,8 @@ static void session_fsm_error(struct l2tp_session *s, const struct l2tp_msg *m)
 	char msg[L2TP_RESULT_MSG_MAX];
 
 	snprintf(msg, sizeof(msg), "%s in state %s",
-		 l2tp_msg_type_name(m->type), l2tp_session_state_name(s->state));
+		 l2tp_msg_type_name(m->type),
+		 l2tp_session_state_name(s->state));
 	log_warn(&s->log, "unexpected %s", msg);
 	l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR,
 			   L2TP_ERROR_VENDOR_SPECIFIC, msg,
@@ -455,7 +458,8 @@ void l2tp_session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 				  m->hdr.session_id);
 		return;
 	}
-	if (status == L2TP_ERR_UNKNOWN_MANDATORY_AVP && m->type != L2TP_MSG_CDN) {
+	if (status == L2TP_ERR_UNKNOWN_MANDATORY_AVP &&
+	    m->type != L2TP_MSG_CDN) {
 		snprintf(msg, sizeof(msg), "unknown mandatory AVP %u/%u",
 			 derr->avp_vendor, derr->avp_type);
 		l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR,
@@ -536,8 +540,9 @@ struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t, bool outgoing,
 	if (t->state != L2TP_TUNNEL_ESTABLISHED)
 		return NULL;
 	if (ctrl_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
-		log_warn(&t->log, "no call placed: %u messages wait for the "
-				  "peer's acknowledgement",
+		log_warn(&t->log,
+			 "no call placed: %u messages wait for the "
+			 "peer's acknowledgement",
 			 ctrl_queued(&t->ctrl));
 		return NULL;
 	}
@@ -581,8 +586,7 @@ void l2tp_session_expire(struct l2tp_tunnel *t, uint64_t now)
 	struct l2tp_session *s, *tmp;
 	uint64_t next = CTRL_NEVER;
 
-	DL_FOREACH_SAFE(t->sessions, s, tmp)
-	{
+	DL_FOREACH_SAFE (t->sessions, s, tmp) {
 		uint64_t deadline = s->created_ms + L2TP_SETUP_TIMEOUT_MS;
 
 		if (s->up_reported)

@@ -17,9 +17,9 @@
 
 #include "l2tpd/avp.h"
 
-#define N_TUNNEL_SLOTS 65536
+#define N_TUNNEL_SLOTS		65536
 #define L2TP_REFUSE_LOG_ENTRIES 1024
-#define L2TP_MAX_PACKET 4096
+#define L2TP_MAX_PACKET		4096
 
 /* Half-open tunnels per peer address, and when a refusal was last logged. */
 struct half_open_entry {
@@ -45,8 +45,7 @@ const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s)
 }
 
 /* IPv4 addresses are kept IPv4-mapped so one key serves both families. */
-static void addr_key(const struct sockaddr *sa, uint8_t out[16],
-		     uint16_t *port)
+static void addr_key(const struct sockaddr *sa, uint8_t out[16], uint16_t *port)
 {
 	memset(out, 0, 16);
 	*port = 0;
@@ -106,9 +105,8 @@ struct l2tp_tunnel *l2tp_engine_tunnel(struct l2tp_engine *e, uint16_t id)
 	return id ? e->tunnels[id] : NULL;
 }
 
-static struct half_open_entry *half_open_get(struct l2tp_engine *e,
-					     const struct sockaddr *peer,
-					     bool create)
+static struct half_open_entry *
+half_open_get(struct l2tp_engine *e, const struct sockaddr *peer, bool create)
 {
 	struct half_open_entry *h;
 	uint8_t key[16];
@@ -122,8 +120,7 @@ static struct half_open_entry *half_open_get(struct l2tp_engine *e,
 		/* Forget refusal times, keep live counts: bounded memory. */
 		struct half_open_entry *tmp;
 
-		HASH_ITER(hh, e->half_open, h, tmp)
-		{
+		HASH_ITER (hh, e->half_open, h, tmp) {
 			if (!h->count) {
 				HASH_DEL(e->half_open, h);
 				free(h);
@@ -224,8 +221,7 @@ void l2tp_engine_free(struct l2tp_engine *e)
 	for (unsigned i = 1; i < N_TUNNEL_SLOTS; i++)
 		if (e->tunnels[i])
 			tunnel_destroy(e->tunnels[i]);
-	HASH_ITER(hh, e->half_open, h, tmp)
-	{
+	HASH_ITER (hh, e->half_open, h, tmp) {
 		HASH_DEL(e->half_open, h);
 		free(h);
 	}
@@ -311,12 +307,13 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 			  l2tp_msg_type_name(m->type), l2tp_status_text(r));
 		return -1;
 	}
-	r = m->type == L2TP_MSG_STOPCCN ? ctrl_send_last(&t->ctrl, pkt, w.len) :
-					  ctrl_send(&t->ctrl, pkt, w.len);
+	r = m->type == L2TP_MSG_STOPCCN ? ctrl_send_last(&t->ctrl, pkt, w.len)
+					: ctrl_send(&t->ctrl, pkt, w.len);
 	if (r == -ENOBUFS && !t->queue_overflow) {
 		t->queue_overflow = true;
-		log_warn(&t->log, "cannot queue %s: %u messages wait for the "
-				  "peer's acknowledgement",
+		log_warn(&t->log,
+			 "cannot queue %s: %u messages wait for the "
+			 "peer's acknowledgement",
 			 l2tp_msg_type_name(m->type), ctrl_queued(&t->ctrl));
 		return -1;
 	}
@@ -360,8 +357,8 @@ void l2tp_tunnel_flush(struct l2tp_tunnel *t, uint64_t now)
 /* Fills the AVPs of SCCRQ and SCCRP that describe us (RFC 2661 6.1, 6.2). */
 static void put_our_capabilities(struct l2tp_tunnel *t, struct l2tp_msg *m)
 {
-	const char *host = t->params.host_name ? t->params.host_name :
-						 "vpnsuite";
+	const char *host =
+		t->params.host_name ? t->params.host_name : "vpnsuite";
 
 	l2tp_msg_set(m, L2TP_AVP_PROTOCOL_VERSION);
 	m->protocol_version = 1;
@@ -433,17 +430,17 @@ static bool challenge_ok(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 /* Takes the peer's tunnel parameters from SCCRQ or SCCRP. */
 static void take_peer_params(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 {
-	size_t n = m->host_name.len < sizeof(t->peer_host_name) - 1 ?
-			   m->host_name.len :
-			   sizeof(t->peer_host_name) - 1;
+	size_t n = m->host_name.len < sizeof(t->peer_host_name) - 1
+			   ? m->host_name.len
+			   : sizeof(t->peer_host_name) - 1;
 
 	if (n) /* Host Name may be absent: no data pointer */
 		memcpy(t->peer_host_name, m->host_name.data, n);
 	t->peer_host_name[n] = '\0';
 	t->peer_id = m->assigned_tunnel_id;
-	t->peer_rws = l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE) ?
-			      m->receive_window_size :
-			      0;
+	t->peer_rws = l2tp_msg_has(m, L2TP_AVP_RECEIVE_WINDOW_SIZE)
+			      ? m->receive_window_size
+			      : 0;
 	t->peer_framing = m->framing_capabilities;
 	t->peer_bearer = m->bearer_capabilities;
 	ctrl_set_peer_rws(&t->ctrl, t->peer_rws);
@@ -539,7 +536,7 @@ static void log_refusal(struct l2tp_engine *e, const struct sockaddr *from,
 {
 	struct half_open_entry *h = half_open_get(e, from, true);
 	char peer[L2TP_PEER_STR_MAX];
-	struct log_ctx ctx = { .peer = peer };
+	struct log_ctx ctx = {.peer = peer};
 
 	unsigned int more = 0;
 
@@ -555,8 +552,9 @@ static void log_refusal(struct l2tp_engine *e, const struct sockaddr *from,
 		h->refusals_unlogged = 0;
 	}
 	peer_to_str(from, peer, sizeof(peer));
-	log_warn(&ctx, "SCCRQ refused: %s (%u more from this address since "
-		       "the last such line; logged once a minute)",
+	log_warn(&ctx,
+		 "SCCRQ refused: %s (%u more from this address since "
+		 "the last such line; logged once a minute)",
 		 why, more);
 }
 
@@ -576,8 +574,7 @@ static bool tie_breaker_lost(struct l2tp_engine *e, const struct sockaddr *from,
 		if (!t || t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
 		    !t->tie_breaker)
 			continue;
-		addr_key((const struct sockaddr *)&t->peer, other,
-			 &other_port);
+		addr_key((const struct sockaddr *)&t->peer, other, &other_port);
 		if (memcmp(key, other, 16))
 			continue;
 		/* The lower value wins; on a tie both give up. */
@@ -691,8 +688,9 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 	if (need_secret) {
 		status = l2tp_msg_decode(pkt, len, t->params.secret, m, &derr);
 		if (status < 0 && status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
-			log_warn(&t->log, "SCCRQ dropped: %s (is the tunnel "
-					  "secret the same on both ends?)",
+			log_warn(&t->log,
+				 "SCCRQ dropped: %s (is the tunnel "
+				 "secret the same on both ends?)",
 				 l2tp_status_text(status));
 			e->stats.rx_malformed++;
 			tunnel_destroy(t);
@@ -704,8 +702,8 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 	t->last_rx_ms = now;
 	ctrl_recv(&t->ctrl, h->ns, h->nr, false, now);
 	take_peer_params(t, m);
-	log_info(&t->log, "SCCRQ from '%s' (peer tunnel %u)",
-		 t->peer_host_name, t->peer_id);
+	log_info(&t->log, "SCCRQ from '%s' (peer tunnel %u)", t->peer_host_name,
+		 t->peer_id);
 
 	if (status == L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
 		snprintf(msg, sizeof(msg), "unknown mandatory AVP %u/%u",
@@ -757,8 +755,8 @@ static void tunnel_recv_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	take_peer_params(t, m);
 	if (!t->peer_id) {
 		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR,
-				  L2TP_ERROR_BAD_VALUE,
-				  "Assigned Tunnel ID 0", now);
+				  L2TP_ERROR_BAD_VALUE, "Assigned Tunnel ID 0",
+				  now);
 		return;
 	}
 	if (m->protocol_version != 1 || m->protocol_revision != 0) {
@@ -799,16 +797,16 @@ static void tunnel_recv_scccn(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 }
 
 /* RFC 2661 6.4: the peer clears the control connection. */
-static void tunnel_recv_stopccn(struct l2tp_tunnel *t,
-				const struct l2tp_msg *m, uint64_t now)
+static void tunnel_recv_stopccn(struct l2tp_tunnel *t, const struct l2tp_msg *m,
+				uint64_t now)
 {
 	const struct l2tp_result_code *rc = &m->result_code;
 	char text[L2TP_RESULT_MSG_MAX] = "";
 	size_t n;
 
 	if (l2tp_msg_has(m, L2TP_AVP_RESULT_CODE)) {
-		n = rc->message.len < sizeof(text) - 1 ? rc->message.len :
-							 sizeof(text) - 1;
+		n = rc->message.len < sizeof(text) - 1 ? rc->message.len
+						       : sizeof(text) - 1;
 		if (n)
 			memcpy(text, rc->message.data, n);
 		text[n] = '\0';
@@ -819,8 +817,9 @@ static void tunnel_recv_stopccn(struct l2tp_tunnel *t,
 	log_info(&t->log, "StopCCN from peer: result %u/%u (%s%s%s)%s%s",
 		 t->result, t->error,
 		 l2tp_result_text(L2TP_MSG_STOPCCN, t->result),
-		 t->error ? ", " : "", t->error ? l2tp_error_text(t->error) : "",
-		 text[0] ? ": " : "", text);
+		 t->error ? ", " : "",
+		 t->error ? l2tp_error_text(t->error) : "", text[0] ? ": " : "",
+		 text);
 	tunnel_enter_closing(t, now);
 }
 
@@ -908,8 +907,9 @@ static void tunnel_recv(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len,
 	if (status < 0 && status != L2TP_ERR_UNKNOWN_MANDATORY_AVP &&
 	    status != L2TP_ERR_UNKNOWN_MESSAGE_TYPE) {
 		e->stats.rx_malformed++;
-		log_debug(&t->log, "malformed control message dropped: %s at "
-				   "byte %zu",
+		log_debug(&t->log,
+			  "malformed control message dropped: %s at "
+			  "byte %zu",
 			  l2tp_status_text(status), derr.offset);
 		goto out;
 	}
@@ -1023,11 +1023,12 @@ struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,
 /* The peer stopped answering: nothing to send it any more. */
 static void tunnel_peer_dead(struct l2tp_tunnel *t, uint64_t now)
 {
-	log_warn(&t->log, "peer stopped answering (%u retransmissions "
-			  "unacknowledged): peer down, or a router, NAT or "
-			  "IPsec problem in between",
-		 t->params.ctrl.max_retries ? t->params.ctrl.max_retries :
-					      CTRL_DEFAULT_MAX_RETRIES);
+	log_warn(&t->log,
+		 "peer stopped answering (%u retransmissions "
+		 "unacknowledged): peer down, or a router, NAT or "
+		 "IPsec problem in between",
+		 t->params.ctrl.max_retries ? t->params.ctrl.max_retries
+					    : CTRL_DEFAULT_MAX_RETRIES);
 	if (t->state != L2TP_TUNNEL_CLOSING) {
 		t->result = L2TP_STOPCCN_RESULT_GENERAL_ERROR;
 		snprintf(t->close_msg, sizeof(t->close_msg), "peer timeout");

@@ -29,7 +29,7 @@
 #include "l2tpd/l2tp.h"
 #include "l2tpd/msg.h"
 
-#define L2TP_PEER_STR_MAX 64
+#define L2TP_PEER_STR_MAX  64
 #define L2TP_HOST_NAME_MAX 128
 #define L2TP_CHALLENGE_LEN 16
 /* Longest error message we put in a Result Code AVP. */
@@ -37,13 +37,13 @@
 
 enum l2tp_tunnel_state {
 	L2TP_TUNNEL_WAIT_CTL_REPLY, /* LAC side: SCCRQ sent */
-	L2TP_TUNNEL_WAIT_CTL_CONN, /* LNS side: SCCRP sent */
+	L2TP_TUNNEL_WAIT_CTL_CONN,  /* LNS side: SCCRP sent */
 	L2TP_TUNNEL_ESTABLISHED,
 	L2TP_TUNNEL_CLOSING, /* StopCCN sent or received: lingering */
 };
 
 enum l2tp_session_state {
-	L2TP_SESSION_WAIT_REPLY, /* ICRQ or OCRQ sent */
+	L2TP_SESSION_WAIT_REPLY,   /* ICRQ or OCRQ sent */
 	L2TP_SESSION_WAIT_CONNECT, /* ICRP sent (LNS), or OCRP received */
 	L2TP_SESSION_ESTABLISHED,
 };
@@ -51,15 +51,15 @@ enum l2tp_session_state {
 /* What a tunnel is configured with: from [lns] or [lac] of the config. */
 struct l2tp_tunnel_params {
 	const char *secret; /* tunnel secret; NULL: none */
-	bool challenge; /* require the peer to answer our Challenge */
-	bool hide; /* hide the AVPs that may be hidden (needs secret) */
+	bool challenge;	    /* require the peer to answer our Challenge */
+	bool hide;    /* hide the AVPs that may be hidden (needs secret) */
 	uint16_t rws; /* our Receive Window Size AVP */
 	unsigned int hello_interval; /* seconds; 0: no HELLO */
-	const char *host_name; /* our Host Name AVP */
-	uint32_t tx_bps; /* (Tx) Connect Speed AVP */
-	uint32_t rx_bps; /* Rx Connect Speed AVP; 0: not sent */
-	unsigned int max_sessions; /* in this tunnel; 0: no limit */
-	struct ctrl_config ctrl; /* retries, timeouts */
+	const char *host_name;	     /* our Host Name AVP */
+	uint32_t tx_bps;	     /* (Tx) Connect Speed AVP */
+	uint32_t rx_bps;	     /* Rx Connect Speed AVP; 0: not sent */
+	unsigned int max_sessions;   /* in this tunnel; 0: no limit */
+	struct ctrl_config ctrl;     /* retries, timeouts */
 };
 
 struct l2tp_engine;
@@ -67,12 +67,12 @@ struct l2tp_session;
 
 struct l2tp_tunnel {
 	struct l2tp_engine *engine;
-	uint16_t id; /* ours */
+	uint16_t id;	  /* ours */
 	uint16_t peer_id; /* the peer's Assigned Tunnel ID */
 	enum l2tp_tunnel_state state;
-	bool initiator; /* we sent the SCCRQ (LAC side) */
+	bool initiator;	  /* we sent the SCCRQ (LAC side) */
 	bool up_reported; /* ops->tunnel_up was called */
-	bool half_open; /* counted against the peer's half-open limit */
+	bool half_open;	  /* counted against the peer's half-open limit */
 
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
@@ -85,20 +85,20 @@ struct l2tp_tunnel {
 	bool challenge_sent;
 	bool have_peer_challenge;
 	uint8_t peer_challenge_resp[16]; /* what we owe the peer */
-	uint64_t tie_breaker; /* the one we sent; 0: none */
+	uint64_t tie_breaker;		 /* the one we sent; 0: none */
 	char peer_host_name[L2TP_HOST_NAME_MAX];
 	uint16_t peer_rws;
 	uint32_t peer_framing;
 	uint32_t peer_bearer;
 
 	uint64_t created_ms;
-	uint64_t last_rx_ms; /* for HELLO */
+	uint64_t last_rx_ms;	/* for HELLO */
 	uint16_t result, error; /* why it closed */
 	char close_msg[L2TP_RESULT_MSG_MAX];
 
 	struct l2tp_session *sessions; /* utlist, for teardown and listing */
 	unsigned int n_sessions;
-	unsigned int n_pending; /* sessions not yet established */
+	unsigned int n_pending;	   /* sessions not yet established */
 	uint64_t session_deadline; /* oldest pending session gives up */
 	uint32_t call_serial;
 	/* A message could not be queued: the peer leaves ours unacknowledged.
@@ -107,7 +107,7 @@ struct l2tp_tunnel {
 	uint64_t refusal_logged_ms; /* calls refused: logged once a minute */
 	unsigned int refusals_unlogged;
 
-	void *glue; /* the daemon's per-tunnel data */
+	void *glue;		 /* the daemon's per-tunnel data */
 	UT_hash_handle hh_sccrq; /* (peer, peer tunnel ID) -> tunnel */
 	struct sccrq_key {
 		uint8_t addr[16];
@@ -122,7 +122,7 @@ struct l2tp_session {
 	uint16_t peer_id;
 	enum l2tp_session_state state;
 	bool initiator; /* we sent ICRQ or OCRQ */
-	bool outgoing; /* an outgoing call (OCRQ), else incoming (ICRQ) */
+	bool outgoing;	/* an outgoing call (OCRQ), else incoming (ICRQ) */
 	bool up_reported;
 	uint32_t call_serial;
 	uint64_t created_ms;
@@ -182,12 +182,12 @@ struct l2tp_engine_limits {
 
 struct l2tp_engine_stats {
 	uint64_t rx_packets;
-	uint64_t rx_malformed; /* dropped: header or AVPs broken */
-	uint64_t rx_no_tunnel; /* for a tunnel we do not have */
+	uint64_t rx_malformed;	/* dropped: header or AVPs broken */
+	uint64_t rx_no_tunnel;	/* for a tunnel we do not have */
 	uint64_t rx_wrong_peer; /* from another address than the tunnel's */
-	uint64_t rx_data; /* data messages reaching the control plane */
+	uint64_t rx_data;	/* data messages reaching the control plane */
 	uint64_t sccrq_retransmits; /* SCCRQ of an existing tunnel */
-	uint64_t refused_tunnels; /* over a limit or not allowed */
+	uint64_t refused_tunnels;   /* over a limit or not allowed */
 	uint64_t refused_sessions;
 	uint64_t tunnels_created;
 	uint64_t sessions_created;
@@ -204,10 +204,10 @@ struct l2tp_engine {
 	unsigned int n_tunnels;
 	unsigned int n_sessions;
 	unsigned int n_dialling; /* our SCCRQs not yet answered (tie breaks) */
-	struct l2tp_session *sessions; /* uthash by key */
-	struct l2tp_tunnel *by_sccrq; /* uthash by sccrq_key */
+	struct l2tp_session *sessions;	   /* uthash by key */
+	struct l2tp_tunnel *by_sccrq;	   /* uthash by sccrq_key */
 	struct half_open_entry *half_open; /* uthash by peer address */
-	uint64_t now_ms; /* time of the call in progress */
+	uint64_t now_ms;		   /* time of the call in progress */
 };
 
 int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,
@@ -262,8 +262,8 @@ struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t, bool outgoing,
 				       uint64_t now);
 /* Sends CDN with this result, error and message and frees the session
  * (after ops->session_down). */
-void l2tp_session_close(struct l2tp_session *s, uint16_t result,
-			uint16_t error, const char *msg, uint64_t now);
+void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
+			const char *msg, uint64_t now);
 const char *l2tp_session_state_name(enum l2tp_session_state s);
 
 /* Internal to tunnel.c and session.c. */
