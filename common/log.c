@@ -159,3 +159,17 @@ void log_msg(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 	log_msgv(level, ctx, fmt, ap);
 	va_end(ap);
 }
+
+bool log_limit_due(struct log_limit *l, uint64_t now_ms, uint64_t interval_ms,
+		   unsigned int *left_out)
+{
+	if (l->last_ms && now_ms - l->last_ms < interval_ms) {
+		if (l->left_out < UINT32_MAX)
+			l->left_out++;
+		return false;
+	}
+	*left_out = l->left_out;
+	l->left_out = 0;
+	l->last_ms = now_ms ? now_ms : 1;
+	return true;
+}

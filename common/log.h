@@ -8,6 +8,7 @@
 #define VPNSUITE_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,5 +65,22 @@ void log_msg(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 		if (log_get_level() >= LOG_LEVEL_DEBUG)                        \
 			log_msg(LOG_LEVEL_DEBUG, ctx, __VA_ARGS__);            \
 	} while (0)
+
+/*
+ * For what a peer can make us log in a loop (refusals): one line per
+ * interval, the next one telling how many were left out. Zeroed = never
+ * logged.
+ */
+struct log_limit {
+	uint64_t last_ms;
+	unsigned int left_out;
+};
+
+/*
+ * Counts an event at now_ms; true when it is to be logged, with *left_out
+ * set to the events not logged since the previous line.
+ */
+bool log_limit_due(struct log_limit *l, uint64_t now_ms, uint64_t interval_ms,
+		   unsigned int *left_out);
 
 #endif

@@ -193,25 +193,13 @@ void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
 	l2tp_tunnel_flush(t, now);
 }
 
-/*
- * Counts a refused call; true when it is to be logged: the first one, then
- * one a minute, so that a peer calling in a loop cannot flood the log.
- * *more is how many went unlogged since the last line.
- */
+/* Counts a refused call; true when it is to be logged (once a minute, so
+ * that a peer calling in a loop cannot flood the log). */
 static bool refusal_log_due(struct l2tp_tunnel *t, unsigned int *more)
 {
-	uint64_t now = t->engine->now_ms;
-
 	t->engine->stats.refused_sessions++;
-	if (t->refusal_logged_ms &&
-	    now - t->refusal_logged_ms < L2TP_REFUSAL_LOG_INTERVAL_MS) {
-		t->refusals_unlogged++;
-		return false;
-	}
-	*more = t->refusals_unlogged;
-	t->refusals_unlogged = 0;
-	t->refusal_logged_ms = now ? now : 1;
-	return true;
+	return log_limit_due(&t->refusals, t->engine->now_ms,
+			     L2TP_REFUSAL_LOG_INTERVAL_MS, more);
 }
 
 static void refuse_call(struct l2tp_tunnel *t, const struct l2tp_msg *m,

@@ -25,8 +25,7 @@
 struct half_open_entry {
 	uint8_t addr[16];
 	unsigned int count;
-	uint64_t refuse_logged_ms;
-	unsigned int refusals_unlogged;
+	struct log_limit refusals;
 	UT_hash_handle hh;
 };
 
@@ -146,7 +145,7 @@ static void half_open_done(struct l2tp_tunnel *t)
 	h = half_open_get(e, (const struct sockaddr *)&t->peer, false);
 	if (h && h->count)
 		h->count--;
-	if (h && !h->count && !h->refuse_logged_ms) {
+	if (h && !h->count && !h->refusals.last_ms) {
 		HASH_DEL(e->half_open, h);
 		free(h);
 	}
@@ -541,16 +540,9 @@ static void log_refusal(struct l2tp_engine *e, const struct sockaddr *from,
 	unsigned int more = 0;
 
 	e->stats.refused_tunnels++;
-	if (h && h->refuse_logged_ms &&
-	    e->now_ms - h->refuse_logged_ms < L2TP_REFUSAL_LOG_INTERVAL_MS) {
-		h->refusals_unlogged++;
+	if (h && !log_limit_due(&h->refusals, e->now_ms,
+				L2TP_REFUSAL_LOG_INTERVAL_MS, &more))
 		return;
-	}
-	if (h) {
-		h->refuse_logged_ms = e->now_ms ? e->now_ms : 1;
-		more = h->refusals_unlogged;
-		h->refusals_unlogged = 0;
-	}
 	peer_to_str(from, peer, sizeof(peer));
 	log_warn(&ctx,
 		 "SCCRQ refused: %s (%u more from this address since "

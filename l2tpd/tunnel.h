@@ -104,8 +104,7 @@ struct l2tp_tunnel {
 	/* A message could not be queued: the peer leaves ours unacknowledged.
 	 * The tunnel is closed once the current event is handled. */
 	bool queue_overflow;
-	uint64_t refusal_logged_ms; /* calls refused: logged once a minute */
-	unsigned int refusals_unlogged;
+	struct log_limit refusals; /* of calls: logged once a minute */
 
 	void *glue;		 /* the daemon's per-tunnel data */
 	UT_hash_handle hh_sccrq; /* (peer, peer tunnel ID) -> tunnel */

@@ -186,19 +186,31 @@ static void call_recv_request(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	struct pptp_event ev = {.type = PPTP_EV_CALL_REQUESTED, .msg = m};
 	struct pptp_call *call;
 	struct log_ctx ctx;
+	unsigned int more;
 
 	ctrl_log_ctx(ctrl, NULL, &ctx);
 	if (call_find_peer_id(ctrl, peer_id)) {
-		log_warn(&ctx, "%s for peer's call ID %u already in use",
-			 pptp_msg_type_abbrev(m->type), peer_id);
+		if (log_limit_due(&ctrl->call_refusals, now,
+				  PPTP_REFUSAL_LOG_MS, &more))
+			log_warn(&ctx,
+				 "%s for peer's call ID %u already in "
+				 "use (%u more refused since the last "
+				 "such line; logged once a minute)",
+				 pptp_msg_type_abbrev(m->type), peer_id, more);
 		call_send_answer(ctrl, outgoing, 0, peer_id, general,
 				 PPTP_ERROR_BAD_CALL_ID, now);
 		return;
 	}
 	call = call_new(ctrl, PPTP_CALL_WAIT_ACCEPT, outgoing, outgoing);
 	if (!call) {
-		log_warn(&ctx, "%s refused: limit of %u calls per connection",
-			 pptp_msg_type_abbrev(m->type), ctrl->cfg.max_calls);
+		if (log_limit_due(&ctrl->call_refusals, now,
+				  PPTP_REFUSAL_LOG_MS, &more))
+			log_warn(&ctx,
+				 "%s refused: limit of %u calls per "
+				 "connection (%u more refused since the "
+				 "last such line; logged once a minute)",
+				 pptp_msg_type_abbrev(m->type),
+				 ctrl->cfg.max_calls, more);
 		call_send_answer(ctrl, outgoing, 0, peer_id, general,
 				 PPTP_ERROR_NO_RESOURCE, now);
 		return;

@@ -72,6 +72,10 @@ static int conn_flush(struct pptpd_conn *c)
 		out = pptp_ctrl_output(c->ctrl, &len);
 		if (!len) {
 			event_del(c->wev);
+			if (c->read_paused) {
+				c->read_paused = false;
+				event_add(c->rev, NULL);
+			}
 			return 0;
 		}
 		n = send(c->fd, out, len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -182,10 +186,26 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 
 	pptpd_conn_enter(c);
 	for (int i = 0; i < READ_ROUNDS && !pptp_ctrl_is_closed(c->ctrl); i++) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		/*
+		 * Flow control: no more input than our answers have room
+		 * for. A peer that sends faster than it reads waits in TCP
+		 * until they went out; one that never reads is closed when
+		 * the engine cannot queue its own messages.
+		 */
+		size_t room = pptp_ctrl_input_room(c->ctrl);
+		ssize_t n;
 
+		if (!room) {
+			c->read_paused = true;
+			event_del(c->rev);
+			break;
+		}
+		n = recv(fd, buf, room < sizeof(buf) ? room : sizeof(buf),
+			 MSG_DONTWAIT);
 		if (n > 0) {
 			pptp_ctrl_input(c->ctrl, buf, (size_t)n, pptpd_now());
+			if (conn_flush(c) < 0)
+				break;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -435,6 +455,7 @@ static void conn_call_requested(struct pptpd_conn *c, struct pptp_call *call)
 	uint64_t now = pptpd_now();
 	struct pptpd_call *g;
 	char err[256] = "out of memory";
+	unsigned int more;
 
 	if (c->role == PPTP_ROLE_CLIENT) {
 		log_warn(&c->log, "the server places a call; refused");
@@ -476,8 +497,12 @@ reject_glue:
 	call_release(g);
 reject:
 	d->stats.calls_rejected++;
-	log_warn(&c->log, "call request (peer's call ID %u) refused: %s",
-		 pptp_call_peer_id(call), err);
+	if (log_limit_due(&c->call_refusals, now, PPTPD_REFUSAL_LOG_MS, &more))
+		log_warn(&c->log,
+			 "call request (peer's call ID %u) refused: "
+			 "%s (%u more on this connection since the "
+			 "last such line; logged once a minute)",
+			 pptp_call_peer_id(call), err, more);
 	pptp_call_reject(c->ctrl, call, general, error, now);
 }
 

@@ -546,6 +546,22 @@ const uint8_t *pptp_ctrl_output(const struct pptp_ctrl *ctrl, size_t *len)
 	return ctrl->out + ctrl->out_start;
 }
 
+size_t pptp_ctrl_input_room(const struct pptp_ctrl *ctrl)
+{
+	/* The engine's own messages (Echo-Request, a CDN per call) keep
+	 * the room they were sized for. */
+	size_t reserve = ((size_t)ctrl->cfg.max_calls + 4) * PPTP_MAX_MSG_LEN;
+	size_t free_bytes = ctrl->out_cap - ctrl->out_len;
+	size_t replies;
+
+	if (free_bytes <= reserve)
+		return 0;
+	/* n bytes complete at most 1 + n / 16 messages: the first may be
+	 * one the framer holds most of already. */
+	replies = (free_bytes - reserve) / PPTP_MAX_MSG_LEN;
+	return replies > 1 ? (replies - 1) * PPTP_MIN_ANSWERED_LEN : 0;
+}
+
 void pptp_ctrl_output_consume(struct pptp_ctrl *ctrl, size_t n)
 {
 	if (n > ctrl->out_len)

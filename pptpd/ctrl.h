@@ -158,6 +158,13 @@ uint64_t pptp_ctrl_next_timeout(const struct pptp_ctrl *ctrl);
 /* Bytes waiting to be written to TCP, and how many were written. */
 const uint8_t *pptp_ctrl_output(const struct pptp_ctrl *ctrl, size_t *len);
 void pptp_ctrl_output_consume(struct pptp_ctrl *ctrl, size_t n);
+/*
+ * Bytes of input the engine can take now with room left for every reply
+ * they may ask for (each message of at least PPTP_MIN_ANSWERED_LEN bytes is
+ * answered by at most one of at most PPTP_MAX_MSG_LEN). 0 when the peer
+ * should wait until our output has gone out.
+ */
+size_t pptp_ctrl_input_room(const struct pptp_ctrl *ctrl);
 
 enum pptp_ctrl_state pptp_ctrl_state(const struct pptp_ctrl *ctrl);
 bool pptp_ctrl_is_closed(const struct pptp_ctrl *ctrl);

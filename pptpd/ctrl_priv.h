@@ -22,6 +22,9 @@ struct pptp_call {
 	void *user;
 };
 
+/* Refused calls of one connection are logged at most this often. */
+#define PPTP_REFUSAL_LOG_MS 60000
+
 struct pptp_ctrl {
 	struct pptp_ctrl_config cfg;
 	char host_name[PPTP_HOST_NAME_LEN + 1];
@@ -36,7 +39,8 @@ struct pptp_ctrl {
 	uint16_t next_serial;
 	bool have_peer_info;
 	struct pptp_msg peer_info;
-	struct pptp_call *calls; /* cfg.max_calls slots */
+	struct pptp_call *calls;	/* cfg.max_calls slots */
+	struct log_limit call_refusals; /* logged once a minute */
 	uint8_t *out;
 	size_t out_start;
 	size_t out_len;

@@ -61,8 +61,10 @@ struct pptpd_conn {
 	bool connecting;
 	bool established;
 	bool stop_pending; /* StopCCRQ once no engine call is running */
+	bool read_paused;  /* our answers wait to go out: the peer waits */
 	unsigned int busy; /* engine calls in progress on it */
 	unsigned int n_calls;
+	struct log_limit call_refusals; /* logged once a minute */
 };
 
 struct pptpd_call {
@@ -115,9 +117,12 @@ struct pptpd_stats {
 
 /* Log lines about refused peers: at most one per peer and minute. */
 #define PPTPD_REFUSE_LOG_SLOTS 256
+/* Refused connections of one host, and refused calls of one connection,
+ * are logged at most this often. */
+#define PPTPD_REFUSAL_LOG_MS 60000
 struct pptpd_refuse_log {
 	struct sockaddr_storage peer;
-	uint64_t last_ms;
+	struct log_limit limit;
 };
 
 /* Command-line settings that override pptpd.conf (as poptop's do). */

@@ -48,7 +48,6 @@
 #define DEFAULT_PIDFILE	 "/run/vpnsuite/pptpd.pid"
 #define LISTEN_BACKLOG	 1024
 #define ACCEPT_BATCH	 64
-#define REFUSE_LOG_MS	 60000
 #define ACCEPT_PAUSE_MS	 1000
 #define SHUTDOWN_WAIT_MS (PPPD_KILL_GRACE_MS + 1000)
 
@@ -99,19 +98,24 @@ refuse_log(struct pptpd *d, const struct sockaddr_storage *peer,
 	uint64_t now = pptpd_now();
 	char who[PPTPD_PEER_STR_LEN], msg[256];
 	struct log_ctx ctx = {.peer = who};
+	unsigned int more;
 	va_list ap;
 
-	if (slot->last_ms && same_host(&slot->peer, peer) &&
-	    now - slot->last_ms < REFUSE_LOG_MS)
+	if (!same_host(&slot->peer, peer)) {
+		/* The slot changes hands: a new host's first line. */
+		memset(&slot->limit, 0, sizeof(slot->limit));
+		slot->peer = *peer;
+	}
+	if (!log_limit_due(&slot->limit, now, PPTPD_REFUSAL_LOG_MS, &more))
 		return;
-	slot->peer = *peer;
-	slot->last_ms = now;
 	pptpd_addr_str(peer, who, sizeof(who));
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_warn(&ctx, "connection refused: %s (logged once a minute per peer)",
-		 msg);
+	log_warn(&ctx,
+		 "connection refused: %s (%u more from this address "
+		 "since the last such line; logged once a minute)",
+		 msg, more);
 }
 
 static unsigned int half_open_count(struct pptpd *d,

@@ -19,6 +19,8 @@
 #define PPTP_HEADER_LEN 12
 /* Incoming-Call-Request is the longest control message. */
 #define PPTP_MAX_MSG_LEN 220
+/* The shortest message that is answered: Echo-Request. */
+#define PPTP_MIN_ANSWERED_LEN 16
 
 #define PPTP_HOST_NAME_LEN  64
 #define PPTP_VENDOR_LEN	    64

@@ -185,14 +185,14 @@ struct load {
 
 static struct log_ctx load_log = {.kind = "l2tp_load"};
 
-struct log_limit {
+struct log_cap {
 	unsigned long shown;
 	unsigned long suppressed;
 };
 
 static void log_limited(void *arg, enum log_level level, const char *line)
 {
-	struct log_limit *l = arg;
+	struct log_cap *l = arg;
 
 	if (l->shown >= LOAD_LOG_LINES) {
 		l->suppressed++;
@@ -1474,7 +1474,7 @@ int main(int argc, char **argv)
 		{0},
 	};
 	static struct load ld;
-	static struct log_limit limit;
+	static struct log_cap limit;
 	struct load_opts *o = &ld.o;
 	unsigned int pid = 0;
 	int c, r = 0;

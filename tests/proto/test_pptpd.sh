@@ -20,7 +20,7 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$tmp"
+	[ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 
@@ -308,8 +308,25 @@ def half_open(n):
             closed += 1
     print(closed)
 
+def ocrq_loop(n):
+    """One connection asks for n calls; prints accepted and refused."""
+    s = connect()
+    s.send(sccrq())
+    ctype, data = recv_msg(s)
+    assert ctype == 2 and data[14] == 1, (ctype, data[14])
+    s.send(b"".join(ocrq(1000 + i) for i in range(n)))
+    results = {}
+    while sum(results.values()) < n:
+        ctype, data = recv_msg(s)
+        if ctype == 8:
+            result = data[16]
+            results[result] = results.get(result, 0) + 1
+    print(results.get(1, 0), n - results.get(1, 0))
+
 mode = sys.argv[1]
-if mode == "split":
+if mode == "ocrqs":
+    ocrq_loop(int(sys.argv[3]))
+elif mode == "split":
     split_and_coalesced()
 elif mode == "garbage":
     garbage()
@@ -336,6 +353,13 @@ check "half-open refusals counted" test "$(stat "$S" refused_half_open)" -ge 6
 check "refusal logged once per minute" \
 	test "$(grep -c 'half-open connections per peer' "$tmp/server.log")" = 1
 wait_eq "idle raw connections gone" 5 1 n_tunnels "$S"
+
+out=$(timeout 20 python3 "$tmp/raw.py" ocrqs "$port" 200 2>&1)
+check "200 OCRQs on one connection: 1 call, 199 refused" test "$out" = "1 199" ||
+	echo "    $out"
+check "refused calls logged once a minute" \
+	test "$(grep -c 'OCRQ refused: limit of 1 calls per connection' "$tmp/server.log")" = 1
+wait_eq "the raw caller's connection gone" 5 1 n_tunnels "$S"
 
 # --- echo timeout: a frozen client is dropped by the server ------------------
 kill -STOP "$client_pid"

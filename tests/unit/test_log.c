@@ -97,6 +97,29 @@ START_TEST(test_log_level_parse)
 }
 END_TEST
 
+START_TEST(test_log_limit_one_line_per_interval_with_count)
+{
+	struct log_limit l = {0};
+	unsigned int left_out = 99;
+
+	ck_assert(log_limit_due(&l, 1000, 60000, &left_out));
+	ck_assert_uint_eq(left_out, 0);
+	for (int i = 0; i < 5; i++)
+		ck_assert(!log_limit_due(&l, 2000 + i, 60000, &left_out));
+	ck_assert(!log_limit_due(&l, 60999, 60000, &left_out));
+	ck_assert(log_limit_due(&l, 61000, 60000, &left_out));
+	ck_assert_uint_eq(left_out, 6);
+	ck_assert(!log_limit_due(&l, 61001, 60000, &left_out));
+	ck_assert(log_limit_due(&l, 200000, 60000, &left_out));
+	ck_assert_uint_eq(left_out, 1);
+	/* The count saturates instead of wrapping to 0. */
+	l.left_out = UINT32_MAX;
+	ck_assert(!log_limit_due(&l, 200001, 60000, &left_out));
+	ck_assert(log_limit_due(&l, 300000, 60000, &left_out));
+	ck_assert_uint_eq(left_out, UINT32_MAX);
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -108,6 +131,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_log_level_filters);
 	tcase_add_test(tc, test_log_long_line_is_truncated_not_overflowed);
 	tcase_add_test(tc, test_log_level_parse);
+	tcase_add_test(tc, test_log_limit_one_line_per_interval_with_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -824,6 +824,50 @@ START_TEST(test_output_overflow_closes)
 }
 END_TEST
 
+/*
+ * A peer that sends Echo-Requests only as fast as pptp_ctrl_input_room()
+ * lets it, and reads nothing: input stops being taken before any answer is
+ * lost, and starts again once the answers have gone out.
+ */
+START_TEST(test_input_room_keeps_every_answer)
+{
+	struct side srv, cli;
+	struct pptp_msg m = {.type = PPTP_ECHO_REQUEST}, out[256];
+	uint8_t req[16];
+	struct wbuf w;
+	unsigned int fed = 0;
+
+	connect_pair(&srv, &cli, _i ? 8 : 1, 1);
+	wbuf_init(&w, req, sizeof(req));
+	ck_assert_int_eq(pptp_msg_encode(&m, &w), PPTP_MSG_OK);
+	ck_assert_uint_eq(w.len, PPTP_MIN_ANSWERED_LEN);
+	ck_assert_uint_gt(pptp_ctrl_input_room(srv.ctrl), 0);
+	/* As the daemon reads: as many bytes as the room says, from a
+	 * stream whose first message the framer holds all but one byte of
+	 * (the split that completes most messages per byte). */
+	for (size_t pos = 0, room = 15; room;
+	     room = pptp_ctrl_input_room(srv.ctrl)) {
+		uint8_t chunk[4096];
+
+		ck_assert_uint_le(room, sizeof(chunk));
+		for (size_t i = 0; i < room; i++)
+			chunk[i] = req[(pos + i) % 16];
+		pptp_ctrl_input(srv.ctrl, chunk, room, 20);
+		pos += room;
+		fed = (unsigned int)(pos / 16);
+		ck_assert(!pptp_ctrl_is_closed(srv.ctrl));
+	}
+	ck_assert_uint_eq(pptp_ctrl_input_room(srv.ctrl), 0);
+	ck_assert(!pptp_ctrl_is_closed(srv.ctrl));
+	ck_assert_uint_gt(fed, 4);
+	/* Every request complete so far is answered, and all fit. */
+	ck_assert_uint_eq(take(&srv, out, 256), fed);
+	ck_assert_uint_gt(pptp_ctrl_input_room(srv.ctrl), 0);
+	side_free(&srv);
+	side_free(&cli);
+}
+END_TEST
+
 START_TEST(test_bad_config_refused)
 {
 	struct pptp_ctrl_config cfg;
@@ -875,6 +919,7 @@ static Suite *pptp_ctrl_suite(void)
 	tcase_add_test(tc, test_peer_eof_clears_calls);
 	tcase_add_test(tc, test_wen_reported_and_unknown_call_ignored);
 	tcase_add_test(tc, test_output_overflow_closes);
+	tcase_add_loop_test(tc, test_input_room_keeps_every_answer, 0, 2);
 	tcase_add_test(tc, test_bad_config_refused);
 	suite_add_tcase(s, tc);
 	return s;
