@@ -50,6 +50,10 @@ struct tunnel_glue {
 	const struct l2tpd_lns *lns; /* LNS side: the section serving it */
 	struct lac_state *lac; /* LAC side */
 	bool kernel_tunnel; /* created in the kernel */
+	/* LAC side: the socket is connected once the peer has answered
+	 * from the port it keeps (RFC 2661 8.1); until then it sends to
+	 * t->peer and hears any port. */
+	bool connected;
 };
 
 /* The daemon's side of a session: the data path and PPP. */

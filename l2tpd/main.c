@@ -320,6 +320,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 		return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
 	}
 	g->lns = lns;
+	g->connected = true;
 	t->glue = g;
 	return 0;
 }
@@ -433,10 +434,32 @@ static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
 {
 	struct tunnel_glue *g = t->glue;
 
+	ssize_t n;
+
 	if (!g)
 		return;
-	if (send(g->fd, pkt, len, MSG_DONTWAIT) < 0 && errno != EAGAIN)
+	n = g->connected ? send(g->fd, pkt, len, MSG_DONTWAIT) :
+			   sendto(g->fd, pkt, len, MSG_DONTWAIT,
+				  (const struct sockaddr *)&t->peer,
+				  t->peer_len);
+	if (n < 0 && errno != EAGAIN)
 		log_debug(&t->log, "send: %s", strerror(errno));
+}
+
+/* Engine, LAC side: the peer answered from t->peer; the socket stays on it
+ * (the kernel's tunnel, created next, sends where it is connected). */
+static void op_tunnel_answered(void *arg, struct l2tp_tunnel *t)
+{
+	struct tunnel_glue *g = t->glue;
+
+	if (!g || g->connected)
+		return;
+	if (connect(g->fd, (const struct sockaddr *)&t->peer, t->peer_len) <
+	    0) {
+		log_error(&t->log, "connect: %s", strerror(errno));
+		return;
+	}
+	g->connected = true;
 }
 
 /* A stateless answer leaves from the address the request came to. */
@@ -508,6 +531,7 @@ static void op_tunnel_changed(void *arg, struct l2tp_tunnel *t)
 static const struct l2tp_engine_ops engine_ops = {
 	.tunnel_changed = op_tunnel_changed,
 	.tunnel_accept = op_tunnel_accept,
+	.tunnel_answered = op_tunnel_answered,
 	.tunnel_up = op_tunnel_up,
 	.tunnel_down = op_tunnel_down,
 	.tunnel_free = op_tunnel_free,
@@ -766,12 +790,8 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 		close(fd);
 		return -1;
 	}
-	if (connect(fd, (struct sockaddr *)&peer, peer_len) < 0) {
-		snprintf(err, errlen, "[lac %s]: connect: %s", lac->cfg->name,
-			 strerror(errno));
-		close(fd);
-		return -1;
-	}
+	/* Not connected yet: the answer may come from another port (RFC
+	 * 2661 8.1); op_tunnel_answered connects. */
 	g = glue_new(d, fd, 0);
 	if (!g) {
 		close(fd);

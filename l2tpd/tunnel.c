@@ -768,6 +768,8 @@ static void tunnel_recv_sccrp(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 				  "challenge without a shared secret", now);
 		return;
 	}
+	if (t->engine->ops.tunnel_answered)
+		t->engine->ops.tunnel_answered(t->engine->arg, t);
 	l2tp_msg_init(&r, L2TP_MSG_SCCCN);
 	put_challenge_response(t, &r);
 	l2tp_tunnel_send(t, &r, 0);
@@ -936,6 +938,54 @@ out:
 	free(m);
 }
 
+/*
+ * RFC 2661 8.1: the recipient of an SCCRQ may answer from a port of its
+ * choosing. While our SCCRQ waits for its answer, a message from the same
+ * address on another port may be it.
+ */
+static bool answer_from_new_port(const struct l2tp_tunnel *t,
+				 const struct sockaddr *sa, socklen_t len)
+{
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+
+	if (!t->initiator || t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
+	    len > sizeof(t->peer))
+		return false;
+	addr_key((const struct sockaddr *)&t->peer, a, &pa);
+	addr_key(sa, b, &pb);
+	return !memcmp(a, b, 16);
+}
+
+/* Takes the message as from the new port; the port is kept only if it was
+ * the SCCRP that moved the tunnel on. */
+static void tunnel_recv_moved(struct l2tp_tunnel *t, const uint8_t *pkt,
+			      size_t len, const struct l2tp_hdr *h,
+			      const struct sockaddr *from, socklen_t from_len,
+			      uint64_t now)
+{
+	struct sockaddr_storage old = t->peer;
+	socklen_t old_len = t->peer_len;
+	char old_str[L2TP_PEER_STR_MAX];
+
+	memcpy(old_str, t->peer_str, sizeof(old_str));
+	memset(&t->peer, 0, sizeof(t->peer));
+	memcpy(&t->peer, from, from_len);
+	t->peer_len = from_len;
+	peer_to_str(from, t->peer_str, sizeof(t->peer_str));
+	tunnel_recv(t, pkt, len, h, now);
+	if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY) {
+		log_info(&t->log, "the peer answered from %s instead of %s "
+				  "(RFC 2661 8.1): the tunnel uses that port",
+			 t->peer_str, old_str);
+		return;
+	}
+	t->peer = old;
+	t->peer_len = old_len;
+	memcpy(t->peer_str, old_str, sizeof(old_str));
+	t->engine->stats.rx_wrong_peer++;
+}
+
 void l2tp_engine_recv(struct l2tp_engine *e, const uint8_t *pkt, size_t len,
 		      const struct sockaddr *from, socklen_t from_len,
 		      void *rx_ctx, uint64_t now)
@@ -970,13 +1020,17 @@ void l2tp_engine_recv(struct l2tp_engine *e, const uint8_t *pkt, size_t len,
 		e->stats.rx_no_tunnel++;
 		return;
 	}
-	if (!same_peer(t, from)) {
-		/* RFC 2661 8.1 lets a peer move ports; we do not follow:
-		 * the tunnel is locked to the first address and port. */
-		e->stats.rx_wrong_peer++;
+	if (same_peer(t, from)) {
+		tunnel_recv(t, pkt, len, &h, now);
 		return;
 	}
-	tunnel_recv(t, pkt, len, &h, now);
+	if (answer_from_new_port(t, from, from_len)) {
+		tunnel_recv_moved(t, pkt, len, &h, from, from_len, now);
+		return;
+	}
+	/* Otherwise ports and addresses are static for the life of the
+	 * tunnel (RFC 2661 8.1). */
+	e->stats.rx_wrong_peer++;
 }
 
 struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,

@@ -146,6 +146,12 @@ struct l2tp_engine_ops {
 			     const struct l2tp_msg *sccrq,
 			     struct l2tp_tunnel_params *p, uint16_t *error,
 			     char *msg, size_t msglen);
+	/*
+	 * LAC side: the peer accepted our SCCRQ, from t->peer, which may name
+	 * another port than we dialled (RFC 2661 8.1); the tunnel stays on
+	 * it from now on. Called before the SCCCN is sent. Optional.
+	 */
+	void (*tunnel_answered)(void *arg, struct l2tp_tunnel *t);
 	void (*tunnel_up)(void *arg, struct l2tp_tunnel *t);
 	/* The tunnel is closing (StopCCN either way, peer dead); its
 	 * sessions were reported down before. */

@@ -9,6 +9,9 @@
   l2tp_raw.py peer  --to HOST:PORT [--src ADDR] [--secret S] [--stop] KIND...
       Opens a tunnel as a LAC would (SCCRQ, SCCRP, SCCCN), sends one message
       of each KIND inside it, then a HELLO that must be acknowledged.
+  l2tp_raw.py lns   --listen HOST:PORT [--secret S] [--wait S]
+      An LNS that answers the first SCCRQ from another port (RFC 2661 8.1),
+      then acknowledges whatever reaches that port for --wait seconds.
 
 Every command prints one JSON object on stdout.
 """
@@ -331,6 +334,49 @@ def cmd_peer(a):
     return 0 if err is None else 1
 
 
+# --- an LNS that answers from another port ---------------------------
+
+def cmd_lns(a):
+    host, port = addr(a.listen)
+    listen = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listen.bind((host, port))
+    moved = udp(host)
+    secret = a.secret.encode()
+    our_id = 0x2A2A
+    out = {"new_port": moved.getsockname()[1], "on_listen": [],
+           "on_new_port": [], "answered": False}
+    end = time.monotonic() + a.wait
+    peer = None
+    nr = 0
+    while time.monotonic() < end:
+        ready = select.select([listen, moved], [], [], end - time.monotonic())[0]
+        for s in ready:
+            pkt, frm = s.recvfrom(4096)
+            m = parse(pkt)
+            if m is None:
+                continue
+            name = "ZLB" if m["type"] is None else m["type"]
+            (out["on_listen"] if s is listen else out["on_new_port"]).append(name)
+            if s is listen and m["type"] == SCCRQ and peer is None:
+                peer = frm
+                peer_id = struct.unpack(
+                    "!H", value_of(m, ASSIGNED_TUNNEL_ID, secret))[0]
+                avps = sccrq_avps(our_id, "raw-lns")
+                if CHALLENGE in m["avps"]:
+                    avps.append(avp(CHALLENGE_RESPONSE, hashlib.md5(
+                        bytes([SCCRP]) + secret +
+                        m["avps"][CHALLENGE]).digest()))
+                nr = 1
+                moved.sendto(message(SCCRP, avps, peer_id, 0, 0, nr), peer)
+                out["answered"] = True
+            elif s is moved and m["type"] is not None:
+                if m["ns"] == nr:
+                    nr = (nr + 1) & 0xFFFF
+                moved.sendto(zlb(peer_id, 1, nr), frm)
+    print(json.dumps(out))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -351,8 +397,13 @@ def main():
             sp.add_argument("--twice", action="store_true",
                             help="then open a second tunnel from the same "
                             "source port")
+    sp = sub.add_parser("lns")
+    sp.add_argument("--listen", required=True, help="HOST:PORT to answer on")
+    sp.add_argument("--secret", default="")
+    sp.add_argument("--wait", type=float, default=5)
     a = ap.parse_args()
-    return {"junk": cmd_junk, "flood": cmd_flood, "peer": cmd_peer}[a.cmd](a) or 0
+    return {"junk": cmd_junk, "flood": cmd_flood, "peer": cmd_peer,
+            "lns": cmd_lns}[a.cmd](a) or 0
 
 
 if __name__ == "__main__":

@@ -515,6 +515,36 @@ fi
 stop_daemon busy
 
 # ---------------------------------------------------------------------------
+section "RFC 2661 8.1: the LNS answers from another port"
+p_raw=$(free_port)
+p_m=$(free_port 127.0.0.2)
+python3 "$raw" lns --listen "127.0.0.1:$p_raw" --secret s3cret --wait 6 \
+	>"$tmp/moved.json" &
+raw_pid=$!
+proto_track_pid "$raw_pid"
+sleep 0.3
+{
+	global_conf 127.0.0.2 "$p_m"
+	lac_section moved "$p_raw" "redial = no"
+} >"$tmp/moved.conf"
+start_l2tpd m81 "$tmp/moved.conf" -s "$tmp/secrets"
+check "LAC's tunnel up with an LNS answering from a new port" \
+	wait_for 5 tunnels_are m81 established 1
+peer=$(ctl_q m81 '.tunnels[0].peer' tunnels)
+check "the tunnel moved off the dialled port" test "$peer" != "127.0.0.1:$p_raw"
+check "the move is logged with both ports" log_has m81 \
+	"answered from 127\.0\.0\.1:[0-9]+ instead of 127\.0\.0\.1:$p_raw"
+stop_daemon m81
+wait "$raw_pid"
+out=$(cat "$tmp/moved.json")
+check_eq "the tunnel is on the LNS's new port" "$peer" \
+	"127.0.0.1:$(jq .new_port <<<"$out")"
+check_eq "nothing but the SCCRQ went to the dialled port" \
+	"$(jq -c .on_listen <<<"$out")" "[1]"
+check_eq "SCCCN, then StopCCN at the end, on the new port" \
+	"$(jq -c '[.on_new_port[]|select(.==3 or .==4)]' <<<"$out")" "[3,4]"
+
+# ---------------------------------------------------------------------------
 section "hostile input"
 p_x=$(free_port)
 {

@@ -54,6 +54,7 @@ struct node {
 	uint64_t tie_breaker; /* answer 8-byte requests with this */
 
 	unsigned int accepts, tunnel_up, tunnel_down, tunnel_free;
+	unsigned int answered; /* tunnel_answered calls */
 	unsigned int session_accepts, session_up, session_down;
 	char called[64];
 	struct l2tp_tunnel *live[MAX_LIVE];
@@ -464,6 +465,15 @@ static void live_add(struct node *nd, struct l2tp_tunnel *t)
 	nd->live[nd->n_live++] = t;
 }
 
+static void cb_tunnel_answered(void *arg, struct l2tp_tunnel *t)
+{
+	struct node *nd = arg;
+
+	/* Before the SCCCN and before the tunnel is reported up. */
+	ck_assert_int_eq(t->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	nd->answered++;
+}
+
 static int cb_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 			    const struct l2tp_msg *sccrq,
 			    struct l2tp_tunnel_params *p, uint16_t *error,
@@ -602,6 +612,7 @@ static void cb_random(void *arg, void *out, size_t len)
 
 static const struct l2tp_engine_ops test_ops = {
 	.tunnel_accept = cb_tunnel_accept,
+	.tunnel_answered = cb_tunnel_answered,
 	.tunnel_up = cb_tunnel_up,
 	.tunnel_down = cb_tunnel_down,
 	.tunnel_free = cb_tunnel_free,
@@ -1871,6 +1882,64 @@ START_TEST(test_refused_calls_logged_once_a_minute)
 }
 END_TEST
 
+/*
+ * RFC 2661 8.1: the LNS answers our SCCRQ from a port of its choosing. The
+ * LAC follows the answer there, once: another host, or a message that is
+ * not the answer, moves nothing, and from then on the port is static.
+ */
+START_TEST(test_lac_follows_the_answer_to_a_new_port)
+{
+	struct rawpeer rp, other, moved;
+	struct l2tp_tunnel_params p;
+	const struct wire *w;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+	uint64_t wrong;
+
+	raw_init(&rp, "10.0.0.9", 1701, 77);
+	raw_init(&other, "10.0.0.10", 1701, 77);
+	raw_init(&moved, "10.0.0.9", 40000, 77);
+	params_default(&p, "lac.example");
+	t = lac_open(&p, &rp.addr);
+	ck_assert_ptr_nonnull(t);
+	net_run();
+	ck_assert_uint_eq(rp.peer_tid, t->id);
+	other.peer_tid = moved.peer_tid = rp.peer_tid;
+	other.nr = moved.nr = rp.nr;
+	wrong = LAC.e.stats.rx_wrong_peer;
+
+	fill_sccrx(&m, L2TP_MSG_SCCRP, 77);
+	raw_send(&other, &LAC.addr, &m, 0);
+	raw_ack(&moved, &LAC.addr);
+	ck_assert_uint_eq(LAC.e.stats.rx_wrong_peer, wrong + 2);
+	ck_assert_int_eq(t->state, L2TP_TUNNEL_WAIT_CTL_REPLY);
+	ck_assert_str_eq(t->peer_str, "10.0.0.9:1701");
+	ck_assert_uint_eq(LAC.answered, 0);
+
+	raw_send(&moved, &LAC.addr, &m, 0);
+	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
+	ck_assert_str_eq(t->peer_str, "10.0.0.9:40000");
+	ck_assert_uint_eq(LAC.answered, 1);
+	ck_assert_uint_eq(LAC.tunnel_up, 1);
+	ck_assert(log_seen("answered from 10.0.0.9:40000 instead of "
+			   "10.0.0.9:1701"));
+	w = wire_last(&LAC.addr, L2TP_MSG_SCCCN);
+	ck_assert(same_addr(&w->to, &moved.addr));
+	ck_assert_uint_eq(moved.nr, 2);
+
+	/* Static from now on: the old port is not heard, the new one is. */
+	wrong = LAC.e.stats.rx_wrong_peer;
+	rp.ns = 1;
+	l2tp_msg_init(&m, L2TP_MSG_HELLO);
+	raw_send(&rp, &LAC.addr, &m, 0);
+	ck_assert_uint_eq(LAC.e.stats.rx_wrong_peer, wrong + 1);
+	raw_send(&moved, &LAC.addr, &m, 0);
+	ck_assert_uint_eq(LAC.e.stats.rx_wrong_peer, wrong + 1);
+	ck_assert_uint_eq(ctrl_rcv_nxt(&t->ctrl), 2);
+	ck_assert_uint_eq(LAC.answered, 1);
+}
+END_TEST
+
 START_TEST(test_tunnel_accept_refuses)
 {
 	struct l2tp_tunnel_params p;
@@ -2501,6 +2570,7 @@ static Suite *tunnel_suite(void)
 	tcase_add_loop_test(tc, test_unknown_message_type, 0, 2);
 	tcase_add_test(tc, test_missing_required_avp);
 	tcase_add_test(tc, test_bad_protocol_version);
+	tcase_add_test(tc, test_lac_follows_the_answer_to_a_new_port);
 	tcase_add_test(tc, test_calls_from_a_peer_that_never_acknowledges);
 	tcase_add_test(tc, test_refused_calls_logged_once_a_minute);
 	tcase_add_test(tc, test_refused_tunnels_logged_once_a_minute);
