@@ -18,10 +18,11 @@
  *	arm the tunnel's timer at ctrl_next_timeout(c);
  *
  * Memory: struct l2tp_ctrl is about 200 bytes. The send ring (16 bytes per
- * slot, max_queue slots) is allocated on the first ctrl_send(), and each
+ * slot, max_queue slots and one for ctrl_send_last()) is allocated on the
+ * first message queued, and each
  * queued message is a copy of exactly its own length, freed when the peer
  * acknowledges it. So an idle tunnel holds the ring and nothing else, and
- * the worst case per tunnel is max_queue * (16 + message length).
+ * the worst case per tunnel is (max_queue + 1) * (16 + message length).
  *
  * Received messages are never stored: a message that arrives ahead of the
  * next expected Ns is dropped (RFC 2661 5.8 allows it) and recovered by the
@@ -61,7 +62,8 @@ struct ctrl_config {
 	uint16_t our_rws;
 	/* Peer's Assigned Tunnel ID, written into the ZLBs we build. */
 	uint16_t peer_tunnel_id;
-	/* Messages queued and unacknowledged at most (1..CTRL_MAX_QUEUE). */
+	/* Messages queued and unacknowledged at most (1..CTRL_MAX_QUEUE),
+	 * the last message of the tunnel (ctrl_send_last) aside. */
 	unsigned int max_queue;
 	/* Retransmissions of one message before the peer is declared dead. */
 	unsigned int max_retries;
