@@ -713,10 +713,14 @@ static const struct key_def keys[] = {
 
 	/* [lns] and [lac] */
 	{"hidden bit", LINK, KIND_BOOL, L(hidden_bit)},
+	/* Accepted quietly: the kernel reads data with or without the
+	 * Length field and sends it without (optional, RFC 2661 3.1). */
 	{"length bit", LINK, KIND_BOOL, L(length_bit)},
-	{"flow bit", LINK, KIND_BOOL, L(flow_bit)},
+	{"flow bit", LINK, KIND_BOOL, L(flow_bit), 0, 0, NULL,
+	 "data sequence numbers are left to the kernel's defaults"},
 	/* xl2tpd's manual page spells it so */
-	{"flow bits", LINK, KIND_BOOL, L(flow_bit)},
+	{"flow bits", LINK, KIND_BOOL, L(flow_bit), 0, 0, NULL,
+	 "data sequence numbers are left to the kernel's defaults"},
 	{"challenge", LINK, KIND_BOOL, L(challenge)},
 	/* Ns/Nr compare modulo 2^16 (RFC 2661 5.8): a window must stay
 	 * below half the sequence space. */
@@ -736,7 +740,7 @@ static const struct key_def keys[] = {
 	{"name", LINK, KIND_STRING, L(name), 0, MAX_NAME_LEN},
 	{"hostname", LINK, KIND_STRING, L(hostname), 0, MAX_NAME_LEN},
 	{"ppp debug", LINK, KIND_BOOL, L(ppp_debug)},
-	{"pass peer", LINK, KIND_BOOL, L(pass_peer)},
+	{"pass peer", LINK, KIND_BOOL, L(pass_peer)}, /* always: ipparam */
 	{"pppoptfile", LINK, KIND_STRING, L(pppoptfile), 0, MAX_PATH_LEN},
 	{"call rws", LINK, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
 	 "RFC 2661 has no per-session window (xl2tpd ignores it too)"},
@@ -830,8 +834,18 @@ static int apply_entry(struct loader *ld, void *global, void *link, void *sec,
 		break;
 	}
 	switch (k->kind) {
-	case KIND_BOOL:
-		return value_bool(ld, e, (bool *)((char *)base + k->offset));
+	case KIND_BOOL: {
+		bool *b = (bool *)((char *)base + k->offset);
+
+		if (value_bool(ld, e, b))
+			return -1;
+		/* Accepted as xl2tpd does, but only its default is ours. */
+		if (*b && k->why)
+			warn_at(ld, e->line,
+				"'%s = yes' has no effect in vpnsuite: %s",
+				e->key, k->why);
+		return 0;
+	}
 	case KIND_UINT: {
 		long v;
 

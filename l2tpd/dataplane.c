@@ -210,9 +210,10 @@ static size_t auth_options(const struct l2tpd_link_opts *l, bool lns,
 		ADD("refuse-chap");
 	if (l->refuse_pap)
 		ADD("refuse-pap");
-	if (lns && l->require_auth)
+	/* An LNS asks the peer to authenticate unless told to refuse. */
+	if (lns && l->require_auth && !l->refuse_auth)
 		ADD("auth");
-	else if (!l->require_auth || !lns)
+	else
 		ADD("noauth");
 #undef ADD
 	opt[n] = NULL;
@@ -245,8 +246,14 @@ static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
 		.exited = ppp_exited,
 	};
 	const char *extra[12];
+	size_t n;
 
-	auth_options(link, !tg->lac, extra, sizeof(extra) / sizeof(extra[0]));
+	n = auth_options(link, !tg->lac, extra,
+			 sizeof(extra) / sizeof(extra[0]) - 1);
+	/* xl2tpd's [lac] defaultroute: the route through the LNS. */
+	if (tg->lac && tg->lac->cfg->defaultroute)
+		extra[n++] = "defaultroute";
+	extra[n] = NULL;
 	p.extra = extra;
 	if (tg->lac) {
 		const struct l2tpd_lac *c = tg->lac->cfg;

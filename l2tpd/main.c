@@ -1105,11 +1105,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	level = d.cfg.log_level;
+	/* xl2tpd's debug switches: all of ours is in the debug level. */
+	if (d.cfg.debug_avp || d.cfg.debug_network || d.cfg.debug_packet ||
+	    d.cfg.debug_state || d.cfg.debug_tunnel)
+		level = LOG_LEVEL_DEBUG;
 	if (level_name && log_level_parse(level_name, &level)) {
 		fprintf(stderr, "l2tpd: unknown log level '%s'\n", level_name);
 		goto out;
 	}
 	log_set_level(level);
+	log_debug(&no_ctx, "%s: %zu [lns] and %zu [lac] sections",
+		  d.config_path, d.cfg.n_lns, d.cfg.n_lac);
 	if (!d.ctl_path)
 		d.ctl_path = d.cfg.control_socket ?
 				     d.cfg.control_socket :

@@ -484,6 +484,13 @@ check "unknown key: warning names file:line" \
 	log_has unknown "$tmp/unknown.conf:6: .*frobnicate"
 stop_daemon unknown
 
+global_conf 127.0.0.1 "$p_e" "debug state = yes" >"$tmp/debug.conf"
+start_l2tpd dbg "$tmp/debug.conf" -s "$tmp/secrets"
+check "xl2tpd's 'debug state = yes' turns debug lines on" \
+	log_has dbg "l2tpd\[debug\]: .*debug.conf: 0 \[lns\] and 0 \[lac\]"
+stop_daemon dbg
+check "without it, no debug lines" eval "! log_has unknown 'l2tpd\[debug\]'"
+
 global_conf 127.0.0.1 "$p_e" | sed 's/dataplane = none/dataplane = kernel/' \
 	>"$tmp/kernel.conf"
 run_l2tpd kernel "$tmp/kernel.conf"

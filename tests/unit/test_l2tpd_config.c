@@ -216,8 +216,9 @@ START_TEST(test_stock_xl2tpd_conf_loads_unchanged)
 	ck_assert(warned("xl2tpd.conf:21: 'unix authentication' has no "
 			 "effect"));
 	ck_assert(warned("xl2tpd.conf:25: 'call rws' has no effect"));
+	ck_assert(warned("'flow bit = yes' has no effect in vpnsuite"));
 	ck_assert(!warned("unknown"));
-	ck_assert_int_eq(n_warnings, 3);
+	ck_assert_int_eq(n_warnings, 4);
 	l2tpd_config_free(&cfg);
 }
 END_TEST
