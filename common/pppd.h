@@ -38,7 +38,12 @@ struct log_ctx;
 struct pppd;
 
 #define PPPD_DEFAULT_PATH "/usr/sbin/pppd"
-#define PPPD_KILL_GRACE_MS 5000
+/*
+ * SIGTERM or SIGHUP to SIGKILL. Longer than pppd's own goodbye: it sends
+ * LCP Terminate-Request and waits for the Ack, by default 2 tries 3 s
+ * apart, when the peer's PPP is already gone; then its ip-down script.
+ */
+#define PPPD_KILL_GRACE_MS 10000
 
 /*
  * A NULL or empty string leaves its option out. Nothing here needs to

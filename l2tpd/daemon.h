@@ -54,6 +54,12 @@ struct tunnel_glue {
 	 * from the port it keeps (RFC 2661 8.1); until then it sends to
 	 * t->peer and hears any port. */
 	bool connected;
+	/* pppds running on the kernel tunnel: it is deleted after the last
+	 * one has exited (delete_pending), since deleting it under a live
+	 * pppd leaves that pppd hanging until SIGKILL. */
+	unsigned int live_pppds;
+	bool delete_pending;
+	uint64_t serial; /* tells this tunnel from a later one with its ID */
 };
 
 /* The daemon's side of a session: the data path and PPP. */
@@ -65,6 +71,7 @@ struct session_glue {
 	bool kernel_session;
 	int pppox_fd;
 	struct pppd *pppd;
+	uint64_t tunnel_serial; /* its tunnel's, while pppd is counted there */
 	struct ippool *pool; /* where remote_ip came from */
 	struct ippool *local_pool; /* where local_ip came from, if a pool */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
@@ -88,6 +95,7 @@ struct l2tpd_rx {
 };
 
 struct l2tpd {
+	uint64_t tunnel_serial; /* the last one given to a tunnel glue */
 	const char *config_path;
 	const char *secrets_path;
 	const char *pid_path;

@@ -166,6 +166,20 @@ static void kernel_session_delete(struct session_glue *g,
 		log_warn(log, "%s", err);
 }
 
+/* One pppd less on its tunnel; the last one lets a closed tunnel's kernel
+ * tunnel go. */
+static void pppd_gone_from_tunnel(struct session_glue *g)
+{
+	struct l2tp_tunnel *t = l2tp_engine_tunnel(&g->d->engine, g->tunnel_id);
+	struct tunnel_glue *tg = t ? t->glue : NULL;
+
+	if (!g->tunnel_serial || !tg || tg->serial != g->tunnel_serial)
+		return;
+	g->tunnel_serial = 0;
+	if (tg->live_pppds && !--tg->live_pppds && tg->delete_pending)
+		dataplane_tunnel_down(g->d, t, true);
+}
+
 /* pppd ended: the session ends with it (or ended already). */
 static void ppp_exited(void *arg, int status, const char *reason)
 {
@@ -177,6 +191,7 @@ static void ppp_exited(void *arg, int status, const char *reason)
 
 	g->pppd = NULL;
 	kernel_session_delete(g, &log);
+	pppd_gone_from_tunnel(g);
 	if (s) {
 		struct l2tpd *d = g->d;
 		uint16_t tunnel_id = g->tunnel_id;
@@ -355,6 +370,8 @@ void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	/* pppd holds the channel now; the kernel frees it when both closed
 	 * it, so ours goes at once. */
 	close(fd);
+	tg->live_pppds++;
+	g->tunnel_serial = tg->serial;
 	log_info(&s->log, "pppd %d started", (int)pppd_pid(g->pppd));
 	return;
 
@@ -373,8 +390,9 @@ void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 		return;
 	s->glue = NULL;
 	if (g->pppd) {
-		/* ppp_exited finds no session, deletes the kernel session
-		 * and releases g. */
+		/* The kernel session stays until pppd has said goodbye
+		 * over it: ppp_exited finds no session, deletes the kernel
+		 * session and releases g. */
 		pppd_hangup(g->pppd);
 		return;
 	}
@@ -383,14 +401,20 @@ void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 }
 
 /* The tunnel closes (StopCCN either way, or the peer is gone): the data
- * path ends now, while the control channel lingers on its socket. */
-void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t)
+ * path ends as soon as its pppds are gone, while the control channel
+ * lingers on its socket. */
+void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final)
 {
 	struct tunnel_glue *tg = t->glue;
 	char err[256];
 
 	if (!tg || !tg->kernel_tunnel)
 		return;
+	if (tg->live_pppds && !final) {
+		tg->delete_pending = true;
+		return;
+	}
+	tg->delete_pending = false;
 	if (l2tp_nl_tunnel_delete(d->nl, t->id, err, sizeof(err)) &&
 	    errno != ENODEV && errno != ENOENT)
 		log_warn(&t->log, "%s", err);

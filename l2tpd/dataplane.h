@@ -8,6 +8,7 @@
 #ifndef VPNSUITE_L2TPD_DATAPLANE_H
 #define VPNSUITE_L2TPD_DATAPLANE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct l2tpd;
@@ -19,6 +20,8 @@ int dataplane_init(struct l2tpd *d, char *err, size_t errlen);
 void dataplane_exit(struct l2tpd *d);
 void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s);
 void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s);
-void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t);
+/* The tunnel closes: its kernel tunnel goes once no pppd runs on it, or
+ * now when final (the tunnel is freed). */
+void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final);
 
 #endif

@@ -149,6 +149,7 @@ static struct tunnel_glue *glue_new(struct l2tpd *d, int fd, uint16_t id)
 	g->d = d;
 	g->fd = fd;
 	g->id = id;
+	g->serial = ++d->tunnel_serial;
 	g->ev = event_new(evloop_base(d->loop), fd, EV_READ | EV_PERSIST,
 			  tunnel_readable, g);
 	g->timer = evloop_timer_new(d->loop, tunnel_timer_fired, g);
@@ -365,7 +366,7 @@ static void op_tunnel_down(void *arg, struct l2tp_tunnel *t)
 	struct l2tpd *d = arg;
 	struct tunnel_glue *g = t->glue;
 
-	dataplane_tunnel_down(d, t);
+	dataplane_tunnel_down(d, t, false);
 	if (g && g->lac && g->lac->tunnel == t) {
 		g->lac->tunnel = NULL;
 		lac_schedule_redial(d, g->lac);
@@ -383,7 +384,7 @@ static void op_tunnel_free(void *arg, struct l2tp_tunnel *t)
 		g->lac->tunnel = NULL;
 		lac_schedule_redial(d, g->lac);
 	}
-	dataplane_tunnel_down(d, t);
+	dataplane_tunnel_down(d, t, true);
 	glue_free(g);
 	t->glue = NULL;
 }
@@ -394,11 +395,26 @@ static int op_session_accept(void *arg, struct l2tp_session *s,
 {
 	struct tunnel_glue *g = s->tunnel->glue;
 
+	struct l2tpd *d = arg;
+
 	/* An LNS takes incoming calls; a LAC takes outgoing calls (OCRQ). */
 	if (!g || (g->lac && !s->outgoing) || (!g->lac && s->outgoing)) {
 		snprintf(msg, msglen, "%s not accepted on this side",
 			 l2tp_msg_type_name(m->type));
 		return L2TP_CDN_RESULT_INVALID_DESTINATION;
+	}
+	/* A peer locked out for failed logins gets no pppd for new calls in
+	 * a tunnel it opened before. */
+	if (d->auth && !g->lac) {
+		char ip[64];
+
+		l2tpd_peer_ip((const struct sockaddr *)&s->tunnel->peer, ip,
+			      sizeof(ip));
+		if (ppp_auth_blocked(d->auth, ip, l2tpd_now())) {
+			snprintf(msg, msglen, "too many failed logins");
+			*error = L2TP_ERROR_NO_RESOURCES;
+			return L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY;
+		}
 	}
 	return 0;
 }

@@ -465,6 +465,12 @@ static void conn_call_requested(struct pptpd_conn *c, struct pptp_call *call)
 				 PPTP_ERROR_NONE, now);
 		return;
 	}
+	/* A peer locked out for failed logins gets no pppd for new calls on
+	 * a connection it opened before. */
+	if (pptpd_dataplane_peer_blocked(d, &c->peer)) {
+		snprintf(err, sizeof(err), "too many failed logins");
+		goto reject;
+	}
 	g = d->shutting_down ? NULL : call_new(c);
 	if (!g)
 		goto reject;

@@ -240,6 +240,14 @@ vm_ppp_clean_options() {
     printf '# written by tests/vm/lib.sh (guest only)\n' > /etc/ppp/options
 }
 
+# pppd runs /etc/ppp/ip-pre-up, ip-up, ip-down, ipv6-up and ipv6-down (on
+# Debian shell scripts and run-parts) for every link, and waits for them
+# before it exits: under emulation they take seconds, enough to outlast the
+# daemons' grace before SIGKILL. Gone in the guest's overlay only.
+vm_ppp_no_scripts() {
+    rm -f /etc/ppp/ip-pre-up /etc/ppp/ip-up /etc/ppp/ip-down /etc/ppp/ipv6-up /etc/ppp/ipv6-down
+}
+
 vm__exit() {
     local rc=$? i name
     set +e

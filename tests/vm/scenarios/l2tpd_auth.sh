@@ -190,6 +190,19 @@ ctl lac lac connect wrong > /dev/null
 vm_check "second failure blocks the peer" vm_wait_for 30 log_has "peer $LAC_IP: 2 failed logins in 60 s: refusing logins for $BLOCK_S s"
 t_block=$(date +%s%N)
 vm_check "second failure cleaned up" vm_wait_for 30 nothing_left
+# The failed call's tunnel stays open: a new call in it is refused before
+# any pppd starts.
+vm_check_eq "blocked: the failed call's tunnel is still open" 1 \
+    "$(ctl lns --json tunnels | jq '[.tunnels[] | select(.state == "established")] | length')"
+mark_block=$mark
+mark
+ctl lac lac connect wrong > /dev/null
+vm_check "blocked: a new call in that tunnel is refused" \
+    vm_wait_for 20 log_has "call refused: too many failed logins"
+vm_check "blocked: no pppd for the refused call" nothing_left
+vm_check "blocked: no pppd was even started for it" \
+    eval "! log_since | grep -qE 'pppd [0-9]+ started'"
+mark=$mark_block
 disconnect wrong
 ctl lac lac connect alice > /dev/null
 vm_check "blocked: the right password's tunnel is refused" \

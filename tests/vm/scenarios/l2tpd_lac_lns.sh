@@ -15,6 +15,8 @@ mkdir -p "$D"
 vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink
 vm_netns_pair lns lac 10.99.2
 vm_ppp_clean_options
+# Teardown times are the daemons' own, not those of slow scripts.
+vm_ppp_no_scripts
 
 printf '"vpnuser" "lns" "lac-lns-secret" *\n' > /etc/ppp/chap-secrets
 chmod 600 /etc/ppp/chap-secrets
@@ -154,3 +156,7 @@ vm_stop l2tpd-lns 10
 vm_check "nothing left after LNS SIGTERM" vm_wait_for 30 nothing_left
 vm_stop l2tpd-lac 10
 vm_check "no l2tpd left" vm_no_process l2tpd
+# Every teardown above ended pppd in time: none needed SIGKILL.
+# (shows the lines and what led to them when one did)
+no_pppd_killed() { ! grep -h -B4 'sending SIGKILL' "$VM_LOGDIR"/l2tpd-*.log; }
+vm_check "no pppd had to be killed" no_pppd_killed

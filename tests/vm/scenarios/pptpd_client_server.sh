@@ -23,6 +23,8 @@ mkdir -p "$D"
 vm_require "modules load" vm_modprobe ppp_generic pptp ppp_mppe
 vm_netns_pair srv cli 10.99.3
 vm_ppp_clean_options
+# Teardown times are the daemons' own, not those of slow scripts.
+vm_ppp_no_scripts
 
 # A decoy: were the daemon (or pppd) to read the system file, logins fail.
 printf '"alice" * "not-this-one" *\n' > /etc/ppp/chap-secrets
@@ -184,3 +186,7 @@ vm_check_eq "no connection left on the client" 0 "$(status_field cli tunnels)"
 vm_stop pptpd-cli 10
 vm_check "no pptpd left" vm_no_process pptpd
 vm_check_eq "no PPTP socket left (pptp module refcount)" 0 "$(pptp_refs)"
+# Every teardown above ended pppd in time: none needed SIGKILL.
+# (shows the lines and what led to them when one did)
+no_pppd_killed() { ! grep -h -B4 'sending SIGKILL' "$VM_LOGDIR"/pptpd-*.log; }
+vm_check "no pppd had to be killed" no_pppd_killed
