@@ -522,6 +522,32 @@ fi
 stop_daemon busy
 
 # ---------------------------------------------------------------------------
+section "IPv6: LAC and LNS over ::1"
+p6l=$(free_port)
+p6c=$(free_port)
+{
+	global_conf ::1 "$p6l"
+	printf '[lns default]\nhostname = lns6\n'
+} >"$tmp/lns6.conf"
+{
+	global_conf ::1 "$p6c"
+	printf '[lac six]\nlns = [::1]:%s\nautodial = yes\nredial = no\n' "$p6l"
+	printf 'hostname = lac6\n'
+} >"$tmp/lac6.conf"
+start_l2tpd lns6 "$tmp/lns6.conf" -s "$tmp/secrets"
+start_l2tpd lac6 "$tmp/lac6.conf" -s "$tmp/secrets"
+check "IPv6: tunnel and session established on both sides" \
+	eval "wait_for 5 sessions_are lns6 established 1 && wait_for 5 sessions_are lac6 established 1"
+check_eq "IPv6: the LNS sees the LAC at [::1] from a port of its own" \
+	"$(ctl_q lns6 '.tunnels[0].peer|test("^\\[::1\\]:[0-9]+$")' tunnels)" true
+check_eq "IPv6: the LAC's tunnel is on the LNS's address and port" \
+	"$(ctl_q lac6 '.tunnels[0].peer' tunnels)" "[::1]:$p6l"
+stop_daemon lac6
+check "IPv6: the LNS takes the LAC's StopCCN" \
+	wait_for 5 eval '[ "$(n_tunnels lns6 established)" = 0 ]'
+stop_daemon lns6
+
+# ---------------------------------------------------------------------------
 section "RFC 2661 8.1: the LNS answers from another port"
 p_raw=$(free_port)
 p_m=$(free_port 127.0.0.2)
