@@ -345,6 +345,14 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 	return json_pack("{s:i,s:i}", "tunnel", t->id, "session", s->id);
 }
 
+static json_t *cmd_reload(void *arg, const char *cmd, json_t *req, char *err,
+			  size_t errlen)
+{
+	if (l2tpd_reload(arg, err, errlen))
+		return NULL;
+	return json_object();
+}
+
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 {
 	static const struct {
@@ -359,6 +367,7 @@ int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 		{ "lac connect", cmd_lac_connect },
 		{ "lac disconnect", cmd_lac_disconnect },
 		{ "call", cmd_call },
+		{ "reload", cmd_reload },
 	};
 
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {

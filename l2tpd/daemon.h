@@ -135,6 +135,7 @@ void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac);
 struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name);
 
 /* Control socket commands (l2tpd/ctl_cmds.c). */
+int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen);
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen);
 
 #endif

@@ -1002,19 +1002,36 @@ static void on_shutdown(struct evloop *loop, void *arg)
 		evloop_stop(loop);
 }
 
-static void on_reload(struct evloop *loop, void *arg)
+/* SIGHUP and "vpnctl reload": re-read the tunnel secrets and the PPP
+ * secrets. A file with an error is refused and its old contents stay; the
+ * configuration itself is read only at start. */
+int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen)
 {
-	struct l2tpd *d = arg;
-	char err[512];
+	char why[512];
+	size_t len;
 
-	if (secrets_load(d, err, sizeof(err)))
-		log_error(&no_ctx, "reload: %s (the old secrets stay)", err);
+	err[0] = '\0';
+	if (secrets_load(d, why, sizeof(why)))
+		snprintf(err, errlen, "%s (the old tunnel secrets stay)", why);
 	else
 		log_info(&no_ctx, "reloaded the tunnel secrets");
-	if (d->auth && ppp_auth_reload(d->auth, err, sizeof(err)))
-		log_error(&no_ctx, "reload: %s (the old PPP secrets stay)", err);
-	else if (d->auth)
+	if (d->auth && ppp_auth_reload(d->auth, why, sizeof(why))) {
+		len = strlen(err);
+		snprintf(err + len, errlen - len,
+			 "%s%s (the old PPP secrets stay)", len ? "; " : "",
+			 why);
+	} else if (d->auth) {
 		log_info(&no_ctx, "reloaded the PPP secrets");
+	}
+	return err[0] ? -1 : 0;
+}
+
+static void on_reload(struct evloop *loop, void *arg)
+{
+	char err[1200];
+
+	if (l2tpd_reload(arg, err, sizeof(err)))
+		log_error(&no_ctx, "reload: %s", err);
 }
 
 static void usage(FILE *out)

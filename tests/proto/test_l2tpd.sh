@@ -323,7 +323,8 @@ p_c=$(free_port)
 	printf '[lns default]\nchallenge = yes\n'
 } >"$tmp/lnsc.conf"
 echo "* * wrong" >"$tmp/wrong.secrets"
-start_l2tpd lnsc "$tmp/lnsc.conf" -s "$tmp/secrets" || fail "challenge LNS started"
+cp "$tmp/secrets" "$tmp/lnsc.secrets"
+start_l2tpd lnsc "$tmp/lnsc.conf" -s "$tmp/lnsc.secrets" || fail "challenge LNS started"
 # lac_daemon NAME ADDR SECRETS [LAC LINES...]
 lac_daemon() {
 	local n=$1 a=$2 s=$3 p
@@ -392,6 +393,36 @@ fi
 check_eq "the SCCRP was readable in clear" "$(status_of lacblind rx_malformed)" 0
 check "and no tunnel comes up" no_established lacblind
 stop_daemon lacblind KILL
+
+# Reload: the new tunnel secret takes over from the old one; a file with an
+# error is refused, named with its line, and the secrets in force stay.
+echo "* * n3wer" >"$tmp/lnsc.secrets"
+echo "* * n3wer" >"$tmp/new.secrets"
+check "reload over the control socket" ctl_ok lnsc reload
+check "reload logged" log_has lnsc "reloaded the tunnel secrets"
+lac_daemon lacnew 127.0.0.2 "$tmp/new.secrets"
+check "after reload the new secret opens a tunnel" \
+	wait_for 5 sessions_are lacnew established 1
+stop_daemon lacnew
+lac_daemon lacold 127.0.0.2 "$tmp/secrets"
+check "after reload the old secret is refused" \
+	wait_log lacold "StopCCN from peer: result 4/0" 5
+stop_daemon lacold KILL
+printf '* * n3wer\nbroken\n' >"$tmp/lnsc.secrets"
+out=$("$build/vpnctl" -s "$tmp/lnsc.ctl" -t 2 reload 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q "lnsc.secrets:2: .*old tunnel secrets stay" <<<"$out"; then
+	ok "reload of a broken file fails, naming file and line (exit $rc)"
+else
+	fail "reload of a broken file fails, naming file and line" "rc $rc" "$out"
+fi
+kill -HUP "${PROTO_PID[lnsc]}"
+check "SIGHUP with the broken file logs it" \
+	wait_log lnsc "reload: .*lnsc.secrets:2" 3
+lac_daemon lacnew2 127.0.0.2 "$tmp/new.secrets"
+check "the secret in force stays after the failed reloads" \
+	wait_for 5 sessions_are lacnew2 established 1
+stop_daemon lacnew2
 stop_daemon lnsc
 
 # ---------------------------------------------------------------------------
