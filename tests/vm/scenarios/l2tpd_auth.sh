@@ -4,7 +4,8 @@
 # to our l2tpd LNS (netns "lns") whose users are in its own 'ppp secrets'
 # file, kernel data path. PAP, CHAP-MD5 and MS-CHAPv2 with MPPE-128 end to
 # end; a static address from the secrets file; vpnctl session close --user;
-# a broken secrets file on SIGHUP keeps the old one; a wrong password is
+# vpnctl reload with sessions up keeps them and brings in the new file; a
+# broken secrets file on SIGHUP keeps the one in force; a wrong password is
 # refused and cleaned up; repeated failures block the peer for 'login block'
 # seconds, after which the right password works again.
 # vm-timeout: 900
@@ -160,6 +161,21 @@ vm_check_eq "one session on the LNS" 1 "$(lns_sessions)"
 vm_check "close --user of nobody fails" sh -c "! '$B/vpnctl' -s '$D/lns.ctl' session close --user nobody"
 disconnect alice carol
 
+vm_log "6: reload with sessions up"
+# The new file puts every user a line lower: the log's file:line shows which
+# file a login was checked against.
+login "before reload" alice alice
+printf '# users of the LNS\n# reloaded\n"alice" lns "alice-pw" *\ncarol * "carol-pw" 192.168.78.50\n' > "$D/chap-secrets"
+mark
+vm_check "vpnctl reload" ctl lns reload
+vm_check "reload logged" log_has "reloaded the PPP secrets"
+vm_check "alice's session stays up across the reload" user_up alice
+vm_check "alice still pings after the reload" vm_ping lns "$(user_field alice remote_ip)" 1
+login "after reload" carol carol
+vm_check "after reload: carol accepted from the new file's line 4" \
+    log_has "user 'carol' from $LAC_IP: MS-CHAPv2 login accepted ($D/chap-secrets:4)"
+disconnect alice carol
+
 vm_log "6: SIGHUP with a broken secrets file"
 # alice's password changes on line 2 and line 4 is broken: the whole file is
 # refused, so alice-pw still logs in.
@@ -169,10 +185,11 @@ kill -HUP "$(vm_pid l2tpd-lns)"
 vm_check "reload error names file:line" vm_wait_for 10 log_has "$D/chap-secrets:4:"
 vm_check "reload error says the old secrets stay" log_has "the old PPP secrets stay"
 login "after broken reload" alice alice
-vm_check "after broken reload: accepted from the old file" \
-    log_has "user 'alice' from $LAC_IP: MS-CHAPv2 login accepted ($D/chap-secrets:2)"
+vm_check "after broken reload: accepted from the file in force" \
+    log_has "user 'alice' from $LAC_IP: MS-CHAPv2 login accepted ($D/chap-secrets:3)"
 disconnect alice
 printf '%s' "$good_secrets" > "$D/chap-secrets"
+vm_check "reload of the first file again" ctl lns reload
 
 vm_log "2: wrong password (first failed login)"
 mark
