@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "common/ctl.h"
+#include "common/ifstats.h"
+#include "common/log.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
@@ -115,21 +117,53 @@ static const char *ip_str(uint32_t ip, char *buf, size_t len)
 	return inet_ntop(AF_INET, &a, buf, (socklen_t)len) ? buf : "";
 }
 
-static json_t *call_json(const struct pptpd_call *g)
+/* The kernel's PPTP driver keeps no counters: a call's are those of its
+ * ppp interface. */
+static void call_counters(struct pptpd *d, const struct pptpd_call *g,
+			  json_t *o)
+{
+	struct if_counters c;
+	char err[160];
+
+	if (!g->ifname[0])
+		return;
+	if (!d->ifstats) {
+		d->ifstats = ifstats_open(err, sizeof(err));
+		if (!d->ifstats) {
+			log_debug(NULL, "call counters: %s", err);
+			return;
+		}
+	}
+	if (ifstats_get(d->ifstats, g->ifname, &c, err, sizeof(err))) {
+		log_debug(NULL, "%s", err);
+		return;
+	}
+	json_object_set_new(o, "rx_bytes", json_integer((json_int_t)c.rx_bytes));
+	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)c.tx_bytes));
+	json_object_set_new(o, "rx_packets",
+			    json_integer((json_int_t)c.rx_packets));
+	json_object_set_new(o, "tx_packets",
+			    json_integer((json_int_t)c.tx_packets));
+}
+
+static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
 {
 	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
 	const char *state =
 		g->call ? pptp_call_state_name(pptp_call_state(g->call))
 			: "cleared";
+	json_t *o = json_pack(
+		"{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id",
+		(json_int_t)g->id, "peer_call_id", (json_int_t)g->peer_id,
+		"tunnel", (json_int_t)g->conn_id, "peer", g->peer_str, "state",
+		state, "user", g->user, "interface", g->ifname, "local_ip",
+		ip_str(g->local_ip, l, sizeof(l)), "remote_ip",
+		ip_str(g->remote_ip, r, sizeof(r)), "uptime",
+		uptime_s(g->start_ms));
 
-	return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
-			 "id", (json_int_t)g->id, "peer_call_id",
-			 (json_int_t)g->peer_id, "tunnel",
-			 (json_int_t)g->conn_id, "peer", g->peer_str, "state",
-			 state, "user", g->user, "interface", g->ifname,
-			 "local_ip", ip_str(g->local_ip, l, sizeof(l)),
-			 "remote_ip", ip_str(g->remote_ip, r, sizeof(r)),
-			 "uptime", uptime_s(g->start_ms));
+	if (o)
+		call_counters(d, g, o);
+	return o;
 }
 
 static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
@@ -146,7 +180,7 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 		if (!d->calls[id])
 			continue;
 		seen++;
-		json_array_append_new(list, call_json(d->calls[id]));
+		json_array_append_new(list, call_json(d, d->calls[id]));
 	}
 	return json_pack("{s:o}", "sessions", list);
 }

@@ -162,6 +162,7 @@ struct pptpd {
 	struct event *listen_ev;
 	struct evloop_timer *listen_pause;
 	struct ctl_server *ctl;
+	struct ifstats *ifstats; /* call counters, opened at first use */
 	uint64_t start_ms;
 
 	struct pptpd_conn *conns;

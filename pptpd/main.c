@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "common/ctl.h"
+#include "common/ifstats.h"
 #include "common/daemon.h"
 #include "common/log.h"
 #include "common/pppd.h"
@@ -650,6 +651,7 @@ static void daemon_cleanup(struct pptpd *d)
 		evloop_timer_free(d->shutdown_timer);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
+	ifstats_close(d->ifstats);
 	free(d->calls);
 	if (d->loop)
 		evloop_free(d->loop);

@@ -3,10 +3,12 @@
 # as server (netns "srv") on the kernel GRE data path, with the server's
 # built-in pppd defaults (MS-CHAPv2, MPPE-128 required) and its logins
 # verified by the daemon from its own chap-secrets file. PPP up, ping,
-# iperf3, vpnctl shows the call with user, interface and addresses;
+# iperf3, vpnctl shows the call with user, interface, addresses and the
+# interface's byte counters;
 # teardown from the client and from the server (session close --user);
 # a wrong password is refused and cleaned up, and repeated failures get the
-# peer turned away at accept; 10 concurrent calls up and pingable, torn
+# peer turned away at accept; a reload with a call up keeps it and brings in
+# a user with a static address; 10 concurrent calls up and pingable, torn
 # down by stopping the server. Nothing is left: no pppd, no ppp interface,
 # no PPTP socket (the pptp module's reference count), no pool address.
 # vm-timeout: 900
@@ -16,6 +18,7 @@ B=$PWD/build
 D=/tmp/pptpd-cs
 SRV_IP=10.99.3.1
 PPP_SRV=192.168.79.1
+STATIC_IP=192.168.79.77 # outside the pool
 BLOCK_S=10
 N=10
 mkdir -p "$D"
@@ -52,6 +55,7 @@ CONF
 {
     printf '[client good]\nserver = %s\nuser = alice\npassword = alice-pw\nredial = no\n' "$SRV_IP"
     printf '[client bad]\nserver = %s\nuser = alice\npassword = wrong-pw\nredial = no\n' "$SRV_IP"
+    printf '[client static]\nserver = %s\nuser = sam\npassword = sam-pw\nredial = no\n' "$SRV_IP"
     for i in $(seq 1 $N); do
         printf '[client c%d]\nserver = %s\nuser = user%d\npassword = pw-%d\nredial = no\n' \
             "$i" "$SRV_IP" "$i" "$i"
@@ -105,7 +109,18 @@ vm_check "MS-CHAPv2 login verified by the daemon" grep -q "user 'alice' from 10.
 vm_check "ping client -> server" vm_ping cli "$PPP_SRV" 3
 vm_check "ping server -> client" vm_ping srv "$cli_ip" 3
 
+rx0=$(call_field srv alice rx_bytes)
+vm_check "vpnctl: the server's call has byte counters" test -n "$rx0" -a "$rx0" != null
 vm_iperf3 srv "$PPP_SRV" cli "client -> server over pptpd (MPPE-128)"
+rx1=$(call_field srv alice rx_bytes)
+tx1=$(call_field cli alice tx_bytes)
+vm_log "call counters after iperf3: server rx_bytes $rx0 -> $rx1, client tx_bytes $tx1"
+vm_check "vpnctl: the server's call counted the iperf3 bytes in (over 1 MB)" \
+    test "$(( ${rx1:-0} - ${rx0:-0} ))" -gt 1000000
+vm_check "vpnctl: the client's call counted them out (over 1 MB)" \
+    test "${tx1:-0}" -gt 1000000
+vm_check "vpnctl: packets counted both ways on the server" \
+    test "$(call_field srv alice rx_packets)" -gt 0 -a "$(call_field srv alice tx_packets)" -gt 0
 
 ctl srv sessions || true
 vm_check_eq "vpnctl: server call has the user" alice "$(jctl srv sessions | jq -r '.sessions[0].user')"
@@ -160,9 +175,29 @@ ctl cli pptp connect good >/dev/null
 vm_check "alice still logs in with the old secrets" vm_wait_for 60 up_both alice
 ctl cli pptp disconnect good >/dev/null
 vm_check "nothing left" vm_wait_for 20 calls_gone
+
+vm_log "reload with a call up: a new user with a static address"
+ctl cli pptp connect good >/dev/null
+vm_require "alice up before the reload" vm_wait_for 60 up_both alice
 mv "$D/chap-secrets.good" "$D/chap-secrets"
-kill -HUP "$(cat "$D/srv.pid")"
-vm_check "the fixed file is loaded" vm_wait_for 10 grep -q "reloaded the PPP secrets" "$VM_LOGDIR/pptpd-srv.log"
+printf 'sam * "sam-pw" %s\n' "$STATIC_IP" >> "$D/chap-secrets"
+vm_check "vpnctl reload" ctl srv reload
+vm_check "the new file is loaded" grep -q "reloaded the PPP secrets" "$VM_LOGDIR/pptpd-srv.log"
+vm_check "alice's call stays up across the reload" up_both alice
+vm_check "alice still pings after the reload" vm_ping srv "$(call_field srv alice remote_ip)" 1
+ctl cli pptp connect static >/dev/null
+vm_check "sam, added by the reload, logs in" vm_wait_for 60 up_both sam
+vm_check_eq "static: the server's call has sam's address from the secrets file" \
+    "$STATIC_IP" "$(call_field srv sam remote_ip)"
+vm_check_eq "static: the client's call has it too" "$STATIC_IP" "$(call_field cli sam local_ip)"
+vm_check "static: the client's ppp interface has it" \
+    sh -c "ip -n cli -o -4 addr show | grep -q 'inet $STATIC_IP '"
+vm_check_eq "static: only alice's pool address in use" 1 "$(status_field srv addresses_in_use)"
+vm_check "static: ping server -> sam" vm_ping srv "$STATIC_IP" 1
+ctl cli pptp disconnect good >/dev/null
+ctl cli pptp disconnect static >/dev/null
+vm_check "nothing left" vm_wait_for 20 calls_gone
+vm_check_eq "no pool address in use" 0 "$(status_field srv addresses_in_use)"
 
 vm_log "$N concurrent calls"
 t0=$(date +%s%N)

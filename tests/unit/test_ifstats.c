@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Interface counters over rtnetlink: the request and the parse of crafted
+ * replies, then the host kernel's own loopback counters for real. */
+#include "common/ifstats.h"
+#include "tests/unit/check_main.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static struct nlmsghdr *reply_start(void *buf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 7;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "ppp0");
+	return nlh;
+}
+
+static void put_stats64(struct nlmsghdr *nlh, uint64_t base)
+{
+	struct rtnl_link_stats64 st = { 0 };
+
+	st.rx_packets = base + 1;
+	st.tx_packets = base + 2;
+	st.rx_bytes = base + 3;
+	st.tx_bytes = base + 4;
+	mnl_attr_put(nlh, IFLA_STATS64, sizeof(st), &st);
+}
+
+static void put_stats32(struct nlmsghdr *nlh, uint32_t base)
+{
+	struct rtnl_link_stats st = { 0 };
+
+	st.rx_packets = base + 1;
+	st.tx_packets = base + 2;
+	st.rx_bytes = base + 3;
+	st.tx_bytes = base + 4;
+	mnl_attr_put(nlh, IFLA_STATS, sizeof(st), &st);
+}
+
+START_TEST(test_ifstats_request_names_the_interface)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = ifstats_build_request(buf, 42, "ppp17");
+	const struct nlattr *attr, *name = NULL;
+
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_GETLINK);
+	ck_assert_uint_eq(nlh->nlmsg_seq, 42);
+	ck_assert(nlh->nlmsg_flags & NLM_F_REQUEST);
+	ck_assert(nlh->nlmsg_flags & NLM_F_ACK);
+	ck_assert(!(nlh->nlmsg_flags & NLM_F_DUMP));
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(attr) == IFLA_IFNAME)
+			name = attr;
+	ck_assert_ptr_nonnull(name);
+	ck_assert_str_eq(mnl_attr_get_str(name), "ppp17");
+}
+END_TEST
+
+START_TEST(test_ifstats_parse_prefers_64_bit_counters)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct if_counters c;
+	struct nlmsghdr *nlh;
+
+	/* Either order: the 64-bit counters win. */
+	for (int order = 0; order < 2; order++) {
+		nlh = reply_start(buf);
+		if (order)
+			put_stats32(nlh, 10);
+		put_stats64(nlh, 5000000000ULL);
+		if (!order)
+			put_stats32(nlh, 10);
+		memset(&c, 0, sizeof(c));
+		ck_assert_int_eq(ifstats_parse(nlh, &c), 0);
+		ck_assert_uint_eq(c.rx_packets, 5000000001ULL);
+		ck_assert_uint_eq(c.tx_packets, 5000000002ULL);
+		ck_assert_uint_eq(c.rx_bytes, 5000000003ULL);
+		ck_assert_uint_eq(c.tx_bytes, 5000000004ULL);
+	}
+}
+END_TEST
+
+START_TEST(test_ifstats_parse_reads_32_bit_counters_alone)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = reply_start(buf);
+	struct if_counters c;
+
+	put_stats32(nlh, 100);
+	ck_assert_int_eq(ifstats_parse(nlh, &c), 0);
+	ck_assert_uint_eq(c.rx_packets, 101);
+	ck_assert_uint_eq(c.tx_bytes, 104);
+}
+END_TEST
+
+START_TEST(test_ifstats_parse_refuses_what_is_not_counters)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct if_counters c = { .rx_bytes = 99 };
+	struct nlmsghdr *nlh;
+	char short_stats[sizeof(struct rtnl_link_stats64) - 8] = { 0 };
+
+	/* No counters at all. */
+	nlh = reply_start(buf);
+	ck_assert_int_eq(ifstats_parse(nlh, &c), -1);
+	/* 64-bit counters cut short. */
+	nlh = reply_start(buf);
+	mnl_attr_put(nlh, IFLA_STATS64, sizeof(short_stats), short_stats);
+	ck_assert_int_eq(ifstats_parse(nlh, &c), -1);
+	/* Not a link message. */
+	nlh = reply_start(buf);
+	put_stats64(nlh, 0);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	ck_assert_int_eq(ifstats_parse(nlh, &c), -1);
+	/* A header shorter than struct ifinfomsg. */
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	mnl_nlmsg_put_extra_header(nlh, 4);
+	ck_assert_int_eq(ifstats_parse(nlh, &c), -1);
+	/* An attribute whose length runs past the message. */
+	nlh = reply_start(buf);
+	put_stats64(nlh, 0);
+	nlh->nlmsg_len -= 16;
+	ck_assert_int_eq(ifstats_parse(nlh, &c), -1);
+	/* Nothing was written on failure. */
+	ck_assert_uint_eq(c.rx_bytes, 99);
+}
+END_TEST
+
+START_TEST(test_ifstats_get_counts_loopback_traffic)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct if_counters before, after;
+	char err[256], payload[1000] = { 0 };
+	struct ifstats *s = ifstats_open(err, sizeof(err));
+	socklen_t len = sizeof(sa);
+	int fd;
+
+	ck_assert_msg(s != NULL, "%s", err);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(fd, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	ck_assert_msg(!ifstats_get(s, "lo", &before, err, sizeof(err)), "%s",
+		      err);
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_eq(sendto(fd, payload, sizeof(payload), 0,
+					(struct sockaddr *)&sa, sizeof(sa)),
+				 (ssize_t)sizeof(payload));
+	ck_assert_msg(!ifstats_get(s, "lo", &after, err, sizeof(err)), "%s",
+		      err);
+	ck_assert_uint_ge(after.tx_packets - before.tx_packets, 20);
+	ck_assert_uint_ge(after.rx_packets - before.rx_packets, 20);
+	ck_assert_uint_ge(after.tx_bytes - before.tx_bytes, 20 * 1000);
+	ck_assert_uint_ge(after.rx_bytes - before.rx_bytes, 20 * 1000);
+	close(fd);
+	ifstats_close(s);
+}
+END_TEST
+
+START_TEST(test_ifstats_get_names_a_missing_interface)
+{
+	char err[256];
+	struct if_counters c;
+	struct ifstats *s = ifstats_open(err, sizeof(err));
+
+	ck_assert_msg(s != NULL, "%s", err);
+	errno = 0;
+	ck_assert_int_eq(ifstats_get(s, "nosuchif9", &c, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, ENODEV);
+	ck_assert_ptr_nonnull(strstr(err, "nosuchif9"));
+	ck_assert_int_eq(ifstats_get(s, "a-name-longer-than-ifnamsiz", &c,
+				     err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(ifstats_get(s, "", &c, err, sizeof(err)), -1);
+	/* The socket is still good after the errors. */
+	ck_assert_msg(!ifstats_get(s, "lo", &c, err, sizeof(err)), "%s", err);
+	ifstats_close(s);
+}
+END_TEST
+
+static Suite *ifstats_suite(void)
+{
+	Suite *s = suite_create("ifstats");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_ifstats_request_names_the_interface);
+	tcase_add_test(tc, test_ifstats_parse_prefers_64_bit_counters);
+	tcase_add_test(tc, test_ifstats_parse_reads_32_bit_counters_alone);
+	tcase_add_test(tc, test_ifstats_parse_refuses_what_is_not_counters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kernel");
+	tcase_add_test(tc, test_ifstats_get_counts_loopback_traffic);
+	tcase_add_test(tc, test_ifstats_get_names_a_missing_interface);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VPNSUITE_TEST_MAIN(ifstats_suite)
