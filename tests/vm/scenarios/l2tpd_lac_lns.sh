@@ -2,7 +2,9 @@
 # vpnsuite's l2tpd as LAC (netns "lac") and as LNS (netns "lns") with the
 # kernel data path: PPP comes up through our pppd plugin, pings both ways,
 # iperf3, vpnctl shows the session with counters that moved; then every
-# teardown path leaves no kernel state, pppd or pool address behind.
+# teardown path leaves no kernel state, pppd or pool address behind. A peer
+# opening two tunnels from one UDP port gets the second refused on kernels
+# before 6.11, which cannot carry both.
 # vm-timeout: 600
 source "$(dirname "$0")/../lib.sh"
 
@@ -148,6 +150,25 @@ kill -9 "$(vm_pid l2tpd-lac)"
 vm_check "LAC kernel tunnel gone with the killed daemon" vm_wait_for 10 sh -c '[ -z "$(ip -n lac l2tp show tunnel)" ]'
 vm_check "LAC pppd gone with the killed daemon" vm_wait_for 15 sh -c '! ip netns pids lac | xargs -r ps -o comm= -p | grep -q pppd'
 vm_check "LNS notices (PPP echo / HELLO) and cleans up" vm_wait_for 60 nothing_left
+
+vm_log "two tunnels on one UDP port pair (a peer with a single socket)"
+# Before Linux 6.11 the kernel cannot carry two L2TP tunnels on one 4-tuple:
+# the LNS refuses the second with a StopCCN and says why; from 6.11 on both
+# are taken.
+IFS=. read -r kmaj kmin _ <<< "$(uname -r)"
+if (( kmaj > 6 || (kmaj == 6 && kmin >= 11) )); then want_second=null; else want_second=StopCCN; fi
+raw=$(vm_in lac python3 tests/proto/l2tp_raw.py peer --to "$LNS_IP:1701" --src 10.99.2.2 --twice)
+vm_log "raw peer: $raw"
+vm_check_eq "raw peer: first tunnel established" true "$(jq -r .established <<< "$raw")"
+vm_check_eq "second tunnel on the same port pair: $want_second on $(uname -r)" \
+    "$want_second" "$(jq -r .second_error <<< "$raw")"
+if [ "$want_second" = StopCCN ]; then
+    vm_check "the LNS log says why" grep -q "cannot carry two; the peer should use one source port per tunnel" "$VM_LOGDIR/l2tpd-lns.log"
+    vm_check_eq "the LNS holds one established tunnel from the peer" 1 \
+        "$(ctl lns --json tunnels | jq '[.tunnels[] | select(.state == "established")] | length')"
+fi
+for t in $(ctl lns --json tunnels | jq -r '.tunnels[].id'); do ctl lns tunnel close "$t" > /dev/null; done
+vm_check "the raw peer's tunnels cleared" vm_wait_for 30 nothing_left
 
 vm_log "teardown 5: LNS SIGTERM"
 start_lac
