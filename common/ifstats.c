@@ -2,19 +2,17 @@
 #include "common/ifstats.h"
 
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "common/nl.h"
 
 struct ifstats {
-	struct mnl_socket *sock;
-	uint32_t portid;
-	uint32_t seq;
+	struct nl_sock nl;
 };
 
 struct ifstats *ifstats_open(char *err, size_t errlen)
@@ -25,20 +23,10 @@ struct ifstats *ifstats_open(char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->sock = mnl_socket_open(NETLINK_ROUTE);
-	if (!s->sock) {
-		snprintf(err, errlen, "rtnetlink socket: %s", strerror(errno));
+	if (nl_sock_open(&s->nl, NETLINK_ROUTE, err, errlen)) {
 		free(s);
 		return NULL;
 	}
-	if (mnl_socket_bind(s->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "rtnetlink bind: %s", strerror(errno));
-		mnl_socket_close(s->sock);
-		free(s);
-		return NULL;
-	}
-	s->portid = mnl_socket_get_portid(s->sock);
-	s->seq = (uint32_t)time(NULL);
 	return s;
 }
 
@@ -46,7 +34,7 @@ void ifstats_close(struct ifstats *s)
 {
 	if (!s)
 		return;
-	mnl_socket_close(s->sock);
+	nl_sock_close(&s->nl);
 	free(s);
 }
 
@@ -67,61 +55,61 @@ struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
 }
 
 struct parsed {
-	struct if_counters *c;
+	struct if_counters c64, c32;
 	int have64, have32;
 };
+
+/* The two layouts name their fields alike; only the widths differ. */
+#define COPY_COUNTERS(dst, src)                                                \
+	do {                                                                   \
+		(dst).rx_packets = (src).rx_packets;                           \
+		(dst).tx_packets = (src).tx_packets;                           \
+		(dst).rx_bytes = (src).rx_bytes;                               \
+		(dst).tx_bytes = (src).tx_bytes;                               \
+	} while (0)
 
 static int link_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct parsed *p = data;
 	uint16_t len = mnl_attr_get_payload_len(attr);
+	struct rtnl_link_stats64 st64;
+	struct rtnl_link_stats st32;
 
 	switch (mnl_attr_get_type(attr)) {
-	case IFLA_STATS64: {
-		struct rtnl_link_stats64 st;
-
-		if (len < sizeof(st))
+	case IFLA_STATS64:
+		if (len < sizeof(st64))
 			return MNL_CB_ERROR;
-		memcpy(&st, mnl_attr_get_payload(attr), sizeof(st));
-		p->c->rx_packets = st.rx_packets;
-		p->c->tx_packets = st.tx_packets;
-		p->c->rx_bytes = st.rx_bytes;
-		p->c->tx_bytes = st.tx_bytes;
+		memcpy(&st64, mnl_attr_get_payload(attr), sizeof(st64));
+		COPY_COUNTERS(p->c64, st64);
 		p->have64 = 1;
 		break;
-	}
-	case IFLA_STATS: {
-		struct rtnl_link_stats st;
-
-		if (len < sizeof(st))
+	case IFLA_STATS:
+		if (len < sizeof(st32))
 			return MNL_CB_ERROR;
-		if (p->have64)
-			break;
-		memcpy(&st, mnl_attr_get_payload(attr), sizeof(st));
-		p->c->rx_packets = st.rx_packets;
-		p->c->tx_packets = st.tx_packets;
-		p->c->rx_bytes = st.rx_bytes;
-		p->c->tx_bytes = st.tx_bytes;
+		memcpy(&st32, mnl_attr_get_payload(attr), sizeof(st32));
+		COPY_COUNTERS(p->c32, st32);
 		p->have32 = 1;
 		break;
-	}
 	}
 	return MNL_CB_OK;
 }
 
 int ifstats_parse(const struct nlmsghdr *nlh, struct if_counters *c)
 {
-	struct if_counters got = { 0 };
-	struct parsed p = { .c = &got };
+	struct parsed p = {0};
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
 		return -1;
 	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &p) !=
-		    MNL_CB_OK ||
-	    !(p.have64 || p.have32))
+	    MNL_CB_OK)
 		return -1;
-	*c = got;
+	if (p.have64)
+		*c = p.c64;
+	else if (p.have32)
+		*c = p.c32;
+	else
+		return -1;
 	return 0;
 }
 
@@ -146,9 +134,7 @@ int ifstats_get(struct ifstats *s, const char *ifname, struct if_counters *c,
 		char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct reply r = { .c = c };
-	struct nlmsghdr *nlh;
-	ssize_t n;
+	struct reply r = {.c = c};
 	int rc;
 
 	if (!ifname[0] || strlen(ifname) >= IFNAMSIZ) {
@@ -157,26 +143,16 @@ int ifstats_get(struct ifstats *s, const char *ifname, struct if_counters *c,
 		errno = EINVAL;
 		return -1;
 	}
-	nlh = ifstats_build_request(buf, ++s->seq, ifname);
-	if (mnl_socket_sendto(s->sock, nlh, nlh->nlmsg_len) < 0)
-		goto fail;
-	do {
-		n = mnl_socket_recvfrom(s->sock, buf, sizeof(buf));
-		if (n < 0)
-			goto fail;
-		rc = mnl_cb_run(buf, (size_t)n, s->seq, s->portid, reply_cb,
-				&r);
-	} while (rc == MNL_CB_OK);
-	if (rc == MNL_CB_ERROR)
-		goto fail;
-	if (!r.found) {
-		errno = ENODEV;
-		goto fail;
+	rc = nl_sock_transact(&s->nl,
+			      ifstats_build_request(buf, ++s->nl.seq, ifname),
+			      reply_cb, &r);
+	if (!rc && !r.found)
+		rc = -ENODEV;
+	if (rc) {
+		snprintf(err, errlen, "counters of interface %s: %s", ifname,
+			 strerror(-rc));
+		errno = -rc;
+		return -1;
 	}
 	return 0;
-
-fail:
-	snprintf(err, errlen, "counters of interface %s: %s", ifname,
-		 strerror(errno));
-	return -1;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/l2tp_nl.h"
+#include "common/nl.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -9,13 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 struct l2tp_nl {
-	struct mnl_socket *sock;
-	uint32_t portid;
-	uint32_t seq;
+	struct nl_sock nl;
 	uint16_t family;
 };
 
@@ -142,26 +139,6 @@ static int data_cb_stats(const struct nlmsghdr *nlh, void *data)
 	return l2tp_nl_parse_stats(nlh, data) ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
-/* Sends one request and runs the replies through cb until the ACK.
- * Returns 0 or a negative errno. */
-static int transact(struct l2tp_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
-		    void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t n;
-	int r;
-
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		if (n < 0)
-			return -errno;
-		r = mnl_cb_run(buf, n, nlh->nlmsg_seq, nl->portid, cb, data);
-	} while (r == MNL_CB_OK);
-	return r == MNL_CB_ERROR ? -errno : 0;
-}
-
 static int family_cb_attr(const struct nlattr *attr, void *data)
 {
 	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
@@ -188,21 +165,12 @@ struct l2tp_nl *l2tp_nl_open(char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl->sock) {
-		snprintf(err, errlen, "netlink socket: %s", strerror(errno));
+	if (nl_sock_open(&nl->nl, NETLINK_GENERIC, err, errlen))
 		goto err_free;
-	}
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "netlink bind: %s", strerror(errno));
-		goto err_close;
-	}
-	nl->portid = mnl_socket_get_portid(nl->sock);
-	nl->seq = (uint32_t)time(NULL);
-	nlh = genl_start(buf, GENL_ID_CTRL, NLM_F_ACK, ++nl->seq,
+	nlh = genl_start(buf, GENL_ID_CTRL, NLM_F_ACK, ++nl->nl.seq,
 			 CTRL_CMD_GETFAMILY, 1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, L2TP_GENL_NAME);
-	r = transact(nl, nlh, family_cb, &family);
+	r = nl_sock_transact(&nl->nl, nlh, family_cb, &family);
 	if (r < 0 || !family) {
 		snprintf(err, errlen,
 			 "the kernel has no L2TP netlink family (%s): load "
@@ -214,7 +182,7 @@ struct l2tp_nl *l2tp_nl_open(char *err, size_t errlen)
 	return nl;
 
 err_close:
-	mnl_socket_close(nl->sock);
+	nl_sock_close(&nl->nl);
 err_free:
 	free(nl);
 	return NULL;
@@ -224,7 +192,7 @@ void l2tp_nl_close(struct l2tp_nl *nl)
 {
 	if (!nl)
 		return;
-	mnl_socket_close(nl->sock);
+	nl_sock_close(&nl->nl);
 	free(nl);
 }
 
@@ -249,9 +217,9 @@ int l2tp_nl_tunnel_create(struct l2tp_nl *nl, uint16_t tunnel_id,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = l2tp_nl_build_tunnel_create(
-		buf, nl->family, ++nl->seq, tunnel_id, peer_tunnel_id, udp_fd);
+		buf, nl->family, ++nl->nl.seq, tunnel_id, peer_tunnel_id, udp_fd);
 
-	return report(transact(nl, nlh, NULL, NULL), err, errlen, "creation",
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "creation",
 		      tunnel_id, 0);
 }
 
@@ -260,9 +228,9 @@ int l2tp_nl_tunnel_delete(struct l2tp_nl *nl, uint16_t tunnel_id, char *err,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = l2tp_nl_build_id_request(
-		buf, nl->family, ++nl->seq, L2TP_CMD_TUNNEL_DELETE, tunnel_id, 0);
+		buf, nl->family, ++nl->nl.seq, L2TP_CMD_TUNNEL_DELETE, tunnel_id, 0);
 
-	return report(transact(nl, nlh, NULL, NULL), err, errlen, "deletion",
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "deletion",
 		      tunnel_id, 0);
 }
 
@@ -272,10 +240,10 @@ int l2tp_nl_session_create(struct l2tp_nl *nl, uint16_t tunnel_id,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = l2tp_nl_build_session_create(
-		buf, nl->family, ++nl->seq, tunnel_id, session_id,
+		buf, nl->family, ++nl->nl.seq, tunnel_id, session_id,
 		peer_session_id);
 
-	return report(transact(nl, nlh, NULL, NULL), err, errlen, "creation",
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "creation",
 		      tunnel_id, session_id);
 }
 
@@ -284,11 +252,11 @@ int l2tp_nl_session_delete(struct l2tp_nl *nl, uint16_t tunnel_id,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh =
-		l2tp_nl_build_id_request(buf, nl->family, ++nl->seq,
+		l2tp_nl_build_id_request(buf, nl->family, ++nl->nl.seq,
 				     L2TP_CMD_SESSION_DELETE, tunnel_id,
 				     session_id);
 
-	return report(transact(nl, nlh, NULL, NULL), err, errlen, "deletion",
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "deletion",
 		      tunnel_id, session_id);
 }
 
@@ -298,11 +266,11 @@ int l2tp_nl_session_stats(struct l2tp_nl *nl, uint16_t tunnel_id,
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh =
-		l2tp_nl_build_id_request(buf, nl->family, ++nl->seq,
+		l2tp_nl_build_id_request(buf, nl->family, ++nl->nl.seq,
 				     L2TP_CMD_SESSION_GET, tunnel_id,
 				     session_id);
 
 	memset(st, 0, sizeof(*st));
-	return report(transact(nl, nlh, data_cb_stats, st), err, errlen,
+	return report(nl_sock_transact(&nl->nl, nlh, data_cb_stats, st), err, errlen,
 		      "statistics", tunnel_id, session_id);
 }
