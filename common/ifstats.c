@@ -6,37 +6,9 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/nl.h"
-
-struct ifstats {
-	struct nl_sock nl;
-};
-
-struct ifstats *ifstats_open(char *err, size_t errlen)
-{
-	struct ifstats *s = calloc(1, sizeof(*s));
-
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (nl_sock_open(&s->nl, NETLINK_ROUTE, err, errlen)) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-void ifstats_close(struct ifstats *s)
-{
-	if (!s)
-		return;
-	nl_sock_close(&s->nl);
-	free(s);
-}
 
 struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
 				       const char *ifname)
@@ -55,7 +27,7 @@ struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
 }
 
 struct parsed {
-	struct if_counters c64, c32;
+	struct if_counters c;
 	int have64, have32;
 };
 
@@ -80,14 +52,17 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 		if (len < sizeof(st64))
 			return MNL_CB_ERROR;
 		memcpy(&st64, mnl_attr_get_payload(attr), sizeof(st64));
-		COPY_COUNTERS(p->c64, st64);
+		COPY_COUNTERS(p->c, st64);
 		p->have64 = 1;
 		break;
 	case IFLA_STATS:
 		if (len < sizeof(st32))
 			return MNL_CB_ERROR;
+		/* The 64-bit counters win, whichever comes first. */
+		if (p->have64)
+			break;
 		memcpy(&st32, mnl_attr_get_payload(attr), sizeof(st32));
-		COPY_COUNTERS(p->c32, st32);
+		COPY_COUNTERS(p->c, st32);
 		p->have32 = 1;
 		break;
 	}
@@ -102,14 +77,10 @@ int ifstats_parse(const struct nlmsghdr *nlh, struct if_counters *c)
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
 		return -1;
 	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &p) !=
-	    MNL_CB_OK)
+		    MNL_CB_OK ||
+	    !(p.have64 || p.have32))
 		return -1;
-	if (p.have64)
-		*c = p.c64;
-	else if (p.have32)
-		*c = p.c32;
-	else
-		return -1;
+	*c = p.c;
 	return 0;
 }
 
@@ -130,7 +101,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int ifstats_get(struct ifstats *s, const char *ifname, struct if_counters *c,
+int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
 		char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -143,8 +114,7 @@ int ifstats_get(struct ifstats *s, const char *ifname, struct if_counters *c,
 		errno = EINVAL;
 		return -1;
 	}
-	rc = nl_sock_transact(&s->nl,
-			      ifstats_build_request(buf, ++s->nl.seq, ifname),
+	rc = nl_sock_transact(nl, ifstats_build_request(buf, ++nl->seq, ifname),
 			      reply_cb, &r);
 	if (!rc && !r.found)
 		rc = -ENODEV;

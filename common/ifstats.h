@@ -5,7 +5,7 @@
  * driver keeps no counters of its own.
  *
  * Counters are the 64-bit IFLA_STATS64, or the 32-bit IFLA_STATS of older
- * kernels. Requests are synchronous and answered at once by the kernel.
+ * kernels. Requests go over a NETLINK_ROUTE socket of common/nl.h.
  */
 #ifndef VPNSUITE_IFSTATS_H
 #define VPNSUITE_IFSTATS_H
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ifstats;
+struct nl_sock;
 struct nlmsghdr;
 
 struct if_counters {
@@ -23,14 +23,11 @@ struct if_counters {
 	uint64_t tx_bytes;
 };
 
-/* NULL with a reason in err. */
-struct ifstats *ifstats_open(char *err, size_t errlen);
-void ifstats_close(struct ifstats *s);
-
-/* The counters of interface IFNAME in the caller's network namespace.
+/* The counters of interface IFNAME in NL's network namespace (NL opened on
+ * NETLINK_ROUTE).
  * 0, or -1 with a reason naming the interface in err and errno set (ENODEV
  * when there is no such interface). */
-int ifstats_get(struct ifstats *s, const char *ifname, struct if_counters *c,
+int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
 		char *err, size_t errlen);
 
 /* Exposed for tests: the request, and the parse of an RTM_NEWLINK reply

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/l2tp_nl.h"
-#include "common/nl.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -10,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/nl.h"
 
 struct l2tp_nl {
 	struct nl_sock nl;
@@ -36,9 +37,9 @@ struct nlmsghdr *l2tp_nl_build_tunnel_create(void *buf, uint16_t family,
 					     uint16_t peer_tunnel_id,
 					     int udp_fd)
 {
-	struct nlmsghdr *nlh = genl_start(buf, family, NLM_F_ACK, seq,
-					  L2TP_CMD_TUNNEL_CREATE,
-					  L2TP_GENL_VERSION);
+	struct nlmsghdr *nlh =
+		genl_start(buf, family, NLM_F_ACK, seq, L2TP_CMD_TUNNEL_CREATE,
+			   L2TP_GENL_VERSION);
 
 	mnl_attr_put_u32(nlh, L2TP_ATTR_CONN_ID, tunnel_id);
 	mnl_attr_put_u32(nlh, L2TP_ATTR_PEER_CONN_ID, peer_tunnel_id);
@@ -53,9 +54,9 @@ struct nlmsghdr *l2tp_nl_build_session_create(void *buf, uint16_t family,
 					      uint16_t session_id,
 					      uint16_t peer_session_id)
 {
-	struct nlmsghdr *nlh = genl_start(buf, family, NLM_F_ACK, seq,
-					  L2TP_CMD_SESSION_CREATE,
-					  L2TP_GENL_VERSION);
+	struct nlmsghdr *nlh =
+		genl_start(buf, family, NLM_F_ACK, seq, L2TP_CMD_SESSION_CREATE,
+			   L2TP_GENL_VERSION);
 
 	mnl_attr_put_u32(nlh, L2TP_ATTR_CONN_ID, tunnel_id);
 	mnl_attr_put_u32(nlh, L2TP_ATTR_SESSION_ID, session_id);
@@ -64,12 +65,13 @@ struct nlmsghdr *l2tp_nl_build_session_create(void *buf, uint16_t family,
 	return nlh;
 }
 
-struct nlmsghdr *l2tp_nl_build_id_request(void *buf, uint16_t family, uint32_t seq,
-				      uint8_t cmd, uint16_t tunnel_id,
-				      uint16_t session_id)
+struct nlmsghdr *l2tp_nl_build_id_request(void *buf, uint16_t family,
+					  uint32_t seq, uint8_t cmd,
+					  uint16_t tunnel_id,
+					  uint16_t session_id)
 {
-	struct nlmsghdr *nlh = genl_start(buf, family, NLM_F_ACK, seq, cmd,
-					  L2TP_GENL_VERSION);
+	struct nlmsghdr *nlh =
+		genl_start(buf, family, NLM_F_ACK, seq, cmd, L2TP_GENL_VERSION);
 
 	mnl_attr_put_u32(nlh, L2TP_ATTR_CONN_ID, tunnel_id);
 	if (cmd == L2TP_CMD_SESSION_DELETE || cmd == L2TP_CMD_SESSION_GET)
@@ -131,7 +133,9 @@ int l2tp_nl_parse_stats(const struct nlmsghdr *nlh, struct l2tp_nl_stats *st)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct genlmsghdr)))
 		return -1;
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb,
-			      st) == MNL_CB_ERROR ? -1 : 0;
+			      st) == MNL_CB_ERROR
+		       ? -1
+		       : 0;
 }
 
 static int data_cb_stats(const struct nlmsghdr *nlh, void *data)
@@ -202,8 +206,9 @@ static int report(int r, char *err, size_t errlen, const char *what,
 	if (r >= 0)
 		return 0;
 	if (session_id)
-		snprintf(err, errlen, "kernel %s of session %u in tunnel %u: %s",
-			 what, session_id, tunnel_id, strerror(-r));
+		snprintf(err, errlen,
+			 "kernel %s of session %u in tunnel %u: %s", what,
+			 session_id, tunnel_id, strerror(-r));
 	else
 		snprintf(err, errlen, "kernel %s of tunnel %u: %s", what,
 			 tunnel_id, strerror(-r));
@@ -216,22 +221,24 @@ int l2tp_nl_tunnel_create(struct l2tp_nl *nl, uint16_t tunnel_id,
 			  size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = l2tp_nl_build_tunnel_create(
-		buf, nl->family, ++nl->nl.seq, tunnel_id, peer_tunnel_id, udp_fd);
+	struct nlmsghdr *nlh =
+		l2tp_nl_build_tunnel_create(buf, nl->family, ++nl->nl.seq,
+					    tunnel_id, peer_tunnel_id, udp_fd);
 
-	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "creation",
-		      tunnel_id, 0);
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen,
+		      "creation", tunnel_id, 0);
 }
 
 int l2tp_nl_tunnel_delete(struct l2tp_nl *nl, uint16_t tunnel_id, char *err,
 			  size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = l2tp_nl_build_id_request(
-		buf, nl->family, ++nl->nl.seq, L2TP_CMD_TUNNEL_DELETE, tunnel_id, 0);
+	struct nlmsghdr *nlh =
+		l2tp_nl_build_id_request(buf, nl->family, ++nl->nl.seq,
+					 L2TP_CMD_TUNNEL_DELETE, tunnel_id, 0);
 
-	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "deletion",
-		      tunnel_id, 0);
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen,
+		      "deletion", tunnel_id, 0);
 }
 
 int l2tp_nl_session_create(struct l2tp_nl *nl, uint16_t tunnel_id,
@@ -243,21 +250,20 @@ int l2tp_nl_session_create(struct l2tp_nl *nl, uint16_t tunnel_id,
 		buf, nl->family, ++nl->nl.seq, tunnel_id, session_id,
 		peer_session_id);
 
-	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "creation",
-		      tunnel_id, session_id);
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen,
+		      "creation", tunnel_id, session_id);
 }
 
 int l2tp_nl_session_delete(struct l2tp_nl *nl, uint16_t tunnel_id,
 			   uint16_t session_id, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh =
-		l2tp_nl_build_id_request(buf, nl->family, ++nl->nl.seq,
-				     L2TP_CMD_SESSION_DELETE, tunnel_id,
-				     session_id);
+	struct nlmsghdr *nlh = l2tp_nl_build_id_request(
+		buf, nl->family, ++nl->nl.seq, L2TP_CMD_SESSION_DELETE,
+		tunnel_id, session_id);
 
-	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen, "deletion",
-		      tunnel_id, session_id);
+	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen,
+		      "deletion", tunnel_id, session_id);
 }
 
 int l2tp_nl_session_stats(struct l2tp_nl *nl, uint16_t tunnel_id,
@@ -265,12 +271,11 @@ int l2tp_nl_session_stats(struct l2tp_nl *nl, uint16_t tunnel_id,
 			  char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh =
-		l2tp_nl_build_id_request(buf, nl->family, ++nl->nl.seq,
-				     L2TP_CMD_SESSION_GET, tunnel_id,
-				     session_id);
+	struct nlmsghdr *nlh = l2tp_nl_build_id_request(
+		buf, nl->family, ++nl->nl.seq, L2TP_CMD_SESSION_GET, tunnel_id,
+		session_id);
 
 	memset(st, 0, sizeof(*st));
-	return report(nl_sock_transact(&nl->nl, nlh, data_cb_stats, st), err, errlen,
-		      "statistics", tunnel_id, session_id);
+	return report(nl_sock_transact(&nl->nl, nlh, data_cb_stats, st), err,
+		      errlen, "statistics", tunnel_id, session_id);
 }

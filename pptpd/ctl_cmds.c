@@ -20,6 +20,7 @@
 #include "common/ctl.h"
 #include "common/ifstats.h"
 #include "common/log.h"
+#include "common/nl.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
@@ -127,14 +128,12 @@ static void call_counters(struct pptpd *d, const struct pptpd_call *g,
 
 	if (!g->ifname[0])
 		return;
-	if (!d->ifstats) {
-		d->ifstats = ifstats_open(err, sizeof(err));
-		if (!d->ifstats) {
-			log_debug(NULL, "call counters: %s", err);
-			return;
-		}
+	if (!d->route_nl.sock &&
+	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err))) {
+		log_debug(NULL, "call counters: %s", err);
+		return;
 	}
-	if (ifstats_get(d->ifstats, g->ifname, &c, err, sizeof(err))) {
+	if (ifstats_get(&d->route_nl, g->ifname, &c, err, sizeof(err))) {
 		log_debug(NULL, "%s", err);
 		return;
 	}

@@ -23,6 +23,7 @@
 
 #include "common/evloop.h"
 #include "common/log.h"
+#include "common/nl.h"
 #include "common/ppp_auth.h"
 #include "pptpd/call.h"
 #include "pptpd/config.h"
@@ -162,7 +163,7 @@ struct pptpd {
 	struct event *listen_ev;
 	struct evloop_timer *listen_pause;
 	struct ctl_server *ctl;
-	struct ifstats *ifstats; /* call counters, opened at first use */
+	struct nl_sock route_nl; /* call counters; opened at first use */
 	uint64_t start_ms;
 
 	struct pptpd_conn *conns;

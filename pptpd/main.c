@@ -38,7 +38,6 @@
 #include <unistd.h>
 
 #include "common/ctl.h"
-#include "common/ifstats.h"
 #include "common/daemon.h"
 #include "common/log.h"
 #include "common/pppd.h"
@@ -651,7 +650,7 @@ static void daemon_cleanup(struct pptpd *d)
 		evloop_timer_free(d->shutdown_timer);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
-	ifstats_close(d->ifstats);
+	nl_sock_close(&d->route_nl);
 	free(d->calls);
 	if (d->loop)
 		evloop_free(d->loop);

@@ -2,6 +2,7 @@
 /* Interface counters over rtnetlink: the request and the parse of crafted
  * replies, then the host kernel's own loopback counters for real. */
 #include "common/ifstats.h"
+#include "common/nl.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>
@@ -143,30 +144,31 @@ START_TEST(test_ifstats_get_counts_loopback_traffic)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct if_counters before, after;
 	char err[256], payload[1000] = { 0 };
-	struct ifstats *s = ifstats_open(err, sizeof(err));
+	struct nl_sock nl;
 	socklen_t len = sizeof(sa);
 	int fd;
 
-	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)),
+		      "%s", err);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	ck_assert_int_ge(fd, 0);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	ck_assert_msg(!ifstats_get(s, "lo", &before, err, sizeof(err)), "%s",
+	ck_assert_msg(!ifstats_get(&nl, "lo", &before, err, sizeof(err)), "%s",
 		      err);
 	for (int i = 0; i < 20; i++)
 		ck_assert_int_eq(sendto(fd, payload, sizeof(payload), 0,
 					(struct sockaddr *)&sa, sizeof(sa)),
 				 (ssize_t)sizeof(payload));
-	ck_assert_msg(!ifstats_get(s, "lo", &after, err, sizeof(err)), "%s",
+	ck_assert_msg(!ifstats_get(&nl, "lo", &after, err, sizeof(err)), "%s",
 		      err);
 	ck_assert_uint_ge(after.tx_packets - before.tx_packets, 20);
 	ck_assert_uint_ge(after.rx_packets - before.rx_packets, 20);
 	ck_assert_uint_ge(after.tx_bytes - before.tx_bytes, 20 * 1000);
 	ck_assert_uint_ge(after.rx_bytes - before.rx_bytes, 20 * 1000);
 	close(fd);
-	ifstats_close(s);
+	nl_sock_close(&nl);
 }
 END_TEST
 
@@ -174,21 +176,22 @@ START_TEST(test_ifstats_get_names_a_missing_interface)
 {
 	char err[256];
 	struct if_counters c;
-	struct ifstats *s = ifstats_open(err, sizeof(err));
+	struct nl_sock nl;
 
-	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)),
+		      "%s", err);
 	errno = 0;
-	ck_assert_int_eq(ifstats_get(s, "nosuchif9", &c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ifstats_get(&nl, "nosuchif9", &c, err, sizeof(err)), -1);
 	ck_assert_int_eq(errno, ENODEV);
 	ck_assert_ptr_nonnull(strstr(err, "nosuchif9"));
-	ck_assert_int_eq(ifstats_get(s, "a-name-longer-than-ifnamsiz", &c,
+	ck_assert_int_eq(ifstats_get(&nl, "a-name-longer-than-ifnamsiz", &c,
 				     err, sizeof(err)),
 			 -1);
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_int_eq(ifstats_get(s, "", &c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ifstats_get(&nl, "", &c, err, sizeof(err)), -1);
 	/* The socket is still good after the errors. */
-	ck_assert_msg(!ifstats_get(s, "lo", &c, err, sizeof(err)), "%s", err);
-	ifstats_close(s);
+	ck_assert_msg(!ifstats_get(&nl, "lo", &c, err, sizeof(err)), "%s", err);
+	nl_sock_close(&nl);
 }
 END_TEST
 
