@@ -30,9 +30,16 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(shell $(PKG_CONFIG) --cflags
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(EXTRA_LDFLAGS)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
-COMMON_SRC := $(wildcard common/*.c)
-L2TP_SRC := $(filter-out l2tpd/main.c,$(wildcard l2tpd/*.c))
-PPTP_SRC := $(filter-out pptpd/main.c,$(wildcard pptpd/*.c))
+# lib/: no protocol knowledge. ppp/: the PPP side of a session (backends,
+# logins, secrets, pools). l2tp/ and pptp/: the pure protocol engines.
+# l2tpd/ and pptpd/: the daemons' glue, linked into the binaries (and, less
+# main.c, into the tests through an archive of their own).
+LIB_SRC := $(wildcard lib/*.c)
+PPP_SRC := $(wildcard ppp/*.c ppp/*/*.c)
+L2TP_SRC := $(wildcard l2tp/*.c)
+PPTP_SRC := $(wildcard pptp/*.c)
+L2TPD_SRC := $(filter-out l2tpd/main.c,$(wildcard l2tpd/*.c))
+PPTPD_SRC := $(filter-out pptpd/main.c,$(wildcard pptpd/*.c))
 VPNCTL_SRC := $(wildcard vpnctl/*.c)
 PLUGIN_SRC := $(wildcard plugins/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
@@ -42,9 +49,13 @@ BENCH_SRC := $(wildcard tests/bench/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_COMMON := $(BUILD)/libvpnsuite.a
+LIB_PPP := $(BUILD)/libppp.a
 LIB_L2TP := $(BUILD)/libl2tp.a
 LIB_PPTP := $(BUILD)/libpptp.a
-ALL_LIBS := $(LIB_L2TP) $(LIB_PPTP) $(LIB_COMMON)
+GLUE_L2TPD := $(BUILD)/l2tpd-glue.a
+GLUE_PPTPD := $(BUILD)/pptpd-glue.a
+ENGINE_LIBS := $(LIB_L2TP) $(LIB_PPTP)
+ALL_LIBS := $(GLUE_L2TPD) $(GLUE_PPTPD) $(ENGINE_LIBS) $(LIB_PPP) $(LIB_COMMON)
 
 BINS := $(if $(wildcard l2tpd/main.c),$(BUILD)/l2tpd) \
 	$(if $(wildcard pptpd/main.c),$(BUILD)/pptpd) \
@@ -71,23 +82,26 @@ $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(LIB_COMMON): $(call obj,$(COMMON_SRC))
+$(LIB_COMMON): $(call obj,$(LIB_SRC))
+$(LIB_PPP): $(call obj,$(PPP_SRC))
 $(LIB_L2TP): $(call obj,$(L2TP_SRC))
 $(LIB_PPTP): $(call obj,$(PPTP_SRC))
+$(GLUE_L2TPD): $(call obj,$(L2TPD_SRC))
+$(GLUE_PPTPD): $(call obj,$(PPTPD_SRC))
 $(ALL_LIBS):
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/l2tpd: $(call obj,l2tpd/main.c) $(LIB_L2TP) $(LIB_COMMON)
-$(BUILD)/pptpd: $(call obj,pptpd/main.c) $(LIB_PPTP) $(LIB_COMMON)
+$(BUILD)/l2tpd: $(call obj,l2tpd/main.c $(L2TPD_SRC)) $(LIB_L2TP) $(LIB_PPP) $(LIB_COMMON)
+$(BUILD)/pptpd: $(call obj,pptpd/main.c $(PPTPD_SRC)) $(LIB_PPTP) $(LIB_PPP) $(LIB_COMMON)
 $(BUILD)/vpnctl: $(call obj,$(VPNCTL_SRC)) $(LIB_COMMON)
 $(BUILD)/l2tpd $(BUILD)/pptpd $(BUILD)/vpnctl:
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # The plugin runs inside pppd: position-independent, only its own symbols
-# exported, and only the pieces of common/ it needs (no libevent, no libmnl).
-PLUGIN_COMMON := common/buf.c common/ppp_ipc.c
+# exported, and only the pieces of lib/ and ppp/ it needs (no libevent, no libmnl).
+PLUGIN_COMMON := lib/buf.c ppp/pppd/ipc.c
 $(BUILD)/vpnsuite.so: $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC) $(wildcard $(PLUGIN_COMMON)))
 	$(CC) -shared -o $@ $^ $(EXTRA_LDFLAGS)
 
@@ -167,7 +181,7 @@ install: all
 		*) install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/;; esac; done
 
 format:
-	clang-format -i $(wildcard common/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])
+	clang-format -i $(wildcard lib/*.[ch] ppp/*.[ch] ppp/*/*.[ch] l2tp/*.[ch] pptp/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])
 
 clean:
 	rm -rf $(BUILD)

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xl2tpd.conf reader. common/conf.c splits the file into sections and
+ * xl2tpd.conf reader. lib/conf.c splits the file into sections and
  * entries; this file gives each key its meaning through one table, so that
  * the set of keys, where they may appear and how their values are checked
  * can be read in one place.
  */
 #include "l2tpd/config.h"
 
-#include "common/conf.h"
-#include "common/ippool.h"
-#include "common/log.h"
+#include "lib/conf.h"
+#include "ppp/ippool.h"
+#include "lib/log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,7 +27,7 @@
 #define MAX_NAME_LEN 255 /* pppd's MAXNAMELEN - 1; a DNS name */
 #define MAX_PATH_LEN 4095
 /* A hostile file cannot make one list grow without bound: the file size
- * limit of common/conf.h bounds it, this keeps the numbers sane. */
+ * limit of lib/conf.h bounds it, this keeps the numbers sane. */
 #define MAX_LIST_ENTRIES 4096
 
 struct loader {

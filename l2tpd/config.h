@@ -9,7 +9,7 @@
  * own are documented in etc/l2tpd.conf.
  *
  * Rules:
- * - Unknown keys: a warning "file:line: ..." through common/log.h.
+ * - Unknown keys: a warning "file:line: ..." through lib/log.h.
  * - A bad value, a key in the wrong kind of section, an unknown section type
  *   or a duplicate section: load fails with "file:line: 'key': reason" in
  *   err, and the daemon does not start.
@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "common/log.h"
+#include "lib/log.h"
 
 #define L2TPD_DEFAULT_PORT	  1701
 #define L2TPD_DEFAULT_MAX_RETRIES 5

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <utlist.h>
 
-#include "common/ctl.h"
-#include "common/ippool.h"
-#include "common/l2tp_nl.h"
-#include "common/pppd.h"
+#include "lib/ctl.h"
+#include "ppp/ippool.h"
+#include "l2tpd/l2tp_nl.h"
+#include "ppp/pppd/backend.h"
 #include "l2tpd/daemon.h"
 
 static void addr_str(uint32_t host_order, char *out, size_t len)

@@ -2,7 +2,7 @@
 /*
  * l2tpd's daemon glue: the state the event loop, the sockets, the control
  * socket and the data path share. The protocol itself is in the engine
- * (l2tpd/tunnel.h); this is everything around it.
+ * (l2tp/tunnel.h); this is everything around it.
  */
 #ifndef VPNSUITE_L2TPD_DAEMON_H
 #define VPNSUITE_L2TPD_DAEMON_H
@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "common/evloop.h"
-#include "common/ppp_auth.h"
+#include "lib/evloop.h"
+#include "ppp/login.h"
 #include "l2tpd/config.h"
-#include "l2tpd/tunnel.h"
+#include "l2tp/tunnel.h"
 
 struct ctl_server;
 struct event;

@@ -21,11 +21,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/ippool.h"
-#include "common/l2tp_nl.h"
-#include "common/log.h"
-#include "common/pppd.h"
-#include "common/pppox.h"
+#include "ppp/ippool.h"
+#include "l2tpd/l2tp_nl.h"
+#include "lib/log.h"
+#include "ppp/pppd/backend.h"
+#include "ppp/pppox.h"
 #include "l2tpd/daemon.h"
 
 /* PPP must reach IPCP within this, or the session is given up. */

@@ -25,11 +25,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "common/ctl.h"
-#include "common/daemon.h"
-#include "common/ippool.h"
-#include "common/log.h"
-#include "common/secrets.h"
+#include "lib/ctl.h"
+#include "lib/daemon.h"
+#include "ppp/ippool.h"
+#include "lib/log.h"
+#include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
 #include "l2tpd/dataplane.h"
 

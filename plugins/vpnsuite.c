@@ -9,7 +9,7 @@
  *
  * N is a connected PPPoX socket (PPPoL2TP or PPTP); it is our channel, and
  * pppd's generic code attaches it to a ppp unit. M is one end of a
- * SOCK_SEQPACKET socketpair to the daemon (common/ppp_ipc.h), over which the
+ * SOCK_SEQPACKET socketpair to the daemon (ppp/pppd/ipc.h), over which the
  * plugin reports phases, IP up/down and its exit, and, with vpnsuite-auth,
  * asks the daemon to verify the peer's PAP or CHAP answer, or with
  * vpnsuite-client, asks the daemon for our own password, so that no secret is
@@ -33,7 +33,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/ppp_ipc.h"
+#include "ppp/pppd/ipc.h"
 
 #define EXPORT __attribute__((visibility("default")))
 /* How long pppd waits for the daemon to answer a question. */

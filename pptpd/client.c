@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/log.h"
+#include "lib/log.h"
 #include "pptpd/daemon.h"
 
 static const struct log_ctx no_ctx;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pptpd.conf and client profile readers. common/conf.c cuts the files into
+ * pptpd.conf and client profile readers. lib/conf.c cuts the files into
  * entries; the keyword tables here give each one its meaning.
  *
  * conf_parse_lines() splits a line at its first word, so a keyword of
@@ -20,10 +20,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/conf.h"
-#include "common/ippool.h"
-#include "common/ppp_auth.h"
-#include "pptpd/ctrl.h"
+#include "lib/conf.h"
+#include "ppp/ippool.h"
+#include "ppp/login.h"
+#include "pptp/ctrl.h"
 
 #define MAX_PATH_LEN 4095
 #define MAX_NAME_LEN 255 /* pppd's MAXNAMELEN - 1 */

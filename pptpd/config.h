@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "common/log.h"
+#include "lib/log.h"
 
 #define PPTPD_DEFAULT_CONNECTIONS	     100
 #define PPTPD_DEFAULT_MAX_CALLS_PER_CONN     1

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/log.h"
+#include "lib/log.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 

@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/ctl.h"
-#include "common/ifstats.h"
-#include "common/log.h"
-#include "common/nl.h"
+#include "lib/ctl.h"
+#include "lib/ifstats.h"
+#include "lib/log.h"
+#include "lib/nl.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 

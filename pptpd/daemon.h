@@ -2,7 +2,7 @@
 /*
  * pptpd's daemon glue: the state the event loop, the TCP connections, the
  * control socket and the data path share. The protocol is in the engine
- * (pptpd/ctrl.h, pptpd/call.h); this is everything around it.
+ * (pptp/ctrl.h, pptp/call.h); this is everything around it.
  *
  * Objects and who owns them:
  * - struct pptpd_conn: one TCP connection and its engine (either role).
@@ -21,13 +21,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "common/evloop.h"
-#include "common/log.h"
-#include "common/nl.h"
-#include "common/ppp_auth.h"
-#include "pptpd/call.h"
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "lib/nl.h"
+#include "ppp/login.h"
+#include "pptp/call.h"
 #include "pptpd/config.h"
-#include "pptpd/ctrl.h"
+#include "pptp/ctrl.h"
 
 struct ctl_server;
 struct event;

@@ -10,7 +10,7 @@
  * peer's call. pppd then runs PPP on the socket with our plugin.
  *
  * Server calls' logins are verified here ('ppp-auth daemon', the default):
- * pppd asks through the plugin, common/ppp_auth.c answers from
+ * pppd asks through the plugin, ppp/login.c answers from
  * 'ppp-secrets' and hands out the client's address from 'remoteip' (or its
  * static one), so pppd reads no secrets of its own. Addresses go back when
  * pppd is gone, not when the call is cleared: until then its interface may
@@ -34,11 +34,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/ippool.h"
-#include "common/log.h"
-#include "common/ppp_auth.h"
-#include "common/pppd.h"
-#include "common/pppox.h"
+#include "ppp/ippool.h"
+#include "lib/log.h"
+#include "ppp/login.h"
+#include "ppp/pppd/backend.h"
+#include "ppp/pppox.h"
 #include "pptpd/daemon.h"
 /* After <netinet/in.h>, which the uapi header defers to. */
 #include <linux/if_pppox.h>

@@ -37,10 +37,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "common/ctl.h"
-#include "common/daemon.h"
-#include "common/log.h"
-#include "common/pppd.h"
+#include "lib/ctl.h"
+#include "lib/daemon.h"
+#include "lib/log.h"
+#include "ppp/pppd/backend.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
@@ -151,7 +151,7 @@ static void server_accept(struct pptpd *d, int fd,
 		return;
 	}
 	/* Turned away before any byte is read: a peer guessing passwords
-	 * gets no new call to guess with (common/ppp_auth.h). */
+	 * gets no new call to guess with (ppp/login.h). */
 	if (pptpd_dataplane_peer_blocked(d, peer)) {
 		d->stats.refused_blocked++;
 		refuse_log(d, peer, "blocked after too many failed logins");

@@ -7,7 +7,7 @@
  * Exit status: 0 done; 1 the daemon refused (its reason on stderr);
  * 2 the daemon could not be reached or answered nonsense; 64 usage error.
  */
-#include "common/ctl.h"
+#include "lib/ctl.h"
 #include "vpnctl/show.h"
 
 #include <errno.h>

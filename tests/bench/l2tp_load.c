@@ -9,7 +9,7 @@
  * setup takes, reads the LNS's memory when everything is up, optionally
  * holds, then clears every tunnel with StopCCN and times the teardown.
  *
- * It drives the project's own protocol engine (l2tpd/tunnel.h) from a
+ * It drives the project's own protocol engine (l2tp/tunnel.h) from a
  * libevent loop, one engine for all its tunnels. With --lns the same binary
  * is a minimal LNS on that engine that accepts everything: a peer to check
  * the generator without the daemon, and an "engine only" baseline.
@@ -41,9 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/evloop.h"
-#include "common/log.h"
-#include "l2tpd/tunnel.h"
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "l2tp/tunnel.h"
 
 #define LOAD_MAX_PACKET 4096
 /* Packets read from one socket per wake-up: no tunnel starves the rest. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Peer-controlled input to common/auth: the MS-CHAPv2 Response value, user
+ * Peer-controlled input to ppp/auth.c: the MS-CHAPv2 Response value, user
  * names and passwords of any bytes (UTF-8 decoding), PAP and CHAP-MD5
  * responses of any length. The first byte picks the entry point.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/auth.h"
+#include "ppp/auth.h"
 
 /* Copies up to cap - 1 bytes, stopping at a NUL, and terminates. */
 static size_t take_string(const uint8_t **data, size_t *size, char *out,

@@ -4,9 +4,9 @@
  * address ranges found in them. Every reader gets the same bytes; each must
  * either accept them or say why, and free everything either way.
  */
-#include "common/conf.h"
-#include "common/ippool.h"
-#include "common/secrets.h"
+#include "lib/conf.h"
+#include "ppp/ippool.h"
+#include "ppp/secrets.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The control channel engine (l2tpd/ctrl.c) under a script of operations
+ * The control channel engine (l2tp/reliable.c) under a script of operations
  * read from the input: queue messages, receive headers with any Ns/Nr,
  * advance the fake clock, poll, resize the peer's window, close. After each
  * step the engine's invariants must hold, and every packet it emits must be
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
-#include "l2tpd/ctrl.h"
+#include "lib/buf.h"
+#include "l2tp/reliable.h"
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \

@@ -28,10 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/buf.h"
-#include "common/log.h"
-#include "l2tpd/msg.h"
-#include "l2tpd/tunnel.h"
+#include "lib/buf.h"
+#include "lib/log.h"
+#include "l2tp/msg.h"
+#include "l2tp/tunnel.h"
 
 #define MAX_LIVE 64
 #define PKT_MAX	 2048

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Peer-controlled input to l2tpd/msg.c and avp.c: any bytes as an L2TP
+ * Peer-controlled input to l2tp/msg.c and avp.c: any bytes as an L2TP
  * control message, decoded without a secret and with one (the hidden seeds
  * use it). Whatever decodes must encode again, plainly and with every
  * hideable AVP hidden, and decode back to an equal message.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "l2tpd/msg.h"
+#include "l2tp/msg.h"
 
 #define SECRET "s3cret"
 

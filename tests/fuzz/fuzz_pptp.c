@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
-#include "pptpd/call.h"
-#include "pptpd/ctrl.h"
+#include "lib/log.h"
+#include "pptp/call.h"
+#include "pptp/ctrl.h"
 
 struct fuzz_state {
 	struct pptp_ctrl *ctrl;

@@ -3,7 +3,7 @@
 """A stand-in for pppd with the vpnsuite plugin, for tests/unit/test_pppd.c.
 
 The host has no PPP in its kernel, so this plays the plugin's side of the IPC
-protocol (common/ppp_ipc.h) on the descriptor given by "vpnsuite-ipc".
+protocol (ppp/pppd/ipc.h) on the descriptor given by "vpnsuite-ipc".
 
 Environment:
   FAKE_PPPD_SCENARIO  up | updown | auth | passwd | garbage | hang | die |

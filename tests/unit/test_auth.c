@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
-#include "common/auth.h"
+#include "ppp/auth.h"
 #include "tests/unit/check_main.h"
 
 /*

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/buf.h"
+#include "lib/buf.h"
 #include "tests/unit/check_main.h"
 
 START_TEST(test_buf_reads_big_endian)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/conf.h"
+#include "lib/conf.h"
 
 #include <netinet/in.h>
 #include "tests/unit/check_main.h"

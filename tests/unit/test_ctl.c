@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/ctl.h"
-#include "common/log.h"
+#include "lib/ctl.h"
+#include "lib/log.h"
 #include "tests/unit/check_main.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/evloop.h"
+#include "lib/evloop.h"
 #include "tests/unit/check_main.h"
 
 #include <errno.h>

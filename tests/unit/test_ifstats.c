@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Interface counters over rtnetlink: the request and the parse of crafted
  * replies, then the host kernel's own loopback counters for real. */
-#include "common/ifstats.h"
-#include "common/nl.h"
+#include "lib/ifstats.h"
+#include "lib/nl.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>

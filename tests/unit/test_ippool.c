@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/ippool.h"
+#include "ppp/ippool.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The netlink requests l2tpd sends, checked attribute by attribute: the host
  * kernel needs no L2TP support for this; the VM tests run them for real. */
-#include "common/l2tp_nl.h"
+#include "l2tpd/l2tp_nl.h"
 #include "tests/unit/check_main.h"
 
 #include <libmnl/libmnl.h>

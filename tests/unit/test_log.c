@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/log.h"
+#include "lib/log.h"
 #include "tests/unit/check_main.h"
 
 #include <stdio.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <string.h>
 
-#include "common/log.h"
-#include "pptpd/call.h"
-#include "pptpd/ctrl.h"
+#include "lib/log.h"
+#include "pptp/call.h"
+#include "pptp/ctrl.h"
 #include "tests/unit/check_main.h"
 
 #define MAX_EV 64

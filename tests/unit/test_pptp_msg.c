@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <string.h>
 
-#include "pptpd/msg.h"
+#include "pptp/msg.h"
 #include "tests/unit/check_main.h"
 
 /* Header as RFC 2637 2.1 lays it out: Length, 1, cookie, type, Reserved0. */

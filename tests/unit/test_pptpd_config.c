@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "pptpd/config.h"
-#include "common/log.h"
+#include "lib/log.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>

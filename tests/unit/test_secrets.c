@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "common/secrets.h"
+#include "ppp/secrets.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lib/ifstats.h"
+
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/nl.h"
+
+struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
+				       const char *ifname)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	/* The ACK ends the exchange after the one reply. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	return nlh;
+}
+
+struct parsed {
+	struct if_counters c;
+	int have64, have32;
+};
+
+/* The two layouts name their fields alike; only the widths differ. */
+#define COPY_COUNTERS(dst, src)                                                \
+	do {                                                                   \
+		(dst).rx_packets = (src).rx_packets;                           \
+		(dst).tx_packets = (src).tx_packets;                           \
+		(dst).rx_bytes = (src).rx_bytes;                               \
+		(dst).tx_bytes = (src).tx_bytes;                               \
+	} while (0)
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct parsed *p = data;
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	struct rtnl_link_stats64 st64;
+	struct rtnl_link_stats st32;
+
+	switch (mnl_attr_get_type(attr)) {
+	case IFLA_STATS64:
+		if (len < sizeof(st64))
+			return MNL_CB_ERROR;
+		memcpy(&st64, mnl_attr_get_payload(attr), sizeof(st64));
+		COPY_COUNTERS(p->c, st64);
+		p->have64 = 1;
+		break;
+	case IFLA_STATS:
+		if (len < sizeof(st32))
+			return MNL_CB_ERROR;
+		/* The 64-bit counters win, whichever comes first. */
+		if (p->have64)
+			break;
+		memcpy(&st32, mnl_attr_get_payload(attr), sizeof(st32));
+		COPY_COUNTERS(p->c, st32);
+		p->have32 = 1;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int ifstats_parse(const struct nlmsghdr *nlh, struct if_counters *c)
+{
+	struct parsed p = {0};
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+		return -1;
+	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &p) !=
+		    MNL_CB_OK ||
+	    !(p.have64 || p.have32))
+		return -1;
+	*c = p.c;
+	return 0;
+}
+
+struct reply {
+	struct if_counters *c;
+	int found;
+};
+
+static int reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct reply *r = data;
+
+	if (ifstats_parse(nlh, r->c)) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	r->found = 1;
+	return MNL_CB_OK;
+}
+
+int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
+		char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct reply r = {.c = c};
+	int rc;
+
+	if (!ifname[0] || strlen(ifname) >= IFNAMSIZ) {
+		snprintf(err, errlen, "interface name '%s' is not valid",
+			 ifname);
+		errno = EINVAL;
+		return -1;
+	}
+	rc = nl_sock_transact(nl, ifstats_build_request(buf, ++nl->seq, ifname),
+			      reply_cb, &r);
+	if (!rc && !r.found)
+		rc = -ENODEV;
+	if (rc) {
+		snprintf(err, errlen, "counters of interface %s: %s", ifname,
+			 strerror(-rc));
+		errno = -rc;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A network interface's traffic counters by name, over rtnetlink (libmnl):
+ * what pptpd shows for a call's ppp interface, where the kernel's PPTP
+ * driver keeps no counters of its own.
+ *
+ * Counters are the 64-bit IFLA_STATS64, or the 32-bit IFLA_STATS of older
+ * kernels. Requests go over a NETLINK_ROUTE socket of lib/nl.h.
+ */
+#ifndef VPNSUITE_IFSTATS_H
+#define VPNSUITE_IFSTATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_sock;
+struct nlmsghdr;
+
+struct if_counters {
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_bytes;
+};
+
+/* The counters of interface IFNAME in NL's network namespace (NL opened on
+ * NETLINK_ROUTE).
+ * 0, or -1 with a reason naming the interface in err and errno set (ENODEV
+ * when there is no such interface). */
+int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
+		char *err, size_t errlen);
+
+/* Exposed for tests: the request, and the parse of an RTM_NEWLINK reply
+ * (0, or -1 when it carries no well-formed counters). */
+struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
+				       const char *ifname);
+int ifstats_parse(const struct nlmsghdr *nlh, struct if_counters *c);
+
+#endif

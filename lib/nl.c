@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lib/nl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int nl_sock_open(struct nl_sock *s, int bus, char *err, size_t errlen)
+{
+	s->sock = mnl_socket_open(bus);
+	if (!s->sock) {
+		snprintf(err, errlen, "netlink socket: %s", strerror(errno));
+		return -1;
+	}
+	if (mnl_socket_bind(s->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		snprintf(err, errlen, "netlink bind: %s", strerror(errno));
+		mnl_socket_close(s->sock);
+		s->sock = NULL;
+		return -1;
+	}
+	s->portid = mnl_socket_get_portid(s->sock);
+	s->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+void nl_sock_close(struct nl_sock *s)
+{
+	if (s->sock)
+		mnl_socket_close(s->sock);
+	s->sock = NULL;
+}
+
+int nl_sock_transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
+		     void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t n;
+	int r;
+
+	if (mnl_socket_sendto(s->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(s->sock, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, s->portid, cb,
+			       data);
+	} while (r == MNL_CB_OK);
+	return r == MNL_CB_ERROR ? -errno : 0;
+}
