@@ -22,7 +22,7 @@
 #define CTRL_OFF_NS	8
 #define CTRL_OFF_NR	10
 
-void ctrl_config_default(struct ctrl_config *cfg)
+void l2tp_reliable_config_default(struct l2tp_reliable_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->peer_rws = CTRL_DEFAULT_RWS;
@@ -34,12 +34,12 @@ void ctrl_config_default(struct ctrl_config *cfg)
 	cfg->ack_delay_ms = CTRL_DEFAULT_ACK_DELAY_MS;
 }
 
-int ctrl_init(struct l2tp_ctrl *c, const struct ctrl_config *cfg)
+int l2tp_reliable_init(struct l2tp_ctrl *c, const struct l2tp_reliable_config *cfg)
 {
-	struct ctrl_config def;
+	struct l2tp_reliable_config def;
 
 	if (!cfg) {
-		ctrl_config_default(&def);
+		l2tp_reliable_config_default(&def);
 		cfg = &def;
 	}
 	if (cfg->max_queue == 0 || cfg->max_queue > CTRL_MAX_QUEUE ||
@@ -62,28 +62,28 @@ int ctrl_init(struct l2tp_ctrl *c, const struct ctrl_config *cfg)
 	c->rto_ms = c->cfg.rto_initial_ms;
 	/* Appendix A: CWND starts at one message. */
 	c->cwnd = 1;
-	ctrl_set_peer_rws(c, c->cfg.peer_rws);
+	l2tp_reliable_set_peer_rws(c, c->cfg.peer_rws);
 	return 0;
 }
 
 /* One slot beyond max_queue is kept for the last message (StopCCN). */
-static unsigned int ctrl_ring_size(const struct l2tp_ctrl *c)
+static unsigned int l2tp_reliable_ring_size(const struct l2tp_ctrl *c)
 {
 	return c->cfg.max_queue + 1;
 }
 
-void ctrl_free(struct l2tp_ctrl *c)
+void l2tp_reliable_free(struct l2tp_ctrl *c)
 {
 	if (c->ring) {
 		for (unsigned int i = 0; i < c->count; i++)
-			free(c->ring[(c->head + i) % ctrl_ring_size(c)].pkt);
+			free(c->ring[(c->head + i) % l2tp_reliable_ring_size(c)].pkt);
 		free(c->ring);
 	}
 	c->ring = NULL;
 	c->count = 0;
 }
 
-void ctrl_set_peer_rws(struct l2tp_ctrl *c, uint16_t rws)
+void l2tp_reliable_set_peer_rws(struct l2tp_ctrl *c, uint16_t rws)
 {
 	/* RFC 2661 5.8: without the AVP the peer's window is 4. */
 	if (rws == 0)
@@ -99,14 +99,14 @@ void ctrl_set_peer_rws(struct l2tp_ctrl *c, uint16_t rws)
 		c->cwnd = rws;
 }
 
-void ctrl_set_peer_tunnel_id(struct l2tp_ctrl *c, uint16_t tunnel_id)
+void l2tp_reliable_set_peer_tunnel_id(struct l2tp_ctrl *c, uint16_t tunnel_id)
 {
 	c->cfg.peer_tunnel_id = tunnel_id;
 }
 
-int ctrl_set_seq(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr)
+int l2tp_reliable_set_seq(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr)
 {
-	const struct ctrl_stats *s = &c->stats;
+	const struct l2tp_reliable_stats *s = &c->stats;
 
 	if (c->count || s->sent || s->zlb_sent || s->delivered ||
 	    s->zlb_received || s->duplicates || s->out_of_order ||
@@ -117,62 +117,62 @@ int ctrl_set_seq(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr)
 	return 0;
 }
 
-static uint16_t ctrl_snd_tail(const struct l2tp_ctrl *c)
+static uint16_t l2tp_reliable_snd_tail(const struct l2tp_ctrl *c)
 {
 	return (uint16_t)(c->snd_una + c->count);
 }
 
-unsigned int ctrl_in_flight(const struct l2tp_ctrl *c)
+unsigned int l2tp_reliable_in_flight(const struct l2tp_ctrl *c)
 {
 	return (uint16_t)(c->snd_nxt - c->snd_una);
 }
 
-unsigned int ctrl_room(const struct l2tp_ctrl *c)
+unsigned int l2tp_reliable_room(const struct l2tp_ctrl *c)
 {
 	return c->count < c->cfg.max_queue ? c->cfg.max_queue - c->count : 0;
 }
 
-unsigned int ctrl_queued(const struct l2tp_ctrl *c)
+unsigned int l2tp_reliable_queued(const struct l2tp_ctrl *c)
 {
 	return c->count;
 }
 
-unsigned int ctrl_cwnd(const struct l2tp_ctrl *c)
+unsigned int l2tp_reliable_cwnd(const struct l2tp_ctrl *c)
 {
 	return c->cwnd;
 }
 
-unsigned int ctrl_ssthresh(const struct l2tp_ctrl *c)
+unsigned int l2tp_reliable_ssthresh(const struct l2tp_ctrl *c)
 {
 	return c->ssthresh;
 }
 
-unsigned int ctrl_window(const struct l2tp_ctrl *c)
+unsigned int l2tp_reliable_window(const struct l2tp_ctrl *c)
 {
 	return c->cwnd < c->peer_rws ? c->cwnd : c->peer_rws;
 }
 
-uint16_t ctrl_rcv_nxt(const struct l2tp_ctrl *c)
+uint16_t l2tp_reliable_rcv_nxt(const struct l2tp_ctrl *c)
 {
 	return c->rcv_nxt;
 }
 
-uint16_t ctrl_snd_una(const struct l2tp_ctrl *c)
+uint16_t l2tp_reliable_snd_una(const struct l2tp_ctrl *c)
 {
 	return c->snd_una;
 }
 
-const struct ctrl_stats *ctrl_stats(const struct l2tp_ctrl *c)
+const struct l2tp_reliable_stats *l2tp_reliable_stats(const struct l2tp_ctrl *c)
 {
 	return &c->stats;
 }
 
-bool ctrl_peer_dead(const struct l2tp_ctrl *c)
+bool l2tp_reliable_peer_dead(const struct l2tp_ctrl *c)
 {
 	return c->peer_dead;
 }
 
-static uint32_t ctrl_rto_for_try(const struct l2tp_ctrl *c, unsigned int n)
+static uint32_t l2tp_reliable_rto_for_try(const struct l2tp_ctrl *c, unsigned int n)
 {
 	uint64_t rto = c->cfg.rto_initial_ms;
 
@@ -185,16 +185,16 @@ static uint32_t ctrl_rto_for_try(const struct l2tp_ctrl *c, unsigned int n)
  * The first transmission and max_retries retransmissions each wait one
  * (backed-off) timeout: 1+2+4+8+8+8 = 31 s with the defaults.
  */
-uint64_t ctrl_full_cycle_ms(const struct l2tp_ctrl *c)
+uint64_t l2tp_reliable_full_cycle_ms(const struct l2tp_ctrl *c)
 {
 	uint64_t sum = 0;
 
 	for (unsigned int i = 0; i <= c->cfg.max_retries; i++)
-		sum += ctrl_rto_for_try(c, i);
+		sum += l2tp_reliable_rto_for_try(c, i);
 	return sum;
 }
 
-static bool ctrl_valid_message(const void *pkt, size_t len)
+static bool l2tp_reliable_valid_message(const void *pkt, size_t len)
 {
 	struct buf b;
 	uint8_t flags, ver;
@@ -211,27 +211,27 @@ static bool ctrl_valid_message(const void *pkt, size_t len)
 	       (ver & 0x0f) == CTRL_VERSION && hdr_len == len;
 }
 
-static int ctrl_queue(struct l2tp_ctrl *c, const void *pkt, size_t len,
+static int l2tp_reliable_queue(struct l2tp_ctrl *c, const void *pkt, size_t len,
 		      unsigned int room)
 {
-	struct ctrl_slot *slot;
+	struct l2tp_reliable_slot *slot;
 
 	if (c->peer_dead)
 		return -EPIPE;
 	if (c->closed)
 		return -ESHUTDOWN;
-	if (!ctrl_valid_message(pkt, len))
+	if (!l2tp_reliable_valid_message(pkt, len))
 		return -EINVAL;
 	if (c->count >= room) {
 		c->stats.queue_full++;
 		return -ENOBUFS;
 	}
 	if (!c->ring) {
-		c->ring = calloc(ctrl_ring_size(c), sizeof(*c->ring));
+		c->ring = calloc(l2tp_reliable_ring_size(c), sizeof(*c->ring));
 		if (!c->ring)
 			return -ENOMEM;
 	}
-	slot = &c->ring[(c->head + c->count) % ctrl_ring_size(c)];
+	slot = &c->ring[(c->head + c->count) % l2tp_reliable_ring_size(c)];
 	slot->pkt = malloc(len);
 	if (!slot->pkt)
 		return -ENOMEM;
@@ -241,14 +241,14 @@ static int ctrl_queue(struct l2tp_ctrl *c, const void *pkt, size_t len,
 	return 0;
 }
 
-int ctrl_send(struct l2tp_ctrl *c, const void *pkt, size_t len)
+int l2tp_reliable_send(struct l2tp_ctrl *c, const void *pkt, size_t len)
 {
-	return ctrl_queue(c, pkt, len, c->cfg.max_queue);
+	return l2tp_reliable_queue(c, pkt, len, c->cfg.max_queue);
 }
 
-int ctrl_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len)
+int l2tp_reliable_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len)
 {
-	return ctrl_queue(c, pkt, len, ctrl_ring_size(c));
+	return l2tp_reliable_queue(c, pkt, len, l2tp_reliable_ring_size(c));
 }
 
 /*
@@ -256,7 +256,7 @@ int ctrl_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len)
  * SSTHRESH), by 1/CWND in congestion avoidance, never past the peer's
  * window.
  */
-static void ctrl_cwnd_on_ack(struct l2tp_ctrl *c)
+static void l2tp_reliable_cwnd_on_ack(struct l2tp_ctrl *c)
 {
 	if (c->cwnd < c->ssthresh) {
 		c->cwnd++;
@@ -269,11 +269,11 @@ static void ctrl_cwnd_on_ack(struct l2tp_ctrl *c)
 }
 
 /* RFC 2661 5.8: Nr acknowledges every message with Ns below it. */
-static void ctrl_ack(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
+static void l2tp_reliable_ack(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
 {
 	unsigned int n;
 
-	if (ctrl_seq_lt(nr, c->snd_una))
+	if (l2tp_reliable_seq_lt(nr, c->snd_una))
 		return; /* an older ACK overtaken by a newer one */
 	n = (uint16_t)(nr - c->snd_una);
 	if (n > (uint16_t)(c->snd_max - c->snd_una)) {
@@ -285,18 +285,18 @@ static void ctrl_ack(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
 		return;
 
 	for (unsigned int i = 0; i < n; i++) {
-		struct ctrl_slot *slot = &c->ring[c->head];
+		struct l2tp_reliable_slot *slot = &c->ring[c->head];
 
 		free(slot->pkt);
 		slot->pkt = NULL;
-		c->head = (c->head + 1) % ctrl_ring_size(c);
+		c->head = (c->head + 1) % l2tp_reliable_ring_size(c);
 	}
 	c->count -= n;
 	c->snd_una = nr;
-	if (ctrl_seq_lt(c->snd_nxt, nr))
+	if (l2tp_reliable_seq_lt(c->snd_nxt, nr))
 		c->snd_nxt = nr;
 
-	ctrl_cwnd_on_ack(c);
+	l2tp_reliable_cwnd_on_ack(c);
 	/* Progress: the next oldest message starts a fresh backoff. */
 	c->retries = 0;
 	c->rto_ms = c->cfg.rto_initial_ms;
@@ -310,7 +310,7 @@ static void ctrl_ack(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
  * answer, and with messages that need no reply (ICCNs) it would stall for
  * the whole delay.
  */
-static void ctrl_schedule_ack(struct l2tp_ctrl *c, uint64_t now)
+static void l2tp_reliable_schedule_ack(struct l2tp_ctrl *c, uint64_t now)
 {
 	unsigned int threshold = c->cfg.our_rws ? c->cfg.our_rws : 1;
 
@@ -323,12 +323,12 @@ static void ctrl_schedule_ack(struct l2tp_ctrl *c, uint64_t now)
 		c->ack_deadline = now;
 }
 
-enum ctrl_rx_verdict ctrl_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,
+enum l2tp_reliable_rx_verdict l2tp_reliable_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,
 			       bool is_zlb, uint64_t now)
 {
 	uint16_t ahead;
 
-	ctrl_ack(c, nr, now);
+	l2tp_reliable_ack(c, nr, now);
 
 	/* A ZLB only acknowledges; it is never answered (RFC 2661 5.8). */
 	if (is_zlb) {
@@ -338,16 +338,16 @@ enum ctrl_rx_verdict ctrl_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,
 	if (ns == c->rcv_nxt) {
 		c->rcv_nxt++;
 		c->stats.delivered++;
-		ctrl_schedule_ack(c, now);
+		l2tp_reliable_schedule_ack(c, now);
 		return CTRL_RX_DELIVER;
 	}
-	if (ctrl_seq_lt(ns, c->rcv_nxt)) {
+	if (l2tp_reliable_seq_lt(ns, c->rcv_nxt)) {
 		/*
 		 * The peer missed our ACK and retransmitted: acknowledge again
 		 * or it retransmits until it gives the tunnel up.
 		 */
 		c->stats.duplicates++;
-		ctrl_schedule_ack(c, now);
+		l2tp_reliable_schedule_ack(c, now);
 		return CTRL_RX_DUPLICATE;
 	}
 	ahead = (uint16_t)(ns - c->rcv_nxt);
@@ -365,7 +365,7 @@ enum ctrl_rx_verdict ctrl_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,
  * up to the cap, and a message unacknowledged after max_retries
  * retransmissions means the peer is gone.
  */
-static void ctrl_timeout(struct l2tp_ctrl *c)
+static void l2tp_reliable_timeout(struct l2tp_ctrl *c)
 {
 	c->stats.timeouts++;
 	c->rtx_deadline = CTRL_NEVER;
@@ -386,29 +386,29 @@ static void ctrl_timeout(struct l2tp_ctrl *c)
 	c->snd_nxt = c->snd_una;
 }
 
-/* Our own copy, whose length ctrl_send() checked to exceed the header. */
-static void ctrl_put_u16(uint8_t *p, uint16_t v)
+/* Our own copy, whose length l2tp_reliable_send() checked to exceed the header. */
+static void l2tp_reliable_put_u16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
-static void ctrl_transmit_next(struct l2tp_ctrl *c, uint64_t now,
-			       ctrl_emit_fn emit, void *arg)
+static void l2tp_reliable_transmit_next(struct l2tp_ctrl *c, uint64_t now,
+			       l2tp_reliable_emit_fn emit, void *arg)
 {
 	unsigned int off = (uint16_t)(c->snd_nxt - c->snd_una);
-	struct ctrl_slot *slot = &c->ring[(c->head + off) % ctrl_ring_size(c)];
+	struct l2tp_reliable_slot *slot = &c->ring[(c->head + off) % l2tp_reliable_ring_size(c)];
 
-	ctrl_put_u16(slot->pkt + CTRL_OFF_NS, c->snd_nxt);
-	ctrl_put_u16(slot->pkt + CTRL_OFF_NR, c->rcv_nxt);
+	l2tp_reliable_put_u16(slot->pkt + CTRL_OFF_NS, c->snd_nxt);
+	l2tp_reliable_put_u16(slot->pkt + CTRL_OFF_NR, c->rcv_nxt);
 	emit(arg, slot->pkt, slot->len);
 
-	if (ctrl_seq_lt(c->snd_nxt, c->snd_max))
+	if (l2tp_reliable_seq_lt(c->snd_nxt, c->snd_max))
 		c->stats.retransmitted++;
 	else
 		c->stats.sent++;
 	c->snd_nxt++;
-	if (ctrl_seq_gt(c->snd_nxt, c->snd_max))
+	if (l2tp_reliable_seq_gt(c->snd_nxt, c->snd_max))
 		c->snd_max = c->snd_nxt;
 	/* Every message carries our Nr: a pending ACK rides along. */
 	c->ack_pending = false;
@@ -416,11 +416,11 @@ static void ctrl_transmit_next(struct l2tp_ctrl *c, uint64_t now,
 		c->rtx_deadline = now + c->rto_ms;
 	/* RFC 2661 5.7: the linger runs from the last message's first send. */
 	if (c->closed && c->linger_deadline == CTRL_NEVER &&
-	    c->snd_max == ctrl_snd_tail(c))
-		c->linger_deadline = now + ctrl_full_cycle_ms(c);
+	    c->snd_max == l2tp_reliable_snd_tail(c))
+		c->linger_deadline = now + l2tp_reliable_full_cycle_ms(c);
 }
 
-static void ctrl_emit_zlb(struct l2tp_ctrl *c, ctrl_emit_fn emit, void *arg)
+static void l2tp_reliable_emit_zlb(struct l2tp_ctrl *c, l2tp_reliable_emit_fn emit, void *arg)
 {
 	uint8_t zlb[CTRL_HDR_LEN];
 	struct wbuf w;
@@ -442,38 +442,38 @@ static void ctrl_emit_zlb(struct l2tp_ctrl *c, ctrl_emit_fn emit, void *arg)
 	c->ack_pending = false;
 }
 
-static bool ctrl_can_send(const struct l2tp_ctrl *c)
+static bool l2tp_reliable_can_send(const struct l2tp_ctrl *c)
 {
-	return c->snd_nxt != ctrl_snd_tail(c) &&
-	       ctrl_in_flight(c) < ctrl_window(c);
+	return c->snd_nxt != l2tp_reliable_snd_tail(c) &&
+	       l2tp_reliable_in_flight(c) < l2tp_reliable_window(c);
 }
 
-void ctrl_poll(struct l2tp_ctrl *c, uint64_t now, ctrl_emit_fn emit, void *arg)
+void l2tp_reliable_poll(struct l2tp_ctrl *c, uint64_t now, l2tp_reliable_emit_fn emit, void *arg)
 {
 	if (c->peer_dead)
 		return;
 	if (c->rtx_deadline != CTRL_NEVER && now >= c->rtx_deadline) {
-		ctrl_timeout(c);
+		l2tp_reliable_timeout(c);
 		if (c->peer_dead)
 			return;
 	}
-	while (ctrl_can_send(c))
-		ctrl_transmit_next(c, now, emit, arg);
+	while (l2tp_reliable_can_send(c))
+		l2tp_reliable_transmit_next(c, now, emit, arg);
 	/*
 	 * RFC 2661 5.8: with no message to carry the ACK in time, a ZLB
 	 * acknowledges alone.
 	 */
 	if (c->ack_pending && now >= c->ack_deadline)
-		ctrl_emit_zlb(c, emit, arg);
+		l2tp_reliable_emit_zlb(c, emit, arg);
 }
 
-uint64_t ctrl_next_timeout(const struct l2tp_ctrl *c)
+uint64_t l2tp_reliable_next_timeout(const struct l2tp_ctrl *c)
 {
 	uint64_t t = CTRL_NEVER;
 
 	if (c->peer_dead)
 		return CTRL_NEVER;
-	if (ctrl_can_send(c))
+	if (l2tp_reliable_can_send(c))
 		return 0;
 	if (c->rtx_deadline < t)
 		t = c->rtx_deadline;
@@ -484,24 +484,24 @@ uint64_t ctrl_next_timeout(const struct l2tp_ctrl *c)
 	return t;
 }
 
-void ctrl_close(struct l2tp_ctrl *c, uint64_t now)
+void l2tp_reliable_close(struct l2tp_ctrl *c, uint64_t now)
 {
 	if (c->closed)
 		return;
 	c->closed = true;
 	/* Everything already went out once: the linger starts now. */
-	if (c->snd_max == ctrl_snd_tail(c))
-		c->linger_deadline = now + ctrl_full_cycle_ms(c);
+	if (c->snd_max == l2tp_reliable_snd_tail(c))
+		c->linger_deadline = now + l2tp_reliable_full_cycle_ms(c);
 }
 
-bool ctrl_done(const struct l2tp_ctrl *c, uint64_t now)
+bool l2tp_reliable_done(const struct l2tp_ctrl *c, uint64_t now)
 {
 	if (!c->closed)
 		return false;
 	return c->peer_dead || now >= c->linger_deadline;
 }
 
-const char *ctrl_rx_verdict_name(enum ctrl_rx_verdict v)
+const char *l2tp_reliable_rx_verdict_name(enum l2tp_reliable_rx_verdict v)
 {
 	switch (v) {
 	case CTRL_RX_DELIVER:

@@ -248,7 +248,7 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 			    L2TP_ERROR_VENDOR_SPECIFIC, msg);
 		return NULL;
 	}
-	if (ctrl_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
+	if (l2tp_reliable_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
 		refuse_call(t, m, L2TP_CDN_RESULT_GENERAL_ERROR,
 			    L2TP_ERROR_NO_RESOURCES,
 			    "control queue full: acknowledge our messages");
@@ -527,11 +527,11 @@ struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t, bool outgoing,
 	t->engine->now_ms = now;
 	if (t->state != L2TP_TUNNEL_ESTABLISHED)
 		return NULL;
-	if (ctrl_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
+	if (l2tp_reliable_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
 		log_warn(&t->log,
 			 "no call placed: %u messages wait for the "
 			 "peer's acknowledgement",
-			 ctrl_queued(&t->ctrl));
+			 l2tp_reliable_queued(&t->ctrl));
 		return NULL;
 	}
 	s = session_new(t, true, outgoing);

@@ -207,7 +207,7 @@ static void tunnel_destroy(struct l2tp_tunnel *t)
 	e->n_tunnels--;
 	if (e->ops.tunnel_free)
 		e->ops.tunnel_free(e->arg, t);
-	ctrl_free(&t->ctrl);
+	l2tp_reliable_free(&t->ctrl);
 	free(t);
 }
 
@@ -306,14 +306,14 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 			  l2tp_msg_type_name(m->type), l2tp_status_text(r));
 		return -1;
 	}
-	r = m->type == L2TP_MSG_STOPCCN ? ctrl_send_last(&t->ctrl, pkt, w.len)
-					: ctrl_send(&t->ctrl, pkt, w.len);
+	r = m->type == L2TP_MSG_STOPCCN ? l2tp_reliable_send_last(&t->ctrl, pkt, w.len)
+					: l2tp_reliable_send(&t->ctrl, pkt, w.len);
 	if (r == -ENOBUFS && !t->queue_overflow) {
 		t->queue_overflow = true;
 		log_warn(&t->log,
 			 "cannot queue %s: %u messages wait for the "
 			 "peer's acknowledgement",
-			 l2tp_msg_type_name(m->type), ctrl_queued(&t->ctrl));
+			 l2tp_msg_type_name(m->type), l2tp_reliable_queued(&t->ctrl));
 		return -1;
 	}
 	if (r < 0) {
@@ -348,7 +348,7 @@ static void emit(void *arg, const uint8_t *pkt, size_t len)
 
 void l2tp_tunnel_flush(struct l2tp_tunnel *t, uint64_t now)
 {
-	ctrl_poll(&t->ctrl, now, emit, t);
+	l2tp_reliable_poll(&t->ctrl, now, emit, t);
 	if (t->engine->ops.tunnel_changed)
 		t->engine->ops.tunnel_changed(t->engine->arg, t);
 }
@@ -442,8 +442,8 @@ static void take_peer_params(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 			      : 0;
 	t->peer_framing = m->framing_capabilities;
 	t->peer_bearer = m->bearer_capabilities;
-	ctrl_set_peer_rws(&t->ctrl, t->peer_rws);
-	ctrl_set_peer_tunnel_id(&t->ctrl, t->peer_id);
+	l2tp_reliable_set_peer_rws(&t->ctrl, t->peer_rws);
+	l2tp_reliable_set_peer_tunnel_id(&t->ctrl, t->peer_id);
 }
 
 /* Every change of state goes through here to keep the dialling count. */
@@ -482,7 +482,7 @@ static void tunnel_enter_closing(struct l2tp_tunnel *t, uint64_t now)
 	half_open_done(t);
 	if (e->ops.tunnel_down)
 		e->ops.tunnel_down(e->arg, t);
-	ctrl_close(&t->ctrl, now);
+	l2tp_reliable_close(&t->ctrl, now);
 }
 
 void l2tp_tunnel_close(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
@@ -626,7 +626,7 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		/* RFC 2661 5.8: a retransmitted SCCRQ; ctrl ACKs it and our
 		 * SCCRP is retransmitted on its own timer. */
 		e->stats.sccrq_retransmits++;
-		ctrl_recv(&old->ctrl, h->ns, h->nr, false, now);
+		l2tp_reliable_recv(&old->ctrl, h->ns, h->nr, false, now);
 		l2tp_tunnel_flush(old, now);
 		goto out;
 	}
@@ -660,7 +660,7 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 				       L2TP_ERROR_NO_RESOURCES, NULL);
 		goto out;
 	}
-	ctrl_init(&t->ctrl, NULL);
+	l2tp_reliable_init(&t->ctrl, NULL);
 	if (ho) {
 		ho->count++;
 		t->half_open = true;
@@ -675,8 +675,8 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		tunnel_destroy(t);
 		goto out;
 	}
-	if (ctrl_init(&t->ctrl, &t->params.ctrl) < 0)
-		ctrl_init(&t->ctrl, NULL);
+	if (l2tp_reliable_init(&t->ctrl, &t->params.ctrl) < 0)
+		l2tp_reliable_init(&t->ctrl, NULL);
 	if (need_secret) {
 		status = l2tp_msg_decode(pkt, len, t->params.secret, m, &derr);
 		if (status < 0 && status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
@@ -692,7 +692,7 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 	t->sccrq_key = key;
 	HASH_ADD(hh_sccrq, e->by_sccrq, sccrq_key, sizeof(key), t);
 	t->last_rx_ms = now;
-	ctrl_recv(&t->ctrl, h->ns, h->nr, false, now);
+	l2tp_reliable_recv(&t->ctrl, h->ns, h->nr, false, now);
 	take_peer_params(t, m);
 	log_info(&t->log, "SCCRQ from '%s' (peer tunnel %u)", t->peer_host_name,
 		 t->peer_id);
@@ -891,7 +891,7 @@ static void tunnel_recv(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len,
 	struct l2tp_engine *e = t->engine;
 	struct l2tp_msg *m = malloc(sizeof(*m));
 	struct l2tp_decode_err derr;
-	enum ctrl_rx_verdict v;
+	enum l2tp_reliable_rx_verdict v;
 	char msg[L2TP_RESULT_MSG_MAX];
 	int status;
 
@@ -907,7 +907,7 @@ static void tunnel_recv(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len,
 			  l2tp_status_text(status), derr.offset);
 		goto out;
 	}
-	v = ctrl_recv(&t->ctrl, h->ns, h->nr, m->zlb, now);
+	v = l2tp_reliable_recv(&t->ctrl, h->ns, h->nr, m->zlb, now);
 	t->last_rx_ms = now;
 	if (v != CTRL_RX_DELIVER || status == L2TP_IGNORE)
 		goto flush;
@@ -1050,8 +1050,8 @@ struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,
 		return NULL;
 	t->params = *p;
 	t->glue = glue;
-	if (ctrl_init(&t->ctrl, &t->params.ctrl) < 0)
-		ctrl_init(&t->ctrl, NULL);
+	if (l2tp_reliable_init(&t->ctrl, &t->params.ctrl) < 0)
+		l2tp_reliable_init(&t->ctrl, NULL);
 	/* tunnel_new left the state at WAIT_CTL_REPLY without counting. */
 	t->engine->n_dialling++;
 	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
@@ -1088,7 +1088,7 @@ static uint64_t hello_due(const struct l2tp_tunnel *t)
 	/* A message awaiting its ACK probes the peer already; a HELLO due
 	 * meanwhile would keep the tunnel's timer due. */
 	if (t->state != L2TP_TUNNEL_ESTABLISHED || !t->params.hello_interval ||
-	    ctrl_queued(&t->ctrl))
+	    l2tp_reliable_queued(&t->ctrl))
 		return CTRL_NEVER;
 	return t->last_rx_ms + (uint64_t)t->params.hello_interval * 1000;
 }
@@ -1115,11 +1115,11 @@ void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 	}
 	tunnel_check_overflow(t, now);
 	l2tp_tunnel_flush(t, now);
-	if (ctrl_peer_dead(&t->ctrl)) {
+	if (l2tp_reliable_peer_dead(&t->ctrl)) {
 		tunnel_peer_dead(t, now);
 		return;
 	}
-	if (t->state == L2TP_TUNNEL_CLOSING && ctrl_done(&t->ctrl, now)) {
+	if (t->state == L2TP_TUNNEL_CLOSING && l2tp_reliable_done(&t->ctrl, now)) {
 		log_debug(&t->log, "tunnel state freed");
 		tunnel_destroy(t);
 	}
@@ -1127,7 +1127,7 @@ void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 
 uint64_t l2tp_tunnel_next_timeout(const struct l2tp_tunnel *t)
 {
-	uint64_t next = ctrl_next_timeout(&t->ctrl);
+	uint64_t next = l2tp_reliable_next_timeout(&t->ctrl);
 	uint64_t hello = hello_due(t);
 
 	if (hello < next)

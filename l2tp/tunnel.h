@@ -59,7 +59,7 @@ struct l2tp_tunnel_params {
 	uint32_t tx_bps;	     /* (Tx) Connect Speed AVP */
 	uint32_t rx_bps;	     /* Rx Connect Speed AVP; 0: not sent */
 	unsigned int max_sessions;   /* in this tunnel; 0: no limit */
-	struct ctrl_config ctrl;     /* retries, timeouts */
+	struct l2tp_reliable_config ctrl;     /* retries, timeouts */
 };
 
 struct l2tp_engine;

@@ -65,7 +65,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 static json_t *tunnel_json(struct l2tpd *d, const struct l2tp_tunnel *t,
 			   uint64_t now)
 {
-	const struct ctrl_stats *cs = ctrl_stats(&t->ctrl);
+	const struct l2tp_reliable_stats *cs = l2tp_reliable_stats(&t->ctrl);
 	const struct tunnel_glue *g = t->glue;
 	json_t *o = json_object();
 

@@ -76,7 +76,7 @@ struct session_glue {
 	struct ippool *local_pool; /* where local_ip came from, if a pool */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool daemon_auth; /* the peer logs in through us (ppp_auth) */
-	struct ppp_auth_result auth; /* who logged in, what address */
+	struct ppp_login_result auth; /* who logged in, what address */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	char ifname[16];
 	char user[64];
@@ -105,7 +105,7 @@ struct l2tpd {
 	bool foreground;
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;
-	struct ppp_auth *auth; /* PPP logins, when the daemon verifies them */
+	struct ppp_login *auth; /* PPP logins, when the daemon verifies them */
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
 	struct ippool **local_pools; /* one per cfg.lns[] with "local ip range" */
 	struct lac_state *lacs; /* one per cfg.lac[] */

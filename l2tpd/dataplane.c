@@ -75,7 +75,7 @@ static struct l2tp_session *glue_session(struct session_glue *g)
 static void glue_release(struct session_glue *g)
 {
 	if (g->daemon_auth)
-		ppp_auth_release(g->d->auth, &g->auth, g->pool);
+		ppp_login_release(g->d->auth, &g->auth, g->pool);
 	else if (g->pool && g->remote_ip)
 		ippool_release(g->pool, g->remote_ip);
 	if (g->local_pool && g->local_ip)
@@ -89,7 +89,7 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 {
 	struct session_glue *g = arg;
 
-	ppp_auth_verify(g->d->auth, req, g->peer_ip, g->pool, l2tpd_now(), reply,
+	ppp_login_verify(g->d->auth, req, g->peer_ip, g->pool, l2tpd_now(), reply,
 			&g->auth);
 	if (g->auth.authenticated) {
 		snprintf(g->user, sizeof(g->user), "%s", g->auth.user);

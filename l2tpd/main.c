@@ -193,7 +193,7 @@ static void fill_params(struct l2tpd *d, const struct l2tpd_link_opts *link,
 	p->tx_bps = link->tx_bps;
 	p->rx_bps = link->rx_bps;
 	p->max_sessions = d->cfg.max_sessions_per_tunnel;
-	ctrl_config_default(&p->ctrl);
+	l2tp_reliable_config_default(&p->ctrl);
 	p->ctrl.our_rws = p->rws ? p->rws : CTRL_DEFAULT_RWS;
 	p->ctrl.max_retries = d->cfg.max_retries;
 	p->ctrl.rto_cap_ms = d->cfg.retransmit_cap * 1000;
@@ -276,7 +276,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 		char ip[64];
 
 		l2tpd_peer_ip(peer, ip, sizeof(ip));
-		if (ppp_auth_blocked(d->auth, ip, l2tpd_now())) {
+		if (ppp_login_blocked(d->auth, ip, l2tpd_now())) {
 			snprintf(msg, msglen, "too many failed logins");
 			return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
 		}
@@ -410,7 +410,7 @@ static int op_session_accept(void *arg, struct l2tp_session *s,
 
 		l2tpd_peer_ip((const struct sockaddr *)&s->tunnel->peer, ip,
 			      sizeof(ip));
-		if (ppp_auth_blocked(d->auth, ip, l2tpd_now())) {
+		if (ppp_login_blocked(d->auth, ip, l2tpd_now())) {
 			snprintf(msg, msglen, "too many failed logins");
 			*error = L2TP_ERROR_NO_RESOURCES;
 			return L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY;
@@ -944,8 +944,8 @@ static void shutdown_poll(struct evloop_timer *timer, void *arg)
 	for (unsigned i = 1; i < 65536 && !pending; i++) {
 		struct l2tp_tunnel *t = d->engine.tunnels[i];
 
-		pending = t && !ctrl_peer_dead(&t->ctrl) &&
-			  (ctrl_in_flight(&t->ctrl) || ctrl_queued(&t->ctrl));
+		pending = t && !l2tp_reliable_peer_dead(&t->ctrl) &&
+			  (l2tp_reliable_in_flight(&t->ctrl) || l2tp_reliable_queued(&t->ctrl));
 	}
 	/* pppd says goodbye to its peer and is reaped before we go. */
 	pending = pending || evloop_child_count(d->loop);
@@ -960,7 +960,7 @@ static void shutdown_poll(struct evloop_timer *timer, void *arg)
  */
 static int ppp_auth_setup(struct l2tpd *d, char *err, size_t errlen)
 {
-	struct ppp_auth_config ac = {
+	struct ppp_login_config ac = {
 		.secrets_path = d->cfg.ppp_secrets,
 		.max_failures = d->cfg.login_failures,
 		.window_s = d->cfg.login_window,
@@ -973,7 +973,7 @@ static int ppp_auth_setup(struct l2tpd *d, char *err, size_t errlen)
 	if (!needed || !d->cfg.ppp_auth_daemon ||
 	    d->cfg.dataplane != L2TPD_DATAPLANE_KERNEL)
 		return 0;
-	d->auth = ppp_auth_new(&ac, err, errlen);
+	d->auth = ppp_login_new(&ac, err, errlen);
 	return d->auth ? 0 : -1;
 }
 
@@ -1015,7 +1015,7 @@ int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "%s (the old tunnel secrets stay)", why);
 	else
 		log_info(&no_ctx, "reloaded the tunnel secrets");
-	if (d->auth && ppp_auth_reload(d->auth, why, sizeof(why))) {
+	if (d->auth && ppp_login_reload(d->auth, why, sizeof(why))) {
 		len = strlen(err);
 		snprintf(err + len, errlen - len,
 			 "%s%s (the old PPP secrets stay)", len ? "; " : "",
@@ -1075,7 +1075,7 @@ static void daemon_cleanup(struct l2tpd *d)
 	free(d->local_pools);
 	free(d->lacs);
 	secrets_tunnel_free(d->secrets);
-	ppp_auth_free(d->auth);
+	ppp_login_free(d->auth);
 	if (d->loop)
 		evloop_free(d->loop);
 	l2tpd_config_free(&d->cfg);

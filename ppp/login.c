@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * PPP logins verified by the daemon: see ppp_auth.h.
+ * PPP logins verified by the daemon: see login.h.
  */
 #include "ppp/login.h"
 
@@ -20,11 +20,11 @@
 /* Room for an escaped user name: 64 bytes shown, each up to "\xHH". */
 #define SHOW_NAME_BYTES 64
 #define SHOW_NAME_SIZE	(SHOW_NAME_BYTES * 4 + 4)
-#define WHO_SIZE	(SHOW_NAME_SIZE + PPP_AUTH_PEER_KEY_MAX * 4 + 32)
+#define WHO_SIZE	(SHOW_NAME_SIZE + PPP_LOGIN_PEER_KEY_MAX * 4 + 32)
 
 /* One peer address under brute-force watch. */
 struct peer_entry {
-	char key[PPP_AUTH_PEER_KEY_MAX + 1];
+	char key[PPP_LOGIN_PEER_KEY_MAX + 1];
 	uint32_t hash;
 	int32_t hnext;		/* next in its hash bucket */
 	int32_t older, newer;	/* least-recently-used order */
@@ -33,7 +33,7 @@ struct peer_entry {
 	unsigned ring_next;	/* slot of the next failure time */
 };
 
-struct ppp_auth {
+struct ppp_login {
 	char *path;
 	char *server_name;
 	struct secrets *secrets;
@@ -126,17 +126,17 @@ static uint32_t key_hash(const char *s)
 	return h;
 }
 
-static void key_copy(const char *peer, char out[PPP_AUTH_PEER_KEY_MAX + 1])
+static void key_copy(const char *peer, char out[PPP_LOGIN_PEER_KEY_MAX + 1])
 {
-	size_t n = strnlen(peer, PPP_AUTH_PEER_KEY_MAX);
+	size_t n = strnlen(peer, PPP_LOGIN_PEER_KEY_MAX);
 
 	memcpy(out, peer, n);
 	out[n] = '\0';
 }
 
-static int32_t peer_find(const struct ppp_auth *a, const char *peer)
+static int32_t peer_find(const struct ppp_login *a, const char *peer)
 {
-	char key[PPP_AUTH_PEER_KEY_MAX + 1];
+	char key[PPP_LOGIN_PEER_KEY_MAX + 1];
 	uint32_t h;
 	int32_t i;
 
@@ -150,7 +150,7 @@ static int32_t peer_find(const struct ppp_auth *a, const char *peer)
 	return -1;
 }
 
-static void lru_unlink(struct ppp_auth *a, int32_t i)
+static void lru_unlink(struct ppp_login *a, int32_t i)
 {
 	struct peer_entry *p = &a->peers[i];
 
@@ -165,7 +165,7 @@ static void lru_unlink(struct ppp_auth *a, int32_t i)
 	p->older = p->newer = -1;
 }
 
-static void lru_push_newest(struct ppp_auth *a, int32_t i)
+static void lru_push_newest(struct ppp_login *a, int32_t i)
 {
 	struct peer_entry *p = &a->peers[i];
 
@@ -178,7 +178,7 @@ static void lru_push_newest(struct ppp_auth *a, int32_t i)
 		a->oldest = i;
 }
 
-static void hash_unlink(struct ppp_auth *a, int32_t i)
+static void hash_unlink(struct ppp_login *a, int32_t i)
 {
 	int32_t *link = &a->buckets[a->peers[i].hash & a->bucket_mask];
 
@@ -190,7 +190,7 @@ static void hash_unlink(struct ppp_auth *a, int32_t i)
 }
 
 /* A slot for a new peer: a fresh one while below max_peers, else the LRU. */
-static int32_t peer_slot(struct ppp_auth *a)
+static int32_t peer_slot(struct ppp_login *a)
 {
 	int32_t i;
 
@@ -224,7 +224,7 @@ static int32_t peer_slot(struct ppp_auth *a)
 	return i;
 }
 
-static int32_t peer_get(struct ppp_auth *a, const char *peer)
+static int32_t peer_get(struct ppp_login *a, const char *peer)
 {
 	int32_t i = peer_find(a, peer);
 	struct peer_entry *p;
@@ -249,7 +249,7 @@ static int32_t peer_get(struct ppp_auth *a, const char *peer)
 }
 
 /* Ends a block that has run out; true while blocked. */
-static bool peer_blocked(struct ppp_auth *a, int32_t i, uint64_t now)
+static bool peer_blocked(struct ppp_login *a, int32_t i, uint64_t now)
 {
 	struct peer_entry *p = &a->peers[i];
 
@@ -263,7 +263,7 @@ static bool peer_blocked(struct ppp_auth *a, int32_t i, uint64_t now)
 	return false;
 }
 
-static void peer_record_failure(struct ppp_auth *a, const char *peer,
+static void peer_record_failure(struct ppp_login *a, const char *peer,
 				uint64_t now)
 {
 	uint64_t *ring, oldest;
@@ -299,7 +299,7 @@ static void peer_record_failure(struct ppp_auth *a, const char *peer,
 		 p->key, a->max_failures, a->window_s, a->block_s);
 }
 
-bool ppp_auth_blocked(struct ppp_auth *a, const char *peer, uint64_t now_ms)
+bool ppp_login_blocked(struct ppp_login *a, const char *peer, uint64_t now_ms)
 {
 	int32_t i;
 
@@ -309,14 +309,14 @@ bool ppp_auth_blocked(struct ppp_auth *a, const char *peer, uint64_t now_ms)
 	return i >= 0 && peer_blocked(a, i, now_ms);
 }
 
-size_t ppp_auth_tracked_peers(const struct ppp_auth *a)
+size_t ppp_login_tracked_peers(const struct ppp_login *a)
 {
 	return a ? a->n_peers : 0;
 }
 
 /* ---- static addresses outside the pool ---------------------------------- */
 
-static ssize_t static_find(const struct ppp_auth *a, uint32_t addr)
+static ssize_t static_find(const struct ppp_login *a, uint32_t addr)
 {
 	size_t i;
 
@@ -327,7 +327,7 @@ static ssize_t static_find(const struct ppp_auth *a, uint32_t addr)
 	return -1;
 }
 
-static int static_take(struct ppp_auth *a, uint32_t addr)
+static int static_take(struct ppp_login *a, uint32_t addr)
 {
 	if (static_find(a, addr) >= 0)
 		return -1;
@@ -344,7 +344,7 @@ static int static_take(struct ppp_auth *a, uint32_t addr)
 	return 0;
 }
 
-static void static_release(struct ppp_auth *a, uint32_t addr)
+static void static_release(struct ppp_login *a, uint32_t addr)
 {
 	ssize_t i = static_find(a, addr);
 
@@ -354,23 +354,23 @@ static void static_release(struct ppp_auth *a, uint32_t addr)
 
 /* ---- setup --------------------------------------------------------------- */
 
-struct ppp_auth *ppp_auth_new(const struct ppp_auth_config *cfg, char *err,
+struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
 			      size_t errlen)
 {
-	static const struct ppp_auth_config none;
-	struct ppp_auth *a;
+	static const struct ppp_login_config none;
+	struct ppp_login *a;
 	uint32_t nb;
 
 	if (!cfg)
 		cfg = &none;
-	if (cfg->max_failures > PPP_AUTH_MAX_FAILURES_LIMIT) {
+	if (cfg->max_failures > PPP_LOGIN_MAX_FAILURES_LIMIT) {
 		set_err(err, errlen, "max failures %u is above %u",
-			cfg->max_failures, PPP_AUTH_MAX_FAILURES_LIMIT);
+			cfg->max_failures, PPP_LOGIN_MAX_FAILURES_LIMIT);
 		return NULL;
 	}
-	if (cfg->max_peers > PPP_AUTH_MAX_PEERS_LIMIT) {
+	if (cfg->max_peers > PPP_LOGIN_MAX_PEERS_LIMIT) {
 		set_err(err, errlen, "max tracked peers %u is above %u",
-			cfg->max_peers, PPP_AUTH_MAX_PEERS_LIMIT);
+			cfg->max_peers, PPP_LOGIN_MAX_PEERS_LIMIT);
 		return NULL;
 	}
 	if (auth_init(err, errlen) < 0)
@@ -379,7 +379,7 @@ struct ppp_auth *ppp_auth_new(const struct ppp_auth_config *cfg, char *err,
 	if (!a)
 		goto err_nomem;
 	a->path = strdup(cfg->secrets_path ? cfg->secrets_path
-					   : PPP_AUTH_DEFAULT_SECRETS);
+					   : PPP_LOGIN_DEFAULT_SECRETS);
 	if (!a->path)
 		goto err_free;
 	if (cfg->server_name) {
@@ -388,13 +388,13 @@ struct ppp_auth *ppp_auth_new(const struct ppp_auth_config *cfg, char *err,
 			goto err_free;
 	}
 	a->max_failures = cfg->max_failures ? cfg->max_failures
-					    : PPP_AUTH_DEFAULT_MAX_FAILURES;
-	a->window_s = cfg->window_s ? cfg->window_s : PPP_AUTH_DEFAULT_WINDOW_S;
-	a->block_s = cfg->block_s ? cfg->block_s : PPP_AUTH_DEFAULT_BLOCK_S;
+					    : PPP_LOGIN_DEFAULT_MAX_FAILURES;
+	a->window_s = cfg->window_s ? cfg->window_s : PPP_LOGIN_DEFAULT_WINDOW_S;
+	a->block_s = cfg->block_s ? cfg->block_s : PPP_LOGIN_DEFAULT_BLOCK_S;
 	a->window_ms = (uint64_t)a->window_s * 1000;
 	a->block_ms = (uint64_t)a->block_s * 1000;
 	a->max_peers =
-		cfg->max_peers ? cfg->max_peers : PPP_AUTH_DEFAULT_MAX_PEERS;
+		cfg->max_peers ? cfg->max_peers : PPP_LOGIN_DEFAULT_MAX_PEERS;
 	a->no_lockout = cfg->no_lockout;
 	a->newest = a->oldest = -1;
 
@@ -413,16 +413,16 @@ struct ppp_auth *ppp_auth_new(const struct ppp_auth_config *cfg, char *err,
 	return a;
 
 err_free:
-	ppp_auth_free(a);
+	ppp_login_free(a);
 err_nomem:
 	set_err(err, errlen, "out of memory");
 	return NULL;
 err_free_quiet:
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	return NULL;
 }
 
-int ppp_auth_reload(struct ppp_auth *a, char *err, size_t errlen)
+int ppp_login_reload(struct ppp_login *a, char *err, size_t errlen)
 {
 	struct secrets *s = secrets_load_chap(a->path, err, errlen);
 
@@ -433,7 +433,7 @@ int ppp_auth_reload(struct ppp_auth *a, char *err, size_t errlen)
 	return 0;
 }
 
-void ppp_auth_free(struct ppp_auth *a)
+void ppp_login_free(struct ppp_login *a)
 {
 	if (!a)
 		return;
@@ -451,11 +451,11 @@ void ppp_auth_free(struct ppp_auth *a)
 
 /* What one request needs while it is being answered. */
 struct login {
-	struct ppp_auth *a;
+	struct ppp_login *a;
 	const struct ppp_ipc_msg *req;
 	const char *peer;
 	struct ppp_ipc_msg *reply;
-	struct ppp_auth_result *out;
+	struct ppp_login_result *out;
 	char who[WHO_SIZE];
 	char message[PPP_IPC_MAX_NAME + 1];
 };
@@ -523,8 +523,8 @@ static int login_fail(struct login *l, unsigned method, bool count,
 }
 
 /* Takes one listed single address; -1 if someone holds it. */
-static int take_single(struct ppp_auth *a, struct ippool *pool, uint32_t addr,
-		       struct ppp_auth_result *out)
+static int take_single(struct ppp_login *a, struct ippool *pool, uint32_t addr,
+		       struct ppp_login_result *out)
 {
 	if (pool && ippool_contains(pool, addr)) {
 		if (ippool_alloc_addr(pool, addr) < 0)
@@ -541,13 +541,13 @@ static int take_single(struct ppp_auth *a, struct ippool *pool, uint32_t addr,
 
 /* A free pool address inside the prefix; -1 if none among the probes. */
 static int take_in_prefix(struct ippool *pool, const struct secret_addr *sa,
-			  struct ppp_auth_result *out)
+			  struct ppp_login_result *out)
 {
 	uint32_t base = sa->addr & sa->mask;
 	uint64_t span = (uint64_t)(~sa->mask) + 1, off;
 
-	if (span > PPP_AUTH_PREFIX_PROBES)
-		span = PPP_AUTH_PREFIX_PROBES;
+	if (span > PPP_LOGIN_PREFIX_PROBES)
+		span = PPP_LOGIN_PREFIX_PROBES;
 	for (off = 0; off < span; off++) {
 		uint32_t addr = base + (uint32_t)off;
 
@@ -560,12 +560,12 @@ static int take_in_prefix(struct ippool *pool, const struct secret_addr *sa,
 	return -1;
 }
 
-/* The address for a new session; see ppp_auth.h for the order. */
+/* The address for a new session; see login.h for the order. */
 static int choose_address(struct login *l, const struct secret_entry *e,
 			  struct ippool *pool)
 {
 	const char *path = l->a->secrets->path;
-	struct ppp_auth_result *out = l->out;
+	struct ppp_login_result *out = l->out;
 	char text[INET_ADDRSTRLEN];
 	uint32_t in_use = 0;
 	size_t i;
@@ -763,9 +763,9 @@ static enum auth_result check_credentials(struct login *l, const char *secret,
 	return AUTH_ERROR;
 }
 
-int ppp_auth_verify(struct ppp_auth *a, const struct ppp_ipc_msg *req,
+int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 		    const char *peer, struct ippool *pool, uint64_t now_ms,
-		    struct ppp_ipc_msg *reply, struct ppp_auth_result *out)
+		    struct ppp_ipc_msg *reply, struct ppp_login_result *out)
 {
 	uint8_t send_key[AUTH_MPPE_KEY_LEN] = {0};
 	uint8_t recv_key[AUTH_MPPE_KEY_LEN] = {0};
@@ -882,7 +882,7 @@ err_fail_address:
 	return login_fail(&l, method, false, now_ms);
 }
 
-void ppp_auth_release(struct ppp_auth *a, struct ppp_auth_result *out,
+void ppp_login_release(struct ppp_login *a, struct ppp_login_result *out,
 		      struct ippool *pool)
 {
 	if (!out)

@@ -7,7 +7,7 @@
  * start keys for MS-CHAPv2, and a lockout for peers that guess passwords.
  *
  * No clock and no sockets: the caller passes the time. The only I/O is
- * reading the secrets file in ppp_auth_new() and ppp_auth_reload().
+ * reading the secrets file in ppp_login_new() and ppp_login_reload().
  *
  * Addresses (host order, as everywhere in the IPC). The entry's address list
  * is tried in file order:
@@ -17,7 +17,7 @@
  *     it as in use. Either way a second login while the first holds it
  *     fails with "address in use" (unless a later item yields another).
  *   - a prefix ("10.0.1.0/24") yields the first free pool address inside it
- *     (at most PPP_AUTH_PREFIX_PROBES are probed); without a pool it yields
+ *     (at most PPP_LOGIN_PREFIX_PROBES are probed); without a pool it yields
  *     nothing, since nothing here could prove the address pppd would use
  *     lies inside it.
  *   - "*" after the list: any address from the pool (ippool_alloc); without
@@ -30,7 +30,7 @@
  * Brute force: every failed login (wrong or unknown credentials, malformed
  * request) counts against the peer's address. max_failures of them within
  * window_s seconds block that address for block_s seconds: its logins fail
- * at once without looking at the credentials, and ppp_auth_blocked() lets
+ * at once without looking at the credentials, and ppp_login_blocked() lets
  * the daemon turn away its new tunnels and calls early. A success does not
  * clear the count, or one valid account would buy unlimited guesses at the
  * others. The table of peers is bounded (max_peers); when full, the peer
@@ -41,19 +41,19 @@
  * match"). Bytes of the user name that are not printable are escaped.
  *
  * Integration in a daemon (l2tpd, pptpd):
- *   - at start: ppp_auth_new() with the configured chap-secrets path and
- *     our PPP name; refuse to start on error. On SIGHUP: ppp_auth_reload();
+ *   - at start: ppp_login_new() with the configured chap-secrets path and
+ *     our PPP name; refuse to start on error. On SIGHUP: ppp_login_reload();
  *     on error log it and carry on with the old secrets.
  *   - before accepting a tunnel (SCCRQ) or a call/connection (PPTP): if
- *     ppp_auth_blocked(a, peer_ip, now) refuse it (StopCCN / close).
+ *     ppp_login_blocked(a, peer_ip, now) refuse it (StopCCN / close).
  *   - spawn pppd with daemon_auth (vpnsuite-auth). With daemon auth the
  *     remote address comes from the reply, so do not take one from the pool
- *     at spawn: pass the session's pool to ppp_auth_verify() instead.
- *   - pppd_ops.auth: ppp_auth_verify(a, req, peer_ip, pool, now, reply,
+ *     at spawn: pass the session's pool to ppp_login_verify() instead.
+ *   - pppd_ops.auth: ppp_login_verify(a, req, peer_ip, pool, now, reply,
  *     &session->auth) and return 0: the reply is complete in every case.
  *     session->auth starts zeroed and is passed again on re-authentication
  *     (CHAP rechallenge), which keeps the address already held.
- *   - when the session ends (pppd exited): ppp_auth_release(a,
+ *   - when the session ends (pppd exited): ppp_login_release(a,
  *     &session->auth, pool) with the same pool.
  */
 #ifndef VPNSUITE_PPP_AUTH_H
@@ -66,24 +66,24 @@
 #include "ppp/pppd/ipc.h"
 
 struct ippool;
-struct ppp_auth;
+struct ppp_login;
 
-#define PPP_AUTH_DEFAULT_SECRETS      "/etc/ppp/chap-secrets"
-#define PPP_AUTH_DEFAULT_MAX_FAILURES 5
-#define PPP_AUTH_DEFAULT_WINDOW_S     60
-#define PPP_AUTH_DEFAULT_BLOCK_S      300
-#define PPP_AUTH_DEFAULT_MAX_PEERS    4096
-/* Larger values are refused by ppp_auth_new(). */
-#define PPP_AUTH_MAX_FAILURES_LIMIT 100
-#define PPP_AUTH_MAX_PEERS_LIMIT    (1u << 20)
+#define PPP_LOGIN_DEFAULT_SECRETS      "/etc/ppp/chap-secrets"
+#define PPP_LOGIN_DEFAULT_MAX_FAILURES 5
+#define PPP_LOGIN_DEFAULT_WINDOW_S     60
+#define PPP_LOGIN_DEFAULT_BLOCK_S      300
+#define PPP_LOGIN_DEFAULT_MAX_PEERS    4096
+/* Larger values are refused by ppp_login_new(). */
+#define PPP_LOGIN_MAX_FAILURES_LIMIT 100
+#define PPP_LOGIN_MAX_PEERS_LIMIT    (1u << 20)
 /* Pool addresses tried for one prefix entry before giving up. */
-#define PPP_AUTH_PREFIX_PROBES 65536
+#define PPP_LOGIN_PREFIX_PROBES 65536
 /* A peer key (its address as text) is cut to this many characters. */
-#define PPP_AUTH_PEER_KEY_MAX 63
-#define PPP_AUTH_REASON_MAX   320
+#define PPP_LOGIN_PEER_KEY_MAX 63
+#define PPP_LOGIN_REASON_MAX   320
 
 /* Zero or NULL fields take the defaults above. */
-struct ppp_auth_config {
+struct ppp_login_config {
 	const char *secrets_path;
 	/*
 	 * Our PPP name, matched against the "server" column when the request
@@ -99,9 +99,9 @@ struct ppp_auth_config {
 
 /*
  * What a verified login holds; the caller keeps it for the session's life.
- * Zero it before the first ppp_auth_verify() of a session.
+ * Zero it before the first ppp_login_verify() of a session.
  */
-struct ppp_auth_result {
+struct ppp_login_result {
 	char user[PPP_IPC_MAX_NAME + 1]; /* as the peer sent it */
 	uint8_t method;			 /* enum ppp_ipc_auth_method */
 	int secrets_line;		 /* entry that matched; 0 if none */
@@ -111,7 +111,7 @@ struct ppp_auth_result {
 	bool authenticated;		 /* the last verify succeeded */
 	/* Why the last verify failed or what it granted, for the daemon's
 	 * session log and control socket; never holds secrets. */
-	char reason[PPP_AUTH_REASON_MAX];
+	char reason[PPP_LOGIN_REASON_MAX];
 };
 
 /*
@@ -120,15 +120,15 @@ struct ppp_auth_result {
  * (auth_init()), so that a missing MD4/DES provider stops the daemon at
  * start rather than at the first MS-CHAPv2 login.
  */
-struct ppp_auth *ppp_auth_new(const struct ppp_auth_config *cfg, char *err,
+struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
 			      size_t errlen);
 /*
  * Reads the secrets file again. On error returns -1 with the reason in err
  * and the previous secrets stay in force. Sessions keep their addresses.
  */
-int ppp_auth_reload(struct ppp_auth *a, char *err, size_t errlen);
+int ppp_login_reload(struct ppp_login *a, char *err, size_t errlen);
 /* Addresses still held by sessions are not released into any pool. */
-void ppp_auth_free(struct ppp_auth *a);
+void ppp_login_free(struct ppp_login *a);
 
 /*
  * Answers one AUTH_REQUEST. reply is always a complete AUTH_REPLY with the
@@ -139,22 +139,22 @@ void ppp_auth_free(struct ppp_auth *a);
  * lines); pool may be NULL. out holds the session's login (see above).
  * Returns 0 when the login is accepted, -1 when refused (out->reason says
  * why). On a refused re-authentication the address held stays held until
- * ppp_auth_release().
+ * ppp_login_release().
  */
-int ppp_auth_verify(struct ppp_auth *a, const struct ppp_ipc_msg *req,
+int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 		    const char *peer, struct ippool *pool, uint64_t now_ms,
-		    struct ppp_ipc_msg *reply, struct ppp_auth_result *out);
+		    struct ppp_ipc_msg *reply, struct ppp_login_result *out);
 /*
  * Gives back the address a session held: into pool when it came from
- * there (pass the pool given to ppp_auth_verify()), else out of this
+ * there (pass the pool given to ppp_login_verify()), else out of this
  * module's static set. Clears out; calling it twice is harmless.
  */
-void ppp_auth_release(struct ppp_auth *a, struct ppp_auth_result *out,
+void ppp_login_release(struct ppp_login *a, struct ppp_login_result *out,
 		      struct ippool *pool);
 
 /* Whether logins from peer are refused at now_ms. */
-bool ppp_auth_blocked(struct ppp_auth *a, const char *peer, uint64_t now_ms);
+bool ppp_login_blocked(struct ppp_login *a, const char *peer, uint64_t now_ms);
 /* Number of peers currently tracked (tests, statistics). */
-size_t ppp_auth_tracked_peers(const struct ppp_auth *a);
+size_t ppp_login_tracked_peers(const struct ppp_login *a);
 
 #endif

@@ -104,11 +104,11 @@ static void call_end(struct pptp_ctrl *ctrl, struct pptp_call *call,
 		return;
 	call->dying = true;
 	call->deadline = 0;
-	ctrl_log_ctx(ctrl, call, &ctx);
+	pptp_ctrl_log_ctx(ctrl, call, &ctx);
 	log_info(&ctx, "call cleared: %s (result %u, error %u (%s), cause %u)",
 		 pptp_clear_reason_name(reason), result, error,
 		 pptp_error_name(error), cause);
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 	memset(call, 0, sizeof(*call));
 }
 
@@ -121,9 +121,9 @@ static void call_up(struct pptp_ctrl *ctrl, struct pptp_call *call,
 
 	call->state = PPTP_CALL_ESTABLISHED;
 	call->deadline = 0;
-	ctrl_log_ctx(ctrl, call, &ctx);
+	pptp_ctrl_log_ctx(ctrl, call, &ctx);
 	log_info(&ctx, "call up, peer's call ID %u", call->peer_id);
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 }
 
 static void call_send_answer(struct pptp_ctrl *ctrl, bool outgoing,
@@ -152,7 +152,7 @@ static void call_send_answer(struct pptp_ctrl *ctrl, bool outgoing,
 		if (result == PPTP_ICRP_CONNECT)
 			m.icrp.recv_window = ctrl->cfg.recv_window;
 	}
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 }
 
 static void call_send_cdn(struct pptp_ctrl *ctrl, const struct pptp_call *call,
@@ -162,7 +162,7 @@ static void call_send_cdn(struct pptp_ctrl *ctrl, const struct pptp_call *call,
 
 	m.cdn.call_id = call->id;
 	m.cdn.result = result;
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 }
 
 static void call_send_ccrq(struct pptp_ctrl *ctrl, const struct pptp_call *call,
@@ -171,7 +171,7 @@ static void call_send_ccrq(struct pptp_ctrl *ctrl, const struct pptp_call *call,
 	struct pptp_msg m = {.type = PPTP_CCRQ};
 
 	m.ccrq.call_id = call->id;
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 }
 
 /* Peer's OCRQ (RFC 2637 3.2.1, PAC side) or ICRQ (3.2.2, PNS side). */
@@ -188,7 +188,7 @@ static void call_recv_request(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	struct log_ctx ctx;
 	unsigned int more;
 
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	if (call_find_peer_id(ctrl, peer_id)) {
 		if (log_limit_due(&ctrl->call_refusals, now,
 				  PPTP_REFUSAL_LOG_MS, &more))
@@ -219,7 +219,7 @@ static void call_recv_request(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	call->have_peer_id = true;
 	call->serial = serial;
 	ev.call = call;
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 }
 
 /* Peer's OCRP (3.2.1, PNS side) or ICRP (3.2.2, PAC side). */
@@ -236,7 +236,7 @@ static void call_recv_answer(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	struct pptp_msg iccn = {.type = PPTP_ICCN};
 	struct log_ctx ctx;
 
-	ctrl_log_ctx(ctrl, call, &ctx);
+	pptp_ctrl_log_ctx(ctrl, call, &ctx);
 	if (!call || call->outgoing != outgoing ||
 	    (call->state != PPTP_CALL_WAIT_REPLY &&
 	     call->state != PPTP_CALL_WAIT_DISCONNECT)) {
@@ -268,7 +268,7 @@ static void call_recv_answer(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 		iccn.iccn.connect_speed = ctrl->cfg.connect_speed;
 		iccn.iccn.recv_window = ctrl->cfg.recv_window;
 		iccn.iccn.framing_type = PPTP_FRAMING_ASYNC;
-		ctrl_send(ctrl, &iccn, now);
+		pptp_ctrl_send(ctrl, &iccn, now);
 		if (!call_live(call))
 			return;
 	}
@@ -281,7 +281,7 @@ static void call_recv_iccn(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 	struct log_ctx ctx;
 
 	if (!call || call->state != PPTP_CALL_WAIT_CONNECT) {
-		ctrl_log_ctx(ctrl, call, &ctx);
+		pptp_ctrl_log_ctx(ctrl, call, &ctx);
 		log_warn(&ctx, "ICCN for call ID %u that awaits none; ignored",
 			 m->iccn.peer_call_id);
 		return;
@@ -297,7 +297,7 @@ static void call_recv_ccrq(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	struct log_ctx ctx;
 
 	if (!call) {
-		ctrl_log_ctx(ctrl, NULL, &ctx);
+		pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 		log_warn(&ctx, "CCRQ for unknown call ID %u; ignored",
 			 m->ccrq.call_id);
 		return;
@@ -312,7 +312,7 @@ static void call_recv_cdn(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 	struct pptp_call *call = call_find_by_sender(ctrl, m->cdn.call_id);
 	struct log_ctx ctx;
 
-	ctrl_log_ctx(ctrl, call, &ctx);
+	pptp_ctrl_log_ctx(ctrl, call, &ctx);
 	if (!call) {
 		log_debug(&ctx, "CDN for unknown call ID %u; ignored",
 			  m->cdn.call_id);
@@ -332,7 +332,7 @@ static void call_recv_wen(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 		.type = PPTP_EV_WAN_ERROR, .call = call, .msg = m};
 	struct log_ctx ctx;
 
-	ctrl_log_ctx(ctrl, call, &ctx);
+	pptp_ctrl_log_ctx(ctrl, call, &ctx);
 	if (!call) {
 		log_debug(&ctx, "WEN for unknown call ID %u; ignored",
 			  m->wen.peer_call_id);
@@ -344,7 +344,7 @@ static void call_recv_wen(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 		 m->wen.crc_errors, m->wen.framing_errors,
 		 m->wen.hardware_overruns, m->wen.buffer_overruns,
 		 m->wen.timeout_errors, m->wen.alignment_errors);
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 }
 
 static void call_recv_sli(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
@@ -355,7 +355,7 @@ static void call_recv_sli(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 		.type = PPTP_EV_SET_LINK_INFO, .call = call, .msg = m};
 	struct log_ctx ctx;
 
-	ctrl_log_ctx(ctrl, call, &ctx);
+	pptp_ctrl_log_ctx(ctrl, call, &ctx);
 	if (!call) {
 		log_debug(&ctx, "SLI for unknown call ID %u; ignored",
 			  m->sli.peer_call_id);
@@ -365,10 +365,10 @@ static void call_recv_sli(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 	call->recv_accm = m->sli.recv_accm;
 	log_debug(&ctx, "SLI send ACCM 0x%08x, receive ACCM 0x%08x",
 		  m->sli.send_accm, m->sli.recv_accm);
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 }
 
-void call_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
+void pptp_call_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
 {
 	switch (m->type) {
 	case PPTP_OCRQ:
@@ -454,7 +454,7 @@ struct pptp_call *pptp_call_place(struct pptp_ctrl *ctrl, uint16_t call_id,
 	}
 	m.ocrq.call_id = call_id;
 	m.ocrq.call_serial = ctrl->next_serial++;
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 	if (ctrl->state != PPTP_CTRL_ESTABLISHED)
 		return NULL;
 	call = call_new(ctrl, PPTP_CALL_WAIT_REPLY, true, false);
@@ -480,7 +480,7 @@ struct pptp_call *pptp_call_incoming(struct pptp_ctrl *ctrl, uint16_t call_id,
 	}
 	m.icrq.call_id = call_id;
 	m.icrq.call_serial = ctrl->next_serial++;
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 	if (ctrl->state != PPTP_CTRL_ESTABLISHED)
 		return NULL;
 	call = call_new(ctrl, PPTP_CALL_WAIT_REPLY, false, true);
@@ -526,11 +526,11 @@ int pptp_call_set_link_info(struct pptp_ctrl *ctrl, struct pptp_call *call,
 	m.sli.peer_call_id = call->peer_id;
 	m.sli.send_accm = send_accm;
 	m.sli.recv_accm = recv_accm;
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 	return ctrl->state == PPTP_CTRL_CLOSED ? -1 : 0;
 }
 
-void call_clear_all(struct pptp_ctrl *ctrl, enum pptp_clear_reason reason,
+void pptp_call_clear_all(struct pptp_ctrl *ctrl, enum pptp_clear_reason reason,
 		    bool notify_peer, uint64_t now)
 {
 	for (unsigned int i = 0; i < ctrl->cfg.max_calls; i++) {
@@ -554,7 +554,7 @@ void call_clear_all(struct pptp_ctrl *ctrl, enum pptp_clear_reason reason,
 	}
 }
 
-bool call_timer_expired(struct pptp_ctrl *ctrl, uint64_t now)
+bool pptp_call_timer_expired(struct pptp_ctrl *ctrl, uint64_t now)
 {
 	struct log_ctx ctx;
 
@@ -563,7 +563,7 @@ bool call_timer_expired(struct pptp_ctrl *ctrl, uint64_t now)
 
 		if (call_live(call) && call->deadline &&
 		    now >= call->deadline) {
-			ctrl_log_ctx(ctrl, call, &ctx);
+			pptp_ctrl_log_ctx(ctrl, call, &ctx);
 			log_warn(&ctx, "no reply from peer in state %s",
 				 pptp_call_state_name(call->state));
 			return true;
@@ -572,7 +572,7 @@ bool call_timer_expired(struct pptp_ctrl *ctrl, uint64_t now)
 	return false;
 }
 
-uint64_t call_next_timeout(const struct pptp_ctrl *ctrl)
+uint64_t pptp_call_next_timeout(const struct pptp_ctrl *ctrl)
 {
 	uint64_t next = 0;
 

@@ -94,7 +94,7 @@ void pptp_ctrl_free(struct pptp_ctrl *ctrl)
 	free(ctrl);
 }
 
-void ctrl_log_ctx(const struct pptp_ctrl *ctrl, const struct pptp_call *call,
+void pptp_ctrl_log_ctx(const struct pptp_ctrl *ctrl, const struct pptp_call *call,
 		  struct log_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
@@ -104,13 +104,13 @@ void ctrl_log_ctx(const struct pptp_ctrl *ctrl, const struct pptp_call *call,
 		ctx->tunnel_id = call->id ? call->id : call->peer_id;
 }
 
-void ctrl_emit(struct pptp_ctrl *ctrl, const struct pptp_event *ev)
+void pptp_ctrl_emit(struct pptp_ctrl *ctrl, const struct pptp_event *ev)
 {
 	if (ctrl->cfg.event_fn)
 		ctrl->cfg.event_fn(ctrl->cfg.event_arg, ev);
 }
 
-void ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
+void pptp_ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
 		uint64_t now)
 {
 	struct pptp_event ev = {.type = PPTP_EV_CLOSED};
@@ -122,18 +122,18 @@ void ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
 	ctrl->state = PPTP_CTRL_CLOSED;
 	ctrl->state_deadline = 0;
 	ctrl->echo_pending = false;
-	call_clear_all(ctrl, PPTP_CLEAR_CONNECTION, false, now);
+	pptp_call_clear_all(ctrl, PPTP_CLEAR_CONNECTION, false, now);
 
 	if (reason == PPTP_CLOSE_LOCAL || reason == PPTP_CLOSE_PEER_STOP)
 		level = LOG_LEVEL_INFO;
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_msg(level, &ctx, "control connection closed: %s",
 		pptp_close_reason_name(reason));
 	ev.close_reason = reason;
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 }
 
-void ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
+void pptp_ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
 {
 	struct wbuf w;
 	struct log_ctx ctx;
@@ -147,13 +147,13 @@ void ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
 	}
 	wbuf_init(&w, ctrl->out + ctrl->out_start + ctrl->out_len,
 		  ctrl->out_cap - ctrl->out_start - ctrl->out_len);
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	if (pptp_msg_encode(m, &w) != PPTP_MSG_OK) {
 		log_error(&ctx,
 			  "%zu bytes unsent: peer does not read; cannot "
 			  "send %s",
 			  ctrl->out_len, pptp_msg_type_abbrev(m->type));
-		ctrl_close(ctrl, PPTP_CLOSE_OUTPUT_OVERFLOW, now);
+		pptp_ctrl_close(ctrl, PPTP_CLOSE_OUTPUT_OVERFLOW, now);
 		return;
 	}
 	ctrl->out_len += w.len;
@@ -172,7 +172,7 @@ static void ctrl_send_sccrq(struct pptp_ctrl *ctrl, uint64_t now)
 	m.sccrq.firmware_rev = ctrl->cfg.firmware_rev;
 	copy_str(m.sccrq.host_name, sizeof(m.sccrq.host_name), ctrl->host_name);
 	copy_str(m.sccrq.vendor, sizeof(m.sccrq.vendor), ctrl->vendor);
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 }
 
 static void ctrl_send_sccrp(struct pptp_ctrl *ctrl, uint8_t result,
@@ -189,7 +189,7 @@ static void ctrl_send_sccrp(struct pptp_ctrl *ctrl, uint8_t result,
 	m.sccrp.firmware_rev = ctrl->cfg.firmware_rev;
 	copy_str(m.sccrp.host_name, sizeof(m.sccrp.host_name), ctrl->host_name);
 	copy_str(m.sccrp.vendor, sizeof(m.sccrp.vendor), ctrl->vendor);
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 }
 
 static void ctrl_send_stopccrq(struct pptp_ctrl *ctrl, uint8_t reason,
@@ -198,7 +198,7 @@ static void ctrl_send_stopccrq(struct pptp_ctrl *ctrl, uint8_t reason,
 	struct pptp_msg m = {.type = PPTP_STOPCCRQ};
 
 	m.stopccrq.reason = reason;
-	ctrl_send(ctrl, &m, now);
+	pptp_ctrl_send(ctrl, &m, now);
 }
 
 static void ctrl_enter_established(struct pptp_ctrl *ctrl,
@@ -214,12 +214,12 @@ static void ctrl_enter_established(struct pptp_ctrl *ctrl,
 	ctrl->state = PPTP_CTRL_ESTABLISHED;
 	ctrl->state_deadline = 0;
 	ctrl->last_rx = now;
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_info(&ctx,
 		 "control connection established (host \"%s\", "
 		 "vendor \"%s\")",
 		 host, vendor);
-	ctrl_emit(ctrl, &ev);
+	pptp_ctrl_emit(ctrl, &ev);
 }
 
 /* RFC 2637 3.1.2, state idle: the receiver examines the version. */
@@ -231,14 +231,14 @@ static void ctrl_recv_sccrq(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	ctrl->peer_info = *m;
 	ctrl->have_peer_info = true;
 	if (m->sccrq.version < PPTP_PROTOCOL_VERSION) {
-		ctrl_log_ctx(ctrl, NULL, &ctx);
+		pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 		log_warn(&ctx,
 			 "SCCRQ with protocol version %u.%u; only 1.0 "
 			 "is supported",
 			 m->sccrq.version >> 8, m->sccrq.version & 0xff);
 		ctrl_send_sccrp(ctrl, PPTP_SCCRP_BAD_VERSION, PPTP_ERROR_NONE,
 				now);
-		ctrl_close(ctrl, PPTP_CLOSE_VERSION, now);
+		pptp_ctrl_close(ctrl, PPTP_CLOSE_VERSION, now);
 		return;
 	}
 	/* A later version than ours: answer with ours (3.1.2). */
@@ -255,13 +255,13 @@ static void ctrl_recv_sccrp(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 
 	ctrl->peer_info = *m;
 	ctrl->have_peer_info = true;
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	if (m->sccrp.result != PPTP_SCCRP_SUCCESS) {
 		log_warn(&ctx, "SCCRP result %u (%s), error %u (%s)",
 			 m->sccrp.result,
 			 pptp_sccrp_result_name(m->sccrp.result),
 			 m->sccrp.error, pptp_error_name(m->sccrp.error));
-		ctrl_close(ctrl, PPTP_CLOSE_REJECTED, now);
+		pptp_ctrl_close(ctrl, PPTP_CLOSE_REJECTED, now);
 		return;
 	}
 	if (m->sccrp.version < PPTP_PROTOCOL_VERSION) {
@@ -284,13 +284,13 @@ static void ctrl_recv_stopccrq(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	struct pptp_msg r = {.type = PPTP_STOPCCRP};
 	struct log_ctx ctx;
 
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_info(&ctx, "peer stops the control connection: reason %u (%s)",
 		 m->stopccrq.reason,
 		 pptp_stopccrq_reason_name(m->stopccrq.reason));
 	r.stopccrp.result = PPTP_STOPCCRP_OK;
-	ctrl_send(ctrl, &r, now);
-	ctrl_close(ctrl, PPTP_CLOSE_PEER_STOP, now);
+	pptp_ctrl_send(ctrl, &r, now);
+	pptp_ctrl_close(ctrl, PPTP_CLOSE_PEER_STOP, now);
 }
 
 static void ctrl_recv_echo_request(struct pptp_ctrl *ctrl,
@@ -300,7 +300,7 @@ static void ctrl_recv_echo_request(struct pptp_ctrl *ctrl,
 
 	r.echo_reply.id = m->echo_request.id;
 	r.echo_reply.result = PPTP_ECHO_OK;
-	ctrl_send(ctrl, &r, now);
+	pptp_ctrl_send(ctrl, &r, now);
 }
 
 static void ctrl_recv_echo_reply(struct pptp_ctrl *ctrl,
@@ -312,7 +312,7 @@ static void ctrl_recv_echo_reply(struct pptp_ctrl *ctrl,
 		ctrl->echo_pending = false;
 		return;
 	}
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_debug(&ctx, "Echo-Reply %u matches no Echo-Request; ignored",
 		  m->echo_reply.id);
 }
@@ -326,11 +326,11 @@ static void ctrl_unexpected(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	 * RFC 2637 section 3: an invalid message is logged and the control
 	 * connection closed, to restart from a known state.
 	 */
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_warn(&ctx, "%s not expected in state %s",
 		 pptp_msg_type_abbrev(m->type),
 		 pptp_ctrl_state_name(ctrl->state));
-	ctrl_close(ctrl, PPTP_CLOSE_UNEXPECTED, now);
+	pptp_ctrl_close(ctrl, PPTP_CLOSE_UNEXPECTED, now);
 }
 
 static bool is_call_msg(unsigned int type)
@@ -344,7 +344,7 @@ static void ctrl_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 	struct log_ctx ctx;
 
 	ctrl->last_rx = now;
-	ctrl_log_ctx(ctrl, NULL, &ctx);
+	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_debug(&ctx, "received %s", pptp_msg_type_abbrev(m->type));
 
 	/* Keepalive and stop are valid whatever the state (2.3, 2.5). */
@@ -375,7 +375,7 @@ static void ctrl_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 		break;
 	case PPTP_CTRL_ESTABLISHED:
 		if (is_call_msg(m->type))
-			call_recv(ctrl, m, now);
+			pptp_call_recv(ctrl, m, now);
 		else
 			ctrl_unexpected(ctrl, m, now);
 		break;
@@ -384,7 +384,7 @@ static void ctrl_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
 			log_info(&ctx, "StopCCRP result %u (%s)",
 				 m->stopccrp.result,
 				 pptp_stopccrp_result_name(m->stopccrp.result));
-			ctrl_close(ctrl, PPTP_CLOSE_LOCAL, now);
+			pptp_ctrl_close(ctrl, PPTP_CLOSE_LOCAL, now);
 		} else {
 			/* Calls are gone; their late replies do not matter. */
 			log_debug(&ctx, "%s while stopping; ignored",
@@ -425,25 +425,25 @@ int pptp_ctrl_input(struct pptp_ctrl *ctrl, const void *data, size_t len,
 		case PPTP_FRAME_NEED_MORE:
 			return 0;
 		case PPTP_FRAME_ERROR:
-			ctrl_log_ctx(ctrl, NULL, &ctx);
+			pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 			log_warn(&ctx,
 				 "message Length %u outside %u..%u; not "
 				 "a PPTP peer?",
 				 (unsigned int)ctrl->framer.buf[0] << 8 |
 					 ctrl->framer.buf[1],
 				 PPTP_HEADER_LEN, PPTP_MAX_MSG_LEN);
-			ctrl_close(ctrl, PPTP_CLOSE_PROTOCOL_ERROR, now);
+			pptp_ctrl_close(ctrl, PPTP_CLOSE_PROTOCOL_ERROR, now);
 			return -1;
 		case PPTP_FRAME_MESSAGE:
 			break;
 		}
 		rc = pptp_msg_decode(raw, raw_len, &m);
 		if (rc != PPTP_MSG_OK) {
-			ctrl_log_ctx(ctrl, NULL, &ctx);
+			pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 			log_warn(&ctx, "bad %s (type %u, %zu bytes): %s",
 				 pptp_msg_type_abbrev(m.type), m.type, raw_len,
 				 pptp_msg_strerror(rc));
-			ctrl_close(ctrl, PPTP_CLOSE_PROTOCOL_ERROR, now);
+			pptp_ctrl_close(ctrl, PPTP_CLOSE_PROTOCOL_ERROR, now);
 			return -1;
 		}
 		ctrl_recv(ctrl, &m, now);
@@ -453,7 +453,7 @@ int pptp_ctrl_input(struct pptp_ctrl *ctrl, const void *data, size_t len,
 
 void pptp_ctrl_peer_closed(struct pptp_ctrl *ctrl, uint64_t now)
 {
-	ctrl_close(ctrl, PPTP_CLOSE_PEER_EOF, now);
+	pptp_ctrl_close(ctrl, PPTP_CLOSE_PEER_EOF, now);
 }
 
 void pptp_ctrl_stop(struct pptp_ctrl *ctrl, uint8_t reason, uint64_t now)
@@ -462,11 +462,11 @@ void pptp_ctrl_stop(struct pptp_ctrl *ctrl, uint8_t reason, uint64_t now)
 	case PPTP_CTRL_IDLE:
 	case PPTP_CTRL_WAIT_CTL_REPLY:
 		/* No control connection yet: closing TCP is enough. */
-		ctrl_close(ctrl, PPTP_CLOSE_LOCAL, now);
+		pptp_ctrl_close(ctrl, PPTP_CLOSE_LOCAL, now);
 		break;
 	case PPTP_CTRL_ESTABLISHED:
 		/* RFC 2637 2.3: clear the calls before StopCCRQ. */
-		call_clear_all(ctrl, PPTP_CLEAR_LOCAL, true, now);
+		pptp_call_clear_all(ctrl, PPTP_CLEAR_LOCAL, true, now);
 		ctrl_send_stopccrq(ctrl, reason, now);
 		if (ctrl->state != PPTP_CTRL_CLOSED) {
 			ctrl->state = PPTP_CTRL_WAIT_STOP_REPLY;
@@ -488,7 +488,7 @@ void pptp_ctrl_timer(struct pptp_ctrl *ctrl, uint64_t now)
 	if (ctrl->state == PPTP_CTRL_CLOSED)
 		return;
 	if (ctrl->state_deadline && now >= ctrl->state_deadline) {
-		ctrl_close(ctrl,
+		pptp_ctrl_close(ctrl,
 			   ctrl->state == PPTP_CTRL_WAIT_STOP_REPLY
 				   ? PPTP_CLOSE_STOP_TIMEOUT
 				   : PPTP_CLOSE_START_TIMEOUT,
@@ -497,20 +497,20 @@ void pptp_ctrl_timer(struct pptp_ctrl *ctrl, uint64_t now)
 	}
 	if (ctrl->state != PPTP_CTRL_ESTABLISHED)
 		return;
-	if (call_timer_expired(ctrl, now)) {
-		ctrl_close(ctrl, PPTP_CLOSE_REPLY_TIMEOUT, now);
+	if (pptp_call_timer_expired(ctrl, now)) {
+		pptp_ctrl_close(ctrl, PPTP_CLOSE_REPLY_TIMEOUT, now);
 		return;
 	}
 	if (!cfg->echo_interval_ms)
 		return;
 	if (ctrl->echo_pending) {
 		if (now >= ctrl->echo_deadline)
-			ctrl_close(ctrl, PPTP_CLOSE_ECHO_TIMEOUT, now);
+			pptp_ctrl_close(ctrl, PPTP_CLOSE_ECHO_TIMEOUT, now);
 		return;
 	}
 	if (now >= ctrl->last_rx + cfg->echo_interval_ms) {
 		m.echo_request.id = ++ctrl->echo_id;
-		ctrl_send(ctrl, &m, now);
+		pptp_ctrl_send(ctrl, &m, now);
 		ctrl->echo_pending = true;
 		ctrl->echo_deadline = now + cfg->echo_timeout_ms;
 	}
@@ -530,7 +530,7 @@ uint64_t pptp_ctrl_next_timeout(const struct pptp_ctrl *ctrl)
 	next = min_deadline(next, ctrl->state_deadline);
 	if (ctrl->state != PPTP_CTRL_ESTABLISHED)
 		return next;
-	next = min_deadline(next, call_next_timeout(ctrl));
+	next = min_deadline(next, pptp_call_next_timeout(ctrl));
 	if (ctrl->cfg.echo_interval_ms)
 		next = min_deadline(
 			next,

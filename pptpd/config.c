@@ -265,7 +265,7 @@ static int parse_ppp_secrets(struct loader *ld, const struct conf_entry *e)
 
 static int parse_login_failures(struct loader *ld, const struct conf_entry *e)
 {
-	return set_uint(ld, e, 1, PPP_AUTH_MAX_FAILURES_LIMIT,
+	return set_uint(ld, e, 1, PPP_LOGIN_MAX_FAILURES_LIMIT,
 			&ld->cfg->login_failures);
 }
 
@@ -428,9 +428,9 @@ void pptpd_config_init(struct pptpd_config *cfg)
 	cfg->max_calls_per_conn = PPTPD_DEFAULT_MAX_CALLS_PER_CONN;
 	cfg->max_half_open_per_peer = PPTPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
 	cfg->echo_interval = PPTPD_DEFAULT_ECHO_INTERVAL;
-	cfg->login_failures = PPP_AUTH_DEFAULT_MAX_FAILURES;
-	cfg->login_window = PPP_AUTH_DEFAULT_WINDOW_S;
-	cfg->login_block = PPP_AUTH_DEFAULT_BLOCK_S;
+	cfg->login_failures = PPP_LOGIN_DEFAULT_MAX_FAILURES;
+	cfg->login_window = PPP_LOGIN_DEFAULT_WINDOW_S;
+	cfg->login_block = PPP_LOGIN_DEFAULT_BLOCK_S;
 }
 
 static int load_file(const struct conf_file *cf, struct pptpd_config *cfg,

@@ -85,7 +85,7 @@ struct pptpd_config {
 	char *clients_file;	      /* client profiles; NULL: none */
 	char *plugin_path;	      /* vpnsuite.so; NULL: found at start */
 	enum pptpd_ppp_auth ppp_auth; /* see pptpd_config_daemon_auth() */
-	char *ppp_secrets;	      /* NULL: PPP_AUTH_DEFAULT_SECRETS */
+	char *ppp_secrets;	      /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
 	unsigned int login_failures;  /* per peer within login_window */
 	unsigned int login_window;    /* seconds */
 	unsigned int login_block;     /* seconds */

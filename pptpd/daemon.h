@@ -32,7 +32,7 @@
 struct ctl_server;
 struct event;
 struct ippool;
-struct ppp_auth;
+struct ppp_login;
 struct pppd;
 
 #define PPTPD_VERSION	   "0.1"
@@ -91,7 +91,7 @@ struct pptpd_call {
 	char ifname[16];
 	char user[256];
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
-	struct ppp_auth_result auth;
+	struct ppp_login_result auth;
 	uint64_t start_ms;
 };
 
@@ -156,7 +156,7 @@ struct pptpd {
 	struct ippool *local_pool;  /* localip with several addresses */
 	struct ippool *remote_pool; /* remoteip */
 	uint32_t shared_local_ip;   /* localip with one address */
-	struct ppp_auth *auth;	    /* 'ppp-auth daemon' on a server */
+	struct ppp_login *auth;	    /* 'ppp-auth daemon' on a server */
 
 	struct evloop *loop;
 	int listen_fd;

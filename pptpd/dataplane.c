@@ -147,7 +147,7 @@ static int kernel_check(char *err, size_t errlen)
  */
 static int auth_setup(struct pptpd *d, char *err, size_t errlen)
 {
-	struct ppp_auth_config ac = {
+	struct ppp_login_config ac = {
 		.secrets_path = d->cfg.ppp_secrets,
 		.max_failures = d->cfg.login_failures,
 		.window_s = d->cfg.login_window,
@@ -156,12 +156,12 @@ static int auth_setup(struct pptpd *d, char *err, size_t errlen)
 
 	if (!d->cfg.connections || !pptpd_config_daemon_auth(&d->cfg))
 		return 0;
-	d->auth = ppp_auth_new(&ac, err, errlen);
+	d->auth = ppp_login_new(&ac, err, errlen);
 	if (!d->auth)
 		return -1;
 	log_info(NULL, "PPP logins verified by pptpd from %s",
 		 d->cfg.ppp_secrets ? d->cfg.ppp_secrets
-				    : PPP_AUTH_DEFAULT_SECRETS);
+				    : PPP_LOGIN_DEFAULT_SECRETS);
 	return 0;
 }
 
@@ -192,7 +192,7 @@ int pptpd_dataplane_reload(struct pptpd *d, char *err, size_t errlen)
 {
 	if (!d->auth)
 		return 0;
-	if (ppp_auth_reload(d->auth, err, errlen))
+	if (ppp_login_reload(d->auth, err, errlen))
 		return -1;
 	log_info(NULL, "reloaded the PPP secrets");
 	return 0;
@@ -205,7 +205,7 @@ bool pptpd_dataplane_peer_blocked(struct pptpd *d,
 
 	if (!d->auth || !peer_ip_str(peer, ip, sizeof(ip)))
 		return false;
-	return ppp_auth_blocked(d->auth, ip, pptpd_now());
+	return ppp_login_blocked(d->auth, ip, pptpd_now());
 }
 
 size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)
@@ -218,7 +218,7 @@ size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)
 void pptpd_dataplane_exit(struct pptpd *d)
 {
 	/* Addresses of pppds still exiting go with the pools. */
-	ppp_auth_free(d->auth);
+	ppp_login_free(d->auth);
 	d->auth = NULL;
 	ippool_free(d->local_pool);
 	ippool_free(d->remote_pool);
@@ -229,7 +229,7 @@ void pptpd_dataplane_exit(struct pptpd *d)
 static void addrs_release(struct pptpd *d, struct pptpd_call *c)
 {
 	if (c->daemon_auth)
-		ppp_auth_release(d->auth, &c->auth, d->remote_pool);
+		ppp_login_release(d->auth, &c->auth, d->remote_pool);
 	if (c->remote_from_pool)
 		ippool_release(d->remote_pool, c->remote_ip);
 	if (c->local_from_pool)
@@ -244,7 +244,7 @@ static int addrs_alloc(struct pptpd *d, struct pptpd_call *c, char *err,
 	if (!d->remote_pool)
 		return 0;
 	/* With logins through us the client's address comes with its login
-	 * (ppp_auth_verify): a user may have a static one. */
+	 * (ppp_login_verify): a user may have a static one. */
 	if (c->daemon_auth)
 		goto local;
 	if (ippool_alloc(d->remote_pool, &c->remote_ip)) {
@@ -380,7 +380,7 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 {
 	struct pptpd_call *c = arg;
 
-	ppp_auth_verify(c->d->auth, req, c->peer_ip, c->d->remote_pool,
+	ppp_login_verify(c->d->auth, req, c->peer_ip, c->d->remote_pool,
 			pptpd_now(), reply, &c->auth);
 	if (c->auth.authenticated) {
 		snprintf(c->user, sizeof(c->user), "%s", c->auth.user);

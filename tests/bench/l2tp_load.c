@@ -470,7 +470,7 @@ static void lac_tunnel_free(void *arg, struct l2tp_tunnel *t)
 	struct load_tunnel *g = t->glue;
 
 	load_tunnel_lost(ld, g);
-	ld->retransmits += ctrl_stats(&t->ctrl)->retransmitted;
+	ld->retransmits += l2tp_reliable_stats(&t->ctrl)->retransmitted;
 	g->t = NULL;
 	if (g->ev)
 		event_free(g->ev);
@@ -698,7 +698,7 @@ static bool load_all_acked(const struct load *ld)
 	for (unsigned int i = 0; i < ld->o.tunnels; i++) {
 		const struct load_tunnel *g = &ld->tunnels[i];
 
-		if (g->t && ctrl_queued(&g->t->ctrl))
+		if (g->t && l2tp_reliable_queued(&g->t->ctrl))
 			return false;
 	}
 	return true;
@@ -1059,7 +1059,7 @@ static int load_setup(struct load *ld)
 
 	p->host_name = "l2tp-load";
 	p->rws = (uint16_t)ld->o.rws;
-	ctrl_config_default(&p->ctrl);
+	l2tp_reliable_config_default(&p->ctrl);
 	/* Each outstanding call queues an ICRQ, then an ICCN. */
 	queue = 2 * (ld->o.per_tunnel ? ld->o.per_tunnel : 256) + 8;
 	if (queue > p->ctrl.max_queue)
@@ -1224,7 +1224,7 @@ static int lns_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	p->host_name = "l2tp-load-lns";
 	p->rws = CTRL_DEFAULT_RWS;
 	p->hello_interval = 60;
-	ctrl_config_default(&p->ctrl);
+	l2tp_reliable_config_default(&p->ctrl);
 	t->glue = g;
 	return 0;
 

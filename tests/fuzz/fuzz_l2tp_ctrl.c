@@ -56,13 +56,13 @@ static void check_emit(void *arg, const uint8_t *pkt, size_t len)
 	nr = buf_get_u16(&b);
 	CHECK(buf_ok(&b));
 	CHECK(hdr_len == len);
-	CHECK(nr == ctrl_rcv_nxt(c));
+	CHECK(nr == l2tp_reliable_rcv_nxt(c));
 	if (len == CTRL_HDR_LEN)
 		return;
 	/* A message: queued, not yet acknowledged, and the window has room. */
-	CHECK((uint16_t)(ns - ctrl_snd_una(c)) < ctrl_queued(c));
-	CHECK(ctrl_in_flight(c) < ctrl_window(c));
-	CHECK(!ctrl_peer_dead(c));
+	CHECK((uint16_t)(ns - l2tp_reliable_snd_una(c)) < l2tp_reliable_queued(c));
+	CHECK(l2tp_reliable_in_flight(c) < l2tp_reliable_window(c));
+	CHECK(!l2tp_reliable_peer_dead(c));
 }
 
 static void check_invariants(const struct run *r)
@@ -70,21 +70,21 @@ static void check_invariants(const struct run *r)
 	const struct l2tp_ctrl *c = &r->c;
 
 	/* One slot beyond max_queue, for the last message only. */
-	CHECK(ctrl_queued(c) <= c->cfg.max_queue + 1);
-	CHECK(ctrl_room(c) + ctrl_queued(c) == c->cfg.max_queue ||
-	      (ctrl_room(c) == 0 && ctrl_queued(c) > c->cfg.max_queue));
-	CHECK(ctrl_in_flight(c) <= ctrl_queued(c));
-	CHECK(ctrl_cwnd(c) >= 1 && ctrl_cwnd(c) <= c->peer_rws);
-	CHECK(ctrl_ssthresh(c) >= 1);
+	CHECK(l2tp_reliable_queued(c) <= c->cfg.max_queue + 1);
+	CHECK(l2tp_reliable_room(c) + l2tp_reliable_queued(c) == c->cfg.max_queue ||
+	      (l2tp_reliable_room(c) == 0 && l2tp_reliable_queued(c) > c->cfg.max_queue));
+	CHECK(l2tp_reliable_in_flight(c) <= l2tp_reliable_queued(c));
+	CHECK(l2tp_reliable_cwnd(c) >= 1 && l2tp_reliable_cwnd(c) <= c->peer_rws);
+	CHECK(l2tp_reliable_ssthresh(c) >= 1);
 	CHECK(c->cfg.rto_cap_ms >= CTRL_MIN_RTO_CAP_MS);
 	CHECK(c->rto_ms >= c->cfg.rto_initial_ms &&
 	      c->rto_ms <= c->cfg.rto_cap_ms);
 	CHECK(c->retries <= c->cfg.max_retries);
-	if (ctrl_peer_dead(c))
-		CHECK(ctrl_next_timeout(c) == CTRL_NEVER);
+	if (l2tp_reliable_peer_dead(c))
+		CHECK(l2tp_reliable_next_timeout(c) == CTRL_NEVER);
 	/* Something in flight always has a timer running. */
-	if (ctrl_in_flight(c) && !ctrl_peer_dead(c))
-		CHECK(ctrl_next_timeout(c) != CTRL_NEVER);
+	if (l2tp_reliable_in_flight(c) && !l2tp_reliable_peer_dead(c))
+		CHECK(l2tp_reliable_next_timeout(c) != CTRL_NEVER);
 }
 
 static void send_message(struct run *r, size_t body)
@@ -92,7 +92,7 @@ static void send_message(struct run *r, size_t body)
 	uint8_t pkt[CTRL_HDR_LEN + 64];
 	size_t len = CTRL_HDR_LEN + 1 + body % 64;
 	struct wbuf w;
-	unsigned int before = ctrl_queued(&r->c);
+	unsigned int before = l2tp_reliable_queued(&r->c);
 	int rc;
 
 	wbuf_init(&w, pkt, sizeof(pkt));
@@ -101,30 +101,30 @@ static void send_message(struct run *r, size_t body)
 	wbuf_put_zeros(&w, len - 4);
 	CHECK(wbuf_ok(&w));
 	/* The top bit picks the last message of a tunnel (StopCCN). */
-	rc = body & 0x80 ? ctrl_send_last(&r->c, pkt, len) :
-			   ctrl_send(&r->c, pkt, len);
+	rc = body & 0x80 ? l2tp_reliable_send_last(&r->c, pkt, len) :
+			   l2tp_reliable_send(&r->c, pkt, len);
 	CHECK(rc == 0 || rc == -ENOBUFS || rc == -ESHUTDOWN || rc == -EPIPE);
 	CHECK(rc != -ENOBUFS ||
 	      before >= r->c.cfg.max_queue + !!(body & 0x80));
-	CHECK(ctrl_queued(&r->c) == before + (rc == 0));
+	CHECK(l2tp_reliable_queued(&r->c) == before + (rc == 0));
 }
 
 static void receive(struct run *r, uint16_t ns, uint16_t nr, bool zlb)
 {
-	uint16_t una = ctrl_snd_una(&r->c), rcv = ctrl_rcv_nxt(&r->c);
-	unsigned int queued = ctrl_queued(&r->c);
-	enum ctrl_rx_verdict v;
+	uint16_t una = l2tp_reliable_snd_una(&r->c), rcv = l2tp_reliable_rcv_nxt(&r->c);
+	unsigned int queued = l2tp_reliable_queued(&r->c);
+	enum l2tp_reliable_rx_verdict v;
 
-	v = ctrl_recv(&r->c, ns, nr, zlb, r->now);
+	v = l2tp_reliable_recv(&r->c, ns, nr, zlb, r->now);
 	/* Only what was queued can be released, and only by a valid Nr. */
-	CHECK((uint16_t)(ctrl_snd_una(&r->c) - una) <= queued);
-	CHECK(ctrl_queued(&r->c) ==
-	      queued - (uint16_t)(ctrl_snd_una(&r->c) - una));
+	CHECK((uint16_t)(l2tp_reliable_snd_una(&r->c) - una) <= queued);
+	CHECK(l2tp_reliable_queued(&r->c) ==
+	      queued - (uint16_t)(l2tp_reliable_snd_una(&r->c) - una));
 	if (v == CTRL_RX_DELIVER)
 		CHECK(!zlb && ns == rcv &&
-		      ctrl_rcv_nxt(&r->c) == (uint16_t)(rcv + 1));
+		      l2tp_reliable_rcv_nxt(&r->c) == (uint16_t)(rcv + 1));
 	else
-		CHECK(ctrl_rcv_nxt(&r->c) == rcv);
+		CHECK(l2tp_reliable_rcv_nxt(&r->c) == rcv);
 	if (zlb)
 		CHECK(v == CTRL_RX_ZLB);
 }
@@ -134,24 +134,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	struct buf b;
 
 	if (!r)
 		return 0;
 	buf_init(&b, data, size);
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.peer_rws = buf_get_u8(&b) % 17;
 	cfg.our_rws = buf_get_u8(&b) % 9;
 	cfg.max_queue = 1 + buf_get_u8(&b) % 16;
 	cfg.max_retries = buf_get_u8(&b) % 8;
 	cfg.rto_cap_ms = 1000u * (buf_get_u8(&b) % 32);
-	if (ctrl_init(&r->c, &cfg) != 0) {
+	if (l2tp_reliable_init(&r->c, &cfg) != 0) {
 		free(r);
 		return 0;
 	}
 	if (buf_get_u8(&b) & 1)
-		CHECK(ctrl_set_seq(&r->c, buf_get_u16(&b), buf_get_u16(&b)) ==
+		CHECK(l2tp_reliable_set_seq(&r->c, buf_get_u16(&b), buf_get_u16(&b)) ==
 		      0);
 
 	while (buf_remaining(&b)) {
@@ -173,8 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int8_t dns = (int8_t)buf_get_u8(&b);
 			uint8_t dnr = buf_get_u8(&b);
 
-			receive(r, (uint16_t)(ctrl_rcv_nxt(&r->c) + dns / 16),
-				(uint16_t)(ctrl_snd_una(&r->c) + dnr % 8),
+			receive(r, (uint16_t)(l2tp_reliable_rcv_nxt(&r->c) + dns / 16),
+				(uint16_t)(l2tp_reliable_snd_una(&r->c) + dnr % 8),
 				dnr & 0x80);
 			break;
 		}
@@ -182,28 +182,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			r->now += buf_get_u16(&b);
 			break;
 		case OP_ADVANCE_TO_TIMEOUT:
-			t = ctrl_next_timeout(&r->c);
+			t = l2tp_reliable_next_timeout(&r->c);
 			if (t != CTRL_NEVER && t > r->now)
 				r->now = t;
 			break;
 		case OP_POLL:
-			ctrl_poll(&r->c, r->now, check_emit, r);
+			l2tp_reliable_poll(&r->c, r->now, check_emit, r);
 			/* Poll leaves nothing due now behind. */
-			if (!ctrl_peer_dead(&r->c))
-				CHECK(ctrl_next_timeout(&r->c) > r->now ||
+			if (!l2tp_reliable_peer_dead(&r->c))
+				CHECK(l2tp_reliable_next_timeout(&r->c) > r->now ||
 				      (r->c.closed &&
 				       r->c.linger_deadline <= r->now));
 			break;
 		case OP_SET_RWS:
-			ctrl_set_peer_rws(&r->c, buf_get_u8(&b) % 17);
+			l2tp_reliable_set_peer_rws(&r->c, buf_get_u8(&b) % 17);
 			break;
 		case OP_CLOSE:
-			ctrl_close(&r->c, r->now);
+			l2tp_reliable_close(&r->c, r->now);
 			break;
 		}
 		check_invariants(r);
 	}
-	ctrl_free(&r->c);
+	l2tp_reliable_free(&r->c);
 	free(r);
 	return 0;
 }

@@ -225,7 +225,7 @@ static bool fix_header(struct fuzz *f, uint8_t *pkt, size_t len,
 	put_u16(pkt + L2TP_CTRL_OFF_LENGTH, (uint16_t)len);
 	put_u16(pkt + L2TP_CTRL_OFF_TUNNEL, t->id);
 	put_u16(pkt + L2TP_CTRL_OFF_SESSION, session_id);
-	put_u16(pkt + L2TP_CTRL_OFF_NS, ctrl_rcv_nxt(&t->ctrl));
+	put_u16(pkt + L2TP_CTRL_OFF_NS, l2tp_reliable_rcv_nxt(&t->ctrl));
 	put_u16(pkt + L2TP_CTRL_OFF_NR, t->ctrl.snd_max);
 	return true;
 }
@@ -381,7 +381,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&in, data, size);
 	setup = buf_get_u8(&in);
 
-	ctrl_config_default(&f.params.ctrl);
+	l2tp_reliable_config_default(&f.params.ctrl);
 	f.params.host_name = "lns";
 	if (setup & 2) {
 		f.params.secret = "fuzz-secret";

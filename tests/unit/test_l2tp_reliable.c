@@ -55,7 +55,7 @@ static int send_id(struct l2tp_ctrl *c, uint32_t id)
 	uint8_t m[MSG_LEN];
 
 	make_msg(m, id);
-	return ctrl_send(c, m, sizeof(m));
+	return l2tp_reliable_send(c, m, sizeof(m));
 }
 
 static void cap_emit(void *arg, const uint8_t *pkt, size_t len)
@@ -72,7 +72,7 @@ static void cap_emit(void *arg, const uint8_t *pkt, size_t len)
 static unsigned int poll_cap(struct l2tp_ctrl *c, uint64_t now, struct cap *cap)
 {
 	cap->n = 0;
-	ctrl_poll(c, now, cap_emit, cap);
+	l2tp_reliable_poll(c, now, cap_emit, cap);
 	return cap->n;
 }
 
@@ -106,79 +106,79 @@ static struct hdr parse(const struct pkt *p)
 	return h;
 }
 
-static enum ctrl_rx_verdict feed(struct l2tp_ctrl *to, const struct pkt *p,
+static enum l2tp_reliable_rx_verdict feed(struct l2tp_ctrl *to, const struct pkt *p,
 				 uint64_t now)
 {
 	struct hdr h = parse(p);
 
-	return ctrl_recv(to, h.ns, h.nr, h.zlb, now);
+	return l2tp_reliable_recv(to, h.ns, h.nr, h.zlb, now);
 }
 
 static void init_default(struct l2tp_ctrl *c)
 {
-	ck_assert_int_eq(ctrl_init(c, NULL), 0);
+	ck_assert_int_eq(l2tp_reliable_init(c, NULL), 0);
 }
 
 /* Acknowledges everything up to nr with a ZLB from the peer. */
 static void ack_upto(struct l2tp_ctrl *c, uint16_t nr, uint64_t now)
 {
-	ck_assert_int_eq(ctrl_recv(c, 0, nr, true, now), CTRL_RX_ZLB);
+	ck_assert_int_eq(l2tp_reliable_recv(c, 0, nr, true, now), CTRL_RX_ZLB);
 }
 
 START_TEST(test_ctrl_seq_compare_is_serial)
 {
-	ck_assert(ctrl_seq_lt(1, 2));
-	ck_assert(!ctrl_seq_lt(2, 1));
-	ck_assert(!ctrl_seq_lt(5, 5));
-	ck_assert(ctrl_seq_lt(65535, 0));
-	ck_assert(!ctrl_seq_lt(0, 65535));
-	ck_assert(ctrl_seq_lt(0, 32767));
-	ck_assert(ctrl_seq_gt(0, 65000));
+	ck_assert(l2tp_reliable_seq_lt(1, 2));
+	ck_assert(!l2tp_reliable_seq_lt(2, 1));
+	ck_assert(!l2tp_reliable_seq_lt(5, 5));
+	ck_assert(l2tp_reliable_seq_lt(65535, 0));
+	ck_assert(!l2tp_reliable_seq_lt(0, 65535));
+	ck_assert(l2tp_reliable_seq_lt(0, 32767));
+	ck_assert(l2tp_reliable_seq_gt(0, 65000));
 	/* Exactly half the space apart: neither. */
-	ck_assert(!ctrl_seq_lt(0, 32768));
-	ck_assert(!ctrl_seq_lt(32768, 0));
+	ck_assert(!l2tp_reliable_seq_lt(0, 32768));
+	ck_assert(!l2tp_reliable_seq_lt(32768, 0));
 }
 END_TEST
 
 START_TEST(test_ctrl_init_defaults_and_rejects_bad_config)
 {
 	struct l2tp_ctrl c;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 
 	init_default(&c);
-	ck_assert_uint_eq(ctrl_cwnd(&c), 1);
-	ck_assert_uint_eq(ctrl_ssthresh(&c), CTRL_DEFAULT_RWS);
-	ck_assert_uint_eq(ctrl_window(&c), 1);
-	ck_assert_uint_eq(ctrl_full_cycle_ms(&c), 31000);
-	ck_assert(ctrl_next_timeout(&c) == CTRL_NEVER);
-	ck_assert(!ctrl_peer_dead(&c));
-	ck_assert(!ctrl_done(&c, 1000000));
-	ctrl_free(&c);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&c), 1);
+	ck_assert_uint_eq(l2tp_reliable_ssthresh(&c), CTRL_DEFAULT_RWS);
+	ck_assert_uint_eq(l2tp_reliable_window(&c), 1);
+	ck_assert_uint_eq(l2tp_reliable_full_cycle_ms(&c), 31000);
+	ck_assert(l2tp_reliable_next_timeout(&c) == CTRL_NEVER);
+	ck_assert(!l2tp_reliable_peer_dead(&c));
+	ck_assert(!l2tp_reliable_done(&c, 1000000));
+	l2tp_reliable_free(&c);
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.max_queue = 0;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), -EINVAL);
-	ctrl_config_default(&cfg);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), -EINVAL);
+	l2tp_reliable_config_default(&cfg);
 	cfg.max_queue = CTRL_MAX_QUEUE + 1;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), -EINVAL);
-	ctrl_config_default(&cfg);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), -EINVAL);
+	l2tp_reliable_config_default(&cfg);
 	cfg.rto_initial_ms = 0;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), -EINVAL);
-	ctrl_config_default(&cfg);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), -EINVAL);
+	l2tp_reliable_config_default(&cfg);
 	cfg.rto_initial_ms = 20000; /* above the cap */
-	ck_assert_int_eq(ctrl_init(&c, &cfg), -EINVAL);
-	ctrl_config_default(&cfg);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), -EINVAL);
+	l2tp_reliable_config_default(&cfg);
 	cfg.max_retries = CTRL_MAX_RETRIES_LIMIT + 1;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), -EINVAL);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), -EINVAL);
 
 	/* An absent Receive Window Size AVP means 4 (RFC 2661 5.8). */
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.peer_rws = 0;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), 0);
-	ck_assert_uint_eq(ctrl_ssthresh(&c), 4);
-	ctrl_set_peer_rws(&c, 0);
-	ck_assert_uint_eq(ctrl_ssthresh(&c), 4);
-	ctrl_free(&c);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), 0);
+	ck_assert_uint_eq(l2tp_reliable_ssthresh(&c), 4);
+	l2tp_reliable_set_peer_rws(&c, 0);
+	ck_assert_uint_eq(l2tp_reliable_ssthresh(&c), 4);
+	l2tp_reliable_free(&c);
 }
 END_TEST
 
@@ -189,49 +189,49 @@ START_TEST(test_ctrl_send_rejects_what_is_not_a_control_message)
 
 	init_default(&c);
 	make_msg(m, 1);
-	ck_assert_int_eq(ctrl_send(&c, NULL, 20), -EINVAL);
+	ck_assert_int_eq(l2tp_reliable_send(&c, NULL, 20), -EINVAL);
 	/* A bare header is a ZLB: the engine builds those itself. */
 	m[3] = CTRL_HDR_LEN;
-	ck_assert_int_eq(ctrl_send(&c, m, CTRL_HDR_LEN), -EINVAL);
+	ck_assert_int_eq(l2tp_reliable_send(&c, m, CTRL_HDR_LEN), -EINVAL);
 	make_msg(m, 1);
-	ck_assert_int_eq(ctrl_send(&c, m, sizeof(m) - 1), -EINVAL);
+	ck_assert_int_eq(l2tp_reliable_send(&c, m, sizeof(m) - 1), -EINVAL);
 	m[0] = 0x40; /* data message: T clear */
-	ck_assert_int_eq(ctrl_send(&c, m, sizeof(m)), -EINVAL);
+	ck_assert_int_eq(l2tp_reliable_send(&c, m, sizeof(m)), -EINVAL);
 	make_msg(m, 1);
 	m[0] |= 0x02; /* O bit set: Ns would not sit at offset 8 */
-	ck_assert_int_eq(ctrl_send(&c, m, sizeof(m)), -EINVAL);
+	ck_assert_int_eq(l2tp_reliable_send(&c, m, sizeof(m)), -EINVAL);
 	make_msg(m, 1);
 	m[1] = 0x03; /* version 3 */
-	ck_assert_int_eq(ctrl_send(&c, m, sizeof(m)), -EINVAL);
-	ck_assert_uint_eq(ctrl_queued(&c), 0);
+	ck_assert_int_eq(l2tp_reliable_send(&c, m, sizeof(m)), -EINVAL);
+	ck_assert_uint_eq(l2tp_reliable_queued(&c), 0);
 	make_msg(m, 1);
-	ck_assert_int_eq(ctrl_send(&c, m, sizeof(m)), 0);
-	ck_assert_uint_eq(ctrl_queued(&c), 1);
-	ctrl_free(&c);
+	ck_assert_int_eq(l2tp_reliable_send(&c, m, sizeof(m)), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&c), 1);
+	l2tp_reliable_free(&c);
 }
 END_TEST
 
 START_TEST(test_ctrl_send_queue_is_bounded)
 {
 	struct l2tp_ctrl c;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	struct cap cap;
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.max_queue = 3;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), 0);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), 0);
 	ck_assert_int_eq(send_id(&c, 0), 0);
 	ck_assert_int_eq(send_id(&c, 1), 0);
 	ck_assert_int_eq(send_id(&c, 2), 0);
 	ck_assert_int_eq(send_id(&c, 3), -ENOBUFS);
-	ck_assert_uint_eq(ctrl_stats(&c)->queue_full, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&c)->queue_full, 1);
 	ck_assert_uint_eq(poll_cap(&c, 0, &cap), 1);
 	/* Room comes back only when the peer acknowledges. */
 	ck_assert_int_eq(send_id(&c, 3), -ENOBUFS);
 	ack_upto(&c, 1, 10);
 	ck_assert_int_eq(send_id(&c, 3), 0);
-	ck_assert_uint_eq(ctrl_queued(&c), 3);
-	ctrl_free(&c);
+	ck_assert_uint_eq(l2tp_reliable_queued(&c), 3);
+	l2tp_reliable_free(&c);
 }
 END_TEST
 
@@ -244,48 +244,48 @@ START_TEST(test_ctrl_full_window_acked_at_once)
 	struct hdr h;
 
 	init_default(&b);
-	ctrl_set_peer_tunnel_id(&b, 7);
+	l2tp_reliable_set_peer_tunnel_id(&b, 7);
 	for (uint16_t ns = 0; ns < CTRL_DEFAULT_RWS - 1; ns++)
-		ck_assert_int_eq(ctrl_recv(&b, ns, 0, false, 100),
+		ck_assert_int_eq(l2tp_reliable_recv(&b, ns, 0, false, 100),
 				 CTRL_RX_DELIVER);
 	/* Three of four: the ACK still waits for a reply to ride on. */
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 0);
-	ck_assert_int_eq(ctrl_recv(&b, CTRL_DEFAULT_RWS - 1, 0, false, 100),
+	ck_assert_int_eq(l2tp_reliable_recv(&b, CTRL_DEFAULT_RWS - 1, 0, false, 100),
 			 CTRL_RX_DELIVER);
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 1);
 	h = parse(&cb.p[0]);
 	ck_assert(h.zlb);
 	ck_assert_uint_eq(h.nr, CTRL_DEFAULT_RWS);
-	ctrl_free(&b);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
 START_TEST(test_ctrl_last_message_has_a_slot_of_its_own)
 {
 	struct l2tp_ctrl c;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	struct cap cap;
 	uint8_t m[MSG_LEN];
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.max_queue = 3;
-	ck_assert_int_eq(ctrl_init(&c, &cfg), 0);
-	ck_assert_uint_eq(ctrl_room(&c), 3);
+	ck_assert_int_eq(l2tp_reliable_init(&c, &cfg), 0);
+	ck_assert_uint_eq(l2tp_reliable_room(&c), 3);
 	for (uint32_t id = 0; id < 3; id++)
 		ck_assert_int_eq(send_id(&c, id), 0);
-	ck_assert_uint_eq(ctrl_room(&c), 0);
+	ck_assert_uint_eq(l2tp_reliable_room(&c), 0);
 	ck_assert_int_eq(send_id(&c, 3), -ENOBUFS);
 	/* A full queue still takes the last message, once. */
 	make_msg(m, 9);
-	ck_assert_int_eq(ctrl_send_last(&c, m, sizeof(m)), 0);
-	ck_assert_uint_eq(ctrl_queued(&c), 4);
-	ck_assert_int_eq(ctrl_send_last(&c, m, sizeof(m)), -ENOBUFS);
-	ck_assert_uint_eq(ctrl_room(&c), 0);
+	ck_assert_int_eq(l2tp_reliable_send_last(&c, m, sizeof(m)), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&c), 4);
+	ck_assert_int_eq(l2tp_reliable_send_last(&c, m, sizeof(m)), -ENOBUFS);
+	ck_assert_uint_eq(l2tp_reliable_room(&c), 0);
 	/* All four go out in order as the peer acknowledges them. */
 	memset(&cap, 0, sizeof(cap));
-	for (int round = 0; round < 4 && ctrl_queued(&c); round++) {
-		ctrl_poll(&c, 0, cap_emit, &cap);
-		ck_assert_int_eq(ctrl_recv(&c, 0, (uint16_t)cap.n, true, 0),
+	for (int round = 0; round < 4 && l2tp_reliable_queued(&c); round++) {
+		l2tp_reliable_poll(&c, 0, cap_emit, &cap);
+		ck_assert_int_eq(l2tp_reliable_recv(&c, 0, (uint16_t)cap.n, true, 0),
 				 CTRL_RX_ZLB);
 	}
 	ck_assert_uint_eq(cap.n, 4);
@@ -296,10 +296,10 @@ START_TEST(test_ctrl_last_message_has_a_slot_of_its_own)
 		ck_assert_uint_eq(h.ns, i);
 		ck_assert_uint_eq(h.id, i < 3 ? i : 9);
 	}
-	ck_assert_uint_eq(ctrl_queued(&c), 0);
-	ck_assert_uint_eq(ctrl_room(&c), 3);
-	ck_assert_uint_eq(ctrl_stats(&c)->sent, 4);
-	ctrl_free(&c);
+	ck_assert_uint_eq(l2tp_reliable_queued(&c), 0);
+	ck_assert_uint_eq(l2tp_reliable_room(&c), 3);
+	ck_assert_uint_eq(l2tp_reliable_stats(&c)->sent, 4);
+	l2tp_reliable_free(&c);
 }
 END_TEST
 
@@ -311,7 +311,7 @@ START_TEST(test_ctrl_in_order_exchange)
 
 	init_default(&a);
 	init_default(&b);
-	ctrl_set_peer_tunnel_id(&b, 7);
+	l2tp_reliable_set_peer_tunnel_id(&b, 7);
 	for (uint32_t i = 0; i < 3; i++)
 		ck_assert_int_eq(send_id(&a, 100 + i), 0);
 
@@ -322,7 +322,7 @@ START_TEST(test_ctrl_in_order_exchange)
 	ck_assert_uint_eq(h.nr, 0);
 	ck_assert_uint_eq(h.id, 100);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 5), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&b), 1);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&b), 1);
 
 	/* B's reply carries the ACK: no ZLB. */
 	ck_assert_int_eq(send_id(&b, 200), 0);
@@ -331,8 +331,8 @@ START_TEST(test_ctrl_in_order_exchange)
 	ck_assert_uint_eq(h.ns, 0);
 	ck_assert_uint_eq(h.nr, 1);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 15), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_in_flight(&a), 0);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 2);
+	ck_assert_uint_eq(l2tp_reliable_in_flight(&a), 0);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 2);
 
 	ck_assert_uint_eq(poll_cap(&a, 15, &ca), 2);
 	for (unsigned int i = 0; i < 2; i++) {
@@ -352,17 +352,17 @@ START_TEST(test_ctrl_in_order_exchange)
 	ck_assert_uint_eq(h.ns, 1);
 	ck_assert_uint_eq(h.nr, 3);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 300), CTRL_RX_ZLB);
-	ck_assert_uint_eq(ctrl_queued(&a), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 0);
 
 	/* A's ACK of B's message rode on messages 1 and 2: A owes nothing. */
 	ck_assert_uint_eq(poll_cap(&a, 10000, &ca), 0);
-	ck_assert(ctrl_next_timeout(&a) == CTRL_NEVER);
-	ck_assert_uint_eq(ctrl_stats(&a)->sent, 3);
-	ck_assert_uint_eq(ctrl_stats(&a)->retransmitted, 0);
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 3);
-	ck_assert_uint_eq(ctrl_stats(&b)->zlb_sent, 1);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert(l2tp_reliable_next_timeout(&a) == CTRL_NEVER);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->sent, 3);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->retransmitted, 0);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 3);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->zlb_sent, 1);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -374,9 +374,9 @@ START_TEST(test_ctrl_zlb_bytes_and_sequence_untouched)
 	struct cap cb;
 
 	init_default(&b);
-	ctrl_set_peer_tunnel_id(&b, 0x1234);
-	ck_assert_int_eq(ctrl_recv(&b, 0, 0, false, 0), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_next_timeout(&b), CTRL_DEFAULT_ACK_DELAY_MS);
+	l2tp_reliable_set_peer_tunnel_id(&b, 0x1234);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 0), CTRL_RX_DELIVER);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&b), CTRL_DEFAULT_ACK_DELAY_MS);
 	ck_assert_uint_eq(poll_cap(&b, CTRL_DEFAULT_ACK_DELAY_MS, &cb), 1);
 	ck_assert_uint_eq(cb.p[0].len, sizeof(want));
 	ck_assert_mem_eq(cb.p[0].b, want, sizeof(want));
@@ -384,7 +384,7 @@ START_TEST(test_ctrl_zlb_bytes_and_sequence_untouched)
 	ck_assert_int_eq(send_id(&b, 1), 0);
 	ck_assert_uint_eq(poll_cap(&b, 300, &cb), 1);
 	ck_assert_uint_eq(parse(&cb.p[0]).ns, 0);
-	ctrl_free(&b);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -397,19 +397,19 @@ START_TEST(test_ctrl_lost_message_recovered_by_retransmission)
 	init_default(&b);
 	ck_assert_int_eq(send_id(&a, 1), 0);
 	ck_assert_uint_eq(poll_cap(&a, 0, &ca), 1); /* lost on the link */
-	ck_assert_uint_eq(ctrl_next_timeout(&a), 1000);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&a), 1000);
 	ck_assert_uint_eq(poll_cap(&a, 999, &ca), 0);
 	ck_assert_uint_eq(poll_cap(&a, 1000, &ca), 1);
 	ck_assert_uint_eq(parse(&ca.p[0]).ns, 0);
 	ck_assert_uint_eq(parse(&ca.p[0]).id, 1);
-	ck_assert_uint_eq(ctrl_stats(&a)->retransmitted, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->retransmitted, 1);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 1010), CTRL_RX_DELIVER);
 	ck_assert_uint_eq(poll_cap(&b, 1260, &cb), 1);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 1270), CTRL_RX_ZLB);
-	ck_assert_uint_eq(ctrl_queued(&a), 0);
-	ck_assert(ctrl_next_timeout(&a) == CTRL_NEVER);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 0);
+	ck_assert(l2tp_reliable_next_timeout(&a) == CTRL_NEVER);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -428,16 +428,16 @@ START_TEST(test_ctrl_lost_ack_duplicate_is_acked_again)
 
 	ck_assert_uint_eq(poll_cap(&a, 1000, &ca), 1);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 1010), CTRL_RX_DUPLICATE);
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 1);
-	ck_assert_uint_eq(ctrl_stats(&b)->duplicates, 1);
-	ck_assert_uint_eq(ctrl_next_timeout(&b), 1010 + 250);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->duplicates, 1);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&b), 1010 + 250);
 	ck_assert_uint_eq(poll_cap(&b, 1260, &cb), 1);
 	ck_assert(parse(&cb.p[0]).zlb);
 	ck_assert_uint_eq(parse(&cb.p[0]).nr, 1);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 1270), CTRL_RX_ZLB);
-	ck_assert_uint_eq(ctrl_queued(&a), 0);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 0);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -453,12 +453,12 @@ START_TEST(test_ctrl_duplicate_on_link_delivered_once_acked_once)
 	ck_assert_int_eq(feed(&b, &ca.p[0], 10), CTRL_RX_DELIVER);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 11), CTRL_RX_DUPLICATE);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 12), CTRL_RX_DUPLICATE);
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 1);
 	/* One pending ACK covers them all. */
 	ck_assert_uint_eq(poll_cap(&b, 1000, &cb), 1);
 	ck_assert_uint_eq(poll_cap(&b, 2000, &cb), 0);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -479,22 +479,22 @@ START_TEST(test_ctrl_reordered_message_dropped_then_delivered_in_order)
 	/* Ns 2 overtakes Ns 1. */
 	ck_assert_int_eq(feed(&b, &ca.p[1], 3), CTRL_RX_OUT_OF_ORDER);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 4), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_stats(&b)->out_of_order, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->out_of_order, 1);
 	ck_assert_uint_eq(poll_cap(&b, 300, &cb), 1);
 	h = parse(&cb.p[0]);
 	ck_assert_uint_eq(h.nr, 2);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 301), CTRL_RX_ZLB);
-	ck_assert_uint_eq(ctrl_in_flight(&a), 1);
+	ck_assert_uint_eq(l2tp_reliable_in_flight(&a), 1);
 	/* The dropped one comes back on A's timer, restarted by the ACK. */
-	ck_assert_uint_eq(ctrl_next_timeout(&a), 1301);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&a), 1301);
 	ck_assert_uint_eq(poll_cap(&a, 1301, &ca), 1);
 	h = parse(&ca.p[0]);
 	ck_assert_uint_eq(h.ns, 2);
 	ck_assert_uint_eq(h.id, 2);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 1302), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 3);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 3);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -503,17 +503,17 @@ START_TEST(test_ctrl_out_of_window_dropped_and_counted)
 	struct l2tp_ctrl b;
 
 	init_default(&b);
-	ck_assert_int_eq(ctrl_recv(&b, 3, 0, false, 0), CTRL_RX_OUT_OF_ORDER);
-	ck_assert_int_eq(ctrl_recv(&b, 4, 0, false, 0), CTRL_RX_OUT_OF_WINDOW);
-	ck_assert_int_eq(ctrl_recv(&b, 30000, 0, false, 0),
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 3, 0, false, 0), CTRL_RX_OUT_OF_ORDER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 4, 0, false, 0), CTRL_RX_OUT_OF_WINDOW);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 30000, 0, false, 0),
 			 CTRL_RX_OUT_OF_WINDOW);
 	/* 40000 is behind 0 in serial order: an old duplicate. */
-	ck_assert_int_eq(ctrl_recv(&b, 40000, 0, false, 0), CTRL_RX_DUPLICATE);
-	ck_assert_uint_eq(ctrl_stats(&b)->out_of_order, 1);
-	ck_assert_uint_eq(ctrl_stats(&b)->out_of_window, 2);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&b), 0);
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 0);
-	ctrl_free(&b);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 40000, 0, false, 0), CTRL_RX_DUPLICATE);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->out_of_order, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->out_of_window, 2);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&b), 0);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 0);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -530,7 +530,7 @@ static uint16_t grow_to_four(struct l2tp_ctrl *a, uint64_t now)
 		nr += flight;
 		ack_upto(a, nr, now);
 	}
-	ck_assert_uint_eq(ctrl_cwnd(a), 4);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(a), 4);
 	return nr;
 }
 
@@ -545,71 +545,71 @@ START_TEST(test_ctrl_peer_window_limits_messages_in_flight)
 	for (uint32_t i = 0; i < 5; i++)
 		ck_assert_int_eq(send_id(&a, 50 + i), 0);
 	ck_assert_uint_eq(poll_cap(&a, 10, &ca), 4);
-	ck_assert_uint_eq(ctrl_in_flight(&a), 4);
+	ck_assert_uint_eq(l2tp_reliable_in_flight(&a), 4);
 	/* The 5th waits: nothing now, and the next wake-up is the timer. */
 	ck_assert_uint_eq(poll_cap(&a, 11, &ca), 0);
-	ck_assert_uint_eq(ctrl_next_timeout(&a), 1010);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&a), 1010);
 	ack_upto(&a, nr + 1, 20);
-	ck_assert_uint_eq(ctrl_next_timeout(&a), 0);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&a), 0);
 	ck_assert_uint_eq(poll_cap(&a, 20, &ca), 1);
 	ck_assert_uint_eq(parse(&ca.p[0]).id, 54);
 	ck_assert_uint_eq(parse(&ca.p[0]).ns, nr + 4);
 	/* CWND never grows past the peer's window. */
 	ack_upto(&a, nr + 5, 30);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 4);
-	ctrl_free(&a);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 4);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
 START_TEST(test_ctrl_slow_start_then_congestion_avoidance)
 {
 	struct l2tp_ctrl a;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	struct cap ca;
 	uint16_t nr = 0;
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.peer_rws = 16;
-	ck_assert_int_eq(ctrl_init(&a, &cfg), 0);
-	ck_assert_uint_eq(ctrl_ssthresh(&a), 16);
+	ck_assert_int_eq(l2tp_reliable_init(&a, &cfg), 0);
+	ck_assert_uint_eq(l2tp_reliable_ssthresh(&a), 16);
 	for (uint32_t i = 0; i < 40; i++)
 		ck_assert_int_eq(send_id(&a, i), 0);
 
 	/* Slow start: +1 per ACK, so each flight doubles when acked singly. */
 	ck_assert_uint_eq(poll_cap(&a, 0, &ca), 1);
 	ack_upto(&a, ++nr, 1);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 2);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 2);
 	ck_assert_uint_eq(poll_cap(&a, 1, &ca), 2);
 	ack_upto(&a, ++nr, 2);
 	ack_upto(&a, ++nr, 2);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 4);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 4);
 	ck_assert_uint_eq(poll_cap(&a, 2, &ca), 4);
 	/* One ACK for a whole flight counts once (Appendix A: per ACK). */
 	nr += 4;
 	ack_upto(&a, nr, 3);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 5);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 5);
 	ck_assert_uint_eq(poll_cap(&a, 3, &ca), 5);
 
 	/* Timeout: SSTHRESH = CWND / 2, CWND back to 1, only Ns nr resent. */
 	ck_assert_uint_eq(poll_cap(&a, 1003, &ca), 1);
 	ck_assert_uint_eq(parse(&ca.p[0]).ns, nr);
-	ck_assert_uint_eq(ctrl_ssthresh(&a), 2);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 1);
+	ck_assert_uint_eq(l2tp_reliable_ssthresh(&a), 2);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 1);
 	ack_upto(&a, ++nr, 1004);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 2); /* slow start: 1 < 2 */
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 2); /* slow start: 1 < 2 */
 	/* Congestion avoidance: +1 only after CWND new ACKs. */
 	ck_assert_uint_eq(poll_cap(&a, 1004, &ca), 2);
 	ack_upto(&a, ++nr, 1005);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 2);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 2);
 	ack_upto(&a, ++nr, 1005);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 3);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 3);
 	ck_assert_uint_eq(poll_cap(&a, 1005, &ca), 3);
 	ack_upto(&a, ++nr, 1006);
 	ack_upto(&a, ++nr, 1006);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 3);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 3);
 	ack_upto(&a, ++nr, 1006);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 4);
-	ctrl_free(&a);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 4);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -622,9 +622,9 @@ START_TEST(test_ctrl_timeout_with_cwnd_one_keeps_ssthresh_one)
 	ck_assert_int_eq(send_id(&a, 0), 0);
 	ck_assert_uint_eq(poll_cap(&a, 0, &ca), 1);
 	ck_assert_uint_eq(poll_cap(&a, 1000, &ca), 1);
-	ck_assert_uint_eq(ctrl_ssthresh(&a), 1);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 1);
-	ctrl_free(&a);
+	ck_assert_uint_eq(l2tp_reliable_ssthresh(&a), 1);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 1);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -644,13 +644,13 @@ static unsigned int run_until_dead(struct l2tp_ctrl *a, uint64_t *times,
 			ck_assert_uint_lt(n, max);
 			times[n++] = now;
 		}
-		if (ctrl_peer_dead(a))
+		if (l2tp_reliable_peer_dead(a))
 			break;
 		/* One millisecond early changes nothing. */
-		now = ctrl_next_timeout(a);
+		now = l2tp_reliable_next_timeout(a);
 		ck_assert(now != CTRL_NEVER);
 		ck_assert_uint_eq(poll_cap(a, now - 1, &ca), 0);
-		ck_assert(!ctrl_peer_dead(a));
+		ck_assert(!l2tp_reliable_peer_dead(a));
 	}
 	*dead_at = now;
 	return n;
@@ -670,14 +670,14 @@ START_TEST(test_ctrl_retries_exhausted_peer_dead_with_backoff)
 	for (unsigned int i = 0; i < n; i++)
 		ck_assert_uint_eq(times[i], want[i]);
 	ck_assert_uint_eq(dead_at, 31000);
-	ck_assert_uint_eq(dead_at, ctrl_full_cycle_ms(&a));
-	ck_assert_uint_eq(ctrl_stats(&a)->retransmitted, 5);
-	ck_assert_uint_eq(ctrl_stats(&a)->timeouts, 6);
+	ck_assert_uint_eq(dead_at, l2tp_reliable_full_cycle_ms(&a));
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->retransmitted, 5);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->timeouts, 6);
 	/* A dead engine is silent and refuses work. */
-	ck_assert(ctrl_next_timeout(&a) == CTRL_NEVER);
+	ck_assert(l2tp_reliable_next_timeout(&a) == CTRL_NEVER);
 	ck_assert_uint_eq(poll_cap(&a, 100000, &ca), 0);
 	ck_assert_int_eq(send_id(&a, 1), -EPIPE);
-	ctrl_free(&a);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -685,19 +685,19 @@ START_TEST(test_ctrl_retries_configurable)
 {
 	static const uint64_t want[] = {0, 1000, 3000};
 	struct l2tp_ctrl a;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	uint64_t times[16], dead_at;
 	unsigned int n;
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.max_retries = 2;
-	ck_assert_int_eq(ctrl_init(&a, &cfg), 0);
+	ck_assert_int_eq(l2tp_reliable_init(&a, &cfg), 0);
 	n = run_until_dead(&a, times, 16, &dead_at);
 	ck_assert_uint_eq(n, 3);
 	for (unsigned int i = 0; i < n; i++)
 		ck_assert_uint_eq(times[i], want[i]);
 	ck_assert_uint_eq(dead_at, 7000);
-	ctrl_free(&a);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -706,20 +706,20 @@ START_TEST(test_ctrl_cap_below_eight_seconds_is_raised)
 	static const uint64_t want[] = {0,     1000,  3000, 7000,
 					15000, 23000, 31000};
 	struct l2tp_ctrl a;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	uint64_t times[16], dead_at;
 	unsigned int n;
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.rto_cap_ms = 2000;
 	cfg.max_retries = 6;
-	ck_assert_int_eq(ctrl_init(&a, &cfg), 0);
+	ck_assert_int_eq(l2tp_reliable_init(&a, &cfg), 0);
 	n = run_until_dead(&a, times, 16, &dead_at);
 	ck_assert_uint_eq(n, 7);
 	for (unsigned int i = 0; i < n; i++)
 		ck_assert_uint_eq(times[i], want[i]);
 	ck_assert_uint_eq(dead_at, 39000);
-	ctrl_free(&a);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -727,19 +727,19 @@ START_TEST(test_ctrl_cap_above_eight_seconds_is_kept)
 {
 	static const uint64_t want[] = {0, 1000, 3000, 7000, 15000, 31000};
 	struct l2tp_ctrl a;
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	uint64_t times[16], dead_at;
 	unsigned int n;
 
-	ctrl_config_default(&cfg);
+	l2tp_reliable_config_default(&cfg);
 	cfg.rto_cap_ms = 16000;
-	ck_assert_int_eq(ctrl_init(&a, &cfg), 0);
+	ck_assert_int_eq(l2tp_reliable_init(&a, &cfg), 0);
 	n = run_until_dead(&a, times, 16, &dead_at);
 	ck_assert_uint_eq(n, 6);
 	for (unsigned int i = 0; i < n; i++)
 		ck_assert_uint_eq(times[i], want[i]);
 	ck_assert_uint_eq(dead_at, 47000);
-	ctrl_free(&a);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -758,8 +758,8 @@ START_TEST(test_ctrl_ack_resets_backoff_and_retries)
 	/* Message 1 gets a fresh 1 s timeout and a full set of retries. */
 	ck_assert_uint_eq(poll_cap(&a, 3100, &ca), 1);
 	ck_assert_uint_eq(parse(&ca.p[0]).ns, 1);
-	ck_assert_uint_eq(ctrl_next_timeout(&a), 4100);
-	ctrl_free(&a);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&a), 4100);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -771,11 +771,11 @@ START_TEST(test_ctrl_ns_wraps_from_65535_to_0)
 
 	init_default(&a);
 	init_default(&b);
-	ck_assert_int_eq(ctrl_set_seq(&a, 65534, 0), 0);
-	ck_assert_int_eq(ctrl_set_seq(&b, 0, 65534), 0);
+	ck_assert_int_eq(l2tp_reliable_set_seq(&a, 65534, 0), 0);
+	ck_assert_int_eq(l2tp_reliable_set_seq(&b, 0, 65534), 0);
 	for (uint32_t i = 0; i < 6; i++)
 		ck_assert_int_eq(send_id(&a, i), 0);
-	for (uint64_t now = 0; ctrl_queued(&a); now += 300) {
+	for (uint64_t now = 0; l2tp_reliable_queued(&a); now += 300) {
 		poll_cap(&a, now, &ca);
 		for (unsigned int i = 0; i < ca.n; i++) {
 			ck_assert_uint_eq(parse(&ca.p[i]).ns, want_ns);
@@ -790,14 +790,14 @@ START_TEST(test_ctrl_ns_wraps_from_65535_to_0)
 		ck_assert_uint_lt(now, 10000);
 	}
 	ck_assert_uint_eq(want_ns, 4);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&b), 4);
-	ck_assert_uint_eq(ctrl_snd_una(&a), 4);
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 6);
-	ck_assert_uint_eq(ctrl_stats(&a)->retransmitted, 0);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&b), 4);
+	ck_assert_uint_eq(l2tp_reliable_snd_una(&a), 4);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 6);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->retransmitted, 0);
 	/* Not once traffic has started. */
-	ck_assert_int_eq(ctrl_set_seq(&a, 0, 0), -EBUSY);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert_int_eq(l2tp_reliable_set_seq(&a, 0, 0), -EBUSY);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -806,14 +806,14 @@ START_TEST(test_ctrl_duplicate_across_wrap_is_duplicate)
 	struct l2tp_ctrl b;
 
 	init_default(&b);
-	ck_assert_int_eq(ctrl_set_seq(&b, 0, 65535), 0);
-	ck_assert_int_eq(ctrl_recv(&b, 65535, 0, false, 0), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&b), 0);
-	ck_assert_int_eq(ctrl_recv(&b, 65535, 0, false, 1), CTRL_RX_DUPLICATE);
-	ck_assert_int_eq(ctrl_recv(&b, 65000, 0, false, 2), CTRL_RX_DUPLICATE);
-	ck_assert_int_eq(ctrl_recv(&b, 1, 0, false, 3), CTRL_RX_OUT_OF_ORDER);
-	ck_assert_int_eq(ctrl_recv(&b, 0, 0, false, 4), CTRL_RX_DELIVER);
-	ctrl_free(&b);
+	ck_assert_int_eq(l2tp_reliable_set_seq(&b, 0, 65535), 0);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 65535, 0, false, 0), CTRL_RX_DELIVER);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&b), 0);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 65535, 0, false, 1), CTRL_RX_DUPLICATE);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 65000, 0, false, 2), CTRL_RX_DUPLICATE);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 1, 0, false, 3), CTRL_RX_OUT_OF_ORDER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 4), CTRL_RX_DELIVER);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -828,24 +828,24 @@ START_TEST(test_ctrl_nr_from_the_future_is_ignored)
 	ck_assert_uint_eq(poll_cap(&a, 0, &ca), 1); /* Ns 0 sent, Ns 1 waits */
 
 	/* Nr 2 would acknowledge Ns 1, which was never sent. */
-	ck_assert_int_eq(ctrl_recv(&a, 0, 2, false, 10), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_stats(&a)->bad_nr, 1);
-	ck_assert_uint_eq(ctrl_queued(&a), 2);
-	ck_assert_uint_eq(ctrl_in_flight(&a), 1);
-	ck_assert_uint_eq(ctrl_cwnd(&a), 1);
-	ck_assert_int_eq(ctrl_recv(&a, 0, 30000, true, 11), CTRL_RX_ZLB);
-	ck_assert_uint_eq(ctrl_stats(&a)->bad_nr, 2);
-	ck_assert_uint_eq(ctrl_queued(&a), 2);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 0, 2, false, 10), CTRL_RX_DELIVER);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->bad_nr, 1);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 2);
+	ck_assert_uint_eq(l2tp_reliable_in_flight(&a), 1);
+	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 1);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 0, 30000, true, 11), CTRL_RX_ZLB);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->bad_nr, 2);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 2);
 	/* An old Nr (behind) is harmless and not an error. */
-	ck_assert_int_eq(ctrl_recv(&a, 1, 65535, false, 12), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(ctrl_stats(&a)->bad_nr, 2);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 1, 65535, false, 12), CTRL_RX_DELIVER);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->bad_nr, 2);
 	/* The valid ACK still works. */
 	ack_upto(&a, 1, 13);
-	ck_assert_uint_eq(ctrl_queued(&a), 1);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 1);
 	ck_assert_uint_eq(poll_cap(&a, 13, &ca), 1);
 	ck_assert_uint_eq(parse(&ca.p[0]).id, 1);
 	ck_assert_uint_eq(parse(&ca.p[0]).nr, 2);
-	ctrl_free(&a);
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -863,14 +863,14 @@ START_TEST(test_ctrl_zlb_is_never_answered_with_a_zlb)
 	ck_assert_uint_eq(poll_cap(&b, 250, &cb), 1);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 251), CTRL_RX_ZLB);
 	/* Also a ZLB whose Ns is odd: ZLB Ns is not checked. */
-	ck_assert_int_eq(ctrl_recv(&a, 999, 1, true, 252), CTRL_RX_ZLB);
-	ck_assert(ctrl_next_timeout(&a) == CTRL_NEVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 999, 1, true, 252), CTRL_RX_ZLB);
+	ck_assert(l2tp_reliable_next_timeout(&a) == CTRL_NEVER);
 	for (now = 252; now < 60000; now += 100)
 		ck_assert_uint_eq(poll_cap(&a, now, &ca), 0);
-	ck_assert_uint_eq(ctrl_stats(&a)->zlb_sent, 0);
-	ck_assert_uint_eq(ctrl_stats(&a)->zlb_received, 2);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->zlb_sent, 0);
+	ck_assert_uint_eq(l2tp_reliable_stats(&a)->zlb_received, 2);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -880,14 +880,14 @@ START_TEST(test_ctrl_ack_piggybacks_on_reply_within_delay)
 	struct cap cb;
 
 	init_default(&b);
-	ck_assert_int_eq(ctrl_recv(&b, 0, 0, false, 0), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 0), CTRL_RX_DELIVER);
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 0);
 	ck_assert_int_eq(send_id(&b, 9), 0);
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 1);
 	ck_assert_uint_eq(parse(&cb.p[0]).nr, 1);
 	ck_assert_uint_eq(poll_cap(&b, 400, &cb), 0);
-	ck_assert_uint_eq(ctrl_stats(&b)->zlb_sent, 0);
-	ctrl_free(&b);
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->zlb_sent, 0);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -900,7 +900,7 @@ START_TEST(test_ctrl_zlb_when_window_closed_keeps_reply_waiting)
 	init_default(&b);
 	ck_assert_int_eq(send_id(&b, 1), 0);
 	ck_assert_uint_eq(poll_cap(&b, 0, &cb), 1); /* CWND 1: window full */
-	ck_assert_int_eq(ctrl_recv(&b, 0, 0, false, 10), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 10), CTRL_RX_DELIVER);
 	ck_assert_int_eq(send_id(&b, 2), 0);
 	ck_assert_uint_eq(poll_cap(&b, 10, &cb), 0);
 	ck_assert_uint_eq(poll_cap(&b, 260, &cb), 1);
@@ -908,7 +908,7 @@ START_TEST(test_ctrl_zlb_when_window_closed_keeps_reply_waiting)
 	ck_assert(h.zlb);
 	ck_assert_uint_eq(h.ns, 1); /* next new Ns; 1 is queued, unsent */
 	ck_assert_uint_eq(h.nr, 1);
-	ctrl_free(&b);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -920,12 +920,12 @@ START_TEST(test_ctrl_linger_then_done)
 	init_default(&a);
 	init_default(&b);
 	ck_assert_int_eq(send_id(&a, 0), 0); /* the StopCCN */
-	ctrl_close(&a, 0);
+	l2tp_reliable_close(&a, 0);
 	ck_assert_int_eq(send_id(&a, 1), -ESHUTDOWN);
 	/* The linger starts when the StopCCN first goes out. */
 	ck_assert_uint_eq(poll_cap(&a, 500, &ca), 1);
 	ck_assert_int_eq(feed(&b, &ca.p[0], 501), CTRL_RX_DELIVER);
-	ctrl_close(&b, 501);
+	l2tp_reliable_close(&b, 501);
 	ck_assert_uint_eq(poll_cap(&b, 751, &cb), 1); /* ZLB lost */
 
 	/* Both still work during the linger. */
@@ -933,16 +933,16 @@ START_TEST(test_ctrl_linger_then_done)
 	ck_assert_int_eq(feed(&b, &ca.p[0], 1501), CTRL_RX_DUPLICATE);
 	ck_assert_uint_eq(poll_cap(&b, 1751, &cb), 1);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 1752), CTRL_RX_ZLB);
-	ck_assert_uint_eq(ctrl_queued(&a), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&a), 0);
 
-	ck_assert_uint_eq(ctrl_next_timeout(&a), 500 + 31000);
-	ck_assert(!ctrl_done(&a, 500 + 30999));
-	ck_assert(ctrl_done(&a, 500 + 31000));
-	ck_assert(!ctrl_done(&b, 501 + 30999));
-	ck_assert(ctrl_done(&b, 501 + 31000));
-	ck_assert_uint_eq(ctrl_stats(&b)->delivered, 1);
-	ctrl_free(&a);
-	ctrl_free(&b);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&a), 500 + 31000);
+	ck_assert(!l2tp_reliable_done(&a, 500 + 30999));
+	ck_assert(l2tp_reliable_done(&a, 500 + 31000));
+	ck_assert(!l2tp_reliable_done(&b, 501 + 30999));
+	ck_assert(l2tp_reliable_done(&b, 501 + 31000));
+	ck_assert_uint_eq(l2tp_reliable_stats(&b)->delivered, 1);
+	l2tp_reliable_free(&a);
+	l2tp_reliable_free(&b);
 }
 END_TEST
 
@@ -954,17 +954,17 @@ START_TEST(test_ctrl_peer_dead_during_linger_is_done)
 
 	init_default(&a);
 	ck_assert_int_eq(send_id(&a, 0), 0);
-	ctrl_close(&a, 0);
+	l2tp_reliable_close(&a, 0);
 	for (;;) {
 		poll_cap(&a, now, &ca);
-		if (ctrl_peer_dead(&a))
+		if (l2tp_reliable_peer_dead(&a))
 			break;
-		now = ctrl_next_timeout(&a);
+		now = l2tp_reliable_next_timeout(&a);
 		ck_assert(now != CTRL_NEVER);
 	}
 	ck_assert_uint_eq(now, 31000);
-	ck_assert(ctrl_done(&a, now));
-	ctrl_free(&a);
+	ck_assert(l2tp_reliable_done(&a, now));
+	l2tp_reliable_free(&a);
 }
 END_TEST
 
@@ -1046,8 +1046,8 @@ static void sim_emit(void *arg, const uint8_t *pkt, size_t len)
 	SIM_CHECK(s, len <= PKT_MAX);
 	/* Every message leaves within the window. */
 	if (len > CTRL_HDR_LEN) {
-		SIM_CHECK(s, ctrl_in_flight(c) < ctrl_window(c));
-		SIM_CHECK(s, ctrl_window(c) <= c->peer_rws);
+		SIM_CHECK(s, l2tp_reliable_in_flight(c) < l2tp_reliable_window(c));
+		SIM_CHECK(s, l2tp_reliable_window(c) <= c->peer_rws);
 	}
 	if (rng_pct(&s->rng) < s->loss)
 		return;
@@ -1059,10 +1059,10 @@ static void sim_emit(void *arg, const uint8_t *pkt, size_t len)
 static void sim_deliver(struct sim *s, const struct flying *f)
 {
 	struct hdr h;
-	enum ctrl_rx_verdict v;
+	enum l2tp_reliable_rx_verdict v;
 
 	SIM_CHECK(s, hdr_read(&f->p, &h));
-	v = ctrl_recv(&s->c[f->to], h.ns, h.nr, h.zlb, s->now);
+	v = l2tp_reliable_recv(&s->c[f->to], h.ns, h.nr, h.zlb, s->now);
 	if (!h.zlb)
 		s->non_zlb_rx[f->to]++;
 	if (v == CTRL_RX_DELIVER) {
@@ -1083,7 +1083,7 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 {
 	uint64_t retransmitted = 0;
 	struct sim *s = calloc(1, sizeof(*s));
-	struct ctrl_config cfg;
+	struct l2tp_reliable_config cfg;
 	uint64_t next_app[2] = {0, 0};
 
 	ck_assert_ptr_nonnull(s);
@@ -1099,15 +1099,15 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 		s->fifo = lp->fifo;
 	}
 	for (int i = 0; i < 2; i++) {
-		ctrl_config_default(&cfg);
+		l2tp_reliable_config_default(&cfg);
 		cfg.peer_rws = 1 + rng_next(&s->rng) % 8;
 		cfg.max_queue = 1 + rng_next(&s->rng) % 12;
 		/* Enough that random loss never looks like a dead peer. */
 		cfg.max_retries = 12;
-		ck_assert_int_eq(ctrl_init(&s->c[i], &cfg), 0);
+		ck_assert_int_eq(l2tp_reliable_init(&s->c[i], &cfg), 0);
 		if (seed % 3 == 0) {
 			ck_assert_int_eq(
-				ctrl_set_seq(&s->c[i], 65530 + i, 65530 + !i),
+				l2tp_reliable_set_seq(&s->c[i], 65530 + i, 65530 + !i),
 				0);
 		}
 	}
@@ -1148,14 +1148,14 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 				next_app[i] = s->now + rng_next(&s->rng) % 300;
 			}
 			s->from = i;
-			ctrl_poll(&s->c[i], s->now, sim_emit, s);
-			SIM_CHECK(s, !ctrl_peer_dead(&s->c[i]));
-			SIM_CHECK(s, ctrl_in_flight(&s->c[i]) <=
-					     ctrl_queued(&s->c[i]));
+			l2tp_reliable_poll(&s->c[i], s->now, sim_emit, s);
+			SIM_CHECK(s, !l2tp_reliable_peer_dead(&s->c[i]));
+			SIM_CHECK(s, l2tp_reliable_in_flight(&s->c[i]) <=
+					     l2tp_reliable_queued(&s->c[i]));
 			/* A ZLB only ever answers a message. */
-			SIM_CHECK(s, ctrl_stats(&s->c[i])->zlb_sent <=
+			SIM_CHECK(s, l2tp_reliable_stats(&s->c[i])->zlb_sent <=
 					     s->non_zlb_rx[i]);
-			if (s->next_send[i] < nmsg || ctrl_queued(&s->c[i]) ||
+			if (s->next_send[i] < nmsg || l2tp_reliable_queued(&s->c[i]) ||
 			    s->next_expect[i] < nmsg)
 				finished = false;
 		}
@@ -1163,7 +1163,7 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 			break;
 
 		for (int i = 0; i < 2; i++) {
-			uint64_t t = ctrl_next_timeout(&s->c[i]);
+			uint64_t t = l2tp_reliable_next_timeout(&s->c[i]);
 
 			if (t < next)
 				next = t;
@@ -1181,13 +1181,13 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 	/* Quiet after completion: at most trailing ACKs, then silence. */
 	for (int i = 0; i < 2; i++) {
 		ck_assert_uint_eq(s->next_expect[i], nmsg);
-		ck_assert_uint_eq(ctrl_stats(&s->c[i])->delivered, nmsg);
+		ck_assert_uint_eq(l2tp_reliable_stats(&s->c[i])->delivered, nmsg);
 		s->from = i;
 		s->loss = 100;
-		ctrl_poll(&s->c[i], s->now + 1000, sim_emit, s);
-		ck_assert(ctrl_next_timeout(&s->c[i]) == CTRL_NEVER);
-		retransmitted += ctrl_stats(&s->c[i])->retransmitted;
-		ctrl_free(&s->c[i]);
+		l2tp_reliable_poll(&s->c[i], s->now + 1000, sim_emit, s);
+		ck_assert(l2tp_reliable_next_timeout(&s->c[i]) == CTRL_NEVER);
+		retransmitted += l2tp_reliable_stats(&s->c[i])->retransmitted;
+		l2tp_reliable_free(&s->c[i]);
 	}
 	free(s);
 	return retransmitted;
@@ -1213,7 +1213,7 @@ START_TEST(test_ctrl_lossless_link_needs_no_retransmission)
 }
 END_TEST
 
-static Suite *ctrl_suite(void)
+static Suite *l2tp_reliable_suite(void)
 {
 	Suite *s = suite_create("ctrl");
 	TCase *tc = tcase_create("core");
@@ -1260,4 +1260,4 @@ static Suite *ctrl_suite(void)
 	return s;
 }
 
-VPNSUITE_TEST_MAIN(ctrl_suite)
+VPNSUITE_TEST_MAIN(l2tp_reliable_suite)

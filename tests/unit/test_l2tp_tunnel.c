@@ -632,7 +632,7 @@ static void params_default(struct l2tp_tunnel_params *p, const char *host)
 	memset(p, 0, sizeof(*p));
 	p->host_name = host;
 	p->rws = 8;
-	ctrl_config_default(&p->ctrl);
+	l2tp_reliable_config_default(&p->ctrl);
 }
 
 static void node_init(struct node *nd, const char *ip, uint64_t seed,
@@ -1000,8 +1000,8 @@ START_TEST(test_establish_plain)
 	ck_assert_ptr_eq(l2tp_engine_tunnel(&LNS.e, u->id), u);
 	ck_assert_ptr_null(l2tp_engine_tunnel(&LNS.e, 0));
 	/* Nothing left in flight, and nothing to do but wait. */
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 0);
-	ck_assert_uint_eq(ctrl_queued(&u->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&u->ctrl), 0);
 	ck_assert_uint_eq(l2tp_tunnel_next_timeout(t), CTRL_NEVER);
 	ck_assert_uint_eq(l2tp_tunnel_next_timeout(u), CTRL_NEVER);
 	ck_assert(log_seen("tunnel established with 'lac.example'"));
@@ -1381,8 +1381,8 @@ START_TEST(test_cdn)
 	ck_assert_ptr_eq(t->sessions, other);
 	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
 	ck_assert_uint_eq(LNS.tunnel_down + LAC.tunnel_down, 0);
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 0);
-	ck_assert_uint_eq(ctrl_queued(&lns_tunnel()->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&lns_tunnel()->ctrl), 0);
 }
 END_TEST
 
@@ -1398,7 +1398,7 @@ START_TEST(test_stopccn)
 	call(&LAC, t, false, NULL);
 	call(&LNS, lns_tunnel(), true, "1");
 	ck_assert_uint_eq(LAC.session_up, 2);
-	ck_assert_uint_eq(ctrl_full_cycle_ms(&t->ctrl), FULL_CYCLE_MS);
+	ck_assert_uint_eq(l2tp_reliable_full_cycle_ms(&t->ctrl), FULL_CYCLE_MS);
 
 	l2tp_tunnel_close(closing, L2TP_STOPCCN_RESULT_SHUTTING_DOWN, 0, "bye",
 			  N.now);
@@ -1453,12 +1453,12 @@ START_TEST(test_stopccn_retransmit_in_linger)
 	sent = N.now;
 	net_advance(500);
 	ck_assert_uint_eq(N.filter_hits, 1);
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 1);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 1);
 	net_advance(1000);
 	ck_assert_uint_eq(wire_count(&LAC.addr, L2TP_MSG_STOPCCN), 2);
-	ck_assert_uint_eq(ctrl_stats(&u->ctrl)->duplicates, 1);
+	ck_assert_uint_eq(l2tp_reliable_stats(&u->ctrl)->duplicates, 1);
 	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_ZLB), 3);
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 0);
 	ck_assert_uint_eq(LNS.tunnel_down, 1);
 	net_advance_to(sent + FULL_CYCLE_MS + 1000);
 	ck_assert_uint_eq(LAC.tunnel_free, 1);
@@ -1490,7 +1490,7 @@ START_TEST(test_hello_after_silence)
 	ck_assert_uint_eq(N.wire[h].time - last_rx, 10000);
 	ck_assert_uint_eq(N.wire[h].tunnel_id, t->peer_id);
 	/* The LNS answers with an ACK only, and everything stays up. */
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 0);
 	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
 	ck_assert_uint_eq(LAC.tunnel_down + LNS.tunnel_down, 0);
 
@@ -1605,7 +1605,7 @@ START_TEST(test_duplicated_link)
 	ck_assert_uint_eq(LAC.session_up, 2);
 	ck_assert_uint_eq(LNS.session_up, 2);
 	ck_assert_uint_eq(LNS.e.n_sessions, 2);
-	ck_assert_uint_ge(ctrl_stats(&t->ctrl)->duplicates, 1);
+	ck_assert_uint_ge(l2tp_reliable_stats(&t->ctrl)->duplicates, 1);
 }
 END_TEST
 
@@ -1831,7 +1831,7 @@ START_TEST(test_calls_from_a_peer_that_never_acknowledges)
 	for (unsigned int i = 1; i <= max + 20; i++) {
 		fill_icrq(&m, (uint16_t)i);
 		raw_send(&rp, &LNS.addr, &m, 0);
-		ck_assert_uint_le(ctrl_queued(&t->ctrl), max + 1);
+		ck_assert_uint_le(l2tp_reliable_queued(&t->ctrl), max + 1);
 		if (i <= taken)
 			ck_assert_uint_eq(t->n_sessions, i);
 		ck_assert_int_eq(t->state, i <= max ? L2TP_TUNNEL_ESTABLISHED :
@@ -1839,7 +1839,7 @@ START_TEST(test_calls_from_a_peer_that_never_acknowledges)
 	}
 	ck_assert_uint_eq(LNS.session_accepts, taken);
 	ck_assert_uint_eq(LNS.e.stats.refused_sessions, max + 1 - taken);
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), max + 1);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), max + 1);
 	ck_assert_uint_eq(t->result, L2TP_STOPCCN_RESULT_GENERAL_ERROR);
 	ck_assert_uint_eq(t->error, L2TP_ERROR_NO_RESOURCES);
 	ck_assert(log_seen("peer leaves our messages unacknowledged"));
@@ -1935,7 +1935,7 @@ START_TEST(test_lac_follows_the_answer_to_a_new_port)
 	ck_assert_uint_eq(LAC.e.stats.rx_wrong_peer, wrong + 1);
 	raw_send(&moved, &LAC.addr, &m, 0);
 	ck_assert_uint_eq(LAC.e.stats.rx_wrong_peer, wrong + 1);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&t->ctrl), 2);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&t->ctrl), 2);
 	ck_assert_uint_eq(LAC.answered, 1);
 }
 END_TEST
@@ -1966,7 +1966,7 @@ START_TEST(test_tunnel_accept_refuses)
 	ck_assert_int_eq(t->state, L2TP_TUNNEL_CLOSING);
 	ck_assert_uint_eq(t->result, L2TP_STOPCCN_RESULT_NOT_AUTHORIZED);
 	ck_assert_uint_eq(LAC.tunnel_down, 1);
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 0);
 	net_advance(FULL_CYCLE_MS + 1000);
 	ck_assert_uint_eq(LAC.tunnel_free, 1);
 	ck_assert_uint_eq(wire_count(&LAC.addr, L2TP_MSG_SCCRQ), 1);
@@ -2080,7 +2080,7 @@ START_TEST(test_unknown_message_type)
 		/* RFC 2661 4.4.1: ignored, but acknowledged. */
 		ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 0);
 		ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
-		ck_assert_uint_eq(ctrl_rcv_nxt(&t->ctrl), 3);
+		ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&t->ctrl), 3);
 		ck_assert_uint_eq(wire_last(&LNS.addr, L2TP_MSG_ZLB)->nr, 3);
 	}
 	ck_assert_uint_eq(LNS.e.stats.rx_malformed, 0);
@@ -2184,7 +2184,7 @@ START_TEST(test_rx_accounting)
 	other.ns = rp.ns;
 	raw_send(&other, &LNS.addr, &m, 0);
 	ck_assert_uint_eq(LNS.e.stats.rx_wrong_peer, 2);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&t->ctrl), 2);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&t->ctrl), 2);
 
 	/* A tunnel that does not exist. */
 	other.peer_tid = (uint16_t)(t->id + 1);
@@ -2207,7 +2207,7 @@ START_TEST(test_rx_accounting)
 	pkt[L2TP_CTRL_OFF_LENGTH + 1] = (uint8_t)len;
 	raw_send_bytes(&rp, &LNS.addr, pkt, len);
 	ck_assert_uint_eq(LNS.e.stats.rx_malformed, 2);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&t->ctrl), 2);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&t->ctrl), 2);
 	/* A hidden AVP in a tunnel without a secret. */
 	rp.secret = SECRET;
 	rp.hide = true;
@@ -2231,7 +2231,7 @@ START_TEST(test_rx_accounting)
 	/* None of that hurt the tunnel. */
 	l2tp_msg_init(&m, L2TP_MSG_HELLO);
 	raw_send(&rp, &LNS.addr, &m, 0);
-	ck_assert_uint_eq(ctrl_rcv_nxt(&t->ctrl), 3);
+	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&t->ctrl), 3);
 	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
 }
 END_TEST
@@ -2354,7 +2354,7 @@ START_TEST(test_fsm_session)
 	ck_assert(log_seen("CDN from peer: result 1/0 (Call disconnected due "
 			   "to loss of carrier): gone"));
 	net_advance(1000);
-	ck_assert_uint_eq(ctrl_queued(&t->ctrl), 0);
+	ck_assert_uint_eq(l2tp_reliable_queued(&t->ctrl), 0);
 }
 END_TEST
 

@@ -99,7 +99,7 @@ static int count_in_log(const char *needle)
 /* fmt has one %s: the secrets file's path. */
 #define ck_assert_reason(res, fmt)                                             \
 	do {                                                                   \
-		char want_[PPP_AUTH_REASON_MAX];                               \
+		char want_[PPP_LOGIN_REASON_MAX];                               \
 		snprintf(want_, sizeof(want_), fmt, secrets_path);             \
 		ck_assert_str_eq((res).reason, want_);                         \
 	} while (0)
@@ -130,18 +130,18 @@ static void remove_secrets(void)
 	secrets_path[0] = '\0';
 }
 
-static struct ppp_auth *new_auth(const char *text,
-				 const struct ppp_auth_config *base)
+static struct ppp_login *new_auth(const char *text,
+				 const struct ppp_login_config *base)
 {
-	struct ppp_auth_config cfg = {0};
+	struct ppp_login_config cfg = {0};
 	char err[256] = "";
-	struct ppp_auth *a;
+	struct ppp_login *a;
 
 	if (base)
 		cfg = *base;
 	write_secrets(text);
 	cfg.secrets_path = secrets_path;
-	a = ppp_auth_new(&cfg, err, sizeof(err));
+	a = ppp_login_new(&cfg, err, sizeof(err));
 	ck_assert_msg(a != NULL, "%s", err);
 	return a;
 }
@@ -223,11 +223,11 @@ static void mschapv2_request(struct ppp_ipc_msg *q, const char *user,
 	ppp_ipc_set_bytes(q, PPP_IPC_T_RESPONSE, value, sizeof(value));
 }
 
-static int verify(struct ppp_auth *a, const struct ppp_ipc_msg *q,
+static int verify(struct ppp_login *a, const struct ppp_ipc_msg *q,
 		  const char *peer, struct ippool *pool, uint64_t now,
-		  struct ppp_ipc_msg *r, struct ppp_auth_result *out)
+		  struct ppp_ipc_msg *r, struct ppp_login_result *out)
 {
-	int rc = ppp_auth_verify(a, q, peer, pool, now, r, out);
+	int rc = ppp_login_verify(a, q, peer, pool, now, r, out);
 
 	/* Whatever happened, the reply is complete and answers q. */
 	ck_assert_uint_eq(r->type, PPP_IPC_AUTH_REPLY);
@@ -246,23 +246,23 @@ static int verify(struct ppp_auth *a, const struct ppp_ipc_msg *q,
 }
 
 /* One login with a fresh result, released afterwards. */
-static int pap_login(struct ppp_auth *a, const char *user, const char *pw,
+static int pap_login(struct ppp_login *a, const char *user, const char *pw,
 		     const char *peer, uint64_t now, struct ppp_ipc_msg *r)
 {
-	struct ppp_auth_result out = {0};
+	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q;
 	int rc;
 
 	pap_request(&q, user, pw);
 	rc = verify(a, &q, peer, NULL, now, r, &out);
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 	return rc;
 }
 
 START_TEST(test_ppp_auth_pap_ok_and_wrong)
 {
-	struct ppp_auth *a = new_auth("bob * banana *\n", NULL);
-	struct ppp_auth_result out = {0};
+	struct ppp_login *a = new_auth("bob * banana *\n", NULL);
+	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 
 	pap_request(&q, "bob", "banana");
@@ -274,7 +274,7 @@ START_TEST(test_ppp_auth_pap_ok_and_wrong)
 	/* "*" without a pool: pppd keeps its address. */
 	ck_assert(!ppp_ipc_has(&r, PPP_IPC_T_REMOTE_ADDR));
 	ck_assert_uint_eq(out.addr, 0);
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 
 	capture_start();
 	pap_request(&q, "bob", "bananas");
@@ -287,22 +287,22 @@ START_TEST(test_ppp_auth_pap_ok_and_wrong)
 	pap_request(&q, "bob", "");
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), -1);
 	capture_stop();
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_chap_md5_ok_and_wrong)
 {
-	struct ppp_auth *a = new_auth("alice vpn apple *\n", NULL);
-	struct ppp_auth_result out = {0};
+	struct ppp_login *a = new_auth("alice vpn apple *\n", NULL);
+	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 
 	chap_md5_request(&q, "alice", "vpn", "apple", 0x5a);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), 0);
 	ck_assert_str_eq(r.message, "Access granted");
 	ck_assert(!ppp_ipc_has(&r, PPP_IPC_T_SEND_KEY));
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 
 	chap_md5_request(&q, "alice", "vpn", "apricot", 0x5a);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), -1);
@@ -319,15 +319,15 @@ START_TEST(test_ppp_auth_chap_md5_ok_and_wrong)
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), -1);
 	ck_assert_reason(out, "no secret for this user and server 'other' "
 			      "in %s");
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_mschapv2_rfc2759_vectors)
 {
-	struct ppp_auth *a = new_auth("User vpn clientPass *\n", NULL);
-	struct ppp_auth_result out = {0};
+	struct ppp_login *a = new_auth("User vpn clientPass *\n", NULL);
+	struct ppp_login_result out = {0};
 	uint8_t want[16];
 	struct ppp_ipc_msg q, r;
 
@@ -340,14 +340,14 @@ START_TEST(test_ppp_auth_mschapv2_rfc2759_vectors)
 	ck_assert_mem_eq(r.send_key, want, 16);
 	unhex(V_RECV_START_KEY_128, want, sizeof(want));
 	ck_assert_mem_eq(r.recv_key, want, 16);
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 
 	/* Peers that set Flags get the authenticator response alone. */
 	mschapv2_request(&q, V_USER, V_NT_RESPONSE, 0x04);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), 0);
 	ck_assert_str_eq(r.message, V_AUTH_RESPONSE);
-	ppp_auth_release(a, &out, NULL);
-	ppp_auth_free(a);
+	ppp_login_release(a, &out, NULL);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
@@ -370,8 +370,8 @@ static void assert_failure_message(const char *m, char challenge[33])
 
 START_TEST(test_ppp_auth_mschapv2_failure_message)
 {
-	struct ppp_auth *a = new_auth("User vpn otherPass *\n", NULL);
-	struct ppp_auth_result out = {0};
+	struct ppp_login *a = new_auth("User vpn otherPass *\n", NULL);
+	struct ppp_login_result out = {0};
 	char c1[33], c2[33];
 	struct ppp_ipc_msg q, r;
 
@@ -390,7 +390,7 @@ START_TEST(test_ppp_auth_mschapv2_failure_message)
 	mschapv2_request(&q, "Nobody", V_NT_RESPONSE, 0);
 	ck_assert_int_eq(verify(a, &q, PEER2, NULL, 0, &r, &out), -1);
 	assert_failure_message(r.message, c1);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
@@ -398,11 +398,11 @@ END_TEST
 START_TEST(test_ppp_auth_malformed_requests)
 {
 	/* More failures than the default limit follow: no lockout here. */
-	struct ppp_auth_config cfg = {.no_lockout = true};
-	struct ppp_auth *a = new_auth("User * clientPass *\n"
+	struct ppp_login_config cfg = {.no_lockout = true};
+	struct ppp_login *a = new_auth("User * clientPass *\n"
 				      "alice * apple *\n",
 				      &cfg);
-	struct ppp_auth_result out = {0};
+	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 
 	mschapv2_request(&q, V_USER, V_NT_RESPONSE, 0);
@@ -458,16 +458,16 @@ START_TEST(test_ppp_auth_malformed_requests)
 	/* The well-formed request still works after all that. */
 	pap_request(&q, "alice", "apple");
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), 0);
-	ppp_auth_release(a, &out, NULL);
-	ppp_auth_free(a);
+	ppp_login_release(a, &out, NULL);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_static_address_outside_pool)
 {
-	struct ppp_auth *a = new_auth("bob * banana 10.9.0.7\n", NULL);
-	struct ppp_auth_result s1 = {0}, s2 = {0};
+	struct ppp_login *a = new_auth("bob * banana 10.9.0.7\n", NULL);
+	struct ppp_login_result s1 = {0}, s2 = {0};
 	struct ppp_ipc_msg q, r;
 
 	pap_request(&q, "bob", "banana");
@@ -482,23 +482,23 @@ START_TEST(test_ppp_auth_static_address_outside_pool)
 	ck_assert_reason(s2, "address 10.9.0.7 in use (%s:1)");
 	ck_assert_uint_eq(s2.addr, 0);
 
-	ppp_auth_release(a, &s1, NULL);
+	ppp_login_release(a, &s1, NULL);
 	ck_assert_uint_eq(s1.addr, 0);
-	ppp_auth_release(a, &s1, NULL); /* twice is harmless */
+	ppp_login_release(a, &s1, NULL); /* twice is harmless */
 	ck_assert_int_eq(verify(a, &q, PEER2, NULL, 0, &r, &s2), 0);
 	ck_assert_uint_eq(r.remote_addr, ip("10.9.0.7"));
-	ppp_auth_release(a, &s2, NULL);
-	ppp_auth_free(a);
+	ppp_login_release(a, &s2, NULL);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_static_address_in_pool)
 {
-	struct ppp_auth *a = new_auth("bob * banana 10.0.0.7\n"
+	struct ppp_login *a = new_auth("bob * banana 10.0.0.7\n"
 				      "carol * cherry *\n",
 				      NULL);
-	struct ppp_auth_result s1 = {0}, s2 = {0};
+	struct ppp_login_result s1 = {0}, s2 = {0};
 	struct ippool *pool = ippool_new();
 	struct ppp_ipc_msg q, r;
 	char err[128];
@@ -520,8 +520,8 @@ START_TEST(test_ppp_auth_static_address_in_pool)
 	ck_assert_uint_eq(r.remote_addr, ip("10.0.0.8"));
 	ck_assert_int_eq(ippool_alloc(pool, &addr), -1);
 
-	ppp_auth_release(a, &s1, pool);
-	ppp_auth_release(a, &s2, pool);
+	ppp_login_release(a, &s1, pool);
+	ppp_login_release(a, &s2, pool);
 	ck_assert_uint_eq(ippool_available(pool), 2);
 
 	/* Someone else (a dynamic session) holds bob's address. */
@@ -530,21 +530,21 @@ START_TEST(test_ppp_auth_static_address_in_pool)
 	ck_assert_int_eq(verify(a, &q, PEER, pool, 0, &r, &s1), -1);
 	ck_assert_reason(s1, "address 10.0.0.7 in use (%s:1)");
 	/* An address problem is not a guess: nothing counted. */
-	ck_assert_uint_eq(ppp_auth_tracked_peers(a), 0);
+	ck_assert_uint_eq(ppp_login_tracked_peers(a), 0);
 	ippool_free(pool);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_pool_address)
 {
-	struct ppp_auth *a = new_auth("carol * cherry *\n"
+	struct ppp_login *a = new_auth("carol * cherry *\n"
 				      "dave * date 10.0.0.64/30\n"
 				      "erin * elder -\n"
 				      "frank * fig\n",
 				      NULL);
-	struct ppp_auth_result s1 = {0}, s2 = {0}, s3 = {0};
+	struct ppp_login_result s1 = {0}, s2 = {0}, s3 = {0};
 	struct ippool *pool = ippool_new();
 	struct ppp_ipc_msg q, r;
 	char err[128];
@@ -558,7 +558,7 @@ START_TEST(test_ppp_auth_pool_address)
 	ck_assert_uint_eq(r.remote_addr, s1.addr);
 	ck_assert(s1.addr_from_pool);
 	ck_assert_uint_eq(ippool_available(pool), 1);
-	ppp_auth_release(a, &s1, pool);
+	ppp_login_release(a, &s1, pool);
 
 	/* A prefix picks a pool address inside it. */
 	pap_request(&q, "dave", "date");
@@ -572,7 +572,7 @@ START_TEST(test_ppp_auth_pool_address)
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &s3), -1);
 	ck_assert_reason(s3, "%s:2 lists only prefixes and no pool was given "
 			     "to choose from");
-	ppp_auth_release(a, &s2, pool);
+	ppp_login_release(a, &s2, pool);
 
 	/* "*" with an exhausted pool. */
 	ck_assert_int_eq(ippool_alloc_addr(pool, ip("10.0.0.2")), 0);
@@ -588,17 +588,17 @@ START_TEST(test_ppp_auth_pool_address)
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &s1), -1);
 	ck_assert_reason(s1, "%s:4 allows no address");
 	ippool_free(pool);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_reauth_keeps_address)
 {
-	struct ppp_auth *a = new_auth("alice vpn apple *\n"
+	struct ppp_login *a = new_auth("alice vpn apple *\n"
 				      "bob vpn banana *\n",
 				      NULL);
-	struct ppp_auth_result s = {0};
+	struct ppp_login_result s = {0};
 	struct ippool *pool = ippool_new();
 	struct ppp_ipc_msg q, r;
 	uint32_t first;
@@ -619,57 +619,57 @@ START_TEST(test_ppp_auth_reauth_keeps_address)
 	ck_assert_int_eq(verify(a, &q, PEER, pool, 0, &r, &s), -1);
 	ck_assert_str_eq(s.reason, "re-authenticated as another user");
 	ck_assert_uint_eq(s.addr, first);
-	ppp_auth_release(a, &s, pool);
+	ppp_login_release(a, &s, pool);
 	ck_assert_uint_eq(ippool_available(pool), 4);
 	ippool_free(pool);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_reload_keeps_old_on_error)
 {
-	struct ppp_auth *a = new_auth("bob * banana *\n", NULL);
+	struct ppp_login *a = new_auth("bob * banana *\n", NULL);
 	char err[256] = "", want[128];
 	struct ppp_ipc_msg r;
 
 	write_secrets("carol * cherry *\n"
 		      "dave * \"date\n");
-	ck_assert_int_eq(ppp_auth_reload(a, err, sizeof(err)), -1);
+	ck_assert_int_eq(ppp_login_reload(a, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:2:", secrets_path);
 	ck_assert_msg(!strncmp(err, want, strlen(want)), "%s", err);
 	ck_assert_int_eq(pap_login(a, "bob", "banana", PEER, 0, &r), 0);
 	ck_assert_int_eq(pap_login(a, "carol", "cherry", PEER, 0, &r), -1);
 
 	write_secrets("carol * cherry *\n");
-	ck_assert_int_eq(ppp_auth_reload(a, err, sizeof(err)), 0);
+	ck_assert_int_eq(ppp_login_reload(a, err, sizeof(err)), 0);
 	ck_assert_int_eq(pap_login(a, "carol", "cherry", PEER, 0, &r), 0);
 	ck_assert_int_eq(pap_login(a, "bob", "banana", PEER2, 0, &r), -1);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_new_refuses_bad_input)
 {
-	struct ppp_auth_config cfg = {0};
+	struct ppp_login_config cfg = {0};
 	char err[256] = "", want[128];
 
 	write_secrets("bob * banana *\nx y\n");
 	cfg.secrets_path = secrets_path;
-	ck_assert_ptr_null(ppp_auth_new(&cfg, err, sizeof(err)));
+	ck_assert_ptr_null(ppp_login_new(&cfg, err, sizeof(err)));
 	snprintf(want, sizeof(want), "%s:2:", secrets_path);
 	ck_assert_msg(!strncmp(err, want, strlen(want)), "%s", err);
 	remove_secrets();
 
 	cfg.secrets_path = "/nonexistent/chap-secrets";
-	ck_assert_ptr_null(ppp_auth_new(&cfg, err, sizeof(err)));
+	ck_assert_ptr_null(ppp_login_new(&cfg, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/chap-secrets"));
 
 	write_secrets("bob * banana *\n");
 	cfg.secrets_path = secrets_path;
-	cfg.max_failures = PPP_AUTH_MAX_FAILURES_LIMIT + 1;
-	ck_assert_ptr_null(ppp_auth_new(&cfg, err, sizeof(err)));
+	cfg.max_failures = PPP_LOGIN_MAX_FAILURES_LIMIT + 1;
+	ck_assert_ptr_null(ppp_login_new(&cfg, err, sizeof(err)));
 	ck_assert_str_eq(err, "max failures 101 is above 100");
 	remove_secrets();
 }
@@ -677,22 +677,22 @@ END_TEST
 
 START_TEST(test_ppp_auth_brute_force_trips_and_recovers)
 {
-	struct ppp_auth_config cfg = {
+	struct ppp_login_config cfg = {
 		.max_failures = 3,
 		.window_s = 60,
 		.block_s = 300,
 	};
-	struct ppp_auth *a = new_auth("bob * banana *\n", &cfg);
+	struct ppp_login *a = new_auth("bob * banana *\n", &cfg);
 	uint64_t t = 1000000;
 	struct ppp_ipc_msg r;
 
 	capture_start();
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, t, &r), -1);
 	ck_assert_int_eq(pap_login(a, "bob", "y", PEER, t + 1000, &r), -1);
-	ck_assert(!ppp_auth_blocked(a, PEER, t + 1000));
+	ck_assert(!ppp_login_blocked(a, PEER, t + 1000));
 	ck_assert_int_eq(count_in_log("failed logins in"), 0);
 	ck_assert_int_eq(pap_login(a, "bob", "z", PEER, t + 2000, &r), -1);
-	ck_assert(ppp_auth_blocked(a, PEER, t + 2000));
+	ck_assert(ppp_login_blocked(a, PEER, t + 2000));
 	ck_assert_int_eq(count_in_log("peer 198.51.100.7: 3 failed logins in "
 				      "60 s: refusing logins for 300 s"),
 			 1);
@@ -702,41 +702,41 @@ START_TEST(test_ppp_auth_brute_force_trips_and_recovers)
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, t + 4000, &r), -1);
 	ck_assert_int_eq(count_in_log("failed logins in"), 1);
 	/* Other peers are not affected. */
-	ck_assert(!ppp_auth_blocked(a, PEER2, t + 3000));
+	ck_assert(!ppp_login_blocked(a, PEER2, t + 3000));
 	ck_assert_int_eq(pap_login(a, "bob", "banana", PEER2, t + 3000, &r), 0);
 	/* The block lasts block_s from the trip, not from the last try. */
-	ck_assert(ppp_auth_blocked(a, PEER, t + 2000 + 299999));
-	ck_assert(!ppp_auth_blocked(a, PEER, t + 2000 + 300000));
+	ck_assert(ppp_login_blocked(a, PEER, t + 2000 + 299999));
+	ck_assert(!ppp_login_blocked(a, PEER, t + 2000 + 300000));
 	ck_assert_int_eq(
 		pap_login(a, "bob", "banana", PEER, t + 2000 + 300000, &r), 0);
 	/* Counting starts afresh after the block. */
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, t + 310000, &r), -1);
-	ck_assert(!ppp_auth_blocked(a, PEER, t + 310000));
+	ck_assert(!ppp_login_blocked(a, PEER, t + 310000));
 	capture_stop();
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_brute_force_window)
 {
-	struct ppp_auth_config cfg = {
+	struct ppp_login_config cfg = {
 		.max_failures = 3,
 		.window_s = 60,
 		.block_s = 300,
 	};
-	struct ppp_auth *a = new_auth("bob * banana *\n", &cfg);
+	struct ppp_login *a = new_auth("bob * banana *\n", &cfg);
 	struct ppp_ipc_msg r;
 
 	/* Three failures, but never three within 60 s. */
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, 0, &r), -1);
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, 30000, &r), -1);
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, 60000, &r), -1);
-	ck_assert(!ppp_auth_blocked(a, PEER, 60000));
+	ck_assert(!ppp_login_blocked(a, PEER, 60000));
 	/* The window slides: 30 s, 60 s and 89.999 s are within 60 s. */
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, 89999, &r), -1);
-	ck_assert(ppp_auth_blocked(a, PEER, 89999));
-	ppp_auth_free(a);
+	ck_assert(ppp_login_blocked(a, PEER, 89999));
+	ppp_login_free(a);
 	remove_secrets();
 
 	/* A block shorter than the window: the failures that tripped it do
@@ -745,11 +745,11 @@ START_TEST(test_ppp_auth_brute_force_window)
 	a = new_auth("bob * banana *\n", &cfg);
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(pap_login(a, "bob", "x", PEER, i, &r), -1);
-	ck_assert(ppp_auth_blocked(a, PEER, 2));
-	ck_assert(!ppp_auth_blocked(a, PEER, 10002));
+	ck_assert(ppp_login_blocked(a, PEER, 2));
+	ck_assert(!ppp_login_blocked(a, PEER, 10002));
 	ck_assert_int_eq(pap_login(a, "bob", "x", PEER, 10002, &r), -1);
-	ck_assert(!ppp_auth_blocked(a, PEER, 10002));
-	ppp_auth_free(a);
+	ck_assert(!ppp_login_blocked(a, PEER, 10002));
+	ppp_login_free(a);
 	remove_secrets();
 
 	/* no_lockout: never blocked. */
@@ -757,36 +757,36 @@ START_TEST(test_ppp_auth_brute_force_window)
 	a = new_auth("bob * banana *\n", &cfg);
 	for (int i = 0; i < 10; i++)
 		ck_assert_int_eq(pap_login(a, "bob", "x", PEER, i, &r), -1);
-	ck_assert(!ppp_auth_blocked(a, PEER, 10));
-	ck_assert_uint_eq(ppp_auth_tracked_peers(a), 0);
-	ppp_auth_free(a);
+	ck_assert(!ppp_login_blocked(a, PEER, 10));
+	ck_assert_uint_eq(ppp_login_tracked_peers(a), 0);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_brute_force_bounded_peers)
 {
-	struct ppp_auth_config cfg = {
+	struct ppp_login_config cfg = {
 		.max_failures = 2,
 		.window_s = 60,
 		.block_s = 300,
 		.max_peers = 2,
 	};
-	struct ppp_auth *a = new_auth("bob * banana *\n", &cfg);
+	struct ppp_login *a = new_auth("bob * banana *\n", &cfg);
 	struct ppp_ipc_msg r;
 
 	ck_assert_int_eq(pap_login(a, "bob", "x", "192.0.2.1", 0, &r), -1);
 	ck_assert_int_eq(pap_login(a, "bob", "x", "192.0.2.2", 1, &r), -1);
 	ck_assert_int_eq(pap_login(a, "bob", "x", "192.0.2.1", 2, &r), -1);
-	ck_assert(ppp_auth_blocked(a, "192.0.2.1", 2));
+	ck_assert(ppp_login_blocked(a, "192.0.2.1", 2));
 	/* .2 is now the least recently seen; a third peer evicts it. */
 	ck_assert_int_eq(pap_login(a, "bob", "x", "192.0.2.3", 3, &r), -1);
-	ck_assert_uint_eq(ppp_auth_tracked_peers(a), 2);
+	ck_assert_uint_eq(ppp_login_tracked_peers(a), 2);
 	ck_assert_int_eq(pap_login(a, "bob", "x", "192.0.2.2", 4, &r), -1);
 	/* .2's first failure was forgotten: one failure only, not blocked. */
-	ck_assert(!ppp_auth_blocked(a, "192.0.2.2", 4));
+	ck_assert(!ppp_login_blocked(a, "192.0.2.2", 4));
 	/* ... and .1 (blocked) was evicted in its turn: the cap holds. */
-	ck_assert_uint_eq(ppp_auth_tracked_peers(a), 2);
+	ck_assert_uint_eq(ppp_login_tracked_peers(a), 2);
 	for (int i = 0; i < 200; i++) {
 		char peer[32];
 
@@ -794,17 +794,17 @@ START_TEST(test_ppp_auth_brute_force_bounded_peers)
 		ck_assert_int_eq(pap_login(a, "bob", "x", peer, 10 + i, &r),
 				 -1);
 	}
-	ck_assert_uint_eq(ppp_auth_tracked_peers(a), 2);
-	ppp_auth_free(a);
+	ck_assert_uint_eq(ppp_login_tracked_peers(a), 2);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_unknown_user)
 {
-	struct ppp_auth_config cfg = {.max_failures = 2};
-	struct ppp_auth *a = new_auth("bob * banana *\n", &cfg);
-	struct ppp_auth_result out = {0};
+	struct ppp_login_config cfg = {.max_failures = 2};
+	struct ppp_login *a = new_auth("bob * banana *\n", &cfg);
+	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 
 	capture_start();
@@ -817,51 +817,51 @@ START_TEST(test_ppp_auth_unknown_user)
 	/* Unknown users count as failed logins. */
 	pap_request(&q, "trudy", "banana");
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), -1);
-	ck_assert(ppp_auth_blocked(a, PEER, 0));
+	ck_assert(ppp_login_blocked(a, PEER, 0));
 	capture_stop();
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_server_column)
 {
-	struct ppp_auth_config cfg = {.server_name = "l2tpd"};
-	struct ppp_auth *a = new_auth("alice pptpd pptp-secret *\n"
+	struct ppp_login_config cfg = {.server_name = "l2tpd"};
+	struct ppp_login *a = new_auth("alice pptpd pptp-secret *\n"
 				      "alice * any-secret *\n"
 				      "bob l2tpd banana *\n",
 				      &cfg);
 	struct ppp_ipc_msg q, r;
-	struct ppp_auth_result out = {0};
+	struct ppp_login_result out = {0};
 
 	/* An exact server beats "*". */
 	chap_md5_request(&q, "alice", "pptpd", "pptp-secret", 1);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), 0);
 	ck_assert_int_eq(out.secrets_line, 1);
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 	chap_md5_request(&q, "alice", "pptpd", "any-secret", 1);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), -1);
 	/* Any other server name takes the wildcard line. */
 	chap_md5_request(&q, "alice", "elsewhere", "any-secret", 1);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), 0);
 	ck_assert_int_eq(out.secrets_line, 2);
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 
 	/* PAP carries no name of ours: the configured one is used. */
 	ck_assert_int_eq(pap_login(a, "bob", "banana", PEER, 0, &r), 0);
 	ck_assert_int_eq(pap_login(a, "alice", "any-secret", PEER, 0, &r), 0);
 	ck_assert_int_eq(pap_login(a, "alice", "pptp-secret", PEER, 0, &r), -1);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
 START_TEST(test_ppp_auth_logs_no_secrets)
 {
-	struct ppp_auth *a = new_auth("bob * s3cretPW *\n"
+	struct ppp_login *a = new_auth("bob * s3cretPW *\n"
 				      "User * clientPass *\n",
 				      NULL);
-	struct ppp_auth_result out = {0};
+	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 
 	capture_start();
@@ -869,7 +869,7 @@ START_TEST(test_ppp_auth_logs_no_secrets)
 	ck_assert_int_eq(pap_login(a, "bob", "guessedPW", PEER, 0, &r), -1);
 	mschapv2_request(&q, V_USER, V_NT_RESPONSE, 0);
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 0, &r, &out), 0);
-	ppp_auth_release(a, &out, NULL);
+	ppp_login_release(a, &out, NULL);
 	/* A name crafted to forge a second log line. */
 	ck_assert_int_eq(
 		pap_login(a, "eve\nfake: user 'bob' ok", "x", PEER, 0, &r), -1);
@@ -886,12 +886,12 @@ START_TEST(test_ppp_auth_logs_no_secrets)
 	ck_assert_ptr_nonnull(strstr(log_lines, "user 'eve\\x0afake: user "
 						"\\x27bob\\x27 ok' from"));
 	ck_assert_int_eq(count_in_log("\nfake"), 0);
-	ppp_auth_free(a);
+	ppp_login_free(a);
 	remove_secrets();
 }
 END_TEST
 
-static Suite *ppp_auth_suite(void)
+static Suite *ppp_login_suite(void)
 {
 	Suite *s = suite_create("ppp_auth");
 	TCase *tc = tcase_create("core");
@@ -918,4 +918,4 @@ static Suite *ppp_auth_suite(void)
 	return s;
 }
 
-VPNSUITE_TEST_MAIN(ppp_auth_suite)
+VPNSUITE_TEST_MAIN(ppp_login_suite)
