@@ -2,6 +2,7 @@
 #   make deps       install build and test dependencies from Debian (apt-get)
 #   make            build everything into build/
 #   make check      every test suite: unit, protocol (host), fuzz (short), VM
+#   make check-vm   the VM scenarios; KERNEL=6.12 boots the 6.12 kernel
 #   make check-unit the fast subset
 #   make asan       unit tests built with -fsanitize=address,undefined
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
@@ -149,8 +150,12 @@ fuzz: fuzz-build
 check-fuzz: fuzz-build
 	tests/fuzz/run $(if $(FUZZ_CHECK_SECONDS),$(FUZZ_CHECK_SECONDS),20) $(FUZZ_TARGETS)
 
+# KERNEL=6.12 boots Debian 12's linux-image-6.12-amd64 instead of the default
+# 6.1 kernel (tests/vm/prepare, VM_KERNEL).
+VM_ENV := $(if $(KERNEL),VM_KERNEL=$(KERNEL) )
+
 check-vm: all
-	tests/vm/run-all
+	$(VM_ENV)tests/vm/run-all
 
 check: all
 	@status=0; for t in check-unit check-proto check-fuzz check-vm; do \
