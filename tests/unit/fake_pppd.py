@@ -1,4 +1,4 @@
-#!/usr/bin/env -S python3 -I -S
+#!/usr/bin/python3 -IS
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A stand-in for pppd with the vpnsuite plugin, for tests/unit/test_pppd.c.
 
