@@ -32,11 +32,13 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(EXTRA_LDFLAGS)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
 # lib/: no protocol knowledge. ppp/: the PPP side of a session (backends,
-# logins, secrets, pools). l2tp/ and pptp/: the pure protocol engines.
+# logins, secrets, pools). l2tp/, pptp/ and ppp/engine/: the pure protocol
+# engines.
 # l2tpd/ and pptpd/: the daemons' glue, linked into the binaries (and, less
 # main.c, into the tests through an archive of their own).
 LIB_SRC := $(wildcard lib/*.c)
-PPP_SRC := $(wildcard ppp/*.c ppp/*/*.c)
+PPP_ENGINE_SRC := $(wildcard ppp/engine/*.c)
+PPP_SRC := $(filter-out $(PPP_ENGINE_SRC),$(wildcard ppp/*.c ppp/*/*.c))
 L2TP_SRC := $(wildcard l2tp/*.c)
 PPTP_SRC := $(wildcard pptp/*.c)
 L2TPD_SRC := $(filter-out l2tpd/main.c,$(wildcard l2tpd/*.c))
@@ -53,9 +55,10 @@ LIB_COMMON := $(BUILD)/libvpnsuite.a
 LIB_PPP := $(BUILD)/libppp.a
 LIB_L2TP := $(BUILD)/libl2tp.a
 LIB_PPTP := $(BUILD)/libpptp.a
+LIB_PPP_ENGINE := $(BUILD)/libpppengine.a
 GLUE_L2TPD := $(BUILD)/l2tpd-glue.a
 GLUE_PPTPD := $(BUILD)/pptpd-glue.a
-ENGINE_LIBS := $(LIB_L2TP) $(LIB_PPTP)
+ENGINE_LIBS := $(LIB_L2TP) $(LIB_PPTP) $(LIB_PPP_ENGINE)
 ALL_LIBS := $(GLUE_L2TPD) $(GLUE_PPTPD) $(ENGINE_LIBS) $(LIB_PPP) $(LIB_COMMON)
 
 BINS := $(if $(wildcard l2tpd/main.c),$(BUILD)/l2tpd) \
@@ -87,6 +90,7 @@ $(LIB_COMMON): $(call obj,$(LIB_SRC))
 $(LIB_PPP): $(call obj,$(PPP_SRC))
 $(LIB_L2TP): $(call obj,$(L2TP_SRC))
 $(LIB_PPTP): $(call obj,$(PPTP_SRC))
+$(LIB_PPP_ENGINE): $(call obj,$(PPP_ENGINE_SRC))
 $(GLUE_L2TPD): $(call obj,$(L2TPD_SRC))
 $(GLUE_PPTPD): $(call obj,$(PPTPD_SRC))
 $(ALL_LIBS):
