@@ -374,8 +374,8 @@ static void fsm_recv_conf_req(struct ppp_fsm *f, uint8_t id, struct buf *opts)
 
 	wbuf_init(&reply, mem, sizeof(mem));
 	code = f->ops->recv_req(f, opts, &reply);
-	if (!wbuf_ok(&reply)) {
-		/* Cannot happen with answers no longer than the request. */
+	if (!code || !wbuf_ok(&reply)) {
+		/* Malformed options: the request is discarded. */
 		f->rx_bad++;
 		return;
 	}
@@ -663,6 +663,7 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len,
 		return;
 	}
 
+	f->rx_code = code;
 	switch (code) {
 	case PPP_CONF_REQ:
 		fsm_recv_conf_req(f, id, &data);
@@ -690,4 +691,5 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len,
 			fsm_recv_unknown_code(f, pkt, len);
 		break;
 	}
+	f->rx_code = 0;
 }

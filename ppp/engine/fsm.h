@@ -88,7 +88,8 @@ struct ppp_fsm_ops {
 	 * Judges the peer's Configure-Request options: returns PPP_CONF_ACK,
 	 * PPP_CONF_NAK or PPP_CONF_REJ with the options of that answer in
 	 * reply (all of them for an Ack). ppp_fsm_nak_as_reject() tells when
-	 * Max-Failure turned Naks into Rejects (RFC 1661 4.6).
+	 * Max-Failure turned Naks into Rejects (RFC 1661 4.6). 0: malformed,
+	 * the request is silently discarded.
 	 */
 	uint8_t (*recv_req)(struct ppp_fsm *f, struct buf *opts,
 			    struct wbuf *reply);
@@ -139,6 +140,7 @@ struct ppp_fsm {
 	uint16_t req_len;
 	char term_reason[64]; /* Data of our Terminate-Request */
 	uint32_t rx_bad;      /* packets discarded as malformed */
+	uint8_t rx_code;      /* code of the packet being handled; 0 */
 };
 
 void ppp_fsm_config_defaults(struct ppp_fsm_config *cfg);
