@@ -243,7 +243,8 @@ static void input(struct toy *t, uint8_t code, uint8_t id, const void *data,
 	pkt[1] = id;
 	pkt[2] = 0;
 	pkt[3] = (uint8_t)(len + 4);
-	memcpy(pkt + 4, data, len);
+	if (len)
+		memcpy(pkt + 4, data, len);
 	ppp_fsm_input(&t->fsm, pkt, len + 4, now);
 }
 
