@@ -29,7 +29,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 	const struct l2tp_engine_stats *st = &d->engine.stats;
 	size_t in_use = 0;
 	json_t *r = ctl_status_new("l2tpd", L2TPD_VERSION, d->start_ms,
-				   l2tpd_now());
+				   evloop_now_ms());
 
 	if (!r)
 		return NULL;
@@ -93,7 +93,7 @@ static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req,
 {
 	struct l2tpd *d = arg;
 	json_t *list = json_array();
-	uint64_t now = l2tpd_now();
+	uint64_t now = evloop_now_ms();
 
 	for (unsigned i = 1; i < 65536; i++) {
 		const struct l2tp_tunnel *t = d->engine.tunnels[i];
@@ -157,7 +157,7 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req,
 {
 	struct l2tpd *d = arg;
 	json_t *list = json_array();
-	uint64_t now = l2tpd_now();
+	uint64_t now = evloop_now_ms();
 
 	for (unsigned i = 1; i < 65536; i++) {
 		const struct l2tp_tunnel *t = d->engine.tunnels[i];
@@ -186,7 +186,7 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 		return NULL;
 	}
 	l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_CLEAR, 0,
-			  "closed by the operator", l2tpd_now());
+			  "closed by the operator", evloop_now_ms());
 	return json_object();
 }
 
@@ -213,7 +213,7 @@ static json_t *session_close_user(struct l2tpd *d, json_t *req, char *err,
 				continue;
 			l2tp_session_close(s, L2TP_CDN_RESULT_ADMIN, 0,
 					   "closed by the operator",
-					   l2tpd_now());
+					   evloop_now_ms());
 			closed++;
 		}
 	}
@@ -262,7 +262,7 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 		return NULL;
 	}
 	l2tp_session_close(found, L2TP_CDN_RESULT_ADMIN, 0,
-			   "closed by the operator", l2tpd_now());
+			   "closed by the operator", evloop_now_ms());
 	return json_object();
 }
 
@@ -337,7 +337,7 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 			 name);
 		return NULL;
 	}
-	s = l2tp_session_open(t, true, number, NULL, l2tpd_now());
+	s = l2tp_session_open(t, true, number, NULL, evloop_now_ms());
 	if (!s) {
 		snprintf(err, errlen, "cannot place a call in tunnel %u", t->id);
 		return NULL;

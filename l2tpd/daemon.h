@@ -79,7 +79,7 @@ struct session_glue {
 	struct ppp_login_result auth; /* who logged in, what address */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	char ifname[16];
-	char user[64];
+	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
 	bool ip_up;
 };
 
@@ -124,18 +124,45 @@ struct l2tpd {
 	char hostname[L2TP_HOST_NAME_MAX];
 };
 
-uint64_t l2tpd_now(void);
-/* The peer's address without the port, as brute-force accounting keys it. */
-void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len);
+/* The daemon's life (l2tpd/daemon.c). */
+int l2tpd_start(struct l2tpd *d, char *err, size_t errlen);
+/* Re-reads the tunnel and PPP secrets (SIGHUP, "reload"). */
+int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen);
+void l2tpd_cleanup(struct l2tpd *d);
+
+/* UDP sockets and the engine's callbacks (l2tpd/udp.c). */
+extern const struct l2tp_engine_ops l2tpd_engine_ops;
+int l2tpd_listen(struct l2tpd *d, char *err, size_t errlen);
+int l2tpd_udp_socket(int family, char *err, size_t errlen);
+/* A tunnel's socket fd (taken over) and timer. */
+struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd,
+					  uint16_t id);
+void l2tpd_tunnel_glue_free(struct tunnel_glue *g);
+void l2tpd_tunnel_params(struct l2tpd *d, const struct l2tpd_link_opts *link,
+			 struct l2tp_tunnel_params *p);
+/* The secret for a tunnel between our host name and the peer's. */
+const char *l2tpd_tunnel_secret(struct l2tpd *d, const char *peer_host,
+				const char *our_host);
 /* Re-arms a tunnel's timer after the engine touched it (it may be gone). */
 void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id);
+/* The peer's address without the port, as brute-force accounting keys it. */
+void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len);
+
+/* The LAC dialler (l2tpd/lac.c). */
+int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen);
+void l2tpd_lacs_autodial(struct l2tpd *d);
+void l2tpd_lacs_release(struct l2tpd *d);
+struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name);
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 		      size_t errlen);
 void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac);
-struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name);
+/* What the engine's callbacks tell the dialler of its tunnel and call. */
+void l2tpd_lac_tunnel_up(struct lac_state *lac, struct l2tp_tunnel *t);
+void l2tpd_lac_tunnel_gone(struct lac_state *lac, struct l2tp_tunnel *t);
+void l2tpd_lac_session_up(struct lac_state *lac, struct l2tp_session *s);
+void l2tpd_lac_session_gone(struct lac_state *lac, struct l2tp_session *s);
 
 /* Control socket commands (l2tpd/ctl_cmds.c). */
-int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen);
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen);
 
 #endif

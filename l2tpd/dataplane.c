@@ -36,7 +36,93 @@ static const char *plugin_path(struct l2tpd *d)
 	return d->plugin_path ? d->plugin_path : pppd_default_plugin();
 }
 
-int dataplane_init(struct l2tpd *d, char *err, size_t errlen)
+/* Replays "ip range" / "no ip range" lines (or the local ones) in order. */
+static struct ippool *pool_build(struct l2tpd *d,
+				 const struct l2tpd_pool_spec *specs, size_t n,
+				 const char *key, char *err, size_t errlen)
+{
+	struct ippool *pool;
+
+	if (!n)
+		return NULL;
+	pool = ippool_new();
+	if (!pool) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct l2tpd_pool_spec *sp = &specs[j];
+		char e[256];
+		int r = sp->exclude ?
+				ippool_exclude(pool, sp->spec, e, sizeof(e)) :
+				ippool_add(pool, sp->spec, e, sizeof(e));
+
+		if (r) {
+			snprintf(err, errlen, "%s:%d: '%s': %s", d->cfg.path,
+				 sp->line, key, e);
+			ippool_free(pool);
+			return NULL;
+		}
+	}
+	return pool;
+}
+
+static int pools_build(struct l2tpd *d, char *err, size_t errlen)
+{
+	size_t n = d->cfg.n_lns ? d->cfg.n_lns : 1;
+
+	d->pools = calloc(n, sizeof(*d->pools));
+	d->local_pools = calloc(n, sizeof(*d->local_pools));
+	if (!d->pools || !d->local_pools)
+		return -1;
+	err[0] = '\0';
+	for (size_t i = 0; i < d->cfg.n_lns; i++) {
+		const struct l2tpd_lns *lns = &d->cfg.lns[i];
+
+		d->pools[i] = pool_build(d, lns->ip_range, lns->n_ip_range,
+					 "ip range", err, errlen);
+		d->local_pools[i] = pool_build(d, lns->local_ip_range,
+					       lns->n_local_ip_range,
+					       "local ip range", err, errlen);
+		if (err[0])
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * PPP logins are verified here, from 'ppp secrets', when some [lns] asks
+ * for authentication and 'ppp auth = daemon' (the default) with the kernel
+ * data path; pppd then has no secrets of its own to read.
+ */
+static int auth_setup(struct l2tpd *d, char *err, size_t errlen)
+{
+	struct ppp_login_config ac = {
+		.secrets_path = d->cfg.ppp_secrets,
+		.max_failures = d->cfg.login_failures,
+		.window_s = d->cfg.login_window,
+		.block_s = d->cfg.login_block,
+	};
+	bool needed = false;
+
+	for (size_t i = 0; i < d->cfg.n_lns; i++)
+		needed = needed || d->cfg.lns[i].link.require_auth;
+	if (!needed || !d->cfg.ppp_auth_daemon ||
+	    d->cfg.dataplane != L2TPD_DATAPLANE_KERNEL)
+		return 0;
+	d->auth = ppp_login_new(&ac, err, errlen);
+	return d->auth ? 0 : -1;
+}
+
+/* Address pools and PPP logins: read before the daemon detaches, so that
+ * an error in them reaches the operator's terminal. */
+int l2tpd_dataplane_prepare(struct l2tpd *d, char *err, size_t errlen)
+{
+	return pools_build(d, err, errlen) || auth_setup(d, err, errlen) ? -1 :
+									    0;
+}
+
+int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 {
 	const char *plugin;
 
@@ -56,10 +142,19 @@ int dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 	return 0;
 }
 
-void dataplane_exit(struct l2tpd *d)
+void l2tpd_dataplane_exit(struct l2tpd *d)
 {
 	l2tp_nl_close(d->nl);
 	d->nl = NULL;
+	for (size_t i = 0; d->pools && i < d->cfg.n_lns; i++)
+		ippool_free(d->pools[i]);
+	for (size_t i = 0; d->local_pools && i < d->cfg.n_lns; i++)
+		ippool_free(d->local_pools[i]);
+	free(d->pools);
+	free(d->local_pools);
+	d->pools = d->local_pools = NULL;
+	ppp_login_free(d->auth);
+	d->auth = NULL;
 }
 
 static struct l2tp_session *glue_session(struct session_glue *g)
@@ -89,7 +184,7 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 {
 	struct session_glue *g = arg;
 
-	ppp_login_verify(g->d->auth, req, g->peer_ip, g->pool, l2tpd_now(), reply,
+	ppp_login_verify(g->d->auth, req, g->peer_ip, g->pool, evloop_now_ms(), reply,
 			&g->auth);
 	if (g->auth.authenticated) {
 		snprintf(g->user, sizeof(g->user), "%s", g->auth.user);
@@ -177,7 +272,7 @@ static void pppd_gone_from_tunnel(struct session_glue *g)
 		return;
 	g->tunnel_serial = 0;
 	if (tg->live_pppds && !--tg->live_pppds && tg->delete_pending)
-		dataplane_tunnel_down(g->d, t, true);
+		l2tpd_dataplane_tunnel_down(g->d, t, true);
 }
 
 /* pppd ended: the session ends with it (or ended already). */
@@ -199,7 +294,7 @@ static void ppp_exited(void *arg, int status, const char *reason)
 		snprintf(msg, sizeof(msg), "PPP ended: pppd %s", reason);
 		log_info(&s->log, "%s", msg);
 		l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR, 0, msg,
-				   l2tpd_now());
+				   evloop_now_ms());
 		l2tpd_tunnel_rearm(d, tunnel_id);
 		return; /* session_down released g */
 	}
@@ -323,7 +418,7 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	return 0;
 }
 
-void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
+void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 {
 	struct l2tp_tunnel *t = s->tunnel;
 	struct tunnel_glue *tg = t->glue;
@@ -379,10 +474,10 @@ err_close:
 	/* session_down (through the close) undoes what was done. */
 	log_error(&s->log, "data path setup failed: %s", err);
 	l2tp_session_close(s, L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY, 0,
-			   "data path setup failed", l2tpd_now());
+			   "data path setup failed", evloop_now_ms());
 }
 
-void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
+void l2tpd_dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 {
 	struct session_glue *g = s->glue;
 
@@ -403,7 +498,7 @@ void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 /* The tunnel closes (StopCCN either way, or the peer is gone): the data
  * path ends as soon as its pppds are gone, while the control channel
  * lingers on its socket. */
-void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final)
+void l2tpd_dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final)
 {
 	struct tunnel_glue *tg = t->glue;
 	char err[256];

@@ -3,7 +3,7 @@
  * The data path of an established session: with "dataplane = kernel" the
  * kernel tunnel and session, the PPPoL2TP socket and pppd; with
  * "dataplane = none" nothing (the control plane alone, for tests and
- * benchmarks). Every setup step has its undo in dataplane_session_down.
+ * benchmarks). Every setup step has its undo in l2tpd_dataplane_session_down.
  */
 #ifndef VPNSUITE_L2TPD_DATAPLANE_H
 #define VPNSUITE_L2TPD_DATAPLANE_H
@@ -15,13 +15,15 @@ struct l2tpd;
 struct l2tp_session;
 struct l2tp_tunnel;
 
+/* Address pools and PPP logins (before the daemon detaches). */
+int l2tpd_dataplane_prepare(struct l2tpd *d, char *err, size_t errlen);
 /* Checks at start that the chosen data path can work here. */
-int dataplane_init(struct l2tpd *d, char *err, size_t errlen);
-void dataplane_exit(struct l2tpd *d);
-void dataplane_session_up(struct l2tpd *d, struct l2tp_session *s);
-void dataplane_session_down(struct l2tpd *d, struct l2tp_session *s);
+int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen);
+void l2tpd_dataplane_exit(struct l2tpd *d);
+void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s);
+void l2tpd_dataplane_session_down(struct l2tpd *d, struct l2tp_session *s);
 /* The tunnel closes: its kernel tunnel goes once no pppd runs on it, or
  * now when final (the tunnel is freed). */
-void dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final);
+void l2tpd_dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final);
 
 #endif

@@ -103,7 +103,7 @@ static int client_dial(struct pptpd_client_state *cs, char *err, size_t errlen)
 int pptpd_client_connect(struct pptpd_client_state *cs, char *err,
 			 size_t errlen)
 {
-	if (cs->d->shutting_down) {
+	if (cs->d->stopping) {
 		snprintf(err, errlen, "shutting down");
 		return -1;
 	}
@@ -127,7 +127,7 @@ void pptpd_client_conn_gone(struct pptpd_client_state *cs)
 {
 	const struct pptpd_client *p = &cs->cfg;
 
-	if (!cs->want_up || cs->d->shutting_down)
+	if (!cs->want_up || cs->d->stopping)
 		return;
 	if (!p->redial || (p->max_redials && cs->redials >= p->max_redials)) {
 		log_warn(&no_ctx, "[client %s]: down; not redialling (%s)",

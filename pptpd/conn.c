@@ -471,7 +471,7 @@ static void conn_call_requested(struct pptpd_conn *c, struct pptp_call *call)
 		snprintf(err, sizeof(err), "too many failed logins");
 		goto reject;
 	}
-	g = d->shutting_down ? NULL : call_new(c);
+	g = d->stopping ? NULL : call_new(c);
 	if (!g)
 		goto reject;
 	g->peer_id = pptp_call_peer_id(call);

@@ -36,6 +36,7 @@ struct ppp_login;
 struct pppd;
 
 #define PPTPD_VERSION	   "0.1"
+#define PPTPD_DEFAULT_PIDFILE "/run/vpnsuite/pptpd.pid"
 #define PPTPD_PEER_STR_LEN 64 /* "[v6 address]:port" */
 #define PPTPD_MAX_CALL_IDS 65536
 
@@ -89,7 +90,7 @@ struct pptpd_call {
 	bool in_table;	  /* d->calls[id] points here */
 	bool daemon_auth; /* logins verified by us: auth holds the address */
 	char ifname[16];
-	char user[256];
+	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
 	struct ppp_login_result auth;
 	uint64_t start_ms;
@@ -177,16 +178,25 @@ struct pptpd {
 
 	struct pptpd_stats stats;
 	struct pptpd_refuse_log refuse_log[PPTPD_REFUSE_LOG_SLOTS];
-	bool shutting_down;
-	struct evloop_timer *shutdown_timer;
+	bool stopping;
+	struct evloop_timer *stop_timer;
 	char hostname[PPTP_HOST_NAME_LEN + 1];
 };
 
 uint64_t pptpd_now(void);
 /* "192.0.2.1:1723", "[2001:db8::1]:1723". */
 void pptpd_addr_str(const struct sockaddr_storage *ss, char *out, size_t len);
-/* Stops the loop once shutting down and nothing is left to wait for. */
+
+/* The daemon's life (pptpd/daemon.c). */
+int pptpd_start(struct pptpd *d, char *err, size_t errlen);
+/* Re-reads the configuration (SIGHUP, "reload"). */
+int pptpd_reload(struct pptpd *d, char *err, size_t errlen);
+/* Stops the loop once stopping and nothing is left to wait for. */
 void pptpd_finish_check(struct pptpd *d);
+void pptpd_cleanup(struct pptpd *d);
+
+/* The TCP listener (pptpd/tcp.c). */
+int pptpd_listen(struct pptpd *d, char *err, size_t errlen);
 
 /* A connection on socket fd (pptpd/conn.c); not yet polled for reading. */
 struct pptpd_conn *pptpd_conn_new(struct pptpd *d, int fd, enum pptp_role role,
@@ -221,8 +231,6 @@ int pptpd_clients_reload(struct pptpd *d, const char *path, char *err,
 void pptpd_clients_autodial(struct pptpd *d);
 void pptpd_clients_release(struct pptpd *d);
 
-/* Re-reads the configuration (SIGHUP, "reload"); see pptpd/main.c. */
-int pptpd_reload(struct pptpd *d, char *err, size_t errlen);
 
 /* Control socket commands (pptpd/ctl_cmds.c). */
 int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen);

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * l2tpd's dialler: a [lac] section's tunnel to its LNS, the session in it,
+ * and the redial after either goes (xl2tpd's redial, redial timeout and
+ * max redials). Each tunnel leaves from a port of its own; the LNS may
+ * answer from another port than the one dialled (RFC 2661 8.1), which the
+ * tunnel then follows once (l2tpd/udp.c, op_tunnel_answered).
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "l2tpd/daemon.h"
+
+static struct log_ctx no_ctx;
+
+static void lac_schedule_redial(struct l2tpd *d, struct lac_state *lac)
+{
+	const struct l2tpd_lac *c = lac->cfg;
+	struct log_ctx ctx = { .peer = NULL };
+
+	if (!lac->want_up || lac->d->stopping ||
+	    evloop_timer_armed(lac->redial_timer))
+		return;
+	if (!c->redial || (c->max_redials && lac->redials >= c->max_redials)) {
+		log_warn(&ctx, "[lac %s]: not redialling (%s)", c->name,
+			 c->redial ? "max redials reached" : "redial = no");
+		lac->want_up = false;
+		return;
+	}
+	lac->redials++;
+	lac->lns_index++;
+	log_info(&ctx, "[lac %s]: redial %u in %u s", c->name, lac->redials,
+		 c->redial_timeout);
+	evloop_timer_arm(lac->redial_timer, (uint64_t)c->redial_timeout * 1000);
+}
+
+/* The LAC's tunnel is up: the call goes in it unless one is there. */
+void l2tpd_lac_tunnel_up(struct lac_state *lac, struct l2tp_tunnel *t)
+{
+	if (!lac->want_up || lac->session)
+		return;
+	lac->session = l2tp_session_open(t, false, NULL, NULL, evloop_now_ms());
+	if (!lac->session)
+		log_error(&t->log, "[lac %s]: cannot open a session",
+			  lac->cfg->name);
+}
+
+struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name)
+{
+	const struct l2tpd_lac *c = l2tpd_config_lac_find(&d->cfg, name);
+
+	if (!c)
+		return NULL;
+	return &d->lacs[c - d->cfg.lac];
+}
+
+/* Resolves the LNS of a LAC section: host names are looked up at dial
+ * time, so a changed DNS entry is followed on redial. */
+static int lac_resolve(struct lac_state *lac, struct sockaddr_storage *ss,
+		       socklen_t *len, char *err, size_t errlen)
+{
+	const struct l2tpd_lns_host *h;
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res;
+	char port[8];
+	int r;
+
+	if (!lac->cfg->n_lns) {
+		snprintf(err, errlen, "[lac %s] has no 'lns ='", lac->cfg->name);
+		return -1;
+	}
+	h = &lac->cfg->lns[lac->lns_index % lac->cfg->n_lns];
+	snprintf(port, sizeof(port), "%u", h->port ? h->port : 1701);
+	r = getaddrinfo(h->host, port, &hints, &res);
+	if (r) {
+		snprintf(err, errlen, "[lac %s]: lns %s: %s", lac->cfg->name,
+			 h->host, gai_strerror(r));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* With "listen-addr", our tunnels leave from that address as xl2tpd's do
+ * (peers' access lists and firewalls know it), each from its own port. */
+static int lac_bind_source(struct l2tpd *d, int fd, int family)
+{
+	struct sockaddr_storage src;
+
+	if (!d->cfg.listen_addr_set || d->cfg.listen_addr.ss_family != family)
+		return 0;
+	memcpy(&src, &d->cfg.listen_addr, d->cfg.listen_addr_len);
+	if (family == AF_INET)
+		((struct sockaddr_in *)&src)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&src)->sin6_port = 0;
+	return bind(fd, (struct sockaddr *)&src, d->cfg.listen_addr_len);
+}
+
+int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
+		      size_t errlen)
+{
+	struct l2tp_tunnel_params p;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	struct tunnel_glue *g;
+	struct l2tp_tunnel *t;
+	int fd;
+
+	lac->want_up = true;
+	if (lac->tunnel) {
+		if (!lac->session && lac->tunnel->state ==
+						     L2TP_TUNNEL_ESTABLISHED)
+			l2tpd_lac_tunnel_up(lac, lac->tunnel);
+		return 0;
+	}
+	if (lac_resolve(lac, &peer, &peer_len, err, errlen))
+		return -1;
+	/*
+	 * Each tunnel gets its own source port (the kernel picks it): two
+	 * tunnels on one UDP 4-tuple confuse the kernel's data path before
+	 * Linux 6.11, and a NAT in between maps them apart this way too.
+	 */
+	fd = l2tpd_udp_socket(peer.ss_family, err, errlen);
+	if (fd < 0)
+		return -1;
+	if (lac_bind_source(d, fd, peer.ss_family) < 0) {
+		snprintf(err, errlen, "[lac %s]: bind to listen-addr: %s",
+			 lac->cfg->name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Not connected yet: the answer may come from another port (RFC
+	 * 2661 8.1); op_tunnel_answered connects. */
+	g = l2tpd_tunnel_glue_new(d, fd, 0);
+	if (!g) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	g->lac = lac;
+	l2tpd_tunnel_params(d, &lac->cfg->link, &p);
+	p.secret = l2tpd_tunnel_secret(d, "*", p.host_name);
+	t = l2tp_tunnel_open(&d->engine, (struct sockaddr *)&peer, peer_len,
+			     &p, g, evloop_now_ms());
+	if (!t) {
+		l2tpd_tunnel_glue_free(g);
+		snprintf(err, errlen, "[lac %s]: tunnel limit reached",
+			 lac->cfg->name);
+		return -1;
+	}
+	g->id = t->id;
+	lac->tunnel = t;
+	l2tpd_tunnel_rearm(d, t->id);
+	return 0;
+}
+
+void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac)
+{
+	lac->want_up = false;
+	evloop_timer_disarm(lac->redial_timer);
+	if (lac->tunnel) {
+		uint16_t id = lac->tunnel->id;
+
+		l2tp_tunnel_close(lac->tunnel, L2TP_STOPCCN_RESULT_CLEAR, 0,
+				  "disconnected by the operator", evloop_now_ms());
+		l2tpd_tunnel_rearm(d, id);
+	}
+}
+
+static void lac_redial_fired(struct evloop_timer *timer, void *arg)
+{
+	struct lac_state *lac = arg;
+	char err[256];
+
+	if (!lac->want_up)
+		return;
+	if (l2tpd_lac_connect(lac->d, lac, err, sizeof(err))) {
+		log_warn(&no_ctx, "%s", err);
+		lac_schedule_redial(lac->d, lac);
+	}
+}
+
+void l2tpd_lac_tunnel_gone(struct lac_state *lac, struct l2tp_tunnel *t)
+{
+	if (lac->tunnel != t)
+		return;
+	lac->tunnel = NULL;
+	lac_schedule_redial(lac->d, lac);
+}
+
+void l2tpd_lac_session_up(struct lac_state *lac, struct l2tp_session *s)
+{
+	lac->session = s;
+	lac->redials = 0;
+}
+
+/* The tunnel stays; a LAC wanting to be up calls again after the redial
+ * timeout. */
+void l2tpd_lac_session_gone(struct lac_state *lac, struct l2tp_session *s)
+{
+	if (lac->session != s)
+		return;
+	lac->session = NULL;
+	lac_schedule_redial(lac->d, lac);
+}
+
+int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen)
+{
+	d->lacs = calloc(d->cfg.n_lac ? d->cfg.n_lac : 1, sizeof(*d->lacs));
+	if (!d->lacs) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < d->cfg.n_lac; i++) {
+		struct lac_state *lac = &d->lacs[i];
+
+		lac->d = d;
+		lac->cfg = &d->cfg.lac[i];
+		lac->redial_timer =
+			evloop_timer_new(d->loop, lac_redial_fired, lac);
+		if (!lac->redial_timer) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void l2tpd_lacs_autodial(struct l2tpd *d)
+{
+	char err[1024];
+
+	for (size_t i = 0; i < d->cfg.n_lac; i++) {
+		struct lac_state *lac = &d->lacs[i];
+
+		if (lac->cfg->autodial &&
+		    l2tpd_lac_connect(d, lac, err, sizeof(err)))
+			log_warn(&no_ctx, "%s", err);
+	}
+}
+
+void l2tpd_lacs_release(struct l2tpd *d)
+{
+	for (size_t i = 0; d->lacs && i < d->cfg.n_lac; i++)
+		if (d->lacs[i].redial_timer)
+			evloop_timer_free(d->lacs[i].redial_timer);
+	free(d->lacs);
+	d->lacs = NULL;
+}

@@ -1,0 +1,671 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * l2tpd's UDP side and the engine's callbacks: the listeners, one socket
+ * and timer per tunnel, sending and receiving control messages, and what
+ * the daemon does when the engine admits, raises or drops a tunnel or a
+ * session.
+ *
+ * Sockets (RFC 2661 8.1): one listener per address family on UDP 1701 that
+ * learns the local address of each request (IP_PKTINFO, IPV6_RECVPKTINFO),
+ * and one socket per tunnel bound to that local address and port and
+ * connected to the peer, so replies leave from the address the request
+ * arrived on and the kernel can take the tunnel over for data.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "ppp/secrets.h"
+#include "l2tpd/daemon.h"
+#include "l2tpd/dataplane.h"
+
+#define MAX_PACKET 4096
+
+static struct log_ctx no_ctx;
+
+void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len)
+{
+	const void *a = sa->sa_family == AF_INET6 ?
+				(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
+				(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	if (!inet_ntop(sa->sa_family, a, out, (socklen_t)len))
+		snprintf(out, len, "?");
+}
+
+static void tunnel_timer_fired(struct evloop_timer *timer, void *arg)
+{
+	struct tunnel_glue *g = arg;
+	struct l2tpd *d = g->d;
+	uint16_t id = g->id;
+	struct l2tp_tunnel *t = l2tp_engine_tunnel(&d->engine, id);
+
+	if (t)
+		l2tp_tunnel_timeout(t, evloop_now_ms());
+	l2tpd_tunnel_rearm(d, id);
+}
+
+void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id)
+{
+	struct l2tp_tunnel *t = l2tp_engine_tunnel(&d->engine, tunnel_id);
+	struct tunnel_glue *g;
+	uint64_t next, now;
+
+	if (!t || !(g = t->glue) || !g->timer)
+		return;
+	next = l2tp_tunnel_next_timeout(t);
+	if (next == CTRL_NEVER) {
+		evloop_timer_disarm(g->timer);
+		return;
+	}
+	now = evloop_now_ms();
+	evloop_timer_arm(g->timer, next > now ? next - now : 0);
+}
+
+/*
+ * A tunnel's socket also gets packets that are not for its tunnel: a peer
+ * with one UDP port for all its tunnels (xl2tpd) sends the SCCRQ of its
+ * next tunnel from the port of the first, and what reaches the listener's
+ * address between a new tunnel socket's bind() and connect() may queue on
+ * that socket. The engine routes by the tunnel ID in the header; the
+ * reply context lets it answer or open a tunnel from here as from the
+ * listener.
+ */
+static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel_glue *g = arg;
+	struct l2tpd *d = g->d;
+	uint8_t pkt[MAX_PACKET];
+	uint16_t id = g->id;
+
+	/* Drain a bounded batch: a flood on one tunnel must not starve the
+	 * others. */
+	for (int i = 0; i < 64; i++) {
+		struct l2tpd_rx rx = { .fd = fd };
+		ssize_t n;
+
+		rx.peer_len = sizeof(rx.peer);
+		n = recvfrom(fd, pkt, sizeof(pkt), MSG_DONTWAIT,
+			     (struct sockaddr *)&rx.peer, &rx.peer_len);
+		if (n < 0)
+			break;
+		rx.local_len = sizeof(rx.local);
+		if (getsockname(fd, (struct sockaddr *)&rx.local,
+				&rx.local_len) < 0)
+			continue;
+		d->rx = &rx;
+		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
+				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
+				 evloop_now_ms());
+		d->rx = NULL;
+		if (!l2tp_engine_tunnel(&d->engine, id))
+			return; /* freed inside, with its socket */
+	}
+}
+
+int l2tpd_udp_socket(int family, char *err, size_t errlen)
+{
+	int one = 1;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "UDP socket: %s", strerror(errno));
+		return -1;
+	}
+	/* The listener and every tunnel socket share the port. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	return fd;
+}
+
+struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd, uint16_t id)
+{
+	struct tunnel_glue *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->d = d;
+	g->fd = fd;
+	g->id = id;
+	g->serial = ++d->tunnel_serial;
+	g->ev = event_new(evloop_base(d->loop), fd, EV_READ | EV_PERSIST,
+			  tunnel_readable, g);
+	g->timer = evloop_timer_new(d->loop, tunnel_timer_fired, g);
+	if (!g->ev || !g->timer || event_add(g->ev, NULL) < 0) {
+		if (g->ev)
+			event_free(g->ev);
+		if (g->timer)
+			evloop_timer_free(g->timer);
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void l2tpd_tunnel_glue_free(struct tunnel_glue *g)
+{
+	event_free(g->ev);
+	evloop_timer_free(g->timer);
+	close(g->fd);
+	free(g);
+}
+
+/* The secret for a tunnel between our host name and the peer's. */
+const char *l2tpd_tunnel_secret(struct l2tpd *d, const char *peer_host,
+				 const char *our_host)
+{
+	if (!d->secrets)
+		return NULL;
+	return secrets_lookup_tunnel(d->secrets, our_host, peer_host);
+}
+
+void l2tpd_tunnel_params(struct l2tpd *d, const struct l2tpd_link_opts *link,
+			struct l2tp_tunnel_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->challenge = link->challenge;
+	p->hide = link->hidden_bit;
+	p->rws = (uint16_t)link->tunnel_rws;
+	p->hello_interval = link->hello_interval;
+	p->host_name = link->hostname ? link->hostname : d->hostname;
+	p->tx_bps = link->tx_bps;
+	p->rx_bps = link->rx_bps;
+	p->max_sessions = d->cfg.max_sessions_per_tunnel;
+	l2tp_reliable_config_default(&p->ctrl);
+	p->ctrl.our_rws = p->rws ? p->rws : CTRL_DEFAULT_RWS;
+	p->ctrl.max_retries = d->cfg.max_retries;
+	p->ctrl.rto_cap_ms = d->cfg.retransmit_cap * 1000;
+}
+
+static bool tunnel_from_peer_exists(struct l2tpd *d, const struct sockaddr *sa)
+{
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *t = d->engine.tunnels[i];
+
+		if (!t || t->peer.ss_family != sa->sa_family)
+			continue;
+		if (sa->sa_family == AF_INET &&
+		    !memcmp(&((struct sockaddr_in *)&t->peer)->sin_addr,
+			    &((const struct sockaddr_in *)sa)->sin_addr, 4))
+			return true;
+		if (sa->sa_family == AF_INET6 &&
+		    !memcmp(&((struct sockaddr_in6 *)&t->peer)->sin6_addr,
+			    &((const struct sockaddr_in6 *)sa)->sin6_addr, 16))
+			return true;
+	}
+	return false;
+}
+
+/* Linux before 6.11 cannot tell apart two kernel L2TP tunnels on one UDP
+ * 4-tuple: data of both would land in one of them. */
+static bool kernel_shares_4tuple(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 11);
+}
+
+/* Another tunnel from the same peer address and port to the same local
+ * address and port (several clients behind one NAT look like that). */
+static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
+					    const struct l2tp_tunnel *t,
+					    const struct l2tpd_rx *rx)
+{
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *o = d->engine.tunnels[i];
+		struct sockaddr_storage local;
+		socklen_t len = sizeof(local);
+		struct tunnel_glue *g;
+
+		if (!o || o == t || o->peer_len != t->peer_len ||
+		    memcmp(&o->peer, &t->peer, t->peer_len) || !(g = o->glue))
+			continue;
+		if (getsockname(g->fd, (struct sockaddr *)&local, &len) == 0 &&
+		    len == rx->local_len && !memcmp(&local, &rx->local, len))
+			return o;
+	}
+	return NULL;
+}
+
+/* Engine: an SCCRQ from a new peer (LNS side). */
+static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
+			    const struct l2tp_msg *m,
+			    struct l2tp_tunnel_params *p, uint16_t *error,
+			    char *msg, size_t msglen)
+{
+	struct l2tpd *d = arg;
+	const struct l2tpd_rx *rx = d->rx;
+	const struct sockaddr *peer = (const struct sockaddr *)&t->peer;
+	const struct l2tpd_lns *lns = l2tpd_config_lns_for_peer(&d->cfg, peer);
+	char peer_host[L2TP_HOST_NAME_MAX];
+	char e[256];
+	struct tunnel_glue *g;
+	size_t n;
+	int fd;
+
+	if (!lns || !rx) {
+		snprintf(msg, msglen, "not allowed by the configuration");
+		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+	}
+	if (d->auth) {
+		char ip[64];
+
+		l2tpd_peer_ip(peer, ip, sizeof(ip));
+		if (ppp_login_blocked(d->auth, ip, evloop_now_ms())) {
+			snprintf(msg, msglen, "too many failed logins");
+			return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+		}
+	}
+	if (lns->exclusive && tunnel_from_peer_exists(d, peer)) {
+		snprintf(msg, msglen, "exclusive: a tunnel to this peer exists");
+		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
+	}
+	if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
+	    !kernel_shares_4tuple() && tunnel_on_4tuple(d, t, rx)) {
+		log_warn(&t->log, "refused: a tunnel on the same address and "
+				  "port pair exists, and this kernel (before "
+				  "Linux 6.11) cannot carry two; the peer "
+				  "should use one source port per tunnel");
+		snprintf(msg, msglen, "a tunnel on this UDP port pair exists");
+		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
+	}
+	l2tpd_tunnel_params(d, &lns->link, p);
+	n = m->host_name.len < sizeof(peer_host) - 1 ? m->host_name.len :
+						       sizeof(peer_host) - 1;
+	memcpy(peer_host, m->host_name.data, n);
+	peer_host[n] = '\0';
+	p->secret = l2tpd_tunnel_secret(d, peer_host, p->host_name);
+	if (p->challenge && !p->secret) {
+		snprintf(msg, msglen, "no tunnel secret for '%s'", peer_host);
+		*error = L2TP_ERROR_VENDOR_SPECIFIC;
+		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+	}
+	fd = l2tpd_udp_socket(rx->local.ss_family, e, sizeof(e));
+	if (fd >= 0 &&
+	    (bind(fd, (const struct sockaddr *)&rx->local, rx->local_len) < 0 ||
+	     connect(fd, peer, t->peer_len) < 0)) {
+		snprintf(e, sizeof(e), "tunnel socket: %s", strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0 || !(g = l2tpd_tunnel_glue_new(d, fd, t->id))) {
+		if (fd >= 0)
+			close(fd);
+		log_error(&t->log, "%s", e);
+		*error = L2TP_ERROR_NO_RESOURCES;
+		return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
+	}
+	g->lns = lns;
+	g->connected = true;
+	t->glue = g;
+	return 0;
+}
+
+static void op_tunnel_up(void *arg, struct l2tp_tunnel *t)
+{
+	struct tunnel_glue *g = t->glue;
+
+	if (g && g->lac)
+		l2tpd_lac_tunnel_up(g->lac, t);
+}
+
+static void op_tunnel_down(void *arg, struct l2tp_tunnel *t)
+{
+	struct l2tpd *d = arg;
+	struct tunnel_glue *g = t->glue;
+
+	l2tpd_dataplane_tunnel_down(d, t, false);
+	if (g && g->lac)
+		l2tpd_lac_tunnel_gone(g->lac, t);
+}
+
+static void op_tunnel_free(void *arg, struct l2tp_tunnel *t)
+{
+	struct l2tpd *d = arg;
+	struct tunnel_glue *g = t->glue;
+
+	if (!g)
+		return;
+	if (g->lac)
+		l2tpd_lac_tunnel_gone(g->lac, t);
+	l2tpd_dataplane_tunnel_down(d, t, true);
+	l2tpd_tunnel_glue_free(g);
+	t->glue = NULL;
+}
+
+static int op_session_accept(void *arg, struct l2tp_session *s,
+			     const struct l2tp_msg *m, uint16_t *error,
+			     char *msg, size_t msglen)
+{
+	struct tunnel_glue *g = s->tunnel->glue;
+
+	struct l2tpd *d = arg;
+
+	/* An LNS takes incoming calls; a LAC takes outgoing calls (OCRQ). */
+	if (!g || (g->lac && !s->outgoing) || (!g->lac && s->outgoing)) {
+		snprintf(msg, msglen, "%s not accepted on this side",
+			 l2tp_msg_type_name(m->type));
+		return L2TP_CDN_RESULT_INVALID_DESTINATION;
+	}
+	/* A peer locked out for failed logins gets no pppd for new calls in
+	 * a tunnel it opened before. */
+	if (d->auth && !g->lac) {
+		char ip[64];
+
+		l2tpd_peer_ip((const struct sockaddr *)&s->tunnel->peer, ip,
+			      sizeof(ip));
+		if (ppp_login_blocked(d->auth, ip, evloop_now_ms())) {
+			snprintf(msg, msglen, "too many failed logins");
+			*error = L2TP_ERROR_NO_RESOURCES;
+			return L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY;
+		}
+	}
+	return 0;
+}
+
+static void op_session_up(void *arg, struct l2tp_session *s)
+{
+	struct l2tpd *d = arg;
+	struct tunnel_glue *g = s->tunnel->glue;
+
+	if (g && g->lac)
+		l2tpd_lac_session_up(g->lac, s);
+	l2tpd_dataplane_session_up(d, s);
+}
+
+static void op_session_down(void *arg, struct l2tp_session *s)
+{
+	struct l2tpd *d = arg;
+	struct tunnel_glue *g = s->tunnel->glue;
+
+	l2tpd_dataplane_session_down(d, s);
+	if (g && g->lac)
+		l2tpd_lac_session_gone(g->lac, s);
+}
+
+static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
+		    size_t len)
+{
+	struct tunnel_glue *g = t->glue;
+
+	ssize_t n;
+
+	if (!g)
+		return;
+	n = g->connected ? send(g->fd, pkt, len, MSG_DONTWAIT) :
+			   sendto(g->fd, pkt, len, MSG_DONTWAIT,
+				  (const struct sockaddr *)&t->peer,
+				  t->peer_len);
+	if (n < 0 && errno != EAGAIN)
+		log_debug(&t->log, "send: %s", strerror(errno));
+}
+
+/* Engine, LAC side: the peer answered from t->peer; the socket stays on it
+ * (the kernel's tunnel, created next, sends where it is connected). */
+static void op_tunnel_answered(void *arg, struct l2tp_tunnel *t)
+{
+	struct tunnel_glue *g = t->glue;
+
+	if (!g || g->connected)
+		return;
+	if (connect(g->fd, (const struct sockaddr *)&t->peer, t->peer_len) <
+	    0) {
+		log_error(&t->log, "connect: %s", strerror(errno));
+		return;
+	}
+	g->connected = true;
+}
+
+/* A stateless answer leaves from the address the request came to. */
+static void op_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
+			  size_t len)
+{
+	const struct l2tpd_rx *rx = rx_ctx;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = (void *)pkt, .iov_len = len };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+	};
+	struct cmsghdr *c;
+
+	if (!rx)
+		return;
+	mh.msg_name = (void *)&rx->peer;
+	mh.msg_namelen = rx->peer_len;
+	memset(&u, 0, sizeof(u));
+	c = (struct cmsghdr *)u.buf;
+	if (rx->local.ss_family == AF_INET) {
+		struct in_pktinfo pi = { .ipi_spec_dst =
+			((const struct sockaddr_in *)&rx->local)->sin_addr };
+
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = {
+			.ipi6_addr =
+				((const struct sockaddr_in6 *)&rx->local)->sin6_addr,
+			.ipi6_ifindex = (unsigned)rx->ifindex };
+
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	sendmsg(rx->fd, &mh, MSG_DONTWAIT);
+}
+
+static void op_random(void *arg, void *out, size_t len)
+{
+	uint8_t *p = out;
+
+	while (len) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n <= 0)
+			continue;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void op_tunnel_changed(void *arg, struct l2tp_tunnel *t)
+{
+	l2tpd_tunnel_rearm(arg, t->id);
+}
+
+const struct l2tp_engine_ops l2tpd_engine_ops = {
+	.tunnel_changed = op_tunnel_changed,
+	.tunnel_accept = op_tunnel_accept,
+	.tunnel_answered = op_tunnel_answered,
+	.tunnel_up = op_tunnel_up,
+	.tunnel_down = op_tunnel_down,
+	.tunnel_free = op_tunnel_free,
+	.session_accept = op_session_accept,
+	.session_up = op_session_up,
+	.session_down = op_session_down,
+	.xmit = op_xmit,
+	.xmit_reply = op_xmit_reply,
+	.random = op_random,
+};
+
+static void listener_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct l2tpd *d = arg;
+	uint8_t pkt[MAX_PACKET];
+
+	for (int i = 0; i < 64; i++) {
+		union {
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+				 CMSG_SPACE(sizeof(struct in_pktinfo))];
+			struct cmsghdr align;
+		} u;
+		struct l2tpd_rx rx = { .fd = fd };
+		struct iovec iov = { .iov_base = pkt, .iov_len = sizeof(pkt) };
+		struct msghdr mh = {
+			.msg_name = &rx.peer,
+			.msg_namelen = sizeof(rx.peer),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = u.buf,
+			.msg_controllen = sizeof(u.buf),
+		};
+		struct sockaddr_storage bound;
+		socklen_t bound_len = sizeof(bound);
+		uint16_t port;
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0)
+			break;
+		rx.peer_len = mh.msg_namelen;
+		getsockname(fd, (struct sockaddr *)&bound, &bound_len);
+		rx.local = bound;
+		rx.local_len = bound_len;
+		port = bound.ss_family == AF_INET ?
+			       ((struct sockaddr_in *)&bound)->sin_port :
+			       ((struct sockaddr_in6 *)&bound)->sin6_port;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
+		     c = CMSG_NXTHDR(&mh, c)) {
+			if (c->cmsg_level == IPPROTO_IP &&
+			    c->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+				struct sockaddr_in *l =
+					(struct sockaddr_in *)&rx.local;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				l->sin_family = AF_INET;
+				l->sin_addr = pi.ipi_addr;
+				l->sin_port = port;
+				rx.local_len = sizeof(*l);
+			} else if (c->cmsg_level == IPPROTO_IPV6 &&
+				   c->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pi;
+				struct sockaddr_in6 *l =
+					(struct sockaddr_in6 *)&rx.local;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				l->sin6_family = AF_INET6;
+				l->sin6_addr = pi.ipi6_addr;
+				l->sin6_port = port;
+				l->sin6_scope_id =
+					IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr) ?
+						pi.ipi6_ifindex :
+						0;
+				rx.ifindex = (int)pi.ipi6_ifindex;
+				rx.local_len = sizeof(*l);
+			}
+		}
+		d->rx = &rx;
+		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
+				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
+				 evloop_now_ms());
+		d->rx = NULL;
+	}
+}
+
+/*
+ * Tunnel sockets share the listener's port through SO_REUSEADDR, which
+ * would let a second daemon bind the port as well and take part of the
+ * peers' packets. A probe without SO_REUSEADDR fails if anyone holds the
+ * port. Sets errno when true.
+ */
+static bool port_owned_by_other(const struct sockaddr *sa, socklen_t len)
+{
+	int one = 1, saved;
+	int fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool taken;
+
+	if (fd < 0)
+		return false;
+	if (sa->sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	taken = bind(fd, sa, len) < 0 && errno == EADDRINUSE;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return taken;
+}
+
+static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
+		     socklen_t len, char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int one = 1;
+	int fd = l2tpd_udp_socket(sa->sa_family, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	if (sa->sa_family == AF_INET) {
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  host, sizeof(host));
+	} else {
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
+			   sizeof(one));
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
+			  sizeof(host));
+	}
+	if (port_owned_by_other(sa, len) || bind(fd, sa, len) < 0) {
+		snprintf(err, errlen, "cannot listen on %s port %u: %s%s", host,
+			 d->cfg.port, strerror(errno),
+			 errno == EADDRINUSE ? " (another L2TP daemon?)" : "");
+		close(fd);
+		return -1;
+	}
+	d->listen_fd[idx] = fd;
+	d->listen_ev[idx] = event_new(evloop_base(d->loop), fd,
+				      EV_READ | EV_PERSIST, listener_readable,
+				      d);
+	if (!d->listen_ev[idx] || event_add(d->listen_ev[idx], NULL) < 0) {
+		snprintf(err, errlen, "event setup failed");
+		return -1;
+	}
+	log_info(&no_ctx, "listening on %s%s%s port %u",
+		 sa->sa_family == AF_INET6 ? "[" : "", host,
+		 sa->sa_family == AF_INET6 ? "]" : "", d->cfg.port);
+	return 0;
+}
+
+int l2tpd_listen(struct l2tpd *d, char *err, size_t errlen)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET,
+				   .sin_port = htons(d->cfg.port) };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(d->cfg.port),
+				    .sin6_addr = IN6ADDR_ANY_INIT };
+	char e6[256];
+
+	if (d->cfg.listen_addr_set)
+		return listen_on(d, 0,
+				 (const struct sockaddr *)&d->cfg.listen_addr,
+				 d->cfg.listen_addr_len, err, errlen);
+	if (listen_on(d, 0, (struct sockaddr *)&in4, sizeof(in4), err, errlen))
+		return -1;
+	/* A host without IPv6 still serves IPv4. */
+	if (listen_on(d, 1, (struct sockaddr *)&in6, sizeof(in6), e6,
+		      sizeof(e6)))
+		log_warn(&no_ctx, "no IPv6 listener: %s", e6);
+	return 0;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pptpd's life: start (after the command line is read), reload and stop.
+ *
+ * SIGHUP (and "vpnctl reload") re-reads pptpd.conf, the client profiles and
+ * the PPP secrets ('ppp-secrets'; on error the old secrets stay).
+ * New values of option, ppp, debug, noipparam, connections, stimeout, echo
+ * interval/timeout, max calls per connection and max half-open per peer
+ * apply to new connections and calls; listen, port, dataplane, localip,
+ * remoteip, delegate, pidfile, plugin, control socket and the login keys
+ * (ppp-auth, ppp-secrets, login-*) need a restart (a warning says so). Client
+ * profiles are matched by name: changed ones take their new settings at the
+ * next dial, new ones are added (and autodialled), removed ones are
+ * disconnected.
+ *
+ * SIGTERM: calls are cleared, then StopCCRQ on every connection (RFC 2637
+ * 2.3); the loop ends once the connections and their pppds are gone.
+ */
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/ctl.h"
+#include "lib/daemon.h"
+#include "lib/log.h"
+#include "ppp/pppd/backend.h"
+#include "pptpd/daemon.h"
+#include "pptpd/dataplane.h"
+
+#define SHUTDOWN_WAIT_MS (PPPD_KILL_GRACE_MS + 1000)
+
+static const struct log_ctx no_ctx;
+
+void pptpd_finish_check(struct pptpd *d)
+{
+	if (d->stopping && !d->n_conns && !d->n_detached)
+		evloop_stop(d->loop);
+}
+
+static void shutdown_timeout(struct evloop_timer *timer, void *arg)
+{
+	struct pptpd *d = arg;
+
+	log_warn(&no_ctx, "stopping with %u connections and %u pppd left",
+		 d->n_conns, d->n_detached);
+	evloop_stop(d->loop);
+}
+
+static void on_shutdown(struct evloop *loop, void *arg)
+{
+	struct pptpd *d = arg;
+	struct pptpd_conn *c, *next;
+
+	if (d->stopping) {
+		evloop_stop(loop); /* a second signal: do not wait */
+		return;
+	}
+	d->stopping = true;
+	log_info(&no_ctx, "shutting down: stopping %u connections", d->n_conns);
+	if (d->listen_ev)
+		event_del(d->listen_ev);
+	for (size_t i = 0; i < d->n_clients; i++) {
+		d->clients[i]->want_up = false;
+		evloop_timer_disarm(d->clients[i]->redial_timer);
+	}
+	/* RFC 2637 2.3: calls are cleared, then StopCCRQ. */
+	for (c = d->conns; c; c = next) {
+		next = c->next;
+		pptpd_conn_stop(c, PPTP_STOP_LOCAL_SHUTDOWN);
+	}
+	evloop_timer_arm(d->stop_timer, SHUTDOWN_WAIT_MS);
+	pptpd_finish_check(d);
+}
+
+static void apply_cli(struct pptpd *d, struct pptpd_config *cfg)
+{
+	if (d->cli.connections >= 0)
+		cfg->connections = (unsigned int)d->cli.connections;
+	if (d->cli.stimeout > 0)
+		cfg->stimeout = (unsigned int)d->cli.stimeout;
+	cfg->debug |= d->cli.debug;
+	cfg->noipparam |= d->cli.noipparam;
+	cfg->delegate |= d->cli.delegate;
+	if (d->cli.ppp) {
+		free(cfg->ppp_path);
+		cfg->ppp_path = strdup(d->cli.ppp);
+	}
+}
+
+static int apply_log_level(struct pptpd *d)
+{
+	enum log_level level = d->cfg.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO;
+
+	if (d->cli.level && log_level_parse(d->cli.level, &level)) {
+		fprintf(stderr, "pptpd: unknown log level '%s'\n",
+			d->cli.level);
+		return -1;
+	}
+	log_set_level(level);
+	return 0;
+}
+
+static bool str_differs(const char *a, const char *b)
+{
+	return (a || b) && (!a || !b || strcmp(a, b));
+}
+
+static void swap_str(char **a, char **b)
+{
+	char *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Settings a running daemon cannot change: the old ones stay. */
+static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
+{
+	struct pptpd_config *o = &d->cfg;
+
+	if (n->listen_set != o->listen_set || n->port != o->port ||
+	    (n->listen_set && memcmp(&n->listen_addr, &o->listen_addr,
+				     sizeof(n->listen_addr))) ||
+	    n->dataplane != o->dataplane || n->delegate != o->delegate ||
+	    str_differs(n->localip.spec, o->localip.spec) ||
+	    str_differs(n->remoteip.spec, o->remoteip.spec) ||
+	    str_differs(n->control_socket, o->control_socket) ||
+	    str_differs(n->pid_file, o->pid_file) ||
+	    str_differs(n->plugin_path, o->plugin_path) ||
+	    (!n->connections != !o->connections))
+		log_warn(&no_ctx,
+			 "%s: listen, port, dataplane, delegate, localip, "
+			 "remoteip, control socket, pidfile, plugin or "
+			 "'connections 0' changed: restart pptpd for that",
+			 n->path);
+	if (n->ppp_auth != o->ppp_auth ||
+	    str_differs(n->ppp_secrets, o->ppp_secrets) ||
+	    n->login_failures != o->login_failures ||
+	    n->login_window != o->login_window ||
+	    n->login_block != o->login_block)
+		log_warn(&no_ctx,
+			 "%s: ppp-auth, ppp-secrets or login-* changed: "
+			 "restart pptpd for that (SIGHUP re-reads the "
+			 "secrets file itself)",
+			 n->path);
+	n->listen_set = o->listen_set;
+	n->listen_addr = o->listen_addr;
+	n->listen_addr_len = o->listen_addr_len;
+	n->port = o->port;
+	n->dataplane = o->dataplane;
+	n->delegate = o->delegate;
+	if (!o->connections)
+		n->connections = 0;
+	else if (!n->connections)
+		n->connections = o->connections;
+	swap_str(&n->localip.spec, &o->localip.spec);
+	swap_str(&n->remoteip.spec, &o->remoteip.spec);
+	n->localip.line = o->localip.line;
+	n->remoteip.line = o->remoteip.line;
+	swap_str(&n->control_socket, &o->control_socket);
+	swap_str(&n->pid_file, &o->pid_file);
+	swap_str(&n->plugin_path, &o->plugin_path);
+	n->ppp_auth = o->ppp_auth;
+	swap_str(&n->ppp_secrets, &o->ppp_secrets);
+	n->login_failures = o->login_failures;
+	n->login_window = o->login_window;
+	n->login_block = o->login_block;
+}
+
+static const char *clients_path(struct pptpd *d)
+{
+	return d->clients_path ? d->clients_path : d->cfg.clients_file;
+}
+
+int pptpd_reload(struct pptpd *d, char *err, size_t errlen)
+{
+	struct pptpd_config n;
+	char why[1024];
+	size_t len;
+
+	if (pptpd_config_load(d->config_path, &n, why, sizeof(why))) {
+		snprintf(err, errlen, "%s (the old settings stay)", why);
+		return -1;
+	}
+	apply_cli(d, &n);
+	keep_restart_only(d, &n);
+	pptpd_config_free(&d->cfg);
+	d->cfg = n;
+	apply_log_level(d);
+	err[0] = '\0';
+	if (pptpd_clients_reload(d, clients_path(d), why, sizeof(why)))
+		snprintf(err, errlen, "%s (the old client profiles stay)", why);
+	else
+		pptpd_clients_autodial(d);
+	if (pptpd_dataplane_reload(d, why, sizeof(why))) {
+		len = strlen(err);
+		snprintf(err + len, errlen - len,
+			 "%s%s (the old PPP secrets stay)", len ? "; " : "",
+			 why);
+	}
+	return err[0] ? -1 : 0;
+}
+
+static void on_reload(struct evloop *loop, void *arg)
+{
+	struct pptpd *d = arg;
+	char err[2048];
+
+	if (pptpd_reload(d, err, sizeof(err)))
+		log_error(&no_ctx, "reload: %s", err);
+	else
+		log_info(&no_ctx, "reloaded %s", d->config_path);
+}
+
+void pptpd_cleanup(struct pptpd *d)
+{
+	/* What is still open goes without a goodbye. */
+	while (d->conns) {
+		struct pptpd_conn *c = d->conns;
+
+		pptpd_conn_enter(c);
+		pptp_ctrl_peer_closed(c->ctrl, pptpd_now());
+		pptpd_conn_leave(c);
+	}
+	pptpd_clients_release(d);
+	pptpd_dataplane_exit(d);
+	if (d->listen_ev)
+		event_free(d->listen_ev);
+	if (d->listen_pause)
+		evloop_timer_free(d->listen_pause);
+	if (d->listen_fd >= 0)
+		close(d->listen_fd);
+	if (d->stop_timer)
+		evloop_timer_free(d->stop_timer);
+	if (d->ctl)
+		ctl_server_close(d->ctl);
+	nl_sock_close(&d->route_nl);
+	free(d->calls);
+	if (d->loop)
+		evloop_free(d->loop);
+	pptpd_config_free(&d->cfg);
+}
+
+int pptpd_start(struct pptpd *d, char *err, size_t errlen)
+{
+	if (pptpd_config_load(d->config_path, &d->cfg, err, errlen))
+		return -1;
+	apply_cli(d, &d->cfg);
+	if (apply_log_level(d))
+		return 64;
+	if (!d->ctl_path)
+		d->ctl_path = d->cfg.control_socket ? d->cfg.control_socket
+						    : CTL_PPTPD_SOCKET;
+	if (!d->pid_path)
+		d->pid_path =
+			d->cfg.pid_file ? d->cfg.pid_file : PPTPD_DEFAULT_PIDFILE;
+	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
+		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
+	daemon_raise_nofile();
+	if (!d->foreground && daemon_detach(err, errlen))
+		return -1;
+	d->loop = evloop_new(err, errlen);
+	if (!d->loop)
+		return -1;
+	d->start_ms = pptpd_now();
+	d->calls = calloc(PPTPD_MAX_CALL_IDS, sizeof(*d->calls));
+	d->stop_timer = evloop_timer_new(d->loop, shutdown_timeout, d);
+	if (!d->calls || !d->stop_timer) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (pptpd_clients_reload(d, clients_path(d), err, errlen) ||
+	    pptpd_dataplane_init(d, err, errlen))
+		return -1;
+	d->ctl = ctl_server_open(evloop_base(d->loop), d->ctl_path, NULL, err,
+				 errlen);
+	if (!d->ctl || pptpd_ctl_register(d, err, errlen))
+		return -1;
+	if (pptpd_listen(d, err, errlen) ||
+	    daemon_pidfile_write(d->pid_path, err, errlen))
+		return -1;
+	evloop_on_shutdown(d->loop, on_shutdown, d);
+	evloop_on_reload(d->loop, on_reload, d);
+	return 0;
+}
+
