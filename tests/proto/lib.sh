@@ -6,15 +6,23 @@
 #	proto_init test_foo "${1:-build}"
 #	start_daemon srv "$build/foo" -D ... || proto_abort "foo did not start"
 #	check "server answers" some_command args
+#	[ -x /usr/sbin/peer ] || skip peer "no /usr/sbin/peer"
 #	proto_finish
+#
+# The last line a script prints is "N passed, M failed, K skipped"; run-all
+# adds these up. A skip fails under make check and CI unless it is listed in
+# tests/skips.allow (tests/skips.sh); a script that ran no check fails.
 #
 # Everything a test starts goes through start_daemon (or proto_track_pid),
 # so the EXIT trap stops it; temporary files live under $tmp.
 
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../skips.sh"
 
 passed=0
 failed=0
+skipped=0
+PROTO_NAME=proto
 tmp=
 build=
 declare -A PROTO_PID=()
@@ -53,6 +61,7 @@ proto_cleanup() {
 proto_init() {
 	local name=$1
 
+	PROTO_NAME=$name
 	build=$(cd "${2:-build}" 2>/dev/null && pwd) || {
 		echo "FAIL: build directory '${2:-build}' not found"
 		echo "0 passed, 1 failed"
@@ -84,6 +93,16 @@ fail() {
 	for line in "$@"; do
 		printf '    %s\n' "$line"
 	done
+}
+
+# skip ID REASON: a check (or a group of them) that cannot run here. ID is
+# one word; the skip is known as proto/SCRIPT/ID (e.g. in tests/skips.allow).
+skip() {
+	if skip_verdict "proto/$PROTO_NAME/$1" "$2"; then
+		skipped=$((skipped + 1))
+	else
+		failed=$((failed + 1))
+	fi
 }
 
 # check NAME CMD...: ok when CMD exits 0.
@@ -124,11 +143,16 @@ check_le() {
 }
 
 # proto_finish: the summary line; the exit status says whether all passed.
+# No check at all (none passed, failed or skipped) is a failure.
 proto_finish() {
 	local ms=$(($(now_ms) - PROTO_T0))
 	echo "# took $((ms / 1000)).$((ms % 1000 / 100)) s"
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	if [ $((passed + failed + skipped)) -eq 0 ]; then
+		echo "FAIL: no check ran"
+		failed=1
+	fi
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
 	exit $?
 }
 

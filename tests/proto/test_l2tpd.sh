@@ -586,7 +586,9 @@ python3 "$raw" lns --listen "127.0.0.1:$p_raw" --secret s3cret --wait 6 \
 	>"$tmp/moved.json" &
 raw_pid=$!
 proto_track_pid "$raw_pid"
-sleep 0.3
+# Python takes seconds to start on a loaded host: wait for its socket.
+wait_for 10 eval "ss -Hlun 'sport = :$p_raw' | grep -q ." ||
+	fail "raw LNS listens on port $p_raw"
 {
 	global_conf 127.0.0.2 "$p_m"
 	lac_section moved "$p_raw" "redial = no"

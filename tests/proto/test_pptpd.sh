@@ -395,5 +395,7 @@ if [ "$failed" -ne 0 ]; then
 	echo "--- client log"
 	tail -n 40 "$tmp/client.log"
 fi
-echo "$passed passed, $failed failed"
+# No check at all is a failure too.
+[ "$passed" -gt 0 ] || { echo "FAIL: no check passed"; failed=$((failed + 1)); }
+echo "$passed passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]

@@ -230,5 +230,7 @@ run -s "$sock" -t 1 hang
 expect "no reply within the timeout exits 2" 2 "" \
 	"vpnctl: no reply from $sock within 1000 ms"
 
-echo "$passed passed, $failed failed"
+# No check at all is a failure too.
+[ "$passed" -gt 0 ] || { echo "FAIL: no check passed"; failed=$((failed + 1)); }
+echo "$passed passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]

@@ -7,12 +7,18 @@
 #           vm_require DESC CMD...      same, but stop the scenario on failure
 #           vm_check_eq DESC WANT GOT   compare two strings
 #           vm_wait_for SECS CMD...     poll CMD every 0.2 s until it succeeds
+#           vm_skip ID REASON           a check that cannot run here (tests/skips.sh)
+#           vm_ge DESC GOT MIN          integer GOT >= MIN (GOT must be a number)
 # Network:  vm_netns_pair NS1 NS2 A.B.C veth pair, NS1=A.B.C.1/24, NS2=A.B.C.2/24
 #           vm_in NS CMD...             run CMD in netns NS
-#           vm_ping NS HOST [COUNT]     ping from NS, all COUNT replies needed
+#           vm_ping NS HOST [COUNT [PING-ARGS...]]  ping from NS, all COUNT replies
+#                                       needed; e.g. "-s 1372 -M do" for an MTU check
+#           vm_no_l2tp_tunnel NS        "ip l2tp show tunnel" in NS works and lists none
+#           vm_no_l2tp_session NS       the same for sessions
 #           vm_ppp_ifaces NS            names of the ppp interfaces in NS
 #           vm_ppp_addr NS [IFACE]      local IPv4 address of a ppp interface
-#           vm_iperf3 SRV ADDR CLI LABEL iperf3 CLI -> ADDR in SRV, checked and logged
+#           vm_iperf3 SRV ADDR CLI LABEL [SECS [MIN_MBITS]]  iperf3 CLI -> ADDR in
+#                                       SRV, rate checked >= MIN_MBITS and logged
 # Processes: vm_bg NAME CMD...          start CMD in background, log to $VM_LOGDIR/NAME.log
 #           vm_stop NAME                SIGTERM (then SIGKILL) a vm_bg process
 #           vm_pids_of NAME / vm_no_process NAME   find processes by command name
@@ -22,16 +28,19 @@
 #           vm_log MSG                  progress message (with seconds since start)
 #
 # At exit the cleanups run, the logs of vm_bg processes are shown when
-# something failed, and the last line is "N passed, M failed"; the exit status
-# is non-zero on any failure (including an unexpected error under set -e).
+# something failed, and the last line is "N passed, M failed, K skipped"; the
+# exit status is non-zero on any failure (including an unexpected error under
+# set -e, a skip not allowed under make check or CI, and no check at all).
 
 set -Eeuo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../skips.sh"
 
 VM_LOGDIR=${VM_LOGDIR:-/tmp/vm-logs}
 mkdir -p "$VM_LOGDIR"
 VM_SCENARIO=$(basename "$0" .sh)
 vm__passed=0
 vm__failed=0
+vm__skipped=0
 vm__cleanups=()
 declare -A vm__pids=()
 vm__last_err=""
@@ -82,6 +91,27 @@ vm_require() {
 vm_check_eq() {
     if [[ $2 == "$3" ]]; then vm__pass "$1"; VM_OK=1; return 0; fi
     vm__fail "$1" "expected: '$2'"$'\n'"got:      '$3'"
+    VM_OK=0
+}
+
+# vm_skip ID REASON: a check (or group) that cannot run here, known as
+# vm/SCENARIO/ID. Counted as skipped, or as failed under make check and CI
+# unless tests/skips.allow lists it (the reason is printed either way).
+vm_skip() {
+    local line
+    if line=$(skip_verdict "vm/$VM_SCENARIO/$1" "$2"); then
+        vm__skipped=$((vm__skipped + 1))
+        printf 'skip - %s\n' "${line#SKIP: }"
+    else
+        vm__failed=$((vm__failed + 1))
+        printf 'FAIL - %s\n' "${line#FAIL: }"
+    fi
+}
+
+# vm_ge DESC GOT MIN: GOT is an integer and at least MIN (sets VM_OK).
+vm_ge() {
+    if [[ $2 =~ ^-?[0-9]+$ ]] && (( $2 >= $3 )); then vm__pass "$1"; VM_OK=1; return 0; fi
+    vm__fail "$1" "got '$2', want an integer >= $3"
     VM_OK=0
 }
 
@@ -142,12 +172,42 @@ vm_stop() {
 
 vm_in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-# vm_ping NS HOST [COUNT]: COUNT (default 3) echo requests from netns NS, all
-# must be answered within COUNT+3 s. Uses busybox's ping when iputils is absent.
+# vm_ping NS HOST [COUNT [PING-ARGS...]]: COUNT (default 3) echo requests from
+# netns NS, all must be answered within COUNT+3 s. PING-ARGS go to ping before
+# the host. With "-s SIZE" it is a path MTU check: the replies must carry
+# SIZE bytes (SIZE+8 with the ICMP header) and NS must not have fragmented
+# anything meanwhile (busybox's ping cannot set DF). Uses busybox's ping when
+# iputils is absent.
 vm_ping() {
-    local ns=$1 host=$2 count=${3:-3} ping=(ping)
+    local ns=$1 host=$2 count=${3:-3} ping=(ping) size="" a prev="" frags out rc=0
+    shift $(( $# < 3 ? $# : 3 ))
+    for a in "$@"; do [[ $prev != -s ]] || size=$a; prev=$a; done
     command -v ping >/dev/null || ping=(busybox ping)
-    ip netns exec "$ns" "${ping[@]}" -c "$count" -w $((count + 3)) "$host"
+    [[ -z $size ]] || frags=$(vm__frag_creates "$ns")
+    out=$(ip netns exec "$ns" "${ping[@]}" -c "$count" -w $((count + 3)) "$@" "$host" 2>&1) || rc=$?
+    printf '%s\n' "$out"
+    (( rc == 0 )) || return "$rc"
+    [[ -n $size ]] || return 0
+    local got
+    got=$(grep -c "^$((size + 8)) bytes from" <<<"$out") || true
+    (( got >= count )) || { echo "vm_ping: want $count replies of $((size + 8)) bytes, got $got"; return 1; }
+    (( $(vm__frag_creates "$ns") == frags )) || { echo "vm_ping: $ns fragmented the $size-byte pings (path MTU too small)"; return 1; }
+}
+
+# vm__frag_creates NS: IPv4 fragments created in NS so far (/proc/net/snmp).
+vm__frag_creates() {
+    ip netns exec "$1" awk '/^Ip:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["FragCreates"] }' /proc/net/snmp
+}
+
+# vm_no_l2tp_tunnel NS / vm_no_l2tp_session NS: "ip l2tp show tunnel"
+# ("session") in NS succeeds and lists none: an ip command that fails (no
+# l2tp_netlink, no such netns) is not "nothing left".
+vm_no_l2tp_tunnel() { vm__l2tp_none "$1" tunnel; }
+vm_no_l2tp_session() { vm__l2tp_none "$1" session; }
+vm__l2tp_none() {
+    local out
+    out=$(ip -n "$1" l2tp show "$2" 2>&1) || { echo "ip -n $1 l2tp show $2 failed: $out"; return 1; }
+    [[ -z $out ]] || { echo "$2s left in $1: $out"; return 1; }
 }
 
 vm__netns_add() {
@@ -177,17 +237,32 @@ vm_netns_pair() {
     vm_wait_for 20 vm_ping "$a" "$net.2" 1
 }
 
-# vm_iperf3 SRV_NS SRV_ADDR CLI_NS LABEL [SECS]: iperf3 from netns CLI_NS to
-# SRV_ADDR in SRV_NS for SECS seconds (3); checks that a throughput came out
-# and logs it with LABEL.
+# vm_iperf3_rate LOG: the receiver's rate in Mbit/s from iperf3 -f m output.
+vm_iperf3_rate() {
+    awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$1"
+}
+
+# vm_rate_at_least RATE MIN: RATE (Mbit/s, decimal) is a number >= MIN.
+vm_rate_at_least() {
+    [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "no rate: '$1'"; return 1; }
+    awk -v r="$1" -v m="$2" 'BEGIN { exit !(r + 0 >= m + 0) }' ||
+        { echo "rate $1 Mbit/s is below the floor of $2 Mbit/s"; return 1; }
+}
+
+# vm_iperf3 SRV_NS SRV_ADDR CLI_NS LABEL [SECS [MIN_MBITS]]: iperf3 from netns
+# CLI_NS to SRV_ADDR in SRV_NS for SECS seconds (3); checks that the receiver
+# saw at least MIN_MBITS Mbit/s (default $VM_IPERF3_MIN_MBITS or 1: far below
+# what the slowest pair does under TCG, far above a broken data path) and logs
+# the rate with LABEL.
 vm_iperf3() {
-    local srv=$1 addr=$2 cli=$3 label=$4 secs=${5:-3} rate log=$VM_LOGDIR/iperf3.log
+    local srv=$1 addr=$2 cli=$3 label=$4 secs=${5:-3} min=${6:-${VM_IPERF3_MIN_MBITS:-1}}
+    local rate log=$VM_LOGDIR/iperf3.log
     vm_bg iperf3-server vm_in "$srv" iperf3 -s -1 -B "$addr"
     vm_require "iperf3 server listens" \
         vm_wait_for 10 sh -c "ip netns exec $srv ss -Htln | grep -q ':5201 '"
     if vm_in "$cli" iperf3 -c "$addr" -t "$secs" -f m > "$log" 2>&1; then
-        rate=$(awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i+1) == "Mbits/sec") r = $i } END { print r }' "$log")
-        vm_check "iperf3 reports a throughput" test -n "$rate"
+        rate=$(vm_iperf3_rate "$log")
+        vm_check "iperf3 $label: at least $min Mbit/s" vm_rate_at_least "$rate" "$min"
         vm_log "iperf3 $label: ${rate:-?} Mbits/sec (receiver)"
     else
         vm_check "iperf3 $label" sh -c "cat '$log'; false"
@@ -265,7 +340,10 @@ vm__exit() {
             tail -n 30 "$f"
         done
     fi
-    echo "$vm__passed passed, $vm__failed failed"
+    if (( vm__passed + vm__failed + vm__skipped == 0 )); then
+        vm__fail "no check ran"
+    fi
+    echo "$vm__passed passed, $vm__failed failed, $vm__skipped skipped"
     (( vm__failed == 0 )) && exit 0
     exit 1
 }

@@ -27,7 +27,7 @@ vm_check "ip l2tp add tunnel (srv)" vm_in srv ip l2tp add tunnel tunnel_id 1 pee
 vm_check "ip l2tp add session (srv)" vm_in srv ip l2tp add session tunnel_id 1 session_id 11 peer_session_id 22
 vm_check "ip l2tp show tunnel lists it" sh -c 'ip -n srv l2tp show tunnel | grep -q "Tunnel 1"'
 vm_check "ip l2tp del tunnel" vm_in srv ip l2tp del tunnel tunnel_id 1
-vm_check_eq "no tunnel left" "" "$(ip -n srv l2tp show tunnel)"
+vm_check "no tunnel left" vm_no_l2tp_tunnel srv
 
 vm_check "pppd --version" pppd --version
 for t in xl2tpd pptpd pptp iperf3; do
