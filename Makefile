@@ -15,7 +15,7 @@
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libevent jansson openssl
+PKGS := libmnl libevent jansson openssl radcli
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
@@ -30,7 +30,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(shell $(PKG_CONFIG) --cflags $(PKGS)) \
 	-DVPNSUITE_PLUGINDIR='"$(PLUGINDIR)"' \
 	$(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
-LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) $(EXTRA_LDFLAGS)
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread $(EXTRA_LDFLAGS)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 
 # lib/: no protocol knowledge. ppp/: the PPP side of a session (backends,
