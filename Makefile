@@ -69,13 +69,15 @@ BINS := $(if $(wildcard l2tpd/main.c),$(BUILD)/l2tpd) \
 	$(if $(PLUGIN_SRC),$(BUILD)/vpnsuite.so)
 TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+# Drivers of ppp/radius.c for the tests against FreeRADIUS.
+RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
 
 .PHONY: all deps check check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
 	fuzz-long bench bench-vm install clean format tests demo
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(ALL_LIBS) $(BINS) $(BENCHES)
+all: $(ALL_LIBS) $(BINS) $(BENCHES) $(RADIUS_TOOLS)
 
 deps:
 	scripts/install-deps
@@ -115,6 +117,10 @@ $(BUILD)/vpnsuite.so: $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC) $(wildcard $
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+$(RADIUS_TOOLS): $(BUILD)/tests/%: $(BUILD)/obj/tests/radius/%.o $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)

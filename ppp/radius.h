@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ppp/radius_acct.h"
 #include "ppp/radius_auth.h"
 
 struct evloop;

@@ -24,6 +24,7 @@ static const struct log_ctx acct_log = {.kind = "radius accounting"};
 struct acct_record {
 	struct acct_record *next;
 	uint64_t created_ms;
+	uint32_t created_unix; /* Event-Timestamp (RFC 2869 5.3) */
 	uint8_t status;
 	size_t len;
 	uint8_t attrs[RADIUS_ACCT_ATTRS_MAX];
@@ -166,6 +167,7 @@ static int queue_put(struct radius *r, uint8_t status, const uint8_t *attrs,
 	}
 	rec->next = NULL;
 	rec->created_ms = mono_ms();
+	rec->created_unix = (uint32_t)time(NULL);
 	rec->status = status;
 	rec->len = (size_t)len;
 	memcpy(rec->attrs, attrs, (size_t)len);
@@ -280,6 +282,7 @@ static int acct_pack(struct radius_pkt *p, const struct acct_record *rec,
 	p->len += rec->len;
 	radius_pkt_add_u32(p, RADIUS_ACCT_DELAY_TIME,
 			   (uint32_t)((now - rec->created_ms) / 1000));
+	radius_pkt_add_u32(p, RADIUS_EVENT_TIMESTAMP, rec->created_unix);
 	return radius_pkt_finish(p, sv->secret, NULL);
 }
 

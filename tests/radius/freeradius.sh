@@ -1,0 +1,119 @@
+# shellcheck shell=bash
+# FreeRADIUS for the tests: a private copy of Debian's /etc/freeradius/3.0
+# in a directory of the test's own, run in the test's network namespace.
+#
+#   fr_setup DIR SECRET      config in DIR: PAP, CHAP, MS-CHAP(v2) with
+#                            MPPE keys from mods-config/files/authorize
+#                            (DIR/users, written by the caller), accounting
+#                            into DIR/log/radacct/<NAS>/detail, every client
+#                            with SECRET
+#   fr_start DIR [NETNS]     runs it (radiusd -f) in the background; FR_PID
+#   fr_stop                  stops it
+#
+# The EAP module and Debian's default sites are left out (EAP wants
+# certificates, the sites listen everywhere); radiusd's user/group lines are
+# dropped so that it runs as the test's user.
+FR_SRC=${FR_SRC:-/etc/freeradius/3.0}
+
+fr_setup() {
+	local dir=$1 secret=$2
+	rm -rf "$dir"
+	cp -a "$FR_SRC" "$dir"
+	mkdir -p "$dir/log/radacct" "$dir/run"
+	rm -f "$dir/mods-enabled/eap" "$dir/sites-enabled/"*
+	sed -i -e "s|^raddbdir = .*|raddbdir = $dir|" \
+		-e "s|^logdir = .*|logdir = $dir/log|" \
+		-e "s|^run_dir = .*|run_dir = $dir/run|" \
+		-e '/^\s*user = /d' -e '/^\s*group = /d' "$dir/radiusd.conf"
+	cat >"$dir/clients.conf" <<CLIENTS
+client any4 {
+	ipaddr = 0.0.0.0/0
+	secret = $secret
+}
+client any6 {
+	ipv6addr = ::/0
+	secret = $secret
+}
+CLIENTS
+	cat >"$dir/sites-enabled/vpnsuite" <<'SITE'
+server vpnsuite {
+	listen {
+		type = auth
+		ipaddr = *
+		port = 1812
+	}
+	listen {
+		type = acct
+		ipaddr = *
+		port = 1813
+	}
+	authorize {
+		preprocess
+		chap
+		mschap
+		files
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+		Auth-Type MS-CHAP {
+			mschap
+		}
+	}
+	preacct {
+		preprocess
+		acct_unique
+	}
+	accounting {
+		detail
+	}
+	# FreeRADIUS before 3.2.5 signs no Access-Accept/Reject on its own;
+	# vpnsuite refuses unsigned ones (CVE-2024-3596).
+	post-auth {
+		update reply {
+			Message-Authenticator := 0x00
+		}
+		Post-Auth-Type REJECT {
+			update reply {
+				Message-Authenticator := 0x00
+			}
+		}
+	}
+}
+SITE
+	rm -f "$dir/users" "$dir/mods-config/files/authorize"
+	: >"$dir/mods-config/files/authorize"
+	ln -s mods-config/files/authorize "$dir/users"
+}
+
+fr_start() {
+	local dir=$1 ns=${2:-}
+	rm -f "$dir/log/radius.log"
+	if [ -n "$ns" ]; then
+		ip netns exec "$ns" freeradius -f -d "$dir" -l "$dir/log/radius.log" &
+	else
+		freeradius -f -d "$dir" -l "$dir/log/radius.log" &
+	fi
+	FR_PID=$!
+	# Ready once it logs so (or dead).
+	for _ in $(seq 1 100); do
+		grep -q "Ready to process requests" "$dir/log/radius.log" 2>/dev/null && return 0
+		kill -0 "$FR_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "freeradius did not start:" >&2
+	tail -n 30 "$dir/log/radius.log" >&2
+	return 1
+}
+
+fr_stop() {
+	[ -n "${FR_PID:-}" ] || return 0
+	kill "$FR_PID" 2>/dev/null
+	wait "$FR_PID" 2>/dev/null
+	FR_PID=
+}
