@@ -124,4 +124,24 @@ check "queued Stop in the detail file with Acct-Delay-Time > 0" bash -c \
 	'cat "$1"/log/radacct/*/detail-* | grep -A40 "Acct-Session-Id = \"$2\"" | grep -q "Acct-Delay-Time = [1-9]"' _ "$raddb" "$qsid"
 check "no secret in the probe's log" bash -c '! grep -q -e testing123 -e wonderland "$1"' _ "$tmp/probe.err"
 
+section "dynamic authorization (RFC 5176) with radclient"
+PROBE_DAE_SECRET=daesecret ip netns exec "$ns" "$probe" - dae 127.0.0.1:3799 >"$tmp/dae.out" 2>"$tmp/dae.err" &
+proto_track_pid $!
+wait_for 5 grep -q listening "$tmp/dae.out"
+rc() { echo "$1" | ip netns exec "$ns" radclient -r 1 -t 1 -x 127.0.0.1:3799 "$2" "$3" 2>&1; }
+out=$(rc "User-Name=bob" disconnect daesecret)
+check "unknown user: Disconnect-NAK with Session-Context-Not-Found" grep -q "Error-Cause = Session-Context-Not-Found" <<<"$out"
+out=$(rc "User-Name=alice" disconnect wrongsecret)
+check "wrong secret: no answer" grep -q "No reply from server" <<<"$out"
+check "... and nothing done" bash -c '! grep -q disconnect "$1"' _ "$tmp/dae.out"
+out=$(rc "User-Name=alice,Session-Timeout=90" coa daesecret)
+check "CoA-ACK" grep -q "Received CoA-ACK" <<<"$out"
+check "CoA applied Session-Timeout 90" grep -q "coa session_timeout=90" "$tmp/dae.out"
+out=$(rc "Acct-Session-Id=S-ALICE,Event-Timestamp=1000000000" disconnect daesecret)
+check "stale Event-Timestamp: dropped (replay)" grep -q "No reply from server" <<<"$out"
+out=$(rc "Acct-Session-Id=S-ALICE,Framed-IP-Address=10.9.0.5" disconnect daesecret)
+check "Disconnect by Acct-Session-Id and Framed-IP-Address: ACK" grep -q "Received Disconnect-ACK" <<<"$out"
+check "session ended" grep -q "^disconnect" "$tmp/dae.out"
+check "no DAE secret in the log" bash -c '! grep -q daesecret "$1"' _ "$tmp/dae.err"
+
 proto_finish

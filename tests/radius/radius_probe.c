@@ -14,6 +14,11 @@
  *   radius_probe CONFIG acct USER IN_OCTETS OUT_OCTETS
  *       Accounting-On, Start, Interim, Stop (Admin-Reset) and Off for one
  *       session; prints its Acct-Session-Id; waits for the queue to drain.
+ *   radius_probe - dae ADDRESS:PORT
+ *       A DAE listener (secret in PROBE_DAE_SECRET) over one pretend
+ *       session: alice, Acct-Session-Id S-ALICE, 10.9.0.5, calling
+ *       192.0.2.7. Prints "disconnect" or "coa session_timeout=N
+ *       idle_timeout=N" per match, runs until SIGTERM.
  *   radius_probe CONFIG ticks
  *       A login of "nobody" while a 10 ms timer runs on the loop: prints
  *       the longest gap between ticks (the loop must never wait for
@@ -28,6 +33,7 @@
 #include "lib/log.h"
 #include "ppp/auth.h"
 #include "ppp/radius.h"
+#include "ppp/radius_dae.h"
 
 static struct evloop *loop;
 static struct radius_reply result;
@@ -196,6 +202,59 @@ static int run_ticks(struct radius *r)
 	return rc;
 }
 
+static bool alice_up = true;
+
+static bool alice_matches(const struct radius_dae_request *q)
+{
+	return alice_up && (!q->has_user || !strcmp(q->user, "alice")) &&
+	       (!q->has_session_id || !strcmp(q->session_id, "S-ALICE")) &&
+	       (!q->has_framed_ip || q->framed_ip == 0x0a090005) &&
+	       (!q->has_calling_station ||
+		!strcmp(q->calling_station, "192.0.2.7"));
+}
+
+static unsigned on_disconnect(void *arg, const struct radius_dae_request *q)
+{
+	if (!alice_matches(q))
+		return 0;
+	alice_up = false;
+	printf("disconnect\n");
+	fflush(stdout);
+	return 1;
+}
+
+static unsigned on_coa(void *arg, const struct radius_dae_request *q)
+{
+	if (!alice_matches(q))
+		return 0;
+	printf("coa session_timeout=%u idle_timeout=%u\n",
+	       q->has_session_timeout ? q->session_timeout : 0,
+	       q->has_idle_timeout ? q->idle_timeout : 0);
+	fflush(stdout);
+	return 1;
+}
+
+static int run_dae(const char *addr)
+{
+	static const struct radius_dae_ops ops = {.disconnect = on_disconnect,
+						  .coa = on_coa};
+	const char *secret = getenv("PROBE_DAE_SECRET");
+	struct radius_dae *d;
+	char err[256];
+
+	d = radius_dae_new(loop, addr, secret ? secret : "", &ops, NULL, err,
+			   sizeof(err));
+	if (!d) {
+		fprintf(stderr, "%s\n", err);
+		return 3;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	evloop_run(loop);
+	radius_dae_free(d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -212,6 +271,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 3;
 	}
+	if (!strcmp(argv[2], "dae") && argc >= 4)
+		return run_dae(argv[3]);
 	r = radius_new(loop, argv[1], err, sizeof(err));
 	if (!r) {
 		fprintf(stderr, "%s\n", err);
