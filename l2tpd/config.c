@@ -707,6 +707,8 @@ static const struct key_def keys[] = {
 	 parse_ppp_auth},
 	{"ppp secrets", SEC_GLOBAL, KIND_STRING, G(ppp_secrets), 0,
 	 MAX_PATH_LEN},
+	{"ppp pap secrets", SEC_GLOBAL, KIND_STRING, G(ppp_pap_secrets), 0,
+	 MAX_PATH_LEN},
 	{"login failures", SEC_GLOBAL, KIND_UINT, G(login_failures), 1, 100},
 	{"login window", SEC_GLOBAL, KIND_UINT, G(login_window), 1, 86400},
 	{"login block", SEC_GLOBAL, KIND_UINT, G(login_block), 1, 86400},
@@ -757,12 +759,9 @@ static const struct key_def keys[] = {
 	{"no lac", SEC_LNS, KIND_CUSTOM, N(lac), 0, 0, parse_lac_list},
 	{"local ip", SEC_LNS, KIND_CUSTOM, N(local_ip), 0, 0,
 	 parse_lns_local_ip},
-	{"unix authentication", SEC_LNS, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
-	 "PPP peers are checked against the secrets files, not the system "
-	 "password database"},
-	{"unix auth", SEC_LNS, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
-	 "PPP peers are checked against the secrets files, not the system "
-	 "password database"},
+	/* pppd's "login": its logins are left to pppd */
+	{"unix authentication", SEC_LNS, KIND_BOOL, N(unix_auth)},
+	{"unix auth", SEC_LNS, KIND_BOOL, N(unix_auth)},
 
 	/* [lac] */
 	{"lns", SEC_LAC, KIND_CUSTOM, C(lns), 0, 0, parse_lns_host},
@@ -1191,6 +1190,7 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 	free(cfg->auth_file);
 	free(cfg->control_socket);
 	free(cfg->ppp_secrets);
+	free(cfg->ppp_pap_secrets);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

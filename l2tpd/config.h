@@ -119,6 +119,7 @@ struct l2tpd_lns {
 	bool is_default;
 	struct l2tpd_link_opts link;
 	bool exclusive; /* at most one tunnel per peer address */
+	bool unix_auth; /* "unix authentication": pppd's "login" */
 	bool assign_ip; /* give peers addresses from ip_range */
 	struct l2tpd_pool_spec *ip_range;
 	size_t n_ip_range;
@@ -180,6 +181,9 @@ struct l2tpd_config {
 	 * default), or left to pppd and its own secrets files. */
 	bool ppp_auth_daemon;
 	char *ppp_secrets;
+	/* PAP's file; NULL: /etc/ppp/pap-secrets while ppp_secrets is pppd's
+	 * own chap-secrets, else ppp_secrets for every method. */
+	char *ppp_pap_secrets;
 	unsigned int login_failures; /* per peer within login_window */
 	unsigned int login_window; /* seconds */
 	unsigned int login_block; /* seconds */

@@ -76,6 +76,7 @@ struct session_glue {
 	struct ippool *local_pool; /* where local_ip came from, if a pool */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool daemon_auth; /* the peer logs in through us (ppp_auth) */
+	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
 	struct ppp_login_result auth; /* who logged in, what address */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	char ifname[16];
@@ -102,6 +103,8 @@ struct l2tpd {
 	const char *ctl_path;
 	const char *plugin_path;
 	const char *pppd_path;
+	/* pppd's system options file; NULL: /etc/ppp/options (tests) */
+	const char *pppd_system_options;
 	bool foreground;
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;

@@ -25,6 +25,7 @@
 #include "l2tpd/l2tp_nl.h"
 #include "lib/log.h"
 #include "ppp/pppd/backend.h"
+#include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
 #include "l2tpd/daemon.h"
 
@@ -91,22 +92,31 @@ static int pools_build(struct l2tpd *d, char *err, size_t errlen)
 }
 
 /*
- * PPP logins are verified here, from 'ppp secrets', when some [lns] asks
- * for authentication and 'ppp auth = daemon' (the default) with the kernel
- * data path; pppd then has no secrets of its own to read.
+ * PPP logins are verified here, from 'ppp secrets' (and pap-secrets for PAP
+ * when the users are in pppd's own files), with 'ppp auth = daemon' (the
+ * default) and the kernel data path, for the sessions whose pppd options
+ * ask for authentication (decide_login() per session).
  */
 static int auth_setup(struct l2tpd *d, char *err, size_t errlen)
 {
+	bool pppd_files = !strcmp(d->cfg.ppp_secrets, L2TPD_DEFAULT_PPP_SECRETS);
 	struct ppp_login_config ac = {
 		.secrets_path = d->cfg.ppp_secrets,
+		.pap_secrets_path = d->cfg.ppp_pap_secrets ? d->cfg.ppp_pap_secrets :
+				    pppd_files ? PPP_LOGIN_DEFAULT_PAP_SECRETS :
+						 NULL,
 		.max_failures = d->cfg.login_failures,
 		.window_s = d->cfg.login_window,
 		.block_s = d->cfg.login_block,
 	};
 	bool needed = false;
 
+	/* Authentication may also come from an options file ("auth" in
+	 * /etc/ppp/options on Debian): then the secrets are read if they
+	 * exist. */
 	for (size_t i = 0; i < d->cfg.n_lns; i++)
-		needed = needed || d->cfg.lns[i].link.require_auth;
+		needed = needed || d->cfg.lns[i].link.require_auth ||
+			 access(d->cfg.ppp_secrets, F_OK) == 0;
 	if (!needed || !d->cfg.ppp_auth_daemon ||
 	    d->cfg.dataplane != L2TPD_DATAPLANE_KERNEL)
 		return 0;
@@ -183,7 +193,19 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 		    struct ppp_ipc_msg *reply)
 {
 	struct session_glue *g = arg;
+	unsigned int method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
 
+	/* pppd asks only for what its options allow; a plugin that says
+	 * otherwise is not believed. */
+	if (!(g->auth_methods & pppd_method_of_ipc(method))) {
+		struct l2tp_session *s = glue_session(g);
+
+		if (s)
+			log_warn(&s->log, "login of '%s' refused: method %u is "
+				 "not among those the pppd options allow",
+				 req->user, method);
+		return -1;
+	}
 	ppp_login_verify(g->d->auth, req, g->peer_ip, g->pool, evloop_now_ms(), reply,
 			&g->auth);
 	if (g->auth.authenticated) {
@@ -301,8 +323,14 @@ static void ppp_exited(void *arg, int status, const char *reason)
 	glue_release(g);
 }
 
-/* pppd options from the section's "require/refuse" keys (xl2tpd's). */
-static size_t auth_options(const struct l2tpd_link_opts *l, bool lns,
+/*
+ * pppd options from the section's keys, the words xl2tpd passes for them
+ * (its control.c, ICCN/ICRP): "refuse authentication" refuses both methods
+ * to the peer, "require authentication" asks for "auth" and then the
+ * required methods; nothing at all otherwise, so that pppd's own files
+ * decide as they did under xl2tpd.
+ */
+static size_t auth_options(const struct l2tpd_link_opts *l, bool unix_auth,
 			   const char **opt, size_t max)
 {
 	size_t n = 0;
@@ -312,42 +340,115 @@ static size_t auth_options(const struct l2tpd_link_opts *l, bool lns,
 		if (n < max - 1)      \
 			opt[n++] = o; \
 	} while (0)
-	if (l->require_chap)
-		ADD("require-chap");
-	if (l->require_pap)
-		ADD("require-pap");
-	if (l->refuse_chap)
-		ADD("refuse-chap");
-	if (l->refuse_pap)
+	if (l->refuse_auth) {
 		ADD("refuse-pap");
-	/* An LNS asks the peer to authenticate unless told to refuse. */
-	if (lns && l->require_auth && !l->refuse_auth)
+		ADD("refuse-chap");
+	} else {
+		if (l->refuse_pap)
+			ADD("refuse-pap");
+		if (l->refuse_chap)
+			ADD("refuse-chap");
+	}
+	if (l->require_auth) {
 		ADD("auth");
-	else
-		ADD("noauth");
+		if (l->require_pap)
+			ADD("require-pap");
+		if (l->require_chap)
+			ADD("require-chap");
+		if (unix_auth)
+			ADD("login");
+	}
 #undef ADD
 	opt[n] = NULL;
 	return n;
+}
+
+/* The words pppd gets for session s, the way xl2tpd orders them. */
+static void pppd_params_fill(struct l2tpd *d, struct l2tp_session *s,
+			     struct session_glue *g, struct pppd_params *p,
+			     const char **extra, size_t max)
+{
+	const struct tunnel_glue *tg = s->tunnel->glue;
+	const struct l2tpd_link_opts *link =
+		tg->lac ? &tg->lac->cfg->link : &tg->lns->link;
+	size_t n;
+
+	memset(p, 0, sizeof(*p));
+	p->pppd_path = d->pppd_path;
+	p->plugin_path = plugin_path(d);
+	p->ipparam = s->tunnel->peer_str;
+	p->name = link->name;
+	p->optfile = link->pppoptfile;
+	p->debug = link->ppp_debug;
+	p->passive = true;
+	p->optfile_last = true;
+	/* xl2tpd passes the peer as ipparam after the file with "pass
+	 * peer"; else ours comes first and the file's own one wins. */
+	p->ipparam_last = link->pass_peer;
+	p->setup_timeout_ms = PPP_SETUP_TIMEOUT_MS;
+	p->log = &s->log;
+	n = auth_options(link, tg->lns && tg->lns->unix_auth, extra, max - 1);
+	/* xl2tpd's [lac] defaultroute: the route through the LNS. */
+	if (tg->lac && tg->lac->cfg->defaultroute)
+		extra[n++] = "defaultroute";
+	extra[n] = NULL;
+	p->extra = extra;
+	if (tg->lac) {
+		const struct l2tpd_lac *c = tg->lac->cfg;
+
+		p->client = c->password || c->password_file;
+		p->local_ip = c->local_ip_set ? c->local_ip : 0;
+		p->remote_ip = c->remote_ip_set ? c->remote_ip : 0;
+	} else {
+		p->local_ip = g->local_ip;
+		p->remote_ip = g->remote_ip;
+		p->daemon_auth = g->daemon_auth;
+		p->no_pap = g->daemon_auth &&
+			    !ppp_login_has_secrets(d->auth, true, link->name);
+		p->no_chap = g->daemon_auth &&
+			     !ppp_login_has_secrets(d->auth, false, link->name);
+	}
+}
+
+/*
+ * Whether the daemon answers this session's logins: only where pppd will
+ * ask the peer to authenticate (its options read as pppd reads them), and
+ * not where those options load another authentication plugin or ask for
+ * the system's passwords ("login"): then pppd answers, as under xl2tpd.
+ */
+static void decide_login(struct l2tpd *d, struct l2tp_session *s,
+			 struct session_glue *g)
+{
+	const struct tunnel_glue *tg = s->tunnel->glue;
+	const char *extra[12];
+	struct pppd_params p;
+	char why[PPPD_OPTIONS_WHERE_MAX + 64];
+
+	g->daemon_auth = false;
+	if (!d->auth || !tg || tg->lac)
+		return;
+	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
+	switch (pppd_options_login(&p, d->pppd_system_options,
+				   &g->auth_methods, why, sizeof(why))) {
+	case PPPD_LOGIN_DAEMON:
+		g->daemon_auth = true;
+		if (why[0])
+			log_warn(&s->log, "%s", why);
+		break;
+	case PPPD_LOGIN_PPPD:
+		log_info(&s->log, "logins left to pppd: %s", why);
+		break;
+	case PPPD_LOGIN_NONE:
+		if (why[0])
+			log_warn(&s->log, "%s", why);
+		break;
+	}
 }
 
 static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
 		      struct session_glue *g, int pppox_fd, char *err,
 		      size_t errlen)
 {
-	const struct tunnel_glue *tg = s->tunnel->glue;
-	const struct l2tpd_link_opts *link =
-		tg->lac ? &tg->lac->cfg->link : &tg->lns->link;
-	struct pppd_params p = {
-		.pppd_path = d->pppd_path,
-		.plugin_path = plugin_path(d),
-		.channel_fd = pppox_fd,
-		.ipparam = s->tunnel->peer_str,
-		.name = link->name,
-		.optfile = link->pppoptfile,
-		.debug = link->ppp_debug,
-		.setup_timeout_ms = PPP_SETUP_TIMEOUT_MS,
-		.log = &s->log,
-	};
 	static const struct pppd_ops ops = {
 		.ip_up = ppp_ip_up,
 		.ip_down = ppp_ip_down,
@@ -355,28 +456,11 @@ static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
 		.passwd = ppp_passwd,
 		.exited = ppp_exited,
 	};
+	struct pppd_params p;
 	const char *extra[12];
-	size_t n;
 
-	n = auth_options(link, !tg->lac, extra,
-			 sizeof(extra) / sizeof(extra[0]) - 1);
-	/* xl2tpd's [lac] defaultroute: the route through the LNS. */
-	if (tg->lac && tg->lac->cfg->defaultroute)
-		extra[n++] = "defaultroute";
-	extra[n] = NULL;
-	p.extra = extra;
-	if (tg->lac) {
-		const struct l2tpd_lac *c = tg->lac->cfg;
-
-		p.user = link->name;
-		p.client = c->password || c->password_file;
-		p.local_ip = c->local_ip_set ? c->local_ip : 0;
-		p.remote_ip = c->remote_ip_set ? c->remote_ip : 0;
-	} else {
-		p.local_ip = g->local_ip;
-		p.remote_ip = g->remote_ip;
-		p.daemon_auth = g->daemon_auth;
-	}
+	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
+	p.channel_fd = pppox_fd;
 	g->pppd = pppd_spawn(d->loop, &p, &ops, g, err, errlen);
 	return g->pppd ? 0 : -1;
 }
@@ -438,7 +522,7 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	g->session_id = s->id;
 	g->lac = tg->lac;
 	g->pppox_fd = -1;
-	g->daemon_auth = d->auth && tg->lns && tg->lns->link.require_auth;
+	decide_login(d, s, g);
 	l2tpd_peer_ip((const struct sockaddr *)&t->peer, g->peer_ip,
 		      sizeof(g->peer_ip));
 	s->glue = g;

@@ -45,6 +45,8 @@ static int channel_fd = -1;
 static int ipc_fd = -1;
 static bool daemon_auth;
 static bool daemon_client;
+static bool daemon_no_pap;
+static bool daemon_no_chap;
 static uint32_t ipc_seq;
 static uint32_t assigned_addr; /* network order, from the daemon's answer */
 static struct channel vpnsuite_channel;
@@ -84,6 +86,12 @@ static option_t plugin_options[] = {
 	  .flags = OPT_PRIV },
 	{ .name = "vpnsuite-auth", .type = o_bool, .addr = &daemon_auth,
 	  .description = "the vpnsuite daemon authenticates the peer",
+	  .flags = OPT_PRIV | 1 },
+	{ .name = "vpnsuite-no-pap", .type = o_bool, .addr = &daemon_no_pap,
+	  .description = "the vpnsuite daemon holds no PAP secrets",
+	  .flags = OPT_PRIV | 1 },
+	{ .name = "vpnsuite-no-chap", .type = o_bool, .addr = &daemon_no_chap,
+	  .description = "the vpnsuite daemon holds no CHAP secrets",
 	  .flags = OPT_PRIV | 1 },
 	{ .name = "vpnsuite-client", .type = o_bool, .addr = &daemon_client,
 	  .description = "our password comes from the vpnsuite daemon",
@@ -199,6 +207,21 @@ static void report_exit(void *arg, int unused)
 static int daemon_has_secrets(void)
 {
 	return daemon_auth || daemon_client ? 1 : -1;
+}
+
+/* As pppd with its own files: no PAP (CHAP) secrets, no PAP (CHAP) asked. */
+static int daemon_has_pap_secrets(void)
+{
+	if (daemon_auth && daemon_no_pap && !daemon_client)
+		return 0;
+	return daemon_has_secrets();
+}
+
+static int daemon_has_chap_secrets(void)
+{
+	if (daemon_auth && daemon_no_chap && !daemon_client)
+		return 0;
+	return daemon_has_secrets();
 }
 
 /* Copies the daemon's verdict into pppd's state; returns 1 for success. */
@@ -373,6 +396,6 @@ static struct channel vpnsuite_channel = {
 EXPORT void plugin_init(void)
 {
 	add_options(plugin_options);
-	pap_check_hook = daemon_has_secrets;
-	chap_check_hook = daemon_has_secrets;
+	pap_check_hook = daemon_has_pap_secrets;
+	chap_check_hook = daemon_has_chap_secrets;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "ppp/auth.h"
 #include "ppp/ippool.h"
@@ -37,6 +38,10 @@ struct ppp_login {
 	char *path;
 	char *server_name;
 	struct secrets *secrets;
+	/* pap-secrets, for PAP as pppd reads it; NULL path: not read, NULL
+	 * secrets: the file does not exist (no PAP secrets). */
+	char *pap_path;
+	struct secrets *pap_secrets;
 
 	unsigned max_failures;
 	unsigned window_s, block_s;
@@ -354,6 +359,18 @@ static void static_release(struct ppp_login *a, uint32_t addr)
 
 /* ---- setup --------------------------------------------------------------- */
 
+/* pap-secrets when configured; a missing file is no PAP secrets, as for
+ * pppd. */
+static int pap_load(struct ppp_login *a, struct secrets **out, char *err,
+		    size_t errlen)
+{
+	*out = NULL;
+	if (!a->pap_path || access(a->pap_path, F_OK) < 0)
+		return 0;
+	*out = secrets_load_chap(a->pap_path, err, errlen);
+	return *out ? 0 : -1;
+}
+
 struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
 			      size_t errlen)
 {
@@ -407,8 +424,15 @@ struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
 	memset(a->buckets, 0xff, nb * sizeof(*a->buckets));
 	a->bucket_mask = nb - 1;
 
+	if (cfg->pap_secrets_path && cfg->pap_secrets_path[0]) {
+		a->pap_path = strdup(cfg->pap_secrets_path);
+		if (!a->pap_path)
+			goto err_free;
+	}
 	a->secrets = secrets_load_chap(a->path, err, errlen);
 	if (!a->secrets)
+		goto err_free_quiet;
+	if (pap_load(a, &a->pap_secrets, err, errlen) < 0)
 		goto err_free_quiet;
 	return a;
 
@@ -425,12 +449,49 @@ err_free_quiet:
 int ppp_login_reload(struct ppp_login *a, char *err, size_t errlen)
 {
 	struct secrets *s = secrets_load_chap(a->path, err, errlen);
+	struct secrets *pap = NULL;
 
 	if (!s)
 		return -1;
+	if (pap_load(a, &pap, err, errlen) < 0) {
+		secrets_free(s);
+		return -1;
+	}
 	secrets_free(a->secrets);
 	a->secrets = s;
+	secrets_free(a->pap_secrets);
+	a->pap_secrets = pap;
 	return 0;
+}
+
+/* Whether e can answer a login: pppd's empty PAP secret means "check the
+ * system's password database" (with "login") or "any password", neither
+ * of which the daemon grants. */
+static bool entry_usable(const struct secret_entry *e)
+{
+	return e->secret[0] != '\0';
+}
+
+bool ppp_login_has_secrets(const struct ppp_login *a, bool pap,
+			   const char *server)
+{
+	const struct secrets *s = pap && a->pap_path ? a->pap_secrets
+						     : a->secrets;
+
+	if (!server)
+		server = a->server_name;
+	if (!s)
+		return false;
+	for (size_t i = 0; i < s->n_entries; i++) {
+		const struct secret_entry *e = &s->entries[i];
+
+		if (!entry_usable(e))
+			continue;
+		if (!server || !strcmp(e->server, "*") ||
+		    !strcmp(e->server, server))
+			return true;
+	}
+	return false;
 }
 
 void ppp_login_free(struct ppp_login *a)
@@ -438,7 +499,9 @@ void ppp_login_free(struct ppp_login *a)
 	if (!a)
 		return;
 	secrets_free(a->secrets);
+	secrets_free(a->pap_secrets);
 	free(a->path);
+	free(a->pap_path);
 	free(a->server_name);
 	free(a->peers);
 	free(a->fail_times);
@@ -452,6 +515,7 @@ void ppp_login_free(struct ppp_login *a)
 /* What one request needs while it is being answered. */
 struct login {
 	struct ppp_login *a;
+	const struct secrets *file; /* chap-secrets, or pap-secrets for PAP */
 	const struct ppp_ipc_msg *req;
 	const char *peer;
 	struct ppp_ipc_msg *reply;
@@ -564,7 +628,7 @@ static int take_in_prefix(struct ippool *pool, const struct secret_addr *sa,
 static int choose_address(struct login *l, const struct secret_entry *e,
 			  struct ippool *pool)
 {
-	const char *path = l->a->secrets->path;
+	const char *path = l->file->path;
 	struct ppp_login_result *out = l->out;
 	char text[INET_ADDRSTRLEN];
 	uint32_t in_use = 0;
@@ -625,7 +689,7 @@ static int keep_address(struct login *l, const struct secret_entry *e)
 		return 0;
 	addr_text(l->out->addr, text);
 	login_reason(l, "address %s is no longer allowed by %s:%d", text,
-		     l->a->secrets->path, e->line);
+		     l->file->path, e->line);
 	return -1;
 }
 
@@ -808,7 +872,21 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 	server = ppp_ipc_has(req, PPP_IPC_T_OURNAME) && req->ourname[0]
 			 ? req->ourname
 			 : a->server_name;
-	e = secrets_lookup(a->secrets, req->user, server);
+	l.file = method == PPP_IPC_AUTH_PAP && a->pap_path ? a->pap_secrets
+							    : a->secrets;
+	if (!l.file) {
+		login_reason(&l, "no PAP secrets: %s does not exist",
+			     a->pap_path);
+		goto err_fail;
+	}
+	e = secrets_lookup(l.file, req->user, server);
+	if (e && !entry_usable(e)) {
+		login_reason(&l,
+			     "%s:%d has an empty secret (pppd's system "
+			     "password check), which the daemon does not do",
+			     l.file->path, e->line);
+		goto err_fail;
+	}
 	res = check_credentials(&l, e ? e->secret : "", send_key, recv_key);
 	if (!e) {
 		if (server)
@@ -816,21 +894,21 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 		login_reason(&l, "no secret for this user and %s%s%s in %s",
 			     server ? "server '" : "any server",
 			     server ? peer_text : "", server ? "'" : "",
-			     a->secrets->path);
+			     l.file->path);
 		goto err_fail;
 	}
 	if (res == AUTH_REJECT) {
 		login_reason(
 			&l, "%s %s does not match (%s:%d)", method_name(method),
 			method == PPP_IPC_AUTH_PAP ? "password" : "response",
-			a->secrets->path, e->line);
+			l.file->path, e->line);
 		goto err_fail;
 	}
 	if (res != AUTH_OK) {
 		login_reason(&l,
 			     "%s answer could not be checked against "
 			     "%s:%d",
-			     method_name(method), a->secrets->path, e->line);
+			     method_name(method), l.file->path, e->line);
 		goto err_fail;
 	}
 
@@ -868,7 +946,7 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 	else
 		snprintf(addr_str, sizeof(addr_str), "pppd's own");
 	login_reason(&l, "%s login accepted (%s:%d), address %s",
-		     method_name(method), a->secrets->path, e->line, addr_str);
+		     method_name(method), l.file->path, e->line, addr_str);
 	log_info(NULL, "%s: %s", l.who, out->reason);
 	return 0;
 

@@ -69,6 +69,7 @@ struct ippool;
 struct ppp_login;
 
 #define PPP_LOGIN_DEFAULT_SECRETS      "/etc/ppp/chap-secrets"
+#define PPP_LOGIN_DEFAULT_PAP_SECRETS  "/etc/ppp/pap-secrets"
 #define PPP_LOGIN_DEFAULT_MAX_FAILURES 5
 #define PPP_LOGIN_DEFAULT_WINDOW_S     60
 #define PPP_LOGIN_DEFAULT_BLOCK_S      300
@@ -85,6 +86,12 @@ struct ppp_login;
 /* Zero or NULL fields take the defaults above. */
 struct ppp_login_config {
 	const char *secrets_path;
+	/*
+	 * pap-secrets: PAP logins are checked against it instead, as pppd
+	 * does (PPP_LOGIN_DEFAULT_PAP_SECRETS); NULL or "": PAP against
+	 * secrets_path too. A missing file holds no PAP secrets.
+	 */
+	const char *pap_secrets_path;
 	/*
 	 * Our PPP name, matched against the "server" column when the request
 	 * carries none (PAP does not); NULL matches every server column.
@@ -151,6 +158,15 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
  */
 void ppp_login_release(struct ppp_login *a, struct ppp_login_result *out,
 		      struct ippool *pool);
+
+/*
+ * Whether any entry could answer a login for server (NULL: our name from
+ * the config, else any) in pap-secrets (pap) or chap-secrets: what pppd
+ * asks before it offers a method. Entries with an empty secret do not
+ * count.
+ */
+bool ppp_login_has_secrets(const struct ppp_login *a, bool pap,
+			   const char *server);
 
 /* Whether logins from peer are refused at now_ms. */
 bool ppp_login_blocked(struct ppp_login *a, const char *peer, uint64_t now_ms);

@@ -89,6 +89,7 @@ struct pptpd_call {
 	bool ip_up;
 	bool in_table;	  /* d->calls[id] points here */
 	bool daemon_auth; /* logins verified by us: auth holds the address */
+	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
 	char ifname[16];
 	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */

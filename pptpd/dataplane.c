@@ -38,6 +38,7 @@
 #include "lib/log.h"
 #include "ppp/login.h"
 #include "ppp/pppd/backend.h"
+#include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
 #include "pptpd/daemon.h"
 /* After <netinet/in.h>, which the uapi header defers to. */
@@ -149,6 +150,9 @@ static int auth_setup(struct pptpd *d, char *err, size_t errlen)
 {
 	struct ppp_login_config ac = {
 		.secrets_path = d->cfg.ppp_secrets,
+		/* pppd's own files: PAP from pap-secrets, as pppd does */
+		.pap_secrets_path = d->cfg.ppp_secrets ?
+					    NULL : PPP_LOGIN_DEFAULT_PAP_SECRETS,
 		.max_failures = d->cfg.login_failures,
 		.window_s = d->cfg.login_window,
 		.block_s = d->cfg.login_block,
@@ -285,13 +289,15 @@ static int call_id_pick(struct pptpd *d, struct pptpd_call *c, char *err,
 	return -1;
 }
 
+static void decide_login(struct pptpd *d, struct pptpd_call *c);
+
 int pptpd_dataplane_call_answer(struct pptpd *d, struct pptpd_call *c,
 				char *err, size_t errlen)
 {
 	int saved;
 
-	c->daemon_auth = d->auth != NULL;
 	inet_ntop(AF_INET, &c->peer_addr, c->peer_ip, sizeof(c->peer_ip));
+	decide_login(d, c);
 	if (addrs_alloc(d, c, err, errlen))
 		return -1;
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE) {
@@ -379,7 +385,15 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 		    struct ppp_ipc_msg *reply)
 {
 	struct pptpd_call *c = arg;
+	unsigned int method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
 
+	/* pppd asks only for what its options allow. */
+	if (!(c->auth_methods & pppd_method_of_ipc(method))) {
+		log_warn(&c->log, "login of '%s' refused: method %u is not "
+			 "among those the pppd options allow", req->user,
+			 method);
+		return -1;
+	}
 	ppp_login_verify(c->d->auth, req, c->peer_ip, c->d->remote_pool,
 			pptpd_now(), reply, &c->auth);
 	if (c->auth.authenticated) {
@@ -434,12 +448,46 @@ static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
 	if (!p->optfile)
 		p->extra = server_default_opts;
 	p->daemon_auth = c->daemon_auth;
+	p->no_pap = c->daemon_auth && !ppp_login_has_secrets(d->auth, true, NULL);
+	p->no_chap = c->daemon_auth &&
+		     !ppp_login_has_secrets(d->auth, false, NULL);
 	/* delegate: pppd (or its RADIUS plugin) picks the addresses. */
 	p->local_ip = c->local_ip;
 	p->remote_ip = c->remote_ip;
 	/* poptop hands the client's address to ip-up scripts this way. */
 	if (!d->cfg.noipparam)
 		p->ipparam = c->peer_str;
+}
+
+/*
+ * Whether pptpd answers this call's logins: where pppd will ask for them
+ * and no other authentication plugin (radius.so ...) or "login" in its
+ * options does, as under poptop.
+ */
+static void decide_login(struct pptpd *d, struct pptpd_call *c)
+{
+	char why[PPPD_OPTIONS_WHERE_MAX + 64];
+	struct pppd_params p;
+
+	c->daemon_auth = false;
+	if (!d->auth || c->client || d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
+		return;
+	pppd_params_fill(d, c, &p);
+	switch (pppd_options_login(&p, NULL, &c->auth_methods, why,
+				   sizeof(why))) {
+	case PPPD_LOGIN_DAEMON:
+		c->daemon_auth = true;
+		if (why[0])
+			log_warn(&c->log, "%s", why);
+		break;
+	case PPPD_LOGIN_PPPD:
+		log_info(&c->log, "logins left to pppd: %s", why);
+		break;
+	case PPPD_LOGIN_NONE:
+		if (why[0])
+			log_warn(&c->log, "%s", why);
+		break;
+	}
 }
 
 int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,

@@ -31,7 +31,7 @@
 #define IPC_DRAIN_MAX 1024
 
 /* The fixed words of the command line, and room for two dotted quads. */
-#define ARGV_FIXED 24
+#define ARGV_FIXED 28
 #define STORE_FIXED 256
 
 struct pppd {
@@ -137,6 +137,21 @@ static void argv_add_addrs(struct argv_builder *b, uint32_t local,
 	argv_add(b, both);
 }
 
+/* What we say per session: addresses, names, debug, the extra words. */
+static void argv_add_session(struct argv_builder *b,
+			     const struct pppd_params *p)
+{
+	if (p->passive)
+		argv_add(b, "passive");
+	argv_add_addrs(b, p->local_ip, p->remote_ip);
+	for (const char *const *e = p->extra; e && *e; e++)
+		argv_add(b, *e);
+	argv_add_opt(b, "name", p->name);
+	argv_add_opt(b, "user", p->user);
+	if (p->debug)
+		argv_add(b, "debug");
+}
+
 int pppd_build_argv(const struct pppd_params *p, char **argv, size_t max,
 		    char *store, size_t storelen)
 {
@@ -153,20 +168,29 @@ int pppd_build_argv(const struct pppd_params *p, char **argv, size_t max,
 	argv_add_opt(&b, "vpnsuite-fd", "3");
 	argv_add_opt(&b, "vpnsuite-ipc", "4");
 	argv_add(&b, "nodetach");
-	/* The operator's file first, so what we say per session wins. */
-	argv_add_opt(&b, "file", p->optfile);
-	if (p->debug)
-		argv_add(&b, "debug");
-	argv_add_opt(&b, "name", p->name);
-	argv_add_opt(&b, "user", p->user);
-	argv_add_addrs(&b, p->local_ip, p->remote_ip);
-	argv_add_opt(&b, "ipparam", p->ipparam);
 	if (p->daemon_auth)
 		argv_add(&b, "vpnsuite-auth");
+	if (p->daemon_auth && p->no_pap)
+		argv_add(&b, "vpnsuite-no-pap");
+	if (p->daemon_auth && p->no_chap)
+		argv_add(&b, "vpnsuite-no-chap");
 	if (p->client)
 		argv_add(&b, "vpnsuite-client");
-	for (const char *const *e = p->extra; e && *e; e++)
-		argv_add(&b, *e);
+	if (p->optfile_last) {
+		/* xl2tpd's order: pppd takes the last word of a kind, so
+		 * the operator's file overrides the section's keys. */
+		argv_add_session(&b, p);
+		if (!p->ipparam_last)
+			argv_add_opt(&b, "ipparam", p->ipparam);
+		argv_add_opt(&b, "file", p->optfile);
+		if (p->ipparam_last)
+			argv_add_opt(&b, "ipparam", p->ipparam);
+	} else {
+		/* poptop's order: the file first, what we say wins. */
+		argv_add_opt(&b, "file", p->optfile);
+		argv_add_session(&b, p);
+		argv_add_opt(&b, "ipparam", p->ipparam);
+	}
 	if (!b.ok)
 		return -1;
 	argv[b.argc] = NULL;

@@ -5,9 +5,18 @@
  *
  * pppd_spawn() forks and execs
  *
- *   PPPD plugin PLUGIN vpnsuite-fd 3 vpnsuite-ipc 4 nodetach [file OPTFILE]
- *        [debug] [name N] [user U] [L:R] [ipparam X] [vpnsuite-auth]
- *        [vpnsuite-client] EXTRA...
+ *   PPPD plugin PLUGIN vpnsuite-fd 3 vpnsuite-ipc 4 nodetach
+ *        [vpnsuite-auth [vpnsuite-no-pap] [vpnsuite-no-chap]]
+ *        [vpnsuite-client] then, in poptop's order,
+ *        [file OPTFILE] [passive] [L:R] EXTRA... [name N] [user U] [debug]
+ *        [ipparam X]
+ *   or, in xl2tpd's (optfile_last),
+ *        [passive] [L:R] EXTRA... [name N] [user U] [debug] [ipparam X]
+ *        [file OPTFILE] [ipparam X, if ipparam_last instead]
+ *
+ * pppd keeps the last value of an option it is given twice, so what comes
+ * later wins: under xl2tpd the operator's options file overrides the
+ * section's keys, under poptop our words override the file.
  *
  * with the session's PPPoX socket as fd 3 and one end of a SOCK_SEQPACKET
  * socketpair as fd 4; every other descriptor of the daemon (other sessions'
@@ -67,6 +76,13 @@ struct pppd_params {
 	bool debug;
 	bool daemon_auth; /* "vpnsuite-auth": ops->auth verifies the peer */
 	bool client; /* "vpnsuite-client": ops->passwd gives our password */
+	/* With daemon_auth: the daemon holds no PAP (CHAP) secrets, so pppd
+	 * must not ask the peer for that method, as pppd with empty secrets
+	 * files would not. */
+	bool no_pap, no_chap;
+	bool passive; /* "passive", as xl2tpd passes it */
+	bool optfile_last; /* xl2tpd's order (above) */
+	bool ipparam_last; /* ipparam after the file (xl2tpd's pass peer) */
 	/* More options, one argv word each ("mtu", "1400"), NULL-terminated. */
 	const char *const *extra;
 	/* IP not up within this: terminate; 0: no limit. */

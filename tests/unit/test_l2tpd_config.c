@@ -213,12 +213,11 @@ START_TEST(test_stock_xl2tpd_conf_loads_unchanged)
 
 	/* Keys that do nothing here say so; nothing is "unknown". */
 	ck_assert(warned("xl2tpd.conf:5: 'rand source' has no effect"));
-	ck_assert(warned("xl2tpd.conf:21: 'unix authentication' has no "
-			 "effect"));
 	ck_assert(warned("xl2tpd.conf:25: 'call rws' has no effect"));
 	ck_assert(warned("'flow bit = yes' has no effect in vpnsuite"));
 	ck_assert(!warned("unknown"));
-	ck_assert_int_eq(n_warnings, 4);
+	ck_assert_int_eq(n_warnings, 3);
+	ck_assert(!cfg.lns[0].unix_auth);
 	l2tpd_config_free(&cfg);
 }
 END_TEST
@@ -443,9 +442,6 @@ static const struct {
 	{"[global]\nport = 1701\nsaref refinfo = 30\n", "saref refinfo"},
 	{"[global]\nport = 1701\nrand source = dev\n", "rand source"},
 	{"[global]\nport = 1701\nforce userspace = yes\n", "force userspace"},
-	{"[lns default]\nassign ip = no\nunix authentication = no\n",
-	 "unix authentication"},
-	{"[lns default]\nassign ip = no\nunix auth = yes\n", "unix auth"},
 	{"[lns default]\nassign ip = no\ncall rws = 10\n", "call rws"},
 	{"[lac x]\nlns = 192.0.2.1\ncall rws = -1\n", "call rws"},
 };

@@ -292,6 +292,60 @@ START_TEST(test_ppp_auth_pap_ok_and_wrong)
 }
 END_TEST
 
+/* With a pap-secrets file, PAP is checked there and CHAP in chap-secrets,
+ * as pppd does; an empty PAP secret (pppd's "login" check) is refused. */
+START_TEST(test_ppp_auth_pap_from_pap_secrets)
+{
+	char pap_path[] = "/tmp/test_ppp_pap_XXXXXX", want[256];
+	struct ppp_login_config cfg = { .pap_secrets_path = pap_path };
+	struct ppp_login_result out = {0};
+	struct ppp_ipc_msg q, r;
+	struct ppp_login *a;
+	int fd = mkstemp(pap_path);
+	FILE *f = fdopen(fd, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("carol * cherry *\nguest * \"\" *\n", f);
+	fclose(f);
+	a = new_auth("bob * banana *\n", &cfg);
+	ck_assert(ppp_login_has_secrets(a, true, "lns"));
+	ck_assert(ppp_login_has_secrets(a, false, "lns"));
+
+	pap_request(&q, "carol", "cherry");
+	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), 0);
+	ppp_login_release(a, &out, NULL);
+	quiet();
+	/* bob is a CHAP user only. */
+	pap_request(&q, "bob", "banana");
+	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), -1);
+	pap_request(&q, "guest", "anything");
+	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), -1);
+	snprintf(want, sizeof(want), "%s:2 has an empty secret (pppd's system "
+		 "password check), which the daemon does not do", pap_path);
+	ck_assert_str_eq(out.reason, want);
+	capture_stop();
+	ppp_login_free(a);
+
+	/* No pap-secrets file: no PAP secrets, CHAP as before. */
+	unlink(pap_path);
+	a = new_auth("bob * banana *\n", &cfg);
+	ck_assert(!ppp_login_has_secrets(a, true, NULL));
+	ck_assert(ppp_login_has_secrets(a, false, NULL));
+	quiet();
+	pap_request(&q, "carol", "cherry");
+	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), -1);
+	capture_stop();
+	ppp_login_free(a);
+	/* Without a pap path, PAP uses the one file. */
+	a = new_auth("bob lns banana *\n", NULL);
+	ck_assert(ppp_login_has_secrets(a, true, "lns"));
+	ck_assert(!ppp_login_has_secrets(a, true, "other"));
+	ck_assert_int_eq(pap_login(a, "bob", "banana", PEER, 1000, &r), 0);
+	ppp_login_free(a);
+	remove_secrets();
+}
+END_TEST
+
 START_TEST(test_ppp_auth_chap_md5_ok_and_wrong)
 {
 	struct ppp_login *a = new_auth("alice vpn apple *\n", NULL);
@@ -898,6 +952,7 @@ static Suite *ppp_login_suite(void)
 	tcase_add_checked_fixture(tc, quiet, NULL);
 
 	tcase_add_test(tc, test_ppp_auth_pap_ok_and_wrong);
+	tcase_add_test(tc, test_ppp_auth_pap_from_pap_secrets);
 	tcase_add_test(tc, test_ppp_auth_chap_md5_ok_and_wrong);
 	tcase_add_test(tc, test_ppp_auth_mschapv2_rfc2759_vectors);
 	tcase_add_test(tc, test_ppp_auth_mschapv2_failure_message);

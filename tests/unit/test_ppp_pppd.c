@@ -358,13 +358,14 @@ START_TEST(test_pppd_argv_exact_with_every_option)
 		.client = true,
 		.extra = extra,
 	};
+	/* poptop's order: the file first, so what we say wins. */
 	static const char *const want[] = {
 		"/opt/pppd", "plugin", PLUGIN, "vpnsuite-fd", "3",
-		"vpnsuite-ipc", "4", "nodetach", "file",
-		"/etc/ppp/options.l2tpd", "debug", "name", "lns1", "user",
-		"alice", "10.0.0.1:192.168.1.2", "ipparam", "198.51.100.7",
-		"vpnsuite-auth", "vpnsuite-client", "require-mschap-v2", "mtu",
-		"1400",
+		"vpnsuite-ipc", "4", "nodetach", "vpnsuite-auth",
+		"vpnsuite-client", "file", "/etc/ppp/options.l2tpd",
+		"10.0.0.1:192.168.1.2", "require-mschap-v2", "mtu", "1400",
+		"name", "lns1", "user", "alice", "debug", "ipparam",
+		"198.51.100.7",
 	};
 	char *argv[32], store[512];
 	int argc = pppd_build_argv(&p, argv, 32, store, sizeof(store));
@@ -373,6 +374,46 @@ START_TEST(test_pppd_argv_exact_with_every_option)
 	for (int i = 0; i < argc; i++)
 		ck_assert_str_eq(argv[i], want[i]);
 	ck_assert_ptr_null(argv[argc]);
+}
+END_TEST
+
+/* xl2tpd's order: the section's words, then the operator's file, which
+ * therefore wins; ipparam before the file unless "pass peer". */
+START_TEST(test_pppd_argv_xl2tpd_order_puts_the_file_last)
+{
+	static const char *const extra[] = { "auth", "require-chap", NULL };
+	struct pppd_params p = {
+		.plugin_path = PLUGIN,
+		.local_ip = 0x0a000001,
+		.remote_ip = 0xc0a80102,
+		.ipparam = "198.51.100.7",
+		.name = "lns1",
+		.optfile = "/etc/ppp/options.xl2tpd",
+		.daemon_auth = true,
+		.no_pap = true,
+		.passive = true,
+		.optfile_last = true,
+		.extra = extra,
+	};
+	char *argv[32], store[1024], line[1024];
+	int argc;
+
+	argc = pppd_build_argv(&p, argv, 32, store, sizeof(store));
+	join(argv, argc, line, sizeof(line));
+	ck_assert_str_eq(line, PPPD_DEFAULT_PATH " plugin " PLUGIN
+			 " vpnsuite-fd 3 vpnsuite-ipc 4 nodetach vpnsuite-auth"
+			 " vpnsuite-no-pap passive 10.0.0.1:192.168.1.2 auth"
+			 " require-chap name lns1 ipparam 198.51.100.7"
+			 " file /etc/ppp/options.xl2tpd");
+	p.ipparam_last = true;
+	p.daemon_auth = false; /* no-pap means nothing without it */
+	argc = pppd_build_argv(&p, argv, 32, store, sizeof(store));
+	join(argv, argc, line, sizeof(line));
+	ck_assert_str_eq(line, PPPD_DEFAULT_PATH " plugin " PLUGIN
+			 " vpnsuite-fd 3 vpnsuite-ipc 4 nodetach"
+			 " passive 10.0.0.1:192.168.1.2 auth"
+			 " require-chap name lns1"
+			 " file /etc/ppp/options.xl2tpd ipparam 198.51.100.7");
 }
 END_TEST
 
@@ -816,6 +857,7 @@ static Suite *pppd_suite(void)
 
 	tcase_add_test(argv, test_pppd_argv_exact_with_every_option);
 	tcase_add_test(argv, test_pppd_argv_minimal_and_half_addresses);
+	tcase_add_test(argv, test_pppd_argv_xl2tpd_order_puts_the_file_last);
 	tcase_add_test(argv, test_pppd_argv_refuses_small_buffers_and_no_plugin);
 	suite_add_tcase(s, argv);
 
