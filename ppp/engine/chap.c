@@ -268,8 +268,8 @@ static int chap_check_authenticator(struct ppp_engine *e, struct buf *data)
 		goto out;
 	if (n < 42 || strncasecmp((const char *)msg, want, 42))
 		goto out;
-	if (auth_mppe_start_keys(hash_hash, a->nt_response, false,
-				 e->mppe_send, e->mppe_recv))
+	if (auth_mppe_start_keys(hash_hash, a->nt_response, false, e->mppe_send,
+				 e->mppe_recv))
 		goto out;
 	e->have_mppe_keys = true;
 	rc = 0;
@@ -298,7 +298,8 @@ static void chap_recv_result(struct ppp_engine *e, uint8_t code, uint8_t id,
 				"Authentication failed");
 		return;
 	}
-	if (a->proto == PPP_AUTH_MSCHAPV2 && chap_check_authenticator(e, data)) {
+	if (a->proto == PPP_AUTH_MSCHAPV2 &&
+	    chap_check_authenticator(e, data)) {
 		a->state = PPP_AUTH_FAILED;
 		log_warn(&e->log, "MS-CHAPv2: the peer's authenticator "
 				  "response is wrong: it does not know the "

@@ -33,11 +33,12 @@ static const char *const down_names[] = {
 	[PPP_DOWN_ECHO_TIMEOUT] = "peer stopped answering LCP echoes",
 	[PPP_DOWN_LOOPBACK] = "looped-back link (own magic number seen)",
 	[PPP_DOWN_NO_NETWORK] = "IPCP failed",
+	[PPP_DOWN_NO_MPPE] = "MPPE required but not agreed",
 };
 
 const char *ppp_down_reason_name(enum ppp_down_reason r)
 {
-	return (unsigned int)r <= PPP_DOWN_NO_NETWORK ? down_names[r] : "?";
+	return (unsigned int)r <= PPP_DOWN_NO_MPPE ? down_names[r] : "?";
 }
 
 const char *ppp_auth_proto_name(enum ppp_auth_proto p)
@@ -68,10 +69,10 @@ void ppp_engine_config_defaults(struct ppp_engine_config *cfg,
 	cfg->echo_interval_ms = 30000;
 	cfg->echo_failure = 4;
 	cfg->auth_timeout_ms = 30000;
-	cfg->auth_protos = role == PPP_ROLE_SERVER
-				   ? PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5
-				   : PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5 |
-					     PPP_AUTH_PAP;
+	cfg->auth_protos =
+		role == PPP_ROLE_SERVER
+			? PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5
+			: PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5 | PPP_AUTH_PAP;
 }
 
 static bool copy_str(char *dst, size_t size, const char *src)
@@ -101,6 +102,9 @@ struct ppp_engine *ppp_engine_new(const struct ppp_engine_config *cfg)
 		return NULL;
 	if (cfg->mru && cfg->mru < PPP_MIN_MRU)
 		return NULL;
+	if (cfg->mppe & ~(PPP_MPPE_40 | PPP_MPPE_128) ||
+	    (cfg->mppe_required && !cfg->mppe))
+		return NULL;
 	if (!cfg->restart_ms || !cfg->max_configure || !cfg->max_terminate)
 		return NULL;
 
@@ -127,6 +131,7 @@ struct ppp_engine *ppp_engine_new(const struct ppp_engine_config *cfg)
 	e->phase = PPP_PHASE_DEAD;
 	ppp_lcp_init(e);
 	ppp_ipcp_init(e);
+	ppp_ccp_init(e);
 	return e;
 }
 
@@ -156,9 +161,13 @@ void ppp_engine_send(struct ppp_engine *e, uint16_t proto, const uint8_t *pkt,
 void ppp_engine_fsm_send(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 {
 	struct ppp_engine *e = f->arg;
+	uint16_t proto = PPP_PROTO_IPCP;
 
-	ppp_engine_send(e, f == &e->lcp.fsm ? PPP_PROTO_LCP : PPP_PROTO_IPCP,
-			pkt, len);
+	if (f == &e->lcp.fsm)
+		proto = PPP_PROTO_LCP;
+	else if (f == &e->ccp.fsm)
+		proto = PPP_PROTO_CCP;
+	ppp_engine_send(e, proto, pkt, len);
 }
 
 void ppp_engine_random(struct ppp_engine *e, void *out, size_t len)
@@ -234,9 +243,8 @@ void ppp_engine_lcp_up(struct ppp_engine *e)
 	e->server.proto = e->lcp.want_auth;
 	e->client.proto = e->lcp.peer_auth;
 	e->lcp.echo_pending = 0;
-	e->lcp.echo_due = e->cfg.echo_interval_ms
-				  ? e->now + e->cfg.echo_interval_ms
-				  : 0;
+	e->lcp.echo_due =
+		e->cfg.echo_interval_ms ? e->now + e->cfg.echo_interval_ms : 0;
 	if (e->server.proto || e->client.proto)
 		e->auth_deadline = e->now + e->cfg.auth_timeout_ms;
 	if (e->server.proto == PPP_AUTH_PAP)
@@ -277,6 +285,31 @@ void ppp_engine_auth_done(struct ppp_engine *e)
 	}
 	ppp_fsm_open(&e->ipcp.fsm, e->now);
 	ppp_fsm_up(&e->ipcp.fsm, e->now);
+	/* RFC 3078: MPPE keys exist after MS-CHAPv2 only (RFC 3079 3). */
+	e->ccp.active = e->cfg.mppe && e->have_mppe_keys;
+	if (e->ccp.active) {
+		ppp_fsm_open(&e->ccp.fsm, e->now);
+		ppp_fsm_up(&e->ccp.fsm, e->now);
+	} else if (e->cfg.mppe_required) {
+		log_warn(&e->log,
+			 "MPPE is required but %s gives no keys "
+			 "(MS-CHAPv2 does)",
+			 ppp_auth_proto_name(ppp_engine_auth_proto(e)));
+		ppp_engine_fail(e, PPP_DOWN_NO_MPPE, "MPPE required");
+	}
+}
+
+/* With MPPE required, the network is up only once CCP is too: the daemon
+ * lets no clear IP through before (RFC 3078 3). */
+void ppp_engine_network_check(struct ppp_engine *e)
+{
+	if (e->network_up || e->ipcp.fsm.state != PPP_FSM_OPENED ||
+	    e->close_pending)
+		return;
+	if (e->cfg.mppe_required && !ppp_engine_mppe_bits(e))
+		return;
+	e->network_up = true;
+	ppp_engine_emit(e, PPP_EV_NETWORK_UP);
 }
 
 /* LCP tld: the NCPs go down with it (RFC 1661 3.6). */
@@ -288,6 +321,7 @@ void ppp_engine_lcp_down(struct ppp_engine *e)
 	}
 	e->phase = PPP_PHASE_TERMINATE;
 	ppp_fsm_down(&e->ipcp.fsm, e->now);
+	ppp_fsm_down(&e->ccp.fsm, e->now);
 	authn_reset(&e->server);
 	authn_reset(&e->client);
 	e->auth_deadline = 0;
@@ -346,14 +380,19 @@ void ppp_engine_input(struct ppp_engine *e, const uint8_t *frame, size_t len,
 		if (e->phase == PPP_PHASE_NETWORK)
 			ppp_fsm_input(&e->ipcp.fsm, info.data, info.len, now);
 		break;
+	case PPP_PROTO_CCP:
+		if (e->phase == PPP_PHASE_NETWORK && e->ccp.active)
+			ppp_fsm_input(&e->ccp.fsm, info.data, info.len, now);
+		else if (e->phase == PPP_PHASE_NETWORK)
+			ppp_lcp_send_proto_rej(e, proto, &info);
+		break;
 	case PPP_PROTO_IP:
 	case PPP_PROTO_IPV6:
 	case PPP_PROTO_COMP:
 		/* Data belongs to the kernel's unit; not ours to answer. */
 		break;
 	default:
-		/* RFC 1661 5.7: protocols we do not run, IPV6CP and CCP
-		 * among them for now. */
+		/* RFC 1661 5.7: protocols we do not run (IPV6CP for now). */
 		ppp_lcp_send_proto_rej(e, proto, &info);
 		break;
 	}
@@ -377,6 +416,7 @@ void ppp_engine_timer(struct ppp_engine *e, uint64_t now)
 		return;
 	ppp_fsm_timeout(&e->lcp.fsm, now);
 	ppp_fsm_timeout(&e->ipcp.fsm, now);
+	ppp_fsm_timeout(&e->ccp.fsm, now);
 	authn_timer(e, &e->server);
 	authn_timer(e, &e->client);
 	if (e->auth_deadline && now >= e->auth_deadline) {
@@ -384,7 +424,7 @@ void ppp_engine_timer(struct ppp_engine *e, uint64_t now)
 		log_warn(&e->log, "authentication did not finish in %u ms",
 			 e->cfg.auth_timeout_ms);
 		ppp_engine_fail(e, PPP_DOWN_AUTH_TIMEOUT,
-			       "Authentication timed out");
+				"Authentication timed out");
 	}
 	/* RFC 1994 4: the authenticator may challenge again at any time. */
 	if (e->reauth_due && now >= e->reauth_due &&
@@ -417,6 +457,7 @@ uint64_t ppp_engine_next_timeout(const struct ppp_engine *e)
 		return t;
 	t = min_deadline(t, ppp_fsm_deadline(&e->lcp.fsm));
 	t = min_deadline(t, ppp_fsm_deadline(&e->ipcp.fsm));
+	t = min_deadline(t, ppp_fsm_deadline(&e->ccp.fsm));
 	t = min_deadline(t, e->server.deadline);
 	t = min_deadline(t, e->client.deadline);
 	t = min_deadline(t, e->auth_deadline);
@@ -510,6 +551,25 @@ bool ppp_engine_mppe_keys(const struct ppp_engine *e,
 const struct ppp_fsm *ppp_engine_lcp(const struct ppp_engine *e)
 {
 	return &e->lcp.fsm;
+}
+
+int ppp_engine_mppe_bits(const struct ppp_engine *e)
+{
+	if (e->ccp.fsm.state != PPP_FSM_OPENED || !e->ccp.agreed)
+		return 0;
+	switch (e->ccp.want & (MPPE_BIT_S | MPPE_BIT_L)) {
+	case MPPE_BIT_S:
+		return 128;
+	case MPPE_BIT_L:
+		return 40;
+	default:
+		return 0;
+	}
+}
+
+const struct ppp_fsm *ppp_engine_ccp(const struct ppp_engine *e)
+{
+	return &e->ccp.fsm;
 }
 
 const struct ppp_fsm *ppp_engine_ipcp(const struct ppp_engine *e)

@@ -56,9 +56,9 @@ struct ppp_lcp {
 
 enum ppp_auth_state {
 	PPP_AUTH_IDLE,
-	PPP_AUTH_SENT,	  /* challenge / request out, waiting */
-	PPP_AUTH_CHECK,	  /* server: daemon asked, waiting for its verdict */
-	PPP_AUTH_DONE,	  /* succeeded */
+	PPP_AUTH_SENT,	/* challenge / request out, waiting */
+	PPP_AUTH_CHECK, /* server: daemon asked, waiting for its verdict */
+	PPP_AUTH_DONE,	/* succeeded */
 	PPP_AUTH_FAILED,
 };
 
@@ -88,6 +88,23 @@ struct ppp_ipcp {
 	bool want_addr, want_dns[2], want_nbns[2];
 };
 
+/* RFC 1962 CCP with the MPPE option only (RFC 3078 2). */
+struct ppp_ccp {
+	struct ppp_fsm fsm;
+	uint32_t want;	    /* MPPE bits of our request */
+	uint32_t peer_bits; /* what we acked of the peer's */
+	bool active;	    /* opened for this link (keys exist) */
+	bool agreed;	    /* opened with one strength both ways */
+};
+
+#define CCP_OPT_MPPE 18
+#define MPPE_BIT_H   0x01000000u /* stateless */
+#define MPPE_BIT_M   0x00000080u /* 56-bit */
+#define MPPE_BIT_S   0x00000040u /* 128-bit */
+#define MPPE_BIT_L   0x00000020u /* 40-bit */
+#define MPPE_BIT_D   0x00000010u /* obsolete */
+#define MPPE_BIT_C   0x00000001u /* MPPC compression */
+
 struct ppp_engine {
 	struct ppp_engine_config cfg;
 	char name[AUTH_NAME_MAX + 1];
@@ -99,6 +116,8 @@ struct ppp_engine {
 	struct ppp_authn server; /* we authenticate the peer */
 	struct ppp_authn client; /* we authenticate to the peer */
 	struct ppp_ipcp ipcp;
+	struct ppp_ccp ccp;
+	bool network_up; /* PPP_EV_NETWORK_UP sent */
 	uint64_t now;
 	uint64_t auth_deadline; /* whole Authenticate phase; 0: none */
 	uint64_t reauth_due;
@@ -147,5 +166,11 @@ void ppp_chap_answer(struct ppp_engine *e, const struct ppp_auth_answer *ans);
 
 /* ipcp.c */
 void ppp_ipcp_init(struct ppp_engine *e);
+
+/* ccp.c */
+void ppp_ccp_init(struct ppp_engine *e);
+
+/* engine.c: IPCP or CCP opened; NETWORK_UP once all required are. */
+void ppp_engine_network_check(struct ppp_engine *e);
 
 #endif

@@ -220,12 +220,17 @@ static void ipcp_up(struct ppp_fsm *f)
 		 ip->addr & 0xff, ip->peer_addr >> 24,
 		 ip->peer_addr >> 16 & 0xff, ip->peer_addr >> 8 & 0xff,
 		 ip->peer_addr & 0xff);
-	ppp_engine_emit(e, PPP_EV_NETWORK_UP);
+	ppp_engine_network_check(e);
 }
 
 static void ipcp_down(struct ppp_fsm *f)
 {
-	ppp_engine_emit(ipcp_engine(f), PPP_EV_NETWORK_DOWN);
+	struct ppp_engine *e = ipcp_engine(f);
+
+	if (!e->network_up)
+		return;
+	e->network_up = false;
+	ppp_engine_emit(e, PPP_EV_NETWORK_DOWN);
 }
 
 /* IPCP is our only network protocol: without it the link has no use

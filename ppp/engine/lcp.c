@@ -141,8 +141,9 @@ static void lcp_recv_magic(struct ppp_engine *e, struct ppp_opt_reply *r,
 	/* RFC 1661 6.4: our own number back, maybe a looped link: both
 	 * sides pick new numbers; if it keeps coming back, it is a loop. */
 	if (m && ++e->lcp.loops > e->lcp.fsm.cfg.max_failure) {
-		log_warn(&e->log, "LCP: own magic number %08x came back %u "
-				  "times: the link is looped back",
+		log_warn(&e->log,
+			 "LCP: own magic number %08x came back %u "
+			 "times: the link is looped back",
 			 m, e->lcp.loops);
 		ppp_engine_fail(e, PPP_DOWN_LOOPBACK, "Loopback detected");
 	}
@@ -307,6 +308,10 @@ static void lcp_recv_proto_rej(struct ppp_engine *e, struct buf *data)
 		log_warn(&e->log, "peer rejects IPCP");
 		ppp_fsm_rxj(&e->ipcp.fsm, true, e->now);
 		break;
+	case PPP_PROTO_CCP:
+		log_info(&e->log, "peer rejects CCP: no MPPE");
+		ppp_fsm_rxj(&e->ccp.fsm, true, e->now);
+		break;
 	case PPP_PROTO_PAP:
 	case PPP_PROTO_CHAP:
 		ppp_engine_fail(e, PPP_DOWN_AUTH_REFUSED,
@@ -420,15 +425,16 @@ void ppp_lcp_timer(struct ppp_engine *e, uint64_t now)
 	struct ppp_lcp *l = &e->lcp;
 	uint8_t magic[4];
 
-	if (!l->echo_due || now < l->echo_due ||
-	    l->fsm.state != PPP_FSM_OPENED)
+	if (!l->echo_due || now < l->echo_due || l->fsm.state != PPP_FSM_OPENED)
 		return;
 	if (e->cfg.echo_failure && l->echo_pending >= e->cfg.echo_failure) {
-		log_warn(&e->log, "no answer to %u LCP echo requests: peer "
-				  "gone or path broken",
+		log_warn(&e->log,
+			 "no answer to %u LCP echo requests: peer "
+			 "gone or path broken",
 			 l->echo_pending);
 		l->echo_due = 0;
-		ppp_engine_fail(e, PPP_DOWN_ECHO_TIMEOUT, "Peer not responding");
+		ppp_engine_fail(e, PPP_DOWN_ECHO_TIMEOUT,
+				"Peer not responding");
 		return;
 	}
 	magic[0] = (uint8_t)(l->magic >> 24);

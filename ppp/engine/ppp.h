@@ -2,8 +2,8 @@
 /*
  * The builtin PPP engine: one instance per PPP link, server (authenticator,
  * address giver) or client. LCP (RFC 1661), PAP (RFC 1334), CHAP-MD5
- * (RFC 1994), MS-CHAPv2 (RFC 2759) and IPCP (RFC 1332, 1877) on the
- * automaton of fsm.h.
+ * (RFC 1994), MS-CHAPv2 (RFC 2759), IPCP (RFC 1332, 1877) and CCP with
+ * stateless MPPE (RFC 1962, 3078) on the automaton of fsm.h.
  *
  * Pure, like the L2TP and PPTP engines: frames and the time (ms, any
  * monotonic origin) come in; frames to send, events and the next wake-up
@@ -71,12 +71,20 @@ enum ppp_down_reason {
 	PPP_DOWN_ECHO_TIMEOUT,	 /* lcp-echo-failure Echo-Requests lost */
 	PPP_DOWN_LOOPBACK,	 /* our own magic number came back */
 	PPP_DOWN_NO_NETWORK,	 /* IPCP failed or was closed */
+	PPP_DOWN_NO_MPPE,	 /* MPPE required but not agreed */
+};
+
+/* MPPE key strengths (RFC 3078 2.1), as a set. */
+enum ppp_mppe_bits {
+	PPP_MPPE_40 = 1 << 0,
+	PPP_MPPE_128 = 1 << 1,
 };
 
 enum ppp_event_type {
 	PPP_EV_LCP_UP,	     /* LCP opened: MRU and auth agreed */
 	PPP_EV_AUTH_OK,	     /* authentication done (first or again) */
-	PPP_EV_NETWORK_UP,   /* IPCP opened: addresses known */
+	PPP_EV_CCP_UP,	     /* MPPE agreed: keys and bits to the kernel */
+	PPP_EV_NETWORK_UP,   /* IPCP opened (and MPPE, when required) */
 	PPP_EV_NETWORK_DOWN, /* IPCP left Opened */
 	PPP_EV_DOWN,	     /* link finished; last event */
 };
@@ -148,6 +156,11 @@ struct ppp_engine_config {
 	uint32_t dns[2]; /* server: given to the peer (RFC 1877); 0: none */
 	uint32_t nbns[2];
 	bool use_peer_dns; /* client: asks for DNS servers */
+
+	/* CCP: MPPE strengths allowed (needs MS-CHAPv2 keys); 0: no CCP.
+	 * Required: no network without it (require-mppe). */
+	unsigned int mppe;
+	bool mppe_required;
 };
 
 struct ppp_engine;
@@ -184,7 +197,10 @@ void ppp_engine_addrs(const struct ppp_engine *e, uint32_t *local,
 bool ppp_engine_mppe_keys(const struct ppp_engine *e,
 			  uint8_t send[AUTH_MPPE_KEY_LEN],
 			  uint8_t recv[AUTH_MPPE_KEY_LEN]);
+/* Key strength agreed by CCP, 40 or 128; 0 while MPPE is not up. */
+int ppp_engine_mppe_bits(const struct ppp_engine *e);
 const struct ppp_fsm *ppp_engine_lcp(const struct ppp_engine *e);
+const struct ppp_fsm *ppp_engine_ccp(const struct ppp_engine *e);
 const struct ppp_fsm *ppp_engine_ipcp(const struct ppp_engine *e);
 
 const char *ppp_phase_name(enum ppp_phase p);

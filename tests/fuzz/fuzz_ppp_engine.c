@@ -5,7 +5,8 @@
  * CHAP-MD5 and MS-CHAPv2 packets, timers run between frames.
  *
  * Input: byte 0 picks the mode (bit 0: client role, bit 1: the daemon
- * refuses logins, bits 2-4: authentication protocols). Then frames, each
+ * refuses logins, bits 2-4: authentication protocols, bit 5: MPPE
+ * required). Then frames, each
  * as a two-byte length, the frame, and one byte of time to let pass (in
  * units of 100 ms) before the next.
  */
@@ -14,8 +15,11 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "ppp/auth.h"
 #include "ppp/engine/frame.h"
 #include "ppp/engine/ppp.h"
+
+#define PASSWORD "clientPass"
 
 struct fuzz_state {
 	struct ppp_engine *e;
@@ -31,7 +35,8 @@ static void on_send(void *arg, const uint8_t *frame, size_t len)
 	struct buf info;
 
 	/* What we send must be a frame we would accept ourselves. */
-	if (len < 2 || len > 1502 || ppp_frame_decode(frame, len, &proto, &info))
+	if (len < 2 || len > 1502 ||
+	    ppp_frame_decode(frame, len, &proto, &info))
 		abort();
 }
 
@@ -45,16 +50,24 @@ static void on_event(void *arg, const struct ppp_event *ev)
 		st->down = true;
 }
 
+/* Judged as a daemon would, so that recorded logins get through. */
 static void on_auth_check(void *arg, const struct ppp_auth_request *req)
 {
 	struct fuzz_state *st = arg;
 	struct ppp_auth_answer a = {.ok = !st->refuse};
+	struct auth_mschapv2_response r;
 
 	if (strnlen(req->user, sizeof(req->user)) >= sizeof(req->user))
 		abort();
-	strcpy(a.authenticator_response,
-	       "S=0123456789ABCDEF0123456789ABCDEF01234567");
-	a.have_mppe_keys = true;
+	if (req->proto == PPP_AUTH_MSCHAPV2 && a.ok) {
+		a.ok = !auth_mschapv2_parse_response(req->response,
+						     req->response_len, &r) &&
+		       auth_mschapv2_verify(req->user, PASSWORD, req->challenge,
+					    r.peer_challenge, r.nt_response,
+					    a.authenticator_response) ==
+			       AUTH_OK;
+		a.have_mppe_keys = a.ok;
+	}
 	ppp_engine_auth_answer(st->e, &a, st->now);
 }
 
@@ -103,9 +116,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.arg = &st;
 	cfg.auth_protos = (mode >> 2) & 7;
 	cfg.reauth_ms = 20000;
+	if (mode & 0x20) {
+		cfg.mppe = PPP_MPPE_40 | PPP_MPPE_128;
+		cfg.mppe_required = true;
+	}
 	if (mode & 1) {
 		cfg.name = "alice";
-		cfg.password = "clientPass";
+		cfg.password = PASSWORD;
 		cfg.use_peer_dns = true;
 	} else {
 		cfg.local_addr = 0x0a000001;

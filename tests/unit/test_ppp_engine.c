@@ -12,9 +12,9 @@
 #include "ppp/engine/ppp.h"
 #include "tests/unit/check_main.h"
 
-#define USER	 "alice"
-#define PASSWORD "clientPass"
-#define QMAX	 64
+#define USER	      "alice"
+#define PASSWORD      "clientPass"
+#define QMAX	      64
 #define A(a, b, c, d) ((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
 
 struct side {
@@ -23,16 +23,16 @@ struct side {
 	uint8_t q[QMAX][1600]; /* frames on the wire towards the peer */
 	size_t qlen[QMAX];
 	unsigned int nq;
-	unsigned int sent;	  /* frames sent so far */
+	unsigned int sent;	 /* frames sent so far */
 	unsigned int drop_every; /* lose every Nth frame; 0: none */
-	bool blackhole;		  /* lose everything */
+	bool blackhole;		 /* lose everything */
 	uint32_t rnd;
 	/* what the daemon heard */
 	unsigned int ev[PPP_EV_DOWN + 1];
 	enum ppp_down_reason reason;
 	/* server: the secrets and the verdict */
 	const char *secret;
-	bool defer;	/* answer on the next pump, not at once */
+	bool defer; /* answer on the next pump, not at once */
 	bool pending;
 	struct ppp_auth_answer answer;
 	unsigned int checks;
@@ -105,17 +105,15 @@ static void judge(struct side *s, const struct ppp_auth_request *req)
 	s->checked = req->proto;
 	switch (req->proto) {
 	case PPP_AUTH_PAP:
-		a->ok = user_ok && auth_pap_verify(s->secret, req->password,
-						   req->password_len) ==
-					   AUTH_OK;
+		a->ok = user_ok &&
+			auth_pap_verify(s->secret, req->password,
+					req->password_len) == AUTH_OK;
 		break;
 	case PPP_AUTH_CHAP_MD5:
-		a->ok = user_ok && auth_chap_md5_verify(req->id, s->secret,
-							req->challenge,
-							req->challenge_len,
-							req->response,
-							req->response_len) ==
-					   AUTH_OK;
+		a->ok = user_ok &&
+			auth_chap_md5_verify(req->id, s->secret, req->challenge,
+					     req->challenge_len, req->response,
+					     req->response_len) == AUTH_OK;
 		break;
 	case PPP_AUTH_MSCHAPV2:
 		ck_assert_uint_eq(req->challenge_len, 16);
@@ -123,11 +121,10 @@ static void judge(struct side *s, const struct ppp_auth_request *req)
 					 req->response, req->response_len, &r),
 				 0);
 		a->ok = user_ok &&
-			auth_mschapv2_verify(req->user, s->secret,
-					     req->challenge, r.peer_challenge,
-					     r.nt_response,
-					     a->authenticator_response) ==
-				AUTH_OK;
+			auth_mschapv2_verify(
+				req->user, s->secret, req->challenge,
+				r.peer_challenge, r.nt_response,
+				a->authenticator_response) == AUTH_OK;
 		if (a->ok) {
 			ck_assert_int_eq(auth_mppe_start_keys_from_password(
 						 s->secret, r.nt_response, true,
@@ -163,6 +160,10 @@ static const struct ppp_engine_ops ops = {
 	.random = on_random,
 };
 
+/* MPPE settings for the next connect(): server, client. */
+static unsigned int srv_mppe, cli_mppe;
+static bool srv_mppe_required;
+
 static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 {
 	struct ppp_engine_config cfg;
@@ -182,7 +183,10 @@ static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 		cfg.dns[0] = A(192, 0, 2, 53);
 		cfg.dns[1] = A(192, 0, 2, 54);
 		cfg.mru = 1400;
+		cfg.mppe = srv_mppe;
+		cfg.mppe_required = srv_mppe_required;
 	} else {
+		cfg.mppe = cli_mppe;
 		s->rnd = 0x9abcdef1;
 		cfg.name = USER;
 		cfg.password = PASSWORD;
@@ -223,8 +227,8 @@ static void pump(struct side *a, struct side *b, uint64_t now)
 }
 
 static uint64_t run_until(struct side *a, struct side *b, uint64_t now,
-			  uint64_t until, bool (*done)(struct side *,
-						       struct side *))
+			  uint64_t until,
+			  bool (*done)(struct side *, struct side *))
 {
 	uint64_t t;
 
@@ -269,8 +273,8 @@ static uint64_t connect(unsigned int sp, unsigned int cp, uint64_t limit)
 	return 0;
 }
 
-static uint64_t start(uint64_t limit, bool (*done)(struct side *,
-						   struct side *))
+static uint64_t start(uint64_t limit,
+		      bool (*done)(struct side *, struct side *))
 {
 	ppp_engine_start(srv.e, 0);
 	ppp_engine_start(cli.e, 0);
@@ -281,6 +285,8 @@ static void teardown(void)
 {
 	ppp_engine_free(srv.e);
 	ppp_engine_free(cli.e);
+	srv_mppe = cli_mppe = 0;
+	srv_mppe_required = false;
 }
 
 /* The issue's engine-vs-engine test: MS-CHAPv2 over a lossy link, both
@@ -330,9 +336,8 @@ START_TEST(test_each_auth_protocol)
 	static const unsigned int protos[] = {PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5,
 					      PPP_AUTH_MSCHAPV2};
 
-	connect(protos[_i], PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 |
-				    PPP_AUTH_MSCHAPV2,
-		0);
+	connect(protos[_i],
+		PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2, 0);
 	start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
 	ck_assert_uint_eq(srv.checked, protos[_i]);
@@ -583,8 +588,8 @@ END_TEST
 START_TEST(test_frame_forms_and_garbage)
 {
 	uint64_t now;
-	static const uint8_t echo[] = {0xff, 0x03, 0xc0, 0x21, 9,
-				       7,    0,	   8,	 0,    0, 0, 0};
+	static const uint8_t echo[] = {0xff, 0x03, 0xc0, 0x21, 9, 7,
+				       0,    8,	   0,	 0,    0, 0};
 
 	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	now = start(60000, both_up);
@@ -594,10 +599,65 @@ START_TEST(test_frame_forms_and_garbage)
 	srv.last_len = 0;
 	ppp_engine_input(srv.e, (const uint8_t[]){0x02}, 1, now);
 	ppp_engine_input(srv.e, (const uint8_t[]){0xc0, 0x20}, 2, now);
-	ppp_engine_input(srv.e, (const uint8_t[]){0xc0, 0x21, 9, 1, 0, 99},
-			 6, now);
+	ppp_engine_input(srv.e, (const uint8_t[]){0xc0, 0x21, 9, 1, 0, 99}, 6,
+			 now);
 	ck_assert_uint_eq(srv.last_len, 0);
 	ck_assert_int_eq(ppp_engine_phase(srv.e), PPP_PHASE_NETWORK);
+	teardown();
+}
+END_TEST
+
+/* RFC 3078: both sides allow 40 and 128 bits: 128, stateless, and the
+ * network comes up only after CCP when MPPE is required. */
+START_TEST(test_mppe_negotiated)
+{
+	static const unsigned int cli_sets[] = {PPP_MPPE_40 | PPP_MPPE_128,
+						PPP_MPPE_40, PPP_MPPE_128};
+	static const int want[] = {128, 40, 128};
+
+	srv_mppe = PPP_MPPE_40 | PPP_MPPE_128;
+	srv_mppe_required = true;
+	cli_mppe = cli_sets[_i];
+	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	srv.drop_every = 5;
+	start(120000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_uint_eq(srv.ev[PPP_EV_CCP_UP], 1);
+	ck_assert_uint_eq(cli.ev[PPP_EV_CCP_UP], 1);
+	ck_assert_int_eq(ppp_engine_mppe_bits(srv.e), want[_i]);
+	ck_assert_int_eq(ppp_engine_mppe_bits(cli.e), want[_i]);
+	ck_assert_int_eq(ppp_engine_ccp(srv.e)->state, PPP_FSM_OPENED);
+	teardown();
+}
+END_TEST
+
+/* No MPPE from the peer (it Protocol-Rejects CCP, or its login gives no
+ * keys): with MPPE required the link never reaches the network. */
+START_TEST(test_mppe_required_refused)
+{
+	srv_mppe = PPP_MPPE_128;
+	srv_mppe_required = true;
+	cli_mppe = _i == 0 ? 0 : PPP_MPPE_40;
+	connect(_i == 2 ? PPP_AUTH_CHAP_MD5 : PPP_AUTH_MSCHAPV2,
+		PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, 0);
+	start(120000, both_down);
+	ck_assert(both_down(&srv, &cli));
+	ck_assert_int_eq(srv.reason, PPP_DOWN_NO_MPPE);
+	ck_assert_uint_eq(srv.ev[PPP_EV_NETWORK_UP], 0);
+	ck_assert_uint_eq(srv.ev[PPP_EV_CCP_UP], 0);
+	teardown();
+}
+END_TEST
+
+/* MPPE allowed, not required, peer without it: up in the clear. */
+START_TEST(test_mppe_optional)
+{
+	srv_mppe = PPP_MPPE_128;
+	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	start(60000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_int_eq(ppp_engine_mppe_bits(srv.e), 0);
+	ck_assert_uint_eq(srv.ev[PPP_EV_CCP_UP], 0);
 	teardown();
 }
 END_TEST
@@ -608,8 +668,8 @@ START_TEST(test_bad_config_refused)
 
 	ppp_engine_config_defaults(&cfg, PPP_ROLE_SERVER);
 	ck_assert_ptr_null(ppp_engine_new(&cfg)); /* no ops */
-	cfg.ops = &(struct ppp_engine_ops){.send = on_send,
-					   .random = on_random};
+	cfg.ops =
+		&(struct ppp_engine_ops){.send = on_send, .random = on_random};
 	ck_assert_ptr_null(ppp_engine_new(&cfg)); /* auth, no checker */
 	cfg.auth_protos = 0;
 	cfg.mru = 64;
@@ -638,6 +698,9 @@ static Suite *ppp_engine_suite(void)
 	tcase_add_test(tc, test_protocol_reject);
 	tcase_add_test(tc, test_reauthentication);
 	tcase_add_test(tc, test_frame_forms_and_garbage);
+	tcase_add_loop_test(tc, test_mppe_negotiated, 0, 3);
+	tcase_add_loop_test(tc, test_mppe_required_refused, 0, 3);
+	tcase_add_test(tc, test_mppe_optional);
 	tcase_add_test(tc, test_bad_config_refused);
 	suite_add_tcase(s, tc);
 	return s;
