@@ -202,19 +202,39 @@ static int parse_dataplane(struct loader *ld, void *obj,
 	return 0;
 }
 
+static int ppp_auth_value(struct loader *ld, const struct conf_entry *e,
+			  enum l2tpd_ppp_auth *out)
+{
+	if (!strcasecmp(e->value, "daemon"))
+		*out = L2TPD_PPP_AUTH_DAEMON;
+	else if (!strcasecmp(e->value, "pppd"))
+		*out = L2TPD_PPP_AUTH_PPPD;
+	else if (!strcasecmp(e->value, "radius"))
+		*out = L2TPD_PPP_AUTH_RADIUS;
+	else
+		return conf_error(ld->err, ld->errlen, ld->cf, e,
+				  "'%s' is not 'daemon', 'pppd' or 'radius'",
+				  e->value);
+	return 0;
+}
+
 static int parse_ppp_auth(struct loader *ld, void *obj,
 			  const struct conf_entry *e)
 {
 	struct l2tpd_config *cfg = obj;
 
-	if (!strcasecmp(e->value, "daemon"))
-		cfg->ppp_auth_daemon = true;
-	else if (!strcasecmp(e->value, "pppd"))
-		cfg->ppp_auth_daemon = false;
-	else
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "'%s' is not 'daemon' or 'pppd'", e->value);
+	if (ppp_auth_value(ld, e, &cfg->ppp_auth) < 0)
+		return -1;
+	cfg->ppp_auth_daemon = cfg->ppp_auth != L2TPD_PPP_AUTH_PPPD;
 	return 0;
+}
+
+static int parse_lns_ppp_auth(struct loader *ld, void *obj,
+			      const struct conf_entry *e)
+{
+	struct l2tpd_lns *lns = obj;
+
+	return ppp_auth_value(ld, e, &lns->ppp_auth);
 }
 
 static int parse_log_level(struct loader *ld, void *obj,
@@ -709,6 +729,13 @@ static const struct key_def keys[] = {
 	 MAX_PATH_LEN},
 	{"ppp pap secrets", SEC_GLOBAL, KIND_STRING, G(ppp_pap_secrets), 0,
 	 MAX_PATH_LEN},
+	{"ppp auth", SEC_LNS, KIND_CUSTOM, N(ppp_auth), 0, 0,
+	 parse_lns_ppp_auth},
+	{"radius config", SEC_GLOBAL, KIND_STRING, G(radius_config), 0,
+	 MAX_PATH_LEN},
+	{"radius dae", SEC_GLOBAL, KIND_STRING, G(radius_dae), 0, 80},
+	{"radius dae secret", SEC_GLOBAL, KIND_STRING, G(radius_dae_secret), 0,
+	 128},
 	{"login failures", SEC_GLOBAL, KIND_UINT, G(login_failures), 1, 100},
 	{"login window", SEC_GLOBAL, KIND_UINT, G(login_window), 1, 86400},
 	{"login block", SEC_GLOBAL, KIND_UINT, G(login_block), 1, 86400},
@@ -1085,6 +1112,7 @@ static int set_defaults(struct l2tpd_config *cfg, const char *path)
 	cfg->max_half_open_per_peer = L2TPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->ppp_auth_daemon = true;
+	cfg->ppp_auth = L2TPD_PPP_AUTH_DAEMON;
 	cfg->login_failures = L2TPD_DEFAULT_LOGIN_FAILURES;
 	cfg->login_window = L2TPD_DEFAULT_LOGIN_WINDOW;
 	cfg->login_block = L2TPD_DEFAULT_LOGIN_BLOCK;
@@ -1139,6 +1167,17 @@ static int load_file(const struct conf_file *cf, struct l2tpd_config *cfg,
 			goto err_free;
 	}
 	finish(cfg);
+	if (l2tpd_config_uses_radius(cfg) && !cfg->radius_config) {
+		conf_error(err, errlen, cf, NULL,
+			   "'ppp auth = radius' needs 'radius config' "
+			   "(radcli's configuration file) in [global]");
+		goto err_free;
+	}
+	if (cfg->radius_dae && !cfg->radius_dae_secret) {
+		conf_error(err, errlen, cf, NULL,
+			   "'radius dae' needs 'radius dae secret'");
+		goto err_free;
+	}
 	return 0;
 
 err_free:
@@ -1191,7 +1230,31 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 	free(cfg->control_socket);
 	free(cfg->ppp_secrets);
 	free(cfg->ppp_pap_secrets);
+	free(cfg->radius_config);
+	free(cfg->radius_dae);
+	if (cfg->radius_dae_secret)
+		explicit_bzero(cfg->radius_dae_secret,
+			       strlen(cfg->radius_dae_secret));
+	free(cfg->radius_dae_secret);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
+				       const struct l2tpd_lns *lns)
+{
+	if (lns && lns->ppp_auth != L2TPD_PPP_AUTH_INHERIT)
+		return lns->ppp_auth;
+	return cfg->ppp_auth;
+}
+
+bool l2tpd_config_uses_radius(const struct l2tpd_config *cfg)
+{
+	if (cfg->ppp_auth == L2TPD_PPP_AUTH_RADIUS)
+		return true;
+	for (size_t i = 0; i < cfg->n_lns; i++)
+		if (cfg->lns[i].ppp_auth == L2TPD_PPP_AUTH_RADIUS)
+			return true;
+	return false;
 }
 
 /* --- lookups ------------------------------------------------------------ */

@@ -113,6 +113,14 @@ struct l2tpd_link_opts {
 	char *pppoptfile; /* NULL when unset */
 };
 
+/* Who verifies PPP logins ('ppp auth'). */
+enum l2tpd_ppp_auth {
+	L2TPD_PPP_AUTH_INHERIT = 0, /* [lns]: as [global] says */
+	L2TPD_PPP_AUTH_DAEMON,	    /* 'ppp secrets' (chap-secrets) */
+	L2TPD_PPP_AUTH_PPPD,	    /* pppd and its own files */
+	L2TPD_PPP_AUTH_RADIUS,	    /* RADIUS ('radius config') */
+};
+
 struct l2tpd_lns {
 	char *name;
 	int line; /* of the section header */
@@ -129,6 +137,8 @@ struct l2tpd_lns {
 	size_t n_local_ip_range;
 	struct l2tpd_addr_range *lac; /* peers allowed/denied */
 	size_t n_lac;
+	/* 'ppp auth' of this section; L2TPD_PPP_AUTH_INHERIT: [global]'s */
+	enum l2tpd_ppp_auth ppp_auth;
 };
 
 struct l2tpd_lac {
@@ -180,6 +190,12 @@ struct l2tpd_config {
 	/* PPP logins: verified by the daemon from 'ppp secrets' (the
 	 * default), or left to pppd and its own secrets files. */
 	bool ppp_auth_daemon;
+	/* 'ppp auth = radius': [global]'s choice; an [lns] may choose too
+	 * (l2tpd_lns_ppp_auth()). 'radius config' is radcli's file. */
+	enum l2tpd_ppp_auth ppp_auth;
+	char *radius_config;
+	char *radius_dae;	 /* ADDRESS:PORT for RFC 5176; NULL: off */
+	char *radius_dae_secret; /* never logged */
 	char *ppp_secrets;
 	/* PAP's file; NULL: /etc/ppp/pap-secrets while ppp_secrets is pppd's
 	 * own chap-secrets, else ppp_secrets for every method. */
@@ -194,6 +210,12 @@ struct l2tpd_config {
 	struct l2tpd_lac *lac;
 	size_t n_lac;
 };
+
+/* The 'ppp auth' in force for logins in lns (its own, else [global]'s). */
+enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
+				       const struct l2tpd_lns *lns);
+/* Whether some section logs in through RADIUS. */
+bool l2tpd_config_uses_radius(const struct l2tpd_config *cfg);
 
 enum l2tpd_access {
 	L2TPD_ACCESS_NONE, /* no entry of the list names the peer */

@@ -254,6 +254,39 @@ START_TEST(test_minimal_ipsec_example_loads)
 }
 END_TEST
 
+START_TEST(test_radius_keys)
+{
+	struct l2tpd_config cfg;
+	char err[256];
+
+	ck_assert_int_eq(load("[global]\nppp auth = radius\n[lns default]\n",
+			      &cfg, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "radius config"));
+	ck_assert_int_eq(load("[global]\nradius config = /etc/r.conf\n"
+			      "radius dae = 127.0.0.1:3799\n"
+			      "[lns default]\n",
+			      &cfg, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "radius dae secret"));
+	ck_assert_int_eq(load("[global]\nradius config = /etc/r.conf\n"
+			      "radius dae = 127.0.0.1:3799\n"
+			      "radius dae secret = s3\n"
+			      "[lns default]\n[lns other]\nppp auth = radius\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(cfg.radius_config, "/etc/r.conf");
+	ck_assert_str_eq(cfg.radius_dae, "127.0.0.1:3799");
+	ck_assert(cfg.ppp_auth_daemon);
+	ck_assert_int_eq(l2tpd_lns_ppp_auth(&cfg, &cfg.lns[0]),
+			 L2TPD_PPP_AUTH_DAEMON);
+	ck_assert_int_eq(l2tpd_lns_ppp_auth(&cfg, &cfg.lns[1]),
+			 L2TPD_PPP_AUTH_RADIUS);
+	ck_assert(l2tpd_config_uses_radius(&cfg));
+	l2tpd_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct l2tpd_config cfg;
@@ -801,6 +834,7 @@ static Suite *l2tpd_config_suite(void)
 	tcase_add_test(tc, test_stock_xl2tpd_conf_loads_unchanged);
 	tcase_add_test(tc, test_minimal_ipsec_example_loads);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_radius_keys);
 	tcase_add_test(tc, test_our_global_keys);
 	tcase_add_test(tc, test_link_keys_and_overrides);
 	tcase_add_loop_test(tc, test_no_effect_key_warns_with_file_line, 0,
