@@ -32,7 +32,7 @@ static const char *const down_names[] = {
 	[PPP_DOWN_AUTH_TIMEOUT] = "authentication timed out",
 	[PPP_DOWN_ECHO_TIMEOUT] = "peer stopped answering LCP echoes",
 	[PPP_DOWN_LOOPBACK] = "looped-back link (own magic number seen)",
-	[PPP_DOWN_NO_NETWORK] = "IPCP failed",
+	[PPP_DOWN_NO_NETWORK] = "no network protocol left open",
 	[PPP_DOWN_NO_MPPE] = "MPPE required but not agreed",
 };
 
@@ -131,6 +131,7 @@ struct ppp_engine *ppp_engine_new(const struct ppp_engine_config *cfg)
 	e->phase = PPP_PHASE_DEAD;
 	ppp_lcp_init(e);
 	ppp_ipcp_init(e);
+	ppp_ipv6cp_init(e);
 	ppp_ccp_init(e);
 	return e;
 }
@@ -167,6 +168,8 @@ void ppp_engine_fsm_send(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 		proto = PPP_PROTO_LCP;
 	else if (f == &e->ccp.fsm)
 		proto = PPP_PROTO_CCP;
+	else if (f == &e->ipv6cp.fsm)
+		proto = PPP_PROTO_IPV6CP;
 	ppp_engine_send(e, proto, pkt, len);
 }
 
@@ -285,6 +288,10 @@ void ppp_engine_auth_done(struct ppp_engine *e)
 	}
 	ppp_fsm_open(&e->ipcp.fsm, e->now);
 	ppp_fsm_up(&e->ipcp.fsm, e->now);
+	if (e->cfg.ipv6) {
+		ppp_fsm_open(&e->ipv6cp.fsm, e->now);
+		ppp_fsm_up(&e->ipv6cp.fsm, e->now);
+	}
 	/* RFC 3078: MPPE keys exist after MS-CHAPv2 only (RFC 3079 3). */
 	e->ccp.active = e->cfg.mppe && e->have_mppe_keys;
 	if (e->ccp.active) {
@@ -303,13 +310,31 @@ void ppp_engine_auth_done(struct ppp_engine *e)
  * lets no clear IP through before (RFC 3078 3). */
 void ppp_engine_network_check(struct ppp_engine *e)
 {
-	if (e->network_up || e->ipcp.fsm.state != PPP_FSM_OPENED ||
-	    e->close_pending)
+	if (e->close_pending ||
+	    (e->cfg.mppe_required && !ppp_engine_mppe_bits(e)))
 		return;
-	if (e->cfg.mppe_required && !ppp_engine_mppe_bits(e))
+	if (!e->network_up && e->ipcp.fsm.state == PPP_FSM_OPENED) {
+		e->network_up = true;
+		ppp_engine_emit(e, PPP_EV_NETWORK_UP);
+	}
+	if (!e->ipv6_up && e->ipv6cp.fsm.state == PPP_FSM_OPENED) {
+		e->ipv6_up = true;
+		ppp_engine_emit(e, PPP_EV_IPV6_UP);
+	}
+}
+
+static bool ncp_alive(const struct ppp_fsm *f)
+{
+	return f->state > PPP_FSM_STOPPED;
+}
+
+void ppp_engine_ncp_finished(struct ppp_engine *e)
+{
+	if (e->phase != PPP_PHASE_NETWORK || ncp_alive(&e->ipcp.fsm) ||
+	    (e->cfg.ipv6 && ncp_alive(&e->ipv6cp.fsm)))
 		return;
-	e->network_up = true;
-	ppp_engine_emit(e, PPP_EV_NETWORK_UP);
+	log_warn(&e->log, "no network protocol could be opened");
+	ppp_engine_fail(e, PPP_DOWN_NO_NETWORK, "No network protocols");
 }
 
 /* LCP tld: the NCPs go down with it (RFC 1661 3.6). */
@@ -321,6 +346,7 @@ void ppp_engine_lcp_down(struct ppp_engine *e)
 	}
 	e->phase = PPP_PHASE_TERMINATE;
 	ppp_fsm_down(&e->ipcp.fsm, e->now);
+	ppp_fsm_down(&e->ipv6cp.fsm, e->now);
 	ppp_fsm_down(&e->ccp.fsm, e->now);
 	authn_reset(&e->server);
 	authn_reset(&e->client);
@@ -386,13 +412,19 @@ void ppp_engine_input(struct ppp_engine *e, const uint8_t *frame, size_t len,
 		else if (e->phase == PPP_PHASE_NETWORK)
 			ppp_lcp_send_proto_rej(e, proto, &info);
 		break;
+	case PPP_PROTO_IPV6CP:
+		if (!e->cfg.ipv6)
+			ppp_lcp_send_proto_rej(e, proto, &info);
+		else if (e->phase == PPP_PHASE_NETWORK)
+			ppp_fsm_input(&e->ipv6cp.fsm, info.data, info.len, now);
+		break;
 	case PPP_PROTO_IP:
 	case PPP_PROTO_IPV6:
 	case PPP_PROTO_COMP:
 		/* Data belongs to the kernel's unit; not ours to answer. */
 		break;
 	default:
-		/* RFC 1661 5.7: protocols we do not run (IPV6CP for now). */
+		/* RFC 1661 5.7: protocols we do not run. */
 		ppp_lcp_send_proto_rej(e, proto, &info);
 		break;
 	}
@@ -417,6 +449,7 @@ void ppp_engine_timer(struct ppp_engine *e, uint64_t now)
 	ppp_fsm_timeout(&e->lcp.fsm, now);
 	ppp_fsm_timeout(&e->ipcp.fsm, now);
 	ppp_fsm_timeout(&e->ccp.fsm, now);
+	ppp_fsm_timeout(&e->ipv6cp.fsm, now);
 	authn_timer(e, &e->server);
 	authn_timer(e, &e->client);
 	if (e->auth_deadline && now >= e->auth_deadline) {
@@ -458,6 +491,7 @@ uint64_t ppp_engine_next_timeout(const struct ppp_engine *e)
 	t = min_deadline(t, ppp_fsm_deadline(&e->lcp.fsm));
 	t = min_deadline(t, ppp_fsm_deadline(&e->ipcp.fsm));
 	t = min_deadline(t, ppp_fsm_deadline(&e->ccp.fsm));
+	t = min_deadline(t, ppp_fsm_deadline(&e->ipv6cp.fsm));
 	t = min_deadline(t, e->server.deadline);
 	t = min_deadline(t, e->client.deadline);
 	t = min_deadline(t, e->auth_deadline);
@@ -570,6 +604,21 @@ int ppp_engine_mppe_bits(const struct ppp_engine *e)
 const struct ppp_fsm *ppp_engine_ccp(const struct ppp_engine *e)
 {
 	return &e->ccp.fsm;
+}
+
+bool ppp_engine_ipv6_ifids(const struct ppp_engine *e, uint8_t local[8],
+			   uint8_t peer[8])
+{
+	if (e->ipv6cp.fsm.state != PPP_FSM_OPENED)
+		return false;
+	memcpy(local, e->ipv6cp.ifid, 8);
+	memcpy(peer, e->ipv6cp.peer_ifid, 8);
+	return true;
+}
+
+const struct ppp_fsm *ppp_engine_ipv6cp(const struct ppp_engine *e)
+{
+	return &e->ipv6cp.fsm;
 }
 
 const struct ppp_fsm *ppp_engine_ipcp(const struct ppp_engine *e)

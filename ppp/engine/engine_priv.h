@@ -88,6 +88,12 @@ struct ppp_ipcp {
 	bool want_addr, want_dns[2], want_nbns[2];
 };
 
+struct ppp_ipv6cp {
+	struct ppp_fsm fsm;
+	uint8_t ifid[8], peer_ifid[8]; /* Interface-Identifiers */
+	bool want_ifid;
+};
+
 /* RFC 1962 CCP with the MPPE option only (RFC 3078 2). */
 struct ppp_ccp {
 	struct ppp_fsm fsm;
@@ -116,8 +122,10 @@ struct ppp_engine {
 	struct ppp_authn server; /* we authenticate the peer */
 	struct ppp_authn client; /* we authenticate to the peer */
 	struct ppp_ipcp ipcp;
+	struct ppp_ipv6cp ipv6cp;
 	struct ppp_ccp ccp;
 	bool network_up; /* PPP_EV_NETWORK_UP sent */
+	bool ipv6_up;	 /* PPP_EV_IPV6_UP sent */
 	uint64_t now;
 	uint64_t auth_deadline; /* whole Authenticate phase; 0: none */
 	uint64_t reauth_due;
@@ -167,10 +175,15 @@ void ppp_chap_answer(struct ppp_engine *e, const struct ppp_auth_answer *ans);
 /* ipcp.c */
 void ppp_ipcp_init(struct ppp_engine *e);
 
+/* ipv6cp.c */
+void ppp_ipv6cp_init(struct ppp_engine *e);
+
 /* ccp.c */
 void ppp_ccp_init(struct ppp_engine *e);
 
 /* engine.c: IPCP or CCP opened; NETWORK_UP once all required are. */
 void ppp_engine_network_check(struct ppp_engine *e);
+/* An NCP finished: the link ends when none is left (as pppd does). */
+void ppp_engine_ncp_finished(struct ppp_engine *e);
 
 #endif

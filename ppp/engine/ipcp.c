@@ -233,14 +233,9 @@ static void ipcp_down(struct ppp_fsm *f)
 	ppp_engine_emit(e, PPP_EV_NETWORK_DOWN);
 }
 
-/* IPCP is our only network protocol: without it the link has no use
- * (pppd also hangs up when its last NCP finishes). */
 static void ipcp_finished(struct ppp_fsm *f)
 {
-	struct ppp_engine *e = ipcp_engine(f);
-
-	if (e->phase == PPP_PHASE_NETWORK)
-		ppp_engine_fail(e, PPP_DOWN_NO_NETWORK, "No network protocols");
+	ppp_engine_ncp_finished(ipcp_engine(f));
 }
 
 static const struct ppp_fsm_ops ipcp_ops = {

@@ -308,6 +308,10 @@ static void lcp_recv_proto_rej(struct ppp_engine *e, struct buf *data)
 		log_warn(&e->log, "peer rejects IPCP");
 		ppp_fsm_rxj(&e->ipcp.fsm, true, e->now);
 		break;
+	case PPP_PROTO_IPV6CP:
+		log_info(&e->log, "peer rejects IPV6CP");
+		ppp_fsm_rxj(&e->ipv6cp.fsm, true, e->now);
+		break;
 	case PPP_PROTO_CCP:
 		log_info(&e->log, "peer rejects CCP: no MPPE");
 		ppp_fsm_rxj(&e->ccp.fsm, true, e->now);

@@ -2,7 +2,8 @@
 /*
  * The builtin PPP engine: one instance per PPP link, server (authenticator,
  * address giver) or client. LCP (RFC 1661), PAP (RFC 1334), CHAP-MD5
- * (RFC 1994), MS-CHAPv2 (RFC 2759), IPCP (RFC 1332, 1877) and CCP with
+ * (RFC 1994), MS-CHAPv2 (RFC 2759), IPCP (RFC 1332, 1877), IPV6CP
+ * (RFC 5072) and CCP with
  * stateless MPPE (RFC 1962, 3078) on the automaton of fsm.h.
  *
  * Pure, like the L2TP and PPTP engines: frames and the time (ms, any
@@ -70,7 +71,7 @@ enum ppp_down_reason {
 	PPP_DOWN_AUTH_TIMEOUT,	 /* authentication did not finish */
 	PPP_DOWN_ECHO_TIMEOUT,	 /* lcp-echo-failure Echo-Requests lost */
 	PPP_DOWN_LOOPBACK,	 /* our own magic number came back */
-	PPP_DOWN_NO_NETWORK,	 /* IPCP failed or was closed */
+	PPP_DOWN_NO_NETWORK,	 /* no network protocol left open */
 	PPP_DOWN_NO_MPPE,	 /* MPPE required but not agreed */
 };
 
@@ -86,6 +87,8 @@ enum ppp_event_type {
 	PPP_EV_CCP_UP,	     /* MPPE agreed: keys and bits to the kernel */
 	PPP_EV_NETWORK_UP,   /* IPCP opened (and MPPE, when required) */
 	PPP_EV_NETWORK_DOWN, /* IPCP left Opened */
+	PPP_EV_IPV6_UP,	     /* IPV6CP opened: interface identifiers */
+	PPP_EV_IPV6_DOWN,    /* IPV6CP left Opened */
 	PPP_EV_DOWN,	     /* link finished; last event */
 };
 
@@ -156,6 +159,7 @@ struct ppp_engine_config {
 	uint32_t dns[2]; /* server: given to the peer (RFC 1877); 0: none */
 	uint32_t nbns[2];
 	bool use_peer_dns; /* client: asks for DNS servers */
+	bool ipv6;	   /* IPV6CP too; off: Protocol-Rejected */
 
 	/* CCP: MPPE strengths allowed (needs MS-CHAPv2 keys); 0: no CCP.
 	 * Required: no network without it (require-mppe). */
@@ -197,11 +201,15 @@ void ppp_engine_addrs(const struct ppp_engine *e, uint32_t *local,
 bool ppp_engine_mppe_keys(const struct ppp_engine *e,
 			  uint8_t send[AUTH_MPPE_KEY_LEN],
 			  uint8_t recv[AUTH_MPPE_KEY_LEN]);
+/* IPV6CP Interface-Identifiers; false while IPV6CP is not opened. */
+bool ppp_engine_ipv6_ifids(const struct ppp_engine *e, uint8_t local[8],
+			   uint8_t peer[8]);
 /* Key strength agreed by CCP, 40 or 128; 0 while MPPE is not up. */
 int ppp_engine_mppe_bits(const struct ppp_engine *e);
 const struct ppp_fsm *ppp_engine_lcp(const struct ppp_engine *e);
 const struct ppp_fsm *ppp_engine_ccp(const struct ppp_engine *e);
 const struct ppp_fsm *ppp_engine_ipcp(const struct ppp_engine *e);
+const struct ppp_fsm *ppp_engine_ipv6cp(const struct ppp_engine *e);
 
 const char *ppp_phase_name(enum ppp_phase p);
 const char *ppp_down_reason_name(enum ppp_down_reason r);

@@ -6,7 +6,7 @@
  *
  * Input: byte 0 picks the mode (bit 0: client role, bit 1: the daemon
  * refuses logins, bits 2-4: authentication protocols, bit 5: MPPE
- * required). Then frames, each
+ * required, bit 6: IPV6CP). Then frames, each
  * as a two-byte length, the frame, and one byte of time to let pass (in
  * units of 100 ms) before the next.
  */
@@ -116,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.arg = &st;
 	cfg.auth_protos = (mode >> 2) & 7;
 	cfg.reauth_ms = 20000;
+	cfg.ipv6 = mode & 0x40;
 	if (mode & 0x20) {
 		cfg.mppe = PPP_MPPE_40 | PPP_MPPE_128;
 		cfg.mppe_required = true;

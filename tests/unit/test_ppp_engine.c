@@ -162,7 +162,7 @@ static const struct ppp_engine_ops ops = {
 
 /* MPPE settings for the next connect(): server, client. */
 static unsigned int srv_mppe, cli_mppe;
-static bool srv_mppe_required;
+static bool srv_mppe_required, srv_ipv6, cli_ipv6;
 
 static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 {
@@ -185,8 +185,10 @@ static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 		cfg.mru = 1400;
 		cfg.mppe = srv_mppe;
 		cfg.mppe_required = srv_mppe_required;
+		cfg.ipv6 = srv_ipv6;
 	} else {
 		cfg.mppe = cli_mppe;
+		cfg.ipv6 = cli_ipv6;
 		s->rnd = 0x9abcdef1;
 		cfg.name = USER;
 		cfg.password = PASSWORD;
@@ -286,7 +288,7 @@ static void teardown(void)
 	ppp_engine_free(srv.e);
 	ppp_engine_free(cli.e);
 	srv_mppe = cli_mppe = 0;
-	srv_mppe_required = false;
+	srv_mppe_required = srv_ipv6 = cli_ipv6 = false;
 }
 
 /* The issue's engine-vs-engine test: MS-CHAPv2 over a lossy link, both
@@ -662,6 +664,59 @@ START_TEST(test_mppe_optional)
 }
 END_TEST
 
+/* RFC 5072: both sides end with each other's Interface-Identifier. */
+START_TEST(test_ipv6cp)
+{
+	static const uint8_t zero[8];
+	uint8_t sl[8], sp[8], cl[8], cp[8],
+		req[2 + 4 + 10] = {0x80, 0x57, PPP_CONF_REQ, 42, 0, 14, 1, 10};
+	uint64_t now;
+
+	srv_ipv6 = cli_ipv6 = true;
+	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	cli.drop_every = 4;
+	now = start(60000, both_up);
+	now = run_until(&srv, &cli, now, now + 30000, NULL);
+	ck_assert_uint_eq(srv.ev[PPP_EV_IPV6_UP], 1);
+	ck_assert_uint_eq(cli.ev[PPP_EV_IPV6_UP], 1);
+	ck_assert(ppp_engine_ipv6_ifids(srv.e, sl, sp));
+	ck_assert(ppp_engine_ipv6_ifids(cli.e, cl, cp));
+	ck_assert_mem_eq(sl, cp, 8);
+	ck_assert_mem_eq(sp, cl, 8);
+	ck_assert_int_ne(memcmp(sl, sp, 8), 0);
+	ck_assert_int_ne(memcmp(sl, zero, 8), 0);
+
+	/* 4.1: the peer proposing our own identifier gets a Nak with
+	 * another one. */
+	memcpy(req + 8, sl, 8);
+	ppp_engine_input(srv.e, req, sizeof(req), now);
+	ck_assert_uint_eq(srv.last_len, sizeof(req));
+	ck_assert_uint_eq(srv.last[2], PPP_CONF_NAK);
+	ck_assert_uint_eq(srv.last[3], 42);
+	ck_assert_int_ne(memcmp(srv.last + 8, sl, 8), 0);
+	ck_assert_int_ne(memcmp(srv.last + 8, zero, 8), 0);
+	ck_assert_uint_eq(srv.ev[PPP_EV_IPV6_DOWN], 1);
+	teardown();
+}
+END_TEST
+
+/* A peer without IPv6 Protocol-Rejects IPV6CP: IPv4 carries on. */
+START_TEST(test_ipv6cp_rejected)
+{
+	uint64_t now;
+
+	srv_ipv6 = true;
+	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	now = start(60000, both_up);
+	run_until(&srv, &cli, now, now + 30000, NULL);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_uint_eq(srv.ev[PPP_EV_IPV6_UP], 0);
+	ck_assert_uint_eq(srv.ev[PPP_EV_DOWN], 0);
+	ck_assert_int_eq(ppp_engine_ipv6cp(srv.e)->state, PPP_FSM_STOPPED);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_bad_config_refused)
 {
 	struct ppp_engine_config cfg;
@@ -701,6 +756,8 @@ static Suite *ppp_engine_suite(void)
 	tcase_add_loop_test(tc, test_mppe_negotiated, 0, 3);
 	tcase_add_loop_test(tc, test_mppe_required_refused, 0, 3);
 	tcase_add_test(tc, test_mppe_optional);
+	tcase_add_test(tc, test_ipv6cp);
+	tcase_add_test(tc, test_ipv6cp_rejected);
 	tcase_add_test(tc, test_bad_config_refused);
 	suite_add_tcase(s, tc);
 	return s;
