@@ -217,7 +217,8 @@ void l2tp_engine_free(struct l2tp_engine *e)
 
 	if (!e->tunnels)
 		return;
-	for (unsigned i = 1; i < N_TUNNEL_SLOTS; i++)
+	/* Up to the last tunnel, not through every slot. */
+	for (unsigned i = 1; e->n_tunnels && i < N_TUNNEL_SLOTS; i++)
 		if (e->tunnels[i])
 			tunnel_destroy(e->tunnels[i]);
 	HASH_ITER (hh, e->half_open, h, tmp) {
@@ -688,6 +689,7 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 			tunnel_destroy(t);
 			goto out;
 		}
+		e->stats.rx_hidden += (uint64_t)__builtin_popcountll(m->hidden);
 	}
 	t->sccrq_key = key;
 	HASH_ADD(hh_sccrq, e->by_sccrq, sccrq_key, sizeof(key), t);
@@ -907,6 +909,7 @@ static void tunnel_recv(struct l2tp_tunnel *t, const uint8_t *pkt, size_t len,
 			  l2tp_status_text(status), derr.offset);
 		goto out;
 	}
+	e->stats.rx_hidden += (uint64_t)__builtin_popcountll(m->hidden);
 	v = l2tp_reliable_recv(&t->ctrl, h->ns, h->nr, m->zlb, now);
 	t->last_rx_ms = now;
 	if (v != CTRL_RX_DELIVER || status == L2TP_IGNORE)

@@ -188,6 +188,7 @@ struct l2tp_engine_limits {
 struct l2tp_engine_stats {
 	uint64_t rx_packets;
 	uint64_t rx_malformed;	/* dropped: header or AVPs broken */
+	uint64_t rx_hidden;	/* AVPs unhidden (RFC 2661 4.3) */
 	uint64_t rx_no_tunnel;	/* for a tunnel we do not have */
 	uint64_t rx_wrong_peer; /* from another address than the tunnel's */
 	uint64_t rx_data;	/* data messages reaching the control plane */

@@ -22,6 +22,25 @@ static void addr_str(uint32_t host_order, char *out, size_t len)
 		inet_ntop(AF_INET, &a, out, (socklen_t)len);
 }
 
+/*
+ * The engine's tunnels in slot order: start with *slot and *seen at 0; NULL
+ * after the last. It stops once it has seen all n_tunnels, so that a command
+ * on a daemon with few tunnels does not walk all 65,535 slots.
+ */
+static struct l2tp_tunnel *tunnel_next(struct l2tpd *d, unsigned *slot,
+				       unsigned *seen)
+{
+	while (*seen < d->engine.n_tunnels && ++*slot < 65536) {
+		struct l2tp_tunnel *t = d->engine.tunnels[*slot];
+
+		if (t) {
+			++*seen;
+			return t;
+		}
+	}
+	return NULL;
+}
+
 static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			  size_t errlen)
 {
@@ -47,6 +66,8 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 	json_object_set_new(r, "rx_packets", json_integer((json_int_t)st->rx_packets));
 	json_object_set_new(r, "rx_malformed",
 			    json_integer((json_int_t)st->rx_malformed));
+	json_object_set_new(r, "rx_hidden",
+			    json_integer((json_int_t)st->rx_hidden));
 	json_object_set_new(r, "rx_no_tunnel",
 			    json_integer((json_int_t)st->rx_no_tunnel));
 	json_object_set_new(r, "rx_wrong_peer",
@@ -94,13 +115,10 @@ static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req,
 	struct l2tpd *d = arg;
 	json_t *list = json_array();
 	uint64_t now = evloop_now_ms();
+	const struct l2tp_tunnel *t;
 
-	for (unsigned i = 1; i < 65536; i++) {
-		const struct l2tp_tunnel *t = d->engine.tunnels[i];
-
-		if (t)
-			json_array_append_new(list, tunnel_json(d, t, now));
-	}
+	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));)
+		json_array_append_new(list, tunnel_json(d, t, now));
 	return json_pack("{s:o}", "tunnels", list);
 }
 
@@ -158,13 +176,11 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req,
 	struct l2tpd *d = arg;
 	json_t *list = json_array();
 	uint64_t now = evloop_now_ms();
+	const struct l2tp_tunnel *t;
 
-	for (unsigned i = 1; i < 65536; i++) {
-		const struct l2tp_tunnel *t = d->engine.tunnels[i];
+	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));) {
 		const struct l2tp_session *s;
 
-		if (!t)
-			continue;
 		DL_FOREACH(t->sessions, s)
 			json_array_append_new(list, session_json(d, s, now));
 	}
@@ -196,15 +212,13 @@ static json_t *session_close_user(struct l2tpd *d, json_t *req, char *err,
 {
 	const char *user;
 	unsigned closed = 0;
+	struct l2tp_tunnel *t;
 
 	if (ctl_arg_string(req, "user", &user, err, errlen))
 		return NULL;
-	for (unsigned i = 1; i < 65536; i++) {
-		struct l2tp_tunnel *t = d->engine.tunnels[i];
+	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));) {
 		struct l2tp_session *s, *tmp;
 
-		if (!t)
-			continue;
 		DL_FOREACH_SAFE(t->sessions, s, tmp)
 		{
 			const struct session_glue *g = s->glue;
@@ -230,6 +244,7 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 {
 	struct l2tpd *d = arg;
 	struct l2tp_session *found = NULL;
+	struct l2tp_tunnel *t;
 	uint64_t id, tunnel = 0;
 	unsigned matches = 0;
 
@@ -240,12 +255,12 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	if (json_object_get(req, "tunnel") &&
 	    ctl_arg_uint(req, "tunnel", 1, 65535, &tunnel, err, errlen))
 		return NULL;
-	for (unsigned i = 1; i < 65536; i++) {
+	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));) {
 		struct l2tp_session *s;
 
-		if (!d->engine.tunnels[i] || (tunnel && i != tunnel))
+		if (tunnel && t->id != tunnel)
 			continue;
-		s = l2tp_engine_session(&d->engine, (uint16_t)i, (uint16_t)id);
+		s = l2tp_engine_session(&d->engine, t->id, (uint16_t)id);
 		if (s) {
 			found = s;
 			matches++;
@@ -312,7 +327,7 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 			size_t errlen)
 {
 	struct l2tpd *d = arg;
-	struct l2tp_tunnel *t = NULL;
+	struct l2tp_tunnel *t = NULL, *c;
 	struct l2tp_session *s;
 	const char *name, *number;
 	char *end;
@@ -324,12 +339,9 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 	id = strtoul(name, &end, 10);
 	if (!*end && id && id < 65536)
 		t = l2tp_engine_tunnel(&d->engine, (uint16_t)id);
-	for (unsigned i = 1; !t && i < 65536; i++) {
-		struct l2tp_tunnel *c = d->engine.tunnels[i];
-
-		if (c && !c->initiator && !strcmp(c->peer_host_name, name))
+	for (unsigned i = 0, n = 0; !t && (c = tunnel_next(d, &i, &n));)
+		if (!c->initiator && !strcmp(c->peer_host_name, name))
 			t = c;
-	}
 	if (!t || t->initiator || t->state != L2TP_TUNNEL_ESTABLISHED) {
 		snprintf(err, errlen,
 			 "no established LNS tunnel '%s' (give a tunnel ID or "

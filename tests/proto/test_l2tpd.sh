@@ -381,6 +381,10 @@ check_eq "served by [lns hidden]" \
 	"$(ctl_q lnsc '[.tunnels[]|select(.state=="established")][0].section' tunnels)" hidden
 check_eq "no malformed messages either side" \
 	"$(status_of lnsc rx_malformed) $(status_of lachid rx_malformed)" "0 0"
+# Hidden AVPs really arrived and were unhidden, at both ends: the LNS's
+# ICRQ/ICCN, the LAC's ICRP (vpnctl status: rx_hidden).
+check_ge "the LNS unhid the LAC's AVPs (rx_hidden)" "$(status_of lnsc rx_hidden)" 3
+check_ge "the LAC unhid the LNS's AVPs (rx_hidden)" "$(status_of lachid rx_hidden)" 1
 stop_daemon lachid
 # Without the secret the LAC reads the SCCRP (never hidden, for xl2tpd's
 # sake) but cannot answer the challenge in it.

@@ -3,7 +3,8 @@
 # l2tpd (dataplane none) against the system's xl2tpd, both ways, with and
 # without tunnel authentication: SCCRQ..ICCN completes; xl2tpd then cannot
 # run pppd (no PPP in a test host's kernel, or no /dev/ppp) and sends CDN,
-# which l2tpd must take cleanly. Skipped (exit 0) without xl2tpd.
+# which l2tpd must take cleanly. Without xl2tpd the whole script is one skip
+# (a failure under make check and CI, see tests/skips.sh).
 # Usage: tests/proto/test_l2tpd_interop.sh BUILD_DIR
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -11,9 +12,8 @@ proto_init test_l2tpd_interop "${1:-build}"
 
 XL2TPD=${XL2TPD:-/usr/sbin/xl2tpd}
 if [ ! -x "$XL2TPD" ]; then
-	echo "# skipped: no $XL2TPD"
-	echo "0 passed, 0 failed"
-	exit 0
+	skip xl2tpd "no $XL2TPD: none of the interop checks ran"
+	proto_finish
 fi
 for f in "$build/l2tpd" "$build/vpnctl"; do
 	[ -x "$f" ] || proto_abort "$f not built"
@@ -38,6 +38,16 @@ n_sessions() { # NAME [STATE]
 	local f=true
 	[ -z "${2:-}" ] || f=".state==\"$2\""
 	ctl_q "$1" "[.sessions[]|select($f)]|length" sessions
+}
+
+# check_hidden NAME MODE: xl2tpd's "hidden bit" makes it read hidden AVPs,
+# never send them (seen: rx_hidden stays 0 with it and nothing is malformed,
+# so nothing hidden arrived). That our hidden AVPs were unhidden by xl2tpd
+# is checked from its log below; l2tpd unhiding l2tpd's is asserted in
+# test_l2tpd.sh. rx_hidden must be a number: a missing counter fails.
+check_hidden() {
+	check_eq "$2: no hidden AVP from xl2tpd (rx_hidden)" \
+		"$(ctl_q "$1" .rx_hidden status)" 0
 }
 
 tunnel_field() { # NAME FIELD: of the only established tunnel
@@ -107,6 +117,7 @@ lns_scenario() {
 	fi
 	check "$mode: tunnel stays established" \
 		eval "[ \"\$(tunnel_field $lns state)\" = established ]"
+	check_hidden "$lns" "$mode"
 	check "$mode: no malformed message, no error logged" \
 		eval "[ \"\$(ctl_q $lns .rx_malformed status)\" = 0 ] && ! log_has $lns '\[(error|warning)\]: tunnel'"
 	tid=$(tunnel_field "$lns" id)
@@ -175,6 +186,7 @@ lac_scenario() {
 	fi
 	check "$mode: tunnel stays established" \
 		eval "[ \"\$(tunnel_field $lac state)\" = established ]"
+	check_hidden "$lac" "$mode"
 	check "$mode: 'redial = no' is honoured" \
 		log_has "$lac" "\[lac peer\]: not redialling \(redial = no\)"
 	check "$mode: no malformed message, no error logged" \
@@ -190,7 +202,7 @@ lac_scenario() {
 }
 
 # ---------------------------------------------------------------------------
-# Tunnels that must not come up: different secrets ("wrong").
+# Tunnels that must not come up: different secrets.
 refused_scenario() {
 	local role=$1 mode=$2 me=r$1_$2 xl=rx$1_$2 p_me p_x myaddr xaddr
 	section "refused: l2tpd $role against xl2tpd ($mode)"
@@ -229,20 +241,11 @@ refused_scenario() {
 		start_xl2tpd "$xl" "$tmp/$xl.conf" "$mode" || fail "$xl started"
 		start_l2tpd "$me" "$tmp/$me.conf" -s "$tmp/secrets" || fail "$me started"
 	fi
-	if [ "$mode" = wrong ]; then
-		if wait_log "$me" "StopCCN.*result (4|2/6)" 4; then
-			ok "$role $mode: refused with StopCCN"
-		else
-			fail "$role $mode: refused with StopCCN" "$(log_tail "$me" 3)" \
-				"$(log_tail "$xl" 3)"
-		fi
+	if wait_log "$me" "StopCCN.*result (4|2/6)" 4; then
+		ok "$role $mode: refused with StopCCN"
 	else
-		if wait_log "$xl" "Invalid Hidden AVP|decrypt_avp" 4; then
-			ok "$role $mode: xl2tpd cannot read our hidden AVPs (known)"
-		else
-			fail "$role $mode: xl2tpd cannot read our hidden AVPs" \
-				"$(log_tail "$me" 3)" "$(log_tail "$xl" 3)"
-		fi
+		fail "$role $mode: refused with StopCCN" "$(log_tail "$me" 3)" \
+			"$(log_tail "$xl" 3)"
 	fi
 	check "$role $mode: no call established" \
 		eval "! log_has $me 'call established'"

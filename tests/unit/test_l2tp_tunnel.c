@@ -1164,6 +1164,16 @@ START_TEST(test_hidden_avps)
 	w = wire_last(&LAC.addr, L2TP_MSG_ICCN);
 	ck_assert_int_eq(!!(w->hidden & BIT(L2TP_AVP_TX_CONNECT_SPEED)),
 			 lac_hide);
+	/* Each side counts what it unhid (vpnctl status: rx_hidden): at
+	 * least the two of the ICRQ and the one of the ICCN. */
+	if (lac_hide)
+		ck_assert_uint_ge(LNS.e.stats.rx_hidden, 3);
+	else
+		ck_assert_uint_eq(LNS.e.stats.rx_hidden, 0);
+	if (lns_hide)
+		ck_assert_uint_ge(LAC.e.stats.rx_hidden, 1);
+	else
+		ck_assert_uint_eq(LAC.e.stats.rx_hidden, 0);
 
 	/* And a call the other way, and the teardown. */
 	ck_assert_ptr_nonnull(call(&LNS, lns_tunnel(), true, "5551234"));
