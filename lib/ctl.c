@@ -188,6 +188,12 @@ err_reply:
 	return json_pack("{s:b, s:s}", "ok", 0, "error", err);
 }
 
+json_t *ctl_server_dispatch(struct ctl_server *srv, const char *line,
+			    size_t len)
+{
+	return ctl_dispatch(srv, line, len);
+}
+
 static void client_handle_line(struct ctl_client *c, const char *line,
 			       size_t len)
 {

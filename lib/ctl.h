@@ -87,6 +87,13 @@ void ctl_server_close(struct ctl_server *srv);
 int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
 		 void *arg);
 
+/*
+ * The reply (a new reference, always an object) that a client sending the
+ * request line (len bytes, no '\n') gets: for tests and fuzz targets, which
+ * drive the command handlers without a connection.
+ */
+json_t *ctl_server_dispatch(struct ctl_server *srv, const char *line,
+			    size_t len);
 unsigned ctl_server_client_count(const struct ctl_server *srv);
 /* Reply bytes queued for all clients and not yet taken by them. */
 size_t ctl_server_pending_bytes(const struct ctl_server *srv);
