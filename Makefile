@@ -126,6 +126,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+# test_plugin plays pppd for the plugin it loads: pppd's symbols are
+# exported from it, and the plugin must be built first.
+$(BUILD)/tests/test_plugin: LIBS += -rdynamic -ldl
+$(BUILD)/tests/test_plugin: | $(BUILD)/vpnsuite.so
+
 tests: $(TESTS)
 
 check-unit: $(TESTS)
