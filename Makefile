@@ -15,7 +15,7 @@
 BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libevent jansson openssl radcli
+PKGS := libmnl libevent jansson openssl radcli libsystemd
 
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin

@@ -7,6 +7,7 @@
 #include <utlist.h>
 
 #include "lib/ctl.h"
+#include "lib/ctl_list.h"
 #include "ppp/ippool.h"
 #include "l2tpd/l2tp_nl.h"
 #include "ppp/pppd/backend.h"
@@ -183,6 +184,10 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req,
 
 		DL_FOREACH(t->sessions, s)
 			json_array_append_new(list, session_json(d, s, now));
+	}
+	if (ctl_list_select(list, req, err, errlen)) {
+		json_decref(list);
+		return NULL;
 	}
 	return json_pack("{s:o}", "sessions", list);
 }
@@ -365,6 +370,24 @@ static json_t *cmd_reload(void *arg, const char *cmd, json_t *req, char *err,
 	return json_object();
 }
 
+/* Counters since start and over the last minute, and what is up now. */
+static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
+			 size_t errlen)
+{
+	struct l2tpd *d = arg;
+	json_t *r;
+
+	l2tpd_stats_update(d);
+	r = stats_json(&d->stats, d->start_ms, evloop_now_ms());
+	if (r) {
+		json_object_set_new(r, "tunnels",
+				    json_integer(d->engine.n_tunnels));
+		json_object_set_new(r, "sessions",
+				    json_integer(d->engine.n_sessions));
+	}
+	return r;
+}
+
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 {
 	static const struct {
@@ -374,6 +397,7 @@ int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 		{ "status", cmd_status },
 		{ "tunnels", cmd_tunnels },
 		{ "sessions", cmd_sessions },
+		{ "stats", cmd_stats },
 		{ "tunnel close", cmd_tunnel_close },
 		{ "session close", cmd_session_close },
 		{ "lac connect", cmd_lac_connect },

@@ -14,6 +14,7 @@
 #include "lib/ctl.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
+#include "lib/notify.h"
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
 #include "l2tpd/dataplane.h"
@@ -72,6 +73,7 @@ static void on_shutdown(struct evloop *loop, void *arg)
 		return;
 	}
 	d->stopping = true;
+	notify_stopping();
 	log_info(&no_ctx, "shutting down: clearing %u tunnels",
 		 d->engine.n_tunnels);
 	for (unsigned i = 1; i < 65536; i++) {
@@ -115,14 +117,35 @@ static void on_reload(struct evloop *loop, void *arg)
 {
 	char err[1200];
 
+	notify_reloading();
 	if (l2tpd_reload(arg, err, sizeof(err)))
 		log_error(&no_ctx, "reload: %s", err);
+	notify_ready();
+}
+
+static void status_update(struct evloop_timer *timer, void *arg)
+{
+	struct l2tpd *d = arg;
+
+	notify_status("%u tunnels, %u sessions", d->engine.n_tunnels,
+		      d->engine.n_sessions);
+}
+
+void l2tpd_started(struct l2tpd *d)
+{
+	daemon_detach_done();
+	d->ready = true;
+	status_update(NULL, d);
+	notify_ready();
 }
 
 void l2tpd_cleanup(struct l2tpd *d)
 {
 	if (d->stop_timer)
 		evloop_timer_free(d->stop_timer);
+	if (d->status_timer)
+		evloop_timer_free(d->status_timer);
+	l2tpd_stats_stop(d);
 	/* The engine's last tunnels still tell their LAC they are gone. */
 	l2tp_engine_free(&d->engine);
 	l2tpd_lacs_release(d);
@@ -149,10 +172,15 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
 	if (secrets_load(d, err, errlen) ||
-	    l2tpd_dataplane_prepare(d, err, errlen))
+	    l2tpd_dataplane_prepare(d, err, errlen) ||
+	    l2tpd_check_files(d, err, errlen))
 		return -1;
+	if (d->test_config)
+		return 0;
 	daemon_raise_nofile();
-	if (!d->foreground && daemon_detach(err, errlen))
+	/* The parent waits for the child to bind, open the data path and
+	 * write the pid file, and exits with its status (l2tpd_started). */
+	if (!d->foreground && daemon_detach_begin(err, errlen))
 		return -1;
 	d->loop = evloop_new(err, errlen);
 	if (!d->loop)
@@ -176,6 +204,13 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 		return -1;
 	evloop_on_shutdown(d->loop, on_shutdown, d);
 	evloop_on_reload(d->loop, on_reload, d);
+	d->status_timer = evloop_timer_new(d->loop, status_update, d);
+	if (!d->status_timer ||
+	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
+	    l2tpd_stats_start(d)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (l2tpd_lacs_init(d, err, errlen))
 		return -1;
 	l2tpd_lacs_autodial(d);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "lib/evloop.h"
+#include "lib/stats.h"
 #include "ppp/login.h"
 #include "l2tpd/config.h"
 #include "l2tp/tunnel.h"
@@ -40,6 +41,40 @@ struct lac_state {
 	struct evloop_timer *redial_timer;
 };
 
+/*
+ * What "vpnctl stats" and the metrics count (lib/stats.h), names in
+ * l2tpd_stat_names. Refused tunnels by reason: the glue's refusals, and
+ * the engine's own (limits, half-open) as "limit".
+ */
+enum l2tpd_stat {
+	L2TPD_STAT_LOGINS_OK,
+	L2TPD_STAT_LOGINS_FAILED,
+	L2TPD_STAT_TUNNELS_UP,
+	L2TPD_STAT_TUNNELS_DOWN,
+	L2TPD_STAT_SESSIONS_UP,
+	L2TPD_STAT_SESSIONS_DOWN,
+	L2TPD_STAT_SESSIONS_REFUSED,
+	L2TPD_STAT_REFUSED_NOT_ALLOWED,
+	L2TPD_STAT_REFUSED_BLOCKED,
+	L2TPD_STAT_REFUSED_EXCLUSIVE,
+	L2TPD_STAT_REFUSED_PORT_PAIR,
+	L2TPD_STAT_REFUSED_NO_SECRET,
+	L2TPD_STAT_REFUSED_NO_RESOURCES,
+	L2TPD_STAT_REFUSED_LIMIT,
+	L2TPD_STAT_PPPD_STARTED,
+	L2TPD_STAT_PPPD_FAILED, /* ended before its session: took it down */
+	L2TPD_STAT_RX_BYTES,
+	L2TPD_STAT_TX_BYTES,
+	L2TPD_STAT_RX_PACKETS,
+	L2TPD_STAT_TX_PACKETS,
+	L2TPD_STAT_COUNT,
+};
+/* The first refusal reason and how many there are. */
+#define L2TPD_STAT_REFUSED_FIRST L2TPD_STAT_REFUSED_NOT_ALLOWED
+#define L2TPD_STAT_REFUSED_N \
+	(L2TPD_STAT_REFUSED_LIMIT - L2TPD_STAT_REFUSED_FIRST + 1)
+extern const char *const l2tpd_stat_names[L2TPD_STAT_COUNT];
+
 /* The daemon's side of a tunnel: its socket and timer. */
 struct tunnel_glue {
 	struct l2tpd *d;
@@ -50,6 +85,7 @@ struct tunnel_glue {
 	const struct l2tpd_lns *lns; /* LNS side: the section serving it */
 	struct lac_state *lac; /* LAC side */
 	bool kernel_tunnel; /* created in the kernel */
+	bool up; /* established (counted in the stats) */
 	/* LAC side: the socket is connected once the peer has answered
 	 * from the port it keeps (RFC 2661 8.1); until then it sends to
 	 * t->peer and hears any port. */
@@ -79,6 +115,9 @@ struct session_glue {
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
 	struct ppp_login_result auth; /* who logged in, what address */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
+	/* Kernel counters already added to the daemon's stats. */
+	uint64_t counted_rx_bytes, counted_tx_bytes;
+	uint64_t counted_rx_packets, counted_tx_packets;
 	char ifname[16];
 	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
 	bool ip_up;
@@ -106,6 +145,8 @@ struct l2tpd {
 	/* pppd's system options file; NULL: /etc/ppp/options (tests) */
 	const char *pppd_system_options;
 	bool foreground;
+	bool test_config; /* -t: check the configuration and exit */
+	bool ready; /* start-up done (detached, if in the background) */
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;
 	struct ppp_login *auth; /* PPP logins, when the daemon verifies them */
@@ -124,11 +165,17 @@ struct l2tpd {
 	bool stopping;
 	uint64_t stop_deadline_ms;
 	struct evloop_timer *stop_timer;
+	struct evloop_timer *status_timer; /* the service manager's STATUS */
+	struct stats stats;
+	struct evloop_timer *stats_timer;
 	char hostname[L2TP_HOST_NAME_MAX];
 };
 
-/* The daemon's life (l2tpd/daemon.c). */
+/* The daemon's life (l2tpd/daemon.c). Start checks everything, then
+ * (unless -t) detaches and binds; started tells the waiting parent and
+ * the service manager that it is up. */
 int l2tpd_start(struct l2tpd *d, char *err, size_t errlen);
+void l2tpd_started(struct l2tpd *d);
 /* Re-reads the tunnel and PPP secrets (SIGHUP, "reload"). */
 int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen);
 void l2tpd_cleanup(struct l2tpd *d);
@@ -164,6 +211,19 @@ void l2tpd_lac_tunnel_up(struct lac_state *lac, struct l2tp_tunnel *t);
 void l2tpd_lac_tunnel_gone(struct lac_state *lac, struct l2tp_tunnel *t);
 void l2tpd_lac_session_up(struct lac_state *lac, struct l2tp_session *s);
 void l2tpd_lac_session_gone(struct lac_state *lac, struct l2tp_session *s);
+
+/* The counters (l2tpd/stats.c): the window's timer, started after the
+ * loop exists. */
+int l2tpd_stats_start(struct l2tpd *d);
+void l2tpd_stats_stop(struct l2tpd *d);
+/* Brings the derived counters (limit refusals, session bytes) up to date. */
+void l2tpd_stats_update(struct l2tpd *d);
+/* Adds a session's kernel counters not yet counted (dataplane.c). */
+void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s);
+
+/* The files the configuration names (l2tpd/check.c): 0, or -1 with every
+ * error in err; warnings are logged. */
+int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen);
 
 /* Control socket commands (l2tpd/ctl_cmds.c). */
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen);

@@ -208,6 +208,8 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 	}
 	ppp_login_verify(g->d->auth, req, g->peer_ip, g->pool, evloop_now_ms(), reply,
 			&g->auth);
+	g->d->stats.v[g->auth.authenticated ? L2TPD_STAT_LOGINS_OK :
+					      L2TPD_STAT_LOGINS_FAILED]++;
 	if (g->auth.authenticated) {
 		snprintf(g->user, sizeof(g->user), "%s", g->auth.user);
 		g->remote_ip = g->auth.addr;
@@ -269,6 +271,36 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 /* The kernel session goes once pppd is gone: pppd may still be saying
  * goodbye (LCP Terminate) through it. Closing the PPPoL2TP socket may
  * have removed it already. */
+/* Adds what the kernel counted for the session since the last look. */
+static void session_glue_count(struct session_glue *g)
+{
+	struct l2tpd *d = g->d;
+	struct l2tp_nl_stats st;
+	char err[128];
+
+	if (!g->kernel_session || !d->nl ||
+	    l2tp_nl_session_stats(d->nl, g->tunnel_id, g->session_id, &st, err,
+				  sizeof(err)))
+		return;
+#define COUNT(field, stat)                                                     \
+	do {                                                                   \
+		if (st.field >= g->counted_##field)                            \
+			d->stats.v[stat] += st.field - g->counted_##field;     \
+		g->counted_##field = st.field;                                 \
+	} while (0)
+	COUNT(rx_bytes, L2TPD_STAT_RX_BYTES);
+	COUNT(tx_bytes, L2TPD_STAT_TX_BYTES);
+	COUNT(rx_packets, L2TPD_STAT_RX_PACKETS);
+	COUNT(tx_packets, L2TPD_STAT_TX_PACKETS);
+#undef COUNT
+}
+
+void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s)
+{
+	if (s->glue)
+		session_glue_count(s->glue);
+}
+
 static void kernel_session_delete(struct session_glue *g,
 				  const struct log_ctx *log)
 {
@@ -276,6 +308,8 @@ static void kernel_session_delete(struct session_glue *g,
 
 	if (!g->kernel_session)
 		return;
+	/* Its last counters, before the kernel forgets them. */
+	session_glue_count(g);
 	g->kernel_session = false;
 	if (l2tp_nl_session_delete(g->d->nl, g->tunnel_id, g->session_id, err,
 				   sizeof(err)) &&
@@ -313,6 +347,7 @@ static void ppp_exited(void *arg, int status, const char *reason)
 		struct l2tpd *d = g->d;
 		uint16_t tunnel_id = g->tunnel_id;
 
+		d->stats.v[L2TPD_STAT_PPPD_FAILED]++;
 		snprintf(msg, sizeof(msg), "PPP ended: pppd %s", reason);
 		log_info(&s->log, "%s", msg);
 		l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR, 0, msg,
@@ -462,6 +497,8 @@ static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
 	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
 	p.channel_fd = pppox_fd;
 	g->pppd = pppd_spawn(d->loop, &p, &ops, g, err, errlen);
+	if (g->pppd)
+		d->stats.v[L2TPD_STAT_PPPD_STARTED]++;
 	return g->pppd ? 0 : -1;
 }
 

@@ -23,7 +23,7 @@ static struct log_ctx no_ctx;
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: l2tpd [-D] [-c CONFIG] [-s SECRETS] [-p PIDFILE] "
+		"usage: l2tpd [-Dt] [-c CONFIG] [-s SECRETS] [-p PIDFILE] "
 		"[-C CONTROL]\n"
 		"  -c CONFIG   configuration, xl2tpd format (default %s)\n"
 		"  -s SECRETS  tunnel secrets file (default: 'auth file' of "
@@ -31,10 +31,33 @@ static void usage(FILE *out)
 		"  -p PIDFILE  pid file (default %s)\n"
 		"  -C CONTROL  control socket (default %s)\n"
 		"  -D          stay in the foreground, log to stderr\n"
+		"  -t, --test-config\n"
+		"              check the configuration and the files it names, "
+		"then exit\n"
 		"  -P PLUGIN   path of vpnsuite.so for pppd\n"
 		"  -d LEVEL    log level: error, warning, info, debug\n",
 		DEFAULT_CONFIG, DEFAULT_PIDFILE, L2TPD_DEFAULT_CONTROL_SOCKET);
 }
+
+/* -t: errors exit 1 (from main), warnings are counted. */
+static int test_config_report(struct l2tpd *d)
+{
+	unsigned int warnings = log_warnings();
+
+	fprintf(stderr, "l2tpd: %s: configuration OK", d->config_path);
+	if (warnings)
+		fprintf(stderr, ", %u warning%s above", warnings,
+			warnings == 1 ? "" : "s");
+	fputc('\n', stderr);
+	return 0;
+}
+
+static const struct option long_opts[] = {
+	{ "test-config", no_argument, NULL, 't' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int main(int argc, char **argv)
 {
@@ -46,8 +69,12 @@ int main(int argc, char **argv)
 
 	d.config_path = DEFAULT_CONFIG;
 	d.pid_path = DEFAULT_PIDFILE;
-	while ((opt = getopt(argc, argv, "c:s:p:C:DP:d:hv")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:s:p:C:DP:d:htv", long_opts,
+				  NULL)) != -1) {
 		switch (opt) {
+		case 't':
+			d.test_config = true;
+			break;
 		case 'c':
 			d.config_path = optarg;
 			break;
@@ -84,7 +111,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 64;
 	}
-	log_init("l2tpd", d.foreground ? LOG_TARGET_STDERR : LOG_TARGET_SYSLOG,
+	log_init("l2tpd",
+		 d.foreground || d.test_config ? LOG_TARGET_STDERR :
+						 LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
 	if (l2tpd_config_load(d.config_path, &d.cfg, err, sizeof(err))) {
 		log_error(&no_ctx, "%s", err);
@@ -109,18 +138,26 @@ int main(int argc, char **argv)
 				     L2TPD_DEFAULT_CONTROL_SOCKET;
 	if (l2tpd_start(&d, err, sizeof(err)))
 		goto fail;
+	if (d.test_config) {
+		status = test_config_report(&d);
+		goto out;
+	}
 	log_info(&no_ctx, "l2tpd %s started (dataplane %s, control socket %s)",
 		 L2TPD_VERSION,
 		 d.cfg.dataplane == L2TPD_DATAPLANE_NONE ? "none" : "kernel",
 		 d.ctl_path);
+	l2tpd_started(&d);
 	evloop_run(d.loop);
 	status = 0;
 	daemon_pidfile_remove(d.pid_path);
 	log_info(&no_ctx, "stopped");
 	goto out;
 fail:
-	log_error(&no_ctx, "%s", err);
-	if (d.foreground || !d.loop)
+	/* Until start-up is done stderr is the caller's, in the background
+	 * too; in the foreground the log line would go there as well. */
+	if ((!d.foreground && !d.test_config) || d.ready)
+		log_error(&no_ctx, "%s", err);
+	if (!d.ready)
 		fprintf(stderr, "l2tpd: %s\n", err);
 out:
 	l2tpd_cleanup(&d);

@@ -257,6 +257,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	int fd;
 
 	if (!lns || !rx) {
+		d->stats.v[L2TPD_STAT_REFUSED_NOT_ALLOWED]++;
 		snprintf(msg, msglen, "not allowed by the configuration");
 		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
 	}
@@ -265,16 +266,19 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 
 		l2tpd_peer_ip(peer, ip, sizeof(ip));
 		if (ppp_login_blocked(d->auth, ip, evloop_now_ms())) {
+			d->stats.v[L2TPD_STAT_REFUSED_BLOCKED]++;
 			snprintf(msg, msglen, "too many failed logins");
 			return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
 		}
 	}
 	if (lns->exclusive && tunnel_from_peer_exists(d, peer)) {
+		d->stats.v[L2TPD_STAT_REFUSED_EXCLUSIVE]++;
 		snprintf(msg, msglen, "exclusive: a tunnel to this peer exists");
 		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
 	}
 	if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
 	    !kernel_shares_4tuple() && tunnel_on_4tuple(d, t, rx)) {
+		d->stats.v[L2TPD_STAT_REFUSED_PORT_PAIR]++;
 		log_warn(&t->log, "refused: a tunnel on the same address and "
 				  "port pair exists, and this kernel (before "
 				  "Linux 6.11) cannot carry two; the peer "
@@ -289,6 +293,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	peer_host[n] = '\0';
 	p->secret = l2tpd_tunnel_secret(d, peer_host, p->host_name);
 	if (p->challenge && !p->secret) {
+		d->stats.v[L2TPD_STAT_REFUSED_NO_SECRET]++;
 		snprintf(msg, msglen, "no tunnel secret for '%s'", peer_host);
 		*error = L2TP_ERROR_VENDOR_SPECIFIC;
 		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
@@ -305,6 +310,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 		if (fd >= 0)
 			close(fd);
 		log_error(&t->log, "%s", e);
+		d->stats.v[L2TPD_STAT_REFUSED_NO_RESOURCES]++;
 		*error = L2TP_ERROR_NO_RESOURCES;
 		return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
 	}
@@ -316,8 +322,13 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 
 static void op_tunnel_up(void *arg, struct l2tp_tunnel *t)
 {
+	struct l2tpd *d = arg;
 	struct tunnel_glue *g = t->glue;
 
+	if (g && !g->up) {
+		g->up = true;
+		d->stats.v[L2TPD_STAT_TUNNELS_UP]++;
+	}
 	if (g && g->lac)
 		l2tpd_lac_tunnel_up(g->lac, t);
 }
@@ -327,6 +338,10 @@ static void op_tunnel_down(void *arg, struct l2tp_tunnel *t)
 	struct l2tpd *d = arg;
 	struct tunnel_glue *g = t->glue;
 
+	if (g && g->up) {
+		g->up = false;
+		d->stats.v[L2TPD_STAT_TUNNELS_DOWN]++;
+	}
 	l2tpd_dataplane_tunnel_down(d, t, false);
 	if (g && g->lac)
 		l2tpd_lac_tunnel_gone(g->lac, t);
@@ -383,6 +398,7 @@ static void op_session_up(void *arg, struct l2tp_session *s)
 
 	if (g && g->lac)
 		l2tpd_lac_session_up(g->lac, s);
+	d->stats.v[L2TPD_STAT_SESSIONS_UP]++;
 	l2tpd_dataplane_session_up(d, s);
 }
 
@@ -391,6 +407,8 @@ static void op_session_down(void *arg, struct l2tp_session *s)
 	struct l2tpd *d = arg;
 	struct tunnel_glue *g = s->tunnel->glue;
 
+	if (s->up_reported)
+		d->stats.v[L2TPD_STAT_SESSIONS_DOWN]++;
 	l2tpd_dataplane_session_down(d, s);
 	if (g && g->lac)
 		l2tpd_lac_session_gone(g->lac, s);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/daemon.h"
 
+#include "lib/log.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int daemon_mkdir_for(const char *path, char *err, size_t errlen)
@@ -81,18 +84,63 @@ void daemon_pidfile_remove(const char *path)
 		unlink(path);
 }
 
-int daemon_detach(char *err, size_t errlen)
-{
-	pid_t pid = fork();
-	int fd;
+/* The child's end of the pipe to the waiting parent; -1 once told. */
+static int detach_fd = -1;
 
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+/*
+ * The parent only waits: for one byte (start-up done) or end of file (the
+ * child failed, having said why on the stderr both share). Its exit status
+ * is then the child's.
+ */
+static void detach_parent_wait(pid_t child, int fd)
+{
+	char c;
+	ssize_t n;
+	int status;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1)
+		_exit(0);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) :
+							     1);
+}
+
+int daemon_detach_begin(char *err, size_t errlen)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	if (pid > 0)
-		_exit(0);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		detach_parent_wait(pid, p[0]);
+	}
+	close(p[0]);
+	detach_fd = p[1];
 	setsid();
+	return 0;
+}
+
+void daemon_detach_done(void)
+{
+	int fd;
+
+	if (detach_fd < 0)
+		return;
 	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -100,6 +148,52 @@ int daemon_detach(char *err, size_t errlen)
 		dup2(fd, 2);
 		if (fd > 2)
 			close(fd);
+	}
+	if (write(detach_fd, "R", 1) != 1) {
+		/* The parent is gone; nobody waits for the answer. */
+	}
+	close(detach_fd);
+	detach_fd = -1;
+}
+
+int daemon_check_file(const char *path, const char *what, bool secret,
+		      char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s %s: not a regular file", what, path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (secret && (st.st_mode & 0077)) {
+		snprintf(err, errlen,
+			 "%s %s: mode %04o lets others read it (want 0600)",
+			 what, path, (unsigned)(st.st_mode & 07777));
+		return 1;
+	}
+	return 0;
+}
+
+int daemon_check_exec(const char *path, const char *what, char *err,
+		      size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0) {
+		snprintf(err, errlen, "%s %s: not an executable file", what,
+			 path);
+		return -1;
 	}
 	return 0;
 }
@@ -112,4 +206,45 @@ void daemon_raise_nofile(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+/* r from daemon_check_*: -1 an error, 1 a warning (in msg). */
+static void checks_note(struct daemon_checks *c, int r, const char *msg)
+{
+	size_t n = strlen(c->err);
+
+	if (r < 0 && c->warn_only) {
+		log_warn(NULL, "%s (unused with 'dataplane none')", msg);
+	} else if (r < 0) {
+		if (n < c->errlen)
+			snprintf(c->err + n, c->errlen - n, "%s%s",
+				 c->errors ? "; " : "", msg);
+		c->errors++;
+	} else if (r > 0) {
+		log_warn(NULL, "%s", msg);
+	}
+}
+
+void daemon_checks_file(struct daemon_checks *c, const char *path,
+			const char *what, bool secret)
+{
+	char msg[512];
+
+	checks_note(c, daemon_check_file(path, what, secret, msg, sizeof(msg)),
+		    msg);
+}
+
+void daemon_checks_optional_secret(struct daemon_checks *c, const char *path,
+				   const char *what)
+{
+	if (path && (access(path, F_OK) == 0 || errno != ENOENT))
+		daemon_checks_file(c, path, what, true);
+}
+
+void daemon_checks_exec(struct daemon_checks *c, const char *path,
+			const char *what)
+{
+	char msg[512];
+
+	checks_note(c, daemon_check_exec(path, what, msg, sizeof(msg)), msg);
 }

@@ -13,7 +13,8 @@ static struct {
 	enum log_level level;
 	log_sink_fn sink;
 	void *sink_arg;
-} log_state = {"vpnsuite", LOG_TARGET_STDERR, LOG_LEVEL_INFO, NULL, NULL};
+	unsigned int warnings;
+} log_state = {"vpnsuite", LOG_TARGET_STDERR, LOG_LEVEL_INFO, NULL, NULL, 0};
 
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -34,6 +35,11 @@ void log_init(const char *ident, enum log_target target, enum log_level level)
 void log_set_level(enum log_level level)
 {
 	log_state.level = level;
+}
+
+unsigned int log_warnings(void)
+{
+	return log_state.warnings;
 }
 
 enum log_level log_get_level(void)
@@ -129,6 +135,8 @@ void log_msgv(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 	};
 	char line[1024];
 
+	if (level == LOG_LEVEL_WARN)
+		log_state.warnings++;
 	if (level > log_state.level || (unsigned)level > LOG_LEVEL_DEBUG)
 		return;
 	log_format(line, sizeof(line), ctx, fmt, ap);

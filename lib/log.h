@@ -44,6 +44,8 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 /* Replaces the output (stderr/syslog) with a sink; NULL restores it. */
 void log_set_sink(log_sink_fn fn, void *arg);
+/* Warnings issued so far, logged or not: a configuration test reports them. */
+unsigned int log_warnings(void);
 int log_level_parse(const char *name, enum log_level *out);
 const char *log_level_name(enum log_level level);
 

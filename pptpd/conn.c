@@ -385,6 +385,8 @@ static void call_detach(struct pptpd_call *g)
 {
 	struct pptpd *d = g->d;
 
+	if (g->up && g->call)
+		d->counters.v[PPTPD_STAT_SESSIONS_DOWN]++;
 	if (g->in_table) {
 		d->calls[g->id] = NULL;
 		d->n_calls--;
@@ -442,6 +444,7 @@ void pptpd_call_pppd_exited(struct pptpd_call *g, const char *reason)
 		return;
 	}
 	/* PPP ended on its own: the call has nothing left to carry. */
+	d->counters.v[PPTPD_STAT_PPPD_FAILED]++;
 	pptpd_call_close(g, PPTP_CDN_LOST_CARRIER);
 }
 
@@ -520,6 +523,7 @@ static void conn_call_up(struct pptpd_conn *c, struct pptp_call *call)
 	if (!g)
 		return;
 	g->up = true;
+	c->d->counters.v[PPTPD_STAT_SESSIONS_UP]++;
 	g->peer_id = pptp_call_peer_id(call);
 	if (g->client)
 		g->client->redials = 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lib/ctl.h"
+#include "lib/ctl_list.h"
 #include "lib/ifstats.h"
 #include "lib/log.h"
 #include "lib/nl.h"
@@ -181,6 +182,10 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 		seen++;
 		json_array_append_new(list, call_json(d, d->calls[id]));
 	}
+	if (ctl_list_select(list, req, err, errlen)) {
+		json_decref(list);
+		return NULL;
+	}
 	return json_pack("{s:o}", "sessions", list);
 }
 
@@ -298,6 +303,22 @@ static json_t *cmd_reload(void *arg, const char *cmd, json_t *req, char *err,
 	return json_object();
 }
 
+/* Counters since start and over the last minute, and what is up now. */
+static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
+			 size_t errlen)
+{
+	struct pptpd *d = arg;
+	json_t *r;
+
+	pptpd_stats_update(d);
+	r = stats_json(&d->counters, d->start_ms, pptpd_now());
+	if (r) {
+		json_object_set_new(r, "tunnels", json_integer(d->n_conns));
+		json_object_set_new(r, "sessions", json_integer(d->n_calls));
+	}
+	return r;
+}
+
 static const struct {
 	const char *name;
 	ctl_cmd_fn fn;
@@ -305,6 +326,7 @@ static const struct {
 	{"status", cmd_status},
 	{"tunnels", cmd_tunnels},
 	{"sessions", cmd_sessions},
+	{"stats", cmd_stats},
 	{"tunnel close", cmd_tunnel_close},
 	{"session close", cmd_session_close},
 	{"pptp connect", cmd_pptp_connect},

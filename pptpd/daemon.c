@@ -25,6 +25,7 @@
 #include "lib/ctl.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
+#include "lib/notify.h"
 #include "ppp/pppd/backend.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
@@ -58,6 +59,7 @@ static void on_shutdown(struct evloop *loop, void *arg)
 		return;
 	}
 	d->stopping = true;
+	notify_stopping();
 	log_info(&no_ctx, "shutting down: stopping %u connections", d->n_conns);
 	if (d->listen_ev)
 		event_del(d->listen_ev);
@@ -208,10 +210,27 @@ static void on_reload(struct evloop *loop, void *arg)
 	struct pptpd *d = arg;
 	char err[2048];
 
+	notify_reloading();
 	if (pptpd_reload(d, err, sizeof(err)))
 		log_error(&no_ctx, "reload: %s", err);
 	else
 		log_info(&no_ctx, "reloaded %s", d->config_path);
+	notify_ready();
+}
+
+static void status_update(struct evloop_timer *timer, void *arg)
+{
+	struct pptpd *d = arg;
+
+	notify_status("%u connections, %u calls", d->n_conns, d->n_calls);
+}
+
+void pptpd_started(struct pptpd *d)
+{
+	daemon_detach_done();
+	d->ready = true;
+	status_update(NULL, d);
+	notify_ready();
 }
 
 void pptpd_cleanup(struct pptpd *d)
@@ -234,6 +253,9 @@ void pptpd_cleanup(struct pptpd *d)
 		close(d->listen_fd);
 	if (d->stop_timer)
 		evloop_timer_free(d->stop_timer);
+	if (d->status_timer)
+		evloop_timer_free(d->status_timer);
+	pptpd_stats_stop(d);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
 	nl_sock_close(&d->route_nl);
@@ -258,8 +280,14 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 			d->cfg.pid_file ? d->cfg.pid_file : PPTPD_DEFAULT_PIDFILE;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
+	if (pptpd_check_files(d, err, errlen))
+		return -1;
+	if (d->test_config)
+		return 0;
 	daemon_raise_nofile();
-	if (!d->foreground && daemon_detach(err, errlen))
+	/* The parent waits for the child to bind, open the data path and
+	 * write the pid file, and exits with its status (pptpd_started). */
+	if (!d->foreground && daemon_detach_begin(err, errlen))
 		return -1;
 	d->loop = evloop_new(err, errlen);
 	if (!d->loop)
@@ -283,6 +311,13 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 		return -1;
 	evloop_on_shutdown(d->loop, on_shutdown, d);
 	evloop_on_reload(d->loop, on_reload, d);
+	d->status_timer = evloop_timer_new(d->loop, status_update, d);
+	if (!d->status_timer ||
+	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
+	    pptpd_stats_start(d)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "lib/evloop.h"
+#include "lib/stats.h"
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "ppp/login.h"
@@ -91,6 +92,9 @@ struct pptpd_call {
 	bool daemon_auth; /* logins verified by us: auth holds the address */
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
 	char ifname[16];
+	/* Interface counters already added to the daemon's stats. */
+	uint64_t counted_rx_bytes, counted_tx_bytes;
+	uint64_t counted_rx_packets, counted_tx_packets;
 	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
 	struct ppp_login_result auth;
@@ -117,6 +121,31 @@ struct pptpd_stats {
 	uint64_t closed_protocol;     /* garbage, bad messages */
 	uint64_t closed_timeout;      /* start, echo, reply timeouts */
 };
+
+/*
+ * What "vpnctl stats" and the metrics count (lib/stats.h), names in
+ * pptpd_stat_names, the same as l2tpd's where the meaning is; refusals
+ * are taken from struct pptpd_stats when reported.
+ */
+enum pptpd_stat {
+	PPTPD_STAT_LOGINS_OK,
+	PPTPD_STAT_LOGINS_FAILED,
+	PPTPD_STAT_TUNNELS_ACCEPTED,
+	PPTPD_STAT_SESSIONS_UP,
+	PPTPD_STAT_SESSIONS_DOWN,
+	PPTPD_STAT_SESSIONS_REFUSED,
+	PPTPD_STAT_REFUSED_LIMIT,
+	PPTPD_STAT_REFUSED_HALF_OPEN,
+	PPTPD_STAT_REFUSED_BLOCKED,
+	PPTPD_STAT_PPPD_STARTED,
+	PPTPD_STAT_PPPD_FAILED, /* ended before its call: took it down */
+	PPTPD_STAT_RX_BYTES,
+	PPTPD_STAT_TX_BYTES,
+	PPTPD_STAT_RX_PACKETS,
+	PPTPD_STAT_TX_PACKETS,
+	PPTPD_STAT_COUNT,
+};
+extern const char *const pptpd_stat_names[PPTPD_STAT_COUNT];
 
 /* Log lines about refused peers: at most one per peer and minute. */
 #define PPTPD_REFUSE_LOG_SLOTS 256
@@ -149,6 +178,8 @@ struct pptpd {
 	const char *clients_path;
 	const char *option_arg; /* cli.option, for the data path */
 	bool foreground;
+	bool test_config; /* --test-config: check and exit */
+	bool ready;	  /* start-up done (detached, if in the background) */
 	struct pptpd_cli cli;
 	struct pptpd_config cfg;
 
@@ -178,6 +209,9 @@ struct pptpd {
 	uint16_t next_call_id;	 /* dataplane none */
 
 	struct pptpd_stats stats;
+	struct stats counters; /* lib/stats.h: since start, last minute */
+	struct evloop_timer *counters_timer;
+	struct evloop_timer *status_timer; /* the service manager's STATUS */
 	struct pptpd_refuse_log refuse_log[PPTPD_REFUSE_LOG_SLOTS];
 	bool stopping;
 	struct evloop_timer *stop_timer;
@@ -188,8 +222,21 @@ uint64_t pptpd_now(void);
 /* "192.0.2.1:1723", "[2001:db8::1]:1723". */
 void pptpd_addr_str(const struct sockaddr_storage *ss, char *out, size_t len);
 
-/* The daemon's life (pptpd/daemon.c). */
+/* The daemon's life (pptpd/daemon.c). Start checks everything, then
+ * (unless --test-config) detaches and binds; started tells the waiting
+ * parent and the service manager that it is up. */
 int pptpd_start(struct pptpd *d, char *err, size_t errlen);
+void pptpd_started(struct pptpd *d);
+/* The files the configuration names (pptpd/check.c): 0, or -1 with every
+ * error in err; warnings are logged. */
+int pptpd_check_files(struct pptpd *d, char *err, size_t errlen);
+/* The counters (pptpd/stats.c): started after the loop exists; update
+ * brings in the refusals and the live calls' interface counters. */
+int pptpd_stats_start(struct pptpd *d);
+void pptpd_stats_stop(struct pptpd *d);
+void pptpd_stats_update(struct pptpd *d);
+/* Adds a call's interface counters not yet counted. */
+void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g);
 /* Re-reads the configuration (SIGHUP, "reload"). */
 int pptpd_reload(struct pptpd *d, char *err, size_t errlen);
 /* Stops the loop once stopping and nothing is left to wait for. */

@@ -359,6 +359,8 @@ static void ppp_ip_down(void *arg)
 	struct pptpd_call *c = arg;
 
 	log_info(&c->log, "PPP down on %s", c->ifname);
+	/* Its last counters, while the interface is still there. */
+	pptpd_stats_count_call(c->d, c);
 	c->ip_up = false;
 	c->ifname[0] = '\0';
 }
@@ -396,6 +398,8 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 	}
 	ppp_login_verify(c->d->auth, req, c->peer_ip, c->d->remote_pool,
 			pptpd_now(), reply, &c->auth);
+	c->d->counters.v[c->auth.authenticated ? PPTPD_STAT_LOGINS_OK :
+						 PPTPD_STAT_LOGINS_FAILED]++;
 	if (c->auth.authenticated) {
 		snprintf(c->user, sizeof(c->user), "%s", c->auth.user);
 		if (c->auth.addr)
@@ -502,6 +506,8 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 		return -1;
 	pppd_params_fill(d, c, &p);
 	c->pppd = pppd_spawn(d->loop, &p, &ppp_ops, c, err, errlen);
+	if (c->pppd)
+		d->counters.v[PPTPD_STAT_PPPD_STARTED]++;
 	if (!c->pppd)
 		return -1;
 	/* pppd holds the channel now; ours would keep it alive after. */

@@ -49,6 +49,8 @@ static void usage(FILE *out)
 		"connection\n"
 		"  -b, -s, -w            poptop's bcrelay, speed, logwtmp: "
 		"accepted, no effect\n"
+		"      --test-config     check the configuration and the "
+		"files it names, then exit\n"
 		"  -v, --version         version\n",
 		DEFAULT_CONFIG, PPTPD_DEFAULT_PIDFILE, CTL_PPTPD_SOCKET);
 }
@@ -63,7 +65,7 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-enum { OPT_CLIENTS = 256, OPT_LOG_LEVEL };
+enum { OPT_CLIENTS = 256, OPT_LOG_LEVEL, OPT_TEST_CONFIG };
 
 static const struct option long_opts[] = {
 	{"conf", required_argument, NULL, 'c'},
@@ -84,6 +86,7 @@ static const struct option long_opts[] = {
 	{"speed", required_argument, NULL, 's'},
 	{"logwtmp", no_argument, NULL, 'w'},
 	{"version", no_argument, NULL, 'v'},
+	{"test-config", no_argument, NULL, OPT_TEST_CONFIG},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -129,6 +132,9 @@ static int parse_args(struct pptpd *d, int argc, char **argv)
 			break;
 		case 'd':
 			d->cli.debug = true;
+			break;
+		case OPT_TEST_CONFIG:
+			d->test_config = true;
 			break;
 		case OPT_LOG_LEVEL:
 			d->cli.level = optarg;
@@ -180,6 +186,19 @@ static int parse_args(struct pptpd *d, int argc, char **argv)
 	return -1;
 }
 
+/* --test-config: errors exit 1 (from main), warnings are counted. */
+static int test_config_report(struct pptpd *d)
+{
+	unsigned int warnings = log_warnings();
+
+	fprintf(stderr, "pptpd: %s: configuration OK", d->config_path);
+	if (warnings)
+		fprintf(stderr, ", %u warning%s above", warnings,
+			warnings == 1 ? "" : "s");
+	fputc('\n', stderr);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pptpd d = {.listen_fd = -1,
@@ -191,23 +210,31 @@ int main(int argc, char **argv)
 	r = parse_args(&d, argc, argv);
 	if (r >= 0)
 		return r;
-	log_init("pptpd", d.foreground ? LOG_TARGET_STDERR : LOG_TARGET_SYSLOG,
+	log_init("pptpd",
+		 d.foreground || d.test_config ? LOG_TARGET_STDERR :
+						 LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
 	r = pptpd_start(&d, err, sizeof(err));
 	if (r) {
-		if (r < 0) {
+		/* Until start-up is done stderr is the caller's, in the
+		 * background too. */
+		if (r < 0 && !d.foreground && !d.test_config)
 			log_error(&no_ctx, "%s", err);
-			/* In the foreground the log line went to stderr. */
-			if (!d.foreground)
-				fprintf(stderr, "pptpd: %s\n", err);
-		}
+		if (r < 0)
+			fprintf(stderr, "pptpd: %s\n", err);
 		pptpd_cleanup(&d);
 		return r < 0 ? 1 : r;
+	}
+	if (d.test_config) {
+		r = test_config_report(&d);
+		pptpd_cleanup(&d);
+		return r;
 	}
 	log_info(&no_ctx, "pptpd %s started (dataplane %s, control socket %s)",
 		 PPTPD_VERSION,
 		 d.cfg.dataplane == PPTPD_DATAPLANE_NONE ? "none" : "kernel",
 		 d.ctl_path);
+	pptpd_started(&d);
 	pptpd_clients_autodial(&d);
 	r = evloop_run(d.loop);
 	daemon_pidfile_remove(d.pid_path);

@@ -272,3 +272,34 @@ void show_status(FILE *out, json_t *reply)
 	show_scalars(out, reply, skip);
 	show_arrays(out, reply, true);
 }
+
+void show_stats(FILE *out, json_t *reply)
+{
+	json_t *total = json_object_get(reply, "since_start");
+	json_t *minute = json_object_get(reply, "last_minute");
+	json_t *up = json_object_get(reply, "uptime");
+	json_t *window = json_object_get(reply, "window");
+	char dur[64] = "?";
+	const char *key;
+	json_t *v;
+
+	if (json_is_integer(up) && json_integer_value(up) >= 0)
+		show_duration(dur, sizeof(dur),
+			      (uint64_t)json_integer_value(up));
+	fprintf(out, "up %s; now %" JSON_INTEGER_FORMAT " tunnels, %"
+		     JSON_INTEGER_FORMAT " sessions\n",
+		dur, json_integer_value(json_object_get(reply, "tunnels")),
+		json_integer_value(json_object_get(reply, "sessions")));
+	fprintf(out, "%-30s %14s %14s\n", "", "since start", "last minute");
+	json_object_foreach(total, key, v) {
+		json_t *m = json_object_get(minute, key);
+
+		fprintf(out, "%-30s %14" JSON_INTEGER_FORMAT " %14" JSON_INTEGER_FORMAT
+			     "\n",
+			key, json_integer_value(v), json_integer_value(m));
+	}
+	if (json_is_integer(window))
+		fprintf(out, "(last minute: the last %" JSON_INTEGER_FORMAT
+			     " s)\n",
+			json_integer_value(window));
+}

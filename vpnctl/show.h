@@ -22,6 +22,9 @@ void show_reply(FILE *out, json_t *reply);
 /* "l2tpd 0.1 (pid 1234), up 2d 3h 4m 5s" and then the counts. */
 void show_status(FILE *out, json_t *reply);
 
+/* Counters: since start and over the last minute, side by side. */
+void show_stats(FILE *out, json_t *reply);
+
 /* 93784 -> "1d 2h 3m 4s", 61 -> "1m 1s", 0 -> "0s". */
 void show_duration(char *buf, size_t len, uint64_t secs);
 

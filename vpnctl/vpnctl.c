@@ -64,7 +64,12 @@ static const struct command commands[] = {
 	 .show = show_status},
 	{.name = "tunnels", .help = "list tunnels (PPTP: control connections)"},
 	{.name = "sessions",
-	 .help = "list sessions (PPTP: calls) with counters"},
+	 .help = "list sessions (PPTP: calls) with counters; filters\n"
+		 "user= peer= iface= tunnel= state=, order sort=[-]FIELD"},
+	{.name = "stats",
+	 .help = "logins, sessions, refusals, bytes: since start and over "
+		 "the last minute",
+	 .show = show_stats},
 	{.name = "tunnel close",
 	 .args = {ID("id", "ID")},
 	 .nargs = 1,
@@ -122,7 +127,15 @@ static void usage(FILE *out)
 		for (j = 0; j < commands[i].nargs; j++)
 			n += snprintf(syn + n, sizeof(syn) - (size_t)n, " %s",
 				      commands[i].args[j].meta);
-		fprintf(out, "  %-24s %s\n", syn, commands[i].help);
+		fprintf(out, "  %-24s ", syn);
+		/* A newline in the help continues under its first line. */
+		for (const char *h = commands[i].help; *h; h++) {
+			if (*h == '\n')
+				fprintf(out, "\n%27s", "");
+			else
+				fputc(*h, out);
+		}
+		fputc('\n', out);
 	}
 	fprintf(out,
 		"\n"
@@ -315,6 +328,73 @@ static json_t *build_request(int argc, char **argv,
 	return req;
 }
 
+struct options {
+	const char *path;
+	bool path_set, pptp, json;
+	long timeout_s;
+};
+
+static void set_timeout(struct options *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->timeout_s = strtol(arg, &end, 10);
+	if (*end || errno || o->timeout_s < 1 || o->timeout_s > 3600)
+		usage_error("--timeout: '%s' is not a number of seconds from 1 "
+			    "to 3600",
+			    arg);
+}
+
+/*
+ * vpnctl's own options after the command words ("vpnctl sessions --json"):
+ * taken out of argv, which keeps the rest in order. Other "--KEY VALUE"
+ * pairs stay for the command; after "--" nothing is an option.
+ */
+static int take_options(struct options *o, int argc, char **argv)
+{
+	int out = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		bool has_value = false;
+
+		if (!strcmp(a, "--")) {
+			while (++i < argc)
+				argv[out++] = argv[i];
+			break;
+		}
+		if (!strcmp(a, "--json") || !strcmp(a, "-j")) {
+			o->json = true;
+		} else if (!strcmp(a, "--pptp")) {
+			o->pptp = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			exit(0);
+		} else if (!strcmp(a, "--socket") || !strcmp(a, "-s")) {
+			if (!v)
+				usage_error("option '%s' needs a value", a);
+			o->path = v;
+			o->path_set = has_value = true;
+		} else if (!strncmp(a, "--socket=", 9)) {
+			o->path = a + 9;
+			o->path_set = true;
+		} else if (!strcmp(a, "--timeout") || !strcmp(a, "-t")) {
+			if (!v)
+				usage_error("option '%s' needs a value", a);
+			set_timeout(o, v);
+			has_value = true;
+		} else if (!strncmp(a, "--timeout=", 10)) {
+			set_timeout(o, a + 10);
+		} else {
+			argv[out++] = argv[i];
+		}
+		i += has_value;
+	}
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -325,35 +405,33 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *path = CTL_L2TPD_SOCKET;
+	struct options o = { .path = CTL_L2TPD_SOCKET,
+			     .timeout_s = DEFAULT_TIMEOUT_S };
+	const char *path;
 	const struct command *cmd;
-	bool json = false, path_set = false, pptp = false;
-	long timeout_s = DEFAULT_TIMEOUT_S;
-	char err[512] = "", *end;
+	bool json;
+	long timeout_s;
+	char err[512] = "";
 	json_t *req, *reply, *ok;
-	int c;
+	int c, nargs;
 
 	opterr = 0;
-	/* '+': option parsing stops at the command, so IDs like -1 reach it. */
+	/* '+': option parsing stops at the command, so IDs like -1 reach it;
+	 * options after the command are taken by take_options. */
 	while ((c = getopt_long(argc, argv, "+:s:jt:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			path = optarg;
-			path_set = true;
+			o.path = optarg;
+			o.path_set = true;
 			break;
 		case 'P':
-			pptp = true;
+			o.pptp = true;
 			break;
 		case 'j':
-			json = true;
+			o.json = true;
 			break;
 		case 't':
-			errno = 0;
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || errno || timeout_s < 1 || timeout_s > 3600)
-				usage_error("--timeout: '%s' is not a number "
-					    "of seconds from 1 to 3600",
-					    optarg);
+			set_timeout(&o, optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -368,14 +446,16 @@ int main(int argc, char **argv)
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (pptp && path_set)
+	nargs = take_options(&o, argc - optind, argv + optind);
+	if (o.pptp && o.path_set)
 		usage_error("--pptp and --socket name two sockets; give one");
-	if (pptp)
-		path = CTL_PPTPD_SOCKET;
-	if (optind >= argc)
+	path = o.pptp ? CTL_PPTPD_SOCKET : o.path;
+	json = o.json;
+	timeout_s = o.timeout_s;
+	if (nargs <= 0)
 		usage_error("no command given");
 
-	req = build_request(argc - optind, argv + optind, &cmd);
+	req = build_request(nargs, argv + optind, &cmd);
 	if (ctl_client_request(path, req, &reply, (int)timeout_s * 1000, err,
 			       sizeof(err)) < 0) {
 		fprintf(stderr, "vpnctl: %s\n", err);

@@ -129,6 +129,11 @@ REPLIES = {
     "mixed": {"ok": True, "note": "two tables", "a": [{"x": 1}], "b": ["p", "q"]},
     "no ok": {"daemon": "testd"},
     "multiline error": {"ok": False, "error": "line one\nline two"},
+    "stats": {"ok": True, "uptime": 125, "window": 60,
+              "since_start": {"logins_ok": 7, "rx_bytes": 123456},
+              "last_minute": {"logins_ok": 2, "rx_bytes": 1000},
+              "tunnels": 1, "sessions": 3},
+    "session close": {"ok": True, "closed": 1},
 }
 
 class Handler(socketserver.StreamRequestHandler):
@@ -229,6 +234,133 @@ expect "reply without ok exits 2" 2 "" \
 run -s "$sock" -t 1 hang
 expect "no reply within the timeout exits 2" 2 "" \
 	"vpnctl: no reply from $sock within 1000 ms"
+
+# --- vpnctl's own options anywhere on the line
+run tunnels -s "$sock" --json
+expect "options after the command: tunnels -s SOCK --json" 0 \
+	'{"ok":true,"tunnels":[{"id":4711,"peer":"192.0.2.1:1701","state":"established","sessions":2},{"id":12,"peer":"198.51.100.200:1701","state":"wait-ctl-conn","sessions":0,"lac":"office"}]}' ""
+last_request "--json after the command is not sent" '{"cmd":"tunnels"}'
+run -s "$sock" sessions --json
+expect "sessions --json (the issue's example)" 0 '{"ok":true,"sessions":[]}' ""
+run sessions user=alice --timeout 2 --socket="$sock" -j
+last_request "filters stay, options go: sessions user=alice --timeout 2 --socket=S -j" \
+	'{"cmd":"sessions","user":"alice"}'
+run -s "$sock" session close --user bob --json
+expect "a command's own --KEY VALUE stays beside --json" 0 '{"ok":true,"closed":1}' ""
+last_request "session close --user bob --json sends the user" \
+	'{"cmd":"session close","user":"bob"}'
+run -s "$sock" tunnel close -- 12
+last_request "after --, nothing is an option" '{"cmd":"tunnel close","id":12}'
+run -s "$sock" tunnels --timeout
+expect "an option after the command still needs its value" 64 "" \
+	"vpnctl: option '--timeout' needs a value
+Try 'vpnctl --help'."
+run -s "$sock" stats
+expect "stats: since start and last minute side by side" 0 \
+	"up 2m 5s; now 1 tunnels, 3 sessions
+                                  since start    last minute
+logins_ok                                   7              2
+rx_bytes                               123456           1000
+(last minute: the last 60 s)" ""
+
+# --- against l2tpd: filters, sort order and counters computed by the daemon
+l2tpd=$build/l2tpd
+if [ -x "$l2tpd" ] && command -v jq >/dev/null; then
+	pids=()
+	port_free() {
+		python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind((sys.argv[1],int(sys.argv[2])))' "$1" "$2" 2>/dev/null
+	}
+	pick_port() {
+		local p
+		for _ in $(seq 50); do
+			p=$((20000 + RANDOM % 12000))
+			port_free "$1" "$p" && { echo "$p"; return 0; }
+		done
+		return 1
+	}
+	p_lns=$(pick_port 127.0.0.1) p_lac=$(pick_port 127.0.0.2)
+	{
+		printf '[global]\nlisten-addr = 127.0.0.1\nport = %s\ndataplane = none\n' "$p_lns"
+		printf '[lns default]\nhostname = lns\nno lac = 127.0.0.3\n'
+	} >"$tmp/lns.conf"
+	{
+		printf '[global]\nlisten-addr = 127.0.0.2\nport = %s\ndataplane = none\n' "$p_lac"
+		for n in a b c; do
+			printf '[lac %s]\nlns = 127.0.0.1:%s\nautodial = yes\nredial = no\nhostname = lac-%s\n' \
+				"$n" "$p_lns" "$n"
+		done
+	} >"$tmp/lac.conf"
+	"$l2tpd" -D -c "$tmp/lns.conf" -C "$tmp/lns.ctl" -p "$tmp/lns.pid" \
+		>"$tmp/lns.log" 2>&1 &
+	pids+=($!)
+	"$l2tpd" -D -c "$tmp/lac.conf" -C "$tmp/lac.ctl" -p "$tmp/lac.pid" \
+		>"$tmp/lac.log" 2>&1 &
+	pids+=($!)
+	q() { "$vpnctl" -s "$tmp/lns.ctl" "$@" --json 2>"$tmp/qerr"; }
+	for _ in $(seq 100); do
+		[ "$(q sessions state=established | jq '.sessions|length' 2>/dev/null)" = 3 ] && break
+		sleep 0.1
+	done
+	got=$(q sessions | jq '.sessions|length')
+	if [ "$got" = 3 ]; then ok "three LAC sessions up on the LNS"; else
+		fail "three LAC sessions up on the LNS" "got $got" "$(tail -3 "$tmp/lns.log")"; fi
+	tid=$(q sessions | jq '.sessions[1].tunnel')
+	got=$(q sessions tunnel="$tid" | jq -c '[.sessions[].tunnel]')
+	[ "$got" = "[$tid]" ] && ok "tunnel=ID keeps that tunnel's session" ||
+		fail "tunnel=ID keeps that tunnel's session" "got $got, want [$tid]"
+	got=$(q sessions peer=127.0.0.2 | jq '.sessions|length')
+	[ "$got" = 3 ] && ok "peer=ADDR matches ADDR:PORT" || fail "peer=ADDR matches ADDR:PORT" "got $got"
+	got=$(q sessions peer=127.0.0.9 | jq '.sessions|length')
+	[ "$got" = 0 ] && ok "peer= of nobody: none" || fail "peer= of nobody: none" "got $got"
+	got=$(q sessions state=established user=- iface=- | jq '.sessions|length')
+	[ "$got" = 3 ] && ok "state=, user= and iface= combine" || fail "state=, user= and iface= combine" "got $got"
+	got=$(q sessions state=idle | jq '.sessions|length')
+	[ "$got" = 0 ] && ok "state= of no session: none" || fail "state= of no session: none" "got $got"
+	got=$(q sessions sort=tunnel | jq -c '[.sessions[].tunnel]')
+	want=$(q sessions | jq -c '[.sessions[].tunnel]|sort')
+	[ "$got" = "$want" ] && ok "sort=tunnel ascending" || fail "sort=tunnel ascending" "got $got, want $want"
+	got=$(q sessions sort=-tunnel | jq -c '[.sessions[].tunnel]')
+	want=$(q sessions | jq -c '[.sessions[].tunnel]|sort|reverse')
+	[ "$got" = "$want" ] && ok "sort=-tunnel descending" || fail "sort=-tunnel descending" "got $got, want $want"
+	run -s "$tmp/lns.ctl" sessions colour=red
+	expect "an unknown filter is refused by name" 1 "" \
+		"vpnctl: unknown filter 'colour' (user, peer, iface, tunnel, state, sort)"
+	run -s "$tmp/lns.ctl" sessions sort=flavour
+	expect "an unknown sort field is refused" 1 "" "vpnctl: sort=flavour: no such field"
+	st=$(q stats)
+	got=$(jq -r '"\(.since_start.sessions_up) \(.last_minute.sessions_up) \(.since_start.tunnels_up) \(.sessions)"' <<<"$st")
+	[ "$got" = "3 3 3 3" ] && ok "stats: 3 sessions and tunnels up, since start and in the last minute" ||
+		fail "stats: sessions and tunnels up" "got $got" "$st"
+	"$vpnctl" -s "$tmp/lac.ctl" lac disconnect b >/dev/null
+	for _ in $(seq 50); do
+		[ "$(q stats | jq .since_start.sessions_down)" = 1 ] && break
+		sleep 0.1
+	done
+	got=$(q stats | jq -r '"\(.since_start.sessions_down) \(.last_minute.sessions_down) \(.sessions)"')
+	[ "$got" = "1 1 2" ] && ok "stats: a session down is counted" ||
+		fail "stats: a session down is counted" "got $got"
+	# A peer no [lns] admits: refused, counted by its reason.
+	printf '[global]\nlisten-addr = 127.0.0.3\nport = %s\ndataplane = none\n[lac x]\nlns = 127.0.0.1:%s\nautodial = yes\nredial = no\n' \
+		"$p_lac" "$p_lns" >"$tmp/lac3.conf"
+	"$l2tpd" -D -c "$tmp/lac3.conf" -C "$tmp/lac3.ctl" -p "$tmp/lac3.pid" \
+		>"$tmp/lac3.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 50); do
+		[ "$(q stats | jq .since_start.tunnels_refused_not_allowed)" -ge 1 ] && break
+		sleep 0.1
+	done
+	got=$(q stats | jq -r '[.since_start.tunnels_refused_not_allowed, .last_minute.tunnels_refused_not_allowed, (.since_start|keys|map(select(startswith("tunnels_refused_")))|length)]|@tsv')
+	[[ "$got" =~ ^[1-9][0-9]*$'\t'[1-9][0-9]*$'\t'7$ ]] &&
+		ok "stats: a peer no [lns] admits counts as tunnels_refused_not_allowed, among 7 reasons" ||
+		fail "stats: tunnels refused by reason" "got $got" "$(tail -3 "$tmp/lns.log")"
+	got=$(q stats | jq -r '"\(.window) \(.uptime)"')
+	[[ "$got" =~ ^[0-9]+\ [0-9]+$ ]] && ok "stats: window and uptime in seconds" ||
+		fail "stats: window and uptime in seconds" "got $got"
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+else
+	fail "l2tpd built and jq installed for the daemon checks"
+fi
 
 # No check at all is a failure too.
 [ "$passed" -gt 0 ] || { echo "FAIL: no check passed"; failed=$((failed + 1)); }

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The files l2tpd.conf names, checked at start before anything is bound
+ * and by "l2tpd -t": a pppd options file that cannot be read would
+ * otherwise be noticed only when the first call arrives and its pppd dies.
+ */
+#include <stdio.h>
+
+#include "l2tpd/daemon.h"
+#include "lib/daemon.h"
+#include "ppp/pppd/backend.h"
+
+static void check_link(struct daemon_checks *c, const struct l2tpd_config *cfg,
+		       const char *kind, const char *name, int line,
+		       const struct l2tpd_link_opts *link)
+{
+	char what[256];
+
+	if (!link->pppoptfile)
+		return;
+	snprintf(what, sizeof(what), "%s:%d: [%s %s]: 'pppoptfile'", cfg->path,
+		 line, kind, name);
+	/* Only pppd reads it: with no data path, no pppd runs. */
+	c->warn_only = cfg->dataplane != L2TPD_DATAPLANE_KERNEL;
+	daemon_checks_file(c, link->pppoptfile, what, false);
+	c->warn_only = false;
+}
+
+int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
+{
+	const struct l2tpd_config *cfg = &d->cfg;
+	struct daemon_checks c = {.err = err, .errlen = errlen};
+
+	err[0] = '\0';
+	if (d->secrets_path)
+		daemon_checks_file(&c, d->secrets_path, "tunnel secrets (-s)",
+				   true);
+	else
+		daemon_checks_optional_secret(&c, cfg->auth_file,
+					      "'auth file'");
+	if (d->auth)
+		daemon_checks_optional_secret(
+			&c,
+			cfg->ppp_secrets ? cfg->ppp_secrets
+					 : L2TPD_DEFAULT_PPP_SECRETS,
+			"'ppp secrets'");
+	for (size_t i = 0; i < cfg->n_lns; i++)
+		check_link(&c, cfg, "lns", cfg->lns[i].name, cfg->lns[i].line,
+			   &cfg->lns[i].link);
+	for (size_t i = 0; i < cfg->n_lac; i++) {
+		const struct l2tpd_lac *lac = &cfg->lac[i];
+		char what[256];
+
+		check_link(&c, cfg, "lac", lac->name, lac->line, &lac->link);
+		if (!lac->password_file)
+			continue;
+		snprintf(what, sizeof(what), "%s:%d: [lac %s]: 'password file'",
+			 cfg->path, lac->line, lac->name);
+		daemon_checks_file(&c, lac->password_file, what, true);
+	}
+	if (cfg->dataplane == L2TPD_DATAPLANE_KERNEL) {
+		daemon_checks_exec(
+			&c, d->pppd_path ? d->pppd_path : PPPD_DEFAULT_PATH,
+			"pppd");
+		daemon_checks_file(&c,
+				   d->plugin_path ? d->plugin_path
+						  : pppd_default_plugin(),
+				   "pppd plugin (-P)", false);
+	}
+	return c.errors ? -1 : 0;
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * l2tpd's counters for "vpnctl stats" and the metrics: most are counted
+ * where things happen (main.c, dataplane.c); the engine's refusals and the
+ * kernel's byte counters are brought in here, every STATS_TICK_MS and
+ * before each report.
+ */
+#include "l2tpd/daemon.h"
+#include "l2tpd/dataplane.h"
+
+#include <utlist.h>
+
+const char *const l2tpd_stat_names[L2TPD_STAT_COUNT] = {
+	[L2TPD_STAT_LOGINS_OK] = "logins_ok",
+	[L2TPD_STAT_LOGINS_FAILED] = "logins_failed",
+	[L2TPD_STAT_TUNNELS_UP] = "tunnels_up",
+	[L2TPD_STAT_TUNNELS_DOWN] = "tunnels_down",
+	[L2TPD_STAT_SESSIONS_UP] = "sessions_up",
+	[L2TPD_STAT_SESSIONS_DOWN] = "sessions_down",
+	[L2TPD_STAT_SESSIONS_REFUSED] = "sessions_refused",
+	[L2TPD_STAT_REFUSED_NOT_ALLOWED] = "tunnels_refused_not_allowed",
+	[L2TPD_STAT_REFUSED_BLOCKED] = "tunnels_refused_blocked",
+	[L2TPD_STAT_REFUSED_EXCLUSIVE] = "tunnels_refused_exclusive",
+	[L2TPD_STAT_REFUSED_PORT_PAIR] = "tunnels_refused_port_pair",
+	[L2TPD_STAT_REFUSED_NO_SECRET] = "tunnels_refused_no_secret",
+	[L2TPD_STAT_REFUSED_NO_RESOURCES] = "tunnels_refused_no_resources",
+	[L2TPD_STAT_REFUSED_LIMIT] = "tunnels_refused_limit",
+	[L2TPD_STAT_PPPD_STARTED] = "pppd_started",
+	[L2TPD_STAT_PPPD_FAILED] = "pppd_ended_session",
+	[L2TPD_STAT_RX_BYTES] = "rx_bytes",
+	[L2TPD_STAT_TX_BYTES] = "tx_bytes",
+	[L2TPD_STAT_RX_PACKETS] = "rx_packets",
+	[L2TPD_STAT_TX_PACKETS] = "tx_packets",
+};
+
+void l2tpd_stats_update(struct l2tpd *d)
+{
+	uint64_t glue = 0;
+
+	/* The engine counts every refusal; those not the glue's are its own
+	 * (tunnel and half-open limits, tie breaks). */
+	for (unsigned i = 0; i < L2TPD_STAT_REFUSED_N - 1; i++)
+		glue += d->stats.v[L2TPD_STAT_REFUSED_FIRST + i];
+	d->stats.v[L2TPD_STAT_REFUSED_LIMIT] =
+		d->engine.stats.refused_tunnels > glue
+			? d->engine.stats.refused_tunnels - glue
+			: 0;
+	d->stats.v[L2TPD_STAT_SESSIONS_REFUSED] =
+		d->engine.stats.refused_sessions;
+	for (unsigned i = 1; d->nl && i < 65536; i++) {
+		struct l2tp_tunnel *t = d->engine.tunnels[i];
+		struct l2tp_session *s;
+
+		if (!t)
+			continue;
+		DL_FOREACH (t->sessions, s)
+			l2tpd_dataplane_session_count(d, s);
+	}
+}
+
+static void stats_tick_fired(struct evloop_timer *timer, void *arg)
+{
+	struct l2tpd *d = arg;
+
+	l2tpd_stats_update(d);
+	stats_tick(&d->stats, evloop_now_ms());
+}
+
+int l2tpd_stats_start(struct l2tpd *d)
+{
+	stats_init(&d->stats, l2tpd_stat_names, L2TPD_STAT_COUNT, d->start_ms);
+	d->stats_timer = evloop_timer_new(d->loop, stats_tick_fired, d);
+	return !d->stats_timer ||
+	       evloop_timer_arm_repeat(d->stats_timer, STATS_TICK_MS);
+}
+
+void l2tpd_stats_stop(struct l2tpd *d)
+{
+	if (d->stats_timer)
+		evloop_timer_free(d->stats_timer);
+	d->stats_timer = NULL;
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The files pptpd.conf and the client profiles name, checked at start
+ * before anything is bound and by "pptpd --test-config", so that a pppd
+ * options file nobody can read stops the start rather than every call.
+ */
+#include <stdio.h>
+
+#include "lib/daemon.h"
+#include "pptpd/daemon.h"
+#include "ppp/pppd/backend.h"
+
+static void check_clients(struct daemon_checks *c, const char *path,
+			  bool dataplane_none)
+{
+	struct pptpd_clients cl = {0};
+	char what[512];
+
+	/* A profiles file that does not load is reported by its loader. */
+	if (!path || pptpd_clients_load(path, &cl, what, sizeof(what)))
+		return;
+	for (size_t i = 0; i < cl.n_clients; i++) {
+		const struct pptpd_client *p = &cl.clients[i];
+
+		if (p->pppoptfile) {
+			snprintf(what, sizeof(what),
+				 "%s:%d: [client %s]: 'pppoptfile'", path,
+				 p->line, p->name);
+			c->warn_only = dataplane_none;
+			daemon_checks_file(c, p->pppoptfile, what, false);
+			c->warn_only = false;
+		}
+		if (p->password_file) {
+			snprintf(what, sizeof(what),
+				 "%s:%d: [client %s]: 'password file'", path,
+				 p->line, p->name);
+			daemon_checks_file(c, p->password_file, what, true);
+		}
+	}
+	pptpd_clients_free(&cl);
+}
+
+int pptpd_check_files(struct pptpd *d, char *err, size_t errlen)
+{
+	const struct pptpd_config *cfg = &d->cfg;
+	struct daemon_checks c = {.err = err, .errlen = errlen};
+	char what[512];
+
+	err[0] = '\0';
+	if (cfg->option_file) {
+		snprintf(what, sizeof(what), "%s: 'option'", cfg->path);
+		/* Only pppd reads it: with no data path, no pppd runs. */
+		c.warn_only = cfg->dataplane != PPTPD_DATAPLANE_KERNEL;
+		daemon_checks_file(&c, cfg->option_file, what, false);
+		c.warn_only = false;
+	}
+	if (cfg->connections && pptpd_config_daemon_auth(cfg))
+		daemon_checks_optional_secret(
+			&c,
+			cfg->ppp_secrets ? cfg->ppp_secrets
+					 : PPP_LOGIN_DEFAULT_SECRETS,
+			"'ppp-secrets'");
+	check_clients(&c, d->clients_path ? d->clients_path : cfg->clients_file,
+		      cfg->dataplane != PPTPD_DATAPLANE_KERNEL);
+	if (cfg->dataplane == PPTPD_DATAPLANE_KERNEL) {
+		daemon_checks_exec(
+			&c, cfg->ppp_path ? cfg->ppp_path : PPPD_DEFAULT_PATH,
+			"pppd ('ppp')");
+		snprintf(what, sizeof(what), "pppd plugin (-P)");
+		daemon_checks_file(&c,
+				   d->plugin_path     ? d->plugin_path
+				   : cfg->plugin_path ? cfg->plugin_path
+						      : pppd_default_plugin(),
+				   what, false);
+	}
+	return c.errors ? -1 : 0;
+}

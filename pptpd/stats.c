@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pptpd's counters for "vpnctl stats" and the metrics: logins, calls and
+ * pppd are counted where they happen (dataplane.c, conn.c); refusals come
+ * from struct pptpd_stats and bytes from the calls' ppp interfaces (the
+ * kernel's PPTP driver counts nothing), every STATS_TICK_MS, before each
+ * report, and when a call's PPP goes down.
+ */
+#include "pptpd/daemon.h"
+
+#include "lib/ifstats.h"
+#include "lib/log.h"
+
+const char *const pptpd_stat_names[PPTPD_STAT_COUNT] = {
+	[PPTPD_STAT_LOGINS_OK] = "logins_ok",
+	[PPTPD_STAT_LOGINS_FAILED] = "logins_failed",
+	[PPTPD_STAT_TUNNELS_ACCEPTED] = "tunnels_accepted",
+	[PPTPD_STAT_SESSIONS_UP] = "sessions_up",
+	[PPTPD_STAT_SESSIONS_DOWN] = "sessions_down",
+	[PPTPD_STAT_SESSIONS_REFUSED] = "sessions_refused",
+	[PPTPD_STAT_REFUSED_LIMIT] = "tunnels_refused_limit",
+	[PPTPD_STAT_REFUSED_HALF_OPEN] = "tunnels_refused_half_open",
+	[PPTPD_STAT_REFUSED_BLOCKED] = "tunnels_refused_blocked",
+	[PPTPD_STAT_PPPD_STARTED] = "pppd_started",
+	[PPTPD_STAT_PPPD_FAILED] = "pppd_ended_session",
+	[PPTPD_STAT_RX_BYTES] = "rx_bytes",
+	[PPTPD_STAT_TX_BYTES] = "tx_bytes",
+	[PPTPD_STAT_RX_PACKETS] = "rx_packets",
+	[PPTPD_STAT_TX_PACKETS] = "tx_packets",
+};
+
+void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g)
+{
+	struct if_counters c;
+	char err[160];
+
+	if (!g->ifname[0])
+		return;
+	if (!d->route_nl.sock &&
+	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err)))
+		return;
+	if (ifstats_get(&d->route_nl, g->ifname, &c, err, sizeof(err)))
+		return;
+#define COUNT(field, stat)                                                     \
+	do {                                                                   \
+		if (c.field >= g->counted_##field)                             \
+			d->counters.v[stat] += c.field - g->counted_##field;   \
+		g->counted_##field = c.field;                                  \
+	} while (0)
+	COUNT(rx_bytes, PPTPD_STAT_RX_BYTES);
+	COUNT(tx_bytes, PPTPD_STAT_TX_BYTES);
+	COUNT(rx_packets, PPTPD_STAT_RX_PACKETS);
+	COUNT(tx_packets, PPTPD_STAT_TX_PACKETS);
+#undef COUNT
+}
+
+void pptpd_stats_update(struct pptpd *d)
+{
+	uint64_t *v = d->counters.v;
+	unsigned int seen = 0;
+
+	v[PPTPD_STAT_TUNNELS_ACCEPTED] = d->stats.accepted;
+	v[PPTPD_STAT_SESSIONS_REFUSED] = d->stats.calls_rejected;
+	v[PPTPD_STAT_REFUSED_LIMIT] = d->stats.refused_connections;
+	v[PPTPD_STAT_REFUSED_HALF_OPEN] = d->stats.refused_half_open;
+	v[PPTPD_STAT_REFUSED_BLOCKED] = d->stats.refused_blocked;
+	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
+	     id++) {
+		if (!d->calls[id])
+			continue;
+		seen++;
+		pptpd_stats_count_call(d, d->calls[id]);
+	}
+}
+
+static void stats_tick_fired(struct evloop_timer *timer, void *arg)
+{
+	struct pptpd *d = arg;
+
+	pptpd_stats_update(d);
+	stats_tick(&d->counters, pptpd_now());
+}
+
+int pptpd_stats_start(struct pptpd *d)
+{
+	stats_init(&d->counters, pptpd_stat_names, PPTPD_STAT_COUNT,
+		   d->start_ms);
+	d->counters_timer = evloop_timer_new(d->loop, stats_tick_fired, d);
+	return !d->counters_timer ||
+	       evloop_timer_arm_repeat(d->counters_timer, STATS_TICK_MS);
+}
+
+void pptpd_stats_stop(struct pptpd *d)
+{
+	if (d->counters_timer)
+		evloop_timer_free(d->counters_timer);
+	d->counters_timer = NULL;
+}

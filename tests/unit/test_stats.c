@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lib/stats.c: counters since start and over the last minute. */
+#include <check.h>
+
+#include "lib/stats.h"
+#include "tests/unit/check_main.h"
+
+static const char *const names[] = {"a", "b"};
+
+START_TEST(test_stats_last_minute_before_a_minute_is_since_start)
+{
+	struct stats s;
+	uint64_t out[2];
+
+	stats_init(&s, names, 2, 1000);
+	s.v[0] = 5;
+	stats_tick(&s, 1000 + STATS_TICK_MS);
+	s.v[0] = 7;
+	s.v[1] = 1;
+	ck_assert_uint_eq(stats_last_minute(&s, 1000 + 15000, out), 15000);
+	ck_assert_uint_eq(out[0], 7);
+	ck_assert_uint_eq(out[1], 1);
+}
+END_TEST
+
+START_TEST(test_stats_last_minute_forgets_older_events)
+{
+	struct stats s;
+	uint64_t out[2];
+	uint64_t t = 0;
+
+	stats_init(&s, names, 2, t);
+	s.v[0] = 100; /* all in the first ten seconds */
+	for (int i = 0; i < 7; i++) {
+		t += STATS_TICK_MS;
+		stats_tick(&s, t);
+	}
+	/* Seventy seconds on: the hundred are older than the window. */
+	s.v[0] += 3;
+	ck_assert_uint_eq(stats_last_minute(&s, t, out), 60000);
+	ck_assert_uint_eq(out[0], 3);
+	/* One more tick and the window slides, still a minute. */
+	t += STATS_TICK_MS;
+	stats_tick(&s, t);
+	s.v[0] += 2;
+	ck_assert_uint_eq(stats_last_minute(&s, t + 5000, out), 65000);
+	ck_assert_uint_eq(out[0], 5);
+}
+END_TEST
+
+START_TEST(test_stats_json_has_both_views)
+{
+	struct stats s;
+	json_t *j;
+
+	stats_init(&s, names, 2, 0);
+	s.v[1] = 9;
+	j = stats_json(&s, 0, 30000);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "uptime")), 30);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "window")), 30);
+	ck_assert_int_eq(json_integer_value(json_object_get(
+				 json_object_get(j, "since_start"), "b")),
+			 9);
+	ck_assert_int_eq(json_integer_value(json_object_get(
+				 json_object_get(j, "last_minute"), "b")),
+			 9);
+	json_decref(j);
+}
+END_TEST
+
+static Suite *stats_suite(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc,
+		       test_stats_last_minute_before_a_minute_is_since_start);
+	tcase_add_test(tc, test_stats_last_minute_forgets_older_events);
+	tcase_add_test(tc, test_stats_json_has_both_views);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VPNSUITE_TEST_MAIN(stats_suite)
