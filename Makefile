@@ -10,7 +10,9 @@
 #                   FUZZ_JOBS at once; corpora grow in build/fuzz-corpus/
 #   make bench      control-plane benchmarks (tests/bench/)
 #   make bench-vm   data-path measurements in the VM
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make check-man  man pages through mandoc -T lint
+#   make install    PREFIX=/usr/local DESTDIR= (daemons, plugin, sample
+#                   configs, systemd units, modules-load.d, man pages)
 
 BUILD ?= build
 CC ?= cc
@@ -23,6 +25,9 @@ SBINDIR ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 PPPD_VERSION := $(shell sed -n 's/^\#define VERSION[ \t]*"\(.*\)"/\1/p' /usr/include/pppd/patchlevel.h 2>/dev/null)
 PLUGINDIR ?= $(PREFIX)/lib/pppd/$(PPPD_VERSION)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+MANDIR ?= $(PREFIX)/share/man
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	-Wno-missing-field-initializers
@@ -72,12 +77,18 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 # Drivers of ppp/radius.c for the tests against FreeRADIUS.
 RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
 
-.PHONY: all deps check check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
+.PHONY: all deps check check-man check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
 	fuzz-long bench bench-vm install clean format tests demo
 .DELETE_ON_ERROR:
 .SECONDARY:
 
+MANPAGES := $(wildcard docs/man/*.[0-9])
+
 all: $(ALL_LIBS) $(BINS) $(BENCHES) $(RADIUS_TOOLS)
+
+# mandoc's lint at warning level: a page with a warning fails.
+check-man:
+	tests/man/check $(MANPAGES)
 
 deps:
 	scripts/install-deps
@@ -181,7 +192,7 @@ check-vm: all
 
 # Under make check a skipped check fails unless tests/skips.allow names it.
 check: all
-	@status=0; for t in check-unit check-proto check-fuzz check-vm; do \
+	@status=0; for t in check-unit check-man check-proto check-fuzz check-vm; do \
 		echo "=== make $$t"; \
 		VPNSUITE_STRICT_SKIPS=1 $(MAKE) --no-print-directory $$t || \
 			{ echo "=== make $$t FAILED"; status=1; }; \
@@ -208,6 +219,15 @@ install: all
 	for f in etc/*; do [ ! -f "$$f" ] || [ -e $(DESTDIR)$(SYSCONFDIR)/vpnsuite/$${f##*/} ] || \
 		case $$f in *secrets*) install -m 0600 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/;; \
 		*) install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/vpnsuite/;; esac; done
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MODULESLOADDIR)
+	# The systemd units with the install paths filled in.
+	for u in etc/systemd/*.service.in; do n=$${u##*/}; \
+		sed -e 's#@SBINDIR@#$(SBINDIR)#g' -e 's#@SYSCONFDIR@#$(SYSCONFDIR)#g' \
+			$$u >$(DESTDIR)$(UNITDIR)/$${n%.in}; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${n%.in}; done
+	install -m 0644 etc/modules-load.d/vpnsuite.conf $(DESTDIR)$(MODULESLOADDIR)/
+	for m in $(MANPAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 
 format:
 	clang-format -i $(wildcard lib/*.[ch] ppp/*.[ch] ppp/*/*.[ch] l2tp/*.[ch] pptp/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])

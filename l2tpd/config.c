@@ -10,6 +10,7 @@
 #include "lib/conf.h"
 #include "ppp/ippool.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -199,6 +200,24 @@ static int parse_dataplane(struct loader *ld, void *obj,
 	else
 		return conf_error(ld->err, ld->errlen, ld->cf, e,
 				  "'%s' is not 'kernel' or 'none'", e->value);
+	return 0;
+}
+
+static int parse_metrics_listen(struct loader *ld, void *obj,
+				const struct conf_entry *e)
+{
+	struct l2tpd_config *cfg = obj;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char why[160];
+
+	if (metrics_parse_addr(e->value, &ss, &len, why, sizeof(why)))
+		return conf_error(ld->err, ld->errlen, ld->cf, e, "%s", why);
+	free(cfg->metrics_listen);
+	cfg->metrics_listen = strdup(e->value);
+	if (!cfg->metrics_listen)
+		return conf_error(ld->err, ld->errlen, ld->cf, e,
+				  "out of memory");
 	return 0;
 }
 
@@ -721,6 +740,8 @@ static const struct key_def keys[] = {
 	 G(max_half_open_per_peer), 1, 65535},
 	{"control socket", SEC_GLOBAL, KIND_STRING, G(control_socket), 0,
 	 MAX_PATH_LEN},
+	{"metrics listen", SEC_GLOBAL, KIND_CUSTOM, G(metrics_listen), 0, 0,
+	 parse_metrics_listen},
 	{"log level", SEC_GLOBAL, KIND_CUSTOM, G(log_level), 0, 0,
 	 parse_log_level},
 	{"ppp auth", SEC_GLOBAL, KIND_CUSTOM, G(ppp_auth_daemon), 0, 0,
@@ -1228,6 +1249,7 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 	free(cfg->path);
 	free(cfg->auth_file);
 	free(cfg->control_socket);
+	free(cfg->metrics_listen);
 	free(cfg->ppp_secrets);
 	free(cfg->ppp_pap_secrets);
 	free(cfg->radius_config);

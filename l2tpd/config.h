@@ -186,6 +186,7 @@ struct l2tpd_config {
 	unsigned int max_sessions_per_tunnel;
 	unsigned int max_half_open_per_peer;
 	char *control_socket;
+	char *metrics_listen; /* "ADDR:PORT" of the metrics endpoint; NULL: off */
 	enum log_level log_level;
 	/* PPP logins: verified by the daemon from 'ppp secrets' (the
 	 * default), or left to pppd and its own secrets files. */

@@ -156,6 +156,7 @@ void l2tpd_cleanup(struct l2tpd *d)
 		if (d->listen_fd[i] >= 0)
 			close(d->listen_fd[i]);
 	}
+	l2tpd_metrics_close(d);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
 	secrets_tunnel_free(d->secrets);
@@ -198,6 +199,8 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	d->ctl = ctl_server_open(evloop_base(d->loop), d->ctl_path, NULL, err,
 				 errlen);
 	if (!d->ctl || l2tpd_ctl_register(d, err, errlen))
+		return -1;
+	if (l2tpd_metrics_open(d, err, errlen))
 		return -1;
 	if (l2tpd_listen(d, err, errlen) ||
 	    daemon_pidfile_write(d->pid_path, err, errlen))

@@ -19,6 +19,7 @@
 #include "l2tp/tunnel.h"
 
 struct ctl_server;
+struct metrics_server;
 struct event;
 struct ippool;
 struct l2tp_nl;
@@ -168,6 +169,7 @@ struct l2tpd {
 	struct evloop_timer *status_timer; /* the service manager's STATUS */
 	struct stats stats;
 	struct evloop_timer *stats_timer;
+	struct metrics_server *metrics; /* "metrics listen", if set */
 	char hostname[L2TP_HOST_NAME_MAX];
 };
 
@@ -220,6 +222,10 @@ void l2tpd_stats_stop(struct l2tpd *d);
 void l2tpd_stats_update(struct l2tpd *d);
 /* Adds a session's kernel counters not yet counted (dataplane.c). */
 void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s);
+
+/* The metrics endpoint (l2tpd/metrics.c), if configured. */
+int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen);
+void l2tpd_metrics_close(struct l2tpd *d);
 
 /* The files the configuration names (l2tpd/check.c): 0, or -1 with every
  * error in err; warnings are logged. */

@@ -116,7 +116,8 @@ int main(int argc, char **argv)
 						 LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
 	if (l2tpd_config_load(d.config_path, &d.cfg, err, sizeof(err))) {
-		log_error(&no_ctx, "%s", err);
+		if (!d.foreground && !d.test_config)
+			log_error(&no_ctx, "%s", err);
 		fprintf(stderr, "l2tpd: %s\n", err);
 		return 1;
 	}

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "lib/conf.h"
+#include "lib/metrics.h"
 #include "ppp/ippool.h"
 #include "ppp/login.h"
 #include "pptp/ctrl.h"
@@ -236,6 +237,17 @@ static int parse_control_socket(struct loader *ld, const struct conf_entry *e)
 	return set_string(ld, e, 107, &ld->cfg->control_socket);
 }
 
+static int parse_metrics_listen(struct loader *ld, const struct conf_entry *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char why[160];
+
+	if (metrics_parse_addr(e->value, &ss, &len, why, sizeof(why)))
+		return conf_error(ld->err, ld->errlen, ld->cf, e, "%s", why);
+	return set_string(ld, e, 64, &ld->cfg->metrics_listen);
+}
+
 static int parse_clients(struct loader *ld, const struct conf_entry *e)
 {
 	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->clients_file);
@@ -313,6 +325,7 @@ static const struct keyword keywords[] = {
 	{"echo interval", parse_echo_interval, NULL},
 	{"echo timeout", parse_echo_timeout, NULL},
 	{"control socket", parse_control_socket, NULL},
+	{"metrics listen", parse_metrics_listen, NULL},
 	{"clients", parse_clients, NULL},
 	{"plugin", parse_plugin, NULL},
 	{"ppp-auth", parse_ppp_auth, NULL},
@@ -496,6 +509,7 @@ void pptpd_config_free(struct pptpd_config *cfg)
 	free(cfg->localip.spec);
 	free(cfg->remoteip.spec);
 	free(cfg->control_socket);
+	free(cfg->metrics_listen);
 	free(cfg->clients_file);
 	free(cfg->plugin_path);
 	free(cfg->ppp_secrets);

@@ -82,6 +82,7 @@ struct pptpd_config {
 	unsigned int echo_interval;   /* seconds; 0: no keepalive */
 	unsigned int echo_timeout;    /* seconds; default: echo_interval */
 	char *control_socket;	      /* NULL: CTL_PPTPD_SOCKET */
+	char *metrics_listen;	      /* metrics endpoint ADDR:PORT; NULL: off */
 	char *clients_file;	      /* client profiles; NULL: none */
 	char *plugin_path;	      /* vpnsuite.so; NULL: found at start */
 	enum pptpd_ppp_auth ppp_auth; /* see pptpd_config_daemon_auth() */

@@ -129,12 +129,14 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	    str_differs(n->localip.spec, o->localip.spec) ||
 	    str_differs(n->remoteip.spec, o->remoteip.spec) ||
 	    str_differs(n->control_socket, o->control_socket) ||
+	    str_differs(n->metrics_listen, o->metrics_listen) ||
 	    str_differs(n->pid_file, o->pid_file) ||
 	    str_differs(n->plugin_path, o->plugin_path) ||
 	    (!n->connections != !o->connections))
 		log_warn(&no_ctx,
 			 "%s: listen, port, dataplane, delegate, localip, "
-			 "remoteip, control socket, pidfile, plugin or "
+			 "remoteip, control socket, metrics listen, pidfile, "
+			 "plugin or "
 			 "'connections 0' changed: restart pptpd for that",
 			 n->path);
 	if (n->ppp_auth != o->ppp_auth ||
@@ -162,6 +164,7 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	n->localip.line = o->localip.line;
 	n->remoteip.line = o->remoteip.line;
 	swap_str(&n->control_socket, &o->control_socket);
+	swap_str(&n->metrics_listen, &o->metrics_listen);
 	swap_str(&n->pid_file, &o->pid_file);
 	swap_str(&n->plugin_path, &o->plugin_path);
 	n->ppp_auth = o->ppp_auth;
@@ -256,6 +259,7 @@ void pptpd_cleanup(struct pptpd *d)
 	if (d->status_timer)
 		evloop_timer_free(d->status_timer);
 	pptpd_stats_stop(d);
+	pptpd_metrics_close(d);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
 	nl_sock_close(&d->route_nl);
@@ -304,7 +308,8 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 		return -1;
 	d->ctl = ctl_server_open(evloop_base(d->loop), d->ctl_path, NULL, err,
 				 errlen);
-	if (!d->ctl || pptpd_ctl_register(d, err, errlen))
+	if (!d->ctl || pptpd_ctl_register(d, err, errlen) ||
+	    pptpd_metrics_open(d, err, errlen))
 		return -1;
 	if (pptpd_listen(d, err, errlen) ||
 	    daemon_pidfile_write(d->pid_path, err, errlen))

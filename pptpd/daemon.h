@@ -42,6 +42,7 @@ struct pppd;
 #define PPTPD_MAX_CALL_IDS 65536
 
 struct pptpd;
+struct metrics_server;
 struct pptpd_client_state;
 
 struct pptpd_conn {
@@ -212,6 +213,7 @@ struct pptpd {
 	struct stats counters; /* lib/stats.h: since start, last minute */
 	struct evloop_timer *counters_timer;
 	struct evloop_timer *status_timer; /* the service manager's STATUS */
+	struct metrics_server *metrics;	   /* "metrics listen", if set */
 	struct pptpd_refuse_log refuse_log[PPTPD_REFUSE_LOG_SLOTS];
 	bool stopping;
 	struct evloop_timer *stop_timer;
@@ -230,6 +232,9 @@ void pptpd_started(struct pptpd *d);
 /* The files the configuration names (pptpd/check.c): 0, or -1 with every
  * error in err; warnings are logged. */
 int pptpd_check_files(struct pptpd *d, char *err, size_t errlen);
+/* The metrics endpoint (pptpd/metrics.c), if configured. */
+int pptpd_metrics_open(struct pptpd *d, char *err, size_t errlen);
+void pptpd_metrics_close(struct pptpd *d);
 /* The counters (pptpd/stats.c): started after the loop exists; update
  * brings in the refusals and the live calls' interface counters. */
 int pptpd_stats_start(struct pptpd *d);

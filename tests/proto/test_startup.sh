@@ -218,7 +218,9 @@ with open(sys.argv[2], "a", buffering=1) as out:
     while True:
         out.write(s.recv(4096).decode() + "\n")' "$tmp/$1.notify" "$tmp/$1.msgs" &
 	proto_track_pid $!
-	wait_for 5 test -S "$tmp/$1.notify"
+	# A datagram to a socket not bound yet is lost: wait for it.
+	wait_for 20 test -S "$tmp/$1.notify" ||
+		fail "notification socket $1 bound within 20 s"
 }
 notify_has() { grep -q -- "$2" "$tmp/$1.msgs" 2>/dev/null; }
 
@@ -244,5 +246,39 @@ check "pptpd: STATUS counts connections and calls" \
 	wait_for 5 notify_has pp "^STATUS=0 connections, 0 calls$"
 stop_daemon ppn
 check "pptpd: STOPPING=1 at SIGTERM" notify_has pp "^STOPPING=1$"
+
+section "systemd units: ExecStart and ExecReload as installed, run by hand"
+# The units as make install writes them, with this build's paths; run in
+# a mount namespace of their own with an empty /run, so that the default
+# pid file and the runtime directory are the unit's and not the host's.
+src=$(cd "$here/../.." && pwd)
+mkdir -p "$tmp/etc/vpnsuite"
+for u in l2tpd pptpd; do
+	sed -e "s#@SBINDIR@#$build#g" -e "s#@SYSCONFDIR@#$tmp/etc#g" \
+		"$src/etc/systemd/$u.service.in" >"$tmp/$u.service"
+	out=$(systemd-analyze verify --man=no "$tmp/$u.service" 2>&1 | grep -F "$u.service")
+	check_eq "$u.service: systemd-analyze verify finds nothing" "$out" ""
+	check "$u.service: Type=notify" grep -qx "Type=notify" "$tmp/$u.service"
+done
+sed "s#^auth file = .*#&\ncontrol socket = $tmp/u_l2.ctl#" "$tmp/none.conf" \
+	>"$tmp/etc/vpnsuite/l2tpd.conf"
+printf 'control socket %s\n' "$tmp/u_pp.ctl" | cat "$tmp/p_none.conf" - \
+	>"$tmp/etc/vpnsuite/pptpd.conf"
+for u in l2tpd pptpd; do
+	name=u_${u:0:2}
+	notify_listen "$name"
+	exec_start=$(sed -n 's/^ExecStart=//p' "$tmp/$u.service")
+	NOTIFY_SOCKET=$tmp/$name.notify start_vpnsuite_daemon "$name" unshare -m \
+		sh -c "mount -t tmpfs tmpfs /run && exec $exec_start" ||
+		fail "$u: the unit's ExecStart starts" "$(log_tail "$name")"
+	check "$u: READY=1 from the unit's ExecStart" wait_for 5 notify_has "$name" "^READY=1$"
+	check "$u: STATUS line" wait_for 5 notify_has "$name" "^STATUS="
+	mainpid=$(pgrep -f -n "^$build/$u .*$tmp/etc/vpnsuite/$u.conf")
+	reload=$(sed -n 's/^ExecReload=//p' "$tmp/$u.service")
+	check "$u: ExecReload runs" env MAINPID="${mainpid:-0}" sh -c "$reload"
+	check "$u: ... RELOADING=1 arrives" wait_for 5 notify_has "$name" "^RELOADING=1$"
+	stop_daemon "$name"
+	check "$u: STOPPING=1 at stop" wait_for 2 notify_has "$name" "^STOPPING=1$"
+done
 
 proto_finish

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * l2tpd's metrics page (lib/metrics.h): tunnels and sessions by state
+ * now, and the counters of "vpnctl stats" since start, in Prometheus'
+ * naming (_total counters, bytes in bytes, labels for reasons).
+ */
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <string.h>
+#include <utlist.h>
+
+#include "l2tpd/daemon.h"
+#include "lib/metrics.h"
+
+/* One counter sample; consecutive rows of one name form one family. */
+static const struct {
+	enum l2tpd_stat stat;
+	const char *name;
+	const char *labels;
+	const char *help;
+} counters[] = {
+	{L2TPD_STAT_TUNNELS_UP, "l2tpd_tunnel_setups_total", NULL,
+	 "Tunnels established."},
+	{L2TPD_STAT_TUNNELS_DOWN, "l2tpd_tunnel_teardowns_total", NULL,
+	 "Established tunnels that ended."},
+	{L2TPD_STAT_REFUSED_NOT_ALLOWED, "l2tpd_tunnel_failures_total",
+	 "reason=\"not_allowed\"", "Tunnels refused, by reason."},
+	{L2TPD_STAT_REFUSED_BLOCKED, "l2tpd_tunnel_failures_total",
+	 "reason=\"blocked\""},
+	{L2TPD_STAT_REFUSED_EXCLUSIVE, "l2tpd_tunnel_failures_total",
+	 "reason=\"exclusive\""},
+	{L2TPD_STAT_REFUSED_PORT_PAIR, "l2tpd_tunnel_failures_total",
+	 "reason=\"port_pair\""},
+	{L2TPD_STAT_REFUSED_NO_SECRET, "l2tpd_tunnel_failures_total",
+	 "reason=\"no_secret\""},
+	{L2TPD_STAT_REFUSED_NO_RESOURCES, "l2tpd_tunnel_failures_total",
+	 "reason=\"no_resources\""},
+	{L2TPD_STAT_REFUSED_LIMIT, "l2tpd_tunnel_failures_total",
+	 "reason=\"limit\""},
+	{L2TPD_STAT_SESSIONS_UP, "l2tpd_session_setups_total", NULL,
+	 "Sessions established."},
+	{L2TPD_STAT_SESSIONS_DOWN, "l2tpd_session_teardowns_total", NULL,
+	 "Established sessions that ended."},
+	{L2TPD_STAT_SESSIONS_REFUSED, "l2tpd_session_failures_total",
+	 "reason=\"refused\"", "Session requests refused."},
+	{L2TPD_STAT_LOGINS_OK, "l2tpd_logins_total", "result=\"ok\"",
+	 "PPP logins verified by the daemon, by result."},
+	{L2TPD_STAT_LOGINS_FAILED, "l2tpd_logins_total", "result=\"failed\""},
+	{L2TPD_STAT_PPPD_STARTED, "l2tpd_pppd_starts_total", NULL,
+	 "pppd processes started."},
+	{L2TPD_STAT_PPPD_FAILED, "l2tpd_pppd_exits_total", NULL,
+	 "pppd processes that ended before their session, taking it down."},
+	{L2TPD_STAT_RX_BYTES, "l2tpd_receive_bytes_total", NULL,
+	 "Bytes received on sessions (kernel counters)."},
+	{L2TPD_STAT_TX_BYTES, "l2tpd_transmit_bytes_total", NULL,
+	 "Bytes sent on sessions (kernel counters)."},
+	{L2TPD_STAT_RX_PACKETS, "l2tpd_receive_packets_total", NULL,
+	 "Packets received on sessions (kernel counters)."},
+	{L2TPD_STAT_TX_PACKETS, "l2tpd_transmit_packets_total", NULL,
+	 "Packets sent on sessions (kernel counters)."},
+};
+
+static void by_state(struct l2tpd *d, struct evbuffer *out)
+{
+	unsigned int tunnels[L2TP_TUNNEL_CLOSING + 1] = {0};
+	unsigned int sessions[L2TP_SESSION_ESTABLISHED + 1] = {0};
+	char labels[64];
+
+	for (unsigned int i = 1; i < 65536; i++) {
+		const struct l2tp_tunnel *t = d->engine.tunnels[i];
+		const struct l2tp_session *s;
+
+		if (!t)
+			continue;
+		tunnels[t->state]++;
+		DL_FOREACH (t->sessions, s)
+			sessions[s->state]++;
+	}
+	metrics_family(out, "l2tpd_tunnels", "gauge", "Tunnels now, by state.");
+	for (unsigned int i = 0; i <= L2TP_TUNNEL_CLOSING; i++) {
+		snprintf(labels, sizeof(labels), "state=\"%s\"",
+			 l2tp_tunnel_state_name(i));
+		metrics_sample(out, "l2tpd_tunnels", labels, tunnels[i]);
+	}
+	metrics_family(out, "l2tpd_sessions", "gauge",
+		       "Sessions now, by state.");
+	for (unsigned int i = 0; i <= L2TP_SESSION_ESTABLISHED; i++) {
+		snprintf(labels, sizeof(labels), "state=\"%s\"",
+			 l2tp_session_state_name(i));
+		metrics_sample(out, "l2tpd_sessions", labels, sessions[i]);
+	}
+}
+
+static void fill(void *arg, struct evbuffer *out)
+{
+	struct l2tpd *d = arg;
+	const char *family = "";
+
+	l2tpd_stats_update(d);
+	by_state(d, out);
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		if (strcmp(family, counters[i].name)) {
+			family = counters[i].name;
+			metrics_family(out, family, "counter",
+				       counters[i].help);
+		}
+		metrics_sample(out, family, counters[i].labels,
+			       d->stats.v[counters[i].stat]);
+	}
+	metrics_family(out, "l2tpd_control_packets_received_total", "counter",
+		       "L2TP control packets received.");
+	metrics_sample(out, "l2tpd_control_packets_received_total", NULL,
+		       d->engine.stats.rx_packets);
+	metrics_family(out, "l2tpd_control_packets_malformed_total", "counter",
+		       "L2TP control packets dropped as malformed.");
+	metrics_sample(out, "l2tpd_control_packets_malformed_total", NULL,
+		       d->engine.stats.rx_malformed);
+	metrics_family(out, "l2tpd_uptime_seconds", "gauge",
+		       "Seconds since the daemon started.");
+	metrics_sample(out, "l2tpd_uptime_seconds", NULL,
+		       (evloop_now_ms() - d->start_ms) / 1000);
+}
+
+int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen)
+{
+	if (!d->cfg.metrics_listen)
+		return 0;
+	d->metrics =
+		metrics_server_open(evloop_base(d->loop), d->cfg.metrics_listen,
+				    fill, d, err, errlen);
+	return d->metrics ? 0 : -1;
+}
+
+void l2tpd_metrics_close(struct l2tpd *d)
+{
+	metrics_server_close(d->metrics);
+	d->metrics = NULL;
+}

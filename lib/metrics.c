@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "lib/metrics.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/util.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+struct metrics_server {
+	struct evhttp *http;
+	metrics_fill_fn fill;
+	void *arg;
+};
+
+int metrics_parse_addr(const char *s, struct sockaddr_storage *ss,
+		       socklen_t *len, char *err, size_t errlen)
+{
+	int n = (int)sizeof(*ss);
+
+	memset(ss, 0, sizeof(*ss));
+	/* evutil wants the port: "ADDR:PORT" or "[ADDR6]:PORT". */
+	if (!strchr(s, ':') ||
+	    evutil_parse_sockaddr_port(s, (struct sockaddr *)ss, &n) < 0) {
+		snprintf(err, errlen,
+			 "'%s' is not ADDRESS:PORT (numeric, e.g. "
+			 "127.0.0.1:9571 or [::1]:9571)",
+			 s);
+		return -1;
+	}
+	if ((ss->ss_family == AF_INET &&
+	     !((struct sockaddr_in *)ss)->sin_port) ||
+	    (ss->ss_family == AF_INET6 &&
+	     !((struct sockaddr_in6 *)ss)->sin6_port)) {
+		snprintf(err, errlen, "'%s': the port is missing or 0", s);
+		return -1;
+	}
+	*len = (socklen_t)n;
+	return 0;
+}
+
+static void metrics_request(struct evhttp_request *req, void *arg)
+{
+	struct metrics_server *m = arg;
+	struct evbuffer *out;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		evhttp_send_error(req, 405, "only GET");
+		return;
+	}
+	out = evbuffer_new();
+	if (!out) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	m->fill(m->arg, out);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", "text/plain; version=0.0.4");
+	evhttp_send_reply(req, 200, "OK", out);
+	evbuffer_free(out);
+}
+
+static void metrics_other(struct evhttp_request *req, void *arg)
+{
+	evhttp_send_error(req, 404, "try /metrics");
+}
+
+struct metrics_server *metrics_server_open(struct event_base *base,
+					   const char *addr,
+					   metrics_fill_fn fill, void *arg,
+					   char *err, size_t errlen)
+{
+	struct metrics_server *m;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	evutil_socket_t fd;
+	int one = 1;
+
+	if (metrics_parse_addr(addr, &ss, &len, err, errlen))
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->fill = fill;
+	m->arg = arg;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 16) < 0) {
+		snprintf(err, errlen, "metrics: cannot listen on %s: %s", addr,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(m);
+		return NULL;
+	}
+	m->http = evhttp_new(base);
+	if (!m->http || !evhttp_accept_socket_with_handle(m->http, fd)) {
+		if (m->http)
+			evhttp_free(m->http);
+		close(fd);
+		snprintf(err, errlen, "metrics: HTTP setup failed");
+		free(m);
+		return NULL;
+	}
+	/* A scrape is small; nobody needs to send us much. */
+	evhttp_set_max_headers_size(m->http, 8192);
+	evhttp_set_max_body_size(m->http, 1024);
+	evhttp_set_timeout(m->http, 10);
+	evhttp_set_cb(m->http, "/metrics", metrics_request, m);
+	evhttp_set_gencb(m->http, metrics_other, m);
+	log_info(NULL, "metrics on http://%s/metrics", addr);
+	return m;
+}
+
+void metrics_server_close(struct metrics_server *m)
+{
+	if (!m)
+		return;
+	evhttp_free(m->http);
+	free(m);
+}
+
+void metrics_family(struct evbuffer *out, const char *name, const char *type,
+		    const char *help)
+{
+	evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help,
+			    name, type);
+}
+
+void metrics_sample(struct evbuffer *out, const char *name, const char *labels,
+		    uint64_t value)
+{
+	if (labels && *labels)
+		evbuffer_add_printf(out, "%s{%s} %" PRIu64 "\n", name, labels,
+				    value);
+	else
+		evbuffer_add_printf(out, "%s %" PRIu64 "\n", name, value);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The metrics endpoint: Prometheus' text exposition format (version 0.0.4)
+ * served over HTTP by libevent's evhttp on an address of the operator's
+ * choice ("metrics listen = 127.0.0.1:9571"), off unless configured. The
+ * daemon writes the page with the helpers below when it is asked for.
+ */
+#ifndef VPNSUITE_METRICS_H
+#define VPNSUITE_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct event_base;
+struct evbuffer;
+struct metrics_server;
+
+/* Writes the whole page into out. */
+typedef void (*metrics_fill_fn)(void *arg, struct evbuffer *out);
+
+/*
+ * "ADDR:PORT" or "[ADDR6]:PORT", numeric: 0, or -1 with the reason. A
+ * config loader calls it so that a bad value names its file and line.
+ */
+int metrics_parse_addr(const char *s, struct sockaddr_storage *ss,
+		       socklen_t *len, char *err, size_t errlen);
+/* Serves GET /metrics on addr; NULL and the reason if it cannot bind. */
+struct metrics_server *metrics_server_open(struct event_base *base,
+					   const char *addr,
+					   metrics_fill_fn fill, void *arg,
+					   char *err, size_t errlen);
+void metrics_server_close(struct metrics_server *m);
+
+/* "# HELP name help" and "# TYPE name type" (counter, gauge). */
+void metrics_family(struct evbuffer *out, const char *name, const char *type,
+		    const char *help);
+/* One sample: name{labels} value; labels like "reason=\"limit\"" or
+ * NULL. Label values are the daemon's own words, no escaping needed. */
+void metrics_sample(struct evbuffer *out, const char *name, const char *labels,
+		    uint64_t value);
+
+#endif

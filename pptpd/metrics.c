@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pptpd's metrics page (lib/metrics.h): control connections and calls by
+ * state now, and the counters of "vpnctl stats" since start, named as
+ * l2tpd's are (pptpd_ instead of l2tpd_) where they mean the same.
+ */
+#include <event2/buffer.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/metrics.h"
+#include "pptp/call.h"
+#include "pptp/ctrl.h"
+#include "pptpd/daemon.h"
+
+static const struct {
+	enum pptpd_stat stat;
+	const char *name;
+	const char *labels;
+	const char *help;
+} counters[] = {
+	{PPTPD_STAT_TUNNELS_ACCEPTED, "pptpd_tunnel_setups_total", NULL,
+	 "Control connections accepted."},
+	{PPTPD_STAT_REFUSED_LIMIT, "pptpd_tunnel_failures_total",
+	 "reason=\"limit\"", "Control connections refused, by reason."},
+	{PPTPD_STAT_REFUSED_HALF_OPEN, "pptpd_tunnel_failures_total",
+	 "reason=\"half_open\""},
+	{PPTPD_STAT_REFUSED_BLOCKED, "pptpd_tunnel_failures_total",
+	 "reason=\"blocked\""},
+	{PPTPD_STAT_SESSIONS_UP, "pptpd_session_setups_total", NULL,
+	 "Calls established."},
+	{PPTPD_STAT_SESSIONS_DOWN, "pptpd_session_teardowns_total", NULL,
+	 "Established calls that ended."},
+	{PPTPD_STAT_SESSIONS_REFUSED, "pptpd_session_failures_total",
+	 "reason=\"refused\"", "Call requests refused."},
+	{PPTPD_STAT_LOGINS_OK, "pptpd_logins_total", "result=\"ok\"",
+	 "PPP logins verified by the daemon, by result."},
+	{PPTPD_STAT_LOGINS_FAILED, "pptpd_logins_total", "result=\"failed\""},
+	{PPTPD_STAT_PPPD_STARTED, "pptpd_pppd_starts_total", NULL,
+	 "pppd processes started."},
+	{PPTPD_STAT_PPPD_FAILED, "pptpd_pppd_exits_total", NULL,
+	 "pppd processes that ended before their call, taking it down."},
+	{PPTPD_STAT_RX_BYTES, "pptpd_receive_bytes_total", NULL,
+	 "Bytes received on calls (ppp interface counters)."},
+	{PPTPD_STAT_TX_BYTES, "pptpd_transmit_bytes_total", NULL,
+	 "Bytes sent on calls (ppp interface counters)."},
+	{PPTPD_STAT_RX_PACKETS, "pptpd_receive_packets_total", NULL,
+	 "Packets received on calls (ppp interface counters)."},
+	{PPTPD_STAT_TX_PACKETS, "pptpd_transmit_packets_total", NULL,
+	 "Packets sent on calls (ppp interface counters)."},
+};
+
+static void by_state(struct pptpd *d, struct evbuffer *out)
+{
+	unsigned int conns[PPTP_CTRL_CLOSED + 1] = {0};
+	unsigned int calls[PPTP_CALL_WAIT_DISCONNECT + 2] = {0};
+	unsigned int seen = 0;
+	char labels[64];
+
+	for (const struct pptpd_conn *c = d->conns; c; c = c->next)
+		if (c->ctrl)
+			conns[pptp_ctrl_state(c->ctrl)]++;
+	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
+	     id++) {
+		const struct pptpd_call *g = d->calls[id];
+
+		if (!g)
+			continue;
+		seen++;
+		/* The last slot: cleared, its pppd still running. */
+		calls[g->call ? pptp_call_state(g->call)
+			      : PPTP_CALL_WAIT_DISCONNECT + 1]++;
+	}
+	metrics_family(out, "pptpd_tunnels", "gauge",
+		       "Control connections now, by state.");
+	for (unsigned int i = 0; i <= PPTP_CTRL_CLOSED; i++) {
+		snprintf(labels, sizeof(labels), "state=\"%s\"",
+			 pptp_ctrl_state_name(i));
+		metrics_sample(out, "pptpd_tunnels", labels, conns[i]);
+	}
+	metrics_family(out, "pptpd_sessions", "gauge", "Calls now, by state.");
+	for (unsigned int i = PPTP_CALL_WAIT_ACCEPT;
+	     i <= PPTP_CALL_WAIT_DISCONNECT + 1; i++) {
+		snprintf(labels, sizeof(labels), "state=\"%s\"",
+			 i <= PPTP_CALL_WAIT_DISCONNECT
+				 ? pptp_call_state_name(i)
+				 : "cleared");
+		metrics_sample(out, "pptpd_sessions", labels, calls[i]);
+	}
+}
+
+static void fill(void *arg, struct evbuffer *out)
+{
+	struct pptpd *d = arg;
+	const char *family = "";
+
+	pptpd_stats_update(d);
+	by_state(d, out);
+	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		if (strcmp(family, counters[i].name)) {
+			family = counters[i].name;
+			metrics_family(out, family, "counter",
+				       counters[i].help);
+		}
+		metrics_sample(out, family, counters[i].labels,
+			       d->counters.v[counters[i].stat]);
+	}
+	metrics_family(out, "pptpd_uptime_seconds", "gauge",
+		       "Seconds since the daemon started.");
+	metrics_sample(out, "pptpd_uptime_seconds", NULL,
+		       (pptpd_now() - d->start_ms) / 1000);
+}
+
+int pptpd_metrics_open(struct pptpd *d, char *err, size_t errlen)
+{
+	if (!d->cfg.metrics_listen)
+		return 0;
+	d->metrics =
+		metrics_server_open(evloop_base(d->loop), d->cfg.metrics_listen,
+				    fill, d, err, errlen);
+	return d->metrics ? 0 : -1;
+}
+
+void pptpd_metrics_close(struct pptpd *d)
+{
+	metrics_server_close(d->metrics);
+	d->metrics = NULL;
+}
