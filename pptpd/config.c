@@ -264,10 +264,29 @@ static int parse_ppp_auth(struct loader *ld, const struct conf_entry *e)
 		ld->cfg->ppp_auth = PPTPD_PPP_AUTH_DAEMON;
 	else if (!strcasecmp(e->value, "pppd"))
 		ld->cfg->ppp_auth = PPTPD_PPP_AUTH_PPPD;
+	else if (!strcasecmp(e->value, "radius"))
+		ld->cfg->ppp_auth = PPTPD_PPP_AUTH_RADIUS;
 	else
 		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "'%s' is not daemon or pppd", e->value);
+				  "'%s' is not daemon, pppd or radius",
+				  e->value);
 	return 0;
+}
+
+static int parse_radius_config(struct loader *ld, const struct conf_entry *e)
+{
+	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->radius_config);
+}
+
+static int parse_radius_dae(struct loader *ld, const struct conf_entry *e)
+{
+	return set_string(ld, e, 80, &ld->cfg->radius_dae);
+}
+
+static int parse_radius_dae_secret(struct loader *ld,
+				   const struct conf_entry *e)
+{
+	return set_string(ld, e, 128, &ld->cfg->radius_dae_secret);
 }
 
 static int parse_ppp_secrets(struct loader *ld, const struct conf_entry *e)
@@ -330,6 +349,9 @@ static const struct keyword keywords[] = {
 	{"plugin", parse_plugin, NULL},
 	{"ppp-auth", parse_ppp_auth, NULL},
 	{"ppp-secrets", parse_ppp_secrets, NULL},
+	{"radius-config", parse_radius_config, NULL},
+	{"radius-dae-secret", parse_radius_dae_secret, NULL},
+	{"radius-dae", parse_radius_dae, NULL},
 	{"login-failures", parse_login_failures, NULL},
 	{"login-window", parse_login_window, NULL},
 	{"login-block", parse_login_block, NULL},
@@ -411,6 +433,20 @@ static int check_config(struct loader *ld)
 {
 	struct pptpd_config *cfg = ld->cfg;
 	const struct pptpd_pool_spec *l = &cfg->localip, *r = &cfg->remoteip;
+
+	if (cfg->ppp_auth == PPTPD_PPP_AUTH_RADIUS && !cfg->radius_config) {
+		snprintf(ld->err, ld->errlen,
+			 "%s: 'ppp-auth radius' needs 'radius-config' "
+			 "(radcli's configuration file)",
+			 cfg->path);
+		return -1;
+	}
+	if (cfg->radius_dae && !cfg->radius_dae_secret) {
+		snprintf(ld->err, ld->errlen,
+			 "%s: 'radius-dae' needs 'radius-dae-secret'",
+			 cfg->path);
+		return -1;
+	}
 
 	if (!l->spec != !r->spec) {
 		const struct pptpd_pool_spec *set = l->spec ? l : r;
@@ -513,6 +549,12 @@ void pptpd_config_free(struct pptpd_config *cfg)
 	free(cfg->clients_file);
 	free(cfg->plugin_path);
 	free(cfg->ppp_secrets);
+	free(cfg->radius_config);
+	free(cfg->radius_dae);
+	if (cfg->radius_dae_secret)
+		explicit_bzero(cfg->radius_dae_secret,
+			       strlen(cfg->radius_dae_secret));
+	free(cfg->radius_dae_secret);
 	pptpd_config_init(cfg);
 }
 
@@ -520,7 +562,8 @@ bool pptpd_config_daemon_auth(const struct pptpd_config *cfg)
 {
 	if (cfg->ppp_auth == PPTPD_PPP_AUTH_UNSET)
 		return !cfg->delegate;
-	return cfg->ppp_auth == PPTPD_PPP_AUTH_DAEMON;
+	return cfg->ppp_auth == PPTPD_PPP_AUTH_DAEMON ||
+	       cfg->ppp_auth == PPTPD_PPP_AUTH_RADIUS;
 }
 
 /* --- client profiles ------------------------------------------------- */

@@ -43,6 +43,7 @@ enum pptpd_ppp_auth {
 	PPTPD_PPP_AUTH_UNSET,
 	PPTPD_PPP_AUTH_DAEMON,
 	PPTPD_PPP_AUTH_PPPD,
+	PPTPD_PPP_AUTH_RADIUS, /* the daemon asks RADIUS ('radius-config') */
 };
 
 enum pptpd_dataplane {
@@ -87,6 +88,9 @@ struct pptpd_config {
 	char *plugin_path;	      /* vpnsuite.so; NULL: found at start */
 	enum pptpd_ppp_auth ppp_auth; /* see pptpd_config_daemon_auth() */
 	char *ppp_secrets;	      /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
+	char *radius_config;	      /* radcli's file ('radius-config') */
+	char *radius_dae;	      /* 'radius-dae' ADDRESS:PORT; NULL: off */
+	char *radius_dae_secret;      /* 'radius-dae-secret'; never logged */
 	unsigned int login_failures;  /* per peer within login_window */
 	unsigned int login_window;    /* seconds */
 	unsigned int login_block;     /* seconds */
