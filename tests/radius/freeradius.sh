@@ -117,3 +117,69 @@ fr_stop() {
 	wait "$FR_PID" 2>/dev/null
 	FR_PID=
 }
+
+# fr_sqlippool DIR PREFIX FIRST LAST: addresses PREFIX.FIRST .. PREFIX.LAST
+# handed out by sqlippool from an SQLite database (DIR/ippool.db), pool
+# "main", to every user without a Framed-IP-Address of its own; leases are
+# kept per NAS-IP-Address and NAS-Port, confirmed by accounting Start and
+# released by Stop. Call after fr_setup, before fr_start.
+fr_sqlippool() {
+	local dir=$1 prefix=$2 first=$3 last=$4 i
+	sqlite3 "$dir/ippool.db" <"$dir/mods-config/sql/ippool/sqlite/schema.sql"
+	{
+		echo "BEGIN;"
+		for i in $(seq "$first" "$last"); do
+			echo "INSERT INTO radippool (id, pool_name, framedipaddress) VALUES ($i, 'main', '$prefix.$i');"
+		done
+		echo "COMMIT;"
+	} | sqlite3 "$dir/ippool.db"
+	cat >"$dir/mods-enabled/sql" <<SQL
+sql {
+	dialect = "sqlite"
+	driver = "rlm_sql_sqlite"
+	sqlite {
+		filename = "$dir/ippool.db"
+		busy_timeout = 2000
+	}
+	radius_db = "radius"
+	acct_table1 = "radacct"
+	acct_table2 = "radacct"
+	postauth_table = "radpostauth"
+	authcheck_table = "radcheck"
+	groupcheck_table = "radgroupcheck"
+	authreply_table = "radreply"
+	groupreply_table = "radgroupreply"
+	usergroup_table = "radusergroup"
+	read_groups = no
+	read_clients = no
+	client_table = "nas"
+	group_attribute = "SQL-Group"
+	pool {
+		start = 1
+		min = 1
+		max = 1
+		spare = 0
+		uses = 0
+		retry_delay = 1
+		lifetime = 0
+		idle_timeout = 0
+	}
+	\$INCLUDE \${modconfdir}/\${.:name}/main/\${dialect}/queries.conf
+}
+SQL
+	# Debian's 3.2.1 sqlite allocate_find lacks an AND before expiry_time.
+	sed -i "s/^\texpiry_time < datetime('now')/\tAND expiry_time < datetime('now')/" \
+		"$dir/mods-config/sql/ippool/sqlite/queries.conf"
+	sed -e 's/dialect = "mysql"/dialect = "sqlite"/' \
+		"$dir/mods-available/sqlippool" >"$dir/mods-enabled/sqlippool"
+	# Users without an address of their own get one from the pool.
+	python3 - "$dir/sites-enabled/vpnsuite" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("\t\tfiles\n\t\tpap\n", "\t\tfiles\n\t\tpap\n\t\tif (!&reply:Framed-IP-Address) {\n\t\t\tupdate control {\n\t\t\t\tPool-Name := \"main\"\n\t\t\t}\n\t\t}\n", 1)
+s = s.replace("\tpost-auth {\n", "\tpost-auth {\n\t\tsqlippool\n", 1)
+s = s.replace("\taccounting {\n\t\tdetail\n", "\taccounting {\n\t\tdetail\n\t\tsqlippool {\n\t\t\tnotfound = 1\n\t\t\tnoop = 1\n\t\t}\n\t\tok\n", 1)
+open(p, "w").write(s)
+PY
+}

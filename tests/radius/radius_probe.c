@@ -60,7 +60,10 @@ static void nas_fill(struct radius_nas *nas)
 {
 	struct sockaddr_in *l = (void *)&nas->local, *p = (void *)&nas->peer;
 
-	nas->nas_port = 7;
+	const char *port = getenv("PROBE_NAS_PORT");
+	const char *nas_ip = getenv("PROBE_NAS_IP");
+
+	nas->nas_port = port ? (uint32_t)strtoul(port, NULL, 0) : 7;
 	snprintf(nas->nas_port_id, sizeof(nas->nas_port_id),
 		 "tunnel 1 session 7");
 	snprintf(nas->calling_station, sizeof(nas->calling_station),
@@ -68,6 +71,8 @@ static void nas_fill(struct radius_nas *nas)
 	snprintf(nas->called_station, sizeof(nas->called_station), "127.0.0.1");
 	l->sin_family = p->sin_family = AF_INET;
 	l->sin_addr.s_addr = htonl(0x7f000001);
+	if (nas_ip)
+		inet_pton(AF_INET, nas_ip, &l->sin_addr);
 	p->sin_addr.s_addr = htonl(0xc0000207);
 	nas->tunnel_type = RADIUS_TUNNEL_L2TP;
 }
