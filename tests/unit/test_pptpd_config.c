@@ -527,8 +527,10 @@ END_TEST
 
 START_TEST(test_login_bad_values)
 {
+	load_fails("ppp-auth ldap\n",
+		   PATH ":1: 'ppp-auth': 'ldap' is not daemon, pppd or radius");
 	load_fails("ppp-auth radius\n",
-		   PATH ":1: 'ppp-auth': 'radius' is not daemon or pppd");
+		   PATH ": 'ppp-auth radius' needs 'radius-config'");
 	load_fails("ppp-auth\n", PATH ":1: 'ppp-auth': ");
 	load_fails("\nppp-secrets\n", PATH ":2: 'ppp-secrets': needs a value");
 	load_fails("login-failures 0\n", PATH ":1: 'login-failures': ");
