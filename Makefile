@@ -11,6 +11,7 @@
 #   make bench      control-plane benchmarks (tests/bench/)
 #   make bench-vm   data-path measurements in the VM
 #   make check-man  man pages through mandoc -T lint
+#   make check-deb  the Debian package: build, lintian, contents (build/deb)
 #   make install    PREFIX=/usr/local DESTDIR= (daemons, plugin, sample
 #                   configs, systemd units, modules-load.d, man pages)
 
@@ -77,7 +78,7 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 # Drivers of ppp/radius.c for the tests against FreeRADIUS.
 RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
 
-.PHONY: all deps check check-man check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
+.PHONY: all deps install-files check check-man check-deb check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
 	fuzz-long bench bench-vm install clean format tests demo
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -89,6 +90,12 @@ all: $(ALL_LIBS) $(BINS) $(BENCHES) $(RADIUS_TOOLS)
 # mandoc's lint at warning level: a page with a warning fails.
 check-man:
 	tests/man/check $(MANPAGES)
+
+# The Debian package (dpkg-buildpackage -us -uc -b from a clean copy of the
+# tree, lintian without errors) into build/deb, where the VM scenario
+# deb_install takes it from.
+check-deb:
+	tests/deb/build $(CURDIR)/build/deb
 
 deps:
 	scripts/install-deps
@@ -192,7 +199,7 @@ check-vm: all
 
 # Under make check a skipped check fails unless tests/skips.allow names it.
 check: all
-	@status=0; for t in check-unit check-man check-proto check-fuzz check-vm; do \
+	@status=0; for t in check-unit check-man check-deb check-proto check-fuzz check-vm; do \
 		echo "=== make $$t"; \
 		VPNSUITE_STRICT_SKIPS=1 $(MAKE) --no-print-directory $$t || \
 			{ echo "=== make $$t FAILED"; status=1; }; \
@@ -212,6 +219,11 @@ demo: all
 	tests/vm/run tests/vm/demo.sh
 
 install: all
+	$(MAKE) install-files
+
+# What is built, installed (debian/rules calls it after building only the
+# programs that go into the package).
+install-files:
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(SYSCONFDIR)/vpnsuite
 	for b in l2tpd pptpd vpnctl; do \
 		[ ! -f $(BUILD)/$$b ] || install -m 0755 $(BUILD)/$$b $(DESTDIR)$(SBINDIR)/$$b; done
