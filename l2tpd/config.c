@@ -947,7 +947,7 @@ static void lns_free(struct l2tpd_lns *lns)
 	free(lns->lac);
 }
 
-static void lac_free(struct l2tpd_lac *lac)
+void l2tpd_config_lac_free(struct l2tpd_lac *lac)
 {
 	size_t i;
 
@@ -1244,7 +1244,7 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 		lns_free(&cfg->lns[i]);
 	free(cfg->lns);
 	for (i = 0; i < cfg->n_lac; i++)
-		lac_free(&cfg->lac[i]);
+		l2tpd_config_lac_free(&cfg->lac[i]);
 	free(cfg->lac);
 	free(cfg->path);
 	free(cfg->auth_file);

@@ -234,6 +234,8 @@ int l2tpd_config_load(const char *path, struct l2tpd_config *cfg, char *err,
 int l2tpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct l2tpd_config *cfg, char *err, size_t errlen);
 void l2tpd_config_free(struct l2tpd_config *cfg);
+/* Frees what a [lac] section holds (one taken out of a loaded config). */
+void l2tpd_config_lac_free(struct l2tpd_lac *lac);
 
 /* Sections by name (case-insensitive, like xl2tpd); NULL if absent. */
 const struct l2tpd_lns *l2tpd_config_lns_find(const struct l2tpd_config *cfg,

@@ -17,6 +17,7 @@
 #include "lib/notify.h"
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
+#include "l2tpd/fifo.h"
 #include "l2tpd/dataplane.h"
 
 static struct log_ctx no_ctx;
@@ -146,6 +147,7 @@ void l2tpd_cleanup(struct l2tpd *d)
 	if (d->status_timer)
 		evloop_timer_free(d->status_timer);
 	l2tpd_stats_stop(d);
+	l2tpd_fifo_close(d);
 	/* The engine's last tunnels still tell their LAC they are gone. */
 	l2tp_engine_free(&d->engine);
 	l2tpd_lacs_release(d);
@@ -224,6 +226,9 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 		return -1;
 	}
 	if (l2tpd_lacs_init(d, err, errlen))
+		return -1;
+	/* xl2tpd's control FIFO; "-C ''" goes without. */
+	if (d->fifo_path[0] && l2tpd_fifo_open(d, d->fifo_path, err, errlen))
 		return -1;
 	l2tpd_lacs_autodial(d);
 	return 0;

@@ -40,6 +40,13 @@ struct lac_state {
 	unsigned int redials; /* since the last established session */
 	unsigned int lns_index; /* which "lns =" we try */
 	struct evloop_timer *redial_timer;
+	/* xl2tpd's control FIFO (l2tpd/fifo.c): a section added at run time
+	 * ("a NAME ..."), ours to free; one removed ("r NAME") is found no
+	 * more; "c NAME USER PASSWORD" sets the PPP login of the next call. */
+	struct l2tpd_lac *owned;
+	bool removed;
+	char *user, *password;
+	struct lac_state *next;
 };
 
 /*
@@ -154,6 +161,10 @@ struct l2tpd {
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
 	struct ippool **local_pools; /* one per cfg.lns[] with "local ip range" */
 	struct lac_state *lacs; /* one per cfg.lac[] */
+	struct lac_state *added_lacs; /* added over the control FIFO */
+	unsigned int n_added_lacs;
+	const char *fifo_path; /* xl2tpd's control FIFO; "" none */
+	struct l2tpd_fifo *fifo;
 
 	struct evloop *loop;
 	struct l2tp_engine engine;
@@ -205,6 +216,15 @@ int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen);
 void l2tpd_lacs_autodial(struct l2tpd *d);
 void l2tpd_lacs_release(struct l2tpd *d);
 struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name);
+/* Sections added and removed at run time (xl2tpd's "a" and "r"). At most
+ * L2TPD_MAX_ADDED_LACS added ones exist, removed ones reused. */
+#define L2TPD_MAX_ADDED_LACS 256
+struct lac_state *l2tpd_lac_add(struct l2tpd *d, struct l2tpd_lac *cfg,
+				char *err, size_t errlen);
+void l2tpd_lac_remove(struct l2tpd *d, struct lac_state *lac);
+/* Every live dialler, configured ones first; fn's return 1 stops. */
+void l2tpd_lac_each(struct l2tpd *d, int (*fn)(struct lac_state *, void *),
+		    void *arg);
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 		      size_t errlen);
 void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac);

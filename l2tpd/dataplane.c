@@ -250,6 +250,10 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 
 	if (!c)
 		return -1;
+	if (g->lac->password) {
+		snprintf(out, outlen, "%s", g->lac->password);
+		return 0;
+	}
 	if (c->password) {
 		snprintf(out, outlen, "%s", c->password);
 		return 0;
@@ -431,7 +435,11 @@ static void pppd_params_fill(struct l2tpd *d, struct l2tp_session *s,
 	if (tg->lac) {
 		const struct l2tpd_lac *c = tg->lac->cfg;
 
-		p->client = c->password || c->password_file;
+		p->client = c->password || c->password_file ||
+			    tg->lac->password;
+		/* xl2tpd's "c NAME USER PASSWORD" on its control FIFO */
+		if (tg->lac->user)
+			p->name = tg->lac->user;
 		p->local_ip = c->local_ip_set ? c->local_ip : 0;
 		p->remote_ip = c->remote_ip_set ? c->remote_ip : 0;
 	} else {

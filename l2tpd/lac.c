@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,13 +52,103 @@ void l2tpd_lac_tunnel_up(struct lac_state *lac, struct l2tp_tunnel *t)
 			  lac->cfg->name);
 }
 
+/* xl2tpd compares section names without case in its control FIFO. */
 struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name)
 {
 	const struct l2tpd_lac *c = l2tpd_config_lac_find(&d->cfg, name);
+	struct lac_state *lac;
 
-	if (!c)
+	if (c && !d->lacs[c - d->cfg.lac].removed)
+		return &d->lacs[c - d->cfg.lac];
+	for (lac = d->added_lacs; lac; lac = lac->next)
+		if (!lac->removed && !strcasecmp(lac->cfg->name, name))
+			return lac;
+	for (size_t i = 0; i < d->cfg.n_lac; i++)
+		if (!d->lacs[i].removed &&
+		    !strcasecmp(d->cfg.lac[i].name, name))
+			return &d->lacs[i];
+	return NULL;
+}
+
+void l2tpd_lac_each(struct l2tpd *d, int (*fn)(struct lac_state *, void *),
+		    void *arg)
+{
+	for (size_t i = 0; i < d->cfg.n_lac; i++)
+		if (!d->lacs[i].removed && fn(&d->lacs[i], arg))
+			return;
+	for (struct lac_state *l = d->added_lacs; l; l = l->next)
+		if (!l->removed && fn(l, arg))
+			return;
+}
+
+static void lac_login_clear(struct lac_state *lac)
+{
+	free(lac->user);
+	if (lac->password)
+		explicit_bzero(lac->password, strlen(lac->password));
+	free(lac->password);
+	lac->user = lac->password = NULL;
+}
+
+static void lac_redial_fired(struct evloop_timer *timer, void *arg);
+
+/* A removed dialler is reused once nothing of its last tunnel is left:
+ * sessions' glue may point at it until then. */
+static struct lac_state *lac_slot(struct l2tpd *d)
+{
+	struct lac_state *lac;
+
+	for (lac = d->added_lacs; lac; lac = lac->next)
+		if (lac->removed && !lac->tunnel && !lac->session)
+			return lac;
+	if (d->n_added_lacs >= L2TPD_MAX_ADDED_LACS)
 		return NULL;
-	return &d->lacs[c - d->cfg.lac];
+	lac = calloc(1, sizeof(*lac));
+	if (!lac)
+		return NULL;
+	lac->redial_timer = evloop_timer_new(d->loop, lac_redial_fired, lac);
+	if (!lac->redial_timer) {
+		free(lac);
+		return NULL;
+	}
+	lac->next = d->added_lacs;
+	d->added_lacs = lac;
+	d->n_added_lacs++;
+	return lac;
+}
+
+struct lac_state *l2tpd_lac_add(struct l2tpd *d, struct l2tpd_lac *cfg,
+				char *err, size_t errlen)
+{
+	struct lac_state *lac = lac_slot(d);
+	struct evloop_timer *timer;
+	struct lac_state *next;
+
+	if (!lac) {
+		snprintf(err, errlen, "no room for another [lac] (%u added)",
+			 d->n_added_lacs);
+		return NULL;
+	}
+	if (lac->owned) {
+		l2tpd_config_lac_free(lac->owned);
+		free(lac->owned);
+	}
+	lac_login_clear(lac);
+	timer = lac->redial_timer;
+	next = lac->next;
+	memset(lac, 0, sizeof(*lac));
+	lac->d = d;
+	lac->cfg = lac->owned = cfg;
+	lac->redial_timer = timer;
+	lac->next = next;
+	return lac;
+}
+
+void l2tpd_lac_remove(struct l2tpd *d, struct lac_state *lac)
+{
+	l2tpd_lac_disconnect(d, lac);
+	lac->removed = true;
+	lac_login_clear(lac);
 }
 
 /* Resolves the LNS of a LAC section: host names are looked up at dial
@@ -250,9 +341,25 @@ void l2tpd_lacs_autodial(struct l2tpd *d)
 
 void l2tpd_lacs_release(struct l2tpd *d)
 {
-	for (size_t i = 0; d->lacs && i < d->cfg.n_lac; i++)
+	struct lac_state *lac, *next;
+
+	for (size_t i = 0; d->lacs && i < d->cfg.n_lac; i++) {
 		if (d->lacs[i].redial_timer)
 			evloop_timer_free(d->lacs[i].redial_timer);
+		lac_login_clear(&d->lacs[i]);
+	}
 	free(d->lacs);
 	d->lacs = NULL;
+	for (lac = d->added_lacs; lac; lac = next) {
+		next = lac->next;
+		evloop_timer_free(lac->redial_timer);
+		lac_login_clear(lac);
+		if (lac->owned) {
+			l2tpd_config_lac_free(lac->owned);
+			free(lac->owned);
+		}
+		free(lac);
+	}
+	d->added_lacs = NULL;
+	d->n_added_lacs = 0;
 }

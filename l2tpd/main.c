@@ -14,6 +14,7 @@
 #include "lib/daemon.h"
 #include "lib/log.h"
 #include "l2tpd/daemon.h"
+#include "l2tpd/fifo.h"
 
 #define DEFAULT_CONFIG "/etc/vpnsuite/l2tpd.conf"
 #define DEFAULT_PIDFILE "/run/vpnsuite/l2tpd.pid"
@@ -24,19 +25,21 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: l2tpd [-Dt] [-c CONFIG] [-s SECRETS] [-p PIDFILE] "
-		"[-C CONTROL]\n"
+		"[-C FIFO] [-S SOCKET]\n"
 		"  -c CONFIG   configuration, xl2tpd format (default %s)\n"
 		"  -s SECRETS  tunnel secrets file (default: 'auth file' of "
 		"the config)\n"
 		"  -p PIDFILE  pid file (default %s)\n"
-		"  -C CONTROL  control socket (default %s)\n"
+		"  -C FIFO     xl2tpd's control FIFO (default %s; '' none)\n"
+		"  -S SOCKET   control socket for vpnctl (default %s)\n"
 		"  -D          stay in the foreground, log to stderr\n"
 		"  -t, --test-config\n"
 		"              check the configuration and the files it names, "
 		"then exit\n"
 		"  -P PLUGIN   path of vpnsuite.so for pppd\n"
 		"  -d LEVEL    log level: error, warning, info, debug\n",
-		DEFAULT_CONFIG, DEFAULT_PIDFILE, L2TPD_DEFAULT_CONTROL_SOCKET);
+		DEFAULT_CONFIG, DEFAULT_PIDFILE, L2TPD_FIFO_DEFAULT,
+		L2TPD_DEFAULT_CONTROL_SOCKET);
 }
 
 /* -t: errors exit 1 (from main), warnings are counted. */
@@ -69,7 +72,7 @@ int main(int argc, char **argv)
 
 	d.config_path = DEFAULT_CONFIG;
 	d.pid_path = DEFAULT_PIDFILE;
-	while ((opt = getopt_long(argc, argv, "c:s:p:C:DP:d:htv", long_opts,
+	while ((opt = getopt_long(argc, argv, "c:s:p:C:S:DP:d:htv", long_opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 't':
@@ -85,6 +88,9 @@ int main(int argc, char **argv)
 			d.pid_path = optarg;
 			break;
 		case 'C':
+			d.fifo_path = optarg;
+			break;
+		case 'S':
 			d.ctl_path = optarg;
 			break;
 		case 'D':
@@ -133,6 +139,8 @@ int main(int argc, char **argv)
 	log_set_level(level);
 	log_debug(&no_ctx, "%s: %zu [lns] and %zu [lac] sections",
 		  d.config_path, d.cfg.n_lns, d.cfg.n_lac);
+	if (!d.fifo_path)
+		d.fifo_path = L2TPD_FIFO_DEFAULT;
 	if (!d.ctl_path)
 		d.ctl_path = d.cfg.control_socket ?
 				     d.cfg.control_socket :

@@ -270,7 +270,7 @@ start_l2tpd() {
 	local name=$1 conf=$2
 	shift 2
 	start_vpnsuite_daemon "$name" "$build/l2tpd" -D -c "$conf" \
-		-C "$tmp/$name.ctl" -p "$tmp/$name.pid" "$@"
+		-S "$tmp/$name.ctl" -C "$tmp/$name.fifo" -p "$tmp/$name.pid" "$@"
 }
 
 # start_vpnsuite_daemon NAME BINARY ARGS...: any of our daemons whose control

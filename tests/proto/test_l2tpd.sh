@@ -493,7 +493,7 @@ stop_daemon lnsl
 section "configuration errors"
 # run_l2tpd NAME CONF: runs l2tpd to its exit (5 s at most); rc in $rc.
 run_l2tpd() {
-	timeout 5 "$build/l2tpd" -D -c "$2" -C "$tmp/$1.ctl" -p "$tmp/$1.pid" \
+	timeout 5 "$build/l2tpd" -D -c "$2" -S "$tmp/$1.ctl" -C "$tmp/$1.fifo" -p "$tmp/$1.pid" \
 		-s "$tmp/secrets" >"$tmp/$1.out" 2>&1
 	rc=$?
 }
@@ -538,7 +538,7 @@ else
 fi
 check "dataplane = kernel: no pid file left" eval "[ ! -e '$tmp/kernel.pid' ]"
 
-timeout 5 "$build/l2tpd" -D -c "$tmp/unknown.conf" -C "$tmp/ns.ctl" \
+timeout 5 "$build/l2tpd" -D -c "$tmp/unknown.conf" -S "$tmp/ns.ctl" -C "$tmp/ns.fifo" \
 	-p "$tmp/ns.pid" -s "$tmp/no-such-secrets" >"$tmp/ns.out" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && grep -q "no-such-secrets" "$tmp/ns.out"; then

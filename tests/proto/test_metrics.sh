@@ -92,7 +92,7 @@ check "... and the daemon holds no TCP listener" eval \
 	"! ss -Htlnp 2>/dev/null | grep -q 'pid=${PROTO_PID[plain]},'"
 stop_daemon plain
 sed "s/^port = .*/port = $(free_port)/" "$tmp/lns.conf" >"$tmp/busy.conf"
-timeout 10 "$build/l2tpd" -c "$tmp/busy.conf" -C "$tmp/busy.ctl" -p "$tmp/busy.pid" \
+timeout 10 "$build/l2tpd" -c "$tmp/busy.conf" -S "$tmp/busy.ctl" -C "$tmp/busy.fifo" -p "$tmp/busy.pid" \
 	>"$tmp/busy.out" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q "metrics: cannot listen on 127.0.0.1:$m_lns: Address already in use" "$tmp/busy.out"; then

@@ -51,7 +51,7 @@ expect_test() {
 l2tpd_bg() { # NAME CONF ARGS...
 	local name=$1 conf=$2
 	shift 2
-	run "$name" "$build/l2tpd" -c "$conf" -C "$tmp/$name.ctl" \
+	run "$name" "$build/l2tpd" -c "$conf" -S "$tmp/$name.ctl" -C "$tmp/$name.fifo" \
 		-p "$tmp/$name.pid" "$@"
 }
 

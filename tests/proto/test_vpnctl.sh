@@ -290,10 +290,10 @@ if [ -x "$l2tpd" ] && command -v jq >/dev/null; then
 				"$n" "$p_lns" "$n"
 		done
 	} >"$tmp/lac.conf"
-	"$l2tpd" -D -c "$tmp/lns.conf" -C "$tmp/lns.ctl" -p "$tmp/lns.pid" \
+	"$l2tpd" -D -c "$tmp/lns.conf" -S "$tmp/lns.ctl" -C "$tmp/lns.fifo" -p "$tmp/lns.pid" \
 		>"$tmp/lns.log" 2>&1 &
 	pids+=($!)
-	"$l2tpd" -D -c "$tmp/lac.conf" -C "$tmp/lac.ctl" -p "$tmp/lac.pid" \
+	"$l2tpd" -D -c "$tmp/lac.conf" -S "$tmp/lac.ctl" -C "$tmp/lac.fifo" -p "$tmp/lac.pid" \
 		>"$tmp/lac.log" 2>&1 &
 	pids+=($!)
 	q() { "$vpnctl" -s "$tmp/lns.ctl" "$@" --json 2>"$tmp/qerr"; }
@@ -342,7 +342,7 @@ if [ -x "$l2tpd" ] && command -v jq >/dev/null; then
 	# A peer no [lns] admits: refused, counted by its reason.
 	printf '[global]\nlisten-addr = 127.0.0.3\nport = %s\ndataplane = none\n[lac x]\nlns = 127.0.0.1:%s\nautodial = yes\nredial = no\n' \
 		"$p_lac" "$p_lns" >"$tmp/lac3.conf"
-	"$l2tpd" -D -c "$tmp/lac3.conf" -C "$tmp/lac3.ctl" -p "$tmp/lac3.pid" \
+	"$l2tpd" -D -c "$tmp/lac3.conf" -S "$tmp/lac3.ctl" -C "$tmp/lac3.fifo" -p "$tmp/lac3.pid" \
 		>"$tmp/lac3.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 50); do

@@ -70,7 +70,7 @@ printf '[global]\nauth file = %s\naccess control = no\n[lac bench]\nrequire auth
 start() { # IMPL ROLE NS RUN
     if [ "$1" = l2tpd ]; then
         vm_bg "$1-$2-$4" vm_in "$3" "$B/l2tpd" -D -c "$D/$1-$2.conf" -s "$D/secrets" \
-            -p "$D/$2.pid" -C "$D/$2.ctl"
+            -p "$D/$2.pid" -S "$D/$2.ctl" -C "$D/$2.fifo"
     else
         vm_bg "$1-$2-$4" vm_in "$3" xl2tpd -D -c "$D/$1-$2.conf" -s "$D/secrets" \
             -p "/run/xl2tpd/$2.pid" -C "/run/xl2tpd/$2.control"

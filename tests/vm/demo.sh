@@ -52,13 +52,13 @@ cat /etc/ppp/chap-secrets /etc/ppp/options.l2tpd
 echo "$LNS_IP vpn.example.net"
 
 hdr "LNS: l2tpd in netns lns"
-echo "[lns]$ l2tpd -D -c etc/l2tpd.conf -p /run/l2tpd-lns.pid -C /run/l2tpd-lns.ctl"
-vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$CONF" -p /run/l2tpd-lns.pid -C /run/l2tpd-lns.ctl
+echo "[lns]$ l2tpd -D -c etc/l2tpd.conf -p /run/l2tpd-lns.pid -S /run/l2tpd-lns.ctl -C /run/l2tpd-lns.fifo"
+vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$CONF" -p /run/l2tpd-lns.pid -S /run/l2tpd-lns.ctl -C /run/l2tpd-lns.fifo
 vm_require "LNS up" vm_wait_for 10 test -S /run/l2tpd-lns.ctl
 
 hdr "LAC: l2tpd in netns lac, then 'vpnctl lac connect example'"
-echo "[lac]$ l2tpd -D -c etc/l2tpd.conf -p /run/l2tpd-lac.pid -C /run/l2tpd-lac.ctl"
-vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$CONF" -p /run/l2tpd-lac.pid -C /run/l2tpd-lac.ctl
+echo "[lac]$ l2tpd -D -c etc/l2tpd.conf -p /run/l2tpd-lac.pid -S /run/l2tpd-lac.ctl -C /run/l2tpd-lac.fifo"
+vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$CONF" -p /run/l2tpd-lac.pid -S /run/l2tpd-lac.ctl -C /run/l2tpd-lac.fifo
 vm_require "LAC up" vm_wait_for 10 test -S /run/l2tpd-lac.ctl
 t0=$(date +%s%N)
 show "$B/vpnctl" -s /run/l2tpd-lac.ctl lac connect example

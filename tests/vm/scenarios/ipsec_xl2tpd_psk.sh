@@ -111,7 +111,7 @@ lns_clean() {
 }
 
 vm_bg l2tpd-lns vm_in srv "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
-    -p "$D/lns.pid" -C "$D/lns.ctl"
+    -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 t0=$(date +%s%N)
 vm_bg xl2tpd-lac vm_in cli xl2tpd -D -c "$D/lac.conf" -s "$D/secrets" \

@@ -72,14 +72,14 @@ start_lns() {
     # Keep the log of an earlier run: failures are read from them.
     [ ! -f "$VM_LOGDIR/l2tpd-lns.log" ] || mv "$VM_LOGDIR/l2tpd-lns.log" "$VM_LOGDIR/l2tpd-lns-run$lns_run.log"
     vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
-        -p "$D/lns.pid" -C "$D/lns.ctl"
+        -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
     vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 }
 start_lac() {
     lac_run=$((lac_run + 1))
     [ ! -f "$VM_LOGDIR/l2tpd-lac.log" ] || mv "$VM_LOGDIR/l2tpd-lac.log" "$VM_LOGDIR/l2tpd-lac-run$lac_run.log"
     vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/secrets" \
-        -p "$D/lac.pid" -C "$D/lac.ctl"
+        -p "$D/lac.pid" -S "$D/lac.ctl" -C "$D/lac.fifo"
     vm_require "LAC control socket up" vm_wait_for 10 test -S "$D/lac.ctl"
 }
 ctl() { local who=$1; shift; "$B/vpnctl" -s "$D/$who.ctl" "$@"; }

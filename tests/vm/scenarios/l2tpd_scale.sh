@@ -102,11 +102,11 @@ ping_each() {
 n_local_ips() { ctl lns --json sessions | jq '[.sessions[].local_ip | select(. != "-")] | unique | length'; }
 start_lac() {
     vm_bg "l2tpd-lac-$1" vm_in lac "$B/l2tpd" -D -c "$D/lac-$1.conf" -s "$D/secrets" \
-        -p "$D/lac.pid" -C "$D/lac.ctl"
+        -p "$D/lac.pid" -S "$D/lac.ctl" -C "$D/lac.fifo"
 }
 
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
-    -p "$D/lns.pid" -C "$D/lns.ctl"
+    -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 
 # (a) 50 sessions in one tunnel.

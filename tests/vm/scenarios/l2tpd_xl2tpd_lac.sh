@@ -78,7 +78,7 @@ lns_clean() {
 }
 
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
-    -p "$D/lns.pid" -C "$D/lns.ctl"
+    -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 
 vm_log "starting xl2tpd as LAC"

@@ -87,7 +87,7 @@ vm_check "xl2tpd uses the kernel data path" grep -q "Using l2tp kernel support" 
 
 t0=$(date +%s%N)
 vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/secrets" \
-    -p "$D/lac.pid" -C "$D/lac.ctl"
+    -p "$D/lac.pid" -S "$D/lac.ctl" -C "$D/lac.fifo"
 vm_require "PPP up on both ends" vm_wait_for 60 ppp_up_both
 vm_log "PPP up $(( ($(date +%s%N) - t0) / 1000000 )) ms after starting the LAC"
 
