@@ -182,7 +182,9 @@ static int parse_port(struct loader *ld, void *obj, const struct conf_entry *e)
 	struct l2tpd_config *cfg = obj;
 	long v;
 
-	if (conf_value_int(ld->cf, e, 1, 65535, &v, ld->err, ld->errlen) < 0)
+	/* 0: a port the kernel picks (NetworkManager-l2tp writes it when
+	 * 1701 is taken), as for xl2tpd. */
+	if (conf_value_int(ld->cf, e, 0, 65535, &v, ld->err, ld->errlen) < 0)
 		return -1;
 	cfg->port = (uint16_t)v;
 	return 0;
@@ -709,6 +711,8 @@ static const struct key_def keys[] = {
 	{"listen-addr", SEC_GLOBAL, KIND_CUSTOM, G(listen_addr), 0, 0,
 	 parse_listen_addr},
 	{"port", SEC_GLOBAL, KIND_CUSTOM, G(port), 0, 0, parse_port},
+	/* ours: every LAC tunnel from a port of its own */
+	{"lac port per tunnel", SEC_GLOBAL, KIND_BOOL, G(lac_port_per_tunnel)},
 	{"access control", SEC_GLOBAL, KIND_BOOL, G(access_control)},
 	{"debug avp", SEC_GLOBAL, KIND_BOOL, G(debug_avp)},
 	{"debug network", SEC_GLOBAL, KIND_BOOL, G(debug_network)},

@@ -169,7 +169,10 @@ struct l2tpd_config {
 	bool listen_addr_set;
 	struct sockaddr_storage listen_addr; /* port filled in from `port` */
 	socklen_t listen_addr_len;
-	uint16_t port;
+	uint16_t port; /* 0: the kernel picks one */
+	/* ours: LAC tunnels leave from `port` (xl2tpd's way, what IPsec
+	 * policies on udp/1701 cover) unless this asks for a port each */
+	bool lac_port_per_tunnel;
 	bool access_control;
 	bool debug_avp;
 	bool debug_network;

@@ -197,6 +197,8 @@ void l2tpd_cleanup(struct l2tpd *d);
 extern const struct l2tp_engine_ops l2tpd_engine_ops;
 int l2tpd_listen(struct l2tpd *d, char *err, size_t errlen);
 int l2tpd_udp_socket(int family, char *err, size_t errlen);
+/* Linux from 6.11 on tells apart kernel tunnels on one UDP 4-tuple. */
+bool l2tpd_kernel_shares_4tuple(void);
 /* A tunnel's socket fd (taken over) and timer. */
 struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd,
 					  uint16_t id);

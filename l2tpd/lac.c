@@ -2,12 +2,14 @@
 /*
  * l2tpd's dialler: a [lac] section's tunnel to its LNS, the session in it,
  * and the redial after either goes (xl2tpd's redial, redial timeout and
- * max redials). Each tunnel leaves from a port of its own; the LNS may
- * answer from another port than the one dialled (RFC 2661 8.1), which the
- * tunnel then follows once (l2tpd/udp.c, op_tunnel_answered).
+ * max redials). Tunnels leave from our `port` as xl2tpd's do (see
+ * lac_bind_source); the LNS may answer from another port than the one
+ * dialled (RFC 2661 8.1), which the tunnel then follows once (l2tpd/udp.c,
+ * op_tunnel_answered).
  */
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,20 +182,85 @@ static int lac_resolve(struct lac_state *lac, struct sockaddr_storage *ss,
 	return 0;
 }
 
-/* With "listen-addr", our tunnels leave from that address as xl2tpd's do
- * (peers' access lists and firewalls know it), each from its own port. */
-static int lac_bind_source(struct l2tpd *d, int fd, int family)
+static uint16_t sa_port(const struct sockaddr *sa)
 {
-	struct sockaddr_storage src;
+	return ntohs(sa->sa_family == AF_INET6 ?
+			     ((const struct sockaddr_in6 *)sa)->sin6_port :
+			     ((const struct sockaddr_in *)sa)->sin_port);
+}
 
-	if (!d->cfg.listen_addr_set || d->cfg.listen_addr.ss_family != family)
-		return 0;
-	memcpy(&src, &d->cfg.listen_addr, d->cfg.listen_addr_len);
-	if (family == AF_INET)
-		((struct sockaddr_in *)&src)->sin_port = 0;
+static bool same_peer(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family || sa_port(a) != sa_port(b))
+		return false;
+	if (a->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr,
+			       sizeof(struct in6_addr));
+	return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+	       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+}
+
+/* A tunnel of ours to peer from local port `port` already (the UDP
+ * 4-tuple a second kernel tunnel cannot share before Linux 6.11). */
+static bool tunnel_towards(struct l2tpd *d, const struct sockaddr *peer,
+			   uint16_t port)
+{
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *t = d->engine.tunnels[i];
+		const struct tunnel_glue *g = t ? t->glue : NULL;
+		struct sockaddr_storage local;
+		socklen_t len = sizeof(local);
+
+		if (!g || t->state == L2TP_TUNNEL_CLOSING ||
+		    !same_peer((const struct sockaddr *)&t->peer, peer))
+			continue;
+		if (getsockname(g->fd, (struct sockaddr *)&local, &len) == 0 &&
+		    sa_port((struct sockaddr *)&local) == port)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Where a LAC tunnel leaves from: "listen-addr" (or any address) and our
+ * `port`, as xl2tpd sends all its tunnels from its one socket, so that the
+ * IPsec transport policies of L2TP/IPsec clients (udp/1701 both ends)
+ * cover it. A port of its own when the operator asks for one ("lac port
+ * per tunnel"), or when a tunnel to the same LNS already holds the 4-tuple
+ * and the kernel is older than 6.11.
+ */
+static int lac_bind_source(struct l2tpd *d, struct lac_state *lac, int fd,
+			   const struct sockaddr *peer)
+{
+	struct sockaddr_storage src = { .ss_family = peer->sa_family };
+	socklen_t len = peer->sa_family == AF_INET6 ?
+				sizeof(struct sockaddr_in6) :
+				sizeof(struct sockaddr_in);
+	uint16_t port = d->cfg.port;
+
+	if (d->cfg.listen_addr_set && d->cfg.listen_addr.ss_family ==
+					      peer->sa_family) {
+		memcpy(&src, &d->cfg.listen_addr, d->cfg.listen_addr_len);
+		len = d->cfg.listen_addr_len;
+	}
+	if (d->cfg.lac_port_per_tunnel) {
+		port = 0;
+	} else if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
+		   !l2tpd_kernel_shares_4tuple() &&
+		   tunnel_towards(d, peer, port)) {
+		log_info(&no_ctx, "[lac %s]: a tunnel to this LNS leaves from "
+			 "port %u already and this kernel (before Linux 6.11) "
+			 "cannot carry two on one port pair: this one gets a "
+			 "port of its own, which an IPsec policy on udp/%u "
+			 "does not cover", lac->cfg->name, port, port);
+		port = 0;
+	}
+	if (src.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&src)->sin6_port = htons(port);
 	else
-		((struct sockaddr_in6 *)&src)->sin6_port = 0;
-	return bind(fd, (struct sockaddr *)&src, d->cfg.listen_addr_len);
+		((struct sockaddr_in *)&src)->sin_port = htons(port);
+	return bind(fd, (struct sockaddr *)&src, len);
 }
 
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
@@ -215,16 +282,11 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 	}
 	if (lac_resolve(lac, &peer, &peer_len, err, errlen))
 		return -1;
-	/*
-	 * Each tunnel gets its own source port (the kernel picks it): two
-	 * tunnels on one UDP 4-tuple confuse the kernel's data path before
-	 * Linux 6.11, and a NAT in between maps them apart this way too.
-	 */
 	fd = l2tpd_udp_socket(peer.ss_family, err, errlen);
 	if (fd < 0)
 		return -1;
-	if (lac_bind_source(d, fd, peer.ss_family) < 0) {
-		snprintf(err, errlen, "[lac %s]: bind to listen-addr: %s",
+	if (lac_bind_source(d, lac, fd, (struct sockaddr *)&peer) < 0) {
+		snprintf(err, errlen, "[lac %s]: bind the source port: %s",
 			 lac->cfg->name, strerror(errno));
 		close(fd);
 		return -1;

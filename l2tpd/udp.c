@@ -208,7 +208,7 @@ static bool tunnel_from_peer_exists(struct l2tpd *d, const struct sockaddr *sa)
 
 /* Linux before 6.11 cannot tell apart two kernel L2TP tunnels on one UDP
  * 4-tuple: data of both would land in one of them. */
-static bool kernel_shares_4tuple(void)
+bool l2tpd_kernel_shares_4tuple(void)
 {
 	struct utsname u;
 	unsigned major = 0, minor = 0;
@@ -277,7 +277,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
 	}
 	if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
-	    !kernel_shares_4tuple() && tunnel_on_4tuple(d, t, rx)) {
+	    !l2tpd_kernel_shares_4tuple() && tunnel_on_4tuple(d, t, rx)) {
 		d->stats.v[L2TPD_STAT_REFUSED_PORT_PAIR]++;
 		log_warn(&t->log, "refused: a tunnel on the same address and "
 				  "port pair exists, and this kernel (before "
@@ -652,6 +652,17 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 		close(fd);
 		return -1;
 	}
+	/* "port = 0": the kernel's choice is ours from now on (the other
+	 * family's listener and the LAC tunnels use it too). */
+	if (!d->cfg.port) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+			d->cfg.port = ntohs(ss.ss_family == AF_INET6 ?
+					    ((struct sockaddr_in6 *)&ss)->sin6_port :
+					    ((struct sockaddr_in *)&ss)->sin_port);
+	}
 	d->listen_fd[idx] = fd;
 	d->listen_ev[idx] = event_new(evloop_base(d->loop), fd,
 				      EV_READ | EV_PERSIST, listener_readable,
@@ -681,6 +692,7 @@ int l2tpd_listen(struct l2tpd *d, char *err, size_t errlen)
 				 d->cfg.listen_addr_len, err, errlen);
 	if (listen_on(d, 0, (struct sockaddr *)&in4, sizeof(in4), err, errlen))
 		return -1;
+	in6.sin6_port = htons(d->cfg.port);
 	/* A host without IPv6 still serves IPv4. */
 	if (listen_on(d, 1, (struct sockaddr *)&in6, sizeof(in6), e6,
 		      sizeof(e6)))

@@ -573,13 +573,38 @@ start_l2tpd lns6 "$tmp/lns6.conf" -s "$tmp/secrets"
 start_l2tpd lac6 "$tmp/lac6.conf" -s "$tmp/secrets"
 check "IPv6: tunnel and session established on both sides" \
 	eval "wait_for 5 sessions_are lns6 established 1 && wait_for 5 sessions_are lac6 established 1"
-check_eq "IPv6: the LNS sees the LAC at [::1] from a port of its own" \
-	"$(ctl_q lns6 '.tunnels[0].peer|test("^\\[::1\\]:[0-9]+$")' tunnels)" true
+check_eq "IPv6: the LNS sees the LAC at [::1] from the LAC's own 'port', as xl2tpd sends" \
+	"$(ctl_q lns6 '.tunnels[0].peer' tunnels)" "[::1]:$p6c"
 check_eq "IPv6: the LAC's tunnel is on the LNS's address and port" \
 	"$(ctl_q lac6 '.tunnels[0].peer' tunnels)" "[::1]:$p6l"
 stop_daemon lac6
 check "IPv6: the LNS takes the LAC's StopCCN" \
 	wait_for 5 eval '[ "$(n_tunnels lns6 established)" = 0 ]'
+
+section "LAC source ports: port = 0, lac port per tunnel"
+{
+	global_conf ::1 0
+	printf '[lac a]\nlns = [::1]:%s\nautodial = yes\nredial = no\nhostname = lac0\n' "$p6l"
+} >"$tmp/lac0.conf"
+start_l2tpd lac0 "$tmp/lac0.conf" -s "$tmp/secrets"
+check "port = 0: the daemon starts and dials" \
+	eval "wait_for 5 sessions_are lac0 established 1"
+p0=$(ctl_q lns6 '.tunnels[]|select(.state=="established")|.peer' tunnels | sed 's/.*://')
+check "port = 0: the LAC sends from the port its listener got" \
+	eval "ss -Huln | grep -q '\[::1\]:$p0 '"
+stop_daemon lac0
+{
+	global_conf ::1 "$p6c" "lac port per tunnel = yes"
+	printf '[lac a]\nlns = [::1]:%s\nautodial = yes\nredial = no\nhostname = laca\n' "$p6l"
+	printf '[lac b]\nlns = [::1]:%s\nautodial = yes\nredial = no\nhostname = lacb\n' "$p6l"
+} >"$tmp/lacpp.conf"
+wait_for 10 eval '[ "$(n_tunnels lns6 established)" = 0 ]'
+start_l2tpd lacpp "$tmp/lacpp.conf" -s "$tmp/secrets"
+check "lac port per tunnel: two tunnels up" \
+	eval "wait_for 5 sessions_are lacpp established 2"
+ports=$(ctl_q lns6 '[.tunnels[]|select(.state=="established")|.peer|sub(".*:";"")]|unique|map(select(. != "'"$p6c"'"))|length' tunnels)
+check_eq "lac port per tunnel: two ports, neither the shared one" "$ports" 2
+stop_daemon lacpp
 stop_daemon lns6
 
 # ---------------------------------------------------------------------------
