@@ -14,6 +14,8 @@
 #   make check-deb  the Debian package: build, lintian, contents (build/deb)
 #   make install    PREFIX=/usr/local DESTDIR= (daemons, plugin, sample
 #                   configs, systemd units, modules-load.d, man pages)
+#   make install-compat  also answer as /usr/sbin/xl2tpd and /usr/sbin/pptpd
+#                   (update-alternatives; COMPAT_SBINDIR=/usr/sbin)
 
 BUILD ?= build
 CC ?= cc
@@ -79,7 +81,7 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
 
 .PHONY: all deps install-files check check-man check-deb check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
-	fuzz-long bench bench-vm install clean format tests demo
+	fuzz-long bench bench-vm install install-compat clean format tests demo
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -240,6 +242,30 @@ install-files:
 	install -m 0644 etc/modules-load.d/vpnsuite.conf $(DESTDIR)$(MODULESLOADDIR)/
 	for m in $(MANPAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+# Where xl2tpd's and poptop's users (NetworkManager-l2tp, init scripts,
+# guides) expect the binaries. Through update-alternatives (priority 10, so
+# a real xl2tpd or pptpd installed as an alternative can win); never over a
+# file a Debian package owns: remove (or dpkg-divert) that package's binary
+# first. With DESTDIR (packaging), plain symbolic links.
+COMPAT_SBINDIR ?= /usr/sbin
+install-compat: install
+	@set -e; for pair in xl2tpd:l2tpd pptpd:pptpd; do \
+		name=$${pair%%:*}; ours=$(SBINDIR)/$${pair##*:}; \
+		link=$(COMPAT_SBINDIR)/$$name; \
+		if [ -n "$(DESTDIR)" ]; then \
+			install -d $(DESTDIR)$(COMPAT_SBINDIR); \
+			ln -sfn $$ours $(DESTDIR)$$link; \
+		elif [ -e $$link ] && [ ! -L $$link ]; then \
+			echo "install-compat: $$link is a file of its own" \
+			     "(dpkg -S $$link); remove or dpkg-divert it first" >&2; \
+			exit 1; \
+		elif command -v update-alternatives >/dev/null; then \
+			update-alternatives --install $$link $$name $$ours 10; \
+		else \
+			ln -sfn $$ours $$link; \
+		fi; \
+	done
 
 format:
 	clang-format -i $(wildcard lib/*.[ch] ppp/*.[ch] ppp/*/*.[ch] l2tp/*.[ch] pptp/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])

@@ -190,6 +190,31 @@ static int parse_port(struct loader *ld, void *obj, const struct conf_entry *e)
 	return 0;
 }
 
+/*
+ * xl2tpd's "cap backoff" (a cap on the retransmission backoff, which
+ * 1.3.18 reads and does not use): our retransmit cap, at least 8 s as
+ * RFC 2661 5.8 asks; 0 keeps the default.
+ */
+static int parse_cap_backoff(struct loader *ld, void *obj,
+			     const struct conf_entry *e)
+{
+	struct l2tpd_config *cfg = obj;
+	long v;
+
+	if (conf_value_int(ld->cf, e, 0, 600, &v, ld->err, ld->errlen) < 0)
+		return -1;
+	if (!v)
+		return 0;
+	if (v < L2TPD_MIN_RETRANSMIT_CAP) {
+		log_warn(NULL, "%s:%d: 'cap backoff = %ld' raised to %d s "
+			 "(RFC 2661 5.8)", ld->cf->path, e->line, v,
+			 L2TPD_MIN_RETRANSMIT_CAP);
+		v = L2TPD_MIN_RETRANSMIT_CAP;
+	}
+	cfg->retransmit_cap = (unsigned int)v;
+	return 0;
+}
+
 static int parse_dataplane(struct loader *ld, void *obj,
 			   const struct conf_entry *e)
 {
@@ -719,6 +744,8 @@ static const struct key_def keys[] = {
 	{"debug packet", SEC_GLOBAL, KIND_BOOL, G(debug_packet)},
 	{"debug state", SEC_GLOBAL, KIND_BOOL, G(debug_state)},
 	{"debug tunnel", SEC_GLOBAL, KIND_BOOL, G(debug_tunnel)},
+	{"cap backoff", SEC_GLOBAL, KIND_CUSTOM, G(retransmit_cap), 0, 0,
+	 parse_cap_backoff},
 	{"max retries", SEC_GLOBAL, KIND_UINT, G(max_retries), 1, 100},
 	{"ipsec saref", SEC_GLOBAL, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
 	 "SAref needs an out-of-tree IPsec stack; L2TP/IPsec works without "

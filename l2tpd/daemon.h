@@ -197,6 +197,8 @@ void l2tpd_cleanup(struct l2tpd *d);
 extern const struct l2tp_engine_ops l2tpd_engine_ops;
 int l2tpd_listen(struct l2tpd *d, char *err, size_t errlen);
 int l2tpd_udp_socket(int family, char *err, size_t errlen);
+/* xl2tpd's -q: the TOS (traffic class) of every UDP socket made after. */
+void l2tpd_udp_set_tos(int tos);
 /* Linux from 6.11 on tells apart kernel tunnels on one UDP 4-tuple. */
 bool l2tpd_kernel_shares_4tuple(void);
 /* A tunnel's socket fd (taken over) and timer. */

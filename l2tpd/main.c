@@ -18,6 +18,9 @@
 
 #define DEFAULT_CONFIG "/etc/vpnsuite/l2tpd.conf"
 #define DEFAULT_PIDFILE "/run/vpnsuite/l2tpd.pid"
+/* Started as xl2tpd (standing in for it, see README), xl2tpd's paths. */
+#define XL2TPD_CONFIG "/etc/xl2tpd/xl2tpd.conf"
+#define XL2TPD_PIDFILE "/var/run/xl2tpd.pid"
 
 static struct log_ctx no_ctx;
 
@@ -36,6 +39,9 @@ static void usage(FILE *out)
 		"  -t, --test-config\n"
 		"              check the configuration and the files it names, "
 		"then exit\n"
+		"  -l          log to syslog, also with -D\n"
+		"  -q TOS      IP TOS of our UDP packets (0-255)\n"
+		"  -v, --version  print the version\n"
 		"  -P PLUGIN   path of vpnsuite.so for pppd\n"
 		"  -d LEVEL    log level: error, warning, info, debug\n",
 		DEFAULT_CONFIG, DEFAULT_PIDFILE, L2TPD_FIFO_DEFAULT,
@@ -69,15 +75,41 @@ int main(int argc, char **argv)
 	enum log_level level;
 	char err[1024];
 	int opt, status = 1;
+	bool syslog_forced = false;
 
 	d.config_path = DEFAULT_CONFIG;
 	d.pid_path = DEFAULT_PIDFILE;
-	while ((opt = getopt_long(argc, argv, "c:s:p:C:S:DP:d:htv", long_opts,
+	{
+		const char *base = strrchr(argv[0], '/');
+
+		if (!strcmp(base ? base + 1 : argv[0], "xl2tpd")) {
+			d.config_path = XL2TPD_CONFIG;
+			d.pid_path = XL2TPD_PIDFILE;
+		}
+	}
+	while ((opt = getopt_long(argc, argv, "c:s:p:C:S:DP:d:htvlq:", long_opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			d.test_config = true;
 			break;
+		case 'l':
+			/* xl2tpd's -l: syslog even in the foreground */
+			syslog_forced = true;
+			break;
+		case 'q': {
+			char *end;
+			long tos = strtol(optarg, &end, 10);
+
+			/* xl2tpd's -q: the IP TOS of our UDP packets */
+			if (!*optarg || *end || tos < 0 || tos > 255) {
+				fprintf(stderr, "l2tpd: -q %s: TOS value out of "
+					"range (0-255)\n", optarg);
+				return 64;
+			}
+			l2tpd_udp_set_tos((int)tos);
+			break;
+		}
 		case 'c':
 			d.config_path = optarg;
 			break;
@@ -118,8 +150,9 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	log_init("l2tpd",
-		 d.foreground || d.test_config ? LOG_TARGET_STDERR :
-						 LOG_TARGET_SYSLOG,
+		 (d.foreground || d.test_config) && !syslog_forced ?
+			 LOG_TARGET_STDERR :
+			 LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
 	if (l2tpd_config_load(d.config_path, &d.cfg, err, sizeof(err))) {
 		if (!d.foreground && !d.test_config)

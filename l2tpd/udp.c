@@ -112,6 +112,14 @@ static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* -q: xl2tpd's TOS for its UDP packets; -1: the system's. */
+static int udp_tos = -1;
+
+void l2tpd_udp_set_tos(int tos)
+{
+	udp_tos = tos;
+}
+
 int l2tpd_udp_socket(int family, char *err, size_t errlen)
 {
 	int one = 1;
@@ -125,6 +133,12 @@ int l2tpd_udp_socket(int family, char *err, size_t errlen)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* Control and data share the socket: both carry it. */
+	if (udp_tos >= 0 && family == AF_INET)
+		setsockopt(fd, IPPROTO_IP, IP_TOS, &udp_tos, sizeof(udp_tos));
+	else if (udp_tos >= 0)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &udp_tos,
+			   sizeof(udp_tos));
 	return fd;
 }
 

@@ -18,6 +18,9 @@
 #include "pptpd/daemon.h"
 
 #define DEFAULT_CONFIG	 "/etc/vpnsuite/pptpd.conf"
+/* Where poptop reads it: ours when vpnsuite's own file is not there, so
+ * that pptpd standing in for poptop's (README) finds an existing setup. */
+#define POPTOP_CONFIG	 "/etc/pptpd.conf"
 
 static const struct log_ctx no_ctx;
 
@@ -65,7 +68,7 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-enum { OPT_CLIENTS = 256, OPT_LOG_LEVEL, OPT_TEST_CONFIG };
+enum { OPT_CLIENTS = 256, OPT_LOG_LEVEL, OPT_TEST_CONFIG, OPT_CONNECTIONS };
 
 static const struct option long_opts[] = {
 	{"conf", required_argument, NULL, 'c'},
@@ -75,6 +78,8 @@ static const struct option long_opts[] = {
 	{"pidfile", required_argument, NULL, 'p'},
 	{"control", required_argument, NULL, 'C'},
 	{"clients", required_argument, NULL, OPT_CLIENTS},
+	/* poptop's long name for the numeric -C */
+	{"connections", required_argument, NULL, OPT_CONNECTIONS},
 	{"plugin", required_argument, NULL, 'P'},
 	{"ppp", required_argument, NULL, 'e'},
 	{"debug", no_argument, NULL, 'd'},
@@ -120,6 +125,14 @@ static int parse_args(struct pptpd *d, int argc, char **argv)
 				d->cli.connections = strtol(optarg, NULL, 10);
 			else
 				d->ctl_path = optarg;
+			break;
+		case OPT_CONNECTIONS:
+			if (!all_digits(optarg)) {
+				fprintf(stderr, "pptpd: --connections %s: not a "
+					"number\n", optarg);
+				return 64;
+			}
+			d->cli.connections = strtol(optarg, NULL, 10);
 			break;
 		case OPT_CLIENTS:
 			d->clients_path = optarg;
@@ -210,6 +223,9 @@ int main(int argc, char **argv)
 	r = parse_args(&d, argc, argv);
 	if (r >= 0)
 		return r;
+	if (!strcmp(d.config_path, DEFAULT_CONFIG) &&
+	    access(DEFAULT_CONFIG, F_OK) < 0 && access(POPTOP_CONFIG, F_OK) == 0)
+		d.config_path = POPTOP_CONFIG;
 	log_init("pptpd",
 		 d.foreground || d.test_config ? LOG_TARGET_STDERR :
 						 LOG_TARGET_SYSLOG,
