@@ -523,7 +523,7 @@ static const struct {
 } bad[] = {
 	{"[global]\naccess control = maybe\n",
 	 "x.conf:2: 'access control': 'maybe' is not yes or no"},
-	{"[global]\nport = 0\n", "x.conf:2: 'port': 0 is out of range"},
+	{"[global]\nport = -1\n", "x.conf:2: 'port': -1 is out of range"},
 	{"[global]\nport = 65536\n", "x.conf:2: 'port': 65536 is out of"},
 	{"[global]\nport = 17o1\n", "x.conf:2: 'port': '17o1' is not a nu"},
 	{"[global]\nmax retries = 0\n", "x.conf:2: 'max retries': 0 is out"},
