@@ -10,7 +10,7 @@
 #include "lib/ctl_list.h"
 #include "ppp/ippool.h"
 #include "l2tpd/l2tp_nl.h"
-#include "ppp/pppd/backend.h"
+#include "ppp/link.h"
 #include "l2tpd/daemon.h"
 
 static void addr_str(uint32_t host_order, char *out, size_t len)
@@ -151,7 +151,7 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 	json_object_set_new(o, "local_ip", json_string(local));
 	json_object_set_new(o, "remote_ip", json_string(remote));
 	json_object_set_new(o, "pppd",
-			    json_integer(g && g->pppd ? pppd_pid(g->pppd) : 0));
+			    json_integer(g && g->link ? ppp_link_pid(g->link) : 0));
 	if (g && g->kernel_session && d->nl) {
 		struct l2tp_nl_stats st;
 		char e[128];

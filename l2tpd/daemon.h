@@ -15,6 +15,7 @@
 #include "lib/evloop.h"
 #include "lib/stats.h"
 #include "ppp/login.h"
+#include "ppp/pppd/backend.h"
 #include "l2tpd/config.h"
 #include "l2tp/tunnel.h"
 
@@ -24,7 +25,7 @@ struct event;
 struct ippool;
 struct l2tp_nl;
 struct tunnel_secrets;
-struct pppd;
+struct ppp_link;
 
 #define L2TPD_VERSION "0.1"
 /* How long a stopping daemon waits for its StopCCNs to be acknowledged. */
@@ -114,21 +115,19 @@ struct session_glue {
 	struct lac_state *lac;
 	bool kernel_session;
 	int pppox_fd;
-	struct pppd *pppd;
+	struct ppp_link *link; /* PPP on the session; NULL once it ended */
 	uint64_t tunnel_serial; /* its tunnel's, while pppd is counted there */
 	struct ippool *pool; /* where remote_ip came from */
 	struct ippool *local_pool; /* where local_ip came from, if a pool */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
-	bool daemon_auth; /* the peer logs in through us (ppp_auth) */
+	bool daemon_auth; /* the peer logs in through us (ppp/login.c) */
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
-	struct ppp_login_result auth; /* who logged in, what address */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	/* Kernel counters already added to the daemon's stats. */
 	uint64_t counted_rx_bytes, counted_tx_bytes;
 	uint64_t counted_rx_packets, counted_tx_packets;
-	char ifname[16];
-	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
-	bool ip_up;
+	char ifname[PPP_LINK_IFNAME_MAX];
+	char user[PPP_LINK_USER_MAX]; /* who logged in */
 };
 
 /* Where a packet on the listening socket came in: for stateless replies
@@ -172,6 +171,7 @@ struct l2tpd {
 	struct event *listen_ev[2];
 	struct ctl_server *ctl;
 	struct l2tp_nl *nl;
+	struct ppp_link_pppd ppp; /* the PPP backend of every session */
 	uint64_t start_ms;
 	const struct l2tpd_rx *rx; /* the packet being handled, if any */
 	bool stopping;

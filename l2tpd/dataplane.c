@@ -24,6 +24,7 @@
 #include "ppp/ippool.h"
 #include "l2tpd/l2tp_nl.h"
 #include "lib/log.h"
+#include "ppp/link.h"
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
@@ -149,6 +150,7 @@ int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 		d->nl = NULL;
 		return -1;
 	}
+	ppp_link_pppd_init(&d->ppp, d->pppd_path, plugin);
 	return 0;
 }
 
@@ -179,24 +181,24 @@ static struct l2tp_session *glue_session(struct session_glue *g)
 /* Gives back what the session held; pppd is gone by now. */
 static void glue_release(struct session_glue *g)
 {
-	if (g->daemon_auth)
-		ppp_login_release(g->d->auth, &g->auth, g->pool);
-	else if (g->pool && g->remote_ip)
+	/* A login's address went back with its link. */
+	if (!g->daemon_auth && g->pool && g->remote_ip)
 		ippool_release(g->pool, g->remote_ip);
 	if (g->local_pool && g->local_ip)
 		ippool_release(g->local_pool, g->local_ip);
 	free(g);
 }
 
-/* The plugin asks whether the peer may log in (vpnsuite-auth). */
-static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
-		    struct ppp_ipc_msg *reply)
+/* The peer logs in: with a method the session's pppd options allow (a
+ * plugin that says otherwise is not believed), then from the secrets. */
+static void ppp_auth(void *arg, struct ppp_link *l,
+		     const struct ppp_ipc_msg *req)
 {
 	struct session_glue *g = arg;
 	unsigned int method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
+	struct ppp_ipc_msg no;
+	bool ok;
 
-	/* pppd asks only for what its options allow; a plugin that says
-	 * otherwise is not believed. */
 	if (!(g->auth_methods & pppd_method_of_ipc(method))) {
 		struct l2tp_session *s = glue_session(g);
 
@@ -204,44 +206,30 @@ static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
 			log_warn(&s->log, "login of '%s' refused: method %u is "
 				 "not among those the pppd options allow",
 				 req->user, method);
-		return -1;
+		ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
+		ppp_link_auth_reply(l, &no); /* no result: refused */
+		return;
 	}
-	ppp_login_verify(g->d->auth, req, g->peer_ip, g->pool, evloop_now_ms(), reply,
-			&g->auth);
-	g->d->stats.v[g->auth.authenticated ? L2TPD_STAT_LOGINS_OK :
-					      L2TPD_STAT_LOGINS_FAILED]++;
-	if (g->auth.authenticated) {
-		snprintf(g->user, sizeof(g->user), "%s", g->auth.user);
-		g->remote_ip = g->auth.addr;
-	}
-	return 0; /* the reply says yes or no */
+	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
+	g->d->stats.v[ok ? L2TPD_STAT_LOGINS_OK : L2TPD_STAT_LOGINS_FAILED]++;
+	if (ok)
+		snprintf(g->user, sizeof(g->user), "%s", ppp_link_user(l));
 }
 
-static void ppp_ip_up(void *arg, const char *ifname, uint32_t local,
-		      uint32_t remote)
-{
-	struct session_glue *g = arg;
-	struct l2tp_session *s = glue_session(g);
-
-	snprintf(g->ifname, sizeof(g->ifname), "%s", ifname);
-	g->local_ip = local;
-	g->remote_ip = g->pool ? g->remote_ip : remote;
-	g->ip_up = true;
-	if (s)
-		log_info(&s->log, "PPP up on %s: %u.%u.%u.%u -> %u.%u.%u.%u",
-			 ifname, local >> 24, local >> 16 & 255,
-			 local >> 8 & 255, local & 255, remote >> 24,
-			 remote >> 16 & 255, remote >> 8 & 255, remote & 255);
-}
-
-static void ppp_ip_down(void *arg)
+/* The peer's IP is up: the addresses a login or pppd settled on. */
+static void ppp_up(void *arg, const struct ppp_link_up *up)
 {
 	struct session_glue *g = arg;
 
-	g->ip_up = false;
-	g->ifname[0] = '\0';
+	snprintf(g->ifname, sizeof(g->ifname), "%s", up->ifname);
+	if (up->user[0])
+		snprintf(g->user, sizeof(g->user), "%s", up->user);
+	g->local_ip = up->local_ip;
+	if (!g->pool || g->daemon_auth)
+		g->remote_ip = up->remote_ip;
 }
 
+/* Our password as a LAC ('password' or 'password file' of [lac]). */
 static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 {
 	struct session_glue *g = arg;
@@ -335,8 +323,8 @@ static void pppd_gone_from_tunnel(struct session_glue *g)
 		l2tpd_dataplane_tunnel_down(g->d, t, true);
 }
 
-/* pppd ended: the session ends with it (or ended already). */
-static void ppp_exited(void *arg, int status, const char *reason)
+/* PPP ended: the session ends with it (or ended already). */
+static void ppp_down(void *arg, const char *reason)
 {
 	struct session_glue *g = arg;
 	struct l2tp_session *s = glue_session(g);
@@ -344,7 +332,8 @@ static void ppp_exited(void *arg, int status, const char *reason)
 	struct log_ctx log = { .tunnel_id = g->tunnel_id,
 			       .session_id = g->session_id };
 
-	g->pppd = NULL;
+	g->link = NULL;
+	g->ifname[0] = '\0';
 	kernel_session_delete(g, &log);
 	pppd_gone_from_tunnel(g);
 	if (s) {
@@ -352,7 +341,7 @@ static void ppp_exited(void *arg, int status, const char *reason)
 		uint16_t tunnel_id = g->tunnel_id;
 
 		d->stats.v[L2TPD_STAT_PPPD_FAILED]++;
-		snprintf(msg, sizeof(msg), "PPP ended: pppd %s", reason);
+		snprintf(msg, sizeof(msg), "PPP ended: %s", reason);
 		log_info(&s->log, "%s", msg);
 		l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR, 0, msg,
 				   evloop_now_ms());
@@ -488,26 +477,38 @@ static void decide_login(struct l2tpd *d, struct l2tp_session *s,
 	}
 }
 
-static int start_pppd(struct l2tpd *d, struct l2tp_session *s,
-		      struct session_glue *g, int pppox_fd, char *err,
-		      size_t errlen)
+/* PPP on the session's channel, through the link (ppp/link.h): pppd with
+ * the words xl2tpd would give it. */
+static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
+		     struct session_glue *g, int pppox_fd, char *err,
+		     size_t errlen)
 {
-	static const struct pppd_ops ops = {
-		.ip_up = ppp_ip_up,
-		.ip_down = ppp_ip_down,
+	static const struct ppp_link_ops ops = {
 		.auth = ppp_auth,
 		.passwd = ppp_passwd,
-		.exited = ppp_exited,
+		.up = ppp_up,
+		.down = ppp_down,
 	};
-	struct pppd_params p;
+	struct ppp_link_params p = {
+		.channel_fd = pppox_fd,
+		.peer_ip = g->peer_ip,
+		.log = &s->log,
+	};
+	struct pppd_params pp;
 	const char *extra[12];
 
-	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
-	p.channel_fd = pppox_fd;
-	g->pppd = pppd_spawn(d->loop, &p, &ops, g, err, errlen);
-	if (g->pppd)
+	pppd_params_fill(d, s, g, &pp, extra, sizeof(extra) / sizeof(*extra));
+	p.backend_opts = &pp;
+	p.client = pp.client;
+	if (g->daemon_auth) {
+		p.login = d->auth;
+		p.pool = g->pool;
+	}
+	g->link = ppp_link_open(d->loop, &d->ppp.base, &p, &ops, g, err,
+				errlen);
+	if (g->link)
 		d->stats.v[L2TPD_STAT_PPPD_STARTED]++;
-	return g->pppd ? 0 : -1;
+	return g->link ? 0 : -1;
 }
 
 /* Picks the addresses of an LNS session: "local ip" and the pool. */
@@ -587,7 +588,7 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 			     s->peer_id, err, sizeof(err));
 	if (fd < 0)
 		goto err_close;
-	if (start_pppd(d, s, g, fd, err, sizeof(err))) {
+	if (start_ppp(d, s, g, fd, err, sizeof(err))) {
 		close(fd);
 		goto err_close;
 	}
@@ -596,7 +597,7 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	close(fd);
 	tg->live_pppds++;
 	g->tunnel_serial = tg->serial;
-	log_info(&s->log, "pppd %d started", (int)pppd_pid(g->pppd));
+	log_info(&s->log, "pppd %d started", ppp_link_pid(g->link));
 	return;
 
 err_close:
@@ -613,11 +614,11 @@ void l2tpd_dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 	if (!g)
 		return;
 	s->glue = NULL;
-	if (g->pppd) {
+	if (g->link) {
 		/* The kernel session stays until pppd has said goodbye
-		 * over it: ppp_exited finds no session, deletes the kernel
+		 * over it: ppp_down finds no session, deletes the kernel
 		 * session and releases g. */
-		pppd_hangup(g->pppd);
+		ppp_link_hangup(g->link);
 		return;
 	}
 	kernel_session_delete(g, &s->log);

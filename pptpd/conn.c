@@ -407,7 +407,7 @@ static void call_release(struct pptpd_call *g)
 
 	call_detach(g);
 	pptpd_dataplane_call_down(d, g);
-	if (g->pppd) {
+	if (g->link) {
 		d->n_detached++;
 		return;
 	}
@@ -436,7 +436,7 @@ void pptpd_call_pppd_exited(struct pptpd_call *g, const char *reason)
 {
 	struct pptpd *d = g->d;
 
-	log_info(&g->log, "pppd %s", reason);
+	log_info(&g->log, "%s", reason);
 	if (!g->call) {
 		d->n_detached--;
 		free(g);

@@ -20,6 +20,7 @@
 #include "lib/ctl.h"
 #include "lib/ctl_list.h"
 #include "lib/ifstats.h"
+#include "ppp/link.h"
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "pptpd/daemon.h"
@@ -127,14 +128,14 @@ static void call_counters(struct pptpd *d, const struct pptpd_call *g,
 	struct if_counters c;
 	char err[160];
 
-	if (!g->ifname[0])
+	if (!g->link || !ppp_link_is_up(g->link))
 		return;
 	if (!d->route_nl.sock &&
 	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err))) {
 		log_debug(NULL, "call counters: %s", err);
 		return;
 	}
-	if (ifstats_get(&d->route_nl, g->ifname, &c, err, sizeof(err))) {
+	if (ppp_link_counters(g->link, &d->route_nl, &c, err, sizeof(err))) {
 		log_debug(NULL, "%s", err);
 		return;
 	}

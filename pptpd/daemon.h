@@ -26,6 +26,7 @@
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "ppp/login.h"
+#include "ppp/pppd/backend.h"
 #include "pptp/call.h"
 #include "pptpd/config.h"
 #include "pptp/ctrl.h"
@@ -34,7 +35,7 @@ struct ctl_server;
 struct event;
 struct ippool;
 struct ppp_login;
-struct pppd;
+struct ppp_link;
 
 #define PPTPD_VERSION	   "0.1"
 #define PPTPD_DEFAULT_PIDFILE "/run/vpnsuite/pptpd.pid"
@@ -83,22 +84,20 @@ struct pptpd_call {
 	char peer_str[PPTPD_PEER_STR_LEN];
 	struct log_ctx log;
 	int pppox_fd;
-	struct pppd *pppd;
+	struct ppp_link *link; /* PPP on the call; NULL once it ended */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool local_from_pool;
 	bool remote_from_pool;
 	bool up; /* the call is established */
-	bool ip_up;
 	bool in_table;	  /* d->calls[id] points here */
 	bool daemon_auth; /* logins verified by us: auth holds the address */
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
-	char ifname[16];
+	char ifname[PPP_LINK_IFNAME_MAX];
 	/* Interface counters already added to the daemon's stats. */
 	uint64_t counted_rx_bytes, counted_tx_bytes;
 	uint64_t counted_rx_packets, counted_tx_packets;
-	char user[PPP_IPC_MAX_NAME + 1]; /* who logged in */
+	char user[PPP_LINK_USER_MAX]; /* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
-	struct ppp_login_result auth;
 	uint64_t start_ms;
 };
 
@@ -191,6 +190,7 @@ struct pptpd {
 	struct ippool *remote_pool; /* remoteip */
 	uint32_t shared_local_ip;   /* localip with one address */
 	struct ppp_login *auth;	    /* 'ppp-auth daemon' on a server */
+	struct ppp_link_pppd ppp;   /* the PPP backend of every call */
 
 	struct evloop *loop;
 	int listen_fd;

@@ -37,6 +37,7 @@
 #include "ppp/ippool.h"
 #include "lib/log.h"
 #include "ppp/login.h"
+#include "ppp/link.h"
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
@@ -186,6 +187,7 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 			 strerror(errno));
 		return -1;
 	}
+	ppp_link_pppd_init(&d->ppp, d->cfg.ppp_path, plugin);
 	if (d->cfg.option_file && access(d->cfg.option_file, R_OK) < 0)
 		log_warn(NULL, "%s: 'option': %s: %s; pppd will fail",
 			 d->cfg.path, d->cfg.option_file, strerror(errno));
@@ -232,8 +234,7 @@ void pptpd_dataplane_exit(struct pptpd *d)
 
 static void addrs_release(struct pptpd *d, struct pptpd_call *c)
 {
-	if (c->daemon_auth)
-		ppp_login_release(d->auth, &c->auth, d->remote_pool);
+	/* A login's address went back with its link. */
 	if (c->remote_from_pool)
 		ippool_release(d->remote_pool, c->remote_ip);
 	if (c->local_from_pool)
@@ -329,42 +330,28 @@ int pptpd_dataplane_call_place(struct pptpd *d, struct pptpd_call *c, char *err,
 	return c->pppox_fd < 0 ? -1 : 0;
 }
 
-static void ppp_phase(void *arg, unsigned int phase)
+static void ppp_up(void *arg, const struct ppp_link_up *up)
 {
 	struct pptpd_call *c = arg;
 
-	log_debug(&c->log, "pppd phase %u", phase);
-}
-
-static void ppp_ip_up(void *arg, const char *ifname, uint32_t local,
-		      uint32_t remote)
-{
-	struct pptpd_call *c = arg;
-
-	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	snprintf(c->ifname, sizeof(c->ifname), "%s", up->ifname);
 	/* Pool addresses stay as allocated: they are released by value. */
 	if (!c->remote_from_pool) {
-		c->local_ip = local;
-		c->remote_ip = remote;
+		c->local_ip = up->local_ip;
+		c->remote_ip = up->remote_ip;
 	}
-	c->ip_up = true;
-	log_info(&c->log, "PPP up on %s: %u.%u.%u.%u -> %u.%u.%u.%u", ifname,
-		 local >> 24, local >> 16 & 255, local >> 8 & 255, local & 255,
-		 remote >> 24, remote >> 16 & 255, remote >> 8 & 255,
-		 remote & 255);
 }
 
 static void ppp_ip_down(void *arg)
 {
 	struct pptpd_call *c = arg;
 
-	log_info(&c->log, "PPP down on %s", c->ifname);
 	/* Its last counters, while the interface is still there. */
 	pptpd_stats_count_call(c->d, c);
-	c->ip_up = false;
 	c->ifname[0] = '\0';
 }
 
+/* Our password as a client (the profile's 'password' or file). */
 static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 {
 	struct pptpd_call *c = arg;
@@ -382,51 +369,47 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 	return 0;
 }
 
-/* The plugin asks whether the client may log in (vpnsuite-auth). */
-static int ppp_auth(void *arg, const struct ppp_ipc_msg *req,
-		    struct ppp_ipc_msg *reply)
+/* The client logs in: with a method the pppd options allow, then from
+ * the secrets. */
+static void ppp_auth(void *arg, struct ppp_link *l,
+		     const struct ppp_ipc_msg *req)
 {
 	struct pptpd_call *c = arg;
 	unsigned int method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
+	struct ppp_ipc_msg no;
+	bool ok;
 
-	/* pppd asks only for what its options allow. */
 	if (!(c->auth_methods & pppd_method_of_ipc(method))) {
 		log_warn(&c->log, "login of '%s' refused: method %u is not "
 			 "among those the pppd options allow", req->user,
 			 method);
-		return -1;
+		ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
+		ppp_link_auth_reply(l, &no); /* no result: refused */
+		return;
 	}
-	ppp_login_verify(c->d->auth, req, c->peer_ip, c->d->remote_pool,
-			pptpd_now(), reply, &c->auth);
-	c->d->counters.v[c->auth.authenticated ? PPTPD_STAT_LOGINS_OK :
-						 PPTPD_STAT_LOGINS_FAILED]++;
-	if (c->auth.authenticated) {
-		snprintf(c->user, sizeof(c->user), "%s", c->auth.user);
-		if (c->auth.addr)
-			c->remote_ip = c->auth.addr;
-	}
-	return 0; /* the reply says yes or no */
+	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
+	c->d->counters.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
+	if (ok)
+		snprintf(c->user, sizeof(c->user), "%s", ppp_link_user(l));
 }
 
-static void ppp_exited(void *arg, int status, const char *reason)
+static void ppp_down(void *arg, const char *reason)
 {
 	struct pptpd_call *c = arg;
 
-	c->pppd = NULL;
-	c->ip_up = false;
+	c->link = NULL;
 	c->ifname[0] = '\0';
 	/* Its interface is gone with it: the addresses are free now. */
 	addrs_release(c->d, c);
 	pptpd_call_pppd_exited(c, reason);
 }
 
-static const struct pppd_ops ppp_ops = {
-	.phase = ppp_phase,
-	.ip_up = ppp_ip_up,
-	.ip_down = ppp_ip_down,
+static const struct ppp_link_ops ppp_ops = {
 	.auth = ppp_auth,
 	.passwd = ppp_passwd,
-	.exited = ppp_exited,
+	.up = ppp_up,
+	.ip_down = ppp_ip_down,
+	.down = ppp_down,
 };
 
 static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
@@ -497,23 +480,32 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 			    size_t errlen)
 {
-	struct pppd_params p;
+	struct ppp_link_params p = { .peer_ip = c->peer_ip, .log = &c->log };
+	struct pppd_params pp;
 
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return 0;
 	if (c->client && pppox_pptp_connect(c->pppox_fd, c->peer_addr,
 					    c->peer_id, err, errlen) < 0)
 		return -1;
-	pppd_params_fill(d, c, &p);
-	c->pppd = pppd_spawn(d->loop, &p, &ppp_ops, c, err, errlen);
-	if (c->pppd)
+	pppd_params_fill(d, c, &pp);
+	p.channel_fd = c->pppox_fd;
+	p.backend_opts = &pp;
+	p.client = pp.client;
+	if (c->daemon_auth) {
+		p.login = d->auth;
+		p.pool = d->remote_pool;
+	}
+	c->link = ppp_link_open(d->loop, &d->ppp.base, &p, &ppp_ops, c, err,
+				errlen);
+	if (c->link)
 		d->counters.v[PPTPD_STAT_PPPD_STARTED]++;
-	if (!c->pppd)
+	if (!c->link)
 		return -1;
 	/* pppd holds the channel now; ours would keep it alive after. */
 	close(c->pppox_fd);
 	c->pppox_fd = -1;
-	log_info(&c->log, "pppd %d started", (int)pppd_pid(c->pppd));
+	log_info(&c->log, "pppd %d started", ppp_link_pid(c->link));
 	return 0;
 }
 
@@ -523,10 +515,10 @@ void pptpd_dataplane_call_down(struct pptpd *d, struct pptpd_call *c)
 		close(c->pppox_fd);
 		c->pppox_fd = -1;
 	}
-	if (c->pppd) {
+	if (c->link) {
 		/* The call is cleared: pppd stops at once rather than saying
-		 * goodbye over it; ppp_exited releases the addresses. */
-		pppd_hangup(c->pppd);
+		 * goodbye over it; ppp_down releases the addresses. */
+		ppp_link_hangup(c->link);
 		return;
 	}
 	addrs_release(d, c);

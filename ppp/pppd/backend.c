@@ -30,9 +30,10 @@
 /* Records read after pppd exited: everything it sent is queued by then. */
 #define IPC_DRAIN_MAX 1024
 
-/* The fixed words of the command line, and room for two dotted quads. */
+/* The fixed words of the command line, and room for two dotted quads
+ * and two numbers. */
 #define ARGV_FIXED 28
-#define STORE_FIXED 256
+#define STORE_FIXED 320
 
 struct pppd {
 	struct evloop *loop;
@@ -48,6 +49,8 @@ struct pppd {
 	struct evloop_timer *kill_timer;
 	unsigned kill_grace_ms;
 	bool hello;
+	bool auth_pending; /* an AUTH_REQUEST waits for its reply */
+	uint32_t auth_seq;
 	bool term_sent;
 	bool reaped; /* the pid may belong to someone else now */
 	char ifname[PPP_IPC_MAX_IFNAME + 1];
@@ -115,6 +118,19 @@ static void argv_add_opt(struct argv_builder *b, const char *opt,
 	}
 }
 
+/* "opt N" when N is not 0. */
+static void argv_add_num(struct argv_builder *b, const char *opt,
+			 unsigned int val)
+{
+	char num[16];
+
+	if (!val)
+		return;
+	snprintf(num, sizeof(num), "%u", val);
+	argv_add(b, opt);
+	argv_add(b, num);
+}
+
 /* pppd's "local:remote"; either side may be left empty. */
 static void argv_add_addrs(struct argv_builder *b, uint32_t local,
 			   uint32_t remote)
@@ -150,6 +166,8 @@ static void argv_add_session(struct argv_builder *b,
 	argv_add_opt(b, "user", p->user);
 	if (p->debug)
 		argv_add(b, "debug");
+	argv_add_num(b, "maxconnect", p->max_connect_s);
+	argv_add_num(b, "idle", p->idle_s);
 }
 
 int pppd_build_argv(const struct pppd_params *p, char **argv, size_t max,
@@ -435,24 +453,19 @@ static void ipc_send(struct pppd *h, const struct ppp_ipc_msg *m)
 	explicit_bzero(rec, sizeof(rec));
 }
 
-static void ipc_recv_auth_request(struct pppd *h,
-				  const struct ppp_ipc_msg *req)
+/* The reply to the pending AUTH_REQUEST; anything but a success with a
+ * result fails the login. */
+static void auth_reply_send(struct pppd *h, const struct ppp_ipc_msg *answer,
+			    int rc)
 {
-	struct ppp_ipc_msg reply;
-	int rc = -1;
+	struct ppp_ipc_msg reply = *answer;
 
-	ppp_ipc_msg_init(&reply, PPP_IPC_AUTH_REPLY, req->seq);
-	if (h->ops.auth)
-		rc = h->ops.auth(h->arg, req, &reply);
-	else
-		log_warn(&h->log,
-			 "pppd %d: login of '%s' refused: this session has no "
-			 "authenticator", (int)h->pid, req->user);
+	h->auth_pending = false;
 	/* Ended during the verdict: pppd is going away, tell it nothing. */
 	if (h->term_sent || h->ipc_fd < 0)
 		goto out;
 	reply.type = PPP_IPC_AUTH_REPLY;
-	reply.seq = req->seq;
+	reply.seq = h->auth_seq;
 	if (rc < 0 || !ppp_ipc_has(&reply, PPP_IPC_T_RESULT)) {
 		/* Nothing of a refused login may reach pppd: the plugin
 		 * applies an address even with a failure. */
@@ -463,6 +476,34 @@ static void ipc_recv_auth_request(struct pppd *h,
 	}
 	ipc_send(h, &reply);
 out:
+	explicit_bzero(&reply, sizeof(reply));
+}
+
+void pppd_auth_reply(struct pppd *h, const struct ppp_ipc_msg *reply)
+{
+	if (h->auth_pending)
+		auth_reply_send(h, reply, 0);
+}
+
+static void ipc_recv_auth_request(struct pppd *h,
+				  const struct ppp_ipc_msg *req)
+{
+	struct ppp_ipc_msg reply;
+	int rc = -1;
+
+	/* pppd asks one login at a time and waits for the answer. */
+	h->auth_pending = true;
+	h->auth_seq = req->seq;
+	ppp_ipc_msg_init(&reply, PPP_IPC_AUTH_REPLY, req->seq);
+	if (h->ops.auth)
+		rc = h->ops.auth(h->arg, req, &reply);
+	else
+		log_warn(&h->log,
+			 "pppd %d: login of '%s' refused: this session has no "
+			 "authenticator", (int)h->pid, req->user);
+	/* Answered already, or later through pppd_auth_reply(). */
+	if (rc != PPPD_AUTH_LATER && h->auth_pending)
+		auth_reply_send(h, &reply, rc);
 	explicit_bzero(&reply, sizeof(reply));
 }
 

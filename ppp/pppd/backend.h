@@ -85,6 +85,9 @@ struct pppd_params {
 	bool ipparam_last; /* ipparam after the file (xl2tpd's pass peer) */
 	/* More options, one argv word each ("mtu", "1400"), NULL-terminated. */
 	const char *const *extra;
+	/* pppd's "maxconnect" and "idle" (seconds); 0: not given. */
+	unsigned max_connect_s;
+	unsigned idle_s;
 	/* IP not up within this: terminate; 0: no limit. */
 	unsigned setup_timeout_ms;
 	/* SIGTERM to SIGKILL; 0: PPPD_KILL_GRACE_MS. */
@@ -103,7 +106,9 @@ struct pppd_ops {
 	 * Verifies a login (vpnsuite-auth). reply arrives as an AUTH_REPLY
 	 * with the request's seq; fill in result (0 success), message, MPPE
 	 * keys and remote_addr. Returning -1 fails the login whatever reply
-	 * holds; so does a reply without a result. NULL: every login fails.
+	 * holds; so does a reply without a result. Returning PPPD_AUTH_LATER
+	 * leaves reply unused: the answer comes with pppd_auth_reply(), from
+	 * inside the callback or later. NULL: every login fails.
 	 */
 	int (*auth)(void *arg, const struct ppp_ipc_msg *req,
 		    struct ppp_ipc_msg *reply);
@@ -117,6 +122,8 @@ struct pppd_ops {
 	 */
 	void (*exited)(void *arg, int status, const char *reason);
 };
+
+#define PPPD_AUTH_LATER 1
 
 /*
  * Starts pppd. Returns once pppd was exec'd, or NULL with a reason in err if
@@ -138,6 +145,9 @@ void pppd_terminate(struct pppd *h);
  * as for pppd_terminate(); one of the two is sent, whichever comes first.
  */
 void pppd_hangup(struct pppd *h);
+/* The answer to the AUTH_REQUEST an ops->auth deferred; ignored when none
+ * waits (answered already, or pppd is going). */
+void pppd_auth_reply(struct pppd *h, const struct ppp_ipc_msg *reply);
 pid_t pppd_pid(const struct pppd *h);
 /* The ppp interface; "" until IP is up and again after IP is down. */
 const char *pppd_ifname(const struct pppd *h);
@@ -156,5 +166,19 @@ const char *pppd_default_plugin(void);
 
 int pppd_build_argv(const struct pppd_params *p, char **argv, size_t max,
 		    char *store, size_t storelen);
+
+/*
+ * The pppd backend of the PPP link (ppp/link.h, ppp/pppd/link.c): pass
+ * &b->base to ppp_link_open(). pppd_path NULL: PPPD_DEFAULT_PATH. The
+ * strings must outlive the links.
+ */
+#include "ppp/link.h"
+struct ppp_link_pppd {
+	struct ppp_link_backend base; /* first: the link finds us from it */
+	const char *pppd_path;
+	const char *plugin_path;
+};
+void ppp_link_pppd_init(struct ppp_link_pppd *b, const char *pppd_path,
+			const char *plugin_path);
 
 #endif
