@@ -209,6 +209,7 @@ check: all
 
 bench: all
 	tests/bench/run $(BUILD)
+	tests/bench/flood $(BUILD)
 
 # The kernel data path measured in the VM: l2tpd against xl2tpd, pptpd
 # against poptop (minutes each under TCG; not part of make check).

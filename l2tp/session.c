@@ -197,9 +197,15 @@ void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error,
  * that a peer calling in a loop cannot flood the log). */
 static bool refusal_log_due(struct l2tp_tunnel *t, unsigned int *more)
 {
-	t->engine->stats.refused_sessions++;
-	return log_limit_due(&t->refusals, t->engine->now_ms,
-			     L2TP_REFUSAL_LOG_INTERVAL_MS, more);
+	struct l2tp_engine *e = t->engine;
+
+	e->stats.refused_sessions++;
+	if (!log_limit_due(&t->refusals, e->now_ms,
+			   L2TP_REFUSAL_LOG_INTERVAL_MS, more)) {
+		e->stats.log_suppressed++;
+		return false;
+	}
+	return log_flood_due(&e->flood_refused, e->now_ms);
 }
 
 static void refuse_call(struct l2tp_tunnel *t, const struct l2tp_msg *m,
@@ -246,6 +252,12 @@ session_recv_request(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 			 l2tp_avp_name(missing));
 		refuse_call(t, m, L2TP_CDN_RESULT_GENERAL_ERROR,
 			    L2TP_ERROR_VENDOR_SPECIFIC, msg);
+		return NULL;
+	}
+	if (e->refuse_new) {
+		e->stats.refused_sessions_shutdown++;
+		refuse_call(t, m, L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY,
+			    L2TP_ERROR_NONE, "shutting down");
 		return NULL;
 	}
 	if (l2tp_reliable_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
@@ -525,7 +537,7 @@ struct l2tp_session *l2tp_session_open(struct l2tp_tunnel *t, bool outgoing,
 	struct l2tp_msg m;
 
 	t->engine->now_ms = now;
-	if (t->state != L2TP_TUNNEL_ESTABLISHED)
+	if (t->state != L2TP_TUNNEL_ESTABLISHED || t->engine->refuse_new)
 		return NULL;
 	if (l2tp_reliable_room(&t->ctrl) < L2TP_CALL_QUEUE_RESERVE) {
 		log_warn(&t->log,

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -95,8 +96,69 @@ int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,
 	e->ops = *ops;
 	e->arg = arg;
 	e->limits = *limits;
+	if (!e->limits.max_half_open) {
+		unsigned int max = e->limits.max_tunnels ? e->limits.max_tunnels
+							 : N_TUNNEL_SLOTS - 1;
+
+		/* A small table has no room for a budget of its own. */
+		e->limits.max_half_open = max >= 64 ? max / 4 : max;
+	}
+	e->flood_refused.what = "SCCRQ refusals";
+	e->flood_accepted.what = "new tunnels";
+	e->flood_evicted.what = "half-open tunnel evictions";
 	e->tunnels = calloc(N_TUNNEL_SLOTS, sizeof(*e->tunnels));
 	return e->tunnels ? 0 : -ENOMEM;
+}
+
+static void half_open_expire(struct l2tp_tunnel *t, uint64_t now);
+
+void l2tp_engine_refuse_new(struct l2tp_engine *e, uint64_t now)
+{
+	e->refuse_new = true;
+	e->now_ms = now;
+	while (e->half_open_list)
+		half_open_expire(e->half_open_list, now);
+	l2tp_engine_tick(e, now);
+}
+
+uint64_t l2tp_engine_half_open_lifetime(const struct l2tp_engine *e)
+{
+	uint64_t max = e->limits.max_half_open, n = e->n_half_open;
+	uint64_t span = L2TP_SETUP_TIMEOUT_MS - L2TP_HALF_OPEN_MIN_MS;
+
+	if (!max || 2 * n <= max)
+		return L2TP_SETUP_TIMEOUT_MS;
+	if (n >= max)
+		return L2TP_HALF_OPEN_MIN_MS;
+	/* Linear from half full (n = max/2) to full (n = max). */
+	return L2TP_SETUP_TIMEOUT_MS - span * (2 * n - max) / max;
+}
+
+/* The summary of half-open tunnels that expired: one line a minute. */
+static void half_open_expiry_log(struct l2tp_engine *e, uint64_t now)
+{
+	struct log_ctx ctx = {.peer = NULL};
+	unsigned int more;
+
+	if (!e->expired_unlogged ||
+	    !log_limit_due(&e->expiry_log, now, L2TP_REFUSAL_LOG_INTERVAL_MS,
+			   &more))
+		return;
+	log_warn(&ctx,
+		 "%u half-open tunnels expired without SCCCN since the last "
+		 "such line (%" PRIu64 " in all): spoofed SCCRQs, or peers "
+		 "that cannot reach us back",
+		 e->expired_unlogged, e->stats.half_open_expired);
+	e->expired_unlogged = 0;
+}
+
+void l2tp_engine_tick(struct l2tp_engine *e, uint64_t now)
+{
+	/* log_limit_due counts calls that are not due: keep it clean. */
+	if (e->expired_unlogged &&
+	    (!e->expiry_log.last_ms ||
+	     now - e->expiry_log.last_ms >= L2TP_REFUSAL_LOG_INTERVAL_MS))
+		half_open_expiry_log(e, now);
 }
 
 struct l2tp_tunnel *l2tp_engine_tunnel(struct l2tp_engine *e, uint16_t id)
@@ -142,6 +204,8 @@ static void half_open_done(struct l2tp_tunnel *t)
 	if (!t->half_open)
 		return;
 	t->half_open = false;
+	DL_DELETE2(e->half_open_list, t, ho_prev, ho_next);
+	e->n_half_open--;
 	h = half_open_get(e, (const struct sockaddr *)&t->peer, false);
 	if (h && h->count)
 		h->count--;
@@ -225,6 +289,9 @@ void l2tp_engine_free(struct l2tp_engine *e)
 		HASH_DEL(e->half_open, h);
 		free(h);
 	}
+	log_flood_forget(&e->flood_refused);
+	log_flood_forget(&e->flood_accepted);
+	log_flood_forget(&e->flood_evicted);
 	free(e->tunnels);
 	e->tunnels = NULL;
 }
@@ -531,18 +598,45 @@ static void send_stateless_stopccn(struct l2tp_engine *e, void *rx_ctx,
 		e->ops.xmit_reply(e->arg, rx_ctx, pkt, w.len);
 }
 
+/* Why an SCCRQ was refused, for the counters in vpnctl status. */
+enum sccrq_refusal {
+	SCCRQ_REFUSED_MAX_TUNNELS,
+	SCCRQ_REFUSED_PER_PEER,
+	SCCRQ_REFUSED_NOT_ALLOWED,
+	SCCRQ_REFUSED_SHUTDOWN,
+	SCCRQ_REFUSED_OTHER,
+};
+
+static void count_refusal(struct l2tp_engine *e, enum sccrq_refusal why)
+{
+	uint64_t *by_reason[] = {
+		[SCCRQ_REFUSED_MAX_TUNNELS] = &e->stats.refused_max_tunnels,
+		[SCCRQ_REFUSED_PER_PEER] = &e->stats.refused_per_peer,
+		[SCCRQ_REFUSED_NOT_ALLOWED] = &e->stats.refused_not_allowed,
+		[SCCRQ_REFUSED_SHUTDOWN] = &e->stats.refused_shutdown,
+		[SCCRQ_REFUSED_OTHER] = &e->stats.refused_other,
+	};
+
+	e->stats.refused_tunnels++;
+	(*by_reason[why])++;
+}
+
+/* Once a minute per address, and within the daemon's log budget. */
 static void log_refusal(struct l2tp_engine *e, const struct sockaddr *from,
-			const char *why)
+			enum sccrq_refusal reason, const char *why)
 {
 	struct half_open_entry *h = half_open_get(e, from, true);
 	char peer[L2TP_PEER_STR_MAX];
 	struct log_ctx ctx = {.peer = peer};
-
 	unsigned int more = 0;
 
-	e->stats.refused_tunnels++;
+	count_refusal(e, reason);
 	if (h && !log_limit_due(&h->refusals, e->now_ms,
-				L2TP_REFUSAL_LOG_INTERVAL_MS, &more))
+				L2TP_REFUSAL_LOG_INTERVAL_MS, &more)) {
+		e->stats.log_suppressed++;
+		return;
+	}
+	if (!log_flood_due(&e->flood_refused, e->now_ms))
 		return;
 	peer_to_str(from, peer, sizeof(peer));
 	log_warn(&ctx,
@@ -583,32 +677,100 @@ static bool tie_breaker_lost(struct l2tp_engine *e, const struct sockaddr *from,
 	return false;
 }
 
-/* RFC 2661 7.2.1: an SCCRQ for tunnel 0, i.e. a new control connection. */
-static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
-				  size_t len, const struct l2tp_hdr *h,
-				  const struct sockaddr *from,
-				  socklen_t from_len, void *rx_ctx,
-				  uint64_t now)
-{
-	struct l2tp_msg *m = malloc(sizeof(*m));
+/* An SCCRQ for tunnel 0 on its way through admission. */
+struct sccrq_in {
+	const uint8_t *pkt;
+	size_t len;
+	const struct l2tp_hdr *h;
+	const struct sockaddr *from;
+	socklen_t from_len;
+	void *rx_ctx;
+	struct l2tp_msg *m;
 	struct l2tp_decode_err derr;
-	struct l2tp_tunnel *t, *old;
-	struct half_open_entry *ho;
+	int status;
+	bool need_secret; /* hidden AVPs: decoded again with the secret */
 	struct sccrq_key key;
-	char msg[L2TP_RESULT_MSG_MAX] = "";
-	uint16_t error = 0, missing;
-	int status, result;
-	bool need_secret;
+};
 
-	if (!m)
+static void refuse_sccrq(struct l2tp_engine *e, const struct sccrq_in *in,
+			 enum sccrq_refusal reason, uint16_t result,
+			 uint16_t error, const char *msg, const char *why)
+{
+	log_refusal(e, in->from, reason, why);
+	send_stateless_stopccn(e, in->rx_ctx, in->m->assigned_tunnel_id, result,
+			       error, msg);
+}
+
+/* A half-open tunnel given up, evicted or expired: no StopCCN, since its
+ * source address is most likely spoofed (it would be backscatter). */
+static void half_open_expire(struct l2tp_tunnel *t, uint64_t now)
+{
+	struct l2tp_engine *e = t->engine;
+
+	e->stats.half_open_expired++;
+	e->expired_unlogged++;
+	log_debug(&t->log, "half-open tunnel expired: no SCCCN in %" PRIu64
+			   " ms", now - t->created_ms);
+	tunnel_destroy(t); /* summarised by l2tp_engine_tick() */
+}
+
+/*
+ * The budget is full: the oldest half-open tunnel makes room. Oldest rather
+ * than random (the SYN cache answer): a peer whose SCCCN comes back within
+ * the time the flood takes to send max_half_open SCCRQs always gets
+ * through, and the oldest entry is the one least likely still to be
+ * answered. Random eviction would fail a fraction of the legitimate peers
+ * at any flood rate.
+ */
+static void half_open_evict_oldest(struct l2tp_engine *e, uint64_t now)
+{
+	struct l2tp_tunnel *t = e->half_open_list;
+	struct log_ctx ctx = {.peer = NULL};
+
+	if (!t)
 		return;
-	status = l2tp_msg_decode(pkt, len, NULL, m, &derr);
-	need_secret = status == L2TP_ERR_HIDDEN_NO_SECRET;
-	/* An unknown M-bit AVP is answered with StopCCN 2/8 below. */
-	if (status < 0 && !need_secret &&
-	    status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
+	e->stats.half_open_evicted++;
+	if (log_get_level() >= LOG_LEVEL_INFO &&
+	    log_flood_due(&e->flood_evicted, now))
+		log_info(&ctx,
+			 "half-open tunnel %u from %s (%" PRIu64 " ms old) "
+			 "evicted for a new SCCRQ: %u half-open tunnels, the "
+			 "budget (max half-open)",
+			 t->id, t->peer_str, now - t->created_ms,
+			 e->n_half_open);
+	tunnel_destroy(t);
+}
+
+/* Half-open tunnels give way to new SCCRQs only when their budget is below
+ * max tunnels; otherwise a full table refuses, as it always did. */
+static bool half_open_budgeted(const struct l2tp_engine *e)
+{
+	return !e->limits.max_tunnels ||
+	       e->limits.max_half_open < e->limits.max_tunnels;
+}
+
+/* Half-open tunnels past the lifetime the budget's fill allows now: the
+ * oldest come first, so this stops at the first one still young. */
+static void half_open_reap(struct l2tp_engine *e, uint64_t now)
+{
+	while (e->half_open_list &&
+	       now - e->half_open_list->created_ms >=
+		       l2tp_engine_half_open_lifetime(e))
+		half_open_expire(e->half_open_list, now);
+}
+
+/* Decodes the packet; false when it is not an SCCRQ we could answer. */
+static bool sccrq_decode(struct l2tp_engine *e, struct sccrq_in *in)
+{
+	struct l2tp_msg *m = in->m;
+
+	in->status = l2tp_msg_decode(in->pkt, in->len, NULL, m, &in->derr);
+	in->need_secret = in->status == L2TP_ERR_HIDDEN_NO_SECRET;
+	/* An unknown M-bit AVP is answered with StopCCN 2/8 later. */
+	if (in->status < 0 && !in->need_secret &&
+	    in->status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
 		e->stats.rx_malformed++;
-		goto out;
+		return false;
 	}
 	if (m->type != L2TP_MSG_SCCRQ ||
 	    !l2tp_msg_has(m, L2TP_AVP_ASSIGNED_TUNNEL_ID) ||
@@ -616,119 +778,210 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		/* Only an SCCRQ may open a tunnel; the rest for tunnel 0 is
 		 * noise or a stale peer. */
 		e->stats.rx_no_tunnel++;
-		goto out;
+		return false;
 	}
+	memset(&in->key, 0, sizeof(in->key));
+	addr_key(in->from, in->key.addr, &in->key.port);
+	in->key.peer_id = m->assigned_tunnel_id;
+	return true;
+}
 
-	memset(&key, 0, sizeof(key));
-	addr_key(from, key.addr, &key.port);
-	key.peer_id = m->assigned_tunnel_id;
-	HASH_FIND(hh_sccrq, e->by_sccrq, &key, sizeof(key), old);
-	if (old) {
-		/* RFC 2661 5.8: a retransmitted SCCRQ; ctrl ACKs it and our
-		 * SCCRP is retransmitted on its own timer. */
-		e->stats.sccrq_retransmits++;
-		l2tp_reliable_recv(&old->ctrl, h->ns, h->nr, false, now);
-		l2tp_tunnel_flush(old, now);
-		goto out;
+/* RFC 2661 5.8: a retransmitted SCCRQ of a tunnel we have; ctrl ACKs it
+ * and our SCCRP is retransmitted on its own timer. */
+static bool sccrq_retransmitted(struct l2tp_engine *e,
+				const struct sccrq_in *in, uint64_t now)
+{
+	struct l2tp_tunnel *old;
+
+	HASH_FIND(hh_sccrq, e->by_sccrq, &in->key, sizeof(in->key), old);
+	if (!old)
+		return false;
+	e->stats.sccrq_retransmits++;
+	l2tp_reliable_recv(&old->ctrl, in->h->ns, in->h->nr, false, now);
+	l2tp_tunnel_flush(old, now);
+	return true;
+}
+
+/*
+ * Admission of a new tunnel: the limits, then the glue's verdict. Refusals
+ * are answered statelessly; half-open tunnels give way to new SCCRQs, and
+ * established tunnels never do. Returns the new tunnel, counted half-open.
+ */
+static struct l2tp_tunnel *tunnel_admit(struct l2tp_engine *e,
+					struct sccrq_in *in, uint64_t now)
+{
+	struct half_open_entry *ho;
+	struct l2tp_tunnel *t;
+	char msg[L2TP_RESULT_MSG_MAX] = "";
+	uint16_t error = 0;
+	int result;
+
+	if (e->refuse_new) {
+		refuse_sccrq(e, in, SCCRQ_REFUSED_SHUTDOWN,
+			     L2TP_STOPCCN_RESULT_SHUTTING_DOWN, 0, NULL,
+			     "shutting down");
+		return NULL;
 	}
-	if (tie_breaker_lost(e, from, m, now))
-		goto out;
-
+	half_open_reap(e, now);
+	if (half_open_budgeted(e) &&
+	    (e->n_half_open >= e->limits.max_half_open ||
+	     (e->limits.max_tunnels && e->n_tunnels >= e->limits.max_tunnels)))
+		half_open_evict_oldest(e, now);
 	if (e->limits.max_tunnels && e->n_tunnels >= e->limits.max_tunnels) {
-		log_refusal(e, from, "max tunnels reached");
-		send_stateless_stopccn(e, rx_ctx, m->assigned_tunnel_id,
-				       L2TP_STOPCCN_RESULT_GENERAL_ERROR,
-				       L2TP_ERROR_NO_RESOURCES,
-				       "too many tunnels");
-		goto out;
+		refuse_sccrq(e, in, SCCRQ_REFUSED_MAX_TUNNELS,
+			     L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+			     L2TP_ERROR_NO_RESOURCES, "too many tunnels",
+			     "max tunnels reached");
+		return NULL;
 	}
-	ho = half_open_get(e, from, true);
+	ho = half_open_get(e, in->from, true);
 	if (ho && e->limits.max_half_open_per_peer &&
 	    ho->count >= e->limits.max_half_open_per_peer) {
-		log_refusal(e, from, "too many half-open tunnels from it");
-		send_stateless_stopccn(e, rx_ctx, m->assigned_tunnel_id,
-				       L2TP_STOPCCN_RESULT_GENERAL_ERROR,
-				       L2TP_ERROR_NO_RESOURCES,
-				       "too many half-open tunnels");
-		goto out;
+		refuse_sccrq(e, in, SCCRQ_REFUSED_PER_PEER,
+			     L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+			     L2TP_ERROR_NO_RESOURCES,
+			     "too many half-open tunnels",
+			     "too many half-open tunnels from it");
+		return NULL;
 	}
-
-	t = tunnel_new(e, from, from_len, false);
+	t = tunnel_new(e, in->from, in->from_len, false);
 	if (!t) {
-		log_refusal(e, from, "no tunnel ID or memory left");
-		send_stateless_stopccn(e, rx_ctx, m->assigned_tunnel_id,
-				       L2TP_STOPCCN_RESULT_GENERAL_ERROR,
-				       L2TP_ERROR_NO_RESOURCES, NULL);
-		goto out;
+		refuse_sccrq(e, in, SCCRQ_REFUSED_OTHER,
+			     L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+			     L2TP_ERROR_NO_RESOURCES, NULL,
+			     "no tunnel ID or memory left");
+		return NULL;
 	}
 	l2tp_reliable_init(&t->ctrl, NULL);
 	if (ho) {
 		ho->count++;
 		t->half_open = true;
+		DL_APPEND2(e->half_open_list, t, ho_prev, ho_next);
+		e->n_half_open++;
 	}
-	result = e->ops.tunnel_accept(e->arg, t, m, &t->params, &error, msg,
-				      sizeof(msg));
+	result = e->ops.tunnel_accept(e->arg, t, in->m, &t->params, &error,
+				      msg, sizeof(msg));
 	if (result) {
-		log_refusal(e, from, msg[0] ? msg : "not allowed");
-		send_stateless_stopccn(e, rx_ctx, m->assigned_tunnel_id,
-				       (uint16_t)result, error,
-				       msg[0] ? msg : NULL);
+		refuse_sccrq(e, in, SCCRQ_REFUSED_NOT_ALLOWED, (uint16_t)result,
+			     error, msg[0] ? msg : NULL,
+			     msg[0] ? msg : "not allowed");
 		tunnel_destroy(t);
-		goto out;
+		return NULL;
 	}
 	if (l2tp_reliable_init(&t->ctrl, &t->params.ctrl) < 0)
 		l2tp_reliable_init(&t->ctrl, NULL);
-	if (need_secret) {
-		status = l2tp_msg_decode(pkt, len, t->params.secret, m, &derr);
-		if (status < 0 && status != L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
-			log_warn(&t->log,
-				 "SCCRQ dropped: %s (is the tunnel "
-				 "secret the same on both ends?)",
-				 l2tp_status_text(status));
-			e->stats.rx_malformed++;
-			tunnel_destroy(t);
-			goto out;
-		}
-		e->stats.rx_hidden += (uint64_t)__builtin_popcountll(m->hidden);
+	return t;
+}
+
+/*
+ * RFC 2661 6.1: what the SCCRQ must carry. 0 when it is fine; otherwise
+ * the StopCCN result, error and message to close the tunnel with.
+ */
+static int tunnel_validate_sccrq(struct l2tp_tunnel *t, const struct sccrq_in *in,
+				 uint16_t *error, char *msg, size_t msglen)
+{
+	const struct l2tp_msg *m = in->m;
+	uint16_t missing;
+
+	if (in->status == L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
+		snprintf(msg, msglen, "unknown mandatory AVP %u/%u",
+			 in->derr.avp_vendor, in->derr.avp_type);
+		*error = L2TP_ERROR_UNKNOWN_MANDATORY_AVP;
+		return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
 	}
-	t->sccrq_key = key;
-	HASH_ADD(hh_sccrq, e->by_sccrq, sccrq_key, sizeof(key), t);
+	if (l2tp_msg_check_required(m, &missing)) {
+		snprintf(msg, msglen, "%s AVP missing", l2tp_avp_name(missing));
+		*error = L2TP_ERROR_VENDOR_SPECIFIC;
+		return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
+	}
+	if (m->protocol_version != 1 || m->protocol_revision != 0) {
+		snprintf(msg, msglen, "protocol version %u.%u",
+			 m->protocol_version, m->protocol_revision);
+		return L2TP_STOPCCN_RESULT_BAD_PROTOCOL_VERSION;
+	}
+	if (take_peer_challenge(t, m, L2TP_MSG_SCCRP)) {
+		snprintf(msg, msglen, "challenge without a shared secret");
+		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+	}
+	return 0;
+}
+
+/* RFC 2661 6.2: our answer; r is scratch memory for it. */
+static void l2tp_tunnel_send_sccrp(struct l2tp_tunnel *t, struct l2tp_msg *r,
+				   uint64_t now)
+{
+	l2tp_msg_init(r, L2TP_MSG_SCCRP);
+	put_our_capabilities(t, r);
+	put_challenge_response(t, r);
+	l2tp_tunnel_set_state(t, L2TP_TUNNEL_WAIT_CTL_CONN);
+	l2tp_tunnel_send(t, r, 0);
+	l2tp_tunnel_flush(t, now);
+}
+
+/* Hidden AVPs: decoded again with the secret the glue chose. False when
+ * that fails (the tunnel is gone then). */
+static bool sccrq_unhide(struct l2tp_tunnel *t, struct sccrq_in *in)
+{
+	if (!in->need_secret)
+		return true;
+	in->status = l2tp_msg_decode(in->pkt, in->len, t->params.secret, in->m,
+				     &in->derr);
+	if (in->status >= 0 || in->status == L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
+		t->engine->stats.rx_hidden +=
+			(uint64_t)__builtin_popcountll(in->m->hidden);
+		return true;
+	}
+	log_warn(&t->log,
+		 "SCCRQ dropped: %s (is the tunnel secret the same on both "
+		 "ends?)",
+		 l2tp_status_text(in->status));
+	t->engine->stats.rx_malformed++;
+	tunnel_destroy(t);
+	return false;
+}
+
+/* RFC 2661 7.2.1: an SCCRQ for tunnel 0, i.e. a new control connection:
+ * admitted, validated, answered. */
+static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
+				  size_t len, const struct l2tp_hdr *h,
+				  const struct sockaddr *from,
+				  socklen_t from_len, void *rx_ctx,
+				  uint64_t now)
+{
+	struct sccrq_in in = {
+		.pkt = pkt, .len = len, .h = h, .from = from,
+		.from_len = from_len, .rx_ctx = rx_ctx,
+	};
+	char msg[L2TP_RESULT_MSG_MAX] = "";
+	struct l2tp_tunnel *t;
+	uint16_t error = 0;
+	int result;
+
+	in.m = malloc(sizeof(*in.m));
+	if (!in.m)
+		return;
+	if (!sccrq_decode(e, &in) || sccrq_retransmitted(e, &in, now) ||
+	    tie_breaker_lost(e, from, in.m, now))
+		goto out;
+	t = tunnel_admit(e, &in, now);
+	if (!t || !sccrq_unhide(t, &in))
+		goto out;
+	t->sccrq_key = in.key;
+	HASH_ADD(hh_sccrq, e->by_sccrq, sccrq_key, sizeof(in.key), t);
 	t->last_rx_ms = now;
 	l2tp_reliable_recv(&t->ctrl, h->ns, h->nr, false, now);
-	take_peer_params(t, m);
-	log_info(&t->log, "SCCRQ from '%s' (peer tunnel %u)", t->peer_host_name,
-		 t->peer_id);
-
-	if (status == L2TP_ERR_UNKNOWN_MANDATORY_AVP) {
-		snprintf(msg, sizeof(msg), "unknown mandatory AVP %u/%u",
-			 derr.avp_vendor, derr.avp_type);
-		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR,
-				  L2TP_ERROR_UNKNOWN_MANDATORY_AVP, msg, now);
-	} else if (l2tp_msg_check_required(m, &missing)) {
-		snprintf(msg, sizeof(msg), "%s AVP missing",
-			 l2tp_avp_name(missing));
-		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR,
-				  L2TP_ERROR_VENDOR_SPECIFIC, msg, now);
-	} else if (m->protocol_version != 1 || m->protocol_revision != 0) {
-		snprintf(msg, sizeof(msg), "protocol version %u.%u",
-			 m->protocol_version, m->protocol_revision);
-		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_BAD_PROTOCOL_VERSION,
-				  0, msg, now);
-	} else if (take_peer_challenge(t, m, L2TP_MSG_SCCRP)) {
-		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_NOT_AUTHORIZED, 0,
-				  "challenge without a shared secret", now);
-	} else {
-		struct l2tp_msg *r = m; /* reuse the memory for the reply */
-
-		l2tp_msg_init(r, L2TP_MSG_SCCRP);
-		put_our_capabilities(t, r);
-		put_challenge_response(t, r);
-		l2tp_tunnel_set_state(t, L2TP_TUNNEL_WAIT_CTL_CONN);
-		l2tp_tunnel_send(t, r, 0);
-		l2tp_tunnel_flush(t, now);
-	}
+	take_peer_params(t, in.m);
+	if (log_get_level() >= LOG_LEVEL_INFO &&
+	    log_flood_due(&e->flood_accepted, now))
+		log_info(&t->log, "SCCRQ from '%s' (peer tunnel %u)",
+			 t->peer_host_name, t->peer_id);
+	result = tunnel_validate_sccrq(t, &in, &error, msg, sizeof(msg));
+	if (result)
+		l2tp_tunnel_close(t, (uint16_t)result, error, msg, now);
+	else
+		l2tp_tunnel_send_sccrp(t, in.m, now); /* reuses the memory */
 out:
-	free(m);
+	free(in.m);
 }
 
 /* RFC 2661 7.2.1, LAC side: our SCCRQ answered. */
@@ -1046,7 +1299,8 @@ struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,
 	struct l2tp_msg m;
 
 	e->now_ms = now;
-	if (e->limits.max_tunnels && e->n_tunnels >= e->limits.max_tunnels)
+	if (e->refuse_new ||
+	    (e->limits.max_tunnels && e->n_tunnels >= e->limits.max_tunnels))
 		return NULL;
 	t = tunnel_new(e, peer, peer_len, true);
 	if (!t)
@@ -1072,6 +1326,10 @@ struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,
 /* The peer stopped answering: nothing to send it any more. */
 static void tunnel_peer_dead(struct l2tp_tunnel *t, uint64_t now)
 {
+	if (t->half_open) {
+		half_open_expire(t, now); /* counted, summarised */
+		return;
+	}
 	log_warn(&t->log,
 		 "peer stopped answering (%u retransmissions "
 		 "unacknowledged): peer down, or a router, NAT or "
@@ -1099,6 +1357,19 @@ static uint64_t hello_due(const struct l2tp_tunnel *t)
 void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 {
 	t->engine->now_ms = now;
+	if (t->half_open &&
+	    now - t->created_ms >= l2tp_engine_half_open_lifetime(t->engine)) {
+		/* A peer that acknowledged our SCCRP has shown that it
+		 * hears us: it is told. Others are most likely spoofed. */
+		if (l2tp_reliable_in_flight(&t->ctrl) ||
+		    l2tp_reliable_queued(&t->ctrl)) {
+			half_open_expire(t, now);
+			return;
+		}
+		t->engine->stats.half_open_expired++;
+		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR, 0,
+				  "tunnel setup timed out", now);
+	}
 	if (now >= hello_due(t)) {
 		struct l2tp_msg m;
 
@@ -1139,7 +1410,10 @@ uint64_t l2tp_tunnel_next_timeout(const struct l2tp_tunnel *t)
 		next = t->session_deadline;
 	if (t->state == L2TP_TUNNEL_WAIT_CTL_CONN ||
 	    t->state == L2TP_TUNNEL_WAIT_CTL_REPLY) {
-		uint64_t setup = t->created_ms + L2TP_SETUP_TIMEOUT_MS;
+		uint64_t setup = t->created_ms +
+				 (t->half_open ? l2tp_engine_half_open_lifetime(
+							 t->engine)
+					       : L2TP_SETUP_TIMEOUT_MS);
 
 		if (setup < next)
 			next = setup;

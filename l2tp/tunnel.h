@@ -72,7 +72,10 @@ struct l2tp_tunnel {
 	enum l2tp_tunnel_state state;
 	bool initiator;	  /* we sent the SCCRQ (LAC side) */
 	bool up_reported; /* ops->tunnel_up was called */
-	bool half_open;	  /* counted against the peer's half-open limit */
+	bool half_open;	  /* LNS side, SCCRP sent: counted against the
+			   * peer's limit and the global budget */
+	struct l2tp_tunnel *ho_prev, *ho_next; /* e->half_open_list, oldest
+						* first */
 
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
@@ -183,6 +186,11 @@ struct l2tp_engine_limits {
 	unsigned int max_tunnels;
 	unsigned int max_sessions;
 	unsigned int max_half_open_per_peer;
+	/* Half-open tunnels (SCCRP sent, no SCCCN yet) of all peers; a new
+	 * SCCRQ over it, or over a full table, evicts the oldest. 0:
+	 * max_tunnels / 4, or max_tunnels below 64 tunnels. Not below
+	 * max_tunnels: no eviction, a full table refuses. */
+	unsigned int max_half_open;
 };
 
 struct l2tp_engine_stats {
@@ -194,7 +202,19 @@ struct l2tp_engine_stats {
 	uint64_t rx_data;	/* data messages reaching the control plane */
 	uint64_t sccrq_retransmits; /* SCCRQ of an existing tunnel */
 	uint64_t refused_tunnels;   /* over a limit or not allowed */
+	/* refused_tunnels by reason */
+	uint64_t refused_max_tunnels;  /* only established ones left */
+	uint64_t refused_per_peer;     /* max half-open per peer */
+	uint64_t refused_not_allowed;  /* by the glue: config, lockout */
+	uint64_t refused_shutdown;     /* SCCRQ while shutting down */
+	uint64_t refused_other;	       /* no ID, no memory */
+	uint64_t half_open_evicted;    /* for a newer SCCRQ */
+	uint64_t half_open_expired;    /* no SCCCN within their lifetime */
 	uint64_t refused_sessions;
+	uint64_t refused_sessions_shutdown; /* of refused_sessions */
+	/* Refusal lines left out by the per-address and per-tunnel limits
+	 * (the global budget counts its own: log_flood_suppressed()). */
+	uint64_t log_suppressed;
 	uint64_t tunnels_created;
 	uint64_t sessions_created;
 };
@@ -213,13 +233,30 @@ struct l2tp_engine {
 	struct l2tp_session *sessions;	   /* uthash by key */
 	struct l2tp_tunnel *by_sccrq;	   /* uthash by sccrq_key */
 	struct half_open_entry *half_open; /* uthash by peer address */
-	uint64_t now_ms;		   /* time of the call in progress */
+	struct l2tp_tunnel *half_open_list; /* utlist, oldest first */
+	unsigned int n_half_open;
+	bool refuse_new; /* shutting down: no new tunnels or sessions */
+	uint64_t now_ms; /* time of the call in progress */
+	/* Lines a flood repeats, under the global budget (lib/log.h). */
+	struct log_flood flood_refused, flood_accepted, flood_evicted;
+	struct log_limit expiry_log; /* one summary a minute */
+	unsigned int expired_unlogged;
 };
 
 int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,
 		     void *arg, const struct l2tp_engine_limits *limits);
 /* Frees every tunnel and session without sending anything. */
 void l2tp_engine_free(struct l2tp_engine *e);
+/* From now on, SCCRQ is answered with StopCCN "shutting down", ICRQ and
+ * OCRQ with CDN, and the engine opens nothing itself. Half-open tunnels
+ * are dropped without a word (most are spoofed; the summary counts them);
+ * the glue closes the others. */
+void l2tp_engine_refuse_new(struct l2tp_engine *e, uint64_t now);
+/* Once a second: summaries of what a flood left out of the log. */
+void l2tp_engine_tick(struct l2tp_engine *e, uint64_t now);
+/* How long a half-open tunnel may wait for its SCCCN with the budget
+ * as full as it is now. */
+uint64_t l2tp_engine_half_open_lifetime(const struct l2tp_engine *e);
 
 /*
  * A control packet arrived, on the listening socket or a tunnel's own; the
@@ -284,6 +321,13 @@ void l2tp_tunnel_set_state(struct l2tp_tunnel *t, enum l2tp_tunnel_state s);
 
 /* A tunnel or call that does not complete within this is given up. */
 #define L2TP_SETUP_TIMEOUT_MS 60000
+/*
+ * Half-open tunnels (LNS side) live L2TP_SETUP_TIMEOUT_MS while the budget
+ * is at most half full; above that their lifetime falls linearly to
+ * L2TP_HALF_OPEN_MIN_MS at a full budget: long enough for one lost SCCRP
+ * to be retransmitted (RFC 2661 5.8: 1 s) and answered.
+ */
+#define L2TP_HALF_OPEN_MIN_MS 3000
 /*
  * Send queue slots kept from new calls: a call request from the peer is
  * refused (CDN, no resources) once fewer are left, so that answers to what

@@ -769,6 +769,8 @@ static const struct key_def keys[] = {
 	 G(max_sessions_per_tunnel), 1, 65535},
 	{"max half-open per peer", SEC_GLOBAL, KIND_UINT,
 	 G(max_half_open_per_peer), 1, 65535},
+	/* Of all peers; 0: a quarter of max tunnels. */
+	{"max half-open", SEC_GLOBAL, KIND_UINT, G(max_half_open), 0, 65535},
 	{"control socket", SEC_GLOBAL, KIND_STRING, G(control_socket), 0,
 	 MAX_PATH_LEN},
 	{"metrics listen", SEC_GLOBAL, KIND_CUSTOM, G(metrics_listen), 0, 0,

@@ -188,6 +188,7 @@ struct l2tpd_config {
 	unsigned int max_sessions;
 	unsigned int max_sessions_per_tunnel;
 	unsigned int max_half_open_per_peer;
+	unsigned int max_half_open; /* all peers; 0: max_tunnels / 8 */
 	char *control_socket;
 	char *metrics_listen; /* "ADDR:PORT" of the metrics endpoint; NULL: off */
 	enum log_level log_level;

@@ -77,6 +77,26 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_integer((json_int_t)st->refused_tunnels));
 	json_object_set_new(r, "refused_sessions",
 			    json_integer((json_int_t)st->refused_sessions));
+	json_object_set_new(r, "half_open", json_integer(d->engine.n_half_open));
+	json_object_set_new(r, "max_half_open",
+			    json_integer(d->engine.limits.max_half_open));
+	json_object_set_new(r, "half_open_evicted",
+			    json_integer((json_int_t)st->half_open_evicted));
+	json_object_set_new(r, "half_open_expired",
+			    json_integer((json_int_t)st->half_open_expired));
+	json_object_set_new(r, "refused_tunnels_by_reason",
+		json_pack("{s:I,s:I,s:I,s:I,s:I}",
+			  "max_tunnels", (json_int_t)st->refused_max_tunnels,
+			  "half_open_per_peer", (json_int_t)st->refused_per_peer,
+			  "not_allowed", (json_int_t)st->refused_not_allowed,
+			  "shutting_down", (json_int_t)st->refused_shutdown,
+			  "no_resources", (json_int_t)st->refused_other));
+	json_object_set_new(r, "refused_sessions_shutting_down",
+			    json_integer((json_int_t)st->refused_sessions_shutdown));
+	ctl_server_status(d->ctl, r);
+	json_object_set_new(r, "log_lines_suppressed",
+		json_pack("{s:I,s:I}", "per_peer", (json_int_t)st->log_suppressed,
+			  "budget", (json_int_t)log_flood_suppressed()));
 	json_object_set_new(r, "tunnels_created",
 			    json_integer((json_int_t)st->tunnels_created));
 	json_object_set_new(r, "sessions_created",

@@ -64,6 +64,16 @@ static void shutdown_poll(struct evloop_timer *timer, void *arg)
 		evloop_stop(d->loop);
 }
 
+/* Once a second: what floods left out of the log, summarised. */
+static void l2tpd_tick(struct evloop_timer *timer, void *arg)
+{
+	struct l2tpd *d = arg;
+	uint64_t now = evloop_now_ms();
+
+	l2tp_engine_tick(&d->engine, now);
+	log_flood_tick(now, false);
+}
+
 static void on_shutdown(struct evloop *loop, void *arg)
 {
 	struct l2tpd *d = arg;
@@ -75,6 +85,7 @@ static void on_shutdown(struct evloop *loop, void *arg)
 	}
 	d->stopping = true;
 	notify_stopping();
+	l2tp_engine_refuse_new(&d->engine, now);
 	log_info(&no_ctx, "shutting down: clearing %u tunnels",
 		 d->engine.n_tunnels);
 	for (unsigned i = 1; i < 65536; i++) {
@@ -148,6 +159,8 @@ void l2tpd_cleanup(struct l2tpd *d)
 		evloop_timer_free(d->status_timer);
 	l2tpd_stats_stop(d);
 	l2tpd_fifo_close(d);
+	if (d->tick_timer)
+		evloop_timer_free(d->tick_timer);
 	/* The engine's last tunnels still tell their LAC they are gone. */
 	l2tp_engine_free(&d->engine);
 	l2tpd_lacs_release(d);
@@ -201,6 +214,7 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	limits.max_tunnels = d->cfg.max_tunnels;
 	limits.max_sessions = d->cfg.max_sessions;
 	limits.max_half_open_per_peer = d->cfg.max_half_open_per_peer;
+	limits.max_half_open = d->cfg.max_half_open;
 	if (l2tp_engine_init(&d->engine, &l2tpd_engine_ops, d, &limits)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -219,8 +233,10 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	evloop_on_shutdown(d->loop, on_shutdown, d);
 	evloop_on_reload(d->loop, on_reload, d);
 	d->status_timer = evloop_timer_new(d->loop, status_update, d);
+	d->tick_timer = evloop_timer_new(d->loop, l2tpd_tick, d);
 	if (!d->status_timer ||
 	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
+	    !d->tick_timer || evloop_timer_arm_repeat(d->tick_timer, 1000) ||
 	    l2tpd_stats_start(d)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -105,6 +105,13 @@ struct tunnel_glue {
 	unsigned int live_pppds;
 	bool delete_pending;
 	uint64_t serial; /* tells this tunnel from a later one with its ID */
+	/* LNS side: the socket is opened once the SCCCN proved the peer's
+	 * address (fd -1 until then); meanwhile we answer from the listener
+	 * listen_fd, from the local address the SCCRQ came to. */
+	int listen_fd;
+	struct sockaddr_storage local;
+	socklen_t local_len;
+	int ifindex;
 };
 
 /* The daemon's side of a session: the data path and PPP. */
@@ -181,6 +188,7 @@ struct l2tpd {
 	struct stats stats;
 	struct evloop_timer *stats_timer;
 	struct metrics_server *metrics; /* "metrics listen", if set */
+	struct evloop_timer *tick_timer; /* log summaries, once a second */
 	char hostname[L2TP_HOST_NAME_MAX];
 };
 

@@ -84,8 +84,10 @@ static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel_glue *g = arg;
 	struct l2tpd *d = g->d;
+	struct l2tp_tunnel *t;
 	uint8_t pkt[MAX_PACKET];
 	uint16_t id = g->id;
+	uint64_t serial = g->serial;
 
 	/* Drain a bounded batch: a flood on one tunnel must not starve the
 	 * others. */
@@ -107,8 +109,12 @@ static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
 				 evloop_now_ms());
 		d->rx = NULL;
-		if (!l2tp_engine_tunnel(&d->engine, id))
-			return; /* freed inside, with its socket */
+		t = l2tp_engine_tunnel(&d->engine, id);
+		/* Freed inside with its socket (an SCCRQ read here may evict
+		 * it), and its ID perhaps given to a new tunnel already. */
+		if (!t || !t->glue ||
+		    ((struct tunnel_glue *)t->glue)->serial != serial)
+			return;
 	}
 }
 
@@ -152,10 +158,13 @@ struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd, uint16_t id)
 	g->fd = fd;
 	g->id = id;
 	g->serial = ++d->tunnel_serial;
-	g->ev = event_new(evloop_base(d->loop), fd, EV_READ | EV_PERSIST,
-			  tunnel_readable, g);
+	g->listen_fd = -1;
+	if (fd >= 0)
+		g->ev = event_new(evloop_base(d->loop), fd,
+				  EV_READ | EV_PERSIST, tunnel_readable, g);
 	g->timer = evloop_timer_new(d->loop, tunnel_timer_fired, g);
-	if (!g->ev || !g->timer || event_add(g->ev, NULL) < 0) {
+	if ((fd >= 0 && (!g->ev || event_add(g->ev, NULL) < 0)) ||
+	    !g->timer) {
 		if (g->ev)
 			event_free(g->ev);
 		if (g->timer)
@@ -168,10 +177,59 @@ struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd, uint16_t id)
 
 void l2tpd_tunnel_glue_free(struct tunnel_glue *g)
 {
-	event_free(g->ev);
+	if (g->ev)
+		event_free(g->ev);
 	evloop_timer_free(g->timer);
-	close(g->fd);
+	if (g->fd >= 0)
+		close(g->fd);
 	free(g);
+}
+
+/* The tunnel's own socket: bound to the local address the SCCRQ came to,
+ * connected to the peer. */
+static int tunnel_socket_open(struct l2tpd *d, struct tunnel_glue *g,
+			      const struct l2tp_tunnel *t, char *err,
+			      size_t errlen)
+{
+	int fd = l2tpd_udp_socket(g->local.ss_family, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (const struct sockaddr *)&g->local, g->local_len) < 0 ||
+	    connect(fd, (const struct sockaddr *)&t->peer, t->peer_len) < 0) {
+		snprintf(err, errlen, "tunnel socket: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	g->ev = event_new(evloop_base(d->loop), fd, EV_READ | EV_PERSIST,
+			  tunnel_readable, g);
+	if (!g->ev || event_add(g->ev, NULL) < 0) {
+		snprintf(err, errlen, "event setup failed");
+		if (g->ev)
+			event_free(g->ev);
+		g->ev = NULL;
+		close(fd);
+		return -1;
+	}
+	g->fd = fd;
+	g->connected = true;
+	return 0;
+}
+
+/* The listener of an address family. */
+static int listener_for(struct l2tpd *d, int family)
+{
+	for (int i = 0; i < 2; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+
+		if (d->listen_fd[i] >= 0 &&
+		    getsockname(d->listen_fd[i], (struct sockaddr *)&ss,
+				&len) == 0 &&
+		    ss.ss_family == family)
+			return d->listen_fd[i];
+	}
+	return -1;
 }
 
 /* The secret for a tunnel between our host name and the peer's. */
@@ -247,8 +305,14 @@ static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 		if (!o || o == t || o->peer_len != t->peer_len ||
 		    memcmp(&o->peer, &t->peer, t->peer_len) || !(g = o->glue))
 			continue;
-		if (getsockname(g->fd, (struct sockaddr *)&local, &len) == 0 &&
-		    len == rx->local_len && !memcmp(&local, &rx->local, len))
+		if (g->fd < 0) {
+			local = g->local;
+			len = g->local_len;
+		} else if (getsockname(g->fd, (struct sockaddr *)&local,
+				       &len) < 0) {
+			continue;
+		}
+		if (len == rx->local_len && !memcmp(&local, &rx->local, len))
 			return o;
 	}
 	return NULL;
@@ -265,7 +329,6 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	const struct sockaddr *peer = (const struct sockaddr *)&t->peer;
 	const struct l2tpd_lns *lns = l2tpd_config_lns_for_peer(&d->cfg, peer);
 	char peer_host[L2TP_HOST_NAME_MAX];
-	char e[256];
 	struct tunnel_glue *g;
 	size_t n;
 	int fd;
@@ -312,24 +375,21 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 		*error = L2TP_ERROR_VENDOR_SPECIFIC;
 		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
 	}
-	fd = l2tpd_udp_socket(rx->local.ss_family, e, sizeof(e));
-	if (fd >= 0 &&
-	    (bind(fd, (const struct sockaddr *)&rx->local, rx->local_len) < 0 ||
-	     connect(fd, peer, t->peer_len) < 0)) {
-		snprintf(e, sizeof(e), "tunnel socket: %s", strerror(errno));
-		close(fd);
-		fd = -1;
-	}
-	if (fd < 0 || !(g = l2tpd_tunnel_glue_new(d, fd, t->id))) {
-		if (fd >= 0)
-			close(fd);
-		log_error(&t->log, "%s", e);
+	/* No socket of its own yet: a spoofed SCCRQ costs no descriptor
+	 * and no bind; the SCCCN proves the address (op_tunnel_up). */
+	fd = listener_for(d, rx->local.ss_family);
+	if (fd < 0 || rx->local_len > sizeof(g->local) ||
+	    !(g = l2tpd_tunnel_glue_new(d, -1, t->id))) {
+		snprintf(msg, msglen, "out of memory");
 		d->stats.v[L2TPD_STAT_REFUSED_NO_RESOURCES]++;
 		*error = L2TP_ERROR_NO_RESOURCES;
 		return L2TP_STOPCCN_RESULT_GENERAL_ERROR;
 	}
 	g->lns = lns;
-	g->connected = true;
+	g->listen_fd = fd;
+	memcpy(&g->local, &rx->local, rx->local_len);
+	g->local_len = rx->local_len;
+	g->ifindex = rx->ifindex;
 	t->glue = g;
 	return 0;
 }
@@ -338,6 +398,15 @@ static void op_tunnel_up(void *arg, struct l2tp_tunnel *t)
 {
 	struct l2tpd *d = arg;
 	struct tunnel_glue *g = t->glue;
+	char e[256];
+
+	if (g && g->fd < 0 && tunnel_socket_open(arg, g, t, e, sizeof(e))) {
+		log_error(&t->log, "%s", e);
+		l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+				  L2TP_ERROR_NO_RESOURCES, "no socket",
+				  evloop_now_ms());
+		return;
+	}
 
 	if (g && !g->up) {
 		g->up = true;
@@ -428,6 +497,9 @@ static void op_session_down(void *arg, struct l2tp_session *s)
 		l2tpd_lac_session_gone(g->lac, s);
 }
 
+static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt,
+		     size_t len);
+
 static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
 		    size_t len)
 {
@@ -437,6 +509,17 @@ static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
 
 	if (!g)
 		return;
+	if (g->fd < 0) {
+		struct l2tpd_rx rx = { .fd = g->listen_fd,
+				       .local = g->local,
+				       .local_len = g->local_len,
+				       .peer = t->peer,
+				       .peer_len = t->peer_len,
+				       .ifindex = g->ifindex };
+
+		send_via(&rx, pkt, len);
+		return;
+	}
 	n = g->connected ? send(g->fd, pkt, len, MSG_DONTWAIT) :
 			   sendto(g->fd, pkt, len, MSG_DONTWAIT,
 				  (const struct sockaddr *)&t->peer,
@@ -465,7 +548,13 @@ static void op_tunnel_answered(void *arg, struct l2tp_tunnel *t)
 static void op_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 			  size_t len)
 {
-	const struct l2tpd_rx *rx = rx_ctx;
+	send_via(rx_ctx, pkt, len);
+}
+
+/* Sends from rx->fd with rx->local as the source address. */
+static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt,
+		     size_t len)
+{
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;

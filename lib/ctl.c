@@ -44,6 +44,7 @@ struct ctl_client {
 	bool discarding; /* skipping the rest of an over-long line */
 	bool paused;	 /* not reading until pending replies are taken */
 	bool closing;	 /* peer sent EOF: close once replies are out */
+	int64_t last_rx_ms; /* accepted, or the last request byte */
 };
 
 struct ctl_server {
@@ -58,7 +59,11 @@ struct ctl_server {
 	size_t ncmds;
 	struct ctl_client *clients;
 	unsigned nclients;
+	uint64_t idle_dropped; /* idle_timeout_ms passed */
+	uint64_t evicted;      /* made room for a newer client */
 };
+
+static int64_t mono_ms(void);
 
 static const struct ctl_limits ctl_default_limits = CTL_LIMITS_DEFAULT;
 
@@ -274,7 +279,10 @@ static bool client_process(struct ctl_client *c)
 
 static void client_read_cb(struct bufferevent *bev, void *arg)
 {
-	client_process(arg);
+	struct ctl_client *c = arg;
+
+	c->last_rx_ms = mono_ms();
+	client_process(c);
 }
 
 /* Called when the output buffer is empty (write low watermark 0). */
@@ -297,11 +305,17 @@ static void client_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_client *c = arg;
 
-	if (what & BEV_EVENT_TIMEOUT)
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING)) {
+		/* Idle clients are routine (a crashed script): no line. */
+		c->srv->idle_dropped++;
+		log_debug(NULL, "%s: dropping a client idle for %u ms",
+			  c->srv->path, c->srv->lim.idle_timeout_ms);
+	} else if (what & BEV_EVENT_TIMEOUT) {
 		log_warn(NULL,
 			 "%s: dropping a client that took no reply "
 			 "byte for %u ms",
 			 c->srv->path, c->srv->lim.write_timeout_ms);
+	}
 	/* A half-closed client still gets the replies to what it sent. */
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
 	    client_pending(c)) {
@@ -312,15 +326,35 @@ static void client_event_cb(struct bufferevent *bev, short what, void *arg)
 	client_free(c);
 }
 
+/* The client idle the longest with no reply pending, or NULL. */
+static struct ctl_client *oldest_idle(struct ctl_server *srv)
+{
+	struct ctl_client *c, *best = NULL;
+
+	for (c = srv->clients; c; c = c->next) {
+		if (c->closing || client_pending(c) ||
+		    evbuffer_get_length(bufferevent_get_input(c->bev)))
+			continue;
+		if (!best || c->last_rx_ms < best->last_rx_ms)
+			best = c;
+	}
+	return best;
+}
+
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		      struct sockaddr *sa, int salen, void *arg)
 {
 	static const char busy[] =
 		"{\"ok\":false,\"error\":\"too many control clients\"}\n";
 	struct ctl_server *srv = arg;
-	struct timeval wtv;
+	struct timeval wtv, rtv;
 	struct ctl_client *c;
 
+	if (srv->nclients >= srv->lim.max_clients &&
+	    (c = oldest_idle(srv))) {
+		srv->evicted++;
+		client_free(c);
+	}
 	if (srv->nclients >= srv->lim.max_clients) {
 		if (send(fd, busy, sizeof(busy) - 1,
 			 MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
@@ -343,7 +377,11 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	srv->nclients++;
 	wtv.tv_sec = srv->lim.write_timeout_ms / 1000;
 	wtv.tv_usec = (srv->lim.write_timeout_ms % 1000) * 1000;
-	bufferevent_set_timeouts(c->bev, NULL, &wtv);
+	rtv.tv_sec = srv->lim.idle_timeout_ms / 1000;
+	rtv.tv_usec = (srv->lim.idle_timeout_ms % 1000) * 1000;
+	c->last_rx_ms = mono_ms();
+	bufferevent_set_timeouts(c->bev,
+				 srv->lim.idle_timeout_ms ? &rtv : NULL, &wtv);
 	bufferevent_setcb(c->bev, client_read_cb, client_write_cb,
 			  client_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -597,6 +635,15 @@ int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
 unsigned ctl_server_client_count(const struct ctl_server *srv)
 {
 	return srv->nclients;
+}
+
+void ctl_server_status(const struct ctl_server *srv, json_t *status)
+{
+	json_object_set_new(status, "ctl_clients", json_integer(srv->nclients));
+	json_object_set_new(status, "ctl_idle_dropped",
+			    json_integer((json_int_t)srv->idle_dropped));
+	json_object_set_new(status, "ctl_evicted",
+			    json_integer((json_int_t)srv->evicted));
 }
 
 size_t ctl_server_pending_bytes(const struct ctl_server *srv)

@@ -22,6 +22,10 @@
  * Every error is answered and the connection stays usable: invalid JSON, a
  * request that is not an object or has no string "cmd", an unknown command,
  * a request line longer than the limit (the rest of that line is skipped).
+ * Slots are not something an idle client can hold: a client that sends
+ * nothing for idle_timeout_ms is dropped, and when every slot is taken a
+ * new client takes the slot of the client idle the longest (one with no
+ * reply pending), so that vpnctl always gets through.
  * A client that does not read its replies stops being read from, and is
  * dropped when its replies stay unread for write_timeout_ms or pile up past
  * out_max bytes, so it can neither block the daemon nor grow its memory.
@@ -50,13 +54,14 @@ struct ctl_limits {
 	size_t out_high;	   /* pending reply bytes that pause reading */
 	size_t out_max;		   /* pending reply bytes that drop a client */
 	unsigned write_timeout_ms; /* no reply byte taken for so long: drop */
+	unsigned idle_timeout_ms;  /* no request byte for so long: drop */
 };
 
 #define CTL_LIMITS_DEFAULT                                                     \
 	{                                                                      \
 		.max_line = 64 * 1024, .max_clients = 64,                      \
 		.out_high = 256 * 1024, .out_max = 64 * 1024 * 1024,           \
-		.write_timeout_ms = 10000,                                     \
+		.write_timeout_ms = 10000, .idle_timeout_ms = 30000,           \
 	}
 
 /*
@@ -95,6 +100,9 @@ int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
 json_t *ctl_server_dispatch(struct ctl_server *srv, const char *line,
 			    size_t len);
 unsigned ctl_server_client_count(const struct ctl_server *srv);
+/* Adds "ctl_clients", "ctl_idle_dropped" (by the timeout) and
+ * "ctl_evicted" (for a newer client) to a status reply. */
+void ctl_server_status(const struct ctl_server *srv, json_t *status);
 /* Reply bytes queued for all clients and not yet taken by them. */
 size_t ctl_server_pending_bytes(const struct ctl_server *srv);
 

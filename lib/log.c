@@ -181,3 +181,88 @@ bool log_limit_due(struct log_limit *l, uint64_t now_ms, uint64_t interval_ms,
 	l->last_ms = now_ms ? now_ms : 1;
 	return true;
 }
+
+static struct {
+	uint64_t tokens_ms; /* tokens, in ms of refill: 1000 per line */
+	uint64_t last_ms;   /* of the last refill; 0: bucket full */
+	uint64_t suppressed;
+	struct log_flood *kinds;
+} flood;
+
+#define FLOOD_MS_PER_LINE (1000 / LOG_FLOOD_RATE)
+#define FLOOD_FULL	  ((uint64_t)LOG_FLOOD_BURST * FLOOD_MS_PER_LINE)
+
+bool log_flood_due(struct log_flood *k, uint64_t now_ms)
+{
+	if (!flood.last_ms) {
+		flood.tokens_ms = FLOOD_FULL;
+		flood.last_ms = now_ms ? now_ms : 1;
+	} else if (now_ms > flood.last_ms) {
+		flood.tokens_ms += now_ms - flood.last_ms;
+		if (flood.tokens_ms > FLOOD_FULL)
+			flood.tokens_ms = FLOOD_FULL;
+		flood.last_ms = now_ms;
+	}
+	if (flood.tokens_ms >= FLOOD_MS_PER_LINE) {
+		flood.tokens_ms -= FLOOD_MS_PER_LINE;
+		return true;
+	}
+	flood.suppressed++;
+	if (!k->listed) {
+		k->listed = true;
+		k->next = flood.kinds;
+		flood.kinds = k;
+	}
+	if (!k->left_out)
+		k->window_start = now_ms ? now_ms : 1;
+	if (k->left_out < UINT32_MAX)
+		k->left_out++;
+	return false;
+}
+
+void log_flood_tick(uint64_t now_ms, bool force)
+{
+	for (struct log_flood *k = flood.kinds; k; k = k->next) {
+		if (!k->left_out ||
+		    (!force && now_ms - k->window_start < LOG_FLOOD_WINDOW_MS))
+			continue;
+		log_warn(NULL,
+			 "%u more %s in the last minute (not logged: at most "
+			 "%u such lines a second)",
+			 k->left_out, k->what, LOG_FLOOD_RATE);
+		k->left_out = 0;
+		k->window_start = 0;
+	}
+}
+
+uint64_t log_flood_suppressed(void)
+{
+	return flood.suppressed;
+}
+
+void log_flood_forget(struct log_flood *k)
+{
+	for (struct log_flood **p = &flood.kinds; *p; p = &(*p)->next) {
+		if (*p == k) {
+			*p = k->next;
+			break;
+		}
+	}
+	k->next = NULL;
+	k->listed = false;
+	k->left_out = 0;
+}
+
+void log_flood_reset(void)
+{
+	struct log_flood *k = flood.kinds, *next;
+
+	for (; k; k = next) {
+		next = k->next;
+		k->next = NULL;
+		k->listed = false;
+		k->left_out = 0;
+		k->window_start = 0;
+	}
+	memset(&flood, 0, sizeof(flood));
+}

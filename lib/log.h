@@ -85,4 +85,39 @@ struct log_limit {
 bool log_limit_due(struct log_limit *l, uint64_t now_ms, uint64_t interval_ms,
 		   unsigned int *left_out);
 
+/*
+ * The global ceiling on lines a flood can cause. Per-address limits do
+ * nothing against spoofed sources, so every kind of line a peer can repeat
+ * (refusals, evictions, expiries) also draws from one token bucket per
+ * process: LOG_FLOOD_RATE lines a second, bursts of LOG_FLOOD_BURST. A line
+ * the bucket refuses is counted against its kind, and log_flood_tick()
+ * writes one summary per kind and minute: "N more <what> in the last
+ * minute". A kind is a static struct log_flood, named by what it counts.
+ */
+#define LOG_FLOOD_RATE	    5
+#define LOG_FLOOD_BURST	    10
+#define LOG_FLOOD_WINDOW_MS 60000
+
+struct log_flood {
+	const char *what;	   /* plural: "SCCRQ refusals" */
+	uint64_t window_start;	   /* first line left out; 0: none */
+	unsigned int left_out;	   /* in the current window */
+	struct log_flood *next;	   /* in the list log_flood_tick() walks */
+	bool listed;
+};
+
+#define LOG_FLOOD_INIT(plural) { .what = (plural) }
+
+/* True when a line of this kind may be written at now_ms. */
+bool log_flood_due(struct log_flood *k, uint64_t now_ms);
+/* Writes the summary of every kind whose window is a minute old; the
+ * daemons call it every second. force: all windows now (at exit). */
+void log_flood_tick(uint64_t now_ms, bool force);
+/* Lines left out since start, for vpnctl status. */
+uint64_t log_flood_suppressed(void);
+/* Before a kind's memory goes: unlists it. */
+void log_flood_forget(struct log_flood *k);
+/* Back to a full bucket and no kinds (tests). */
+void log_flood_reset(void);
+
 #endif

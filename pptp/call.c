@@ -79,6 +79,7 @@ static struct pptp_call *call_new(struct pptp_ctrl *ctrl,
 	if (!call)
 		return NULL;
 	memset(call, 0, sizeof(*call));
+	ctrl->had_call = true;
 	call->state = state;
 	call->outgoing = outgoing;
 	call->we_are_pac = we_are_pac;

@@ -74,7 +74,9 @@ struct pptp_ctrl *pptp_ctrl_new(const struct pptp_ctrl_config *cfg,
 	ctrl->next_serial = 1;
 	/* A server gives the peer reply_timeout to send its SCCRQ (3.0). */
 	if (cfg->role == PPTP_ROLE_SERVER)
-		ctrl->state_deadline = now + cfg->reply_timeout_ms;
+		ctrl->state_deadline = now + (cfg->start_timeout_ms
+						      ? cfg->start_timeout_ms
+						      : cfg->reply_timeout_ms);
 	return ctrl;
 
 err_out:
@@ -126,11 +128,28 @@ void pptp_ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
 
 	if (reason == PPTP_CLOSE_LOCAL || reason == PPTP_CLOSE_PEER_STOP)
 		level = LOG_LEVEL_INFO;
+	if (level > log_get_level() ||
+	    (!ctrl->had_call && ctrl->cfg.flood &&
+	     !log_flood_due(ctrl->cfg.flood, now))) {
+		ev.close_reason = reason;
+		pptp_ctrl_emit(ctrl, &ev);
+		return;
+	}
 	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
 	log_msg(level, &ctx, "control connection closed: %s",
 		pptp_close_reason_name(reason));
 	ev.close_reason = reason;
 	pptp_ctrl_emit(ctrl, &ev);
+}
+
+void pptp_ctrl_evict(struct pptp_ctrl *ctrl, uint64_t now)
+{
+	pptp_ctrl_close(ctrl, PPTP_CLOSE_EVICTED, now);
+}
+
+bool pptp_ctrl_never_called(const struct pptp_ctrl *ctrl)
+{
+	return !ctrl->had_call;
 }
 
 void pptp_ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
@@ -215,10 +234,12 @@ static void ctrl_enter_established(struct pptp_ctrl *ctrl,
 	ctrl->state_deadline = 0;
 	ctrl->last_rx = now;
 	pptp_ctrl_log_ctx(ctrl, NULL, &ctx);
-	log_info(&ctx,
-		 "control connection established (host \"%s\", "
-		 "vendor \"%s\")",
-		 host, vendor);
+	if (log_get_level() >= LOG_LEVEL_INFO &&
+	    (!ctrl->cfg.flood || log_flood_due(ctrl->cfg.flood, now)))
+		log_info(&ctx,
+			 "control connection established (host \"%s\", "
+			 "vendor \"%s\")",
+			 host, vendor);
 	pptp_ctrl_emit(ctrl, &ev);
 }
 
@@ -640,6 +661,8 @@ const char *pptp_close_reason_name(enum pptp_close_reason reason)
 		return "protocol version not supported";
 	case PPTP_CLOSE_OUTPUT_OVERFLOW:
 		return "peer does not read what we send";
+	case PPTP_CLOSE_EVICTED:
+		return "evicted: no call, and the connection table was full";
 	}
 	return "unknown";
 }

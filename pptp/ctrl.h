@@ -54,6 +54,7 @@ enum pptp_close_reason {
 	PPTP_CLOSE_REJECTED,	    /* SCCRP with a result other than 1 */
 	PPTP_CLOSE_VERSION,	    /* unsupported protocol version */
 	PPTP_CLOSE_OUTPUT_OVERFLOW, /* peer does not read what we send */
+	PPTP_CLOSE_EVICTED,	    /* no call, and the table was full */
 };
 
 enum pptp_event_type {
@@ -103,6 +104,11 @@ struct pptp_ctrl_config {
 	uint32_t echo_interval_ms; /* idle time before Echo-Request; 0: off */
 	uint32_t echo_timeout_ms;  /* wait for Echo-Reply */
 	uint32_t reply_timeout_ms; /* SCCRQ/SCCRP, StopCCRP, call replies */
+	/* Server: for the peer's first SCCRQ; 0: reply_timeout_ms. */
+	uint32_t start_timeout_ms;
+	/* Lines a flood of connections repeats (opened, closed without a
+	 * call) draw from this budget (lib/log.h); NULL: always logged. */
+	struct log_flood *flood;
 	uint32_t connect_speed;	   /* OCRP/ICCN Connect Speed, bits/s */
 	uint16_t recv_window;	   /* Packet Recv. Window Size we announce */
 	const char *peer;	   /* "198.51.100.7:1723" for logs; kept */
@@ -125,6 +131,11 @@ void pptp_ctrl_config_defaults(struct pptp_ctrl_config *cfg,
  * waiting for SCCRQ right away; a client sends it on pptp_ctrl_start().
  * Returns NULL on a bad configuration or out of memory.
  */
+/* A server connection with no call, closed to make room (pptpd). */
+void pptp_ctrl_evict(struct pptp_ctrl *ctrl, uint64_t now);
+/* True when no call was ever requested on the connection. */
+bool pptp_ctrl_never_called(const struct pptp_ctrl *ctrl);
+
 struct pptp_ctrl *pptp_ctrl_new(const struct pptp_ctrl_config *cfg,
 				uint64_t now);
 void pptp_ctrl_free(struct pptp_ctrl *ctrl);

@@ -38,6 +38,7 @@ struct pptp_ctrl {
 	uint64_t echo_deadline;
 	uint16_t next_serial;
 	bool have_peer_info;
+	bool had_call; /* a call was requested: its lines are not a flood */
 	struct pptp_msg peer_info;
 	struct pptp_call *calls;	/* cfg.max_calls slots */
 	struct log_limit call_refusals; /* logged once a minute */

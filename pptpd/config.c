@@ -222,6 +222,18 @@ static int parse_max_half_open(struct loader *ld, const struct conf_entry *e)
 			&ld->cfg->max_half_open_per_peer);
 }
 
+static int parse_max_conns_per_peer(struct loader *ld,
+				    const struct conf_entry *e)
+{
+	return set_uint(ld, e, 1, PPTPD_MAX_CONNECTIONS,
+			&ld->cfg->max_conns_per_peer);
+}
+
+static int parse_start_timeout(struct loader *ld, const struct conf_entry *e)
+{
+	return set_uint(ld, e, 1, 3600, &ld->cfg->start_timeout);
+}
+
 static int parse_echo_interval(struct loader *ld, const struct conf_entry *e)
 {
 	return set_uint(ld, e, 0, 3600, &ld->cfg->echo_interval);
@@ -341,6 +353,8 @@ static const struct keyword keywords[] = {
 	{"dataplane", parse_dataplane, NULL},
 	{"max calls per connection", parse_max_calls, NULL},
 	{"max half-open per peer", parse_max_half_open, NULL},
+	{"max connections per peer", parse_max_conns_per_peer, NULL},
+	{"start timeout", parse_start_timeout, NULL},
 	{"echo interval", parse_echo_interval, NULL},
 	{"echo timeout", parse_echo_timeout, NULL},
 	{"control socket", parse_control_socket, NULL},
@@ -485,6 +499,8 @@ void pptpd_config_init(struct pptpd_config *cfg)
 	cfg->dataplane = PPTPD_DATAPLANE_KERNEL;
 	cfg->max_calls_per_conn = PPTPD_DEFAULT_MAX_CALLS_PER_CONN;
 	cfg->max_half_open_per_peer = PPTPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
+	cfg->max_conns_per_peer = PPTPD_DEFAULT_MAX_CONNS_PER_PEER;
+	cfg->start_timeout = PPTPD_DEFAULT_START_TIMEOUT;
 	cfg->echo_interval = PPTPD_DEFAULT_ECHO_INTERVAL;
 	cfg->login_failures = PPP_LOGIN_DEFAULT_MAX_FAILURES;
 	cfg->login_window = PPP_LOGIN_DEFAULT_WINDOW_S;

@@ -287,6 +287,13 @@ static void ctrl_config(struct pptpd *d, struct pptpd_conn *c,
 	cfg->echo_interval_ms = d->cfg.echo_interval * 1000u;
 	cfg->echo_timeout_ms = d->cfg.echo_timeout * 1000u;
 	cfg->reply_timeout_ms = d->cfg.stimeout * 1000u;
+	/* The first SCCRQ is due in seconds: a connection that holds a slot
+	 * without saying anything is not a client. */
+	cfg->start_timeout_ms =
+		(d->cfg.start_timeout < d->cfg.stimeout ? d->cfg.start_timeout
+							: d->cfg.stimeout) *
+		1000u;
+	cfg->flood = &d->flood_conns;
 	cfg->peer = c->peer_str;
 	cfg->event_fn = conn_event;
 	cfg->event_arg = c;

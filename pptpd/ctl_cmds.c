@@ -64,6 +64,13 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_integer((json_int_t)st->refused_half_open));
 	json_object_set_new(r, "refused_blocked",
 			    json_integer((json_int_t)st->refused_blocked));
+	json_object_set_new(r, "refused_per_peer",
+			    json_integer((json_int_t)st->refused_per_peer));
+	json_object_set_new(r, "evicted", json_integer((json_int_t)st->evicted));
+	json_object_set_new(r, "log_lines_suppressed",
+		json_pack("{s:I,s:I}", "per_peer", (json_int_t)st->log_suppressed,
+			  "budget", (json_int_t)log_flood_suppressed()));
+	ctl_server_status(d->ctl, r);
 	json_object_set_new(r, "ppp_auth", json_string(ppp_auth_name(d)));
 	json_object_set_new(
 		r, "addresses_in_use",

@@ -49,6 +49,12 @@ static void shutdown_timeout(struct evloop_timer *timer, void *arg)
 	evloop_stop(d->loop);
 }
 
+/* Once a second: what floods left out of the log, summarised. */
+static void pptpd_tick(struct evloop_timer *timer, void *arg)
+{
+	log_flood_tick(pptpd_now(), false);
+}
+
 static void on_shutdown(struct evloop *loop, void *arg)
 {
 	struct pptpd *d = arg;
@@ -61,8 +67,16 @@ static void on_shutdown(struct evloop *loop, void *arg)
 	d->stopping = true;
 	notify_stopping();
 	log_info(&no_ctx, "shutting down: stopping %u connections", d->n_conns);
-	if (d->listen_ev)
-		event_del(d->listen_ev);
+	/* New connections are refused by the kernel from now on, not left
+	 * waiting in the backlog. */
+	if (d->listen_ev) {
+		event_free(d->listen_ev);
+		d->listen_ev = NULL;
+	}
+	if (d->listen_fd >= 0) {
+		close(d->listen_fd);
+		d->listen_fd = -1;
+	}
 	for (size_t i = 0; i < d->n_clients; i++) {
 		d->clients[i]->want_up = false;
 		evloop_timer_disarm(d->clients[i]->redial_timer);
@@ -260,6 +274,8 @@ void pptpd_cleanup(struct pptpd *d)
 		evloop_timer_free(d->status_timer);
 	pptpd_stats_stop(d);
 	pptpd_metrics_close(d);
+	if (d->tick_timer)
+		evloop_timer_free(d->tick_timer);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
 	nl_sock_close(&d->route_nl);
@@ -299,7 +315,11 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	d->start_ms = pptpd_now();
 	d->calls = calloc(PPTPD_MAX_CALL_IDS, sizeof(*d->calls));
 	d->stop_timer = evloop_timer_new(d->loop, shutdown_timeout, d);
-	if (!d->calls || !d->stop_timer) {
+	d->tick_timer = evloop_timer_new(d->loop, pptpd_tick, d);
+	d->flood_refused.what = "connection refusals";
+	d->flood_conns.what = "lines about connections without a call";
+	if (!d->calls || !d->stop_timer || !d->tick_timer ||
+	    evloop_timer_arm_repeat(d->tick_timer, 1000)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}

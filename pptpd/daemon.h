@@ -116,6 +116,9 @@ struct pptpd_stats {
 	uint64_t accepted;
 	uint64_t refused_connections; /* over "connections" */
 	uint64_t refused_half_open;   /* over "max half-open per peer" */
+	uint64_t refused_per_peer;    /* over "max connections per peer" */
+	uint64_t evicted;	      /* call-less, for a new connection */
+	uint64_t log_suppressed;      /* refusal lines, per-address limit */
 	uint64_t refused_blocked;     /* peer blocked for failed logins */
 	uint64_t calls_rejected;      /* by us (resources, data path) */
 	uint64_t closed_protocol;     /* garbage, bad messages */
@@ -217,6 +220,9 @@ struct pptpd {
 	struct pptpd_refuse_log refuse_log[PPTPD_REFUSE_LOG_SLOTS];
 	bool stopping;
 	struct evloop_timer *stop_timer;
+	struct evloop_timer *tick_timer; /* log summaries, once a second */
+	/* Lines floods repeat, under the log budget (lib/log.h). */
+	struct log_flood flood_refused, flood_conns;
 	char hostname[PPTP_HOST_NAME_LEN + 1];
 };
 

@@ -82,7 +82,11 @@ refuse_log(struct pptpd *d, const struct sockaddr_storage *peer,
 		memset(&slot->limit, 0, sizeof(slot->limit));
 		slot->peer = *peer;
 	}
-	if (!log_limit_due(&slot->limit, now, PPTPD_REFUSAL_LOG_MS, &more))
+	if (!log_limit_due(&slot->limit, now, PPTPD_REFUSAL_LOG_MS, &more)) {
+		d->stats.log_suppressed++;
+		return;
+	}
+	if (!log_flood_due(&d->flood_refused, now))
 		return;
 	pptpd_addr_str(peer, who, sizeof(who));
 	va_start(ap, fmt);
@@ -94,35 +98,71 @@ refuse_log(struct pptpd *d, const struct sockaddr_storage *peer,
 		 msg, more);
 }
 
-static unsigned int half_open_count(struct pptpd *d,
-				    const struct sockaddr_storage *peer)
+/* Connections of the peer's address: all of them, and the half-open. */
+static void peer_counts(struct pptpd *d, const struct sockaddr_storage *peer,
+			unsigned int *all, unsigned int *half_open)
 {
-	unsigned int n = 0;
+	*all = *half_open = 0;
+	for (struct pptpd_conn *c = d->conns; c; c = c->next) {
+		if (c->role != PPTP_ROLE_SERVER || !same_host(&c->peer, peer))
+			continue;
+		(*all)++;
+		*half_open += !c->established;
+	}
+}
 
-	for (struct pptpd_conn *c = d->conns; c; c = c->next)
-		n += c->role == PPTP_ROLE_SERVER && !c->established &&
-		     same_host(&c->peer, peer);
-	return n;
+/*
+ * The table is full: the oldest server connection without a call makes
+ * room, one that never sent its SCCRQ before one that did (the list is
+ * newest first). Connections with a call are never evicted.
+ */
+static bool evict_callless(struct pptpd *d)
+{
+	struct pptpd_conn *victim = NULL, *c;
+
+	for (c = d->conns; c; c = c->next) {
+		if (c->role != PPTP_ROLE_SERVER || c->n_calls ||
+		    !pptp_ctrl_never_called(c->ctrl) || c->busy)
+			continue;
+		if (!victim || !c->established || victim->established)
+			victim = c;
+	}
+	if (!victim)
+		return false;
+	d->stats.evicted++;
+	pptpd_conn_enter(victim);
+	pptp_ctrl_evict(victim->ctrl, pptpd_now());
+	pptpd_conn_leave(victim); /* frees it */
+	return true;
 }
 
 static void server_accept(struct pptpd *d, int fd,
 			  const struct sockaddr_storage *peer)
 {
 	struct pptpd_conn *c;
+	unsigned int all, half_open;
 
-	if (d->n_server_conns >= d->cfg.connections) {
-		d->stats.refused_connections++;
-		refuse_log(d, peer, "limit of %u connections reached",
-			   d->cfg.connections);
+	peer_counts(d, peer, &all, &half_open);
+	if (all >= d->cfg.max_conns_per_peer) {
+		d->stats.refused_per_peer++;
+		refuse_log(d, peer, "limit of %u connections per peer reached",
+			   d->cfg.max_conns_per_peer);
 		close(fd);
 		return;
 	}
-	if (half_open_count(d, peer) >= d->cfg.max_half_open_per_peer) {
+	if (half_open >= d->cfg.max_half_open_per_peer) {
 		d->stats.refused_half_open++;
 		refuse_log(d, peer,
 			   "limit of %u half-open connections per "
 			   "peer reached",
 			   d->cfg.max_half_open_per_peer);
+		close(fd);
+		return;
+	}
+	if (d->n_server_conns >= d->cfg.connections && !evict_callless(d)) {
+		d->stats.refused_connections++;
+		refuse_log(d, peer, "limit of %u connections reached",
+			   d->cfg.connections);
 		close(fd);
 		return;
 	}

@@ -835,6 +835,7 @@ START_TEST(test_ctl_close_removes_socket_file)
 }
 END_TEST
 
+/* Every slot busy (a request under way in each): the new client is told. */
 START_TEST(test_ctl_max_clients)
 {
 	struct ctl_limits lim = CTL_LIMITS_DEFAULT;
@@ -844,19 +845,75 @@ START_TEST(test_ctl_max_clients)
 	srv = open_server(&lim);
 	a = tconn_open();
 	b = tconn_open();
+	tconn_sends(a, "{\"cmd\":");
+	tconn_sends(b, "{\"cmd\":");
 	pump_for(10);
 	c = tconn_open();
 	expect_error(c, "too many control clients");
 	ck_assert_ptr_null(tconn_line(c));
 	ck_assert(c->eof);
 	ck_assert_uint_eq(ctl_server_client_count(srv), 2);
-	tconn_sends(b, "{\"cmd\":\"echo\",\"seq\":16}\n");
+	tconn_sends(b, "\"echo\",\"seq\":16}\n");
 	expect_echo(b, 16);
 	tconn_close(a);
 	tconn_close(b);
 	tconn_close(c);
 	pump_for(10);
 	ck_assert_uint_eq(ctl_server_client_count(srv), 0);
+}
+END_TEST
+
+/* Slots full of idle clients: a new one takes the slot idle the longest. */
+START_TEST(test_ctl_full_drops_oldest_idle)
+{
+	struct ctl_limits lim = CTL_LIMITS_DEFAULT;
+	struct tconn *a, *b, *c;
+	json_t *st = json_object();
+
+	lim.max_clients = 2;
+	srv = open_server(&lim);
+	a = tconn_open();
+	pump_for(20);
+	b = tconn_open();
+	pump_for(20);
+	tconn_sends(a, "{\"cmd\":\"echo\",\"seq\":1}\n");
+	expect_echo(a, 1); /* a is now the more recent */
+	c = tconn_open();
+	tconn_sends(c, "{\"cmd\":\"echo\",\"seq\":2}\n");
+	expect_echo(c, 2);
+	ck_assert_ptr_null(tconn_line(b));
+	ck_assert(b->eof);
+	tconn_sends(a, "{\"cmd\":\"echo\",\"seq\":3}\n");
+	expect_echo(a, 3);
+	ck_assert_uint_eq(ctl_server_client_count(srv), 2);
+	ctl_server_status(srv, st);
+	ck_assert_int_eq(json_integer_value(json_object_get(st, "ctl_evicted")),
+			 1);
+	json_decref(st);
+	tconn_close(a);
+	tconn_close(b);
+	tconn_close(c);
+}
+END_TEST
+
+START_TEST(test_ctl_idle_timeout)
+{
+	struct ctl_limits lim = CTL_LIMITS_DEFAULT;
+	struct tconn *a;
+
+	lim.idle_timeout_ms = 200;
+	srv = open_server(&lim);
+	a = tconn_open();
+	pump_for(100);
+	tconn_sends(a, "{\"cmd\":\"echo\",\"seq\":1}\n");
+	expect_echo(a, 1);
+	pump_for(120);
+	ck_assert_uint_eq(ctl_server_client_count(srv), 1);
+	pump_for(200);
+	ck_assert_uint_eq(ctl_server_client_count(srv), 0);
+	ck_assert_ptr_null(tconn_line(a));
+	ck_assert(a->eof);
+	tconn_close(a);
 }
 END_TEST
 
@@ -1057,6 +1114,8 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, test_ctl_path_too_long_is_refused);
 	tcase_add_test(tc, test_ctl_close_removes_socket_file);
 	tcase_add_test(tc, test_ctl_max_clients);
+	tcase_add_test(tc, test_ctl_full_drops_oldest_idle);
+	tcase_add_test(tc, test_ctl_idle_timeout);
 	tcase_add_test(tc, test_ctl_slow_reader_is_bounded_and_dropped);
 	tcase_add_test(tc, test_ctl_backpressure_resumes_when_replies_are_read);
 	tcase_add_test(tc, test_ctl_reply_over_out_max_drops_client);

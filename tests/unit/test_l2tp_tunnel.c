@@ -675,6 +675,7 @@ static void setup(void)
 	log_text[0] = '\0';
 	log_set_sink(log_sink, NULL);
 	log_set_level(LOG_LEVEL_DEBUG);
+	log_flood_reset();
 }
 
 static void node_free(struct node *nd)
@@ -2520,6 +2521,276 @@ START_TEST(test_engine_free_live)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ */
+/* Floods of spoofed SCCRQs                                            */
+
+/* An SCCRQ from a spoofed address 203.0.113.0/24 + i: its answers reach
+ * nobody. */
+static void spoof_sccrq(struct rawpeer *sp, unsigned int i)
+{
+	sp->addr.sin_addr.s_addr = htonl(0xcb007100u + (i & 0xff));
+	sp->addr.sin_port = htons((uint16_t)(1024 + i));
+	sp->ns = 0;
+	sp->nr = 0;
+	sp->tid = (uint16_t)(1 + i);
+	raw_sccrq(sp, &LNS.addr);
+}
+
+/* The scripted peer dials afresh from `port`; true when established. */
+static bool legit_dial(struct rawpeer *rp, uint16_t port, struct rawpeer *sp,
+		       unsigned int *spoofed, unsigned int during)
+{
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+
+	rp->addr.sin_port = htons(port);
+	rp->ns = rp->nr = 0;
+	rp->peer_tid = 0;
+	rp->tid = port;
+	raw_sccrq(rp, &LNS.addr);
+	if (!rp->peer_tid)
+		return false;
+	/* The flood goes on while our SCCRP travels. */
+	for (unsigned int i = 0; i < during; i++)
+		spoof_sccrq(sp, (*spoofed)++);
+	l2tp_msg_init(&m, L2TP_MSG_SCCCN);
+	raw_send(rp, &LNS.addr, &m, 0);
+	t = l2tp_engine_tunnel(&LNS.e, rp->peer_tid);
+	return t && t->state == L2TP_TUNNEL_ESTABLISHED;
+}
+
+START_TEST(test_half_open_budget_evicts_oldest)
+{
+	struct rawpeer r, sp;
+	struct l2tp_tunnel *est;
+	unsigned int i;
+
+	LNS.e.limits.max_tunnels = 64;
+	LNS.e.limits.max_half_open = 8;
+	raw_init(&r, "198.51.100.7", 1701, 77);
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	est = raw_establish(&r);
+	for (i = 0; i < 100; i++) {
+		spoof_sccrq(&sp, i);
+		ck_assert_uint_le(LNS.e.n_half_open, 8);
+	}
+	/* Never refused: the oldest made room each time. */
+	ck_assert_uint_eq(LNS.e.stats.refused_tunnels, 0);
+	ck_assert_uint_eq(LNS.e.stats.half_open_evicted, 100 - 8);
+	ck_assert_uint_eq(LNS.e.n_half_open, 8);
+	ck_assert_uint_eq(LNS.e.half_open_list->created_ms, N.now);
+	ck_assert_uint_eq(ntohs(((struct sockaddr_in *)&LNS.e.half_open_list
+					  ->peer)->sin_port),
+			  1024 + 100 - 8);
+	/* The established tunnel was never a candidate. */
+	ck_assert_ptr_eq(l2tp_engine_tunnel(&LNS.e, est->id), est);
+	ck_assert_int_eq(est->state, L2TP_TUNNEL_ESTABLISHED);
+	/* Evictions are silent on the wire: no StopCCN to spoofed sources. */
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 0);
+	/* And within the log budget. */
+	ck_assert_uint_le(log_count("evicted for a new SCCRQ"),
+			  LOG_FLOOD_BURST);
+}
+END_TEST
+
+/* The tunnel table full of half-open tunnels: they give way as well. */
+START_TEST(test_full_table_evicts_half_open_never_established)
+{
+	struct rawpeer r[2], sp;
+	struct l2tp_tunnel *est[2];
+	unsigned int i;
+
+	LNS.e.limits.max_tunnels = 10;
+	LNS.e.limits.max_half_open = 9;
+	raw_init(&r[0], "198.51.100.7", 1701, 77);
+	raw_init(&r[1], "198.51.100.8", 1701, 78);
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	est[0] = raw_establish(&r[0]);
+	est[1] = raw_establish(&r[1]);
+	for (i = 0; i < 30; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_uint_eq(LNS.e.n_tunnels, 10);
+	ck_assert_uint_eq(LNS.e.n_half_open, 8);
+	ck_assert_uint_eq(LNS.e.stats.half_open_evicted, 30 - 8);
+	ck_assert_uint_eq(LNS.e.stats.refused_tunnels, 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(est[i]->state, L2TP_TUNNEL_ESTABLISHED);
+	/* With only established tunnels in it, a full table refuses. */
+	for (i = 0; i < 2; i++)
+		l2tp_tunnel_close(l2tp_engine_tunnel(&LNS.e,
+						     LNS.e.half_open_list->id),
+				  L2TP_STOPCCN_RESULT_CLEAR, 0, NULL, N.now);
+	net_advance(60000);
+	LNS.e.limits.max_tunnels = 2;
+	ck_assert_uint_eq(LNS.e.n_tunnels, 2);
+	spoof_sccrq(&sp, 200);
+	ck_assert_uint_eq(LNS.e.stats.refused_max_tunnels, 1);
+	ck_assert_uint_eq(LNS.e.n_tunnels, 2);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(est[i]->state, L2TP_TUNNEL_ESTABLISHED);
+}
+END_TEST
+
+START_TEST(test_half_open_lifetime_shrinks_under_pressure)
+{
+	struct rawpeer sp;
+	unsigned int i;
+
+	LNS.e.limits.max_half_open = 10;
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	for (i = 0; i < 5; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
+			  L2TP_SETUP_TIMEOUT_MS);
+	for (; i < 8; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
+			  L2TP_SETUP_TIMEOUT_MS -
+				  (L2TP_SETUP_TIMEOUT_MS -
+				   L2TP_HALF_OPEN_MIN_MS) * 6 / 10);
+	for (; i < 10; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
+			  L2TP_HALF_OPEN_MIN_MS);
+	/* A full budget: the oldest goes after the short lifetime, without
+	 * a line of its own and without a StopCCN; with the pressure a
+	 * little lower, the next one may wait longer. */
+	net_advance(L2TP_HALF_OPEN_MIN_MS - 1);
+	ck_assert_uint_eq(LNS.e.n_half_open, 10);
+	net_advance(1);
+	ck_assert_uint_eq(LNS.e.n_half_open, 9);
+	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
+			  L2TP_SETUP_TIMEOUT_MS -
+				  (L2TP_SETUP_TIMEOUT_MS -
+				   L2TP_HALF_OPEN_MIN_MS) * 8 / 10);
+	ck_assert_uint_eq(LNS.e.stats.half_open_expired, 1);
+	/* A new SCCRQ reaps what the current pressure no longer allows. */
+	spoof_sccrq(&sp, 100);
+	net_advance(L2TP_HALF_OPEN_MIN_MS);
+	ck_assert_uint_le(LNS.e.n_half_open, 9);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 0);
+	ck_assert(!log_seen("peer stopped answering"));
+}
+END_TEST
+
+/* Mass expiry: one summary line, and one a minute at most. */
+START_TEST(test_half_open_mass_expiry_one_line)
+{
+	struct rawpeer sp;
+	unsigned int i;
+
+	LNS.e.limits.max_half_open = 200;
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	for (i = 0; i < 50; i++)
+		spoof_sccrq(&sp, i);
+	/* Lifetime 60 s at a quarter full, but the SCCRP retransmissions
+	 * (RFC 2661 5.8) give up first. */
+	for (int t = 0; t < 35; t++) {
+		net_advance(1000);
+		l2tp_engine_tick(&LNS.e, N.now);
+	}
+	ck_assert_uint_eq(LNS.e.n_tunnels, 0);
+	ck_assert_uint_eq(LNS.e.stats.half_open_expired, 50);
+	ck_assert_uint_eq(log_count("half-open tunnels expired"), 1);
+	ck_assert(log_seen("50 half-open tunnels expired"));
+	ck_assert(!log_seen("peer stopped answering"));
+	for (; i < 60; i++)
+		spoof_sccrq(&sp, i);
+	for (int t = 0; t < 35; t++) {
+		net_advance(1000);
+		l2tp_engine_tick(&LNS.e, N.now);
+	}
+	ck_assert_uint_eq(LNS.e.stats.half_open_expired, 60);
+	ck_assert_uint_eq(log_count("half-open tunnels expired"), 1);
+	for (int t = 0; t < 30; t++) {
+		net_advance(1000);
+		l2tp_engine_tick(&LNS.e, N.now);
+	}
+	ck_assert_uint_eq(log_count("half-open tunnels expired"), 2);
+	ck_assert(log_seen("10 half-open tunnels expired"));
+}
+END_TEST
+
+/* Loop: 0 a burst of 30 SCCRQs per dial, 1 twice the budget during the
+ * handshake itself: with oldest-first eviction a peer that answers before
+ * max_half_open newer SCCRQs arrive always gets through. */
+START_TEST(test_legit_peer_gets_through_flood)
+{
+	struct rawpeer r, sp;
+	unsigned int spoofed = 0, ok = 0;
+	unsigned int during = _i == 0 ? 7 : 16;
+
+	LNS.e.limits.max_tunnels = 100;
+	LNS.e.limits.max_half_open = 8;
+	raw_init(&r, "198.51.100.7", 1701, 77);
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	for (int k = 0; k < 30; k++) {
+		for (int i = 0; i < (_i == 0 ? 30 : 10); i++)
+			spoof_sccrq(&sp, spoofed++);
+		ok += legit_dial(&r, (uint16_t)(2000 + k), &sp, &spoofed,
+				 during);
+	}
+	if (_i == 0) {
+		ck_assert_uint_eq(ok, 30);
+		ck_assert_uint_eq(LNS.tunnel_up, 30);
+	} else {
+		/* Evicted before its SCCCN: the bound is sharp. */
+		ck_assert_uint_eq(ok, 0);
+	}
+	ck_assert_uint_eq(LNS.e.stats.refused_tunnels, 0);
+}
+END_TEST
+
+START_TEST(test_refuse_new_when_shutting_down)
+{
+	struct rawpeer r, late, sp;
+	struct l2tp_tunnel *t;
+	struct l2tp_tunnel_params p;
+	const struct wire *w;
+	struct l2tp_msg m;
+	unsigned int n;
+
+	raw_init(&r, "198.51.100.7", 1701, 77);
+	raw_init(&late, "198.51.100.9", 1701, 99);
+	t = raw_establish(&r);
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	for (unsigned int i = 0; i < 5; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_uint_eq(LNS.e.n_half_open, 5);
+	l2tp_engine_refuse_new(&LNS.e, N.now);
+	/* Half-open tunnels dropped silently, in one summary line. */
+	ck_assert_uint_eq(LNS.e.n_half_open, 0);
+	ck_assert_uint_eq(LNS.e.stats.half_open_expired, 5);
+	ck_assert(log_seen("5 half-open tunnels expired"));
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_STOPCCN), 0);
+	/* SCCRQ: StopCCN "shutting down", no tunnel. */
+	n = LNS.e.n_tunnels;
+	raw_sccrq(&late, &LNS.addr);
+	ck_assert_uint_eq(LNS.e.n_tunnels, n);
+	w = wire_last(&LNS.addr, L2TP_MSG_STOPCCN);
+	ck_assert_uint_eq(w->result, L2TP_STOPCCN_RESULT_SHUTTING_DOWN);
+	ck_assert_uint_eq(w->tunnel_id, 99);
+	ck_assert_uint_eq(wire_count(&LNS.addr, L2TP_MSG_SCCRP), 1 + 5);
+	ck_assert_uint_eq(LNS.e.stats.refused_shutdown, 1);
+	/* ICRQ in a tunnel still up: CDN, no session. */
+	fill_icrq(&m, 5);
+	raw_send(&r, &LNS.addr, &m, 0);
+	w = wire_last(&LNS.addr, L2TP_MSG_CDN);
+	ck_assert_uint_eq(w->result, L2TP_CDN_RESULT_NO_FACILITIES_TEMPORARY);
+	ck_assert_uint_eq(LNS.e.n_sessions, 0);
+	ck_assert_uint_eq(LNS.e.stats.refused_sessions_shutdown, 1);
+	ck_assert_uint_eq(LNS.session_up, 0);
+	/* Nothing opened from our side either. */
+	params_default(&p, "lns.example");
+	ck_assert_ptr_null(l2tp_tunnel_open(&LNS.e,
+					    (struct sockaddr *)&late.addr,
+					    sizeof(late.addr), &p, NULL,
+					    N.now));
+	ck_assert_ptr_null(l2tp_session_open(t, true, "123", NULL, N.now));
+}
+END_TEST
+
 static Suite *tunnel_suite(void)
 {
 	Suite *s = suite_create("l2tp_tunnel");
@@ -2571,6 +2842,16 @@ static Suite *tunnel_suite(void)
 	tcase_add_loop_test(tc, test_max_sessions, 0, 2);
 	tcase_add_test(tc, test_session_accept_refuses);
 	tcase_add_test(tc, test_tunnel_accept_refuses);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flood");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_half_open_budget_evicts_oldest);
+	tcase_add_test(tc, test_full_table_evicts_half_open_never_established);
+	tcase_add_test(tc, test_half_open_lifetime_shrinks_under_pressure);
+	tcase_add_test(tc, test_half_open_mass_expiry_one_line);
+	tcase_add_loop_test(tc, test_legit_peer_gets_through_flood, 0, 2);
+	tcase_add_test(tc, test_refuse_new_when_shutting_down);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

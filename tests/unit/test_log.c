@@ -120,6 +120,47 @@ START_TEST(test_log_limit_one_line_per_interval_with_count)
 }
 END_TEST
 
+/* A flood of one kind: the burst, then the rate, then one summary. */
+START_TEST(test_log_flood_budget_rate_and_summary)
+{
+	static struct log_flood kind = LOG_FLOOD_INIT("test refusals");
+	unsigned int allowed = 0;
+	uint64_t t;
+
+	log_flood_reset();
+	/* 10,000 events a second for 10 s. */
+	for (t = 1000; t < 11000; t++)
+		for (int i = 0; i < 10; i++)
+			allowed += log_flood_due(&kind, t);
+	ck_assert_uint_le(allowed, LOG_FLOOD_BURST + 10 * LOG_FLOOD_RATE + 1);
+	ck_assert_uint_ge(allowed, LOG_FLOOD_BURST + 10 * LOG_FLOOD_RATE - 1);
+	ck_assert_uint_eq(log_flood_suppressed(), 100000 - allowed);
+	/* Nothing is summarised before the window is a minute old. */
+	lines = 0;
+	log_flood_tick(30000, false);
+	ck_assert_int_eq(lines, 0);
+	log_flood_tick(62000, false);
+	ck_assert_int_eq(lines, 1);
+	ck_assert_ptr_nonnull(strstr(last_line, "test refusals in the last "
+						"minute"));
+	char want[32];
+
+	snprintf(want, sizeof(want), "%u more", 100000 - allowed);
+	ck_assert_ptr_nonnull(strstr(last_line, want));
+	/* Once said, not again. */
+	log_flood_tick(200000, false);
+	ck_assert_int_eq(lines, 1);
+	/* A quiet bucket refills to its burst. */
+	allowed = 0;
+	for (int i = 0; i < 100; i++)
+		allowed += log_flood_due(&kind, 300000);
+	ck_assert_uint_eq(allowed, LOG_FLOOD_BURST);
+	log_flood_tick(300001, true);
+	ck_assert_int_eq(lines, 2);
+	log_flood_reset();
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -132,6 +173,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_log_long_line_is_truncated_not_overflowed);
 	tcase_add_test(tc, test_log_level_parse);
 	tcase_add_test(tc, test_log_limit_one_line_per_interval_with_count);
+	tcase_add_test(tc, test_log_flood_budget_rate_and_summary);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -262,6 +262,37 @@ START_TEST(test_server_start_timeout)
 }
 END_TEST
 
+/* A short deadline for the first SCCRQ; the reply timeout stays. */
+START_TEST(test_server_short_start_timeout_and_evict)
+{
+	struct side srv;
+	struct pptp_ctrl_config cfg;
+
+	memset(&srv, 0, sizeof(srv));
+	log_set_sink(quiet_sink, NULL);
+	pptp_ctrl_config_defaults(&cfg, PPTP_ROLE_SERVER);
+	cfg.start_timeout_ms = 5000;
+	cfg.event_fn = on_event;
+	cfg.event_arg = &srv;
+	srv.ctrl = pptp_ctrl_new(&cfg, 1000);
+	ck_assert_ptr_nonnull(srv.ctrl);
+	ck_assert_uint_eq(pptp_ctrl_next_timeout(srv.ctrl), 6000);
+	ck_assert(pptp_ctrl_never_called(srv.ctrl));
+	pptp_ctrl_timer(srv.ctrl, 6000);
+	ck_assert(pptp_ctrl_is_closed(srv.ctrl));
+	ck_assert_int_eq(srv.ev[find_ev(&srv, PPTP_EV_CLOSED)].close_reason,
+			 PPTP_CLOSE_START_TIMEOUT);
+	side_free(&srv);
+
+	side_new(&srv, PPTP_ROLE_SERVER, 1, 1000);
+	pptp_ctrl_evict(srv.ctrl, 2000);
+	ck_assert(pptp_ctrl_is_closed(srv.ctrl));
+	ck_assert_int_eq(srv.ev[find_ev(&srv, PPTP_EV_CLOSED)].close_reason,
+			 PPTP_CLOSE_EVICTED);
+	side_free(&srv);
+}
+END_TEST
+
 START_TEST(test_client_start_timeout)
 {
 	struct side cli;
@@ -899,6 +930,7 @@ static Suite *pptp_ctrl_suite(void)
 	tcase_add_test(tc, test_client_stops_on_old_version_sccrp);
 	tcase_add_test(tc, test_server_start_timeout);
 	tcase_add_test(tc, test_client_start_timeout);
+	tcase_add_test(tc, test_server_short_start_timeout_and_evict);
 	tcase_add_test(tc, test_echo_request_answered_with_same_id);
 	tcase_add_test(tc, test_echo_keepalive_and_timeout);
 	tcase_add_test(tc, test_echo_back_to_back_keeps_connection);
