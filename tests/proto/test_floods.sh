@@ -8,14 +8,14 @@
 # 10.77.0.0/16 is routed locally: those addresses serve as the spoofed
 # sources, and nothing leaves the namespace. Counts and durations are
 # bounded: each SCCRQ flood lasts as long as the legitimate dials during it,
-# FLOOD_ATTEMPTS (default 15) every FLOOD_INTERVAL (0.05) seconds, and at
+# FLOOD_ATTEMPTS (default 12) every FLOOD_INTERVAL (0.05) seconds, and at
 # most 120 s. make bench runs it longer (tests/bench/flood).
 . "$(dirname "$0")/lib.sh"
 proto_init test_floods "${1:-build}"
 
-attempts=${FLOOD_ATTEMPTS:-15}
+attempts=${FLOOD_ATTEMPTS:-12}
 interval=${FLOOD_INTERVAL:-0.05}
-pptp_half=${FLOOD_PPTP_HALF_OPEN:-3000}
+pptp_half=${FLOOD_PPTP_HALF_OPEN:-2000}
 flood=$(cd "$(dirname "$0")" && pwd)/flood.py
 net=10.77.0.0/16
 
