@@ -104,18 +104,20 @@ check "no per-tunnel expiry warnings" \
 section "l2tpd: a LAC dialling during shutdown gets no tunnel"
 # A tunnel whose peer never acknowledges our StopCCN keeps the daemon in
 # its shutdown window for seconds.
-ip netns exec "$ns" python3 - "$(dirname "$flood")" <<'PY' &
+ip netns exec "$ns" python3 - "$(dirname "$flood")" "$tmp/silent" <<'PY' &
 import sys, time
 sys.path.insert(0, sys.argv[1])
 import l2tp_raw as L
 p = L.Peer("127.0.0.1:1701", "127.0.0.1", b"", our_id=0x3E01)
 err = p.open()
-print("# silent peer: %s" % (err or "tunnel up"))
-time.sleep(6)  # silent: never acknowledges the StopCCN
+print("# silent peer: %s" % (err or "tunnel up"), flush=True)
+open(sys.argv[2], "w").write(err or "up")
+time.sleep(8)  # silent: never acknowledges the StopCCN
 PY
 silent=$!
 proto_track_pid "$silent"
-check "a tunnel up before SIGTERM" wait_for 10 eval '[ "$(ctl_q lns \
+wait_for 30 test -s "$tmp/silent"
+check "a tunnel up before SIGTERM" wait_for 5 eval '[ "$(ctl_q lns \
 	"[.tunnels[]|select(.peer_id==15873 and .state==\"established\")]|length" \
 	tunnels)" = 1 ]'
 kill -TERM "$(cat "$tmp/lns.pid")"
