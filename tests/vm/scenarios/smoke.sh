@@ -20,6 +20,13 @@ vm_check "ip l2tp show tunnel works" ip l2tp show tunnel
 vm_netns_pair srv cli 10.200.1
 vm_check "ping across veth (cli -> srv)" vm_ping cli 10.200.1.1 2
 vm_check "ping across veth (srv -> cli)" vm_ping srv 10.200.1.2 2
+# The harness's path-MTU ping: a full-size packet passes, one byte more is
+# fragmented, and vm_ping says so.
+ip -n cli link set v-srv mtu 1400
+ip -n srv link set v-cli mtu 1400
+vm_check "1372-byte ping fits MTU 1400" vm_ping cli 10.200.1.1 1 -s 1372
+vm_check "1373-byte ping does not (vm_ping sees the fragments)" \
+    eval '! vm_ping cli 10.200.1.1 1 -s 1373'
 
 # An L2TPv3 static tunnel + session over the veth pair exercises l2tp_netlink.
 vm_check "ip l2tp add tunnel (srv)" vm_in srv ip l2tp add tunnel tunnel_id 1 peer_tunnel_id 2 \
