@@ -6,6 +6,7 @@
 #   make check-unit the fast subset
 #   make asan       unit tests built with -fsanitize=address,undefined
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make mutate     plant one-line faults in a scratch copy, report survivors
 #   make fuzz-long  the same for hours: FUZZ_LONG_SECONDS each (default 3600),
 #                   FUZZ_JOBS at once; corpora grow in build/fuzz-corpus/
 #   make bench      control-plane benchmarks (tests/bench/)
@@ -81,7 +82,7 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
 
 .PHONY: all deps install-files check check-man check-deb check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
-	fuzz-long bench bench-vm install install-compat clean format tests demo
+	fuzz-long mutate bench bench-vm install install-compat clean format tests demo
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -187,7 +188,7 @@ fuzz: fuzz-build
 
 FUZZ_LONG_SECONDS ?= 3600
 fuzz-long: fuzz-build
-	FUZZ_JOBS=$(or $(FUZZ_JOBS),1) nice -n 19 tests/fuzz/run $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_JOBS=$(or $(FUZZ_JOBS),1) FUZZ_TIMEOUT=$(or $(FUZZ_TIMEOUT),60) nice -n 19 tests/fuzz/run $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
 
 check-fuzz: fuzz-build
 	tests/fuzz/run $(if $(FUZZ_CHECK_SECONDS),$(FUZZ_CHECK_SECONDS),20) $(FUZZ_TARGETS)
@@ -206,6 +207,11 @@ check: all
 		VPNSUITE_STRICT_SKIPS=1 $(MAKE) --no-print-directory $$t || \
 			{ echo "=== make $$t FAILED"; status=1; }; \
 	done; exit $$status
+
+# Mutation smoke test (slow, VM runs included; not part of make check):
+# every fault of tests/mutate/faults must be caught. MUTANTS="ID..." for some.
+mutate: all
+	tests/mutate/run $(MUTANTS)
 
 bench: all
 	tests/bench/run $(BUILD)
