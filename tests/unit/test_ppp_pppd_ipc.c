@@ -97,6 +97,10 @@ START_TEST(test_ppp_ipc_decode_rejects_malformed)
 	ck_assert_str_eq(err, "record of 5 bytes is shorter than the header");
 	ck_assert_int_eq(decode(rec, 13, err), -1);
 	ck_assert_str_eq(err, "length field 14 but record has 13 bytes");
+	/* Bytes after the record its length field describes: refused too,
+	 * not read as more attributes nor ignored. */
+	ck_assert_int_eq(decode(rec, 16, err), -1);
+	ck_assert_str_eq(err, "length field 14 but record has 16 bytes");
 	rec[0] = 2;
 	ck_assert_int_eq(decode(rec, 14, err), -1);
 	ck_assert_str_eq(err, "version 2, expected 1");
