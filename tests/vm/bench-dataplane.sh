@@ -81,7 +81,7 @@ lns_ready() {
 }
 ppp_up_both() { vm_ppp_addr lac && vm_ppp_addr lns; }
 nothing_left() {
-    [ -z "$(ip -n lns l2tp show tunnel)$(ip -n lac l2tp show tunnel)" ] && vm_no_process pppd
+    vm_no_l2tp_tunnel lns && vm_no_l2tp_tunnel lac && vm_no_process pppd
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 

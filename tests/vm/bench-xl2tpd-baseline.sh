@@ -129,10 +129,10 @@ vm_log "tearing down"
 # Teardown: stopping the LAC sends StopCCN; the LNS must clean up its side.
 vm_stop xl2tpd-lac 10
 vm_check "LNS tunnel removed after the LAC left" \
-    vm_wait_for 15 sh -c '[ -z "$(ip -n lns l2tp show tunnel)" ]'
+    vm_wait_for 15 vm_no_l2tp_tunnel lns
 vm_stop xl2tpd-lns 10
-vm_check_eq "no L2TP tunnel left (lac)" "" "$(ip -n lac l2tp show tunnel)"
-vm_check_eq "no L2TP tunnel left (lns)" "" "$(ip -n lns l2tp show tunnel)"
+vm_check "no L2TP tunnel left (lac)" vm_no_l2tp_tunnel lac
+vm_check "no L2TP tunnel left (lns)" vm_no_l2tp_tunnel lns
 vm_check "no pppd left" vm_wait_for 20 vm_no_process pppd
 vm_check "no xl2tpd left" vm_no_process xl2tpd
 vm_check_eq "no ppp interface left" "" "$(vm_ppp_ifaces lac; vm_ppp_ifaces lns)"

@@ -22,7 +22,7 @@ ctl() { local who=$1; shift; "$B/vpnctl" -s "/run/l2tpd-$who.ctl" "$@"; }
 in_ns() { local ns=$1; shift; printf '[%s]$ %s\n' "$ns" "$*"; ip netns exec "$ns" "$@"; }
 ppp_up_both() { vm_ppp_addr lac && vm_ppp_addr lns; }
 nothing_left() {
-    [ -z "$(ip -n lns l2tp show tunnel)$(ip -n lac l2tp show tunnel)" ] &&
+    vm_no_l2tp_tunnel lns && vm_no_l2tp_tunnel lac &&
         vm_no_process pppd && [ -z "$(vm_ppp_ifaces lac)$(vm_ppp_ifaces lns)" ]
 }
 

@@ -98,8 +98,8 @@ mark() { mark=$(wc -l < "$LNS_LOG"); }
 log_since() { tail -n +$((mark + 1)) "$LNS_LOG"; }
 log_has() { log_since | grep -qF -- "$1"; }
 nothing_left() {
-    [ "$(lns_sessions)" = 0 ] && [ -z "$(ip -n lns l2tp show session)" ] &&
-        [ -z "$(ip -n lac l2tp show session)" ] && vm_no_process pppd &&
+    [ "$(lns_sessions)" = 0 ] && vm_no_l2tp_session lns &&
+        vm_no_l2tp_session lac && vm_no_process pppd &&
         [ "$(lns_status addresses_in_use)" = 0 ]
 }
 disconnect() {

@@ -88,7 +88,7 @@ session_field() {
     ctl "$1" --json sessions | python3 -c "import json,sys; s=json.load(sys.stdin)['sessions']; print(s[0].get('$2','') if s else '')"
 }
 nothing_left() {
-    [ -z "$(ip -n lns l2tp show tunnel)" ] && [ -z "$(ip -n lac l2tp show tunnel)" ] &&
+    vm_no_l2tp_tunnel lns && vm_no_l2tp_tunnel lac &&
         vm_no_process pppd
 }
 # Up as the daemons see it: each has a session with a ppp interface.
@@ -123,7 +123,7 @@ vm_check "vpnctl: kernel byte counters moved (rx_bytes=$rx)" test "${rx:-0}" -gt
 
 vm_log "teardown 1: vpnctl session close on the LNS"
 ctl lns session close "$(session_field lns id)" >/dev/null
-vm_check "LNS session gone" vm_wait_for 10 sh -c "[ \"\$(ip -n lns l2tp show session)\" = '' ]"
+vm_check "LNS session gone" vm_wait_for 10 vm_no_l2tp_session lns
 vm_check "pppd gone on both ends" vm_wait_for 15 vm_no_process pppd
 vm_check "no session left on the LNS" vm_wait_for 5 test "$(jq_sessions lns)" = 0
 vm_check_eq "LNS pool address free again" 0 "$(status_field lns addresses_in_use)"
@@ -133,7 +133,7 @@ ctl lac lac connect one >/dev/null
 vm_require "PPP up again" vm_wait_for 60 ppp_up_both
 vm_check_eq "one pool address in use" 1 "$(status_field lns addresses_in_use)"
 kill -9 "$(session_field lac pppd)"
-vm_check "sessions gone after the LAC's pppd died" vm_wait_for 20 sh -c "[ \"\$(ip -n lns l2tp show session)\" = '' ] && [ \"\$(ip -n lac l2tp show session)\" = '' ]"
+vm_check "sessions gone after the LAC's pppd died" vm_wait_for 20 eval "vm_no_l2tp_session lns && vm_no_l2tp_session lac"
 vm_check "pppd gone on both ends" vm_wait_for 15 vm_no_process pppd
 vm_check_eq "LNS pool address free again" 0 "$(status_field lns addresses_in_use)"
 
@@ -147,7 +147,7 @@ vm_log "teardown 4: LAC SIGKILL"
 start_lac
 vm_require "PPP up again" vm_wait_for 60 ppp_up_both
 kill -9 "$(vm_pid l2tpd-lac)"
-vm_check "LAC kernel tunnel gone with the killed daemon" vm_wait_for 10 sh -c '[ -z "$(ip -n lac l2tp show tunnel)" ]'
+vm_check "LAC kernel tunnel gone with the killed daemon" vm_wait_for 10 vm_no_l2tp_tunnel lac
 vm_check "LAC pppd gone with the killed daemon" vm_wait_for 15 sh -c '! ip netns pids lac | xargs -r ps -o comm= -p | grep -q pppd'
 vm_check "LNS notices (PPP echo / HELLO) and cleans up" vm_wait_for 60 nothing_left
 

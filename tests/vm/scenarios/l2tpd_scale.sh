@@ -77,8 +77,8 @@ all_up() { [ "$(n_up lac)" -ge "$1" ] && [ "$(n_up lns)" -ge "$1" ]; }
 # Sessions a daemon has with a ppp interface.
 n_ppp_sessions() { ctl "$1" --json sessions | jq '[.sessions[] | select(.interface != "-")] | length'; }
 nothing_left() {
-    [ -z "$(ip -n lns l2tp show tunnel)$(ip -n lac l2tp show tunnel)" ] &&
-        [ -z "$(ip -n lns l2tp show session)$(ip -n lac l2tp show session)" ] &&
+    vm_no_l2tp_tunnel lns && vm_no_l2tp_tunnel lac &&
+        vm_no_l2tp_session lns && vm_no_l2tp_session lac &&
         vm_no_process pppd && [ -z "$(vm_ppp_ifaces lac)$(vm_ppp_ifaces lns)" ]
 }
 # ping_each: from the LAC, ping the LNS end of every ppp link (each has its

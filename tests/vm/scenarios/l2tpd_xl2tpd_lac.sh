@@ -73,7 +73,7 @@ sess() { ctl --json sessions | jq -r ".sessions[0].$1 // empty"; }
 n_sessions() { ctl --json sessions | jq '.sessions | length'; }
 ppp_up_both() { vm_ppp_addr lac && vm_ppp_addr lns; }
 lns_clean() {
-    [ -z "$(ip -n lns l2tp show tunnel)" ] && [ -z "$(ip -n lns l2tp show session)" ] &&
+    vm_no_l2tp_tunnel lns && vm_no_l2tp_session lns &&
         vm_no_process pppd && [ -z "$(vm_ppp_ifaces lns)" ]
 }
 

@@ -72,7 +72,7 @@ CONF
 ctl() { "$B/vpnctl" -s "$D/lac.ctl" "$@"; }
 n_sessions() { ctl --json sessions | jq '.sessions | length'; }
 ppp_up_both() { vm_ppp_addr lac && vm_ppp_addr lns; }
-kernel_clean() { [ -z "$(ip -n "$1" l2tp show tunnel)" ] && [ -z "$(ip -n "$1" l2tp show session)" ]; }
+kernel_clean() { vm_no_l2tp_tunnel "$1" && vm_no_l2tp_session "$1"; }
 all_clean() {
     kernel_clean lac && kernel_clean lns && vm_no_process pppd &&
         [ -z "$(vm_ppp_ifaces lac)$(vm_ppp_ifaces lns)" ]
