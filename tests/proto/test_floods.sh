@@ -51,7 +51,7 @@ max tunnels = 4096
 [lns default]
 CONF
 start_vpnsuite_daemon lns ip netns exec "$ns" "$build/l2tpd" -D \
-	-c "$tmp/lns.conf" -C "$tmp/lns.ctl" -p "$tmp/lns.pid" ||
+	-c "$tmp/lns.conf" -S "$tmp/lns.ctl" -C "$tmp/lns.fifo" -p "$tmp/lns.pid" ||
 	proto_abort "l2tpd did not start: $(log_tail lns)"
 pid=$(cat "$tmp/lns.pid")
 rss0=$(rss_kb "$pid")
