@@ -385,9 +385,13 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 static json_t *cmd_reload(void *arg, const char *cmd, json_t *req, char *err,
 			  size_t errlen)
 {
-	if (l2tpd_reload(arg, err, errlen))
+	struct l2tpd *d = arg;
+
+	if (l2tpd_reload(d, err, errlen))
 		return NULL;
-	return json_object();
+	if (!d->reload_note[0])
+		return json_object();
+	return json_pack("{s:s}", "restart_needed", d->reload_note);
 }
 
 /* Counters since start and over the last minute, and what is up now. */

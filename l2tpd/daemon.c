@@ -101,17 +101,24 @@ static void on_shutdown(struct evloop *loop, void *arg)
 		evloop_stop(loop);
 }
 
-/* SIGHUP and "vpnctl reload": re-read the tunnel secrets and the PPP
- * secrets. A file with an error is refused and its old contents stay; the
- * configuration itself is read only at start. */
+/* SIGHUP and "vpnctl reload": re-read l2tpd.conf (l2tpd/reload.c), the
+ * tunnel secrets and the PPP secrets. A file with an error is refused and
+ * what was in force stays; d->reload_note names what waits for a restart. */
 int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen)
 {
 	char why[512];
 	size_t len;
 
 	err[0] = '\0';
+	if (l2tpd_reload_config(d, d->reload_note, sizeof(d->reload_note), why,
+				sizeof(why)))
+		snprintf(err, errlen, "%s (the configuration in force stays)",
+			 why);
+	len = strlen(err);
 	if (secrets_load(d, why, sizeof(why)))
-		snprintf(err, errlen, "%s (the old tunnel secrets stay)", why);
+		snprintf(err + len, errlen - len,
+			 "%s%s (the old tunnel secrets stay)", len ? "; " : "",
+			 why);
 	else
 		log_info(&no_ctx, "reloaded the tunnel secrets");
 	if (d->auth && ppp_login_reload(d->auth, why, sizeof(why))) {
@@ -172,6 +179,7 @@ void l2tpd_cleanup(struct l2tpd *d)
 			close(d->listen_fd[i]);
 	}
 	l2tpd_metrics_close(d);
+	l2tpd_reload_free(d);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
 	secrets_tunnel_free(d->secrets);
@@ -188,6 +196,7 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
 	if (secrets_load(d, err, errlen) ||
+	    l2tpd_reload_init(d, err, errlen) ||
 	    l2tpd_dataplane_prepare(d, err, errlen) ||
 	    l2tpd_check_files(d, err, errlen))
 		return -1;

@@ -148,6 +148,13 @@ struct l2tpd_rx {
 	int ifindex;
 };
 
+/* A section of l2tpd.conf as it was read at start (l2tpd/reload.c). */
+struct l2tpd_section_digest {
+	char type[8];
+	char name[64];
+	uint64_t digest;
+};
+
 struct l2tpd {
 	uint64_t tunnel_serial; /* the last one given to a tunnel glue */
 	const char *config_path;
@@ -189,6 +196,9 @@ struct l2tpd {
 	struct evloop_timer *stats_timer;
 	struct metrics_server *metrics; /* "metrics listen", if set */
 	struct evloop_timer *tick_timer; /* log summaries, once a second */
+	struct l2tpd_section_digest *sections; /* of the file read at start */
+	size_t n_sections;
+	char reload_note[512]; /* what the last reload left to a restart */
 	char hostname[L2TP_HOST_NAME_MAX];
 };
 
@@ -254,6 +264,13 @@ void l2tpd_stats_stop(struct l2tpd *d);
 void l2tpd_stats_update(struct l2tpd *d);
 /* Adds a session's kernel counters not yet counted (dataplane.c). */
 void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s);
+
+/* Reload of l2tpd.conf (l2tpd/reload.c): limits and log level now; what
+ * waits for a restart named in restart ("" when nothing). */
+int l2tpd_reload_init(struct l2tpd *d, char *err, size_t errlen);
+void l2tpd_reload_free(struct l2tpd *d);
+int l2tpd_reload_config(struct l2tpd *d, char *restart, size_t restartlen,
+			char *err, size_t errlen);
 
 /* The metrics endpoint (l2tpd/metrics.c), if configured. */
 int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen);
