@@ -313,6 +313,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.max_sessions, 16384);
 	ck_assert_uint_eq(cfg.max_sessions_per_tunnel, 1024);
 	ck_assert_uint_eq(cfg.max_half_open_per_peer, 8);
+	ck_assert_uint_eq(cfg.max_half_open, 0); /* the engine's default */
 	ck_assert_str_eq(cfg.control_socket, L2TPD_DEFAULT_CONTROL_SOCKET);
 	ck_assert_int_eq(cfg.log_level, LOG_LEVEL_INFO);
 
@@ -362,6 +363,7 @@ START_TEST(test_our_global_keys)
 				   "max sessions = 20\n"
 				   "max sessions per tunnel = 3\n"
 				   "max half-open per peer = 2\n"
+				   "max half-open = 5\n"
 				   "retransmit cap = 16\n"
 				   "max retries = 7\n"
 				   "control socket = /run/l2tpd-test.sock\n"
@@ -385,6 +387,7 @@ START_TEST(test_our_global_keys)
 	ck_assert_uint_eq(cfg.max_sessions, 20);
 	ck_assert_uint_eq(cfg.max_sessions_per_tunnel, 3);
 	ck_assert_uint_eq(cfg.max_half_open_per_peer, 2);
+	ck_assert_uint_eq(cfg.max_half_open, 5);
 	ck_assert_uint_eq(cfg.retransmit_cap, 16);
 	ck_assert_uint_eq(cfg.max_retries, 7);
 	ck_assert_str_eq(cfg.control_socket, "/run/l2tpd-test.sock");

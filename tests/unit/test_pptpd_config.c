@@ -229,6 +229,8 @@ START_TEST(test_our_keywords)
 		"port 17230\n"
 		"max calls per connection 16\n"
 		"Max Half-Open Per Peer 3\n"
+		"max connections per peer 5\n"
+		"start timeout 4\n"
 		"echo interval 2\n"
 		"control socket /tmp/x.ctl\n"
 		"clients /etc/vpnsuite/pptp-clients.conf\n"
@@ -239,6 +241,8 @@ START_TEST(test_our_keywords)
 	ck_assert_uint_eq(cfg.port, 17230);
 	ck_assert_uint_eq(cfg.max_calls_per_conn, 16);
 	ck_assert_uint_eq(cfg.max_half_open_per_peer, 3);
+	ck_assert_uint_eq(cfg.max_conns_per_peer, 5);
+	ck_assert_uint_eq(cfg.start_timeout, 4);
 	ck_assert_uint_eq(cfg.echo_interval, 2);
 	/* Without "echo timeout" an Echo-Reply gets one interval. */
 	ck_assert_uint_eq(cfg.echo_timeout, 2);
@@ -282,6 +286,9 @@ START_TEST(test_bad_values_name_file_line_keyword)
 		   PATH ":2: 'max calls per connection': ");
 	load_fails("max half-open per peer -1\n",
 		   PATH ":1: 'max half-open per peer': ");
+	load_fails("max connections per peer 0\n",
+		   PATH ":1: 'max connections per peer': ");
+	load_fails("start timeout 0\n", PATH ":1: 'start timeout': ");
 	load_fails("echo interval 9999\n", PATH ":1: 'echo interval': ");
 	load_fails("echo timeout 0\n", PATH ":1: 'echo timeout': ");
 	load_fails("debug yes\n", PATH ":1: 'debug': takes no value");
