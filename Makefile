@@ -82,7 +82,7 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
 
 .PHONY: all deps install-files check check-man check-deb check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
-	fuzz-long mutate bench bench-vm install install-compat clean format tests demo
+	fuzz-long mutate bench bench-vm install install-compat clean format tests demo demo-ipsec
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -223,9 +223,15 @@ bench-vm: all
 	tests/vm/run --timeout 1800 tests/vm/bench-dataplane.sh
 	tests/vm/run --timeout 900 tests/vm/bench-pptp.sh
 	tests/vm/run --timeout 900 tests/vm/bench-xl2tpd-baseline.sh
+	$(VM_ENV)tests/vm/run --timeout 900 tests/vm/bench-ipsec.sh
 
 demo: all
 	tests/vm/run tests/vm/demo.sh
+
+# L2TP/IPsec in the VM: an xl2tpd client to l2tpd through strongSwan, with
+# the count of ESP and clear-text L2TP packets on the wire.
+demo-ipsec: all
+	$(VM_ENV)tests/vm/run --timeout 420 tests/vm/scenarios/ipsec_xl2tpd_psk.sh
 
 install: all
 	$(MAKE) install-files

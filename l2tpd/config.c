@@ -708,6 +708,18 @@ static int parse_lac_remote_ip(struct loader *ld, void *obj,
 	return 0;
 }
 
+static int parse_ipsec_required(struct loader *ld, void *obj,
+				const struct conf_entry *e)
+{
+	struct l2tpd_link_opts *link = obj;
+	bool v;
+
+	if (conf_value_bool(ld->cf, e, &v, ld->err, ld->errlen) < 0)
+		return -1;
+	link->ipsec_required = v ? L2TPD_IPSEC_YES : L2TPD_IPSEC_NO;
+	return 0;
+}
+
 /* xl2tpd's "bps" sets both directions. */
 static int parse_bps(struct loader *ld, void *obj, const struct conf_entry *e)
 {
@@ -747,6 +759,7 @@ static const struct key_def keys[] = {
 	{"cap backoff", SEC_GLOBAL, KIND_CUSTOM, G(retransmit_cap), 0, 0,
 	 parse_cap_backoff},
 	{"max retries", SEC_GLOBAL, KIND_UINT, G(max_retries), 1, 100},
+	{"ipsec required", SEC_GLOBAL, KIND_BOOL, G(ipsec_required)},
 	{"ipsec saref", SEC_GLOBAL, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
 	 "SAref needs an out-of-tree IPsec stack; L2TP/IPsec works without "
 	 "it"},
@@ -825,6 +838,8 @@ static const struct key_def keys[] = {
 	{"ppp debug", LINK, KIND_BOOL, L(ppp_debug)},
 	{"pass peer", LINK, KIND_BOOL, L(pass_peer)}, /* always: ipparam */
 	{"pppoptfile", LINK, KIND_STRING, L(pppoptfile), 0, MAX_PATH_LEN},
+	{"ipsec required", LINK, KIND_CUSTOM, L(ipsec_required), 0, 0,
+	 parse_ipsec_required},
 	{"call rws", LINK, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
 	 "RFC 2661 has no per-session window (xl2tpd ignores it too)"},
 
@@ -1300,6 +1315,14 @@ enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
 	if (lns && lns->ppp_auth != L2TPD_PPP_AUTH_INHERIT)
 		return lns->ppp_auth;
 	return cfg->ppp_auth;
+}
+
+bool l2tpd_link_ipsec_required(const struct l2tpd_config *cfg,
+			       const struct l2tpd_link_opts *link)
+{
+	if (link && link->ipsec_required != L2TPD_IPSEC_INHERIT)
+		return link->ipsec_required == L2TPD_IPSEC_YES;
+	return cfg->ipsec_required;
 }
 
 bool l2tpd_config_uses_radius(const struct l2tpd_config *cfg)

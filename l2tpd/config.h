@@ -87,6 +87,13 @@ struct l2tpd_lns_host {
 	int line;
 };
 
+/* 'ipsec required' of an [lns] or [lac] section. */
+enum l2tpd_ipsec_required {
+	L2TPD_IPSEC_INHERIT = 0, /* as [global] says */
+	L2TPD_IPSEC_NO,
+	L2TPD_IPSEC_YES,
+};
+
 /* Keys that [lns] and [lac] sections share: tunnel and PPP link options. */
 struct l2tpd_link_opts {
 	bool hidden_bit;	 /* hide AVPs we send (RFC 2661 4.3) */
@@ -111,6 +118,9 @@ struct l2tpd_link_opts {
 	bool ppp_debug;
 	bool pass_peer;
 	char *pppoptfile; /* NULL when unset */
+	/* L2TP only through IPsec: a tunnel whose packets the kernel's
+	 * IPsec policies do not protect is refused (LNS) or not dialled (LAC) */
+	enum l2tpd_ipsec_required ipsec_required;
 };
 
 /* Who verifies PPP logins ('ppp auth'). */
@@ -180,6 +190,7 @@ struct l2tpd_config {
 	bool debug_state;
 	bool debug_tunnel;
 	unsigned int max_retries;
+	bool ipsec_required; /* ours: the default of [lns] and [lac] */
 
 	/* [global], ours */
 	enum l2tpd_dataplane dataplane;
@@ -219,6 +230,10 @@ struct l2tpd_config {
 /* The 'ppp auth' in force for logins in lns (its own, else [global]'s). */
 enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
 				       const struct l2tpd_lns *lns);
+/* Whether a section's tunnels must be IPsec-protected (its own
+ * 'ipsec required', else [global]'s). */
+bool l2tpd_link_ipsec_required(const struct l2tpd_config *cfg,
+			       const struct l2tpd_link_opts *link);
 /* Whether some section logs in through RADIUS. */
 bool l2tpd_config_uses_radius(const struct l2tpd_config *cfg);
 

@@ -146,6 +146,7 @@ struct l2tpd_rx {
 	struct sockaddr_storage peer;
 	socklen_t peer_len;
 	int ifindex;
+	uint32_t mark; /* the datagram's packet mark (SO_RCVMARK), else 0 */
 };
 
 /* A section of l2tpd.conf as it was read at start (l2tpd/reload.c). */

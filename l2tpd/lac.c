@@ -7,6 +7,7 @@
  * dialled (RFC 2661 8.1), which the tunnel then follows once (l2tpd/udp.c,
  * op_tunnel_answered).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/ipsec.h"
 #include "lib/log.h"
 #include "l2tpd/daemon.h"
 
@@ -263,6 +265,81 @@ static int lac_bind_source(struct l2tpd *d, struct lac_state *lac, int fd,
 	return bind(fd, (struct sockaddr *)&src, len);
 }
 
+static unsigned int port_of(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+}
+
+/*
+ * 'ipsec required': L2TP leaves only if the kernel's IPsec policies protect
+ * the tunnel's 4-tuple both ways (out: encrypted or held until an SA
+ * exists, never sent in clear text; in: a clear-text answer is dropped).
+ * The source port is fixed here so that the 4-tuple is known before the
+ * SCCRQ; the source address is the one the route to the LNS picks.
+ */
+static int lac_check_ipsec(struct l2tpd *d, struct lac_state *lac, int fd,
+			   const struct sockaddr *peer, socklen_t peer_len,
+			   char *err, size_t errlen)
+{
+	struct sockaddr_storage local, probe_local;
+	socklen_t len = sizeof(local), plen = sizeof(probe_local);
+	struct ipsec_flow out, in;
+	char why[160], host[64];
+	int probe, r;
+
+	struct sockaddr_storage any = { .ss_family = peer->sa_family };
+
+	/* Unbound (no listen-addr): the kernel picks the port now. */
+	if (getsockname(fd, (struct sockaddr *)&local, &len) < 0 ||
+	    (port_of((struct sockaddr *)&local) == 0 &&
+	     (bind(fd, (struct sockaddr *)&any, peer_len) < 0 ||
+	      getsockname(fd, (struct sockaddr *)&local, &len) < 0))) {
+		snprintf(err, errlen, "[lac %s]: source port: %s",
+			 lac->cfg->name, strerror(errno));
+		return -1;
+	}
+	probe = socket(peer->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (probe < 0 || connect(probe, peer, peer_len) < 0 ||
+	    getsockname(probe, (struct sockaddr *)&probe_local, &plen) < 0) {
+		snprintf(err, errlen, "[lac %s]: no route to the LNS: %s",
+			 lac->cfg->name, strerror(errno));
+		if (probe >= 0)
+			close(probe);
+		return -1;
+	}
+	close(probe);
+	if (local.ss_family == AF_INET &&
+	    ((struct sockaddr_in *)&local)->sin_addr.s_addr == INADDR_ANY)
+		((struct sockaddr_in *)&local)->sin_addr =
+			((struct sockaddr_in *)&probe_local)->sin_addr;
+	else if (local.ss_family == AF_INET6 &&
+		 IN6_IS_ADDR_UNSPECIFIED(
+			 &((struct sockaddr_in6 *)&local)->sin6_addr))
+		((struct sockaddr_in6 *)&local)->sin6_addr =
+			((struct sockaddr_in6 *)&probe_local)->sin6_addr;
+	l2tpd_peer_ip(peer, host, sizeof(host));
+	if (ipsec_flow_udp(&out, (struct sockaddr *)&local, peer, 0) < 0 ||
+	    ipsec_flow_udp(&in, peer, (struct sockaddr *)&local, 0) < 0) {
+		snprintf(err, errlen, "[lac %s]: not an IP flow", lac->cfg->name);
+		return -1;
+	}
+	r = ipsec_flow_protected(XFRM_POLICY_OUT, &out, why, sizeof(why));
+	if (r == 1)
+		r = ipsec_flow_protected(XFRM_POLICY_IN, &in, why, sizeof(why));
+	if (r == 1)
+		return 0;
+	snprintf(err, errlen,
+		 "[lac %s]: NOT dialling %s port %u from port %u: L2TP would "
+		 "travel in clear text: %s (ipsec required = yes; does the "
+		 "IPsec policy cover this source port?)",
+		 lac->cfg->name, host, port_of(peer),
+		 port_of((struct sockaddr *)&local), why);
+	log_error(&no_ctx, "%s", err);
+	return -1;
+}
+
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 		      size_t errlen)
 {
@@ -288,6 +365,12 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 	if (lac_bind_source(d, lac, fd, (struct sockaddr *)&peer) < 0) {
 		snprintf(err, errlen, "[lac %s]: bind the source port: %s",
 			 lac->cfg->name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (l2tpd_link_ipsec_required(&d->cfg, &lac->cfg->link) &&
+	    lac_check_ipsec(d, lac, fd, (struct sockaddr *)&peer, peer_len, err,
+			    errlen) < 0) {
 		close(fd);
 		return -1;
 	}

@@ -23,6 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "lib/ipsec.h"
 #include "lib/log.h"
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
@@ -318,6 +319,37 @@ static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 	return NULL;
 }
 
+#ifndef SO_RCVMARK
+#define SO_RCVMARK 75 /* Linux 5.19 */
+#endif
+
+/*
+ * 'ipsec required': the SCCRQ came through IPsec if the kernel's inbound
+ * policy for its 4-tuple and mark requires ESP: the kernel drops clear-text
+ * packets that such a policy covers before any socket sees them.
+ */
+static bool sccrq_protected(struct l2tp_tunnel *t, const struct l2tpd_rx *rx)
+{
+	struct ipsec_flow f;
+	char why[160], peer[64];
+	int r;
+
+	l2tpd_peer_ip((const struct sockaddr *)&t->peer, peer, sizeof(peer));
+	if (ipsec_flow_udp(&f, (const struct sockaddr *)&t->peer,
+			   (const struct sockaddr *)&rx->local, rx->mark) < 0) {
+		log_warn(&t->log, "refused: tunnel from %s: not an IP flow "
+				  "(ipsec required)", peer);
+		return false;
+	}
+	r = ipsec_flow_protected(XFRM_POLICY_IN, &f, why, sizeof(why));
+	if (r == 1)
+		return true;
+	log_warn(&t->log, "refused: tunnel from %s (mark %u) came in clear "
+			  "text: %s (ipsec required = yes)",
+		 peer, rx->mark, why);
+	return false;
+}
+
 /* Engine: an SCCRQ from a new peer (LNS side). */
 static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 			    const struct l2tp_msg *m,
@@ -336,6 +368,12 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	if (!lns || !rx) {
 		d->stats.v[L2TPD_STAT_REFUSED_NOT_ALLOWED]++;
 		snprintf(msg, msglen, "not allowed by the configuration");
+		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
+	}
+	if (l2tpd_link_ipsec_required(&d->cfg, &lns->link) &&
+	    !sccrq_protected(t, rx)) {
+		d->stats.v[L2TPD_STAT_REFUSED_NOT_ALLOWED]++;
+		snprintf(msg, msglen, "L2TP only through IPsec");
 		return L2TP_STOPCCN_RESULT_NOT_AUTHORIZED;
 	}
 	if (d->auth) {
@@ -639,7 +677,8 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 	for (int i = 0; i < 64; i++) {
 		union {
 			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-				 CMSG_SPACE(sizeof(struct in_pktinfo))];
+				 CMSG_SPACE(sizeof(struct in_pktinfo)) +
+				 CMSG_SPACE(sizeof(uint32_t))];
 			struct cmsghdr align;
 		} u;
 		struct l2tpd_rx rx = { .fd = fd };
@@ -679,6 +718,10 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 				l->sin_addr = pi.ipi_addr;
 				l->sin_port = port;
 				rx.local_len = sizeof(*l);
+			} else if (c->cmsg_level == SOL_SOCKET &&
+				   c->cmsg_type == SO_RCVMARK &&
+				   c->cmsg_len >= CMSG_LEN(sizeof(rx.mark))) {
+				memcpy(&rx.mark, CMSG_DATA(c), sizeof(rx.mark));
 			} else if (c->cmsg_level == IPPROTO_IPV6 &&
 				   c->cmsg_type == IPV6_PKTINFO) {
 				struct in6_pktinfo pi;
@@ -748,6 +791,9 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 			  &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
 			  sizeof(host));
 	}
+	/* The mark an IPsec SA gave the datagram ('ipsec required'); before
+	 * Linux 5.19 there is none to read. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one));
 	if (port_owned_by_other(sa, len) || bind(fd, sa, len) < 0) {
 		snprintf(err, errlen, "cannot listen on %s port %u: %s%s", host,
 			 d->cfg.port, strerror(errno),

@@ -828,6 +828,51 @@ START_TEST(test_shipped_sample_loads)
 }
 END_TEST
 
+/* 'ipsec required': [global] sets the default, a section overrides it
+ * either way. */
+START_TEST(test_ipsec_required)
+{
+	static const char text[] = "[global]\n"
+				   "ipsec required = yes\n"
+				   "[lns default]\n"
+				   "[lns open]\n"
+				   "ipsec required = no\n"
+				   "[lac site]\n"
+				   "lns = 192.0.2.1\n"
+				   "[lac strict]\n"
+				   "lns = 192.0.2.2\n"
+				   "ipsec required = yes\n";
+	struct l2tpd_config cfg;
+	char err[256] = "";
+
+	ck_assert_msg(load(text, &cfg, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(!warned("ipsec"), "%s", warnings[0]);
+	ck_assert(cfg.ipsec_required);
+	ck_assert(l2tpd_link_ipsec_required(
+		&cfg, &l2tpd_config_lns_find(&cfg, "default")->link));
+	ck_assert(!l2tpd_link_ipsec_required(
+		&cfg, &l2tpd_config_lns_find(&cfg, "open")->link));
+	ck_assert(l2tpd_link_ipsec_required(
+		&cfg, &l2tpd_config_lac_find(&cfg, "site")->link));
+	ck_assert(l2tpd_link_ipsec_required(
+		&cfg, &l2tpd_config_lac_find(&cfg, "strict")->link));
+	l2tpd_config_free(&cfg);
+
+	ck_assert_msg(load("[lac a]\nlns = 192.0.2.1\nipsec required = yes\n",
+			   &cfg, err, sizeof(err)) == 0, "%s", err);
+	ck_assert(!cfg.ipsec_required);
+	ck_assert(l2tpd_link_ipsec_required(
+		&cfg, &l2tpd_config_lac_find(&cfg, "a")->link));
+	l2tpd_config_free(&cfg);
+
+	ck_assert_int_eq(load("[lns default]\nipsec required = maybe\n", &cfg,
+			      err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ":2:") && strstr(err, "ipsec required"),
+		      "%s", err);
+	l2tpd_config_free(&cfg);
+}
+END_TEST
+
 static Suite *l2tpd_config_suite(void)
 {
 	Suite *s = suite_create("l2tpd_config");
@@ -851,6 +896,7 @@ static Suite *l2tpd_config_suite(void)
 	tcase_add_test(tc, test_pool_warnings);
 	tcase_add_test(tc, test_load_from_file);
 	tcase_add_test(tc, test_shipped_sample_loads);
+	tcase_add_test(tc, test_ipsec_required);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,7 +19,8 @@
 #                                     IKEv1 transport mode for udp/1701; ROLE server
 #                                     (responder, any client port) or client
 #                                     (initiator to PEER, from udp/1701); AUTH psk
-#                                     or cert (see vm_ipsec_certs)
+#                                     or cert (see vm_ipsec_certs); the local
+#                                     traffic selector is VM_IPSEC_LOCAL_TS if set
 #   vm_ipsec_certs                    a CA and certificates "server" and "client"
 #                                     (openssl) under /tmp/ipsec/pki
 #   vm_ipsec_up NS [CHILD]            initiate CHILD (default l2tp), wait for it
@@ -133,6 +134,7 @@ vm_ipsec_certs() {
 # connection "l2tp" with one child "l2tp" in transport mode for L2TP.
 vm_ipsec_conf() {
     local ns=$1 role=$2 auth=$3 peer=$4 ike=${5:-$VM_IPSEC_IKE} esp=${6:-$VM_IPSEC_ESP}
+    local local_ts=${VM_IPSEC_LOCAL_TS:-dynamic[udp/1701]}
     local d=$VM_IPSEC_DIR/$ns p=$VM_IPSEC_DIR/pki me them local_auth remote_auth remote_ts addrs
     mkdir -p "$d"
     if [[ $role == server ]]; then
@@ -175,7 +177,7 @@ connections {
         children {
             l2tp {
                 mode = transport
-                local_ts = dynamic[udp/1701]
+                local_ts = $local_ts
                 remote_ts = $remote_ts
                 esp_proposals = $esp
                 start_action = none
