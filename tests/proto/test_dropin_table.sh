@@ -133,8 +133,34 @@ python3 -c 'import socket, sys, time
 a = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 b = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 time.sleep(15)' "$p_pptp" &
+holder=$!
 check "--connections 1: a second connection is refused" \
 	wait_for 20 eval '[ "$(ctl_q pptp .refused_connections status)" -ge 1 ]'
-wait
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 stop_daemon pptp
+
+section "pptpd: every poptop pptpd.conf key is known"
+p_all=$(free_port) || proto_abort "no free port"
+cat >"$tmp/pptpd-all.conf" <<CONF
+option /etc/ppp/pptpd-options
+ppp /usr/sbin/pppd
+pidfile $tmp/pall.pid
+debug
+stimeout 10
+noipparam
+logwtmp
+bcrelay eth1
+speed 115200
+connections 100
+listen 127.0.0.1
+localip 192.168.0.1
+remoteip 192.168.0.234-238,192.168.0.245
+dataplane none
+port $p_all
+CONF
+start_vpnsuite_daemon pall "$build/pptpd" -f -c "$tmp/pptpd-all.conf" -C "$tmp/pall.ctl" ||
+	fail "poptop's keys load" "$(log_tail pall)"
+check "no pptpd.conf key is unknown" eval "! log_has pall 'unknown'"
+stop_daemon pall
 proto_finish
