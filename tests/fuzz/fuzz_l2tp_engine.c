@@ -204,6 +204,7 @@ static void advance(struct fuzz *f, uint64_t until)
 	}
 	if (until > f->now)
 		f->now = until;
+	l2tp_engine_tick(&f->e, f->now);
 }
 
 static void put_u16(uint8_t *p, uint16_t v)
@@ -396,10 +397,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		limits.max_half_open_per_peer = 2;
 		f.params.max_sessions = 2;
 	}
+	/* A half-open budget below the table: SCCRQs evict (issue floods). */
+	if (setup & 16)
+		limits.max_half_open = 2;
 	if (l2tp_engine_init(&f.e, &fuzz_ops, &f, &limits))
 		return 0;
 	if (setup & 1)
 		establish(&f);
+	/* Shutting down: every new tunnel and call is refused. */
+	if (setup & 32)
+		l2tp_engine_refuse_new(&f.e, f.now);
 
 	while (buf_remaining(&in) >= 2) {
 		uint8_t op = buf_get_u8(&in);
