@@ -214,8 +214,9 @@ static bool tunnel_towards(struct l2tpd *d, const struct sockaddr *peer,
 		struct sockaddr_storage local;
 		socklen_t len = sizeof(local);
 
-		if (!g || t->state == L2TP_TUNNEL_CLOSING ||
-		    !same_peer((const struct sockaddr *)&t->peer, peer))
+		/* A closing tunnel lingers on its socket (RFC 2661 5.7): it
+		 * still holds the 4-tuple. */
+		if (!g || !same_peer((const struct sockaddr *)&t->peer, peer))
 			continue;
 		if (getsockname(g->fd, (struct sockaddr *)&local, &len) == 0 &&
 		    sa_port((struct sockaddr *)&local) == port)

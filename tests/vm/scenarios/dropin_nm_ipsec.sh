@@ -125,6 +125,11 @@ vm_bg xl2tpd-lns vm_in srv xl2tpd -D -c "$D/xl2tpd-lns.conf" -s "$D/secrets" \
     -p /run/xl2tpd/lns.pid -C /run/xl2tpd/lns.control
 vm_require "xl2tpd listens" \
     vm_wait_for 10 sh -c 'ip netns exec srv ss -Huln | grep -q ":1701 "'
+# The tunnel the l2tpd LNS closed lingers a retransmission cycle on the
+# LAC's port 1701 (RFC 2661 5.7); dialled before it is gone, the new tunnel
+# would need a port of its own on this kernel.
+vm_require "the closed tunnel has left the LAC" vm_wait_for 60 sh -c \
+    "[ \"\$('$B/vpnctl' -s /run/vpnsuite/l2tpd.ctl --json tunnels | jq '.tunnels | length')\" = 0 ]"
 echo "c l2tp" > "$NM/xl2tpd-control"
 vm_require "echo c l2tp > FIFO: PPP up through IPsec to xl2tpd" vm_wait_for 60 ppp_up_both
 vm_check "ping through the tunnel to xl2tpd" vm_ping cli "$PPP_LNS" 3
