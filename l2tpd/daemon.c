@@ -203,15 +203,6 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	if (d->test_config)
 		return 0;
 	daemon_raise_nofile();
-	/* Refused rather than half done: sessions' logins do not reach
-	 * ppp/radius_sess.c yet, and chap-secrets must not stand in. */
-	if (l2tpd_config_uses_radius(&d->cfg)) {
-		snprintf(err, errlen,
-			 "%s: 'ppp auth = radius' is not wired into the "
-			 "sessions yet",
-			 d->cfg.path);
-		return -1;
-	}
 	/* The parent waits for the child to bind, open the data path and
 	 * write the pid file, and exits with its status (l2tpd_started). */
 	if (!d->foreground && daemon_detach_begin(err, errlen))

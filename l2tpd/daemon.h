@@ -15,6 +15,7 @@
 #include "lib/evloop.h"
 #include "lib/stats.h"
 #include "ppp/login.h"
+#include "ppp/radius_sess.h"
 #include "ppp/pppd/backend.h"
 #include "l2tpd/config.h"
 #include "l2tp/tunnel.h"
@@ -129,6 +130,12 @@ struct session_glue {
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool daemon_auth; /* the peer logs in through us (ppp/login.c) */
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
+	/* 'ppp auth = radius': the session's RADIUS life, and its place in
+	 * the daemon's list of them (DAE requests search it). */
+	bool radius_auth; /* ... through RADIUS (ppp/radius_sess.c) */
+	struct radius_sess *rad;
+	struct session_glue *rad_prev, *rad_next;
+	struct radius_acct_counters rad_counters; /* last read */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	/* Kernel counters already added to the daemon's stats. */
 	uint64_t counted_rx_bytes, counted_tx_bytes;
@@ -172,6 +179,9 @@ struct l2tpd {
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;
 	struct ppp_login *auth; /* PPP logins, when the daemon verifies them */
+	struct radius *radius;	 /* 'ppp auth = radius' somewhere */
+	struct radius_dae *dae;	 /* 'radius dae' */
+	struct session_glue *rad_sessions; /* sessions with a radius_sess */
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
 	struct ippool **local_pools; /* one per cfg.lns[] with "local ip range" */
 	struct lac_state *lacs; /* one per cfg.lac[] */

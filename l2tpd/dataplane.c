@@ -28,6 +28,9 @@
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
+#include "ppp/radius.h"
+#include "ppp/radius_dae.h"
+#include "ppp/radius_sess.h"
 #include "l2tpd/daemon.h"
 
 /* PPP must reach IPCP within this, or the session is given up. */
@@ -114,15 +117,188 @@ static int auth_setup(struct l2tpd *d, char *err, size_t errlen)
 
 	/* Authentication may also come from an options file ("auth" in
 	 * /etc/ppp/options on Debian): then the secrets are read if they
-	 * exist. */
+	 * exist. Sections that log in through RADIUS need none. */
 	for (size_t i = 0; i < d->cfg.n_lns; i++)
-		needed = needed || d->cfg.lns[i].link.require_auth ||
-			 access(d->cfg.ppp_secrets, F_OK) == 0;
+		needed = needed ||
+			 (l2tpd_lns_ppp_auth(&d->cfg, &d->cfg.lns[i]) ==
+				  L2TPD_PPP_AUTH_DAEMON &&
+			  (d->cfg.lns[i].link.require_auth ||
+			   access(d->cfg.ppp_secrets, F_OK) == 0));
 	if (!needed || !d->cfg.ppp_auth_daemon ||
 	    d->cfg.dataplane != L2TPD_DATAPLANE_KERNEL)
 		return 0;
 	d->auth = ppp_login_new(&ac, err, errlen);
 	return d->auth ? 0 : -1;
+}
+
+
+/* ---- RADIUS ('ppp auth = radius') ---- */
+
+/* DAE: every session RADIUS knows that the request names. */
+static unsigned dae_disconnect(void *arg, const struct radius_dae_request *q)
+{
+	struct l2tpd *d = arg;
+	unsigned n = 0;
+
+	for (struct session_glue *g = d->rad_sessions; g; g = g->rad_next) {
+		if (!g->link || !radius_sess_matches(g->rad, q))
+			continue;
+		radius_sess_set_cause(g->rad, RADIUS_TERM_ADMIN_RESET);
+		ppp_link_close(g->link);
+		n++;
+	}
+	return n;
+}
+
+static unsigned dae_coa(void *arg, const struct radius_dae_request *q)
+{
+	struct l2tpd *d = arg;
+	unsigned n = 0;
+
+	for (struct session_glue *g = d->rad_sessions; g; g = g->rad_next) {
+		if (!g->link || !radius_sess_matches(g->rad, q))
+			continue;
+		radius_sess_coa(g->rad, q);
+		n++;
+	}
+	return n;
+}
+
+static int radius_setup(struct l2tpd *d, char *err, size_t errlen)
+{
+	static const struct radius_dae_ops dae_ops = {
+		.disconnect = dae_disconnect,
+		.coa = dae_coa,
+	};
+
+	if (!l2tpd_config_uses_radius(&d->cfg))
+		return 0;
+	d->radius = radius_new(d->loop, d->cfg.radius_config, err, errlen);
+	if (!d->radius)
+		return -1;
+	radius_acct_on_off(d->radius, true);
+	if (!d->cfg.radius_dae)
+		return 0;
+	d->dae = radius_dae_new(d->loop, d->cfg.radius_dae,
+				d->cfg.radius_dae_secret, &dae_ops, d, err,
+				errlen);
+	return d->dae ? 0 : -1;
+}
+
+/* At stop: Accounting-Off, and a little time for what is queued. */
+static void radius_teardown(struct l2tpd *d)
+{
+	unsigned left;
+
+	radius_dae_free(d->dae);
+	d->dae = NULL;
+	if (!d->radius)
+		return;
+	radius_acct_on_off(d->radius, false);
+	left = radius_acct_flush(d->radius, 5000);
+	if (left)
+		log_warn(NULL, "radius: %u accounting record(s) not sent", left);
+	radius_free(d->radius);
+	d->radius = NULL;
+}
+
+static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply)
+{
+	struct session_glue *g = arg;
+
+	if (g->link)
+		ppp_link_auth_reply(g->link, reply);
+	if (reply->result == 0) {
+		const struct radius_login_state *st = radius_sess_state(g->rad);
+
+		snprintf(g->user, sizeof(g->user), "%s", st->acct.user);
+		if (st->addr)
+			g->remote_ip = st->addr;
+	}
+}
+
+static void rad_terminate(void *arg, enum radius_term_cause cause)
+{
+	struct session_glue *g = arg;
+
+	if (g->link)
+		ppp_link_close(g->link);
+}
+
+/* The kernel L2TP session's counters: PPP frames from (rx) and to (tx)
+ * the peer. Kept, so that the Stop still has them once it is gone. */
+static int rad_counters(void *arg, struct radius_acct_counters *c)
+{
+	struct session_glue *g = arg;
+	struct l2tp_nl_stats st;
+	char e[128];
+
+	if (g->kernel_session && g->d->nl &&
+	    !l2tp_nl_session_stats(g->d->nl, g->tunnel_id, g->session_id, &st,
+				   e, sizeof(e))) {
+		g->rad_counters.in_octets = st.rx_bytes;
+		g->rad_counters.out_octets = st.tx_bytes;
+		g->rad_counters.in_packets = st.rx_packets;
+		g->rad_counters.out_packets = st.tx_packets;
+	}
+	*c = g->rad_counters;
+	return 0;
+}
+
+static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
+			 struct session_glue *g, const struct tunnel_glue *tg)
+{
+	static const struct radius_sess_ops ops = {
+		.auth_done = rad_auth_done,
+		.terminate = rad_terminate,
+		.counters = rad_counters,
+	};
+	struct radius_nas nas = { .nas_port = s->id,
+				  .tunnel_type = RADIUS_TUNNEL_L2TP };
+	socklen_t len = sizeof(nas.local);
+	char conn[32];
+
+	snprintf(nas.nas_port_id, sizeof(nas.nas_port_id),
+		 "tunnel %u session %u", s->tunnel->id, s->id);
+	snprintf(nas.calling_station, sizeof(nas.calling_station), "%s",
+		 g->peer_ip);
+	memcpy(&nas.peer, &s->tunnel->peer,
+	       sizeof(nas.peer) < sizeof(s->tunnel->peer) ?
+		       sizeof(nas.peer) :
+		       sizeof(s->tunnel->peer));
+	if (getsockname(tg->fd, (struct sockaddr *)&nas.local, &len) == 0)
+		l2tpd_peer_ip((const struct sockaddr *)&nas.local,
+			      nas.called_station, sizeof(nas.called_station));
+	snprintf(conn, sizeof(conn), "%u", s->tunnel->id);
+	g->rad = radius_sess_new(d->radius, d->loop, &nas, conn, g->pool, &ops,
+				 g);
+	if (!g->rad)
+		return -1;
+	g->rad_next = d->rad_sessions;
+	if (d->rad_sessions)
+		d->rad_sessions->rad_prev = g;
+	d->rad_sessions = g;
+	return 0;
+}
+
+static void rad_sess_close(struct session_glue *g,
+			   enum radius_term_cause cause)
+{
+	struct l2tpd *d = g->d;
+
+	if (!g->rad)
+		return;
+	/* The last counters, while the kernel session is still there. */
+	if (g->kernel_session)
+		rad_counters(g, &g->rad_counters);
+	if (g->rad_prev)
+		g->rad_prev->rad_next = g->rad_next;
+	else
+		d->rad_sessions = g->rad_next;
+	if (g->rad_next)
+		g->rad_next->rad_prev = g->rad_prev;
+	radius_sess_free(g->rad, cause);
+	g->rad = NULL;
 }
 
 /* Address pools and PPP logins: read before the daemon detaches, so that
@@ -151,11 +327,12 @@ int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 		return -1;
 	}
 	ppp_link_pppd_init(&d->ppp, d->pppd_path, plugin);
-	return 0;
+	return radius_setup(d, err, errlen);
 }
 
 void l2tpd_dataplane_exit(struct l2tpd *d)
 {
+	radius_teardown(d);
 	l2tp_nl_close(d->nl);
 	d->nl = NULL;
 	for (size_t i = 0; d->pools && i < d->cfg.n_lns; i++)
@@ -181,6 +358,7 @@ static struct l2tp_session *glue_session(struct session_glue *g)
 /* Gives back what the session held; pppd is gone by now. */
 static void glue_release(struct session_glue *g)
 {
+	rad_sess_close(g, RADIUS_TERM_USER_REQUEST);
 	/* A login's address went back with its link. */
 	if (!g->daemon_auth && g->pool && g->remote_ip)
 		ippool_release(g->pool, g->remote_ip);
@@ -199,6 +377,10 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 	struct ppp_ipc_msg no;
 	bool ok;
 
+	if (g->rad) {
+		radius_sess_auth(g->rad, req);
+		return;
+	}
 	if (!(g->auth_methods & pppd_method_of_ipc(method))) {
 		struct l2tp_session *s = glue_session(g);
 
@@ -225,8 +407,10 @@ static void ppp_up(void *arg, const struct ppp_link_up *up)
 	if (up->user[0])
 		snprintf(g->user, sizeof(g->user), "%s", up->user);
 	g->local_ip = up->local_ip;
-	if (!g->pool || g->daemon_auth)
+	if (!g->pool || g->daemon_auth || g->rad)
 		g->remote_ip = up->remote_ip;
+	if (g->rad)
+		radius_sess_up(g->rad, up->ifname);
 }
 
 /* Our password as a LAC ('password' or 'password file' of [lac]). */
@@ -334,6 +518,8 @@ static void ppp_down(void *arg, const char *reason)
 
 	g->link = NULL;
 	g->ifname[0] = '\0';
+	if (g->rad && g->kernel_session)
+		rad_counters(g, &g->rad_counters);
 	kernel_session_delete(g, &log);
 	pppd_gone_from_tunnel(g);
 	if (s) {
@@ -435,9 +621,9 @@ static void pppd_params_fill(struct l2tpd *d, struct l2tp_session *s,
 		p->local_ip = g->local_ip;
 		p->remote_ip = g->remote_ip;
 		p->daemon_auth = g->daemon_auth;
-		p->no_pap = g->daemon_auth &&
+		p->no_pap = g->daemon_auth && !g->radius_auth &&
 			    !ppp_login_has_secrets(d->auth, true, link->name);
-		p->no_chap = g->daemon_auth &&
+		p->no_chap = g->daemon_auth && !g->radius_auth &&
 			     !ppp_login_has_secrets(d->auth, false, link->name);
 	}
 }
@@ -500,7 +686,7 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 	pppd_params_fill(d, s, g, &pp, extra, sizeof(extra) / sizeof(*extra));
 	p.backend_opts = &pp;
 	p.client = pp.client;
-	if (g->daemon_auth) {
+	if (g->daemon_auth && !g->radius_auth) {
 		p.login = d->auth;
 		p.pool = g->pool;
 	}
@@ -537,8 +723,8 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 		return 0;
 	g->pool = d->pools[idx];
 	/* With logins through us, the address comes with the login: a user
-	 * may have a static one. */
-	if (g->daemon_auth)
+	 * may have a static one (RADIUS: Framed-IP-Address). */
+	if (g->daemon_auth || g->radius_auth)
 		return 0;
 	if (ippool_alloc(g->pool, &g->remote_ip)) {
 		snprintf(err, errlen, "[lns %s]: address pool exhausted",
@@ -569,6 +755,12 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	g->lac = tg->lac;
 	g->pppox_fd = -1;
 	decide_login(d, s, g);
+	/* 'ppp auth = radius': pppd asks us (vpnsuite-auth), RADIUS answers. */
+	g->radius_auth = d->radius && tg->lns && tg->lns->link.require_auth &&
+			 l2tpd_lns_ppp_auth(&d->cfg, tg->lns) ==
+				 L2TPD_PPP_AUTH_RADIUS;
+	if (g->radius_auth)
+		g->daemon_auth = true;
 	l2tpd_peer_ip((const struct sockaddr *)&t->peer, g->peer_ip,
 		      sizeof(g->peer_ip));
 	s->glue = g;
@@ -584,6 +776,10 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	g->kernel_session = true;
 	if (assign_addresses(d, tg, g, err, sizeof(err)))
 		goto err_close;
+	if (g->radius_auth && rad_sess_open(d, s, g, tg)) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto err_close;
+	}
 	fd = pppox_l2tp_open(tg->fd, &t->peer, t->id, s->id, t->peer_id,
 			     s->peer_id, err, sizeof(err));
 	if (fd < 0)
