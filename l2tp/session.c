@@ -93,6 +93,10 @@ static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool initiator,
 	s->log.session_id = id;
 	s->key = session_key(t->id, id);
 	HASH_ADD(hh, e->sessions, key, sizeof(s->key), s);
+	if (!l2tp_hash_added(s, hh)) {
+		free(s);
+		return NULL;
+	}
 	DL_APPEND(t->sessions, s);
 	if (!t->n_pending++)
 		t->session_deadline = s->created_ms + L2TP_SETUP_TIMEOUT_MS;

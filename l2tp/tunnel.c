@@ -193,6 +193,10 @@ half_open_get(struct l2tp_engine *e, const struct sockaddr *peer, bool create)
 		return NULL;
 	memcpy(h->addr, key, 16);
 	HASH_ADD(hh, e->half_open, addr, 16, h);
+	if (!l2tp_hash_added(h, hh)) {
+		free(h);
+		return NULL;
+	}
 	return h;
 }
 
@@ -968,6 +972,14 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		goto out;
 	t->sccrq_key = in.key;
 	HASH_ADD(hh_sccrq, e->by_sccrq, sccrq_key, sizeof(in.key), t);
+	if (!l2tp_hash_added(t, hh_sccrq)) {
+		memset(&t->sccrq_key, 0, sizeof(t->sccrq_key));
+		refuse_sccrq(e, &in, SCCRQ_REFUSED_OTHER,
+			     L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+			     L2TP_ERROR_NO_RESOURCES, NULL, "no memory left");
+		tunnel_destroy(t);
+		goto out;
+	}
 	t->last_rx_ms = now;
 	l2tp_reliable_recv(&t->ctrl, h->ns, h->nr, false, now);
 	take_peer_params(t, in.m);

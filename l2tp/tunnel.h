@@ -22,7 +22,12 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+/* uthash may not exit() when an allocation fails: the add leaves the
+ * element out of the table (its hh.tbl NULL, l2tp_hash_added() false) and
+ * the engine refuses whatever needed it. */
+#define HASH_NONFATAL_OOM 1
 #include <uthash.h>
+#define l2tp_hash_added(elt, hh) ((elt)->hh.tbl != NULL)
 
 #include "lib/log.h"
 #include "l2tp/reliable.h"
