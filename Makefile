@@ -154,6 +154,11 @@ $(BUILD)/tests/test_plugin: | $(BUILD)/vpnsuite.so
 
 tests: $(TESTS)
 
+# The linker keeps the design: pure engines, module prefixes (scripts/check-layout).
+.PHONY: check-layout format-check
+check-layout: all
+	scripts/check-layout $(BUILD)
+
 check-unit: $(TESTS)
 	tests/unit/run $(TESTS)
 
@@ -202,7 +207,7 @@ check-vm: all
 
 # Under make check a skipped check fails unless tests/skips.allow names it.
 check: all
-	@status=0; for t in check-unit check-man check-deb check-proto check-fuzz check-vm; do \
+	@status=0; for t in check-layout check-unit check-man check-deb check-proto check-fuzz check-vm; do \
 		echo "=== make $$t"; \
 		VPNSUITE_STRICT_SKIPS=1 $(MAKE) --no-print-directory $$t || \
 			{ echo "=== make $$t FAILED"; status=1; }; \
@@ -280,8 +285,15 @@ install-compat: install
 		fi; \
 	done
 
+C_SOURCES = $(wildcard lib/*.[ch] ppp/*.[ch] ppp/*/*.[ch] l2tp/*.[ch] pptp/*.[ch] l2tpd/*.[ch] \
+	pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])
+
 format:
-	clang-format -i $(wildcard lib/*.[ch] ppp/*.[ch] ppp/*/*.[ch] l2tp/*.[ch] pptp/*.[ch] l2tpd/*.[ch] pptpd/*.[ch] plugins/*.[ch] vpnctl/*.[ch] tests/*/*.[ch])
+	clang-format -i $(C_SOURCES)
+
+# Fails on any file clang-format would change (.clang-format, kernel style).
+format-check:
+	clang-format --dry-run -Werror $(C_SOURCES)
 
 clean:
 	rm -rf $(BUILD)
