@@ -17,6 +17,7 @@
 #include <utlist.h>
 
 #include "l2tp/avp.h"
+#include "lib/sockaddr.h"
 
 #define N_TUNNEL_SLOTS		65536
 #define L2TP_REFUSE_LOG_ENTRIES 1024
@@ -62,21 +63,6 @@ static void addr_key(const struct sockaddr *sa, uint8_t out[16], uint16_t *port)
 		memcpy(out, &in6->sin6_addr, 16);
 		*port = ntohs(in6->sin6_port);
 	}
-}
-
-static void peer_to_str(const struct sockaddr *sa, char *out, size_t len)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-	uint8_t key[16];
-	uint16_t port;
-
-	addr_key(sa, key, &port);
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, key + 12, host, sizeof(host));
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, key, host, sizeof(host));
-	snprintf(out, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-		 host, port);
 }
 
 static bool same_peer(const struct l2tp_tunnel *t, const struct sockaddr *sa)
@@ -251,7 +237,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp_engine *e,
 	t->initiator = initiator;
 	memcpy(&t->peer, peer, peer_len);
 	t->peer_len = peer_len;
-	peer_to_str(peer, t->peer_str, sizeof(t->peer_str));
+	sockaddr_str(peer, t->peer_str, sizeof(t->peer_str));
 	t->log.tunnel_id = id;
 	t->log.peer = t->peer_str;
 	t->created_ms = e->now_ms;
@@ -642,7 +628,7 @@ static void log_refusal(struct l2tp_engine *e, const struct sockaddr *from,
 	}
 	if (!log_flood_due(&e->flood_refused, e->now_ms))
 		return;
-	peer_to_str(from, peer, sizeof(peer));
+	sockaddr_str(from, peer, sizeof(peer));
 	log_warn(&ctx,
 		 "SCCRQ refused: %s (%u more from this address since "
 		 "the last such line; logged once a minute)",
@@ -1240,7 +1226,7 @@ static void tunnel_recv_moved(struct l2tp_tunnel *t, const uint8_t *pkt,
 	memset(&t->peer, 0, sizeof(t->peer));
 	memcpy(&t->peer, from, from_len);
 	t->peer_len = from_len;
-	peer_to_str(from, t->peer_str, sizeof(t->peer_str));
+	sockaddr_str(from, t->peer_str, sizeof(t->peer_str));
 	tunnel_recv(t, pkt, len, h, now);
 	if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY) {
 		log_info(&t->log, "the peer answered from %s instead of %s "

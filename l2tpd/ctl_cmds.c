@@ -8,21 +8,12 @@
 
 #include "lib/ctl.h"
 #include "lib/ctl_list.h"
+#include "lib/sockaddr.h"
 #include "ppp/ippool.h"
 #include "l2tpd/l2tp_nl.h"
 #include "ppp/link.h"
 #include "l2tpd/daemon.h"
 #include "ppp/radius.h"
-
-static void addr_str(uint32_t host_order, char *out, size_t len)
-{
-	struct in_addr a = { .s_addr = htonl(host_order) };
-
-	if (!host_order)
-		snprintf(out, len, "-");
-	else
-		inet_ntop(AF_INET, &a, out, (socklen_t)len);
-}
 
 /*
  * The engine's tunnels in slot order: start with *slot and *seen at 0; NULL
@@ -178,8 +169,8 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 			    json_integer((json_int_t)((now - s->created_ms) /
 						      1000)));
 	if (g) {
-		addr_str(g->local_ip, local, sizeof(local));
-		addr_str(g->remote_ip, remote, sizeof(remote));
+		sockaddr_ipv4_str(g->local_ip, "-", local, sizeof(local));
+		sockaddr_ipv4_str(g->remote_ip, "-", remote, sizeof(remote));
 	}
 	json_object_set_new(o, "user", json_string(g && g->user[0] ? g->user : "-"));
 	json_object_set_new(o, "interface",

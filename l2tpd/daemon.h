@@ -241,8 +241,6 @@ const char *l2tpd_tunnel_secret(struct l2tpd *d, const char *peer_host,
 				const char *our_host);
 /* Re-arms a tunnel's timer after the engine touched it (it may be gone). */
 void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id);
-/* The peer's address without the port, as brute-force accounting keys it. */
-void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len);
 
 /* The LAC dialler (l2tpd/lac.c). */
 int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen);

@@ -24,6 +24,7 @@
 #include "ppp/ippool.h"
 #include "l2tpd/l2tp_nl.h"
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "ppp/link.h"
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
@@ -267,7 +268,7 @@ static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 		       sizeof(nas.peer) :
 		       sizeof(s->tunnel->peer));
 	if (getsockname(tg->fd, (struct sockaddr *)&nas.local, &len) == 0)
-		l2tpd_peer_ip((const struct sockaddr *)&nas.local,
+		sockaddr_ip_str((const struct sockaddr *)&nas.local,
 			      nas.called_station, sizeof(nas.called_station));
 	snprintf(conn, sizeof(conn), "%u", s->tunnel->id);
 	g->rad = radius_sess_new(d->radius, d->loop, &nas, conn, g->pool, &ops,
@@ -761,7 +762,7 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 				 L2TPD_PPP_AUTH_RADIUS;
 	if (g->radius_auth)
 		g->daemon_auth = true;
-	l2tpd_peer_ip((const struct sockaddr *)&t->peer, g->peer_ip,
+	sockaddr_ip_str((const struct sockaddr *)&t->peer, g->peer_ip,
 		      sizeof(g->peer_ip));
 	s->glue = g;
 	if (!tg->kernel_tunnel) {

@@ -20,6 +20,7 @@
 
 #include "lib/ipsec.h"
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "l2tpd/daemon.h"
 
 static struct log_ctx no_ctx;
@@ -320,7 +321,7 @@ static int lac_check_ipsec(struct l2tpd *d, struct lac_state *lac, int fd,
 			 &((struct sockaddr_in6 *)&local)->sin6_addr))
 		((struct sockaddr_in6 *)&local)->sin6_addr =
 			((struct sockaddr_in6 *)&probe_local)->sin6_addr;
-	l2tpd_peer_ip(peer, host, sizeof(host));
+	sockaddr_ip_str(peer, host, sizeof(host));
 	if (ipsec_flow_udp(&out, (struct sockaddr *)&local, peer, 0) < 0 ||
 	    ipsec_flow_udp(&in, peer, (struct sockaddr *)&local, 0) < 0) {
 		snprintf(err, errlen, "[lac %s]: not an IP flow", lac->cfg->name);

@@ -25,6 +25,7 @@
 
 #include "lib/ipsec.h"
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
 #include "l2tpd/dataplane.h"
@@ -32,16 +33,6 @@
 #define MAX_PACKET 4096
 
 static struct log_ctx no_ctx;
-
-void l2tpd_peer_ip(const struct sockaddr *sa, char *out, size_t len)
-{
-	const void *a = sa->sa_family == AF_INET6 ?
-				(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
-				(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-
-	if (!inet_ntop(sa->sa_family, a, out, (socklen_t)len))
-		snprintf(out, len, "?");
-}
 
 static void tunnel_timer_fired(struct evloop_timer *timer, void *arg)
 {
@@ -334,7 +325,7 @@ static bool sccrq_protected(struct l2tp_tunnel *t, const struct l2tpd_rx *rx)
 	char why[160], peer[64];
 	int r;
 
-	l2tpd_peer_ip((const struct sockaddr *)&t->peer, peer, sizeof(peer));
+	sockaddr_ip_str((const struct sockaddr *)&t->peer, peer, sizeof(peer));
 	if (ipsec_flow_udp(&f, (const struct sockaddr *)&t->peer,
 			   (const struct sockaddr *)&rx->local, rx->mark) < 0) {
 		log_warn(&t->log, "refused: tunnel from %s: not an IP flow "
@@ -379,7 +370,7 @@ static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
 	if (d->auth) {
 		char ip[64];
 
-		l2tpd_peer_ip(peer, ip, sizeof(ip));
+		sockaddr_ip_str(peer, ip, sizeof(ip));
 		if (ppp_login_blocked(d->auth, ip, evloop_now_ms())) {
 			d->stats.v[L2TPD_STAT_REFUSED_BLOCKED]++;
 			snprintf(msg, msglen, "too many failed logins");
@@ -501,7 +492,7 @@ static int op_session_accept(void *arg, struct l2tp_session *s,
 	if (d->auth && !g->lac) {
 		char ip[64];
 
-		l2tpd_peer_ip((const struct sockaddr *)&s->tunnel->peer, ip,
+		sockaddr_ip_str((const struct sockaddr *)&s->tunnel->peer, ip,
 			      sizeof(ip));
 		if (ppp_login_blocked(d->auth, ip, evloop_now_ms())) {
 			snprintf(msg, msglen, "too many failed logins");
@@ -774,23 +765,18 @@ static bool port_owned_by_other(const struct sockaddr *sa, socklen_t len)
 static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 		     socklen_t len, char *err, size_t errlen)
 {
-	char host[INET6_ADDRSTRLEN] = "?";
+	char host[INET6_ADDRSTRLEN];
 	int one = 1;
 	int fd = l2tpd_udp_socket(sa->sa_family, err, errlen);
 
 	if (fd < 0)
 		return -1;
-	if (sa->sa_family == AF_INET) {
+	sockaddr_ip_str(sa, host, sizeof(host));
+	if (sa->sa_family == AF_INET)
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  host, sizeof(host));
-	} else {
+	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
 			   sizeof(one));
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
-			  sizeof(host));
-	}
 	/* The mark an IPsec SA gave the datagram ('ipsec required'); before
 	 * Linux 5.19 there is none to read. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one));

@@ -19,6 +19,7 @@
  */
 #include "ppp/ippool.h"
 #include "lib/errbuf.h"
+#include "lib/sockaddr.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -52,9 +53,7 @@ struct ip_range {
 
 static void addr_str(uint32_t addr, char out[INET_ADDRSTRLEN])
 {
-	struct in_addr in = {.s_addr = htonl(addr)};
-
-	inet_ntop(AF_INET, &in, out, INET_ADDRSTRLEN);
+	sockaddr_ipv4_str(addr, NULL, out, INET_ADDRSTRLEN);
 }
 
 static uint32_t hash_home(const struct ippool *p, uint32_t addr)

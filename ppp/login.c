@@ -16,6 +16,7 @@
 #include "ppp/auth.h"
 #include "ppp/ippool.h"
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "ppp/secrets.h"
 
 /* Room for an escaped user name: 64 bytes shown, each up to "\xHH". */
@@ -112,10 +113,7 @@ static void show_bytes(const char *s, char *out, size_t size)
 
 static void addr_text(uint32_t addr, char out[INET_ADDRSTRLEN])
 {
-	struct in_addr in = {.s_addr = htonl(addr)};
-
-	if (!inet_ntop(AF_INET, &in, out, INET_ADDRSTRLEN))
-		snprintf(out, INET_ADDRSTRLEN, "?");
+	sockaddr_ipv4_str(addr, NULL, out, INET_ADDRSTRLEN);
 }
 
 /* ---- brute-force accounting ---------------------------------------------- */

@@ -90,7 +90,7 @@ static int client_dial(struct pptpd_client_state *cs, char *err, size_t errlen)
 	}
 	c->client = cs;
 	c->connecting = true;
-	c->connect_deadline = pptpd_now() + d->cfg.stimeout * 1000ull;
+	c->connect_deadline = evloop_now_ms() + d->cfg.stimeout * 1000ull;
 	cs->conn = c;
 	log_info(&c->log, "[client %s]: connecting", cs->cfg.name);
 	/* Writable means connected (or failed); leave arms the deadline. */

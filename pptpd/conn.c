@@ -19,35 +19,12 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
 #define READ_CHUNK  4096
 #define READ_ROUNDS 16 /* per wake-up: one peer cannot starve the rest */
-
-uint64_t pptpd_now(void)
-{
-	return evloop_now_ms();
-}
-
-void pptpd_addr_str(const struct sockaddr_storage *ss, char *out, size_t len)
-{
-	char host[INET6_ADDRSTRLEN] = "?";
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		snprintf(out, len, "%s:%u", host, ntohs(sin->sin_port));
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const void *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		snprintf(out, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
-	} else {
-		snprintf(out, len, "?");
-	}
-}
 
 static struct in_addr addr4(const struct sockaddr_storage *ss)
 {
@@ -124,7 +101,7 @@ static void conn_free(struct pptpd_conn *c)
 
 static void conn_rearm(struct pptpd_conn *c)
 {
-	uint64_t now = pptpd_now();
+	uint64_t now = evloop_now_ms();
 	uint64_t next = c->connecting ? c->connect_deadline
 				      : pptp_ctrl_next_timeout(c->ctrl);
 
@@ -147,13 +124,13 @@ void pptpd_conn_leave(struct pptpd_conn *c)
 	if (c->stop_pending) {
 		c->stop_pending = false;
 		c->busy++;
-		pptp_ctrl_stop(c->ctrl, PPTP_STOP_NONE, pptpd_now());
+		pptp_ctrl_stop(c->ctrl, PPTP_STOP_NONE, evloop_now_ms());
 		c->busy--;
 	}
 	if (!c->connecting && conn_flush(c) < 0 &&
 	    !pptp_ctrl_is_closed(c->ctrl)) {
 		c->busy++;
-		pptp_ctrl_peer_closed(c->ctrl, pptpd_now());
+		pptp_ctrl_peer_closed(c->ctrl, evloop_now_ms());
 		c->busy--;
 	}
 	if (pptp_ctrl_is_closed(c->ctrl)) {
@@ -167,7 +144,7 @@ void pptpd_conn_stop(struct pptpd_conn *c, uint8_t reason)
 {
 	pptpd_conn_enter(c);
 	c->connecting = false;
-	pptp_ctrl_stop(c->ctrl, reason, pptpd_now());
+	pptp_ctrl_stop(c->ctrl, reason, evloop_now_ms());
 	pptpd_conn_leave(c);
 }
 
@@ -203,7 +180,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		n = recv(fd, buf, room < sizeof(buf) ? room : sizeof(buf),
 			 MSG_DONTWAIT);
 		if (n > 0) {
-			pptp_ctrl_input(c->ctrl, buf, (size_t)n, pptpd_now());
+			pptp_ctrl_input(c->ctrl, buf, (size_t)n, evloop_now_ms());
 			if (conn_flush(c) < 0)
 				break;
 			continue;
@@ -214,7 +191,7 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 			break;
 		if (n < 0)
 			log_debug(&c->log, "recv: %s", strerror(errno));
-		pptp_ctrl_peer_closed(c->ctrl, pptpd_now());
+		pptp_ctrl_peer_closed(c->ctrl, evloop_now_ms());
 		break;
 	}
 	pptpd_conn_leave(c);
@@ -236,13 +213,13 @@ static void conn_connected(struct pptpd_conn *c)
 		log_warn(&c->log, "[client %s]: cannot connect: %s",
 			 c->client ? c->client->cfg.name : "?",
 			 strerror(soerr));
-		pptp_ctrl_stop(c->ctrl, PPTP_STOP_NONE, pptpd_now());
+		pptp_ctrl_stop(c->ctrl, PPTP_STOP_NONE, evloop_now_ms());
 	} else {
 		getsockname(c->fd, (struct sockaddr *)&c->local, &len);
 		event_add(c->rev, NULL);
 		log_info(&c->log, "[client %s]: connected",
 			 c->client ? c->client->cfg.name : "?");
-		pptp_ctrl_start(c->ctrl, pptpd_now());
+		pptp_ctrl_start(c->ctrl, evloop_now_ms());
 	}
 	pptpd_conn_leave(c);
 }
@@ -262,7 +239,7 @@ static void conn_writable(evutil_socket_t fd, short what, void *arg)
 static void conn_timer_fired(struct evloop_timer *timer, void *arg)
 {
 	struct pptpd_conn *c = arg;
-	uint64_t now = pptpd_now();
+	uint64_t now = evloop_now_ms();
 
 	pptpd_conn_enter(c);
 	if (c->connecting) {
@@ -317,8 +294,8 @@ struct pptpd_conn *pptpd_conn_new(struct pptpd *d, int fd, enum pptp_role role,
 	if (!++d->next_conn_id)
 		d->next_conn_id = 1;
 	c->id = d->next_conn_id;
-	c->start_ms = pptpd_now();
-	pptpd_addr_str(peer, c->peer_str, sizeof(c->peer_str));
+	c->start_ms = evloop_now_ms();
+	sockaddr_str((const struct sockaddr *)peer, c->peer_str, sizeof(c->peer_str));
 	c->log.kind = "connection";
 	c->log.tunnel_id = c->id;
 	c->log.peer = c->peer_str;
@@ -364,7 +341,7 @@ static struct pptpd_call *call_new(struct pptpd_conn *c)
 	g->conn = c;
 	g->conn_id = c->id;
 	g->pppox_fd = -1;
-	g->start_ms = pptpd_now();
+	g->start_ms = evloop_now_ms();
 	g->local_addr = addr4(&c->local);
 	g->peer_addr = addr4(&c->peer);
 	snprintf(g->peer_str, sizeof(g->peer_str), "%s", c->peer_str);
@@ -434,7 +411,7 @@ int pptpd_call_close(struct pptpd_call *g, uint8_t cdn_result)
 	if (!c || !g->call)
 		return -1;
 	pptpd_conn_enter(c);
-	r = pptp_call_clear(c->ctrl, g->call, cdn_result, pptpd_now());
+	r = pptp_call_clear(c->ctrl, g->call, cdn_result, evloop_now_ms());
 	pptpd_conn_leave(c);
 	return r;
 }
@@ -462,7 +439,7 @@ static void conn_call_requested(struct pptpd_conn *c, struct pptp_call *call)
 	uint8_t general =
 		outgoing ? PPTP_OCRP_GENERAL_ERROR : PPTP_ICRP_GENERAL_ERROR;
 	uint8_t error = PPTP_ERROR_NO_RESOURCE;
-	uint64_t now = pptpd_now();
+	uint64_t now = evloop_now_ms();
 	struct pptpd_call *g;
 	char err[256] = "out of memory";
 	unsigned int more;
@@ -537,7 +514,7 @@ static void conn_call_up(struct pptpd_conn *c, struct pptp_call *call)
 	if (pptpd_dataplane_call_up(c->d, g, err, sizeof(err))) {
 		log_error(&g->log, "data path: %s", err);
 		pptp_call_clear(c->ctrl, call, PPTP_CDN_GENERAL_ERROR,
-				pptpd_now());
+				evloop_now_ms());
 		return;
 	}
 	log_debug(&g->log, "data path up");
@@ -576,7 +553,7 @@ static void conn_place_call(struct pptpd_conn *c)
 	if (pptpd_dataplane_call_place(c->d, g, err, sizeof(err)) ||
 	    call_table_add(g))
 		goto fail_glue;
-	call = pptp_call_place(c->ctrl, g->id, NULL, pptpd_now());
+	call = pptp_call_place(c->ctrl, g->id, NULL, evloop_now_ms());
 	if (!call) {
 		snprintf(err, sizeof(err), "the engine refused the call");
 		goto fail_glue;

@@ -23,6 +23,7 @@
 #include "ppp/link.h"
 #include "lib/log.h"
 #include "lib/nl.h"
+#include "lib/sockaddr.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
@@ -40,7 +41,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 	struct pptpd *d = arg;
 	const struct pptpd_stats *st = &d->stats;
 	json_t *r = ctl_status_new("pptpd", PPTPD_VERSION, d->start_ms,
-				   pptpd_now());
+				   evloop_now_ms());
 	unsigned int up = 0;
 
 	if (!r)
@@ -86,7 +87,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 
 static json_int_t uptime_s(uint64_t since_ms)
 {
-	uint64_t now = pptpd_now();
+	uint64_t now = evloop_now_ms();
 
 	return now > since_ms ? (json_int_t)((now - since_ms) / 1000) : 0;
 }
@@ -116,15 +117,6 @@ static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req, char *err,
 	for (struct pptpd_conn *c = d->conns; c; c = c->next)
 		json_array_append_new(list, conn_json(c));
 	return json_pack("{s:o}", "tunnels", list);
-}
-
-static const char *ip_str(uint32_t ip, char *buf, size_t len)
-{
-	struct in_addr a = {.s_addr = htonl(ip)};
-
-	if (!ip)
-		return "";
-	return inet_ntop(AF_INET, &a, buf, (socklen_t)len) ? buf : "";
 }
 
 /* The kernel's PPTP driver keeps no counters: a call's are those of its
@@ -165,8 +157,8 @@ static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
 		(json_int_t)g->id, "peer_call_id", (json_int_t)g->peer_id,
 		"tunnel", (json_int_t)g->conn_id, "peer", g->peer_str, "state",
 		state, "user", g->user, "interface", g->ifname, "local_ip",
-		ip_str(g->local_ip, l, sizeof(l)), "remote_ip",
-		ip_str(g->remote_ip, r, sizeof(r)), "uptime",
+		sockaddr_ipv4_str(g->local_ip, "", l, sizeof(l)), "remote_ip",
+		sockaddr_ipv4_str(g->remote_ip, "", r, sizeof(r)), "uptime",
 		uptime_s(g->start_ms));
 
 	if (o)
@@ -319,7 +311,7 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 	json_t *r;
 
 	pptpd_stats_update(d);
-	r = stats_json(&d->counters, d->start_ms, pptpd_now());
+	r = stats_json(&d->counters, d->start_ms, evloop_now_ms());
 	if (r) {
 		json_object_set_new(r, "tunnels", json_integer(d->n_conns));
 		json_object_set_new(r, "sessions", json_integer(d->n_calls));

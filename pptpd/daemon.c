@@ -52,7 +52,7 @@ static void shutdown_timeout(struct evloop_timer *timer, void *arg)
 /* Once a second: what floods left out of the log, summarised. */
 static void pptpd_tick(struct evloop_timer *timer, void *arg)
 {
-	log_flood_tick(pptpd_now(), false);
+	log_flood_tick(evloop_now_ms(), false);
 }
 
 static void on_shutdown(struct evloop *loop, void *arg)
@@ -257,7 +257,7 @@ void pptpd_cleanup(struct pptpd *d)
 		struct pptpd_conn *c = d->conns;
 
 		pptpd_conn_enter(c);
-		pptp_ctrl_peer_closed(c->ctrl, pptpd_now());
+		pptp_ctrl_peer_closed(c->ctrl, evloop_now_ms());
 		pptpd_conn_leave(c);
 	}
 	pptpd_clients_release(d);
@@ -312,7 +312,7 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	d->loop = evloop_new(err, errlen);
 	if (!d->loop)
 		return -1;
-	d->start_ms = pptpd_now();
+	d->start_ms = evloop_now_ms();
 	d->calls = calloc(PPTPD_MAX_CALL_IDS, sizeof(*d->calls));
 	d->stop_timer = evloop_timer_new(d->loop, shutdown_timeout, d);
 	d->tick_timer = evloop_timer_new(d->loop, pptpd_tick, d);

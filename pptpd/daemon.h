@@ -226,9 +226,6 @@ struct pptpd {
 	char hostname[PPTP_HOST_NAME_LEN + 1];
 };
 
-uint64_t pptpd_now(void);
-/* "192.0.2.1:1723", "[2001:db8::1]:1723". */
-void pptpd_addr_str(const struct sockaddr_storage *ss, char *out, size_t len);
 
 /* The daemon's life (pptpd/daemon.c). Start checks everything, then
  * (unless --test-config) detaches and binds; started tells the waiting

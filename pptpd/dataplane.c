@@ -36,6 +36,7 @@
 
 #include "ppp/ippool.h"
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "ppp/login.h"
 #include "ppp/link.h"
 #include "ppp/pppd/backend.h"
@@ -111,21 +112,6 @@ static int pools_build(struct pptpd *d, char *err, size_t errlen)
 		d->local_pool = local;
 	}
 	return 0;
-}
-
-/* The peer's address without the port: the brute-force key. */
-static const char *peer_ip_str(const struct sockaddr_storage *ss, char *out,
-			       size_t len)
-{
-	const void *a;
-
-	if (ss->ss_family == AF_INET)
-		a = &((const struct sockaddr_in *)ss)->sin_addr;
-	else if (ss->ss_family == AF_INET6)
-		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	else
-		return NULL;
-	return inet_ntop(ss->ss_family, a, out, (socklen_t)len);
 }
 
 static int kernel_check(char *err, size_t errlen)
@@ -209,9 +195,10 @@ bool pptpd_dataplane_peer_blocked(struct pptpd *d,
 {
 	char ip[INET6_ADDRSTRLEN];
 
-	if (!d->auth || !peer_ip_str(peer, ip, sizeof(ip)))
+	if (!d->auth)
 		return false;
-	return ppp_login_blocked(d->auth, ip, pptpd_now());
+	sockaddr_ip_str((const struct sockaddr *)peer, ip, sizeof(ip));
+	return ppp_login_blocked(d->auth, ip, evloop_now_ms());
 }
 
 size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)

@@ -108,7 +108,7 @@ static void fill(void *arg, struct evbuffer *out)
 	metrics_family(out, "pptpd_uptime_seconds", "gauge",
 		       "Seconds since the daemon started.");
 	metrics_sample(out, "pptpd_uptime_seconds", NULL,
-		       (pptpd_now() - d->start_ms) / 1000);
+		       (evloop_now_ms() - d->start_ms) / 1000);
 }
 
 int pptpd_metrics_open(struct pptpd *d, char *err, size_t errlen)

@@ -78,7 +78,7 @@ static void stats_tick_fired(struct evloop_timer *timer, void *arg)
 	struct pptpd *d = arg;
 
 	pptpd_stats_update(d);
-	stats_tick(&d->counters, pptpd_now());
+	stats_tick(&d->counters, evloop_now_ms());
 }
 
 int pptpd_stats_start(struct pptpd *d)

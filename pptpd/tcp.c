@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/sockaddr.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
@@ -71,7 +72,7 @@ refuse_log(struct pptpd *d, const struct sockaddr_storage *peer,
 	   const char *fmt, ...)
 {
 	struct pptpd_refuse_log *slot = &d->refuse_log[host_hash(peer)];
-	uint64_t now = pptpd_now();
+	uint64_t now = evloop_now_ms();
 	char who[PPTPD_PEER_STR_LEN], msg[256];
 	struct log_ctx ctx = {.peer = who};
 	unsigned int more;
@@ -88,7 +89,7 @@ refuse_log(struct pptpd *d, const struct sockaddr_storage *peer,
 	}
 	if (!log_flood_due(&d->flood_refused, now))
 		return;
-	pptpd_addr_str(peer, who, sizeof(who));
+	sockaddr_str((const struct sockaddr *)peer, who, sizeof(who));
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -131,7 +132,7 @@ static bool evict_callless(struct pptpd *d)
 		return false;
 	d->stats.evicted++;
 	pptpd_conn_enter(victim);
-	pptp_ctrl_evict(victim->ctrl, pptpd_now());
+	pptp_ctrl_evict(victim->ctrl, evloop_now_ms());
 	pptpd_conn_leave(victim); /* frees it */
 	return true;
 }
@@ -272,7 +273,7 @@ int pptpd_listen(struct pptpd *d, char *err, size_t errlen)
 	}
 	if (listen_addr(d, &ss, &len, err, errlen))
 		return -1;
-	pptpd_addr_str(&ss, where, sizeof(where));
+	sockaddr_str((const struct sockaddr *)&ss, where, sizeof(where));
 	d->listen_fd = socket(ss.ss_family,
 			      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (d->listen_fd < 0) {
