@@ -849,7 +849,7 @@ static struct l2tp_tunnel *tunnel_admit(struct l2tp_engine *e,
 		DL_APPEND2(e->half_open_list, t, ho_prev, ho_next);
 		e->n_half_open++;
 	}
-	result = e->ops.tunnel_accept(e->arg, t, in->m, &t->params, &error,
+	result = e->ops.tunnel_accept(e->arg, in->rx_ctx, t, in->m, &t->params, &error,
 				      msg, sizeof(msg));
 	if (result) {
 		refuse_sccrq(e, in, SCCRQ_REFUSED_NOT_ALLOWED, (uint16_t)result,

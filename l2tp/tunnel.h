@@ -146,11 +146,12 @@ struct l2tp_session {
 
 struct l2tp_engine_ops {
 	/*
-	 * An SCCRQ from a peer with no tunnel yet. Fill *p and set t->glue
+	 * An SCCRQ from a peer with no tunnel yet, received as rx_ctx says
+	 * (the context given to l2tp_engine_recv()). Fill *p and set t->glue
 	 * (the daemon opens the tunnel's socket here) and return 0, or
 	 * return a StopCCN result code (with *error and msg) to refuse.
 	 */
-	int (*tunnel_accept)(void *arg, struct l2tp_tunnel *t,
+	int (*tunnel_accept)(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 			     const struct l2tp_msg *sccrq,
 			     struct l2tp_tunnel_params *p, uint16_t *error,
 			     char *msg, size_t msglen);

@@ -198,7 +198,6 @@ struct l2tpd {
 	struct l2tp_nl *nl;
 	struct ppp_link_pppd ppp; /* the PPP backend of every session */
 	uint64_t start_ms;
-	const struct l2tpd_rx *rx; /* the packet being handled, if any */
 	bool stopping;
 	uint64_t stop_deadline_ms;
 	struct evloop_timer *stop_timer;

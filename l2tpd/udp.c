@@ -96,11 +96,9 @@ static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 		if (getsockname(fd, (struct sockaddr *)&rx.local,
 				&rx.local_len) < 0)
 			continue;
-		d->rx = &rx;
 		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
 				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
 				 evloop_now_ms());
-		d->rx = NULL;
 		t = l2tp_engine_tunnel(&d->engine, id);
 		/* Freed inside with its socket (an SCCRQ read here may evict
 		 * it), and its ID perhaps given to a new tunnel already. */
@@ -342,13 +340,13 @@ static bool sccrq_protected(struct l2tp_tunnel *t, const struct l2tpd_rx *rx)
 }
 
 /* Engine: an SCCRQ from a new peer (LNS side). */
-static int op_tunnel_accept(void *arg, struct l2tp_tunnel *t,
+static int op_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 			    const struct l2tp_msg *m,
 			    struct l2tp_tunnel_params *p, uint16_t *error,
 			    char *msg, size_t msglen)
 {
 	struct l2tpd *d = arg;
-	const struct l2tpd_rx *rx = d->rx;
+	const struct l2tpd_rx *rx = rx_ctx;
 	const struct sockaddr *peer = (const struct sockaddr *)&t->peer;
 	const struct l2tpd_lns *lns = l2tpd_config_lns_for_peer(&d->cfg, peer);
 	char peer_host[L2TP_HOST_NAME_MAX];
@@ -731,11 +729,9 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 				rx.local_len = sizeof(*l);
 			}
 		}
-		d->rx = &rx;
 		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
 				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
 				 evloop_now_ms());
-		d->rx = NULL;
 	}
 }
 

@@ -1205,7 +1205,7 @@ static void lns_tunnel_timer(struct evloop_timer *timer, void *arg)
 		lns_tunnel_rearm(g);
 }
 
-static int lns_tunnel_accept(void *arg, struct l2tp_tunnel *t,
+static int lns_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 			     const struct l2tp_msg *sccrq,
 			     struct l2tp_tunnel_params *p, uint16_t *error,
 			     char *msg, size_t msglen)

@@ -474,7 +474,7 @@ static void cb_tunnel_answered(void *arg, struct l2tp_tunnel *t)
 	nd->answered++;
 }
 
-static int cb_tunnel_accept(void *arg, struct l2tp_tunnel *t,
+static int cb_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 			    const struct l2tp_msg *sccrq,
 			    struct l2tp_tunnel_params *p, uint16_t *error,
 			    char *msg, size_t msglen)
