@@ -1216,9 +1216,10 @@ static void finish(struct l2tpd_config *cfg)
 	}
 }
 
-static int load_file(const struct conf_file *cf, struct l2tpd_config *cfg,
+static int load_file(const struct conf_file *cf, void *out,
 		     char *err, size_t errlen)
 {
+	struct l2tpd_config *cfg = out;
 	struct loader ld = {
 		.cf = cf,
 		.cfg = cfg,
@@ -1257,29 +1258,14 @@ err_free:
 int l2tpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct l2tpd_config *cfg, char *err, size_t errlen)
 {
-	struct conf_file cf;
-	int ret;
-
 	memset(cfg, 0, sizeof(*cfg));
-	if (conf_parse_ini_mem(path, text, len, &cf, err, errlen) < 0)
-		return -1;
-	ret = load_file(&cf, cfg, err, errlen);
-	conf_free(&cf);
-	return ret;
+	return conf_load(CONF_SYNTAX_INI, path, text, len, load_file, cfg, err, errlen);
 }
 
 int l2tpd_config_load(const char *path, struct l2tpd_config *cfg, char *err,
 		      size_t errlen)
 {
-	struct conf_file cf;
-	int ret;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (conf_parse_ini(path, &cf, err, errlen) < 0)
-		return -1;
-	ret = load_file(&cf, cfg, err, errlen);
-	conf_free(&cf);
-	return ret;
+	return l2tpd_config_load_mem(path, NULL, 0, cfg, err, errlen);
 }
 
 void l2tpd_config_free(struct l2tpd_config *cfg)

@@ -434,30 +434,22 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 	return r;
 }
 
+static const struct ctl_command commands[] = {
+	{ "status", cmd_status },
+	{ "tunnels", cmd_tunnels },
+	{ "sessions", cmd_sessions },
+	{ "stats", cmd_stats },
+	{ "tunnel close", cmd_tunnel_close },
+	{ "session close", cmd_session_close },
+	{ "lac connect", cmd_lac_connect },
+	{ "lac disconnect", cmd_lac_disconnect },
+	{ "call", cmd_call },
+	{ "reload", cmd_reload },
+};
+
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 {
-	static const struct {
-		const char *name;
-		ctl_cmd_fn fn;
-	} cmds[] = {
-		{ "status", cmd_status },
-		{ "tunnels", cmd_tunnels },
-		{ "sessions", cmd_sessions },
-		{ "stats", cmd_stats },
-		{ "tunnel close", cmd_tunnel_close },
-		{ "session close", cmd_session_close },
-		{ "lac connect", cmd_lac_connect },
-		{ "lac disconnect", cmd_lac_disconnect },
-		{ "call", cmd_call },
-		{ "reload", cmd_reload },
-	};
-
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (ctl_register(d->ctl, cmds[i].name, cmds[i].fn, d)) {
-			snprintf(err, errlen, "cannot register '%s'",
-				 cmds[i].name);
-			return -1;
-		}
-	}
-	return 0;
+	return ctl_register_all(d->ctl, commands,
+				sizeof(commands) / sizeof(commands[0]), d, err,
+				errlen);
 }

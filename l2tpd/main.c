@@ -134,21 +134,13 @@ int main(int argc, char **argv)
 		case 'd':
 			level_name = optarg;
 			break;
-		case 'v':
-			printf("l2tpd (vpnsuite) %s\n", L2TPD_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 64;
+			return daemon_opt_common(opt, "l2tpd", L2TPD_VERSION,
+						 usage);
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
+	if (daemon_opt_rest(optind, argc, usage) >= 0)
 		return 64;
-	}
 	log_init("l2tpd",
 		 (d.foreground || d.test_config) && !syslog_forced ?
 			 LOG_TARGET_STDERR :

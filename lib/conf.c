@@ -15,11 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum conf_syntax {
-	CONF_SYNTAX_INI,
-	CONF_SYNTAX_LINES,
-};
-
 struct conf_parser {
 	struct conf_file *cf;
 	int line;
@@ -564,4 +559,25 @@ int conf_value_addr(const struct conf_file *cf, const struct conf_entry *e,
 				  e->value);
 	}
 	return 0;
+}
+
+int conf_load(enum conf_syntax syntax, const char *path, const char *text,
+	      size_t len, conf_load_fn from, void *out, char *err,
+	      size_t errlen)
+{
+	struct conf_file cf;
+	int r;
+
+	if (syntax == CONF_SYNTAX_INI)
+		r = text ? conf_parse_ini_mem(path, text, len, &cf, err, errlen) :
+			   conf_parse_ini(path, &cf, err, errlen);
+	else
+		r = text ? conf_parse_lines_mem(path, text, len, &cf, err,
+						errlen) :
+			   conf_parse_lines(path, &cf, err, errlen);
+	if (r)
+		return -1;
+	r = from(&cf, out, err, errlen);
+	conf_free(&cf);
+	return r;
 }

@@ -66,6 +66,22 @@ int conf_parse_ini_mem(const char *path, const char *text, size_t len,
 		       struct conf_file *out, char *err, size_t errlen);
 int conf_parse_lines(const char *path, struct conf_file *out, char *err,
 		     size_t errlen);
+
+/*
+ * Reads a configuration: parses path (or, when text is not NULL, that text
+ * under the name path) in the given syntax, hands the result to from(),
+ * which fills out, and frees the parse. Returns what from() returned, or
+ * -1 with the parse error.
+ */
+enum conf_syntax {
+	CONF_SYNTAX_INI, /* conf_parse_ini() */
+	CONF_SYNTAX_LINES, /* conf_parse_lines() */
+};
+typedef int (*conf_load_fn)(const struct conf_file *cf, void *out, char *err,
+			    size_t errlen);
+int conf_load(enum conf_syntax syntax, const char *path, const char *text,
+	      size_t len, conf_load_fn from, void *out, char *err,
+	      size_t errlen);
 int conf_parse_lines_mem(const char *path, const char *text, size_t len,
 			 struct conf_file *out, char *err, size_t errlen);
 void conf_free(struct conf_file *cf);

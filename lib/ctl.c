@@ -942,3 +942,16 @@ out_free_line:
 	free(line);
 	return rc;
 }
+
+int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
+		     size_t n, void *arg, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ctl_register(srv, cmds[i].name, cmds[i].fn, arg)) {
+			snprintf(err, errlen, "cannot register '%s'",
+				 cmds[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}

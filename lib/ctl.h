@@ -89,6 +89,13 @@ struct ctl_server *ctl_server_open(struct event_base *base, const char *path,
 void ctl_server_close(struct ctl_server *srv);
 
 /* Adds or replaces a command. name is copied. Returns -1 on no memory. */
+/* A daemon's command table, registered at once by ctl_register_all(). */
+struct ctl_command {
+	const char *name;
+	ctl_cmd_fn fn;
+};
+int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
+		     size_t n, void *arg, char *err, size_t errlen);
 int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
 		 void *arg);
 

@@ -248,3 +248,27 @@ void daemon_checks_exec(struct daemon_checks *c, const char *path,
 
 	checks_note(c, daemon_check_exec(path, what, msg, sizeof(msg)), msg);
 }
+
+int daemon_opt_common(int opt, const char *prog, const char *version,
+		      void (*usage)(FILE *out))
+{
+	switch (opt) {
+	case 'v':
+		printf("%s (vpnsuite) %s\n", prog, version);
+		return 0;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 64;
+	}
+}
+
+int daemon_opt_rest(int optind, int argc, void (*usage)(FILE *out))
+{
+	if (optind == argc)
+		return -1;
+	usage(stderr);
+	return 64;
+}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Writes our pid to path, refusing when the file names a live process
@@ -54,5 +55,15 @@ void daemon_checks_exec(struct daemon_checks *c, const char *path,
 void daemon_raise_nofile(void);
 /* Creates the directory holding a file (mode 0755) if it is missing. */
 int daemon_mkdir_for(const char *path, char *err, size_t errlen);
+
+/*
+ * The options every daemon treats alike, for the end of its getopt switch:
+ * -v prints "PROG (vpnsuite) VERSION", -h the usage; anything else is a
+ * usage error. Returns the exit status (0, or 64 after the usage on stderr).
+ */
+int daemon_opt_common(int opt, const char *prog, const char *version,
+		      void (*usage)(FILE *out));
+/* After getopt: arguments left over are a usage error (64); else -1. */
+int daemon_opt_rest(int optind, int argc, void (*usage)(FILE *out));
 
 #endif

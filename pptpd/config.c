@@ -507,9 +507,10 @@ void pptpd_config_init(struct pptpd_config *cfg)
 	cfg->login_block = PPP_LOGIN_DEFAULT_BLOCK_S;
 }
 
-static int load_file(const struct conf_file *cf, struct pptpd_config *cfg,
+static int load_file(const struct conf_file *cf, void *out,
 		     char *err, size_t errlen)
 {
+	struct pptpd_config *cfg = out;
 	struct loader ld = {.cf = cf, .cfg = cfg, .err = err, .errlen = errlen};
 
 	pptpd_config_init(cfg);
@@ -536,29 +537,15 @@ err:
 int pptpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct pptpd_config *cfg, char *err, size_t errlen)
 {
-	struct conf_file cf;
-	int r;
-
 	pptpd_config_init(cfg);
-	if (conf_parse_lines_mem(path, text, len, &cf, err, errlen))
-		return -1;
-	r = load_file(&cf, cfg, err, errlen);
-	conf_free(&cf);
-	return r;
+	return conf_load(CONF_SYNTAX_LINES, path, text, len, load_file, cfg, err,
+			 errlen);
 }
 
 int pptpd_config_load(const char *path, struct pptpd_config *cfg, char *err,
 		      size_t errlen)
 {
-	struct conf_file cf;
-	int r;
-
-	pptpd_config_init(cfg);
-	if (conf_parse_lines(path, &cf, err, errlen))
-		return -1;
-	r = load_file(&cf, cfg, err, errlen);
-	conf_free(&cf);
-	return r;
+	return pptpd_config_load_mem(path, NULL, 0, cfg, err, errlen);
 }
 
 void pptpd_config_free(struct pptpd_config *cfg)
@@ -810,9 +797,10 @@ static int check_section(struct client_loader *ld,
 	return 0;
 }
 
-static int clients_from(const struct conf_file *cf, struct pptpd_clients *out,
+static int clients_from(const struct conf_file *cf, void *clients,
 			char *err, size_t errlen)
 {
+	struct pptpd_clients *out = clients;
 	struct client_loader ld = {.cf = cf, .err = err, .errlen = errlen};
 
 	memset(out, 0, sizeof(*out));
@@ -846,29 +834,15 @@ err:
 int pptpd_clients_load_mem(const char *path, const char *text, size_t len,
 			   struct pptpd_clients *out, char *err, size_t errlen)
 {
-	struct conf_file cf;
-	int r;
-
 	memset(out, 0, sizeof(*out));
-	if (conf_parse_ini_mem(path, text, len, &cf, err, errlen))
-		return -1;
-	r = clients_from(&cf, out, err, errlen);
-	conf_free(&cf);
-	return r;
+	return conf_load(CONF_SYNTAX_INI, path, text, len, clients_from, out, err,
+			 errlen);
 }
 
 int pptpd_clients_load(const char *path, struct pptpd_clients *out, char *err,
 		       size_t errlen)
 {
-	struct conf_file cf;
-	int r;
-
-	memset(out, 0, sizeof(*out));
-	if (conf_parse_ini(path, &cf, err, errlen))
-		return -1;
-	r = clients_from(&cf, out, err, errlen);
-	conf_free(&cf);
-	return r;
+	return pptpd_clients_load_mem(path, NULL, 0, out, err, errlen);
 }
 
 void pptpd_clients_free(struct pptpd_clients *c)

@@ -319,10 +319,7 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 	return r;
 }
 
-static const struct {
-	const char *name;
-	ctl_cmd_fn fn;
-} commands[] = {
+static const struct ctl_command commands[] = {
 	{"status", cmd_status},
 	{"tunnels", cmd_tunnels},
 	{"sessions", cmd_sessions},
@@ -336,11 +333,7 @@ static const struct {
 
 int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (ctl_register(d->ctl, commands[i].name, commands[i].fn, d)) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	}
-	return 0;
+	return ctl_register_all(d->ctl, commands,
+				sizeof(commands) / sizeof(commands[0]), d, err,
+				errlen);
 }

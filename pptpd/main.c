@@ -176,21 +176,13 @@ static int parse_args(struct pptpd *d, int argc, char **argv)
 				"vpnsuite\n",
 				opt);
 			break;
-		case 'v':
-			printf("pptpd (vpnsuite) %s\n", PPTPD_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 64;
+			return daemon_opt_common(opt, "pptpd", PPTPD_VERSION,
+						 usage);
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
+	if (daemon_opt_rest(optind, argc, usage) >= 0)
 		return 64;
-	}
 	if (d->cli.connections > PPTPD_MAX_CONNECTIONS) {
 		fprintf(stderr, "pptpd: -C %ld: at most %u connections\n",
 			d->cli.connections, PPTPD_MAX_CONNECTIONS);
