@@ -58,6 +58,9 @@ VPNCTL_SRC := $(wildcard vpnctl/*.c)
 PLUGIN_SRC := $(wildcard plugins/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_HELPER_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
+# tests/lib/: what unit tests, fuzz targets and benchmarks share (the fake
+# engine link), linked into all three as $(BUILD)/libtests.a.
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRC := $(wildcard tests/bench/*.c)
 
@@ -135,7 +138,12 @@ PLUGIN_COMMON := lib/buf.c ppp/pppd/ipc.c
 $(BUILD)/vpnsuite.so: $(patsubst %.c,$(BUILD)/pic/%.o,$(PLUGIN_SRC) $(wildcard $(PLUGIN_COMMON)))
 	$(CC) -shared -o $@ $^ $(EXTRA_LDFLAGS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(ALL_LIBS)
+$(BUILD)/libtests.a: $(call obj,$(TESTLIB_SRC))
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(BUILD)/libtests.a $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
@@ -143,7 +151,7 @@ $(RADIUS_TOOLS): $(BUILD)/tests/%: $(BUILD)/obj/tests/radius/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(ALL_LIBS)
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libtests.a $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
@@ -181,11 +189,11 @@ FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=
 fuzz-build:
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="-O1 -g" EXTRA_CFLAGS="$(FUZZ_FLAGS)" \
 		$(patsubst $(FUZZ_BUILD)/%,$(FUZZ_BUILD)/obj/tests/fuzz/%.o,$(FUZZ_TARGETS)) \
-		$(patsubst build/%,$(FUZZ_BUILD)/%,$(ALL_LIBS))
+		$(patsubst build/%,$(FUZZ_BUILD)/%,$(ALL_LIBS)) $(FUZZ_BUILD)/libtests.a
 	@for t in $(FUZZ_TARGETS); do \
 		echo "link $$t"; \
 		clang -fsanitize=fuzzer,address,undefined -o $$t $(FUZZ_BUILD)/obj/tests/fuzz/$${t##*/}.o \
-			$(patsubst build/%,$(FUZZ_BUILD)/%,$(ALL_LIBS)) $(LIBS) || exit 1; \
+			$(FUZZ_BUILD)/libtests.a $(patsubst build/%,$(FUZZ_BUILD)/%,$(ALL_LIBS)) $(LIBS) || exit 1; \
 	done
 
 fuzz: fuzz-build

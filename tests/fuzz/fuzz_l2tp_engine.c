@@ -32,8 +32,9 @@
 #include "lib/log.h"
 #include "l2tp/msg.h"
 #include "l2tp/tunnel.h"
+#include "tests/lib/fake_l2tp.h"
 
-#define MAX_LIVE 64
+
 #define PKT_MAX	 2048
 #define PEER_TID 1
 
@@ -43,30 +44,15 @@ struct fuzz {
 	uint64_t rng;
 	struct sockaddr_in peer;
 	struct l2tp_tunnel_params params;
-	struct l2tp_tunnel *live[MAX_LIVE];
-	unsigned int n_live;
+	struct fake_l2tp_live live;
 	uint16_t tid;	   /* the first tunnel's ID, once accepted */
 	uint16_t last_sid; /* our ID of the last call */
 	uint16_t peer_sid;
 };
 
-static void live_del(struct fuzz *f, struct l2tp_tunnel *t)
-{
-	for (unsigned int i = 0; i < f->n_live; i++) {
-		if (f->live[i] == t) {
-			f->live[i] = f->live[--f->n_live];
-			return;
-		}
-	}
-	abort(); /* freed a tunnel the engine never gave us */
-}
-
 static bool is_live(const struct fuzz *f, const struct l2tp_tunnel *t)
 {
-	for (unsigned int i = 0; i < f->n_live; i++)
-		if (f->live[i] == t)
-			return true;
-	return false;
+	return fake_l2tp_live_has(&f->live, t);
 }
 
 static int cb_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
@@ -76,9 +62,9 @@ static int cb_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 {
 	struct fuzz *f = arg;
 
-	if (f->n_live >= MAX_LIVE)
-		abort(); /* the engine's max_tunnels is below this */
-	f->live[f->n_live++] = t;
+	/* The engine's max_tunnels is below the table's size. */
+	if (fake_l2tp_live_add(&f->live, t))
+		abort();
 	if (!f->tid)
 		f->tid = t->id;
 	/* Some refusals, decided by the peer's own tunnel ID. */
@@ -96,7 +82,8 @@ static void cb_tunnel_free(void *arg, struct l2tp_tunnel *t)
 
 	if (t->n_sessions)
 		abort();
-	live_del(f, t);
+	if (fake_l2tp_live_del(&f->live, t))
+		abort(); /* freed a tunnel the engine never gave us */
 	if (t->id == f->tid)
 		f->tid = 0;
 }
@@ -145,14 +132,8 @@ static void cb_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 static void cb_random(void *arg, void *out, size_t len)
 {
 	struct fuzz *f = arg;
-	uint8_t *p = out;
 
-	for (size_t i = 0; i < len; i++) {
-		f->rng ^= f->rng << 13;
-		f->rng ^= f->rng >> 7;
-		f->rng ^= f->rng << 17;
-		p[i] = (uint8_t)(f->rng >> 24);
-	}
+	fake_l2tp_random(&f->rng, false, out, len);
 }
 
 static const struct l2tp_engine_ops fuzz_ops = {
@@ -178,11 +159,11 @@ static void advance(struct fuzz *f, uint64_t until)
 {
 	for (unsigned int guard = 0; guard < 10000; guard++) {
 		uint64_t next = CTRL_NEVER;
-		struct l2tp_tunnel *snap[MAX_LIVE];
-		unsigned int n = f->n_live;
+		struct l2tp_tunnel *snap[FAKE_L2TP_MAX_LIVE];
+		unsigned int n = f->live.n;
 
 		for (unsigned int i = 0; i < n; i++) {
-			uint64_t t = l2tp_tunnel_next_timeout(f->live[i]);
+			uint64_t t = l2tp_tunnel_next_timeout(f->live.t[i]);
 
 			if (t < next)
 				next = t;
@@ -191,7 +172,7 @@ static void advance(struct fuzz *f, uint64_t until)
 			break;
 		if (next > f->now)
 			f->now = next;
-		memcpy(snap, f->live, n * sizeof(snap[0]));
+		memcpy(snap, f->live.t, n * sizeof(snap[0]));
 		for (unsigned int i = 0; i < n; i++) {
 			if (!is_live(f, snap[i]) ||
 			    l2tp_tunnel_next_timeout(snap[i]) > f->now)
@@ -489,7 +470,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Let every tunnel run out, then drop what is left. */
 	advance(&f, f.now + 120000);
 	l2tp_engine_free(&f.e);
-	if (f.n_live)
+	if (f.live.n)
 		abort(); /* tunnel_free missed for some tunnel */
 	return 0;
 }

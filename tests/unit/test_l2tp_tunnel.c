@@ -17,12 +17,13 @@
 #include "l2tp/avp.h"
 #include "l2tp/reliable.h"
 #include "l2tp/msg.h"
+#include "tests/lib/fake_l2tp.h"
 #include "l2tp/tunnel.h"
 #include "tests/unit/check_main.h"
 
 #define MAX_NODES 2
 #define MAX_RAW	  8
-#define MAX_LIVE  64
+
 #define QUEUE_MAX 512
 #define WIRE_MAX  4096
 #define PKT_MAX	  1024
@@ -57,8 +58,7 @@ struct node {
 	unsigned int answered; /* tunnel_answered calls */
 	unsigned int session_accepts, session_up, session_down;
 	char called[64];
-	struct l2tp_tunnel *live[MAX_LIVE];
-	unsigned int n_live;
+	struct fake_l2tp_live live;
 	struct l2tp_session *last_up;
 };
 
@@ -343,10 +343,7 @@ static void net_run(void)
 
 static bool is_live(struct node *nd, const struct l2tp_tunnel *t)
 {
-	for (unsigned int i = 0; i < nd->n_live; i++)
-		if (nd->live[i] == t)
-			return true;
-	return false;
+	return fake_l2tp_live_has(&nd->live, t);
 }
 
 static uint64_t net_next_timeout(void)
@@ -356,8 +353,8 @@ static uint64_t net_next_timeout(void)
 	for (unsigned int i = 0; i < N.n_nodes; i++) {
 		struct node *nd = N.nodes[i];
 
-		for (unsigned int j = 0; j < nd->n_live; j++) {
-			uint64_t t = l2tp_tunnel_next_timeout(nd->live[j]);
+		for (unsigned int j = 0; j < nd->live.n; j++) {
+			uint64_t t = l2tp_tunnel_next_timeout(nd->live.t[j]);
 
 			if (t < next)
 				next = t;
@@ -375,10 +372,10 @@ static uint64_t net_next_timeout(void)
 /* Runs the timers of nd's tunnels that are due at N.now. */
 static void node_run_timers(struct node *nd)
 {
-	struct l2tp_tunnel *snap[MAX_LIVE];
-	unsigned int n = nd->n_live;
+	struct l2tp_tunnel *snap[FAKE_L2TP_MAX_LIVE];
+	unsigned int n = nd->live.n;
 
-	memcpy(snap, nd->live, n * sizeof(snap[0]));
+	memcpy(snap, nd->live.t, n * sizeof(snap[0]));
 	for (unsigned int j = 0; j < n; j++) {
 		struct l2tp_tunnel *t = snap[j];
 
@@ -460,9 +457,7 @@ static const struct wire *wire_last(const struct sockaddr_in *from,
 
 static void live_add(struct node *nd, struct l2tp_tunnel *t)
 {
-	ck_assert(!is_live(nd, t));
-	ck_assert_uint_lt(nd->n_live, MAX_LIVE);
-	nd->live[nd->n_live++] = t;
+	ck_assert_int_eq(fake_l2tp_live_add(&nd->live, t), 0);
 }
 
 static void cb_tunnel_answered(void *arg, struct l2tp_tunnel *t)
@@ -519,12 +514,9 @@ static void cb_tunnel_down(void *arg, struct l2tp_tunnel *t)
 static void cb_tunnel_free(void *arg, struct l2tp_tunnel *t)
 {
 	struct node *nd = arg;
-	unsigned int i;
 
-	for (i = 0; i < nd->n_live && nd->live[i] != t; i++)
-		;
-	ck_assert_msg(i < nd->n_live, "tunnel_free for an unknown tunnel");
-	nd->live[i] = nd->live[--nd->n_live];
+	ck_assert_msg(!fake_l2tp_live_del(&nd->live, t),
+		      "tunnel_free for an unknown tunnel");
 	ck_assert_uint_eq(t->n_sessions, 0);
 	nd->tunnel_free++;
 }
@@ -593,21 +585,13 @@ static void cb_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 static void cb_random(void *arg, void *out, size_t len)
 {
 	struct node *nd = arg;
-	uint8_t *p = out;
 
 	/* Only the Tie Breaker asks for 8 bytes. */
 	if (len == 8 && nd->tie_breaker) {
 		memcpy(out, &nd->tie_breaker, 8);
 		return;
 	}
-	for (size_t i = 0; i < len; i++) {
-		if (!nd->rng_constant) {
-			nd->rng ^= nd->rng << 13;
-			nd->rng ^= nd->rng >> 7;
-			nd->rng ^= nd->rng << 17;
-		}
-		p[i] = (uint8_t)(nd->rng >> 32);
-	}
+	fake_l2tp_random(&nd->rng, nd->rng_constant, out, len);
 }
 
 static const struct l2tp_engine_ops test_ops = {
@@ -684,7 +668,7 @@ static void node_free(struct node *nd)
 		return;
 	l2tp_engine_free(&nd->e);
 	nd->engine_freed = true;
-	ck_assert_uint_eq(nd->n_live, 0);
+	ck_assert_uint_eq(nd->live.n, 0);
 }
 
 static void teardown(void)
@@ -710,8 +694,8 @@ static struct l2tp_tunnel *lac_open(const struct l2tp_tunnel_params *p,
 
 static struct l2tp_tunnel *lns_tunnel(void)
 {
-	ck_assert_uint_eq(LNS.n_live, 1);
-	return LNS.live[0];
+	ck_assert_uint_eq(LNS.live.n, 1);
+	return LNS.live.t[0];
 }
 
 /* LAC dials the LNS; returns the LAC's tunnel, established on both ends. */
@@ -1067,8 +1051,8 @@ START_TEST(test_challenge_mismatch)
 	ck_assert_uint_eq(LAC.tunnel_up, lac_ch ? 0 : 1);
 	ck_assert_uint_eq(LAC.tunnel_down, 1);
 	ck_assert_uint_eq(LNS.tunnel_down, 1);
-	ck_assert_int_eq(LAC.live[0]->state, L2TP_TUNNEL_CLOSING);
-	ck_assert_int_eq(LNS.live[0]->state, L2TP_TUNNEL_CLOSING);
+	ck_assert_int_eq(LAC.live.t[0]->state, L2TP_TUNNEL_CLOSING);
+	ck_assert_int_eq(LNS.live.t[0]->state, L2TP_TUNNEL_CLOSING);
 
 	net_advance_to(stop_time + FULL_CYCLE_MS - 1);
 	ck_assert_uint_eq(LAC.tunnel_free + LNS.tunnel_free, 0);
@@ -1427,7 +1411,7 @@ START_TEST(test_stopccn)
 	ck_assert_uint_eq(w->assigned_tunnel_id, closing->id);
 	ck_assert_int_eq(t->state, L2TP_TUNNEL_CLOSING);
 	ck_assert_int_eq(lns_tunnel()->state, L2TP_TUNNEL_CLOSING);
-	ck_assert_uint_eq(_i == 0 ? LNS.live[0]->result : t->result,
+	ck_assert_uint_eq(_i == 0 ? LNS.live.t[0]->result : t->result,
 			  L2TP_STOPCCN_RESULT_SHUTTING_DOWN);
 	/* Closing: no new calls. */
 	ck_assert_ptr_null(l2tp_session_open(t, false, NULL, NULL, N.now));
@@ -2414,9 +2398,9 @@ START_TEST(test_tie_breaker)
 	ck_assert_uint_eq(LAC.e.n_tunnels, 1);
 	ck_assert_uint_eq(winner->tunnel_up, 1);
 	ck_assert_uint_eq(loser->tunnel_up, 1);
-	ck_assert(winner->live[0]->initiator);
-	ck_assert(!loser->live[0]->initiator);
-	ck_assert_ptr_eq(winner->live[0], _i == 0 ? tb : ta);
+	ck_assert(winner->live.t[0]->initiator);
+	ck_assert(!loser->live.t[0]->initiator);
+	ck_assert_ptr_eq(winner->live.t[0], _i == 0 ? tb : ta);
 }
 END_TEST
 
