@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/ctl.h"
+#include "lib/errbuf.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/notify.h"
@@ -216,8 +217,7 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	limits.max_half_open_per_peer = d->cfg.max_half_open_per_peer;
 	limits.max_half_open = d->cfg.max_half_open;
 	if (l2tp_engine_init(&d->engine, &l2tpd_engine_ops, d, &limits)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	if (l2tpd_dataplane_init(d, err, errlen))
 		return -1;
@@ -238,8 +238,7 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
 	    !d->tick_timer || evloop_timer_arm_repeat(d->tick_timer, 1000) ||
 	    l2tpd_stats_start(d)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	if (l2tpd_lacs_init(d, err, errlen))
 		return -1;

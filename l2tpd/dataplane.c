@@ -13,6 +13,7 @@
  * and benchmarks of the control plane. Never chosen as a fallback.
  */
 #include "l2tpd/dataplane.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -713,10 +714,9 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	} else if (d->local_pools[idx]) {
 		/* "local ip range": each call its own local address. */
 		if (ippool_alloc(d->local_pools[idx], &g->local_ip)) {
-			snprintf(err, errlen,
+			return errbuf_set(err, errlen,
 				 "[lns %s]: 'local ip range' exhausted",
 				 lns->name);
-			return -1;
 		}
 		g->local_pool = d->local_pools[idx];
 	}
@@ -728,9 +728,8 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	if (g->daemon_auth || g->radius_auth)
 		return 0;
 	if (ippool_alloc(g->pool, &g->remote_ip)) {
-		snprintf(err, errlen, "[lns %s]: address pool exhausted",
+		return errbuf_set(err, errlen, "[lns %s]: address pool exhausted",
 			 lns->name);
-		return -1;
 	}
 	return 0;
 }

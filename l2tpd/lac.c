@@ -20,6 +20,7 @@
 
 #include "lib/ipsec.h"
 #include "lib/log.h"
+#include "lib/errbuf.h"
 #include "lib/sockaddr.h"
 #include "l2tpd/daemon.h"
 
@@ -168,16 +169,14 @@ static int lac_resolve(struct lac_state *lac, struct sockaddr_storage *ss,
 	int r;
 
 	if (!lac->cfg->n_lns) {
-		snprintf(err, errlen, "[lac %s] has no 'lns ='", lac->cfg->name);
-		return -1;
+		return errbuf_set(err, errlen, "[lac %s] has no 'lns ='", lac->cfg->name);
 	}
 	h = &lac->cfg->lns[lac->lns_index % lac->cfg->n_lns];
 	snprintf(port, sizeof(port), "%u", h->port ? h->port : 1701);
 	r = getaddrinfo(h->host, port, &hints, &res);
 	if (r) {
-		snprintf(err, errlen, "[lac %s]: lns %s: %s", lac->cfg->name,
+		return errbuf_set(err, errlen, "[lac %s]: lns %s: %s", lac->cfg->name,
 			 h->host, gai_strerror(r));
-		return -1;
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
@@ -347,7 +346,7 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 {
 	struct l2tp_tunnel_params p;
 	struct sockaddr_storage peer;
-	socklen_t peer_len;
+	socklen_t peer_len = 0;
 	struct tunnel_glue *g;
 	struct l2tp_tunnel *t;
 	int fd;
@@ -381,8 +380,7 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 	g = l2tpd_tunnel_glue_new(d, fd, 0);
 	if (!g) {
 		close(fd);
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	g->lac = lac;
 	l2tpd_tunnel_params(d, &lac->cfg->link, &p);
@@ -391,9 +389,8 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 			     &p, g, evloop_now_ms());
 	if (!t) {
 		l2tpd_tunnel_glue_free(g);
-		snprintf(err, errlen, "[lac %s]: tunnel limit reached",
+		return errbuf_set(err, errlen, "[lac %s]: tunnel limit reached",
 			 lac->cfg->name);
-		return -1;
 	}
 	g->id = t->id;
 	lac->tunnel = t;
@@ -455,8 +452,7 @@ int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen)
 {
 	d->lacs = calloc(d->cfg.n_lac ? d->cfg.n_lac : 1, sizeof(*d->lacs));
 	if (!d->lacs) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	for (size_t i = 0; i < d->cfg.n_lac; i++) {
 		struct lac_state *lac = &d->lacs[i];
@@ -466,8 +462,7 @@ int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen)
 		lac->redial_timer =
 			evloop_timer_new(d->loop, lac_redial_fired, lac);
 		if (!lac->redial_timer) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
+			return errbuf_set(err, errlen, "out of memory");
 		}
 	}
 	return 0;

@@ -25,6 +25,7 @@
 
 #include "lib/ipsec.h"
 #include "lib/log.h"
+#include "lib/errbuf.h"
 #include "lib/sockaddr.h"
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
@@ -122,8 +123,7 @@ int l2tpd_udp_socket(int family, char *err, size_t errlen)
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "UDP socket: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "UDP socket: %s", strerror(errno));
 	}
 	/* The listener and every tunnel socket share the port. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -799,8 +799,7 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 				      EV_READ | EV_PERSIST, listener_readable,
 				      d);
 	if (!d->listen_ev[idx] || event_add(d->listen_ev[idx], NULL) < 0) {
-		snprintf(err, errlen, "event setup failed");
-		return -1;
+		return errbuf_set(err, errlen, "event setup failed");
 	}
 	log_info(&no_ctx, "listening on %s%s%s port %u",
 		 sa->sa_family == AF_INET6 ? "[" : "", host,

@@ -6,6 +6,7 @@
  * the daemon's secrets, and one report of the end.
  */
 #include "ppp/link.h"
+#include "lib/errbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,8 +133,7 @@ int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 		      struct if_counters *c, char *err, size_t errlen)
 {
 	if (!l->up) {
-		snprintf(err, errlen, "PPP is not up");
-		return -1;
+		return errbuf_set(err, errlen, "PPP is not up");
 	}
 	return ifstats_get(nl, l->ifname, c, err, errlen);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/errbuf.h"
 #include "pptpd/daemon.h"
 
 static const struct log_ctx no_ctx;
@@ -47,9 +48,8 @@ static int client_resolve(struct pptpd_client_state *cs,
 	snprintf(port, sizeof(port), "%u", cs->cfg.port);
 	r = getaddrinfo(cs->cfg.server, port, &hints, &res);
 	if (r) {
-		snprintf(err, errlen, "[client %s]: server %s: %s",
+		return errbuf_set(err, errlen, "[client %s]: server %s: %s",
 			 cs->cfg.name, cs->cfg.server, gai_strerror(r));
-		return -1;
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
@@ -62,7 +62,7 @@ static int client_dial(struct pptpd_client_state *cs, char *err, size_t errlen)
 	struct pptpd *d = cs->d;
 	struct sockaddr_storage peer = {0};
 	struct pptpd_conn *c;
-	socklen_t len;
+	socklen_t len = 0;
 	int fd;
 
 	if (client_resolve(cs, &peer, &len, err, errlen))
@@ -70,9 +70,8 @@ static int client_dial(struct pptpd_client_state *cs, char *err, size_t errlen)
 	fd = socket(peer.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 	if (fd < 0) {
-		snprintf(err, errlen, "[client %s]: socket: %s", cs->cfg.name,
+		return errbuf_set(err, errlen, "[client %s]: socket: %s", cs->cfg.name,
 			 strerror(errno));
-		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&peer, len) < 0 &&
 	    errno != EINPROGRESS) {
@@ -104,8 +103,7 @@ int pptpd_client_connect(struct pptpd_client_state *cs, char *err,
 			 size_t errlen)
 {
 	if (cs->d->stopping) {
-		snprintf(err, errlen, "shutting down");
-		return -1;
+		return errbuf_set(err, errlen, "shutting down");
 	}
 	cs->want_up = true;
 	evloop_timer_disarm(cs->redial_timer);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "lib/ctl.h"
+#include "lib/errbuf.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
 #include "lib/notify.h"
@@ -200,8 +201,7 @@ int pptpd_reload(struct pptpd *d, char *err, size_t errlen)
 	size_t len;
 
 	if (pptpd_config_load(d->config_path, &n, why, sizeof(why))) {
-		snprintf(err, errlen, "%s (the old settings stay)", why);
-		return -1;
+		return errbuf_set(err, errlen, "%s (the old settings stay)", why);
 	}
 	apply_cli(d, &n);
 	keep_restart_only(d, &n);
@@ -320,8 +320,7 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	d->flood_conns.what = "lines about connections without a call";
 	if (!d->calls || !d->stop_timer || !d->tick_timer ||
 	    evloop_timer_arm_repeat(d->tick_timer, 1000)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	if (pptpd_clients_reload(d, clients_path(d), err, errlen) ||
 	    pptpd_dataplane_init(d, err, errlen))
@@ -340,8 +339,7 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	if (!d->status_timer ||
 	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
 	    pptpd_stats_start(d)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@
  * for tests and benchmarks of the control plane. Never a fallback.
  */
 #include "pptpd/dataplane.h"
+#include "lib/errbuf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -89,20 +90,17 @@ static int pools_build(struct pptpd *d, char *err, size_t errlen)
 	d->remote_pool = ippool_new();
 	if (!local || !d->remote_pool) {
 		ippool_free(local);
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	if (ippool_add(local, l->spec, why, sizeof(why))) {
 		ippool_free(local);
-		snprintf(err, errlen, "%s:%d: 'localip': %s", d->cfg.path,
+		return errbuf_set(err, errlen, "%s:%d: 'localip': %s", d->cfg.path,
 			 l->line, why);
-		return -1;
 	}
 	if (ippool_add(d->remote_pool, r->spec, why, sizeof(why))) {
 		ippool_free(local);
-		snprintf(err, errlen, "%s:%d: 'remoteip': %s", d->cfg.path,
+		return errbuf_set(err, errlen, "%s:%d: 'remoteip': %s", d->cfg.path,
 			 r->line, why);
-		return -1;
 	}
 	/* poptop: one local address serves every call; a list pairs. */
 	if (ippool_size(local) == 1) {
@@ -119,11 +117,10 @@ static int kernel_check(char *err, size_t errlen)
 	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
 
 	if (fd < 0) {
-		snprintf(err, errlen,
+		return errbuf_set(err, errlen,
 			 "'dataplane kernel': no PPTP sockets: %s (load the "
 			 "pptp module, or use 'dataplane none')",
 			 strerror(errno));
-		return -1;
 	}
 	close(fd);
 	return 0;
@@ -168,10 +165,9 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 		return -1;
 	plugin = plugin_path(d);
 	if (access(plugin, R_OK) < 0) {
-		snprintf(err, errlen,
+		return errbuf_set(err, errlen,
 			 "pppd plugin %s: %s (give its path with -P)", plugin,
 			 strerror(errno));
-		return -1;
 	}
 	ppp_link_pppd_init(&d->ppp, d->cfg.ppp_path, plugin);
 	if (d->cfg.option_file && access(d->cfg.option_file, R_OK) < 0)
@@ -240,9 +236,8 @@ static int addrs_alloc(struct pptpd *d, struct pptpd_call *c, char *err,
 	if (c->daemon_auth)
 		goto local;
 	if (ippool_alloc(d->remote_pool, &c->remote_ip)) {
-		snprintf(err, errlen, "no address left in 'remoteip' (%zu)",
+		return errbuf_set(err, errlen, "no address left in 'remoteip' (%zu)",
 			 ippool_size(d->remote_pool));
-		return -1;
 	}
 	c->remote_from_pool = true;
 local:

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/errbuf.h"
 #include "lib/sockaddr.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
@@ -238,11 +239,10 @@ static int listen_addr(struct pptpd *d, struct sockaddr_storage *ss,
 				     &sin6->sin6_addr) == 1) {
 			sin6->sin6_family = AF_INET6;
 		} else {
-			snprintf(err, errlen,
+			return errbuf_set(err, errlen,
 				 "-l %s: not an IPv4 or IPv6 "
 				 "address",
 				 d->cli.listen);
-			return -1;
 		}
 	} else if (d->cfg.listen_set) {
 		*ss = d->cfg.listen_addr;
@@ -264,7 +264,7 @@ int pptpd_listen(struct pptpd *d, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
 	char where[PPTPD_PEER_STR_LEN];
-	socklen_t len;
+	socklen_t len = 0;
 	int one = 1;
 
 	if (!d->cfg.connections) {
@@ -277,23 +277,20 @@ int pptpd_listen(struct pptpd *d, char *err, size_t errlen)
 	d->listen_fd = socket(ss.ss_family,
 			      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (d->listen_fd < 0) {
-		snprintf(err, errlen, "TCP socket: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "TCP socket: %s", strerror(errno));
 	}
 	setsockopt(d->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(d->listen_fd, (struct sockaddr *)&ss, len) < 0 ||
 	    listen(d->listen_fd, LISTEN_BACKLOG) < 0) {
-		snprintf(err, errlen, "cannot listen on %s: %s", where,
+		return errbuf_set(err, errlen, "cannot listen on %s: %s", where,
 			 strerror(errno));
-		return -1;
 	}
 	d->listen_ev = event_new(evloop_base(d->loop), d->listen_fd,
 				 EV_READ | EV_PERSIST, listener_readable, d);
 	d->listen_pause = evloop_timer_new(d->loop, listen_resume, d);
 	if (!d->listen_ev || !d->listen_pause ||
 	    event_add(d->listen_ev, NULL) < 0) {
-		snprintf(err, errlen, "event setup failed");
-		return -1;
+		return errbuf_set(err, errlen, "event setup failed");
 	}
 	log_info(&no_ctx, "listening on %s", where);
 	return 0;
