@@ -6,7 +6,8 @@
  * read the master and do the async HDLC framing (RFC 1662 4) here, so the
  * engine's negotiation meets pppd's without any kernel PPP of our own.
  *
- *   ppp_tty_peer [-m] [-6] [-t SECS] -- PPPD-ARGS...
+ *   ppp_tty_peer [-c] [-m] [-6] [-t SECS] -- PPPD-ARGS...
+ *     -c  the engine is the client (user alice), pppd the server
  *     -m  MPPE-128/40 required     -6  IPV6CP     -t  give up after SECS
  *
  * Exit 0 once LCP, MS-CHAPv2/CHAP/PAP, IPCP (and CCP, IPV6CP when asked)
@@ -198,15 +199,21 @@ int main(int argc, char **argv)
 	struct ppp_engine_config cfg;
 	struct peer p = {0};
 	int master, slave, opt, secs = 60, status = 1;
-	bool closing = false;
+	bool closing = false, client = false;
+	uint32_t local, remote, dns[2], nbns[2];
 	uint64_t up_at = 0, start;
 	char slave_name[64];
 	struct termios tio;
 	pid_t pid;
 
-	ppp_engine_config_defaults(&cfg, PPP_ROLE_SERVER);
-	while ((opt = getopt(argc, argv, "m6t:")) != -1) {
-		if (opt == 'm') {
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		client |= !strcmp(argv[i], "-c");
+	ppp_engine_config_defaults(&cfg,
+				   client ? PPP_ROLE_CLIENT : PPP_ROLE_SERVER);
+	while ((opt = getopt(argc, argv, "cm6t:")) != -1) {
+		if (opt == 'c') {
+			continue;
+		} else if (opt == 'm') {
 			cfg.mppe = PPP_MPPE_40 | PPP_MPPE_128;
 			cfg.mppe_required = true;
 		} else if (opt == '6') {
@@ -247,11 +254,17 @@ int main(int argc, char **argv)
 
 	cfg.ops = &ops;
 	cfg.arg = &p;
-	cfg.name = "vpnsuite";
 	cfg.auth_protos = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5 | PPP_AUTH_PAP;
-	cfg.local_addr = 0x0a630001; /* 10.99.0.1 */
-	cfg.peer_addr = 0x0a630002;
-	cfg.dns[0] = 0xc0000235;
+	if (client) {
+		cfg.name = "alice";
+		cfg.password = PASSWORD;
+		cfg.use_peer_dns = true;
+	} else {
+		cfg.name = "vpnsuite";
+		cfg.local_addr = 0x0a630001; /* 10.99.0.1 */
+		cfg.peer_addr = 0x0a630002;
+		cfg.dns[0] = 0xc0000235;
+	}
 	cfg.echo_interval_ms = 2000;
 	cfg.echo_failure = 3;
 	p.fd = master;
@@ -282,6 +295,9 @@ int main(int argc, char **argv)
 		/* Up: let a few echoes go both ways, then hang up. */
 		if (up_at && !closing && now_ms() - up_at > 7000) {
 			closing = true;
+			ppp_engine_addrs(p.e, &local, &remote, dns, nbns);
+			printf("engine: local %08x peer %08x dns %08x\n", local,
+			       remote, dns[0]);
 			printf("engine: mppe %d bits, echoes answered, "
 			       "closing\n",
 			       ppp_engine_mppe_bits(p.e));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The builtin PPP engine (as a server) against pppd 2.4.9 (as a client)
 # over a pseudo-terminal: LCP, MS-CHAPv2 / CHAP-MD5 / PAP, IPCP with DNS,
-# CCP with MPPE-128 required, IPV6CP, LCP echoes both ways, Terminate.
+# CCP with MPPE-128 required, IPV6CP, LCP echoes both ways, Terminate;
+# then the engine as the client against pppd as the server.
 # The engine side frames async HDLC in user space (build/bench/ppp_tty_peer);
 # pppd uses the kernel's ppp_async and ppp_mppe. No kernel PPP of ours yet.
 # shellcheck source=../lib.sh
@@ -67,3 +68,19 @@ vm_check "wrong password: refused" grep -q "with MS-CHAPv2: refused" "$o.out"
 vm_check "wrong password: link down, authentication failed" \
     grep -q "engine: down: authentication failed" "$o.out"
 vm_check "pppd: saw the failure" grep -qi "failed" "$o.pppd"
+
+vm_log "engine as client: MS-CHAPv2 and MPPE-128 against pppd as server"
+printf 'alice * clientPass *\n' > /etc/ppp/chap-secrets
+run client -c -m -t 90 -- nodetach local nocrtscts auth require-mschap-v2 \
+    name srv 10.99.0.1:10.99.0.2 ms-dns 192.0.2.53 require-mppe-128 \
+    lcp-echo-interval 2 lcp-echo-failure 3 debug
+o=$VM_LOGDIR/client
+vm_check "client: CCP up" grep -q "engine: ccp-up" "$o.out"
+vm_check "client: MPPE 128" grep -q "engine: mppe 128 bits" "$o.out"
+vm_check "client: took 10.99.0.2, peer 10.99.0.1, DNS 192.0.2.53" \
+    grep -q "engine: local 0a630002 peer 0a630001 dns c0000235" "$o.out"
+vm_check "client: done" grep -q "engine: done" "$o.out"
+vm_check "pppd server: MS-CHAPv2 Success sent to us" \
+    grep -q "sent \[CHAP Success" "$o.pppd"
+vm_check "pppd server: MPPE 128-bit stateless enabled" \
+    grep -q "MPPE 128-bit stateless compression enabled" "$o.pppd"
