@@ -59,7 +59,7 @@ results=()
 bench_one() { # NAME
     local name=$1 t0 t_ike t_ppp rate clear esp
     case $name in
-    l2tpd) vm_bg lns vm_in srv "$B/l2tpd" -D -c "$D/l2tpd.conf" -s "$D/secrets" -p "$D/l2tpd.pid" -C "$D/l2tpd.ctl" ;;
+    l2tpd) vm_bg lns vm_in srv "$B/l2tpd" -D -c "$D/l2tpd.conf" -s "$D/secrets" -p "$D/l2tpd.pid" -S "$D/l2tpd.ctl" -C "$D/l2tpd.fifo" ;;
     xl2tpd) vm_bg lns vm_in srv xl2tpd -D -c "$D/xl2tpd-lns.conf" -s "$D/secrets" -p /run/xl2tpd/lns.pid -C /run/xl2tpd/lns.control ;;
     esac
     vm_require "$name listens" vm_wait_for 10 sh -c "ip netns exec srv ss -Huln | grep -q ':1701 '"

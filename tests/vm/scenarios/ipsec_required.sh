@@ -95,7 +95,7 @@ printf 'logfile %s/pppd-l2tpd-lac.log\nremotename lns\nnoipdefault\nipcp-accept-
     "$VM_LOGDIR" "$VM_PPP_OPTIONS" > "$D/options.l2tpd-lac"
 
 vm_bg l2tpd-lns vm_in srv "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
-    -p "$D/lns.pid" -C "$D/lns.ctl"
+    -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 lns_sessions() { "$B/vpnctl" -s "$D/lns.ctl" --json sessions | jq '.sessions | length'; }
 
@@ -109,7 +109,7 @@ vm_check "protected client: ping" vm_ping cli "$PPP_LNS" 2
 vm_log "LNS side: a clear-text client from the same namespace"
 lac_conf clear 10.99.20.3 no
 vm_bg l2tpd-clear vm_in cli "$B/l2tpd" -D -c "$D/clear.conf" -s "$D/secrets" \
-    -p "$D/clear.pid" -C "$D/clear.ctl"
+    -p "$D/clear.pid" -S "$D/clear.ctl" -C "$D/clear.fifo"
 vm_check "the LNS refuses it, naming the peer" vm_wait_for 30 \
     grep -q "refused: tunnel from 10.99.20.3 .*clear text.*ipsec required" "$VM_LOGDIR/l2tpd-lns.log"
 vm_check_eq "the LNS still has only the protected session" 1 "$(lns_sessions)"
@@ -121,7 +121,7 @@ vm_check "LNS clean after the client left" vm_wait_for 30 sh -c '[ -z "$(ip -n s
 vm_log "LAC side: the policy covers source port 1701 only"
 lac_conf strict "" yes
 vm_bg l2tpd-strict vm_in cli "$B/l2tpd" -D -c "$D/strict.conf" -s "$D/secrets" \
-    -p "$D/strict.pid" -C "$D/strict.ctl"
+    -p "$D/strict.pid" -S "$D/strict.ctl" -C "$D/strict.fifo"
 vm_check "the LAC refuses to dial, loudly" vm_wait_for 20 \
     grep -q "NOT dialling $SRV port 1701 from port .*clear text.*no IPsec policy covers it" "$VM_LOGDIR/l2tpd-strict.log"
 sleep 2
@@ -139,7 +139,7 @@ vm_require "client reloads" vm_ipsec_load cli
 vm_require "SA for any client port" vm_ipsec_up cli
 vm_capture_start rtr v-srv wire2
 vm_bg l2tpd-strict vm_in cli "$B/l2tpd" -D -c "$D/strict.conf" -s "$D/secrets" \
-    -p "$D/strict.pid" -C "$D/strict.ctl"
+    -p "$D/strict.pid" -S "$D/strict.ctl" -C "$D/strict.fifo"
 vm_check "the LAC dials through IPsec: PPP up" vm_wait_for 60 ppp_up
 vm_check "ping through it" vm_ping cli "$PPP_LNS" 2
 vm_stop l2tpd-strict 10
