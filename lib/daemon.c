@@ -265,9 +265,9 @@ int daemon_opt_common(int opt, const char *prog, const char *version,
 	}
 }
 
-int daemon_opt_rest(int optind, int argc, void (*usage)(FILE *out))
+int daemon_opt_rest(int next, int argc, void (*usage)(FILE *out))
 {
-	if (optind == argc)
+	if (next == argc)
 		return -1;
 	usage(stderr);
 	return 64;

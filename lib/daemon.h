@@ -64,6 +64,6 @@ int daemon_mkdir_for(const char *path, char *err, size_t errlen);
 int daemon_opt_common(int opt, const char *prog, const char *version,
 		      void (*usage)(FILE *out));
 /* After getopt: arguments left over are a usage error (64); else -1. */
-int daemon_opt_rest(int optind, int argc, void (*usage)(FILE *out));
+int daemon_opt_rest(int next, int argc, void (*usage)(FILE *out));
 
 #endif
