@@ -95,6 +95,12 @@ void l2tpd_lac_disconnect(struct l2tpd *dd, struct lac_state *lac)
 		l2tp_tunnel_close(lac->tunnel, 1, 0, "disconnect", fake_now);
 }
 
+/* The data path re-arms a tunnel's timer through udp.c; the fuzzer keeps
+ * no timers (its clock is fake_now), so there is nothing to arm. */
+void l2tpd_tunnel_rearm(struct l2tpd *dd, uint16_t tunnel_id)
+{
+}
+
 int l2tpd_reload(struct l2tpd *dd, char *err, size_t errlen)
 {
 	/* A reload on an even line fails, as one with a bad file does. */
