@@ -40,8 +40,9 @@ vm_capture_start rtr v-srv wire
 
 vm_ppp_clean_options
 vm_ppp_no_scripts
-# pppd's ip-up gets the ipparam as its 6th argument.
-printf '#!/bin/sh\necho "$6" > /tmp/ipparam.$1\n' > /etc/ppp/ip-up
+# pppd's ip-up gets the ipparam as its 6th argument; both ends have a ppp0,
+# so the file names the netns too.
+printf '#!/bin/sh\necho "$6" > /tmp/ipparam.$(ip netns identify $$).$1\n' > /etc/ppp/ip-up
 chmod 755 /etc/ppp/ip-up
 # Both pppds read it: the client's answer, xl2tpd's LNS's check.
 printf 'vpnuser * nm-l2tp-secret *\n' > /etc/ppp/chap-secrets
@@ -113,8 +114,9 @@ vm_check "ping through the tunnel" vm_ping cli "$PPP_LNS" 3
 vm_check "the control FIFO NM asked for is there" test -p "$NM/xl2tpd-control"
 vm_check "the LAC sends from udp/1701" \
     sh -c "ip netns exec cli ss -Hun | grep -q '10.99.30.2:1701 *$SRV:1701'"
+vm_wait_for 10 test -s "/tmp/ipparam.cli.$cli_if" || true
 vm_check_eq "pppd got the options file's ipparam" "nm-l2tp-service-$UUID" \
-    "$(cat "/tmp/ipparam.$cli_if" 2>/dev/null)"
+    "$(cat "/tmp/ipparam.cli.$cli_if" 2>/dev/null)"
 vm_check "the LNS answered the login itself" \
     grep -q "user 'vpnuser' from 10.99.30.2: CHAP-MD5 login accepted\|MS-CHAPv2 login accepted" "$VM_LOGDIR/l2tpd-lns.log"
 
