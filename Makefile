@@ -204,7 +204,7 @@ fuzz-long: fuzz-build
 	FUZZ_JOBS=$(or $(FUZZ_JOBS),1) FUZZ_TIMEOUT=$(or $(FUZZ_TIMEOUT),60) nice -n 19 tests/fuzz/run $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
 
 check-fuzz: fuzz-build
-	tests/fuzz/run $(if $(FUZZ_CHECK_SECONDS),$(FUZZ_CHECK_SECONDS),20) $(FUZZ_TARGETS)
+	tests/fuzz/run $(if $(FUZZ_CHECK_SECONDS),$(FUZZ_CHECK_SECONDS),10) $(FUZZ_TARGETS)
 
 # KERNEL=6.12 boots Debian 12's linux-image-6.12-amd64 instead of the default
 # 6.1 kernel (tests/vm/prepare, VM_KERNEL).

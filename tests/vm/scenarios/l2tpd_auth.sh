@@ -121,6 +121,8 @@ login() {
     vm_check_eq "$what: vpnctl sessions on the LNS names the user" "$user" "$(user_field "$user" user)"
 }
 
+# The daemons check at start that every file they name is readable.
+set_method pap
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/tunnel-secrets" \
     -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/tunnel-secrets" \

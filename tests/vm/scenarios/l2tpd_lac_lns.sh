@@ -144,6 +144,11 @@ vm_stop l2tpd-lac 10
 vm_check "nothing left after LAC SIGTERM" vm_wait_for 20 nothing_left
 
 vm_log "teardown 4: LAC SIGKILL"
+# The LAC dials from udp/1701 again. The LNS holds the SIGTERMed LAC's tunnel
+# for a retransmission cycle after its StopCCN (RFC 2661 5.7), and a kernel
+# before 6.11 cannot carry a second tunnel on that port pair meanwhile.
+lns_no_tunnel() { [ "$(ctl lns --json tunnels | jq '.tunnels | length')" = 0 ]; }
+vm_check "LNS lingering tunnel gone before the LAC dials again" vm_wait_for 60 lns_no_tunnel
 start_lac
 vm_require "PPP up again" vm_wait_for 60 ppp_up_both
 kill -9 "$(vm_pid l2tpd-lac)"
