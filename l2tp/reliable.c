@@ -34,7 +34,8 @@ void l2tp_reliable_config_default(struct l2tp_reliable_config *cfg)
 	cfg->ack_delay_ms = CTRL_DEFAULT_ACK_DELAY_MS;
 }
 
-int l2tp_reliable_init(struct l2tp_ctrl *c, const struct l2tp_reliable_config *cfg)
+int l2tp_reliable_init(struct l2tp_ctrl *c,
+		       const struct l2tp_reliable_config *cfg)
 {
 	struct l2tp_reliable_config def;
 
@@ -76,7 +77,8 @@ void l2tp_reliable_free(struct l2tp_ctrl *c)
 {
 	if (c->ring) {
 		for (unsigned int i = 0; i < c->count; i++)
-			free(c->ring[(c->head + i) % l2tp_reliable_ring_size(c)].pkt);
+			free(c->ring[(c->head + i) % l2tp_reliable_ring_size(c)]
+				     .pkt);
 		free(c->ring);
 	}
 	c->ring = NULL;
@@ -172,7 +174,8 @@ bool l2tp_reliable_peer_dead(const struct l2tp_ctrl *c)
 	return c->peer_dead;
 }
 
-static uint32_t l2tp_reliable_rto_for_try(const struct l2tp_ctrl *c, unsigned int n)
+static uint32_t l2tp_reliable_rto_for_try(const struct l2tp_ctrl *c,
+					  unsigned int n)
 {
 	uint64_t rto = c->cfg.rto_initial_ms;
 
@@ -212,7 +215,7 @@ static bool l2tp_reliable_valid_message(const void *pkt, size_t len)
 }
 
 static int l2tp_reliable_queue(struct l2tp_ctrl *c, const void *pkt, size_t len,
-		      unsigned int room)
+			       unsigned int room)
 {
 	struct l2tp_reliable_slot *slot;
 
@@ -323,8 +326,9 @@ static void l2tp_reliable_schedule_ack(struct l2tp_ctrl *c, uint64_t now)
 		c->ack_deadline = now;
 }
 
-enum l2tp_reliable_rx_verdict l2tp_reliable_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,
-			       bool is_zlb, uint64_t now)
+enum l2tp_reliable_rx_verdict l2tp_reliable_recv(struct l2tp_ctrl *c,
+						 uint16_t ns, uint16_t nr,
+						 bool is_zlb, uint64_t now)
 {
 	uint16_t ahead;
 
@@ -386,7 +390,8 @@ static void l2tp_reliable_timeout(struct l2tp_ctrl *c)
 	c->snd_nxt = c->snd_una;
 }
 
-/* Our own copy, whose length l2tp_reliable_send() checked to exceed the header. */
+/* Our own copy, whose length l2tp_reliable_send() checked to exceed the header.
+ */
 static void l2tp_reliable_put_u16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
@@ -394,10 +399,11 @@ static void l2tp_reliable_put_u16(uint8_t *p, uint16_t v)
 }
 
 static void l2tp_reliable_transmit_next(struct l2tp_ctrl *c, uint64_t now,
-			       l2tp_reliable_emit_fn emit, void *arg)
+					l2tp_reliable_emit_fn emit, void *arg)
 {
 	unsigned int off = (uint16_t)(c->snd_nxt - c->snd_una);
-	struct l2tp_reliable_slot *slot = &c->ring[(c->head + off) % l2tp_reliable_ring_size(c)];
+	struct l2tp_reliable_slot *slot =
+		&c->ring[(c->head + off) % l2tp_reliable_ring_size(c)];
 
 	l2tp_reliable_put_u16(slot->pkt + CTRL_OFF_NS, c->snd_nxt);
 	l2tp_reliable_put_u16(slot->pkt + CTRL_OFF_NR, c->rcv_nxt);
@@ -420,7 +426,8 @@ static void l2tp_reliable_transmit_next(struct l2tp_ctrl *c, uint64_t now,
 		c->linger_deadline = now + l2tp_reliable_full_cycle_ms(c);
 }
 
-static void l2tp_reliable_emit_zlb(struct l2tp_ctrl *c, l2tp_reliable_emit_fn emit, void *arg)
+static void l2tp_reliable_emit_zlb(struct l2tp_ctrl *c,
+				   l2tp_reliable_emit_fn emit, void *arg)
 {
 	uint8_t zlb[CTRL_HDR_LEN];
 	struct wbuf w;
@@ -448,7 +455,8 @@ static bool l2tp_reliable_can_send(const struct l2tp_ctrl *c)
 	       l2tp_reliable_in_flight(c) < l2tp_reliable_window(c);
 }
 
-void l2tp_reliable_poll(struct l2tp_ctrl *c, uint64_t now, l2tp_reliable_emit_fn emit, void *arg)
+void l2tp_reliable_poll(struct l2tp_ctrl *c, uint64_t now,
+			l2tp_reliable_emit_fn emit, void *arg)
 {
 	if (c->peer_dead)
 		return;

@@ -11,18 +11,18 @@
  * message queued by the FSM, timer fired):
  *
  *	verdict = l2tp_reliable_recv(c, ns, nr, is_zlb, now);   on a packet in
- *	l2tp_reliable_send(c, pkt, len);                         the FSM queues a message
- *	l2tp_reliable_poll(c, now, emit, arg);                   transmit what is due
- *	if (l2tp_reliable_peer_dead(c)) tear the tunnel down;
- *	if (l2tp_reliable_done(c, now)) free the tunnel;
- *	arm the tunnel's timer at l2tp_reliable_next_timeout(c);
+ *	l2tp_reliable_send(c, pkt, len);                         the FSM queues
+ *a message l2tp_reliable_poll(c, now, emit, arg);                   transmit
+ *what is due if (l2tp_reliable_peer_dead(c)) tear the tunnel down; if
+ *(l2tp_reliable_done(c, now)) free the tunnel; arm the tunnel's timer at
+ *l2tp_reliable_next_timeout(c);
  *
  * Memory: struct l2tp_ctrl is about 200 bytes. The send ring (16 bytes per
- * slot, max_queue slots and one for l2tp_reliable_send_last()) is allocated on the
- * first message queued, and each
- * queued message is a copy of exactly its own length, freed when the peer
- * acknowledges it. So an idle tunnel holds the ring and nothing else, and
- * the worst case per tunnel is (max_queue + 1) * (16 + message length).
+ * slot, max_queue slots and one for l2tp_reliable_send_last()) is allocated on
+ *the first message queued, and each queued message is a copy of exactly its own
+ *length, freed when the peer acknowledges it. So an idle tunnel holds the ring
+ *and nothing else, and the worst case per tunnel is (max_queue + 1) * (16 +
+ *message length).
  *
  * Received messages are never stored: a message that arrives ahead of the
  * next expected Ns is dropped (RFC 2661 5.8 allows it) and recovered by the
@@ -84,7 +84,7 @@ struct l2tp_reliable_stats {
 	uint64_t out_of_window; /* Ns beyond our window: dropped */
 	uint64_t bad_nr;	/* Nr acknowledging what we never sent */
 	uint64_t timeouts;	/* retransmission timer expiries */
-	uint64_t queue_full;	/* l2tp_reliable_send refused for lack of room */
+	uint64_t queue_full; /* l2tp_reliable_send refused for lack of room */
 };
 
 enum l2tp_reliable_rx_verdict {
@@ -103,9 +103,10 @@ struct l2tp_reliable_slot {
 struct l2tp_ctrl {
 	struct l2tp_reliable_config cfg;
 	struct l2tp_reliable_stats stats;
-	struct l2tp_reliable_slot *ring; /* cfg.max_queue slots, allocated lazily */
-	unsigned int head;	/* ring index of the message Ns == snd_una */
-	unsigned int count;	/* messages in the ring */
+	struct l2tp_reliable_slot
+		*ring;	    /* cfg.max_queue slots, allocated lazily */
+	unsigned int head;  /* ring index of the message Ns == snd_una */
+	unsigned int count; /* messages in the ring */
 
 	/*
 	 * Send sequence space: [snd_una, snd_nxt) is in flight in the current
@@ -137,7 +138,8 @@ struct l2tp_ctrl {
 	uint64_t linger_deadline; /* CTRL_NEVER until the linger starts */
 };
 
-typedef void (*l2tp_reliable_emit_fn)(void *arg, const uint8_t *pkt, size_t len);
+typedef void (*l2tp_reliable_emit_fn)(void *arg, const uint8_t *pkt,
+				      size_t len);
 
 /*
  * RFC 2661 5.8: a is "less than" b when it lies in the 32767 values behind
@@ -161,7 +163,8 @@ void l2tp_reliable_config_default(struct l2tp_reliable_config *cfg);
  * configuration out of range (max_queue 0 or above CTRL_MAX_QUEUE, zero
  * initial timeout or one above the cap, max_retries above the limit).
  */
-int l2tp_reliable_init(struct l2tp_ctrl *c, const struct l2tp_reliable_config *cfg);
+int l2tp_reliable_init(struct l2tp_ctrl *c,
+		       const struct l2tp_reliable_config *cfg);
 void l2tp_reliable_free(struct l2tp_ctrl *c);
 
 /*
@@ -186,8 +189,8 @@ int l2tp_reliable_set_seq(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr);
  */
 int l2tp_reliable_send(struct l2tp_ctrl *c, const void *pkt, size_t len);
 /*
- * l2tp_reliable_send() for the last message of a tunnel (StopCCN): it may take the
- * one slot kept beyond max_queue, so that a tunnel whose queue is full can
+ * l2tp_reliable_send() for the last message of a tunnel (StopCCN): it may take
+ * the one slot kept beyond max_queue, so that a tunnel whose queue is full can
  * still be closed properly.
  */
 int l2tp_reliable_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len);
@@ -197,8 +200,9 @@ int l2tp_reliable_send_last(struct l2tp_ctrl *c, const void *pkt, size_t len);
  * acknowledges our messages (a Nr beyond what we sent is ignored and
  * counted), Ns decides the verdict. A ZLB's Ns is not checked.
  */
-enum l2tp_reliable_rx_verdict l2tp_reliable_recv(struct l2tp_ctrl *c, uint16_t ns, uint16_t nr,
-			       bool is_zlb, uint64_t now);
+enum l2tp_reliable_rx_verdict l2tp_reliable_recv(struct l2tp_ctrl *c,
+						 uint16_t ns, uint16_t nr,
+						 bool is_zlb, uint64_t now);
 
 /*
  * Runs the timers and emits every packet due at `now`: retransmissions,
@@ -206,11 +210,12 @@ enum l2tp_reliable_rx_verdict l2tp_reliable_recv(struct l2tp_ctrl *c, uint16_t n
  * carried it. The packet pointer is valid only during the callback, which
  * may read the engine's state but must not change it.
  */
-void l2tp_reliable_poll(struct l2tp_ctrl *c, uint64_t now, l2tp_reliable_emit_fn emit, void *arg);
+void l2tp_reliable_poll(struct l2tp_ctrl *c, uint64_t now,
+			l2tp_reliable_emit_fn emit, void *arg);
 
 /*
- * When l2tp_reliable_poll() has work next: 0 when messages wait for a window that is
- * open (poll now), CTRL_NEVER when idle.
+ * When l2tp_reliable_poll() has work next: 0 when messages wait for a window
+ * that is open (poll now), CTRL_NEVER when idle.
  */
 uint64_t l2tp_reliable_next_timeout(const struct l2tp_ctrl *c);
 
@@ -220,7 +225,8 @@ uint64_t l2tp_reliable_next_timeout(const struct l2tp_ctrl *c);
  * message first goes out, still retransmitting and ACKing (RFC 2661 5.7).
  */
 void l2tp_reliable_close(struct l2tp_ctrl *c, uint64_t now);
-/* True once the linger after l2tp_reliable_close() is over (or the peer died). */
+/* True once the linger after l2tp_reliable_close() is over (or the peer died).
+ */
 bool l2tp_reliable_done(const struct l2tp_ctrl *c, uint64_t now);
 /* True once a message went unacknowledged through max_retries resends. */
 bool l2tp_reliable_peer_dead(const struct l2tp_ctrl *c);
@@ -228,7 +234,8 @@ bool l2tp_reliable_peer_dead(const struct l2tp_ctrl *c);
 /* Time from a first transmission to declaring the peer dead (31 s default). */
 uint64_t l2tp_reliable_full_cycle_ms(const struct l2tp_ctrl *c);
 
-const struct l2tp_reliable_stats *l2tp_reliable_stats(const struct l2tp_ctrl *c);
+const struct l2tp_reliable_stats *
+l2tp_reliable_stats(const struct l2tp_ctrl *c);
 unsigned int l2tp_reliable_in_flight(const struct l2tp_ctrl *c);
 unsigned int l2tp_reliable_queued(const struct l2tp_ctrl *c);
 /* How many more messages l2tp_reliable_send() takes now. */

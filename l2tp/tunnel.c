@@ -364,14 +364,16 @@ int l2tp_tunnel_send(struct l2tp_tunnel *t, struct l2tp_msg *m,
 			  l2tp_msg_type_name(m->type), l2tp_status_text(r));
 		return -1;
 	}
-	r = m->type == L2TP_MSG_STOPCCN ? l2tp_reliable_send_last(&t->ctrl, pkt, w.len)
-					: l2tp_reliable_send(&t->ctrl, pkt, w.len);
+	r = m->type == L2TP_MSG_STOPCCN
+		    ? l2tp_reliable_send_last(&t->ctrl, pkt, w.len)
+		    : l2tp_reliable_send(&t->ctrl, pkt, w.len);
 	if (r == -ENOBUFS && !t->queue_overflow) {
 		t->queue_overflow = true;
 		log_warn(&t->log,
 			 "cannot queue %s: %u messages wait for the "
 			 "peer's acknowledgement",
-			 l2tp_msg_type_name(m->type), l2tp_reliable_queued(&t->ctrl));
+			 l2tp_msg_type_name(m->type),
+			 l2tp_reliable_queued(&t->ctrl));
 		return -1;
 	}
 	if (r < 0) {
@@ -699,8 +701,9 @@ static void half_open_expire(struct l2tp_tunnel *t, uint64_t now)
 
 	e->stats.half_open_expired++;
 	e->expired_unlogged++;
-	log_debug(&t->log, "half-open tunnel expired: no SCCCN in %" PRIu64
-			   " ms", now - t->created_ms);
+	log_debug(&t->log,
+		  "half-open tunnel expired: no SCCCN in %" PRIu64 " ms",
+		  now - t->created_ms);
 	tunnel_destroy(t); /* summarised by l2tp_engine_tick() */
 }
 
@@ -743,9 +746,8 @@ static bool half_open_budgeted(const struct l2tp_engine *e)
  * oldest come first, so this stops at the first one still young. */
 static void half_open_reap(struct l2tp_engine *e, uint64_t now)
 {
-	while (e->half_open_list &&
-	       now - e->half_open_list->created_ms >=
-		       l2tp_engine_half_open_lifetime(e))
+	while (e->half_open_list && now - e->half_open_list->created_ms >=
+					    l2tp_engine_half_open_lifetime(e))
 		half_open_expire(e->half_open_list, now);
 }
 
@@ -849,8 +851,8 @@ static struct l2tp_tunnel *tunnel_admit(struct l2tp_engine *e,
 		DL_APPEND2(e->half_open_list, t, ho_prev, ho_next);
 		e->n_half_open++;
 	}
-	result = e->ops.tunnel_accept(e->arg, in->rx_ctx, t, in->m, &t->params, &error,
-				      msg, sizeof(msg));
+	result = e->ops.tunnel_accept(e->arg, in->rx_ctx, t, in->m, &t->params,
+				      &error, msg, sizeof(msg));
 	if (result) {
 		refuse_sccrq(e, in, SCCRQ_REFUSED_NOT_ALLOWED, (uint16_t)result,
 			     error, msg[0] ? msg : NULL,
@@ -867,8 +869,9 @@ static struct l2tp_tunnel *tunnel_admit(struct l2tp_engine *e,
  * RFC 2661 6.1: what the SCCRQ must carry. 0 when it is fine; otherwise
  * the StopCCN result, error and message to close the tunnel with.
  */
-static int tunnel_validate_sccrq(struct l2tp_tunnel *t, const struct sccrq_in *in,
-				 uint16_t *error, char *msg, size_t msglen)
+static int tunnel_validate_sccrq(struct l2tp_tunnel *t,
+				 const struct sccrq_in *in, uint16_t *error,
+				 char *msg, size_t msglen)
 {
 	const struct l2tp_msg *m = in->m;
 	uint16_t missing;
@@ -939,8 +942,12 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 				  uint64_t now)
 {
 	struct sccrq_in in = {
-		.pkt = pkt, .len = len, .h = h, .from = from,
-		.from_len = from_len, .rx_ctx = rx_ctx,
+		.pkt = pkt,
+		.len = len,
+		.h = h,
+		.from = from,
+		.from_len = from_len,
+		.rx_ctx = rx_ctx,
 	};
 	char msg[L2TP_RESULT_MSG_MAX] = "";
 	struct l2tp_tunnel *t;
@@ -1229,8 +1236,9 @@ static void tunnel_recv_moved(struct l2tp_tunnel *t, const uint8_t *pkt,
 	sockaddr_str(from, t->peer_str, sizeof(t->peer_str));
 	tunnel_recv(t, pkt, len, h, now);
 	if (t->state != L2TP_TUNNEL_WAIT_CTL_REPLY) {
-		log_info(&t->log, "the peer answered from %s instead of %s "
-				  "(RFC 2661 8.1): the tunnel uses that port",
+		log_info(&t->log,
+			 "the peer answered from %s instead of %s "
+			 "(RFC 2661 8.1): the tunnel uses that port",
 			 t->peer_str, old_str);
 		return;
 	}
@@ -1391,7 +1399,8 @@ void l2tp_tunnel_timeout(struct l2tp_tunnel *t, uint64_t now)
 		tunnel_peer_dead(t, now);
 		return;
 	}
-	if (t->state == L2TP_TUNNEL_CLOSING && l2tp_reliable_done(&t->ctrl, now)) {
+	if (t->state == L2TP_TUNNEL_CLOSING &&
+	    l2tp_reliable_done(&t->ctrl, now)) {
 		log_debug(&t->log, "tunnel state freed");
 		tunnel_destroy(t);
 	}
@@ -1408,10 +1417,11 @@ uint64_t l2tp_tunnel_next_timeout(const struct l2tp_tunnel *t)
 		next = t->session_deadline;
 	if (t->state == L2TP_TUNNEL_WAIT_CTL_CONN ||
 	    t->state == L2TP_TUNNEL_WAIT_CTL_REPLY) {
-		uint64_t setup = t->created_ms +
-				 (t->half_open ? l2tp_engine_half_open_lifetime(
-							 t->engine)
-					       : L2TP_SETUP_TIMEOUT_MS);
+		uint64_t setup =
+			t->created_ms +
+			(t->half_open
+				 ? l2tp_engine_half_open_lifetime(t->engine)
+				 : L2TP_SETUP_TIMEOUT_MS);
 
 		if (setup < next)
 			next = setup;

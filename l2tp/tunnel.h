@@ -64,7 +64,7 @@ struct l2tp_tunnel_params {
 	uint32_t tx_bps;	     /* (Tx) Connect Speed AVP */
 	uint32_t rx_bps;	     /* Rx Connect Speed AVP; 0: not sent */
 	unsigned int max_sessions;   /* in this tunnel; 0: no limit */
-	struct l2tp_reliable_config ctrl;     /* retries, timeouts */
+	struct l2tp_reliable_config ctrl; /* retries, timeouts */
 };
 
 struct l2tp_engine;
@@ -209,13 +209,13 @@ struct l2tp_engine_stats {
 	uint64_t sccrq_retransmits; /* SCCRQ of an existing tunnel */
 	uint64_t refused_tunnels;   /* over a limit or not allowed */
 	/* refused_tunnels by reason */
-	uint64_t refused_max_tunnels;  /* only established ones left */
-	uint64_t refused_per_peer;     /* max half-open per peer */
-	uint64_t refused_not_allowed;  /* by the glue: config, lockout */
-	uint64_t refused_shutdown;     /* SCCRQ while shutting down */
-	uint64_t refused_other;	       /* no ID, no memory */
-	uint64_t half_open_evicted;    /* for a newer SCCRQ */
-	uint64_t half_open_expired;    /* no SCCCN within their lifetime */
+	uint64_t refused_max_tunnels; /* only established ones left */
+	uint64_t refused_per_peer;    /* max half-open per peer */
+	uint64_t refused_not_allowed; /* by the glue: config, lockout */
+	uint64_t refused_shutdown;    /* SCCRQ while shutting down */
+	uint64_t refused_other;	      /* no ID, no memory */
+	uint64_t half_open_evicted;   /* for a newer SCCRQ */
+	uint64_t half_open_expired;   /* no SCCCN within their lifetime */
 	uint64_t refused_sessions;
 	uint64_t refused_sessions_shutdown; /* of refused_sessions */
 	/* Refusal lines left out by the per-address and per-tunnel limits
@@ -236,9 +236,9 @@ struct l2tp_engine {
 	unsigned int n_tunnels;
 	unsigned int n_sessions;
 	unsigned int n_dialling; /* our SCCRQs not yet answered (tie breaks) */
-	struct l2tp_session *sessions;	   /* uthash by key */
-	struct l2tp_tunnel *by_sccrq;	   /* uthash by sccrq_key */
-	struct half_open_entry *half_open; /* uthash by peer address */
+	struct l2tp_session *sessions;	    /* uthash by key */
+	struct l2tp_tunnel *by_sccrq;	    /* uthash by sccrq_key */
+	struct half_open_entry *half_open;  /* uthash by peer address */
 	struct l2tp_tunnel *half_open_list; /* utlist, oldest first */
 	unsigned int n_half_open;
 	bool refuse_new; /* shutting down: no new tunnels or sessions */

@@ -206,9 +206,10 @@ static int parse_cap_backoff(struct loader *ld, void *obj,
 	if (!v)
 		return 0;
 	if (v < L2TPD_MIN_RETRANSMIT_CAP) {
-		log_warn(NULL, "%s:%d: 'cap backoff = %ld' raised to %d s "
-			 "(RFC 2661 5.8)", ld->cf->path, e->line, v,
-			 L2TPD_MIN_RETRANSMIT_CAP);
+		log_warn(NULL,
+			 "%s:%d: 'cap backoff = %ld' raised to %d s "
+			 "(RFC 2661 5.8)",
+			 ld->cf->path, e->line, v, L2TPD_MIN_RETRANSMIT_CAP);
 		v = L2TPD_MIN_RETRANSMIT_CAP;
 	}
 	cfg->retransmit_cap = (unsigned int)v;
@@ -1216,8 +1217,8 @@ static void finish(struct l2tpd_config *cfg)
 	}
 }
 
-static int load_file(const struct conf_file *cf, void *out,
-		     char *err, size_t errlen)
+static int load_file(const struct conf_file *cf, void *out, char *err,
+		     size_t errlen)
 {
 	struct l2tpd_config *cfg = out;
 	struct loader ld = {
@@ -1259,7 +1260,8 @@ int l2tpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct l2tpd_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	return conf_load(CONF_SYNTAX_INI, path, text, len, load_file, cfg, err, errlen);
+	return conf_load(CONF_SYNTAX_INI, path, text, len, load_file, cfg, err,
+			 errlen);
 }
 
 int l2tpd_config_load(const char *path, struct l2tpd_config *cfg, char *err,

@@ -43,10 +43,10 @@
 #define L2TPD_DEFAULT_MAX_SESSIONS_PER_TUNNEL 1024
 #define L2TPD_DEFAULT_MAX_HALF_OPEN_PER_PEER  8
 #define L2TPD_DEFAULT_REDIAL_TIMEOUT	      30
-#define L2TPD_DEFAULT_PPP_SECRETS "/etc/ppp/chap-secrets"
-#define L2TPD_DEFAULT_LOGIN_FAILURES 5
-#define L2TPD_DEFAULT_LOGIN_WINDOW 60
-#define L2TPD_DEFAULT_LOGIN_BLOCK 300
+#define L2TPD_DEFAULT_PPP_SECRETS	      "/etc/ppp/chap-secrets"
+#define L2TPD_DEFAULT_LOGIN_FAILURES	      5
+#define L2TPD_DEFAULT_LOGIN_WINDOW	      60
+#define L2TPD_DEFAULT_LOGIN_BLOCK	      300
 #ifndef L2TPD_DEFAULT_CONTROL_SOCKET
 #define L2TPD_DEFAULT_CONTROL_SOCKET "/run/vpnsuite/l2tpd.ctl"
 #endif
@@ -119,7 +119,8 @@ struct l2tpd_link_opts {
 	bool pass_peer;
 	char *pppoptfile; /* NULL when unset */
 	/* L2TP only through IPsec: a tunnel whose packets the kernel's
-	 * IPsec policies do not protect is refused (LNS) or not dialled (LAC) */
+	 * IPsec policies do not protect is refused (LNS) or not dialled (LAC)
+	 */
 	enum l2tpd_ipsec_required ipsec_required;
 };
 
@@ -201,7 +202,8 @@ struct l2tpd_config {
 	unsigned int max_half_open_per_peer;
 	unsigned int max_half_open; /* all peers; 0: max_tunnels / 8 */
 	char *control_socket;
-	char *metrics_listen; /* "ADDR:PORT" of the metrics endpoint; NULL: off */
+	char *metrics_listen; /* "ADDR:PORT" of the metrics endpoint; NULL: off
+			       */
 	enum log_level log_level;
 	/* PPP logins: verified by the daemon from 'ppp secrets' (the
 	 * default), or left to pppd and its own secrets files. */
@@ -217,8 +219,8 @@ struct l2tpd_config {
 	 * own chap-secrets, else ppp_secrets for every method. */
 	char *ppp_pap_secrets;
 	unsigned int login_failures; /* per peer within login_window */
-	unsigned int login_window; /* seconds */
-	unsigned int login_block; /* seconds */
+	unsigned int login_window;   /* seconds */
+	unsigned int login_block;    /* seconds */
 
 	struct l2tpd_lns *lns; /* file order, the default among them */
 	size_t n_lns;

@@ -46,9 +46,9 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 	if (!r)
 		return NULL;
 	json_object_set_new(r, "dataplane",
-			    json_string(d->cfg.dataplane == L2TPD_DATAPLANE_NONE ?
-						"none" :
-						"kernel"));
+			    json_string(d->cfg.dataplane == L2TPD_DATAPLANE_NONE
+						? "none"
+						: "kernel"));
 	for (size_t i = 0; i < d->cfg.n_lns; i++)
 		if (d->pools[i])
 			in_use += ippool_size(d->pools[i]) -
@@ -58,20 +58,31 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 		const struct radius_stats *rs = radius_get_stats(d->radius);
 		json_t *j = json_object();
 
-		json_object_set_new(j, "requests", json_integer((json_int_t)rs->requests));
-		json_object_set_new(j, "accepts", json_integer((json_int_t)rs->accepts));
-		json_object_set_new(j, "rejects", json_integer((json_int_t)rs->rejects));
-		json_object_set_new(j, "timeouts", json_integer((json_int_t)rs->timeouts));
-		json_object_set_new(j, "errors", json_integer((json_int_t)rs->errors));
-		json_object_set_new(j, "bad_replies", json_integer((json_int_t)rs->bad_replies));
-		json_object_set_new(j, "acct_sent", json_integer((json_int_t)rs->acct_sent));
-		json_object_set_new(j, "acct_queued", json_integer(rs->acct_queued));
-		json_object_set_new(j, "acct_dropped", json_integer((json_int_t)rs->acct_dropped));
+		json_object_set_new(j, "requests",
+				    json_integer((json_int_t)rs->requests));
+		json_object_set_new(j, "accepts",
+				    json_integer((json_int_t)rs->accepts));
+		json_object_set_new(j, "rejects",
+				    json_integer((json_int_t)rs->rejects));
+		json_object_set_new(j, "timeouts",
+				    json_integer((json_int_t)rs->timeouts));
+		json_object_set_new(j, "errors",
+				    json_integer((json_int_t)rs->errors));
+		json_object_set_new(j, "bad_replies",
+				    json_integer((json_int_t)rs->bad_replies));
+		json_object_set_new(j, "acct_sent",
+				    json_integer((json_int_t)rs->acct_sent));
+		json_object_set_new(j, "acct_queued",
+				    json_integer(rs->acct_queued));
+		json_object_set_new(j, "acct_dropped",
+				    json_integer((json_int_t)rs->acct_dropped));
 		json_object_set_new(r, "radius", j);
 	}
-	json_object_set_new(r, "addresses_in_use", json_integer((json_int_t)in_use));
+	json_object_set_new(r, "addresses_in_use",
+			    json_integer((json_int_t)in_use));
 	json_object_set_new(r, "sessions", json_integer(d->engine.n_sessions));
-	json_object_set_new(r, "rx_packets", json_integer((json_int_t)st->rx_packets));
+	json_object_set_new(r, "rx_packets",
+			    json_integer((json_int_t)st->rx_packets));
 	json_object_set_new(r, "rx_malformed",
 			    json_integer((json_int_t)st->rx_malformed));
 	json_object_set_new(r, "rx_hidden",
@@ -84,26 +95,31 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_integer((json_int_t)st->refused_tunnels));
 	json_object_set_new(r, "refused_sessions",
 			    json_integer((json_int_t)st->refused_sessions));
-	json_object_set_new(r, "half_open", json_integer(d->engine.n_half_open));
+	json_object_set_new(r, "half_open",
+			    json_integer(d->engine.n_half_open));
 	json_object_set_new(r, "max_half_open",
 			    json_integer(d->engine.limits.max_half_open));
 	json_object_set_new(r, "half_open_evicted",
 			    json_integer((json_int_t)st->half_open_evicted));
 	json_object_set_new(r, "half_open_expired",
 			    json_integer((json_int_t)st->half_open_expired));
-	json_object_set_new(r, "refused_tunnels_by_reason",
-		json_pack("{s:I,s:I,s:I,s:I,s:I}",
-			  "max_tunnels", (json_int_t)st->refused_max_tunnels,
-			  "half_open_per_peer", (json_int_t)st->refused_per_peer,
-			  "not_allowed", (json_int_t)st->refused_not_allowed,
-			  "shutting_down", (json_int_t)st->refused_shutdown,
-			  "no_resources", (json_int_t)st->refused_other));
-	json_object_set_new(r, "refused_sessions_shutting_down",
-			    json_integer((json_int_t)st->refused_sessions_shutdown));
+	json_object_set_new(
+		r, "refused_tunnels_by_reason",
+		json_pack("{s:I,s:I,s:I,s:I,s:I}", "max_tunnels",
+			  (json_int_t)st->refused_max_tunnels,
+			  "half_open_per_peer",
+			  (json_int_t)st->refused_per_peer, "not_allowed",
+			  (json_int_t)st->refused_not_allowed, "shutting_down",
+			  (json_int_t)st->refused_shutdown, "no_resources",
+			  (json_int_t)st->refused_other));
+	json_object_set_new(
+		r, "refused_sessions_shutting_down",
+		json_integer((json_int_t)st->refused_sessions_shutdown));
 	ctl_server_status(d->ctl, r);
 	json_object_set_new(r, "log_lines_suppressed",
-		json_pack("{s:I,s:I}", "per_peer", (json_int_t)st->log_suppressed,
-			  "budget", (json_int_t)log_flood_suppressed()));
+			    json_pack("{s:I,s:I}", "per_peer",
+				      (json_int_t)st->log_suppressed, "budget",
+				      (json_int_t)log_flood_suppressed()));
 	json_object_set_new(r, "tunnels_created",
 			    json_integer((json_int_t)st->tunnels_created));
 	json_object_set_new(r, "sessions_created",
@@ -124,21 +140,23 @@ static json_t *tunnel_json(struct l2tpd *d, const struct l2tp_tunnel *t,
 	json_object_set_new(o, "host", json_string(t->peer_host_name));
 	json_object_set_new(o, "state",
 			    json_string(l2tp_tunnel_state_name(t->state)));
-	json_object_set_new(o, "role", json_string(t->initiator ? "lac" : "lns"));
+	json_object_set_new(o, "role",
+			    json_string(t->initiator ? "lac" : "lns"));
 	json_object_set_new(o, "section",
-			    json_string(g && g->lac ? g->lac->cfg->name :
-					g && g->lns ? g->lns->name : "-"));
-	json_object_set_new(o, "uptime",
-			    json_integer((json_int_t)((now - t->created_ms) /
-						      1000)));
+			    json_string(g && g->lac   ? g->lac->cfg->name
+					: g && g->lns ? g->lns->name
+						      : "-"));
+	json_object_set_new(
+		o, "uptime",
+		json_integer((json_int_t)((now - t->created_ms) / 1000)));
 	json_object_set_new(o, "sessions", json_integer(t->n_sessions));
 	json_object_set_new(o, "retransmits",
 			    json_integer((json_int_t)cs->retransmitted));
 	return o;
 }
 
-static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req,
-			   char *err, size_t errlen)
+static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req, char *err,
+			   size_t errlen)
 {
 	struct l2tpd *d = arg;
 	json_t *list = json_array();
@@ -163,22 +181,24 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 	json_object_set_new(o, "peer", json_string(s->tunnel->peer_str));
 	json_object_set_new(o, "state",
 			    json_string(l2tp_session_state_name(s->state)));
-	json_object_set_new(o, "call", json_string(s->outgoing ? "outgoing" :
-								 "incoming"));
-	json_object_set_new(o, "uptime",
-			    json_integer((json_int_t)((now - s->created_ms) /
-						      1000)));
+	json_object_set_new(o, "call",
+			    json_string(s->outgoing ? "outgoing" : "incoming"));
+	json_object_set_new(
+		o, "uptime",
+		json_integer((json_int_t)((now - s->created_ms) / 1000)));
 	if (g) {
 		sockaddr_ipv4_str(g->local_ip, "-", local, sizeof(local));
 		sockaddr_ipv4_str(g->remote_ip, "-", remote, sizeof(remote));
 	}
-	json_object_set_new(o, "user", json_string(g && g->user[0] ? g->user : "-"));
+	json_object_set_new(o, "user",
+			    json_string(g && g->user[0] ? g->user : "-"));
 	json_object_set_new(o, "interface",
 			    json_string(g && g->ifname[0] ? g->ifname : "-"));
 	json_object_set_new(o, "local_ip", json_string(local));
 	json_object_set_new(o, "remote_ip", json_string(remote));
-	json_object_set_new(o, "pppd",
-			    json_integer(g && g->link ? ppp_link_pid(g->link) : 0));
+	json_object_set_new(
+		o, "pppd",
+		json_integer(g && g->link ? ppp_link_pid(g->link) : 0));
 	if (g && g->rad) {
 		const struct radius_login_state *st = radius_sess_state(g->rad);
 		char cls[RADIUS_ATTR_MAX * 4 + 1];
@@ -191,8 +211,8 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 				    json_integer(st->session_timeout));
 		json_object_set_new(o, "idle_timeout",
 				    json_integer(st->idle_timeout));
-		json_object_set_new(o, "acct",
-				    json_string(radius_sess_acct_state(g->rad)));
+		json_object_set_new(
+			o, "acct", json_string(radius_sess_acct_state(g->rad)));
 	}
 	if (g && g->kernel_session && d->nl) {
 		struct l2tp_nl_stats st;
@@ -200,21 +220,25 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 
 		if (!l2tp_nl_session_stats(d->nl, s->tunnel->id, s->id, &st, e,
 					   sizeof(e))) {
-			json_object_set_new(o, "rx_bytes",
-					    json_integer((json_int_t)st.rx_bytes));
-			json_object_set_new(o, "tx_bytes",
-					    json_integer((json_int_t)st.tx_bytes));
-			json_object_set_new(o, "rx_packets",
-					    json_integer((json_int_t)st.rx_packets));
-			json_object_set_new(o, "tx_packets",
-					    json_integer((json_int_t)st.tx_packets));
+			json_object_set_new(
+				o, "rx_bytes",
+				json_integer((json_int_t)st.rx_bytes));
+			json_object_set_new(
+				o, "tx_bytes",
+				json_integer((json_int_t)st.tx_bytes));
+			json_object_set_new(
+				o, "rx_packets",
+				json_integer((json_int_t)st.rx_packets));
+			json_object_set_new(
+				o, "tx_packets",
+				json_integer((json_int_t)st.tx_packets));
 		}
 	}
 	return o;
 }
 
-static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req,
-			    char *err, size_t errlen)
+static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
+			    size_t errlen)
 {
 	struct l2tpd *d = arg;
 	json_t *list = json_array();
@@ -224,7 +248,7 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req,
 	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));) {
 		const struct l2tp_session *s;
 
-		DL_FOREACH(t->sessions, s)
+		DL_FOREACH (t->sessions, s)
 			json_array_append_new(list, session_json(d, s, now));
 	}
 	if (ctl_list_select(list, req, err, errlen)) {
@@ -266,8 +290,7 @@ static json_t *session_close_user(struct l2tpd *d, json_t *req, char *err,
 	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));) {
 		struct l2tp_session *s, *tmp;
 
-		DL_FOREACH_SAFE(t->sessions, s, tmp)
-		{
+		DL_FOREACH_SAFE (t->sessions, s, tmp) {
 			const struct session_glue *g = s->glue;
 
 			if (!g || strcmp(g->user, user))
@@ -398,7 +421,8 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 	}
 	s = l2tp_session_open(t, true, number, NULL, evloop_now_ms());
 	if (!s) {
-		snprintf(err, errlen, "cannot place a call in tunnel %u", t->id);
+		snprintf(err, errlen, "cannot place a call in tunnel %u",
+			 t->id);
 		return NULL;
 	}
 	return json_pack("{s:i,s:i}", "tunnel", t->id, "session", s->id);
@@ -435,16 +459,16 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 }
 
 static const struct ctl_command commands[] = {
-	{ "status", cmd_status },
-	{ "tunnels", cmd_tunnels },
-	{ "sessions", cmd_sessions },
-	{ "stats", cmd_stats },
-	{ "tunnel close", cmd_tunnel_close },
-	{ "session close", cmd_session_close },
-	{ "lac connect", cmd_lac_connect },
-	{ "lac disconnect", cmd_lac_disconnect },
-	{ "call", cmd_call },
-	{ "reload", cmd_reload },
+	{"status", cmd_status},
+	{"tunnels", cmd_tunnels},
+	{"sessions", cmd_sessions},
+	{"stats", cmd_stats},
+	{"tunnel close", cmd_tunnel_close},
+	{"session close", cmd_session_close},
+	{"lac connect", cmd_lac_connect},
+	{"lac disconnect", cmd_lac_disconnect},
+	{"call", cmd_call},
+	{"reload", cmd_reload},
 };
 
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)

@@ -57,7 +57,8 @@ static void shutdown_poll(struct evloop_timer *timer, void *arg)
 		struct l2tp_tunnel *t = d->engine.tunnels[i];
 
 		pending = t && !l2tp_reliable_peer_dead(&t->ctrl) &&
-			  (l2tp_reliable_in_flight(&t->ctrl) || l2tp_reliable_queued(&t->ctrl));
+			  (l2tp_reliable_in_flight(&t->ctrl) ||
+			   l2tp_reliable_queued(&t->ctrl));
 	}
 	/* pppd says goodbye to its peer and is reaped before we go. */
 	pending = pending || evloop_child_count(d->loop);
@@ -196,8 +197,7 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
-	if (secrets_load(d, err, errlen) ||
-	    l2tpd_reload_init(d, err, errlen) ||
+	if (secrets_load(d, err, errlen) || l2tpd_reload_init(d, err, errlen) ||
 	    l2tpd_dataplane_prepare(d, err, errlen) ||
 	    l2tpd_check_files(d, err, errlen))
 		return -1;
@@ -235,8 +235,8 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	d->status_timer = evloop_timer_new(d->loop, status_update, d);
 	d->tick_timer = evloop_timer_new(d->loop, l2tpd_tick, d);
 	if (!d->status_timer ||
-	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
-	    !d->tick_timer || evloop_timer_arm_repeat(d->tick_timer, 1000) ||
+	    evloop_timer_arm_repeat(d->status_timer, 2000) || !d->tick_timer ||
+	    evloop_timer_arm_repeat(d->tick_timer, 1000) ||
 	    l2tpd_stats_start(d)) {
 		return errbuf_set(err, errlen, "out of memory");
 	}

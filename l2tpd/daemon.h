@@ -39,7 +39,7 @@ struct lac_state {
 	bool want_up; /* connect asked for (autodial or vpnctl) */
 	struct l2tp_tunnel *tunnel;
 	struct l2tp_session *session;
-	unsigned int redials; /* since the last established session */
+	unsigned int redials;	/* since the last established session */
 	unsigned int lns_index; /* which "lns =" we try */
 	struct evloop_timer *redial_timer;
 	/* xl2tpd's control FIFO (l2tpd/fifo.c): a section added at run time
@@ -81,7 +81,7 @@ enum l2tpd_stat {
 };
 /* The first refusal reason and how many there are. */
 #define L2TPD_STAT_REFUSED_FIRST L2TPD_STAT_REFUSED_NOT_ALLOWED
-#define L2TPD_STAT_REFUSED_N \
+#define L2TPD_STAT_REFUSED_N                                                   \
 	(L2TPD_STAT_REFUSED_LIMIT - L2TPD_STAT_REFUSED_FIRST + 1)
 extern const char *const l2tpd_stat_names[L2TPD_STAT_COUNT];
 
@@ -93,9 +93,9 @@ struct tunnel_glue {
 	struct event *ev;
 	struct evloop_timer *timer;
 	const struct l2tpd_lns *lns; /* LNS side: the section serving it */
-	struct lac_state *lac; /* LAC side */
-	bool kernel_tunnel; /* created in the kernel */
-	bool up; /* established (counted in the stats) */
+	struct lac_state *lac;	     /* LAC side */
+	bool kernel_tunnel;	     /* created in the kernel */
+	bool up;		     /* established (counted in the stats) */
 	/* LAC side: the socket is connected once the peer has answered
 	 * from the port it keeps (RFC 2661 8.1); until then it sends to
 	 * t->peer and hears any port. */
@@ -123,10 +123,10 @@ struct session_glue {
 	struct lac_state *lac;
 	bool kernel_session;
 	int pppox_fd;
-	struct ppp_link *link; /* PPP on the session; NULL once it ended */
+	struct ppp_link *link;	/* PPP on the session; NULL once it ended */
 	uint64_t tunnel_serial; /* its tunnel's, while pppd is counted there */
-	struct ippool *pool; /* where remote_ip came from */
-	struct ippool *local_pool; /* where local_ip came from, if a pool */
+	struct ippool *pool;	/* where remote_ip came from */
+	struct ippool *local_pool;    /* where local_ip came from, if a pool */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool daemon_auth; /* the peer logs in through us (ppp/login.c) */
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
@@ -175,15 +175,16 @@ struct l2tpd {
 	const char *pppd_system_options;
 	bool foreground;
 	bool test_config; /* -t: check the configuration and exit */
-	bool ready; /* start-up done (detached, if in the background) */
+	bool ready;	  /* start-up done (detached, if in the background) */
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;
 	struct ppp_login *auth; /* PPP logins, when the daemon verifies them */
-	struct radius *radius;	 /* 'ppp auth = radius' somewhere */
-	struct radius_dae *dae;	 /* 'radius dae' */
+	struct radius *radius;	/* 'ppp auth = radius' somewhere */
+	struct radius_dae *dae; /* 'radius dae' */
 	struct session_glue *rad_sessions; /* sessions with a radius_sess */
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
-	struct ippool **local_pools; /* one per cfg.lns[] with "local ip range" */
+	struct ippool *
+		*local_pools;	/* one per cfg.lns[] with "local ip range" */
 	struct lac_state *lacs; /* one per cfg.lac[] */
 	struct lac_state *added_lacs; /* added over the control FIFO */
 	unsigned int n_added_lacs;
@@ -204,7 +205,7 @@ struct l2tpd {
 	struct evloop_timer *status_timer; /* the service manager's STATUS */
 	struct stats stats;
 	struct evloop_timer *stats_timer;
-	struct metrics_server *metrics; /* "metrics listen", if set */
+	struct metrics_server *metrics;	 /* "metrics listen", if set */
 	struct evloop_timer *tick_timer; /* log summaries, once a second */
 	struct l2tpd_section_digest *sections; /* of the file read at start */
 	size_t n_sections;
@@ -230,8 +231,7 @@ void l2tpd_udp_set_tos(int tos);
 /* Linux from 6.11 on tells apart kernel tunnels on one UDP 4-tuple. */
 bool l2tpd_kernel_shares_4tuple(void);
 /* A tunnel's socket fd (taken over) and timer. */
-struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd,
-					  uint16_t id);
+struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd, uint16_t id);
 void l2tpd_tunnel_glue_free(struct tunnel_glue *g);
 void l2tpd_tunnel_params(struct l2tpd *d, const struct l2tpd_link_opts *link,
 			 struct l2tp_tunnel_params *p);

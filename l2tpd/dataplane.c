@@ -60,9 +60,9 @@ static struct ippool *pool_build(struct l2tpd *d,
 	for (size_t j = 0; j < n; j++) {
 		const struct l2tpd_pool_spec *sp = &specs[j];
 		char e[256];
-		int r = sp->exclude ?
-				ippool_exclude(pool, sp->spec, e, sizeof(e)) :
-				ippool_add(pool, sp->spec, e, sizeof(e));
+		int r = sp->exclude
+				? ippool_exclude(pool, sp->spec, e, sizeof(e))
+				: ippool_add(pool, sp->spec, e, sizeof(e));
 
 		if (r) {
 			snprintf(err, errlen, "%s:%d: '%s': %s", d->cfg.path,
@@ -105,12 +105,14 @@ static int pools_build(struct l2tpd *d, char *err, size_t errlen)
  */
 static int auth_setup(struct l2tpd *d, char *err, size_t errlen)
 {
-	bool pppd_files = !strcmp(d->cfg.ppp_secrets, L2TPD_DEFAULT_PPP_SECRETS);
+	bool pppd_files =
+		!strcmp(d->cfg.ppp_secrets, L2TPD_DEFAULT_PPP_SECRETS);
 	struct ppp_login_config ac = {
 		.secrets_path = d->cfg.ppp_secrets,
-		.pap_secrets_path = d->cfg.ppp_pap_secrets ? d->cfg.ppp_pap_secrets :
-				    pppd_files ? PPP_LOGIN_DEFAULT_PAP_SECRETS :
-						 NULL,
+		.pap_secrets_path = d->cfg.ppp_pap_secrets
+					    ? d->cfg.ppp_pap_secrets
+				    : pppd_files ? PPP_LOGIN_DEFAULT_PAP_SECRETS
+						 : NULL,
 		.max_failures = d->cfg.login_failures,
 		.window_s = d->cfg.login_window,
 		.block_s = d->cfg.login_block,
@@ -132,7 +134,6 @@ static int auth_setup(struct l2tpd *d, char *err, size_t errlen)
 	d->auth = ppp_login_new(&ac, err, errlen);
 	return d->auth ? 0 : -1;
 }
-
 
 /* ---- RADIUS ('ppp auth = radius') ---- */
 
@@ -199,7 +200,8 @@ static void radius_teardown(struct l2tpd *d)
 	radius_acct_on_off(d->radius, false);
 	left = radius_acct_flush(d->radius, 5000);
 	if (left)
-		log_warn(NULL, "radius: %u accounting record(s) not sent", left);
+		log_warn(NULL, "radius: %u accounting record(s) not sent",
+			 left);
 	radius_free(d->radius);
 	d->radius = NULL;
 }
@@ -255,8 +257,8 @@ static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 		.terminate = rad_terminate,
 		.counters = rad_counters,
 	};
-	struct radius_nas nas = { .nas_port = s->id,
-				  .tunnel_type = RADIUS_TUNNEL_L2TP };
+	struct radius_nas nas = {.nas_port = s->id,
+				 .tunnel_type = RADIUS_TUNNEL_L2TP};
 	socklen_t len = sizeof(nas.local);
 	char conn[32];
 
@@ -265,12 +267,12 @@ static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 	snprintf(nas.calling_station, sizeof(nas.calling_station), "%s",
 		 g->peer_ip);
 	memcpy(&nas.peer, &s->tunnel->peer,
-	       sizeof(nas.peer) < sizeof(s->tunnel->peer) ?
-		       sizeof(nas.peer) :
-		       sizeof(s->tunnel->peer));
+	       sizeof(nas.peer) < sizeof(s->tunnel->peer)
+		       ? sizeof(nas.peer)
+		       : sizeof(s->tunnel->peer));
 	if (getsockname(tg->fd, (struct sockaddr *)&nas.local, &len) == 0)
 		sockaddr_ip_str((const struct sockaddr *)&nas.local,
-			      nas.called_station, sizeof(nas.called_station));
+				nas.called_station, sizeof(nas.called_station));
 	snprintf(conn, sizeof(conn), "%u", s->tunnel->id);
 	g->rad = radius_sess_new(d->radius, d->loop, &nas, conn, g->pool, &ops,
 				 g);
@@ -283,8 +285,7 @@ static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 	return 0;
 }
 
-static void rad_sess_close(struct session_glue *g,
-			   enum radius_term_cause cause)
+static void rad_sess_close(struct session_glue *g, enum radius_term_cause cause)
 {
 	struct l2tpd *d = g->d;
 
@@ -307,8 +308,8 @@ static void rad_sess_close(struct session_glue *g,
  * an error in them reaches the operator's terminal. */
 int l2tpd_dataplane_prepare(struct l2tpd *d, char *err, size_t errlen)
 {
-	return pools_build(d, err, errlen) || auth_setup(d, err, errlen) ? -1 :
-									    0;
+	return pools_build(d, err, errlen) || auth_setup(d, err, errlen) ? -1
+									 : 0;
 }
 
 int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
@@ -322,8 +323,9 @@ int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 		return -1;
 	plugin = plugin_path(d);
 	if (access(plugin, R_OK) < 0) {
-		snprintf(err, errlen, "pppd plugin %s: %s (give its path with -P)",
-			 plugin, strerror(errno));
+		snprintf(err, errlen,
+			 "pppd plugin %s: %s (give its path with -P)", plugin,
+			 strerror(errno));
 		l2tp_nl_close(d->nl);
 		d->nl = NULL;
 		return -1;
@@ -350,9 +352,8 @@ void l2tpd_dataplane_exit(struct l2tpd *d)
 
 static struct l2tp_session *glue_session(struct session_glue *g)
 {
-	struct l2tp_session *s = l2tp_engine_session(&g->d->engine,
-						     g->tunnel_id,
-						     g->session_id);
+	struct l2tp_session *s =
+		l2tp_engine_session(&g->d->engine, g->tunnel_id, g->session_id);
 
 	return s && s->glue == g ? s : NULL;
 }
@@ -375,7 +376,8 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		     const struct ppp_ipc_msg *req)
 {
 	struct session_glue *g = arg;
-	unsigned int method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
+	unsigned int method =
+		ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
 	struct ppp_ipc_msg no;
 	bool ok;
 
@@ -387,7 +389,8 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		struct l2tp_session *s = glue_session(g);
 
 		if (s)
-			log_warn(&s->log, "login of '%s' refused: method %u is "
+			log_warn(&s->log,
+				 "login of '%s' refused: method %u is "
 				 "not among those the pppd options allow",
 				 req->user, method);
 		ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
@@ -515,8 +518,8 @@ static void ppp_down(void *arg, const char *reason)
 	struct session_glue *g = arg;
 	struct l2tp_session *s = glue_session(g);
 	char msg[L2TP_RESULT_MSG_MAX];
-	struct log_ctx log = { .tunnel_id = g->tunnel_id,
-			       .session_id = g->session_id };
+	struct log_ctx log = {.tunnel_id = g->tunnel_id,
+			      .session_id = g->session_id};
 
 	g->link = NULL;
 	g->ifname[0] = '\0';
@@ -551,10 +554,10 @@ static size_t auth_options(const struct l2tpd_link_opts *l, bool unix_auth,
 {
 	size_t n = 0;
 
-#define ADD(o)                        \
-	do {                          \
-		if (n < max - 1)      \
-			opt[n++] = o; \
+#define ADD(o)                                                                 \
+	do {                                                                   \
+		if (n < max - 1)                                               \
+			opt[n++] = o;                                          \
 	} while (0)
 	if (l->refuse_auth) {
 		ADD("refuse-pap");
@@ -612,8 +615,8 @@ static void pppd_params_fill(struct l2tpd *d, struct l2tp_session *s,
 	if (tg->lac) {
 		const struct l2tpd_lac *c = tg->lac->cfg;
 
-		p->client = c->password || c->password_file ||
-			    tg->lac->password;
+		p->client =
+			c->password || c->password_file || tg->lac->password;
 		/* xl2tpd's "c NAME USER PASSWORD" on its control FIFO */
 		if (tg->lac->user)
 			p->name = tg->lac->user;
@@ -648,8 +651,8 @@ static void decide_login(struct l2tpd *d, struct l2tp_session *s,
 	if (!d->auth || !tg || tg->lac)
 		return;
 	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
-	switch (pppd_options_login(&p, d->pppd_system_options,
-				   &g->auth_methods, why, sizeof(why))) {
+	switch (pppd_options_login(&p, d->pppd_system_options, &g->auth_methods,
+				   why, sizeof(why))) {
 	case PPPD_LOGIN_DAEMON:
 		g->daemon_auth = true;
 		if (why[0])
@@ -692,8 +695,8 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		p.login = d->auth;
 		p.pool = g->pool;
 	}
-	g->link = ppp_link_open(d->loop, &d->ppp.base, &p, &ops, g, err,
-				errlen);
+	g->link =
+		ppp_link_open(d->loop, &d->ppp.base, &p, &ops, g, err, errlen);
 	if (g->link)
 		d->stats.v[L2TPD_STAT_PPPD_STARTED]++;
 	return g->link ? 0 : -1;
@@ -714,9 +717,10 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	} else if (d->local_pools[idx]) {
 		/* "local ip range": each call its own local address. */
 		if (ippool_alloc(d->local_pools[idx], &g->local_ip)) {
-			return errbuf_set(err, errlen,
-				 "[lns %s]: 'local ip range' exhausted",
-				 lns->name);
+			return errbuf_set(
+				err, errlen,
+				"[lns %s]: 'local ip range' exhausted",
+				lns->name);
 		}
 		g->local_pool = d->local_pools[idx];
 	}
@@ -728,8 +732,9 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	if (g->daemon_auth || g->radius_auth)
 		return 0;
 	if (ippool_alloc(g->pool, &g->remote_ip)) {
-		return errbuf_set(err, errlen, "[lns %s]: address pool exhausted",
-			 lns->name);
+		return errbuf_set(err, errlen,
+				  "[lns %s]: address pool exhausted",
+				  lns->name);
 	}
 	return 0;
 }
@@ -756,13 +761,13 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	g->pppox_fd = -1;
 	decide_login(d, s, g);
 	/* 'ppp auth = radius': pppd asks us (vpnsuite-auth), RADIUS answers. */
-	g->radius_auth = d->radius && tg->lns && tg->lns->link.require_auth &&
-			 l2tpd_lns_ppp_auth(&d->cfg, tg->lns) ==
-				 L2TPD_PPP_AUTH_RADIUS;
+	g->radius_auth =
+		d->radius && tg->lns && tg->lns->link.require_auth &&
+		l2tpd_lns_ppp_auth(&d->cfg, tg->lns) == L2TPD_PPP_AUTH_RADIUS;
 	if (g->radius_auth)
 		g->daemon_auth = true;
 	sockaddr_ip_str((const struct sockaddr *)&t->peer, g->peer_ip,
-		      sizeof(g->peer_ip));
+			sizeof(g->peer_ip));
 	s->glue = g;
 	if (!tg->kernel_tunnel) {
 		if (l2tp_nl_tunnel_create(d->nl, t->id, t->peer_id, tg->fd, err,
@@ -824,7 +829,8 @@ void l2tpd_dataplane_session_down(struct l2tpd *d, struct l2tp_session *s)
 /* The tunnel closes (StopCCN either way, or the peer is gone): the data
  * path ends as soon as its pppds are gone, while the control channel
  * lingers on its socket. */
-void l2tpd_dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final)
+void l2tpd_dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t,
+				 bool final)
 {
 	struct tunnel_glue *tg = t->glue;
 	char err[256];

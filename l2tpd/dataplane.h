@@ -24,6 +24,7 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s);
 void l2tpd_dataplane_session_down(struct l2tpd *d, struct l2tp_session *s);
 /* The tunnel closes: its kernel tunnel goes once no pppd runs on it, or
  * now when final (the tunnel is freed). */
-void l2tpd_dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t, bool final);
+void l2tpd_dataplane_tunnel_down(struct l2tpd *d, struct l2tp_tunnel *t,
+				 bool final);
 
 #endif

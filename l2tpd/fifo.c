@@ -95,9 +95,8 @@ static int put_raw(const char *s, char *out, size_t outlen, size_t *used)
 	return 0;
 }
 
-int l2tpd_fifo_section_text(const char *kind, const char *name,
-			    const char *kv, char *out, size_t outlen,
-			    char *err, size_t errlen)
+int l2tpd_fifo_section_text(const char *kind, const char *name, const char *kv,
+			    char *out, size_t outlen, char *err, size_t errlen)
 {
 	const char *tok = kv, *semi, *eq;
 	size_t used = 0;
@@ -124,8 +123,8 @@ int l2tpd_fifo_section_text(const char *kind, const char *name,
 		if (!eq) {
 			/* Only white space: xl2tpd skips it. */
 			if (strspn(tok, " \t\r") < (size_t)(semi - tok)) {
-				snprintf(err, errlen, "token %d: no '=' in data",
-					 n);
+				snprintf(err, errlen,
+					 "token %d: no '=' in data", n);
 				return -1;
 			}
 		} else if (put_trimmed(tok, (size_t)(eq - tok), out, outlen,
@@ -164,9 +163,9 @@ static void say(struct reply *r, const char *fmt, ...)
 	n = vsnprintf(r->buf + r->len, sizeof(r->buf) - r->len, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		r->len += (size_t)n < sizeof(r->buf) - r->len ?
-				  (size_t)n :
-				  sizeof(r->buf) - r->len - 1;
+		r->len += (size_t)n < sizeof(r->buf) - r->len
+				  ? (size_t)n
+				  : sizeof(r->buf) - r->len - 1;
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -174,7 +173,7 @@ static void say(struct reply *r, const char *fmt, ...)
 struct l2tpd_fifo {
 	struct l2tpd *d;
 	char *path;
-	bool made;  /* we created it: removed at exit */
+	bool made; /* we created it: removed at exit */
 	int rfd;
 	int wfd; /* ours, so that the FIFO never reads as closed */
 	struct event *ev;
@@ -183,7 +182,7 @@ struct l2tpd_fifo {
 	bool skipping; /* the rest of a line too long */
 };
 
-static struct log_ctx fifo_log = { .kind = "control FIFO" };
+static struct log_ctx fifo_log = {.kind = "control FIFO"};
 
 static struct l2tp_tunnel *tunnel_by_id(struct l2tpd *d, const char *s)
 {
@@ -263,8 +262,8 @@ static void cmd_connect(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 			}
 		} else if (!t->initiator &&
 			   l2tp_session_open(t, true,
-					     q->cmd == 'o' ? q->rest : "",
-					     NULL, evloop_now_ms())) {
+					     q->cmd == 'o' ? q->rest : "", NULL,
+					     evloop_now_ms())) {
 			l2tpd_tunnel_rearm(d, t->id);
 			say(r, "%02i OK\n", 0);
 			return;
@@ -350,10 +349,10 @@ static void cmd_lac_add(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 	/* xl2tpd changes nothing, and says nothing, for a known name. */
 	if (l2tpd_lac_find(d, q->name))
 		return;
-	if (l2tpd_fifo_section_text("lac", q->name, q->rest, text,
-				    sizeof(text), err, sizeof(err)) ||
-	    l2tpd_config_load_mem("control FIFO", text, strlen(text), &cfg,
-				  err, sizeof(err))) {
+	if (l2tpd_fifo_section_text("lac", q->name, q->rest, text, sizeof(text),
+				    err, sizeof(err)) ||
+	    l2tpd_config_load_mem("control FIFO", text, strlen(text), &cfg, err,
+				  sizeof(err))) {
 		log_warn(&fifo_log, "add [lac %s]: %s", q->name, err);
 		say(r, "%02i Configuration parse error\n", 3);
 		return;
@@ -408,10 +407,12 @@ static void cmd_status_log(struct l2tpd *d)
 
 		if (!t)
 			continue;
-		log_info(&fifo_log, "tunnel %u (peer %s, peer ID %u): %s, %u "
-			 "sessions", t->id, t->peer_str, t->peer_id,
+		log_info(&fifo_log,
+			 "tunnel %u (peer %s, peer ID %u): %s, %u "
+			 "sessions",
+			 t->id, t->peer_str, t->peer_id,
 			 l2tp_tunnel_state_name(t->state), t->n_sessions);
-		DL_FOREACH(t->sessions, s)
+		DL_FOREACH (t->sessions, s)
 			log_info(&fifo_log, "  session %u (peer ID %u): %s",
 				 s->id, s->peer_id,
 				 l2tp_session_state_name(s->state));
@@ -427,14 +428,13 @@ static int say_lac(struct lac_state *lac, void *arg)
 {
 	struct available *a = arg;
 
-	say(a->r, "%02i AVAILABLE lac.%d.name=%s\n", 0, a->n++,
-	    lac->cfg->name);
+	say(a->r, "%02i AVAILABLE lac.%d.name=%s\n", 0, a->n++, lac->cfg->name);
 	return 0;
 }
 
 static void cmd_available(struct l2tpd *d, struct reply *r)
 {
-	struct available a = { .r = r };
+	struct available a = {.r = r};
 	unsigned calls = 0;
 	int n = 0;
 
@@ -451,9 +451,10 @@ static void cmd_available(struct l2tpd *d, struct reply *r)
 		if (!t)
 			continue;
 		calls += t->n_sessions;
-		say(r, "%02i AVAILABLE tunnel %p, id %d, ourtid %d has %d "
-		    "calls and self %p\n", 0, (void *)t, t->peer_id, t->id,
-		    t->n_sessions, t->glue);
+		say(r,
+		    "%02i AVAILABLE tunnel %p, id %d, ourtid %d has %d "
+		    "calls and self %p\n",
+		    0, (void *)t, t->peer_id, t->id, t->n_sessions, t->glue);
 	}
 	say(r, "%02i AVAILABLE tunnels count=%u\n", 0, d->engine.n_tunnels);
 	say(r, "%02i AVAILABLE calls count=%u\n", 0, calls);
@@ -482,10 +483,11 @@ static void cmd_lns_status(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 		say(r, "%02i STATUS tunnels.%d.peer=%s\n", 0, nt, t->peer_str);
 		/* Byte and packet counts are the kernel's (vpnctl sessions);
 		 * xl2tpd with the kernel data path reports 0 here too. */
-		DL_FOREACH(t->sessions, s) {
+		DL_FOREACH (t->sessions, s) {
 			say(r, "%02i STATUS tunnels.%d.calls.%d.id=%d\n", 0, nt,
 			    nc, s->id);
-			say(r, "%02i STATUS tunnels.%d.calls.%d.tx_bytes=0\n"
+			say(r,
+			    "%02i STATUS tunnels.%d.calls.%d.tx_bytes=0\n"
 			    "%02i STATUS tunnels.%d.calls.%d.rx_bytes=0\n"
 			    "%02i STATUS tunnels.%d.calls.%d.tx_pkts=0\n"
 			    "%02i STATUS tunnels.%d.calls.%d.rx_pkts=0\n",
@@ -522,8 +524,10 @@ static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 		cmd_status_log(d);
 		break;
 	case 't':
-		log_warn(&fifo_log, "'t %s': vpnsuite opens tunnels for calls "
-			 "only; add a [lac] and dial it", q->name);
+		log_warn(&fifo_log,
+			 "'t %s': vpnsuite opens tunnels for calls "
+			 "only; add a [lac] and dial it",
+			 q->name);
 		say(r, "%02i Error\n", 1);
 		break;
 	case 'x':
@@ -533,8 +537,10 @@ static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 		cmd_lns_status(d, q, r);
 		break;
 	case 'z':
-		log_warn(&fifo_log, "[lns %s]: [lns] sections are read from "
-			 "the configuration file only", q->name);
+		log_warn(&fifo_log,
+			 "[lns %s]: [lns] sections are read from "
+			 "the configuration file only",
+			 q->name);
 		say(r, "%02i Configuration parse error\n", 3);
 		break;
 	case 'w':
@@ -542,8 +548,10 @@ static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 			say(r, "%02i No such tunnel '%s'\n", 1, q->name);
 			break;
 		}
-		log_warn(&fifo_log, "[lns %s]: [lns] sections are read from "
-			 "the configuration file only", q->name);
+		log_warn(&fifo_log,
+			 "[lns %s]: [lns] sections are read from "
+			 "the configuration file only",
+			 q->name);
 		say(r, "%02i Error\n", 1);
 		break;
 	default:
@@ -681,8 +689,7 @@ static int fifo_make(const char *path, bool *made, char *err, size_t errlen)
 	return 0;
 }
 
-int l2tpd_fifo_open(struct l2tpd *d, const char *path, char *err,
-		    size_t errlen)
+int l2tpd_fifo_open(struct l2tpd *d, const char *path, char *err, size_t errlen)
 {
 	struct l2tpd_fifo *f = calloc(1, sizeof(*f));
 	struct stat st;

@@ -41,7 +41,7 @@ struct l2tpd;
 
 #define L2TPD_FIFO_DEFAULT "/var/run/xl2tpd/l2tp-control"
 /* xl2tpd reads a command with one read() of this many bytes. */
-#define L2TPD_FIFO_LINE_MAX 1024
+#define L2TPD_FIFO_LINE_MAX   1024
 #define L2TPD_FIFO_RESULT_MAX 256
 /* Bytes served per wake-up, so a flood of commands cannot starve the loop. */
 #define L2TPD_FIFO_BATCH (64 * 1024)
@@ -66,9 +66,8 @@ int l2tpd_fifo_parse(const char *line, size_t len, struct l2tpd_fifo_req *r);
  * "[KIND NAME]". Returns 0, or -1 with the reason in err (a token without
  * '=', a name or value that cannot stand in a section).
  */
-int l2tpd_fifo_section_text(const char *kind, const char *name,
-			    const char *kv, char *out, size_t outlen,
-			    char *err, size_t errlen);
+int l2tpd_fifo_section_text(const char *kind, const char *name, const char *kv,
+			    char *out, size_t outlen, char *err, size_t errlen);
 
 /*
  * Opens (making it if missing, reusing an existing FIFO) and serves the FIFO

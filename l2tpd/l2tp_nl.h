@@ -65,9 +65,10 @@ struct nlmsghdr *l2tp_nl_build_session_create(void *buf, uint16_t family,
 					      uint32_t seq, uint16_t tunnel_id,
 					      uint16_t session_id,
 					      uint16_t peer_session_id);
-struct nlmsghdr *l2tp_nl_build_id_request(void *buf, uint16_t family, uint32_t seq,
-				      uint8_t cmd, uint16_t tunnel_id,
-				      uint16_t session_id);
+struct nlmsghdr *l2tp_nl_build_id_request(void *buf, uint16_t family,
+					  uint32_t seq, uint8_t cmd,
+					  uint16_t tunnel_id,
+					  uint16_t session_id);
 /* Parses the L2TP_ATTR_STATS nest of a SESSION_GET or TUNNEL_GET reply. */
 int l2tp_nl_parse_stats(const struct nlmsghdr *nlh, struct l2tp_nl_stats *st);
 

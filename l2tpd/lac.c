@@ -29,7 +29,7 @@ static struct log_ctx no_ctx;
 static void lac_schedule_redial(struct l2tpd *d, struct lac_state *lac)
 {
 	const struct l2tpd_lac *c = lac->cfg;
-	struct log_ctx ctx = { .peer = NULL };
+	struct log_ctx ctx = {.peer = NULL};
 
 	if (!lac->want_up || lac->d->stopping ||
 	    evloop_timer_armed(lac->redial_timer))
@@ -163,20 +163,21 @@ static int lac_resolve(struct lac_state *lac, struct sockaddr_storage *ss,
 		       socklen_t *len, char *err, size_t errlen)
 {
 	const struct l2tpd_lns_host *h;
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM };
+	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM};
 	struct addrinfo *res;
 	char port[8];
 	int r;
 
 	if (!lac->cfg->n_lns) {
-		return errbuf_set(err, errlen, "[lac %s] has no 'lns ='", lac->cfg->name);
+		return errbuf_set(err, errlen, "[lac %s] has no 'lns ='",
+				  lac->cfg->name);
 	}
 	h = &lac->cfg->lns[lac->lns_index % lac->cfg->n_lns];
 	snprintf(port, sizeof(port), "%u", h->port ? h->port : 1701);
 	r = getaddrinfo(h->host, port, &hints, &res);
 	if (r) {
-		return errbuf_set(err, errlen, "[lac %s]: lns %s: %s", lac->cfg->name,
-			 h->host, gai_strerror(r));
+		return errbuf_set(err, errlen, "[lac %s]: lns %s: %s",
+				  lac->cfg->name, h->host, gai_strerror(r));
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
@@ -186,9 +187,9 @@ static int lac_resolve(struct lac_state *lac, struct sockaddr_storage *ss,
 
 static uint16_t sa_port(const struct sockaddr *sa)
 {
-	return ntohs(sa->sa_family == AF_INET6 ?
-			     ((const struct sockaddr_in6 *)sa)->sin6_port :
-			     ((const struct sockaddr_in *)sa)->sin_port);
+	return ntohs(sa->sa_family == AF_INET6
+			     ? ((const struct sockaddr_in6 *)sa)->sin6_port
+			     : ((const struct sockaddr_in *)sa)->sin_port);
 }
 
 static bool same_peer(const struct sockaddr *a, const struct sockaddr *b)
@@ -236,14 +237,14 @@ static bool tunnel_towards(struct l2tpd *d, const struct sockaddr *peer,
 static int lac_bind_source(struct l2tpd *d, struct lac_state *lac, int fd,
 			   const struct sockaddr *peer)
 {
-	struct sockaddr_storage src = { .ss_family = peer->sa_family };
-	socklen_t len = peer->sa_family == AF_INET6 ?
-				sizeof(struct sockaddr_in6) :
-				sizeof(struct sockaddr_in);
+	struct sockaddr_storage src = {.ss_family = peer->sa_family};
+	socklen_t len = peer->sa_family == AF_INET6
+				? sizeof(struct sockaddr_in6)
+				: sizeof(struct sockaddr_in);
 	uint16_t port = d->cfg.port;
 
-	if (d->cfg.listen_addr_set && d->cfg.listen_addr.ss_family ==
-					      peer->sa_family) {
+	if (d->cfg.listen_addr_set &&
+	    d->cfg.listen_addr.ss_family == peer->sa_family) {
 		memcpy(&src, &d->cfg.listen_addr, d->cfg.listen_addr_len);
 		len = d->cfg.listen_addr_len;
 	}
@@ -252,11 +253,13 @@ static int lac_bind_source(struct l2tpd *d, struct lac_state *lac, int fd,
 	} else if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
 		   !l2tpd_kernel_shares_4tuple() &&
 		   tunnel_towards(d, peer, port)) {
-		log_info(&no_ctx, "[lac %s]: a tunnel to this LNS leaves from "
+		log_info(&no_ctx,
+			 "[lac %s]: a tunnel to this LNS leaves from "
 			 "port %u already and this kernel (before Linux 6.11) "
 			 "cannot carry two on one port pair: this one gets a "
 			 "port of its own, which an IPsec policy on udp/%u "
-			 "does not cover", lac->cfg->name, port, port);
+			 "does not cover",
+			 lac->cfg->name, port, port);
 		port = 0;
 	}
 	if (src.ss_family == AF_INET6)
@@ -290,7 +293,7 @@ static int lac_check_ipsec(struct l2tpd *d, struct lac_state *lac, int fd,
 	char why[160], host[64];
 	int probe, r;
 
-	struct sockaddr_storage any = { .ss_family = peer->sa_family };
+	struct sockaddr_storage any = {.ss_family = peer->sa_family};
 
 	/* Unbound (no listen-addr): the kernel picks the port now. */
 	if (getsockname(fd, (struct sockaddr *)&local, &len) < 0 ||
@@ -323,7 +326,8 @@ static int lac_check_ipsec(struct l2tpd *d, struct lac_state *lac, int fd,
 	sockaddr_ip_str(peer, host, sizeof(host));
 	if (ipsec_flow_udp(&out, (struct sockaddr *)&local, peer, 0) < 0 ||
 	    ipsec_flow_udp(&in, peer, (struct sockaddr *)&local, 0) < 0) {
-		snprintf(err, errlen, "[lac %s]: not an IP flow", lac->cfg->name);
+		snprintf(err, errlen, "[lac %s]: not an IP flow",
+			 lac->cfg->name);
 		return -1;
 	}
 	r = ipsec_flow_protected(XFRM_POLICY_OUT, &out, why, sizeof(why));
@@ -353,8 +357,8 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 
 	lac->want_up = true;
 	if (lac->tunnel) {
-		if (!lac->session && lac->tunnel->state ==
-						     L2TP_TUNNEL_ESTABLISHED)
+		if (!lac->session &&
+		    lac->tunnel->state == L2TP_TUNNEL_ESTABLISHED)
 			l2tpd_lac_tunnel_up(lac, lac->tunnel);
 		return 0;
 	}
@@ -385,12 +389,12 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 	g->lac = lac;
 	l2tpd_tunnel_params(d, &lac->cfg->link, &p);
 	p.secret = l2tpd_tunnel_secret(d, "*", p.host_name);
-	t = l2tp_tunnel_open(&d->engine, (struct sockaddr *)&peer, peer_len,
-			     &p, g, evloop_now_ms());
+	t = l2tp_tunnel_open(&d->engine, (struct sockaddr *)&peer, peer_len, &p,
+			     g, evloop_now_ms());
 	if (!t) {
 		l2tpd_tunnel_glue_free(g);
 		return errbuf_set(err, errlen, "[lac %s]: tunnel limit reached",
-			 lac->cfg->name);
+				  lac->cfg->name);
 	}
 	g->id = t->id;
 	lac->tunnel = t;
@@ -406,7 +410,8 @@ void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac)
 		uint16_t id = lac->tunnel->id;
 
 		l2tp_tunnel_close(lac->tunnel, L2TP_STOPCCN_RESULT_CLEAR, 0,
-				  "disconnected by the operator", evloop_now_ms());
+				  "disconnected by the operator",
+				  evloop_now_ms());
 		l2tpd_tunnel_rearm(d, id);
 	}
 }

@@ -16,10 +16,10 @@
 #include "l2tpd/daemon.h"
 #include "l2tpd/fifo.h"
 
-#define DEFAULT_CONFIG "/etc/vpnsuite/l2tpd.conf"
+#define DEFAULT_CONFIG	"/etc/vpnsuite/l2tpd.conf"
 #define DEFAULT_PIDFILE "/run/vpnsuite/l2tpd.pid"
 /* Started as xl2tpd (standing in for it, see README), xl2tpd's paths. */
-#define XL2TPD_CONFIG "/etc/xl2tpd/xl2tpd.conf"
+#define XL2TPD_CONFIG  "/etc/xl2tpd/xl2tpd.conf"
 #define XL2TPD_PIDFILE "/var/run/xl2tpd.pid"
 
 static struct log_ctx no_ctx;
@@ -62,15 +62,15 @@ static int test_config_report(struct l2tpd *d)
 }
 
 static const struct option long_opts[] = {
-	{ "test-config", no_argument, NULL, 't' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'v' },
-	{ NULL, 0, NULL, 0 },
+	{"test-config", no_argument, NULL, 't'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'v'},
+	{NULL, 0, NULL, 0},
 };
 
 int main(int argc, char **argv)
 {
-	struct l2tpd d = { .listen_fd = { -1, -1 } };
+	struct l2tpd d = {.listen_fd = {-1, -1}};
 	const char *level_name = NULL;
 	enum log_level level;
 	char err[1024];
@@ -87,8 +87,8 @@ int main(int argc, char **argv)
 			d.pid_path = XL2TPD_PIDFILE;
 		}
 	}
-	while ((opt = getopt_long(argc, argv, "c:s:p:C:S:DP:d:htvlq:", long_opts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:s:p:C:S:DP:d:htvlq:",
+				  long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			d.test_config = true;
@@ -103,8 +103,10 @@ int main(int argc, char **argv)
 
 			/* xl2tpd's -q: the IP TOS of our UDP packets */
 			if (!*optarg || *end || tos < 0 || tos > 255) {
-				fprintf(stderr, "l2tpd: -q %s: TOS value out of "
-					"range (0-255)\n", optarg);
+				fprintf(stderr,
+					"l2tpd: -q %s: TOS value out of "
+					"range (0-255)\n",
+					optarg);
 				return 64;
 			}
 			l2tpd_udp_set_tos((int)tos);
@@ -142,9 +144,9 @@ int main(int argc, char **argv)
 	if (daemon_opt_rest(optind, argc, usage) >= 0)
 		return 64;
 	log_init("l2tpd",
-		 (d.foreground || d.test_config) && !syslog_forced ?
-			 LOG_TARGET_STDERR :
-			 LOG_TARGET_SYSLOG,
+		 (d.foreground || d.test_config) && !syslog_forced
+			 ? LOG_TARGET_STDERR
+			 : LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
 	if (l2tpd_config_load(d.config_path, &d.cfg, err, sizeof(err))) {
 		if (!d.foreground && !d.test_config)
@@ -167,9 +169,9 @@ int main(int argc, char **argv)
 	if (!d.fifo_path)
 		d.fifo_path = L2TPD_FIFO_DEFAULT;
 	if (!d.ctl_path)
-		d.ctl_path = d.cfg.control_socket ?
-				     d.cfg.control_socket :
-				     L2TPD_DEFAULT_CONTROL_SOCKET;
+		d.ctl_path = d.cfg.control_socket
+				     ? d.cfg.control_socket
+				     : L2TPD_DEFAULT_CONTROL_SOCKET;
 	if (l2tpd_start(&d, err, sizeof(err)))
 		goto fail;
 	if (d.test_config) {
@@ -197,4 +199,3 @@ out:
 	l2tpd_cleanup(&d);
 	return status;
 }
-

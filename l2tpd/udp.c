@@ -85,7 +85,7 @@ static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 	/* Drain a bounded batch: a flood on one tunnel must not starve the
 	 * others. */
 	for (int i = 0; i < 64; i++) {
-		struct l2tpd_rx rx = { .fd = fd };
+		struct l2tpd_rx rx = {.fd = fd};
 		ssize_t n;
 
 		rx.peer_len = sizeof(rx.peer);
@@ -123,7 +123,8 @@ int l2tpd_udp_socket(int family, char *err, size_t errlen)
 	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0) {
-		return errbuf_set(err, errlen, "UDP socket: %s", strerror(errno));
+		return errbuf_set(err, errlen, "UDP socket: %s",
+				  strerror(errno));
 	}
 	/* The listener and every tunnel socket share the port. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -153,8 +154,7 @@ struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd, uint16_t id)
 		g->ev = event_new(evloop_base(d->loop), fd,
 				  EV_READ | EV_PERSIST, tunnel_readable, g);
 	g->timer = evloop_timer_new(d->loop, tunnel_timer_fired, g);
-	if ((fd >= 0 && (!g->ev || event_add(g->ev, NULL) < 0)) ||
-	    !g->timer) {
+	if ((fd >= 0 && (!g->ev || event_add(g->ev, NULL) < 0)) || !g->timer) {
 		if (g->ev)
 			event_free(g->ev);
 		if (g->timer)
@@ -224,7 +224,7 @@ static int listener_for(struct l2tpd *d, int family)
 
 /* The secret for a tunnel between our host name and the peer's. */
 const char *l2tpd_tunnel_secret(struct l2tpd *d, const char *peer_host,
-				 const char *our_host)
+				const char *our_host)
 {
 	if (!d->secrets)
 		return NULL;
@@ -232,7 +232,7 @@ const char *l2tpd_tunnel_secret(struct l2tpd *d, const char *peer_host,
 }
 
 void l2tpd_tunnel_params(struct l2tpd *d, const struct l2tpd_link_opts *link,
-			struct l2tp_tunnel_params *p)
+			 struct l2tp_tunnel_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->challenge = link->challenge;
@@ -298,8 +298,8 @@ static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 		if (g->fd < 0) {
 			local = g->local;
 			len = g->local_len;
-		} else if (getsockname(g->fd, (struct sockaddr *)&local,
-				       &len) < 0) {
+		} else if (getsockname(g->fd, (struct sockaddr *)&local, &len) <
+			   0) {
 			continue;
 		}
 		if (len == rx->local_len && !memcmp(&local, &rx->local, len))
@@ -326,15 +326,18 @@ static bool sccrq_protected(struct l2tp_tunnel *t, const struct l2tpd_rx *rx)
 	sockaddr_ip_str((const struct sockaddr *)&t->peer, peer, sizeof(peer));
 	if (ipsec_flow_udp(&f, (const struct sockaddr *)&t->peer,
 			   (const struct sockaddr *)&rx->local, rx->mark) < 0) {
-		log_warn(&t->log, "refused: tunnel from %s: not an IP flow "
-				  "(ipsec required)", peer);
+		log_warn(&t->log,
+			 "refused: tunnel from %s: not an IP flow "
+			 "(ipsec required)",
+			 peer);
 		return false;
 	}
 	r = ipsec_flow_protected(XFRM_POLICY_IN, &f, why, sizeof(why));
 	if (r == 1)
 		return true;
-	log_warn(&t->log, "refused: tunnel from %s (mark %u) came in clear "
-			  "text: %s (ipsec required = yes)",
+	log_warn(&t->log,
+		 "refused: tunnel from %s (mark %u) came in clear "
+		 "text: %s (ipsec required = yes)",
 		 peer, rx->mark, why);
 	return false;
 }
@@ -377,7 +380,8 @@ static int op_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 	}
 	if (lns->exclusive && tunnel_from_peer_exists(d, peer)) {
 		d->stats.v[L2TPD_STAT_REFUSED_EXCLUSIVE]++;
-		snprintf(msg, msglen, "exclusive: a tunnel to this peer exists");
+		snprintf(msg, msglen,
+			 "exclusive: a tunnel to this peer exists");
 		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
 	}
 	if (d->cfg.dataplane == L2TPD_DATAPLANE_KERNEL &&
@@ -391,8 +395,8 @@ static int op_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 		return L2TP_STOPCCN_RESULT_ALREADY_EXISTS;
 	}
 	l2tpd_tunnel_params(d, &lns->link, p);
-	n = m->host_name.len < sizeof(peer_host) - 1 ? m->host_name.len :
-						       sizeof(peer_host) - 1;
+	n = m->host_name.len < sizeof(peer_host) - 1 ? m->host_name.len
+						     : sizeof(peer_host) - 1;
 	memcpy(peer_host, m->host_name.data, n);
 	peer_host[n] = '\0';
 	p->secret = l2tpd_tunnel_secret(d, peer_host, p->host_name);
@@ -491,7 +495,7 @@ static int op_session_accept(void *arg, struct l2tp_session *s,
 		char ip[64];
 
 		sockaddr_ip_str((const struct sockaddr *)&s->tunnel->peer, ip,
-			      sizeof(ip));
+				sizeof(ip));
 		if (ppp_login_blocked(d->auth, ip, evloop_now_ms())) {
 			snprintf(msg, msglen, "too many failed logins");
 			*error = L2TP_ERROR_NO_RESOURCES;
@@ -524,8 +528,7 @@ static void op_session_down(void *arg, struct l2tp_session *s)
 		l2tpd_lac_session_gone(g->lac, s);
 }
 
-static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt,
-		     size_t len);
+static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt, size_t len);
 
 static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
 		    size_t len)
@@ -537,20 +540,20 @@ static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
 	if (!g)
 		return;
 	if (g->fd < 0) {
-		struct l2tpd_rx rx = { .fd = g->listen_fd,
-				       .local = g->local,
-				       .local_len = g->local_len,
-				       .peer = t->peer,
-				       .peer_len = t->peer_len,
-				       .ifindex = g->ifindex };
+		struct l2tpd_rx rx = {.fd = g->listen_fd,
+				      .local = g->local,
+				      .local_len = g->local_len,
+				      .peer = t->peer,
+				      .peer_len = t->peer_len,
+				      .ifindex = g->ifindex};
 
 		send_via(&rx, pkt, len);
 		return;
 	}
-	n = g->connected ? send(g->fd, pkt, len, MSG_DONTWAIT) :
-			   sendto(g->fd, pkt, len, MSG_DONTWAIT,
-				  (const struct sockaddr *)&t->peer,
-				  t->peer_len);
+	n = g->connected
+		    ? send(g->fd, pkt, len, MSG_DONTWAIT)
+		    : sendto(g->fd, pkt, len, MSG_DONTWAIT,
+			     (const struct sockaddr *)&t->peer, t->peer_len);
 	if (n < 0 && errno != EAGAIN)
 		log_debug(&t->log, "send: %s", strerror(errno));
 }
@@ -579,14 +582,13 @@ static void op_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 }
 
 /* Sends from rx->fd with rx->local as the source address. */
-static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt,
-		     size_t len)
+static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt, size_t len)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { .iov_base = (void *)pkt, .iov_len = len };
+	struct iovec iov = {.iov_base = (void *)pkt, .iov_len = len};
 	struct msghdr mh = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -601,8 +603,9 @@ static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt,
 	memset(&u, 0, sizeof(u));
 	c = (struct cmsghdr *)u.buf;
 	if (rx->local.ss_family == AF_INET) {
-		struct in_pktinfo pi = { .ipi_spec_dst =
-			((const struct sockaddr_in *)&rx->local)->sin_addr };
+		struct in_pktinfo pi = {
+			.ipi_spec_dst = ((const struct sockaddr_in *)&rx->local)
+						->sin_addr};
 
 		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 		c->cmsg_level = IPPROTO_IP;
@@ -611,9 +614,9 @@ static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt,
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	} else {
 		struct in6_pktinfo pi = {
-			.ipi6_addr =
-				((const struct sockaddr_in6 *)&rx->local)->sin6_addr,
-			.ipi6_ifindex = (unsigned)rx->ifindex };
+			.ipi6_addr = ((const struct sockaddr_in6 *)&rx->local)
+					     ->sin6_addr,
+			.ipi6_ifindex = (unsigned)rx->ifindex};
 
 		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
 		c->cmsg_level = IPPROTO_IPV6;
@@ -670,8 +673,8 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 				 CMSG_SPACE(sizeof(uint32_t))];
 			struct cmsghdr align;
 		} u;
-		struct l2tpd_rx rx = { .fd = fd };
-		struct iovec iov = { .iov_base = pkt, .iov_len = sizeof(pkt) };
+		struct l2tpd_rx rx = {.fd = fd};
+		struct iovec iov = {.iov_base = pkt, .iov_len = sizeof(pkt)};
 		struct msghdr mh = {
 			.msg_name = &rx.peer,
 			.msg_namelen = sizeof(rx.peer),
@@ -691,9 +694,9 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 		getsockname(fd, (struct sockaddr *)&bound, &bound_len);
 		rx.local = bound;
 		rx.local_len = bound_len;
-		port = bound.ss_family == AF_INET ?
-			       ((struct sockaddr_in *)&bound)->sin_port :
-			       ((struct sockaddr_in6 *)&bound)->sin6_port;
+		port = bound.ss_family == AF_INET
+			       ? ((struct sockaddr_in *)&bound)->sin_port
+			       : ((struct sockaddr_in6 *)&bound)->sin6_port;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
 		     c = CMSG_NXTHDR(&mh, c)) {
 			if (c->cmsg_level == IPPROTO_IP &&
@@ -722,9 +725,9 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 				l->sin6_addr = pi.ipi6_addr;
 				l->sin6_port = port;
 				l->sin6_scope_id =
-					IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr) ?
-						pi.ipi6_ifindex :
-						0;
+					IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr)
+						? pi.ipi6_ifindex
+						: 0;
 				rx.ifindex = (int)pi.ipi6_ifindex;
 				rx.local_len = sizeof(*l);
 			}
@@ -790,14 +793,17 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 		socklen_t sl = sizeof(ss);
 
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-			d->cfg.port = ntohs(ss.ss_family == AF_INET6 ?
-					    ((struct sockaddr_in6 *)&ss)->sin6_port :
-					    ((struct sockaddr_in *)&ss)->sin_port);
+			d->cfg.port =
+				ntohs(ss.ss_family == AF_INET6
+					      ? ((struct sockaddr_in6 *)&ss)
+							->sin6_port
+					      : ((struct sockaddr_in *)&ss)
+							->sin_port);
 	}
 	d->listen_fd[idx] = fd;
-	d->listen_ev[idx] = event_new(evloop_base(d->loop), fd,
-				      EV_READ | EV_PERSIST, listener_readable,
-				      d);
+	d->listen_ev[idx] =
+		event_new(evloop_base(d->loop), fd, EV_READ | EV_PERSIST,
+			  listener_readable, d);
 	if (!d->listen_ev[idx] || event_add(d->listen_ev[idx], NULL) < 0) {
 		return errbuf_set(err, errlen, "event setup failed");
 	}
@@ -809,11 +815,11 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 
 int l2tpd_listen(struct l2tpd *d, char *err, size_t errlen)
 {
-	struct sockaddr_in in4 = { .sin_family = AF_INET,
-				   .sin_port = htons(d->cfg.port) };
-	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6,
-				    .sin6_port = htons(d->cfg.port),
-				    .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in in4 = {.sin_family = AF_INET,
+				  .sin_port = htons(d->cfg.port)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6,
+				   .sin6_port = htons(d->cfg.port),
+				   .sin6_addr = IN6ADDR_ANY_INIT};
 	char e6[256];
 
 	if (d->cfg.listen_addr_set)

@@ -43,7 +43,7 @@ uint32_t buf_get_u32(struct buf *b)
 	const uint8_t *p = buf_get_ptr(b, 4);
 
 	return p ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-			   (uint32_t)p[2] << 8 | p[3]
+			       (uint32_t)p[2] << 8 | p[3]
 		 : 0;
 }
 
@@ -117,14 +117,14 @@ void wbuf_put_u8(struct wbuf *w, uint8_t v)
 
 void wbuf_put_u16(struct wbuf *w, uint16_t v)
 {
-	uint8_t b[2] = { v >> 8, v & 0xff };
+	uint8_t b[2] = {v >> 8, v & 0xff};
 
 	wbuf_put_bytes(w, b, 2);
 }
 
 void wbuf_put_u32(struct wbuf *w, uint32_t v)
 {
-	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
+	uint8_t b[4] = {v >> 24, v >> 16, v >> 8, v};
 
 	wbuf_put_bytes(w, b, 4);
 }

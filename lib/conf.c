@@ -569,12 +569,12 @@ int conf_load(enum conf_syntax syntax, const char *path, const char *text,
 	int r;
 
 	if (syntax == CONF_SYNTAX_INI)
-		r = text ? conf_parse_ini_mem(path, text, len, &cf, err, errlen) :
-			   conf_parse_ini(path, &cf, err, errlen);
+		r = text ? conf_parse_ini_mem(path, text, len, &cf, err, errlen)
+			 : conf_parse_ini(path, &cf, err, errlen);
 	else
 		r = text ? conf_parse_lines_mem(path, text, len, &cf, err,
-						errlen) :
-			   conf_parse_lines(path, &cf, err, errlen);
+						errlen)
+			 : conf_parse_lines(path, &cf, err, errlen);
 	if (r)
 		return -1;
 	r = from(&cf, out, err, errlen);

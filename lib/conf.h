@@ -37,10 +37,10 @@
 /* Limits on what a file may hold, so a hostile or corrupt file cannot make
  * the parser allocate without bound. */
 #define CONF_MAX_FILE_SIZE (4u << 20)
-#define CONF_MAX_LINE 4096
+#define CONF_MAX_LINE	   4096
 
 struct conf_entry {
-	char *key; /* lower-cased, inner white space folded to one space */
+	char *key;   /* lower-cased, inner white space folded to one space */
 	char *value; /* trimmed; "" when the line had "key =" only */
 	int line;
 };
@@ -48,7 +48,7 @@ struct conf_entry {
 struct conf_section {
 	char *type; /* "global", "lns", "lac"; "" for conf_parse_lines */
 	char *name; /* "default", a NAME, or "" when the header had none */
-	int line; /* line of the header; 0 for the implicit section */
+	int line;   /* line of the header; 0 for the implicit section */
 	struct conf_entry *entries;
 	size_t n_entries;
 };
@@ -74,7 +74,7 @@ int conf_parse_lines(const char *path, struct conf_file *out, char *err,
  * -1 with the parse error.
  */
 enum conf_syntax {
-	CONF_SYNTAX_INI, /* conf_parse_ini() */
+	CONF_SYNTAX_INI,   /* conf_parse_ini() */
 	CONF_SYNTAX_LINES, /* conf_parse_lines() */
 };
 typedef int (*conf_load_fn)(const struct conf_file *cf, void *out, char *err,

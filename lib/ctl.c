@@ -41,9 +41,9 @@ struct ctl_client {
 	struct ctl_client *prev, *next;
 	struct ctl_server *srv;
 	struct bufferevent *bev;
-	bool discarding; /* skipping the rest of an over-long line */
-	bool paused;	 /* not reading until pending replies are taken */
-	bool closing;	 /* peer sent EOF: close once replies are out */
+	bool discarding;    /* skipping the rest of an over-long line */
+	bool paused;	    /* not reading until pending replies are taken */
+	bool closing;	    /* peer sent EOF: close once replies are out */
 	int64_t last_rx_ms; /* accepted, or the last request byte */
 };
 
@@ -350,8 +350,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct timeval wtv, rtv;
 	struct ctl_client *c;
 
-	if (srv->nclients >= srv->lim.max_clients &&
-	    (c = oldest_idle(srv))) {
+	if (srv->nclients >= srv->lim.max_clients && (c = oldest_idle(srv))) {
 		srv->evicted++;
 		client_free(c);
 	}
@@ -380,8 +379,8 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	rtv.tv_sec = srv->lim.idle_timeout_ms / 1000;
 	rtv.tv_usec = (srv->lim.idle_timeout_ms % 1000) * 1000;
 	c->last_rx_ms = mono_ms();
-	bufferevent_set_timeouts(c->bev,
-				 srv->lim.idle_timeout_ms ? &rtv : NULL, &wtv);
+	bufferevent_set_timeouts(c->bev, srv->lim.idle_timeout_ms ? &rtv : NULL,
+				 &wtv);
 	bufferevent_setcb(c->bev, client_read_cb, client_write_cb,
 			  client_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);

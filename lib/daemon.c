@@ -105,8 +105,8 @@ static void detach_parent_wait(pid_t child, int fd)
 		_exit(0);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	_exit(WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) :
-							     1);
+	_exit(WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status)
+						       : 1);
 }
 
 int daemon_detach_begin(char *err, size_t errlen)

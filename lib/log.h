@@ -99,14 +99,17 @@ bool log_limit_due(struct log_limit *l, uint64_t now_ms, uint64_t interval_ms,
 #define LOG_FLOOD_WINDOW_MS 60000
 
 struct log_flood {
-	const char *what;	   /* plural: "SCCRQ refusals" */
-	uint64_t window_start;	   /* first line left out; 0: none */
-	unsigned int left_out;	   /* in the current window */
-	struct log_flood *next;	   /* in the list log_flood_tick() walks */
+	const char *what;	/* plural: "SCCRQ refusals" */
+	uint64_t window_start;	/* first line left out; 0: none */
+	unsigned int left_out;	/* in the current window */
+	struct log_flood *next; /* in the list log_flood_tick() walks */
 	bool listed;
 };
 
-#define LOG_FLOOD_INIT(plural) { .what = (plural) }
+#define LOG_FLOOD_INIT(plural)                                                 \
+	{                                                                      \
+		.what = (plural)                                               \
+	}
 
 /* True when a line of this kind may be written at now_ms. */
 bool log_flood_due(struct log_flood *k, uint64_t now_ms);

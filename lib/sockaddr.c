@@ -39,7 +39,7 @@ const char *sockaddr_str(const struct sockaddr *sa, char *out, size_t len)
 const char *sockaddr_ipv4_str(uint32_t host_order, const char *none, char *out,
 			      size_t len)
 {
-	struct in_addr a = { .s_addr = htonl(host_order) };
+	struct in_addr a = {.s_addr = htonl(host_order)};
 
 	if (!host_order && none)
 		snprintf(out, len, "%s", none);

@@ -77,26 +77,37 @@ static int option_channel_fd(char **argv)
 }
 
 static option_t plugin_options[] = {
-	{ .name = "vpnsuite-fd", .type = o_special,
-	  .addr = (void *)option_channel_fd,
-	  .description = "PPPoX socket handed over by the vpnsuite daemon",
-	  .flags = OPT_DEVNAM | OPT_PRIV },
-	{ .name = "vpnsuite-ipc", .type = o_int, .addr = &ipc_fd,
-	  .description = "IPC socket to the vpnsuite daemon",
-	  .flags = OPT_PRIV },
-	{ .name = "vpnsuite-auth", .type = o_bool, .addr = &daemon_auth,
-	  .description = "the vpnsuite daemon authenticates the peer",
-	  .flags = OPT_PRIV | 1 },
-	{ .name = "vpnsuite-no-pap", .type = o_bool, .addr = &daemon_no_pap,
-	  .description = "the vpnsuite daemon holds no PAP secrets",
-	  .flags = OPT_PRIV | 1 },
-	{ .name = "vpnsuite-no-chap", .type = o_bool, .addr = &daemon_no_chap,
-	  .description = "the vpnsuite daemon holds no CHAP secrets",
-	  .flags = OPT_PRIV | 1 },
-	{ .name = "vpnsuite-client", .type = o_bool, .addr = &daemon_client,
-	  .description = "our password comes from the vpnsuite daemon",
-	  .flags = OPT_PRIV | 1 },
-	{ .name = NULL },
+	{.name = "vpnsuite-fd",
+	 .type = o_special,
+	 .addr = (void *)option_channel_fd,
+	 .description = "PPPoX socket handed over by the vpnsuite daemon",
+	 .flags = OPT_DEVNAM | OPT_PRIV},
+	{.name = "vpnsuite-ipc",
+	 .type = o_int,
+	 .addr = &ipc_fd,
+	 .description = "IPC socket to the vpnsuite daemon",
+	 .flags = OPT_PRIV},
+	{.name = "vpnsuite-auth",
+	 .type = o_bool,
+	 .addr = &daemon_auth,
+	 .description = "the vpnsuite daemon authenticates the peer",
+	 .flags = OPT_PRIV | 1},
+	{.name = "vpnsuite-no-pap",
+	 .type = o_bool,
+	 .addr = &daemon_no_pap,
+	 .description = "the vpnsuite daemon holds no PAP secrets",
+	 .flags = OPT_PRIV | 1},
+	{.name = "vpnsuite-no-chap",
+	 .type = o_bool,
+	 .addr = &daemon_no_chap,
+	 .description = "the vpnsuite daemon holds no CHAP secrets",
+	 .flags = OPT_PRIV | 1},
+	{.name = "vpnsuite-client",
+	 .type = o_bool,
+	 .addr = &daemon_client,
+	 .description = "our password comes from the vpnsuite daemon",
+	 .flags = OPT_PRIV | 1},
+	{.name = NULL},
 };
 
 static int ipc_send(struct ppp_ipc_msg *m)
@@ -124,7 +135,7 @@ static int ipc_ask(struct ppp_ipc_msg *q, enum ppp_ipc_type want,
 		   struct ppp_ipc_msg *a)
 {
 	uint8_t rec[PPP_IPC_MAX_RECORD];
-	struct pollfd pfd = { .fd = ipc_fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = ipc_fd, .events = POLLIN};
 	char err[128];
 	ssize_t n;
 

@@ -93,8 +93,10 @@ int ppp_link_auth_local(struct ppp_link *l, const struct ppp_ipc_msg *req,
 		rc = ppp_login_verify(l->login, req, l->peer_ip, l->pool,
 				      now_ms, &reply, &l->auth);
 	else
-		log_warn(&l->log, "login of '%s' refused: no secrets to "
-			 "verify it with", req->user);
+		log_warn(&l->log,
+			 "login of '%s' refused: no secrets to "
+			 "verify it with",
+			 req->user);
 	/* A refused reply still carries its result (and the peer's
 	 * message); the backend sends nothing of a refusal but that. */
 	ppp_link_auth_reply(l, &reply);
@@ -117,8 +119,7 @@ bool ppp_link_is_up(const struct ppp_link *l)
 	return l->up;
 }
 
-void ppp_link_addrs(const struct ppp_link *l, uint32_t *local,
-		    uint32_t *remote)
+void ppp_link_addrs(const struct ppp_link *l, uint32_t *local, uint32_t *remote)
 {
 	*local = l->local_ip;
 	*remote = l->remote_ip;
@@ -138,16 +139,16 @@ int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 	return ifstats_get(nl, l->ifname, c, err, errlen);
 }
 
-void ppp_link_backend_up(struct ppp_link *l, const char *ifname,
-			 uint32_t local, uint32_t remote)
+void ppp_link_backend_up(struct ppp_link *l, const char *ifname, uint32_t local,
+			 uint32_t remote)
 {
 	struct ppp_link_up up;
 
 	snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	l->local_ip = local;
 	/* A login's address is the peer's whatever pppd says. */
-	l->remote_ip = l->auth.authenticated && l->auth.addr ? l->auth.addr :
-							       remote;
+	l->remote_ip =
+		l->auth.authenticated && l->auth.addr ? l->auth.addr : remote;
 	l->up = true;
 	log_info(&l->log, "PPP up on %s: %u.%u.%u.%u -> %u.%u.%u.%u", ifname,
 		 local >> 24, local >> 16 & 255, local >> 8 & 255, local & 255,

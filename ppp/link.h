@@ -58,16 +58,16 @@ struct ppp_login;
 /* What the peer may use, set before PPP starts; 0 means no limit. */
 struct ppp_link_limits {
 	unsigned int max_connect_s; /* the link ends after this long */
-	unsigned int idle_s; /* ... or after this long without data */
+	unsigned int idle_s;	    /* ... or after this long without data */
 };
 
 struct ppp_link_params {
-	int channel_fd; /* the PPPoX socket; -1 only in tests */
+	int channel_fd;		      /* the PPPoX socket; -1 only in tests */
 	uint32_t local_ip, remote_ip; /* proposed; 0: the backend decides */
 	/* The peer's address as text (no port): brute-force key, logs. */
 	const char *peer_ip;
 	const char *ipparam; /* handed to ip-up scripts */
-	const char *name; /* our PPP name */
+	const char *name;    /* our PPP name */
 	const char *optfile; /* the operator's options file */
 	/* More backend options, one word each, NULL-terminated. */
 	const char *const *extra;
@@ -162,7 +162,7 @@ int ppp_link_auth_local(struct ppp_link *l, const struct ppp_ipc_msg *req,
 			uint64_t now_ms);
 
 const char *ppp_link_ifname(const struct ppp_link *l); /* "" if not up */
-const char *ppp_link_user(const struct ppp_link *l); /* "" if none */
+const char *ppp_link_user(const struct ppp_link *l);   /* "" if none */
 bool ppp_link_is_up(const struct ppp_link *l);
 void ppp_link_addrs(const struct ppp_link *l, uint32_t *local,
 		    uint32_t *remote);
@@ -176,8 +176,8 @@ int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 		      struct if_counters *c, char *err, size_t errlen);
 
 /* For backends: what PPP did. */
-void ppp_link_backend_up(struct ppp_link *l, const char *ifname,
-			 uint32_t local, uint32_t remote);
+void ppp_link_backend_up(struct ppp_link *l, const char *ifname, uint32_t local,
+			 uint32_t remote);
 void ppp_link_backend_ip_down(struct ppp_link *l);
 /* An AUTH_REQUEST; the answer comes through backend->auth_reply, from
  * inside this call or later. */

@@ -370,7 +370,7 @@ static int pap_load(struct ppp_login *a, struct secrets **out, char *err,
 }
 
 struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
-			      size_t errlen)
+				size_t errlen)
 {
 	static const struct ppp_login_config none;
 	struct ppp_login *a;
@@ -404,7 +404,8 @@ struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
 	}
 	a->max_failures = cfg->max_failures ? cfg->max_failures
 					    : PPP_LOGIN_DEFAULT_MAX_FAILURES;
-	a->window_s = cfg->window_s ? cfg->window_s : PPP_LOGIN_DEFAULT_WINDOW_S;
+	a->window_s =
+		cfg->window_s ? cfg->window_s : PPP_LOGIN_DEFAULT_WINDOW_S;
 	a->block_s = cfg->block_s ? cfg->block_s : PPP_LOGIN_DEFAULT_BLOCK_S;
 	a->window_ms = (uint64_t)a->window_s * 1000;
 	a->block_ms = (uint64_t)a->block_s * 1000;
@@ -473,8 +474,8 @@ static bool entry_usable(const struct secret_entry *e)
 bool ppp_login_has_secrets(const struct ppp_login *a, bool pap,
 			   const char *server)
 {
-	const struct secrets *s = pap && a->pap_path ? a->pap_secrets
-						     : a->secrets;
+	const struct secrets *s =
+		pap && a->pap_path ? a->pap_secrets : a->secrets;
 
 	if (!server)
 		server = a->server_name;
@@ -826,8 +827,8 @@ static enum auth_result check_credentials(struct login *l, const char *secret,
 }
 
 int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
-		    const char *peer, struct ippool *pool, uint64_t now_ms,
-		    struct ppp_ipc_msg *reply, struct ppp_login_result *out)
+		     const char *peer, struct ippool *pool, uint64_t now_ms,
+		     struct ppp_ipc_msg *reply, struct ppp_login_result *out)
 {
 	uint8_t send_key[AUTH_MPPE_KEY_LEN] = {0};
 	uint8_t recv_key[AUTH_MPPE_KEY_LEN] = {0};
@@ -871,7 +872,7 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 			 ? req->ourname
 			 : a->server_name;
 	l.file = method == PPP_IPC_AUTH_PAP && a->pap_path ? a->pap_secrets
-							    : a->secrets;
+							   : a->secrets;
 	if (!l.file) {
 		login_reason(&l, "no PAP secrets: %s does not exist",
 			     a->pap_path);
@@ -959,7 +960,7 @@ err_fail_address:
 }
 
 void ppp_login_release(struct ppp_login *a, struct ppp_login_result *out,
-		      struct ippool *pool)
+		       struct ippool *pool)
 {
 	if (!out)
 		return;

@@ -128,7 +128,7 @@ struct ppp_login_result {
  * start rather than at the first MS-CHAPv2 login.
  */
 struct ppp_login *ppp_login_new(const struct ppp_login_config *cfg, char *err,
-			      size_t errlen);
+				size_t errlen);
 /*
  * Reads the secrets file again. On error returns -1 with the reason in err
  * and the previous secrets stay in force. Sessions keep their addresses.
@@ -149,15 +149,15 @@ void ppp_login_free(struct ppp_login *a);
  * ppp_login_release().
  */
 int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
-		    const char *peer, struct ippool *pool, uint64_t now_ms,
-		    struct ppp_ipc_msg *reply, struct ppp_login_result *out);
+		     const char *peer, struct ippool *pool, uint64_t now_ms,
+		     struct ppp_ipc_msg *reply, struct ppp_login_result *out);
 /*
  * Gives back the address a session held: into pool when it came from
  * there (pass the pool given to ppp_login_verify()), else out of this
  * module's static set. Clears out; calling it twice is harmless.
  */
 void ppp_login_release(struct ppp_login *a, struct ppp_login_result *out,
-		      struct ippool *pool);
+		       struct ippool *pool);
 
 /*
  * Whether any entry could answer a login for server (NULL: our name from

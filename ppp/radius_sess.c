@@ -229,9 +229,9 @@ void radius_sess_up(struct radius_sess *s, const char *ifname)
 	if (s->st.interim_interval) {
 		/* RFC 2869 5.16 asks servers for 60 s at least; a smaller
 		 * value is the operator's choice, floored at 10 s. */
-		unsigned iv = s->st.interim_interval < 10 ?
-				      10 :
-				      s->st.interim_interval;
+		unsigned iv = s->st.interim_interval < 10
+				      ? 10
+				      : s->st.interim_interval;
 
 		s->interim_timer = evloop_timer_new(s->loop, interim, s);
 		if (s->interim_timer)

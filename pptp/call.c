@@ -369,7 +369,8 @@ static void call_recv_sli(struct pptp_ctrl *ctrl, const struct pptp_msg *m)
 	pptp_ctrl_emit(ctrl, &ev);
 }
 
-void pptp_call_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
+void pptp_call_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
+		    uint64_t now)
 {
 	switch (m->type) {
 	case PPTP_OCRQ:
@@ -532,7 +533,7 @@ int pptp_call_set_link_info(struct pptp_ctrl *ctrl, struct pptp_call *call,
 }
 
 void pptp_call_clear_all(struct pptp_ctrl *ctrl, enum pptp_clear_reason reason,
-		    bool notify_peer, uint64_t now)
+			 bool notify_peer, uint64_t now)
 {
 	for (unsigned int i = 0; i < ctrl->cfg.max_calls; i++) {
 		struct pptp_call *call = &ctrl->calls[i];

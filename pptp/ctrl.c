@@ -74,9 +74,9 @@ struct pptp_ctrl *pptp_ctrl_new(const struct pptp_ctrl_config *cfg,
 	ctrl->next_serial = 1;
 	/* A server gives the peer reply_timeout to send its SCCRQ (3.0). */
 	if (cfg->role == PPTP_ROLE_SERVER)
-		ctrl->state_deadline = now + (cfg->start_timeout_ms
-						      ? cfg->start_timeout_ms
-						      : cfg->reply_timeout_ms);
+		ctrl->state_deadline =
+			now + (cfg->start_timeout_ms ? cfg->start_timeout_ms
+						     : cfg->reply_timeout_ms);
 	return ctrl;
 
 err_out:
@@ -96,8 +96,8 @@ void pptp_ctrl_free(struct pptp_ctrl *ctrl)
 	free(ctrl);
 }
 
-void pptp_ctrl_log_ctx(const struct pptp_ctrl *ctrl, const struct pptp_call *call,
-		  struct log_ctx *ctx)
+void pptp_ctrl_log_ctx(const struct pptp_ctrl *ctrl,
+		       const struct pptp_call *call, struct log_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->kind = "call";
@@ -113,7 +113,7 @@ void pptp_ctrl_emit(struct pptp_ctrl *ctrl, const struct pptp_event *ev)
 }
 
 void pptp_ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
-		uint64_t now)
+		     uint64_t now)
 {
 	struct pptp_event ev = {.type = PPTP_EV_CLOSED};
 	struct log_ctx ctx;
@@ -128,9 +128,8 @@ void pptp_ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
 
 	if (reason == PPTP_CLOSE_LOCAL || reason == PPTP_CLOSE_PEER_STOP)
 		level = LOG_LEVEL_INFO;
-	if (level > log_get_level() ||
-	    (!ctrl->had_call && ctrl->cfg.flood &&
-	     !log_flood_due(ctrl->cfg.flood, now))) {
+	if (level > log_get_level() || (!ctrl->had_call && ctrl->cfg.flood &&
+					!log_flood_due(ctrl->cfg.flood, now))) {
 		ev.close_reason = reason;
 		pptp_ctrl_emit(ctrl, &ev);
 		return;
@@ -152,7 +151,8 @@ bool pptp_ctrl_never_called(const struct pptp_ctrl *ctrl)
 	return !ctrl->had_call;
 }
 
-void pptp_ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now)
+void pptp_ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
+		    uint64_t now)
 {
 	struct wbuf w;
 	struct log_ctx ctx;
@@ -510,10 +510,10 @@ void pptp_ctrl_timer(struct pptp_ctrl *ctrl, uint64_t now)
 		return;
 	if (ctrl->state_deadline && now >= ctrl->state_deadline) {
 		pptp_ctrl_close(ctrl,
-			   ctrl->state == PPTP_CTRL_WAIT_STOP_REPLY
-				   ? PPTP_CLOSE_STOP_TIMEOUT
-				   : PPTP_CLOSE_START_TIMEOUT,
-			   now);
+				ctrl->state == PPTP_CTRL_WAIT_STOP_REPLY
+					? PPTP_CLOSE_STOP_TIMEOUT
+					: PPTP_CLOSE_START_TIMEOUT,
+				now);
 		return;
 	}
 	if (ctrl->state != PPTP_CTRL_ESTABLISHED)

@@ -109,9 +109,9 @@ struct pptp_ctrl_config {
 	/* Lines a flood of connections repeats (opened, closed without a
 	 * call) draw from this budget (lib/log.h); NULL: always logged. */
 	struct log_flood *flood;
-	uint32_t connect_speed;	   /* OCRP/ICCN Connect Speed, bits/s */
-	uint16_t recv_window;	   /* Packet Recv. Window Size we announce */
-	const char *peer;	   /* "198.51.100.7:1723" for logs; kept */
+	uint32_t connect_speed; /* OCRP/ICCN Connect Speed, bits/s */
+	uint16_t recv_window;	/* Packet Recv. Window Size we announce */
+	const char *peer;	/* "198.51.100.7:1723" for logs; kept */
 	pptp_event_fn event_fn;
 	void *event_arg;
 };

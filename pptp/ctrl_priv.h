@@ -48,18 +48,20 @@ struct pptp_ctrl {
 	size_t out_cap;
 };
 
-void pptp_ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now);
+void pptp_ctrl_send(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
+		    uint64_t now);
 void pptp_ctrl_emit(struct pptp_ctrl *ctrl, const struct pptp_event *ev);
 void pptp_ctrl_close(struct pptp_ctrl *ctrl, enum pptp_close_reason reason,
-		uint64_t now);
-void pptp_ctrl_log_ctx(const struct pptp_ctrl *ctrl, const struct pptp_call *call,
-		  struct log_ctx *ctx);
+		     uint64_t now);
+void pptp_ctrl_log_ctx(const struct pptp_ctrl *ctrl,
+		       const struct pptp_call *call, struct log_ctx *ctx);
 
 /* call.c */
-void pptp_call_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m, uint64_t now);
+void pptp_call_recv(struct pptp_ctrl *ctrl, const struct pptp_msg *m,
+		    uint64_t now);
 /* Ends every call: with CDN/CCRQ on the wire when notify_peer. */
 void pptp_call_clear_all(struct pptp_ctrl *ctrl, enum pptp_clear_reason reason,
-		    bool notify_peer, uint64_t now);
+			 bool notify_peer, uint64_t now);
 /* Returns true if a call's reply timer expired. */
 bool pptp_call_timer_expired(struct pptp_ctrl *ctrl, uint64_t now);
 uint64_t pptp_call_next_timeout(const struct pptp_ctrl *ctrl);

@@ -49,7 +49,8 @@ static int client_resolve(struct pptpd_client_state *cs,
 	r = getaddrinfo(cs->cfg.server, port, &hints, &res);
 	if (r) {
 		return errbuf_set(err, errlen, "[client %s]: server %s: %s",
-			 cs->cfg.name, cs->cfg.server, gai_strerror(r));
+				  cs->cfg.name, cs->cfg.server,
+				  gai_strerror(r));
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
@@ -70,8 +71,8 @@ static int client_dial(struct pptpd_client_state *cs, char *err, size_t errlen)
 	fd = socket(peer.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
 	if (fd < 0) {
-		return errbuf_set(err, errlen, "[client %s]: socket: %s", cs->cfg.name,
-			 strerror(errno));
+		return errbuf_set(err, errlen, "[client %s]: socket: %s",
+				  cs->cfg.name, strerror(errno));
 	}
 	if (connect(fd, (struct sockaddr *)&peer, len) < 0 &&
 	    errno != EINPROGRESS) {

@@ -507,8 +507,8 @@ void pptpd_config_init(struct pptpd_config *cfg)
 	cfg->login_block = PPP_LOGIN_DEFAULT_BLOCK_S;
 }
 
-static int load_file(const struct conf_file *cf, void *out,
-		     char *err, size_t errlen)
+static int load_file(const struct conf_file *cf, void *out, char *err,
+		     size_t errlen)
 {
 	struct pptpd_config *cfg = out;
 	struct loader ld = {.cf = cf, .cfg = cfg, .err = err, .errlen = errlen};
@@ -538,8 +538,8 @@ int pptpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct pptpd_config *cfg, char *err, size_t errlen)
 {
 	pptpd_config_init(cfg);
-	return conf_load(CONF_SYNTAX_LINES, path, text, len, load_file, cfg, err,
-			 errlen);
+	return conf_load(CONF_SYNTAX_LINES, path, text, len, load_file, cfg,
+			 err, errlen);
 }
 
 int pptpd_config_load(const char *path, struct pptpd_config *cfg, char *err,
@@ -797,8 +797,8 @@ static int check_section(struct client_loader *ld,
 	return 0;
 }
 
-static int clients_from(const struct conf_file *cf, void *clients,
-			char *err, size_t errlen)
+static int clients_from(const struct conf_file *cf, void *clients, char *err,
+			size_t errlen)
 {
 	struct pptpd_clients *out = clients;
 	struct client_loader ld = {.cf = cf, .err = err, .errlen = errlen};
@@ -835,8 +835,8 @@ int pptpd_clients_load_mem(const char *path, const char *text, size_t len,
 			   struct pptpd_clients *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	return conf_load(CONF_SYNTAX_INI, path, text, len, clients_from, out, err,
-			 errlen);
+	return conf_load(CONF_SYNTAX_INI, path, text, len, clients_from, out,
+			 err, errlen);
 }
 
 int pptpd_clients_load(const char *path, struct pptpd_clients *out, char *err,

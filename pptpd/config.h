@@ -28,10 +28,10 @@
 #define PPTPD_DEFAULT_MAX_CALLS_PER_CONN     1
 #define PPTPD_DEFAULT_MAX_HALF_OPEN_PER_PEER 8
 /* All connections of one address (many clients may share a NAT). */
-#define PPTPD_DEFAULT_MAX_CONNS_PER_PEER     32
+#define PPTPD_DEFAULT_MAX_CONNS_PER_PEER 32
 /* Seconds a new connection has for its Start-Control-Connection-Request. */
-#define PPTPD_DEFAULT_START_TIMEOUT	     10
-#define PPTPD_DEFAULT_ECHO_INTERVAL	     60
+#define PPTPD_DEFAULT_START_TIMEOUT 10
+#define PPTPD_DEFAULT_ECHO_INTERVAL 60
 /* RFC 2637 section 3: a reply not arriving within 60 s closes. */
 #define PPTPD_DEFAULT_STIMEOUT	     60
 #define PPTPD_DEFAULT_REDIAL_TIMEOUT 30
@@ -84,14 +84,14 @@ struct pptpd_config {
 	enum pptpd_dataplane dataplane;
 	unsigned int max_calls_per_conn;
 	unsigned int max_half_open_per_peer;
-	unsigned int max_conns_per_peer;     /* "max connections per peer" */
-	unsigned int start_timeout;	     /* "start timeout", seconds */
-	unsigned int echo_interval;   /* seconds; 0: no keepalive */
-	unsigned int echo_timeout;    /* seconds; default: echo_interval */
-	char *control_socket;	      /* NULL: CTL_PPTPD_SOCKET */
-	char *metrics_listen;	      /* metrics endpoint ADDR:PORT; NULL: off */
-	char *clients_file;	      /* client profiles; NULL: none */
-	char *plugin_path;	      /* vpnsuite.so; NULL: found at start */
+	unsigned int max_conns_per_peer; /* "max connections per peer" */
+	unsigned int start_timeout;	 /* "start timeout", seconds */
+	unsigned int echo_interval;	 /* seconds; 0: no keepalive */
+	unsigned int echo_timeout;	 /* seconds; default: echo_interval */
+	char *control_socket;		 /* NULL: CTL_PPTPD_SOCKET */
+	char *metrics_listen; /* metrics endpoint ADDR:PORT; NULL: off */
+	char *clients_file;   /* client profiles; NULL: none */
+	char *plugin_path;    /* vpnsuite.so; NULL: found at start */
 	enum pptpd_ppp_auth ppp_auth; /* see pptpd_config_daemon_auth() */
 	char *ppp_secrets;	      /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
 	char *radius_config;	      /* radcli's file ('radius-config') */

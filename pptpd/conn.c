@@ -180,7 +180,8 @@ static void conn_readable(evutil_socket_t fd, short what, void *arg)
 		n = recv(fd, buf, room < sizeof(buf) ? room : sizeof(buf),
 			 MSG_DONTWAIT);
 		if (n > 0) {
-			pptp_ctrl_input(c->ctrl, buf, (size_t)n, evloop_now_ms());
+			pptp_ctrl_input(c->ctrl, buf, (size_t)n,
+					evloop_now_ms());
 			if (conn_flush(c) < 0)
 				break;
 			continue;
@@ -295,7 +296,8 @@ struct pptpd_conn *pptpd_conn_new(struct pptpd *d, int fd, enum pptp_role role,
 		d->next_conn_id = 1;
 	c->id = d->next_conn_id;
 	c->start_ms = evloop_now_ms();
-	sockaddr_str((const struct sockaddr *)peer, c->peer_str, sizeof(c->peer_str));
+	sockaddr_str((const struct sockaddr *)peer, c->peer_str,
+		     sizeof(c->peer_str));
 	c->log.kind = "connection";
 	c->log.tunnel_id = c->id;
 	c->log.peer = c->peer_str;

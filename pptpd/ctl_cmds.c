@@ -67,10 +67,12 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_integer((json_int_t)st->refused_blocked));
 	json_object_set_new(r, "refused_per_peer",
 			    json_integer((json_int_t)st->refused_per_peer));
-	json_object_set_new(r, "evicted", json_integer((json_int_t)st->evicted));
+	json_object_set_new(r, "evicted",
+			    json_integer((json_int_t)st->evicted));
 	json_object_set_new(r, "log_lines_suppressed",
-		json_pack("{s:I,s:I}", "per_peer", (json_int_t)st->log_suppressed,
-			  "budget", (json_int_t)log_flood_suppressed()));
+			    json_pack("{s:I,s:I}", "per_peer",
+				      (json_int_t)st->log_suppressed, "budget",
+				      (json_int_t)log_flood_suppressed()));
 	ctl_server_status(d->ctl, r);
 	json_object_set_new(r, "ppp_auth", json_string(ppp_auth_name(d)));
 	json_object_set_new(
@@ -138,8 +140,10 @@ static void call_counters(struct pptpd *d, const struct pptpd_call *g,
 		log_debug(NULL, "%s", err);
 		return;
 	}
-	json_object_set_new(o, "rx_bytes", json_integer((json_int_t)c.rx_bytes));
-	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)c.tx_bytes));
+	json_object_set_new(o, "rx_bytes",
+			    json_integer((json_int_t)c.rx_bytes));
+	json_object_set_new(o, "tx_bytes",
+			    json_integer((json_int_t)c.tx_bytes));
 	json_object_set_new(o, "rx_packets",
 			    json_integer((json_int_t)c.rx_packets));
 	json_object_set_new(o, "tx_packets",

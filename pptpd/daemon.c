@@ -201,7 +201,8 @@ int pptpd_reload(struct pptpd *d, char *err, size_t errlen)
 	size_t len;
 
 	if (pptpd_config_load(d->config_path, &n, why, sizeof(why))) {
-		return errbuf_set(err, errlen, "%s (the old settings stay)", why);
+		return errbuf_set(err, errlen, "%s (the old settings stay)",
+				  why);
 	}
 	apply_cli(d, &n);
 	keep_restart_only(d, &n);
@@ -296,8 +297,8 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 		d->ctl_path = d->cfg.control_socket ? d->cfg.control_socket
 						    : CTL_PPTPD_SOCKET;
 	if (!d->pid_path)
-		d->pid_path =
-			d->cfg.pid_file ? d->cfg.pid_file : PPTPD_DEFAULT_PIDFILE;
+		d->pid_path = d->cfg.pid_file ? d->cfg.pid_file
+					      : PPTPD_DEFAULT_PIDFILE;
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
 	if (pptpd_check_files(d, err, errlen))
@@ -343,4 +344,3 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	}
 	return 0;
 }
-

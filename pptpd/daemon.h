@@ -37,10 +37,10 @@ struct ippool;
 struct ppp_login;
 struct ppp_link;
 
-#define PPTPD_VERSION	   "0.1"
+#define PPTPD_VERSION	      "0.1"
 #define PPTPD_DEFAULT_PIDFILE "/run/vpnsuite/pptpd.pid"
-#define PPTPD_PEER_STR_LEN 64 /* "[v6 address]:port" */
-#define PPTPD_MAX_CALL_IDS 65536
+#define PPTPD_PEER_STR_LEN    64 /* "[v6 address]:port" */
+#define PPTPD_MAX_CALL_IDS    65536
 
 struct pptpd;
 struct metrics_server;
@@ -84,11 +84,11 @@ struct pptpd_call {
 	char peer_str[PPTPD_PEER_STR_LEN];
 	struct log_ctx log;
 	int pppox_fd;
-	struct ppp_link *link; /* PPP on the call; NULL once it ended */
+	struct ppp_link *link;	      /* PPP on the call; NULL once it ended */
 	uint32_t local_ip, remote_ip; /* host order; 0: none */
 	bool local_from_pool;
 	bool remote_from_pool;
-	bool up; /* the call is established */
+	bool up;	  /* the call is established */
 	bool in_table;	  /* d->calls[id] points here */
 	bool daemon_auth; /* logins verified by us: auth holds the address */
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
@@ -96,7 +96,7 @@ struct pptpd_call {
 	/* Interface counters already added to the daemon's stats. */
 	uint64_t counted_rx_bytes, counted_tx_bytes;
 	uint64_t counted_rx_packets, counted_tx_packets;
-	char user[PPP_LINK_USER_MAX]; /* who logged in */
+	char user[PPP_LINK_USER_MAX];	/* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
 	uint64_t start_ms;
 };
@@ -226,7 +226,6 @@ struct pptpd {
 	char hostname[PPTP_HOST_NAME_LEN + 1];
 };
 
-
 /* The daemon's life (pptpd/daemon.c). Start checks everything, then
  * (unless --test-config) detaches and binds; started tells the waiting
  * parent and the service manager that it is up. */
@@ -286,7 +285,6 @@ int pptpd_clients_reload(struct pptpd *d, const char *path, char *err,
 			 size_t errlen);
 void pptpd_clients_autodial(struct pptpd *d);
 void pptpd_clients_release(struct pptpd *d);
-
 
 /* Control socket commands (pptpd/ctl_cmds.c). */
 int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen);

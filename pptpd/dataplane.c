@@ -94,13 +94,13 @@ static int pools_build(struct pptpd *d, char *err, size_t errlen)
 	}
 	if (ippool_add(local, l->spec, why, sizeof(why))) {
 		ippool_free(local);
-		return errbuf_set(err, errlen, "%s:%d: 'localip': %s", d->cfg.path,
-			 l->line, why);
+		return errbuf_set(err, errlen, "%s:%d: 'localip': %s",
+				  d->cfg.path, l->line, why);
 	}
 	if (ippool_add(d->remote_pool, r->spec, why, sizeof(why))) {
 		ippool_free(local);
-		return errbuf_set(err, errlen, "%s:%d: 'remoteip': %s", d->cfg.path,
-			 r->line, why);
+		return errbuf_set(err, errlen, "%s:%d: 'remoteip': %s",
+				  d->cfg.path, r->line, why);
 	}
 	/* poptop: one local address serves every call; a list pairs. */
 	if (ippool_size(local) == 1) {
@@ -117,10 +117,11 @@ static int kernel_check(char *err, size_t errlen)
 	int fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
 
 	if (fd < 0) {
-		return errbuf_set(err, errlen,
-			 "'dataplane kernel': no PPTP sockets: %s (load the "
-			 "pptp module, or use 'dataplane none')",
-			 strerror(errno));
+		return errbuf_set(
+			err, errlen,
+			"'dataplane kernel': no PPTP sockets: %s (load the "
+			"pptp module, or use 'dataplane none')",
+			strerror(errno));
 	}
 	close(fd);
 	return 0;
@@ -135,8 +136,9 @@ static int auth_setup(struct pptpd *d, char *err, size_t errlen)
 	struct ppp_login_config ac = {
 		.secrets_path = d->cfg.ppp_secrets,
 		/* pppd's own files: PAP from pap-secrets, as pppd does */
-		.pap_secrets_path = d->cfg.ppp_secrets ?
-					    NULL : PPP_LOGIN_DEFAULT_PAP_SECRETS,
+		.pap_secrets_path = d->cfg.ppp_secrets
+					    ? NULL
+					    : PPP_LOGIN_DEFAULT_PAP_SECRETS,
 		.max_failures = d->cfg.login_failures,
 		.window_s = d->cfg.login_window,
 		.block_s = d->cfg.login_block,
@@ -166,8 +168,8 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 	plugin = plugin_path(d);
 	if (access(plugin, R_OK) < 0) {
 		return errbuf_set(err, errlen,
-			 "pppd plugin %s: %s (give its path with -P)", plugin,
-			 strerror(errno));
+				  "pppd plugin %s: %s (give its path with -P)",
+				  plugin, strerror(errno));
 	}
 	ppp_link_pppd_init(&d->ppp, d->cfg.ppp_path, plugin);
 	if (d->cfg.option_file && access(d->cfg.option_file, R_OK) < 0)
@@ -236,8 +238,9 @@ static int addrs_alloc(struct pptpd *d, struct pptpd_call *c, char *err,
 	if (c->daemon_auth)
 		goto local;
 	if (ippool_alloc(d->remote_pool, &c->remote_ip)) {
-		return errbuf_set(err, errlen, "no address left in 'remoteip' (%zu)",
-			 ippool_size(d->remote_pool));
+		return errbuf_set(err, errlen,
+				  "no address left in 'remoteip' (%zu)",
+				  ippool_size(d->remote_pool));
 	}
 	c->remote_from_pool = true;
 local:
@@ -357,20 +360,23 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		     const struct ppp_ipc_msg *req)
 {
 	struct pptpd_call *c = arg;
-	unsigned int method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
+	unsigned int method =
+		ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
 	struct ppp_ipc_msg no;
 	bool ok;
 
 	if (!(c->auth_methods & pppd_method_of_ipc(method))) {
-		log_warn(&c->log, "login of '%s' refused: method %u is not "
-			 "among those the pppd options allow", req->user,
-			 method);
+		log_warn(&c->log,
+			 "login of '%s' refused: method %u is not "
+			 "among those the pppd options allow",
+			 req->user, method);
 		ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
 		ppp_link_auth_reply(l, &no); /* no result: refused */
 		return;
 	}
 	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
-	c->d->counters.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
+	c->d->counters
+		.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
 	if (ok)
 		snprintf(c->user, sizeof(c->user), "%s", ppp_link_user(l));
 }
@@ -417,9 +423,10 @@ static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
 	if (!p->optfile)
 		p->extra = server_default_opts;
 	p->daemon_auth = c->daemon_auth;
-	p->no_pap = c->daemon_auth && !ppp_login_has_secrets(d->auth, true, NULL);
-	p->no_chap = c->daemon_auth &&
-		     !ppp_login_has_secrets(d->auth, false, NULL);
+	p->no_pap =
+		c->daemon_auth && !ppp_login_has_secrets(d->auth, true, NULL);
+	p->no_chap =
+		c->daemon_auth && !ppp_login_has_secrets(d->auth, false, NULL);
 	/* delegate: pppd (or its RADIUS plugin) picks the addresses. */
 	p->local_ip = c->local_ip;
 	p->remote_ip = c->remote_ip;
@@ -462,7 +469,7 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 			    size_t errlen)
 {
-	struct ppp_link_params p = { .peer_ip = c->peer_ip, .log = &c->log };
+	struct ppp_link_params p = {.peer_ip = c->peer_ip, .log = &c->log};
 	struct pppd_params pp;
 
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)

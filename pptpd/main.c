@@ -17,10 +17,10 @@
 #include "lib/log.h"
 #include "pptpd/daemon.h"
 
-#define DEFAULT_CONFIG	 "/etc/vpnsuite/pptpd.conf"
+#define DEFAULT_CONFIG "/etc/vpnsuite/pptpd.conf"
 /* Where poptop reads it: ours when vpnsuite's own file is not there, so
  * that pptpd standing in for poptop's (README) finds an existing setup. */
-#define POPTOP_CONFIG	 "/etc/pptpd.conf"
+#define POPTOP_CONFIG "/etc/pptpd.conf"
 
 static const struct log_ctx no_ctx;
 
@@ -128,8 +128,10 @@ static int parse_args(struct pptpd *d, int argc, char **argv)
 			break;
 		case OPT_CONNECTIONS:
 			if (!all_digits(optarg)) {
-				fprintf(stderr, "pptpd: --connections %s: not a "
-					"number\n", optarg);
+				fprintf(stderr,
+					"pptpd: --connections %s: not a "
+					"number\n",
+					optarg);
 				return 64;
 			}
 			d->cli.connections = strtol(optarg, NULL, 10);
@@ -216,11 +218,12 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (!strcmp(d.config_path, DEFAULT_CONFIG) &&
-	    access(DEFAULT_CONFIG, F_OK) < 0 && access(POPTOP_CONFIG, F_OK) == 0)
+	    access(DEFAULT_CONFIG, F_OK) < 0 &&
+	    access(POPTOP_CONFIG, F_OK) == 0)
 		d.config_path = POPTOP_CONFIG;
 	log_init("pptpd",
-		 d.foreground || d.test_config ? LOG_TARGET_STDERR :
-						 LOG_TARGET_SYSLOG,
+		 d.foreground || d.test_config ? LOG_TARGET_STDERR
+					       : LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
 	r = pptpd_start(&d, err, sizeof(err));
 	if (r) {
@@ -250,4 +253,3 @@ int main(int argc, char **argv)
 	pptpd_cleanup(&d);
 	return r ? 1 : 0;
 }
-

@@ -27,9 +27,9 @@
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
-#define LISTEN_BACKLOG	 1024
-#define ACCEPT_BATCH	 64
-#define ACCEPT_PAUSE_MS	 1000
+#define LISTEN_BACKLOG	1024
+#define ACCEPT_BATCH	64
+#define ACCEPT_PAUSE_MS 1000
 
 static const struct log_ctx no_ctx;
 
@@ -240,9 +240,9 @@ static int listen_addr(struct pptpd *d, struct sockaddr_storage *ss,
 			sin6->sin6_family = AF_INET6;
 		} else {
 			return errbuf_set(err, errlen,
-				 "-l %s: not an IPv4 or IPv6 "
-				 "address",
-				 d->cli.listen);
+					  "-l %s: not an IPv4 or IPv6 "
+					  "address",
+					  d->cli.listen);
 		}
 	} else if (d->cfg.listen_set) {
 		*ss = d->cfg.listen_addr;
@@ -277,13 +277,14 @@ int pptpd_listen(struct pptpd *d, char *err, size_t errlen)
 	d->listen_fd = socket(ss.ss_family,
 			      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (d->listen_fd < 0) {
-		return errbuf_set(err, errlen, "TCP socket: %s", strerror(errno));
+		return errbuf_set(err, errlen, "TCP socket: %s",
+				  strerror(errno));
 	}
 	setsockopt(d->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(d->listen_fd, (struct sockaddr *)&ss, len) < 0 ||
 	    listen(d->listen_fd, LISTEN_BACKLOG) < 0) {
 		return errbuf_set(err, errlen, "cannot listen on %s: %s", where,
-			 strerror(errno));
+				  strerror(errno));
 	}
 	d->listen_ev = event_new(evloop_base(d->loop), d->listen_fd,
 				 EV_READ | EV_PERSIST, listener_readable, d);
@@ -295,4 +296,3 @@ int pptpd_listen(struct pptpd *d, char *err, size_t errlen)
 	log_info(&no_ctx, "listening on %s", where);
 	return 0;
 }
-

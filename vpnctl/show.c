@@ -286,20 +286,22 @@ void show_stats(FILE *out, json_t *reply)
 	if (json_is_integer(up) && json_integer_value(up) >= 0)
 		show_duration(dur, sizeof(dur),
 			      (uint64_t)json_integer_value(up));
-	fprintf(out, "up %s; now %" JSON_INTEGER_FORMAT " tunnels, %"
-		     JSON_INTEGER_FORMAT " sessions\n",
+	fprintf(out,
+		"up %s; now %" JSON_INTEGER_FORMAT
+		" tunnels, %" JSON_INTEGER_FORMAT " sessions\n",
 		dur, json_integer_value(json_object_get(reply, "tunnels")),
 		json_integer_value(json_object_get(reply, "sessions")));
 	fprintf(out, "%-30s %14s %14s\n", "", "since start", "last minute");
-	json_object_foreach(total, key, v) {
+	json_object_foreach (total, key, v) {
 		json_t *m = json_object_get(minute, key);
 
-		fprintf(out, "%-30s %14" JSON_INTEGER_FORMAT " %14" JSON_INTEGER_FORMAT
-			     "\n",
+		fprintf(out,
+			"%-30s %14" JSON_INTEGER_FORMAT
+			" %14" JSON_INTEGER_FORMAT "\n",
 			key, json_integer_value(v), json_integer_value(m));
 	}
 	if (json_is_integer(window))
-		fprintf(out, "(last minute: the last %" JSON_INTEGER_FORMAT
-			     " s)\n",
+		fprintf(out,
+			"(last minute: the last %" JSON_INTEGER_FORMAT " s)\n",
 			json_integer_value(window));
 }

@@ -405,8 +405,8 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct options o = { .path = CTL_L2TPD_SOCKET,
-			     .timeout_s = DEFAULT_TIMEOUT_S };
+	struct options o = {.path = CTL_L2TPD_SOCKET,
+			    .timeout_s = DEFAULT_TIMEOUT_S};
 	const char *path;
 	const struct command *cmd;
 	bool json;

@@ -32,7 +32,7 @@
 
 /* The fixed words of the command line, and room for two dotted quads
  * and two numbers. */
-#define ARGV_FIXED 28
+#define ARGV_FIXED  28
 #define STORE_FIXED 320
 
 struct pppd {
@@ -174,8 +174,11 @@ int pppd_build_argv(const struct pppd_params *p, char **argv, size_t max,
 		    char *store, size_t storelen)
 {
 	struct argv_builder b = {
-		.argv = argv, .max = max, .store = store,
-		.storelen = storelen, .ok = true,
+		.argv = argv,
+		.max = max,
+		.store = store,
+		.storelen = storelen,
+		.ok = true,
 	};
 
 	if (!p->plugin_path || !p->plugin_path[0] || !max)
@@ -286,7 +289,7 @@ static void describe_status(int status, char *out, size_t len)
 
 static void __attribute__((noreturn)) child_fail(int err_fd, int stage)
 {
-	struct child_error e = { .stage = stage, .err = errno };
+	struct child_error e = {.stage = stage, .err = errno};
 	ssize_t n = write(err_fd, &e, sizeof(e));
 
 	(void)n;
@@ -299,7 +302,7 @@ static void __attribute__((noreturn)) child_fail(int err_fd, int stage)
  */
 static void __attribute__((noreturn)) child_exec(const struct child_setup *c)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	int chan = -1, ipc, err_fd;
 	sigset_t none;
 
@@ -485,8 +488,7 @@ void pppd_auth_reply(struct pppd *h, const struct ppp_ipc_msg *reply)
 		auth_reply_send(h, reply, 0);
 }
 
-static void ipc_recv_auth_request(struct pppd *h,
-				  const struct ppp_ipc_msg *req)
+static void ipc_recv_auth_request(struct pppd *h, const struct ppp_ipc_msg *req)
 {
 	struct ppp_ipc_msg reply;
 	int rc = -1;
@@ -500,7 +502,8 @@ static void ipc_recv_auth_request(struct pppd *h,
 	else
 		log_warn(&h->log,
 			 "pppd %d: login of '%s' refused: this session has no "
-			 "authenticator", (int)h->pid, req->user);
+			 "authenticator",
+			 (int)h->pid, req->user);
 	/* Answered already, or later through pppd_auth_reply(). */
 	if (rc != PPPD_AUTH_LATER && h->auth_pending)
 		auth_reply_send(h, &reply, rc);
@@ -567,8 +570,10 @@ static void ipc_recv(struct pppd *h, const uint8_t *rec, size_t len)
 	case PPP_IPC_HELLO:
 		h->hello = true;
 		if (ppp_ipc_has(&m, PPP_IPC_T_PID) && m.pid != (uint32_t)h->pid)
-			log_warn(&h->log, "pppd %d: plugin says it runs in "
-				 "pid %u", (int)h->pid, m.pid);
+			log_warn(&h->log,
+				 "pppd %d: plugin says it runs in "
+				 "pid %u",
+				 (int)h->pid, m.pid);
 		log_debug(&h->log, "pppd %d: plugin started", (int)h->pid);
 		break;
 	case PPP_IPC_PHASE:
@@ -669,8 +674,10 @@ static void on_kill_timer(struct evloop_timer *t, void *arg)
 		pppd_fail(h, "pppd closed its IPC socket but kept running");
 		return;
 	}
-	log_warn(&h->log, "pppd %d: still running %u ms after SIGTERM; "
-		 "sending SIGKILL", (int)h->pid, h->kill_grace_ms);
+	log_warn(&h->log,
+		 "pppd %d: still running %u ms after SIGTERM; "
+		 "sending SIGKILL",
+		 (int)h->pid, h->kill_grace_ms);
 	/* The group takes scripts pppd started along. */
 	if (kill(-h->pid, SIGKILL) < 0)
 		kill(h->pid, SIGKILL);
@@ -697,7 +704,8 @@ static void on_child_exit(void *arg, pid_t pid, int status)
 		log_warn(&h->log,
 			 "pppd %d %s before the vpnsuite plugin reported in; "
 			 "pppd's own messages tell why (options, plugin path, "
-			 "kernel support)", (int)pid, reason);
+			 "kernel support)",
+			 (int)pid, reason);
 	else
 		log_info(&h->log, "pppd %d: %s", (int)pid, reason);
 	h->ops.exited(h->arg, status, reason);
@@ -748,8 +756,8 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 			const struct pppd_ops *ops, void *arg, char *err,
 			size_t errlen)
 {
-	struct child_setup c = { .channel_fd = p->channel_fd };
-	int sp[2] = { -1, -1 }, ep[2] = { -1, -1 }, status;
+	struct child_setup c = {.channel_fd = p->channel_fd};
+	int sp[2] = {-1, -1}, ep[2] = {-1, -1}, status;
 	struct child_error ce;
 	sigset_t all, old;
 	size_t max, storelen;
@@ -783,8 +791,8 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	h->loop = loop;
 	h->ops = *ops;
 	h->arg = arg;
-	h->kill_grace_ms = p->kill_grace_ms ? p->kill_grace_ms :
-					      PPPD_KILL_GRACE_MS;
+	h->kill_grace_ms =
+		p->kill_grace_ms ? p->kill_grace_ms : PPPD_KILL_GRACE_MS;
 	copy_log_ctx(h, p->log);
 	h->setup_timer = evloop_timer_new(loop, on_setup_timeout, h);
 	h->kill_timer = evloop_timer_new(loop, on_kill_timer, h);
@@ -798,8 +806,7 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 		goto err_free;
 	}
 	h->ipc_fd = sp[0];
-	if (fcntl(sp[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    pipe2(ep, O_CLOEXEC) < 0) {
+	if (fcntl(sp[0], F_SETFL, O_NONBLOCK) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pppd: IPC setup: %s", strerror(errno));
 		goto err_close;
 	}
@@ -837,8 +844,9 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(ce)) {
 		snprintf(err, errlen, "%s %s: %s",
-			 ce.stage >= 0 && ce.stage <= STAGE_EXEC ?
-				 stage_what[ce.stage] : "cannot start",
+			 ce.stage >= 0 && ce.stage <= STAGE_EXEC
+				 ? stage_what[ce.stage]
+				 : "cannot start",
 			 c.path, strerror(ce.err));
 		goto err_reap;
 	}

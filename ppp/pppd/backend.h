@@ -59,7 +59,7 @@ struct pppd;
  * outlive pppd_spawn().
  */
 struct pppd_params {
-	const char *pppd_path; /* NULL: PPPD_DEFAULT_PATH */
+	const char *pppd_path;	 /* NULL: PPPD_DEFAULT_PATH */
 	const char *plugin_path; /* our vpnsuite.so, absolute; required */
 	/*
 	 * The PPPoX socket; pppd gets it as fd 3. The caller keeps its own
@@ -69,9 +69,9 @@ struct pppd_params {
 	 */
 	int channel_fd;
 	uint32_t local_ip, remote_ip; /* host order; 0: not given */
-	const char *ipparam; /* e.g. the peer address */
-	const char *name; /* "name X": our PPP name */
-	const char *user; /* "user X": client side (LAC, PPTP client) */
+	const char *ipparam;	      /* e.g. the peer address */
+	const char *name;	      /* "name X": our PPP name */
+	const char *user;    /* "user X": client side (LAC, PPTP client) */
 	const char *optfile; /* "file X": the operator's options */
 	bool debug;
 	bool daemon_auth; /* "vpnsuite-auth": ops->auth verifies the peer */
@@ -80,7 +80,7 @@ struct pppd_params {
 	 * must not ask the peer for that method, as pppd with empty secrets
 	 * files would not. */
 	bool no_pap, no_chap;
-	bool passive; /* "passive", as xl2tpd passes it */
+	bool passive;	   /* "passive", as xl2tpd passes it */
 	bool optfile_last; /* xl2tpd's order (above) */
 	bool ipparam_last; /* ipparam after the file (xl2tpd's pass peer) */
 	/* More options, one argv word each ("mtu", "1400"), NULL-terminated. */

@@ -10,21 +10,31 @@ enum attr_kind { ATTR_NONE, ATTR_U8, ATTR_U32, ATTR_STR, ATTR_BYTES };
 /* Where each tag lives in struct ppp_ipc_msg and how big it may be. */
 struct attr_desc {
 	enum attr_kind kind;
-	size_t off; /* value; for ATTR_BYTES the data */
-	size_t max; /* string capacity without NUL, or bytes capacity */
+	size_t off;	/* value; for ATTR_BYTES the data */
+	size_t max;	/* string capacity without NUL, or bytes capacity */
 	size_t len_off; /* ATTR_BYTES: the uint8_t length field */
-	bool exact; /* ATTR_BYTES: length must equal max */
+	bool exact;	/* ATTR_BYTES: length must equal max */
 };
 
-#define U8(f) { ATTR_U8, offsetof(struct ppp_ipc_msg, f), 1, 0, true }
-#define U32(f) { ATTR_U32, offsetof(struct ppp_ipc_msg, f), 4, 0, true }
-#define STR(f)                                                          \
-	{ ATTR_STR, offsetof(struct ppp_ipc_msg, f),                    \
-	  sizeof(((struct ppp_ipc_msg *)0)->f) - 1, 0, false }
-#define BYTES(f, lf, ex)                                                \
-	{ ATTR_BYTES, offsetof(struct ppp_ipc_msg, f),                  \
-	  sizeof(((struct ppp_ipc_msg *)0)->f),                         \
-	  offsetof(struct ppp_ipc_msg, lf), ex }
+#define U8(f)                                                                  \
+	{                                                                      \
+		ATTR_U8, offsetof(struct ppp_ipc_msg, f), 1, 0, true           \
+	}
+#define U32(f)                                                                 \
+	{                                                                      \
+		ATTR_U32, offsetof(struct ppp_ipc_msg, f), 4, 0, true          \
+	}
+#define STR(f)                                                                 \
+	{                                                                      \
+		ATTR_STR, offsetof(struct ppp_ipc_msg, f),                     \
+			sizeof(((struct ppp_ipc_msg *)0)->f) - 1, 0, false     \
+	}
+#define BYTES(f, lf, ex)                                                       \
+	{                                                                      \
+		ATTR_BYTES, offsetof(struct ppp_ipc_msg, f),                   \
+			sizeof(((struct ppp_ipc_msg *)0)->f),                  \
+			offsetof(struct ppp_ipc_msg, lf), ex                   \
+	}
 
 static const struct attr_desc attrs[] = {
 	[PPP_IPC_T_PID] = U32(pid),
@@ -177,11 +187,11 @@ int ppp_ipc_encode(const struct ppp_ipc_msg *m, uint8_t *out, size_t cap)
 	return wbuf_ok(&w) ? (int)w.len : -1;
 }
 
-#define FAIL(...)                                         \
-	do {                                              \
-		if (err && errlen)                        \
-			snprintf(err, errlen, __VA_ARGS__); \
-		return -1;                                \
+#define FAIL(...)                                                              \
+	do {                                                                   \
+		if (err && errlen)                                             \
+			snprintf(err, errlen, __VA_ARGS__);                    \
+		return -1;                                                     \
 	} while (0)
 
 int ppp_ipc_decode(const uint8_t *rec, size_t len, struct ppp_ipc_msg *m,
@@ -224,15 +234,20 @@ int ppp_ipc_decode(const uint8_t *rec, size_t len, struct ppp_ipc_msg *m,
 			if (alen != d->max)
 				FAIL("attribute %u has length %u, expected %zu",
 				     tag, alen, d->max);
-			ppp_ipc_set_u32(m, tag,
-					d->kind == ATTR_U8 ? val[0] :
-					(uint32_t)val[0] << 24 | (uint32_t)val[1] << 16 |
-					(uint32_t)val[2] << 8 | val[3]);
+			ppp_ipc_set_u32(
+				m, tag,
+				d->kind == ATTR_U8
+					? val[0]
+					: (uint32_t)val[0] << 24 |
+						  (uint32_t)val[1] << 16 |
+						  (uint32_t)val[2] << 8 |
+						  val[3]);
 			break;
 		case ATTR_STR:
 			if (alen > d->max || memchr(val, '\0', alen))
 				FAIL("string attribute %u is too long or has a "
-				     "NUL byte", tag);
+				     "NUL byte",
+				     tag);
 			memcpy((uint8_t *)m + d->off, val, alen);
 			((char *)m)[d->off + alen] = '\0';
 			m->present |= PPP_IPC_HAS(tag);

@@ -25,25 +25,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PPP_IPC_VERSION 1
-#define PPP_IPC_MAX_RECORD 1024
-#define PPP_IPC_HDR_LEN 8
-#define PPP_IPC_MAX_NAME 255 /* user names, passwords, messages */
-#define PPP_IPC_MAX_IFNAME 15
+#define PPP_IPC_VERSION	      1
+#define PPP_IPC_MAX_RECORD    1024
+#define PPP_IPC_HDR_LEN	      8
+#define PPP_IPC_MAX_NAME      255 /* user names, passwords, messages */
+#define PPP_IPC_MAX_IFNAME    15
 #define PPP_IPC_MAX_CHALLENGE 64
-#define PPP_IPC_MAX_RESPONSE 255 /* PAP passwords up to pppd's limit */
-#define PPP_IPC_KEY_LEN 16
+#define PPP_IPC_MAX_RESPONSE  255 /* PAP passwords up to pppd's limit */
+#define PPP_IPC_KEY_LEN	      16
 
 enum ppp_ipc_type {
-	PPP_IPC_HELLO = 1, /* plugin -> daemon: pid */
-	PPP_IPC_PHASE, /* plugin -> daemon: phase */
-	PPP_IPC_IP_UP, /* plugin -> daemon: ifname, local, remote */
-	PPP_IPC_IP_DOWN, /* plugin -> daemon */
-	PPP_IPC_EXIT, /* plugin -> daemon: status, message */
-	PPP_IPC_AUTH_REQUEST, /* plugin -> daemon: method, user, ... */
-	PPP_IPC_AUTH_REPLY, /* daemon -> plugin: result, message, keys */
+	PPP_IPC_HELLO = 1,	/* plugin -> daemon: pid */
+	PPP_IPC_PHASE,		/* plugin -> daemon: phase */
+	PPP_IPC_IP_UP,		/* plugin -> daemon: ifname, local, remote */
+	PPP_IPC_IP_DOWN,	/* plugin -> daemon */
+	PPP_IPC_EXIT,		/* plugin -> daemon: status, message */
+	PPP_IPC_AUTH_REQUEST,	/* plugin -> daemon: method, user, ... */
+	PPP_IPC_AUTH_REPLY,	/* daemon -> plugin: result, message, keys */
 	PPP_IPC_PASSWD_REQUEST, /* plugin -> daemon: user (client side) */
-	PPP_IPC_PASSWD_REPLY, /* daemon -> plugin: user, password */
+	PPP_IPC_PASSWD_REPLY,	/* daemon -> plugin: user, password */
 	PPP_IPC_TYPE_MAX,
 };
 
@@ -55,23 +55,23 @@ enum ppp_ipc_auth_method {
 
 /* Attribute tags. */
 enum ppp_ipc_tag {
-	PPP_IPC_T_PID = 1, /* u32 */
-	PPP_IPC_T_PHASE, /* u32 */
-	PPP_IPC_T_IFNAME, /* string */
-	PPP_IPC_T_LOCAL_ADDR, /* u32, IPv4 host order */
+	PPP_IPC_T_PID = 1,     /* u32 */
+	PPP_IPC_T_PHASE,       /* u32 */
+	PPP_IPC_T_IFNAME,      /* string */
+	PPP_IPC_T_LOCAL_ADDR,  /* u32, IPv4 host order */
 	PPP_IPC_T_REMOTE_ADDR, /* u32, IPv4 host order */
-	PPP_IPC_T_STATUS, /* u32: pppd exit status */
-	PPP_IPC_T_MESSAGE, /* string */
-	PPP_IPC_T_METHOD, /* u8: enum ppp_ipc_auth_method */
-	PPP_IPC_T_USER, /* string */
-	PPP_IPC_T_CHAP_ID, /* u8 */
-	PPP_IPC_T_CHALLENGE, /* bytes */
-	PPP_IPC_T_RESPONSE, /* bytes (PAP: the password) */
-	PPP_IPC_T_RESULT, /* u8: 0 success, 1 failure */
-	PPP_IPC_T_SEND_KEY, /* 16 bytes: MPPE send start key */
-	PPP_IPC_T_RECV_KEY, /* 16 bytes: MPPE receive start key */
-	PPP_IPC_T_PASSWORD, /* string */
-	PPP_IPC_T_OURNAME, /* string: our CHAP name */
+	PPP_IPC_T_STATUS,      /* u32: pppd exit status */
+	PPP_IPC_T_MESSAGE,     /* string */
+	PPP_IPC_T_METHOD,      /* u8: enum ppp_ipc_auth_method */
+	PPP_IPC_T_USER,	       /* string */
+	PPP_IPC_T_CHAP_ID,     /* u8 */
+	PPP_IPC_T_CHALLENGE,   /* bytes */
+	PPP_IPC_T_RESPONSE,    /* bytes (PAP: the password) */
+	PPP_IPC_T_RESULT,      /* u8: 0 success, 1 failure */
+	PPP_IPC_T_SEND_KEY,    /* 16 bytes: MPPE send start key */
+	PPP_IPC_T_RECV_KEY,    /* 16 bytes: MPPE receive start key */
+	PPP_IPC_T_PASSWORD,    /* string */
+	PPP_IPC_T_OURNAME,     /* string: our CHAP name */
 };
 
 /* Presence bits for struct ppp_ipc_msg. */
@@ -106,8 +106,7 @@ void ppp_ipc_msg_init(struct ppp_ipc_msg *m, enum ppp_ipc_type type,
 		      uint32_t seq);
 /* Setters mark the attribute present; strings longer than the field fail. */
 int ppp_ipc_set_u32(struct ppp_ipc_msg *m, enum ppp_ipc_tag tag, uint32_t v);
-int ppp_ipc_set_str(struct ppp_ipc_msg *m, enum ppp_ipc_tag tag,
-		    const char *s);
+int ppp_ipc_set_str(struct ppp_ipc_msg *m, enum ppp_ipc_tag tag, const char *s);
 int ppp_ipc_set_bytes(struct ppp_ipc_msg *m, enum ppp_ipc_tag tag,
 		      const void *p, size_t len);
 static inline bool ppp_ipc_has(const struct ppp_ipc_msg *m,

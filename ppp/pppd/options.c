@@ -32,36 +32,105 @@ struct eval {
 
 /* pppd options (2.4.9 and its common plugins) that take one argument. */
 static const char *const takes_arg[] = {
-	"active-filter", "asyncmap", "bsdcomp", "call", "chap-interval",
-	"chap-max-challenge", "chap-restart", "child-timeout", "connect",
-	"connect-delay", "connect-max-attempts", "deflate", "demand-idle",
-	"disconnect", "domain", "eap-interval", "eap-max-rreq",
-	"eap-max-sreq", "eap-restart", "eap-timeout", "endpoint", "escape",
-	"file", "holdoff", "idle", "ifname", "init", "ip-down-script",
-	"ip-up-script", "ipcp-max-configure", "ipcp-max-failure",
-	"ipcp-max-terminate", "ipcp-restart", "ipparam", "ipv6",
-	"ipv6-down-script", "ipv6-up-script", "ipv6cp-max-configure",
-	"ipv6cp-max-failure", "ipv6cp-max-terminate", "ipv6cp-restart",
-	"kdebug", "lcp-echo-failure", "lcp-echo-interval",
-	"lcp-max-configure", "lcp-max-failure", "lcp-max-terminate",
-	"lcp-restart", "linkname", "logfd", "logfile", "maxconnect",
-	"maxfail", "mrru", "mru", "ms-dns", "ms-wins", "mtu", "name",
-	"netmask", "ntlm_auth-helper", "pap-max-authreq", "pap-restart",
-	"pap-timeout", "pass-filter", "password", "plugin", "pppol2tp",
-	"pppol2tp_debug_mask", "pppol2tp_ifname", "pppol2tp_tunnel_id",
-	"pppol2tp_session_id", "precompiled-active-filter",
-	"precompiled-pass-filter", "pty", "radius-config-file", "record",
-	"remotename", "remotenumber", "socket", "srp-interval",
-	"srp-pn", "unit", "user", "vj-max-slots", "welcome",
-	"avpair", "map-to-ifname", "map-to-ttyname",
-	"vpnsuite-fd", "vpnsuite-ipc",
+	"active-filter",
+	"asyncmap",
+	"bsdcomp",
+	"call",
+	"chap-interval",
+	"chap-max-challenge",
+	"chap-restart",
+	"child-timeout",
+	"connect",
+	"connect-delay",
+	"connect-max-attempts",
+	"deflate",
+	"demand-idle",
+	"disconnect",
+	"domain",
+	"eap-interval",
+	"eap-max-rreq",
+	"eap-max-sreq",
+	"eap-restart",
+	"eap-timeout",
+	"endpoint",
+	"escape",
+	"file",
+	"holdoff",
+	"idle",
+	"ifname",
+	"init",
+	"ip-down-script",
+	"ip-up-script",
+	"ipcp-max-configure",
+	"ipcp-max-failure",
+	"ipcp-max-terminate",
+	"ipcp-restart",
+	"ipparam",
+	"ipv6",
+	"ipv6-down-script",
+	"ipv6-up-script",
+	"ipv6cp-max-configure",
+	"ipv6cp-max-failure",
+	"ipv6cp-max-terminate",
+	"ipv6cp-restart",
+	"kdebug",
+	"lcp-echo-failure",
+	"lcp-echo-interval",
+	"lcp-max-configure",
+	"lcp-max-failure",
+	"lcp-max-terminate",
+	"lcp-restart",
+	"linkname",
+	"logfd",
+	"logfile",
+	"maxconnect",
+	"maxfail",
+	"mrru",
+	"mru",
+	"ms-dns",
+	"ms-wins",
+	"mtu",
+	"name",
+	"netmask",
+	"ntlm_auth-helper",
+	"pap-max-authreq",
+	"pap-restart",
+	"pap-timeout",
+	"pass-filter",
+	"password",
+	"plugin",
+	"pppol2tp",
+	"pppol2tp_debug_mask",
+	"pppol2tp_ifname",
+	"pppol2tp_tunnel_id",
+	"pppol2tp_session_id",
+	"precompiled-active-filter",
+	"precompiled-pass-filter",
+	"pty",
+	"radius-config-file",
+	"record",
+	"remotename",
+	"remotenumber",
+	"socket",
+	"srp-interval",
+	"srp-pn",
+	"unit",
+	"user",
+	"vj-max-slots",
+	"welcome",
+	"avpair",
+	"map-to-ifname",
+	"map-to-ttyname",
+	"vpnsuite-fd",
+	"vpnsuite-ipc",
 };
 
 /* Plugins known to leave the peer's authentication to pppd. */
 static const char *const quiet_plugins[] = {
-	"vpnsuite.so", "pppol2tp.so", "openl2tp.so", "rp-pppoe.so",
-	"pppoe.so", "pppoatm.so", "pppoa.so", "minconn.so", "passprompt.so",
-	"passwordfd.so", "radattr.so", "capi.so", "pptp.so",
+	"vpnsuite.so",	 "pppol2tp.so",	  "openl2tp.so", "rp-pppoe.so",
+	"pppoe.so",	 "pppoatm.so",	  "pppoa.so",	 "minconn.so",
+	"passprompt.so", "passwordfd.so", "radattr.so",	 "capi.so",
+	"pptp.so",
 };
 
 static bool in_list(const char *w, const char *const *list, size_t n)
@@ -176,7 +245,7 @@ static void eval_src(struct eval *ev, struct word_src *s);
 static void eval_file(struct eval *ev, const char *path)
 {
 	struct pppd_options_view *v = ev->v;
-	struct word_src s = { .name = path, .line = 1 };
+	struct word_src s = {.name = path, .line = 1};
 	struct stat st;
 	char *text;
 	size_t n;
@@ -192,9 +261,8 @@ static void eval_file(struct eval *ev, const char *path)
 	if (!f || fstat(fileno(f), &st) < 0 ||
 	    (size_t)st.st_size > PPPD_OPTIONS_MAX_FILE) {
 		if (!v->unreadable[0])
-			snprintf(v->unreadable, sizeof(v->unreadable),
-				 "%s: %s", path,
-				 f ? "too large" : strerror(errno));
+			snprintf(v->unreadable, sizeof(v->unreadable), "%s: %s",
+				 path, f ? "too large" : strerror(errno));
 		if (f)
 			fclose(f);
 		return;
@@ -303,7 +371,7 @@ void pppd_options_eval(const char *system, const char *peers_dir,
 		.v = v,
 		.peers_dir = peers_dir ? peers_dir : PPPD_OPTIONS_PEERS_DIR,
 	};
-	struct word_src cmd = { .argv = argv };
+	struct word_src cmd = {.argv = argv};
 	struct stat st;
 
 	memset(v, 0, sizeof(*v));
@@ -319,9 +387,8 @@ void pppd_options_eval(const char *system, const char *peers_dir,
 void pppd_options_eval_text(const char *name, const char *text, size_t len,
 			    struct pppd_options_view *v)
 {
-	struct eval ev = { .v = v, .peers_dir = "/nonexistent" };
-	struct word_src s = { .name = name, .text = text, .len = len,
-			      .line = 1 };
+	struct eval ev = {.v = v, .peers_dir = "/nonexistent"};
+	struct word_src s = {.name = name, .text = text, .len = len, .line = 1};
 
 	memset(v, 0, sizeof(*v));
 	ev.depth = PPPD_OPTIONS_MAX_DEPTH; /* no files from fuzzed text */
@@ -354,9 +421,8 @@ unsigned int pppd_method_of_ipc(unsigned int ipc_method)
 #define LOGIN_ARGV_STORE 16384
 
 enum pppd_login_by pppd_options_login(const struct pppd_params *p,
-				      const char *system,
-				      unsigned int *methods, char *why,
-				      size_t whylen)
+				      const char *system, unsigned int *methods,
+				      char *why, size_t whylen)
 {
 	char *argv[LOGIN_ARGV_MAX], *store = malloc(LOGIN_ARGV_STORE);
 	struct pppd_options_view v;
@@ -369,7 +435,8 @@ enum pppd_login_by pppd_options_login(const struct pppd_params *p,
 		     : -1;
 	if (argc < 0) {
 		/* pppd then reads its own secrets: still a check. */
-		snprintf(why, whylen, "pppd's command line is too long to read");
+		snprintf(why, whylen,
+			 "pppd's command line is too long to read");
 		free(store);
 		return PPPD_LOGIN_PPPD;
 	}
@@ -382,8 +449,9 @@ enum pppd_login_by pppd_options_login(const struct pppd_params *p,
 	*methods = pppd_options_methods(&v);
 	if (v.auth_plugin[0] || v.login) {
 		snprintf(why, whylen, "the pppd options %s%s (%s)",
-			 v.auth_plugin[0] ? "load " : "ask for the system's "
-						      "passwords ('login')",
+			 v.auth_plugin[0] ? "load "
+					  : "ask for the system's "
+					    "passwords ('login')",
 			 v.auth_plugin, v.plugin_where);
 		return PPPD_LOGIN_PPPD;
 	}

@@ -27,13 +27,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PPPD_OPTIONS_SYSTEM	 "/etc/ppp/options"
-#define PPPD_OPTIONS_PEERS_DIR	 "/etc/ppp/peers"
-#define PPPD_OPTIONS_MAX_FILE	 (1u << 20)
-#define PPPD_OPTIONS_MAX_WORD	 1024
-#define PPPD_OPTIONS_MAX_DEPTH	 8
-#define PPPD_OPTIONS_MAX_WORDS	 100000
-#define PPPD_OPTIONS_WHERE_MAX	 320
+#define PPPD_OPTIONS_SYSTEM    "/etc/ppp/options"
+#define PPPD_OPTIONS_PEERS_DIR "/etc/ppp/peers"
+#define PPPD_OPTIONS_MAX_FILE  (1u << 20)
+#define PPPD_OPTIONS_MAX_WORD  1024
+#define PPPD_OPTIONS_MAX_DEPTH 8
+#define PPPD_OPTIONS_MAX_WORDS 100000
+#define PPPD_OPTIONS_WHERE_MAX 320
 
 /* Methods pppd may ask the peer for (require-X, +X). */
 enum {
@@ -46,13 +46,13 @@ enum {
 };
 
 struct pppd_options_view {
-	bool auth;		/* pppd will require the peer to authenticate */
+	bool auth; /* pppd will require the peer to authenticate */
 	/* Methods named by require-X (pppd keeps them across a later
 	 * "noauth"; they count only while auth holds); 0: none named, every
 	 * method may be asked. */
 	unsigned int required;
-	bool login;		/* "login": PAP against the system's users */
-	bool ipparam;		/* an "ipparam" was given */
+	bool login;   /* "login": PAP against the system's users */
+	bool ipparam; /* an "ipparam" was given */
 	/* The first plugin loaded that is neither ours nor known to leave
 	 * authentication alone, as given ("radius.so"); "" if none. */
 	char auth_plugin[128];
@@ -98,8 +98,7 @@ enum pppd_login_by {
  * made pppd the one to answer, or a file pppd cannot read.
  */
 enum pppd_login_by pppd_options_login(const struct pppd_params *p,
-				      const char *system,
-				      unsigned int *methods, char *why,
-				      size_t whylen);
+				      const char *system, unsigned int *methods,
+				      char *why, size_t whylen);
 
 #endif

@@ -60,7 +60,8 @@ static void check_emit(void *arg, const uint8_t *pkt, size_t len)
 	if (len == CTRL_HDR_LEN)
 		return;
 	/* A message: queued, not yet acknowledged, and the window has room. */
-	CHECK((uint16_t)(ns - l2tp_reliable_snd_una(c)) < l2tp_reliable_queued(c));
+	CHECK((uint16_t)(ns - l2tp_reliable_snd_una(c)) <
+	      l2tp_reliable_queued(c));
 	CHECK(l2tp_reliable_in_flight(c) < l2tp_reliable_window(c));
 	CHECK(!l2tp_reliable_peer_dead(c));
 }
@@ -71,10 +72,13 @@ static void check_invariants(const struct run *r)
 
 	/* One slot beyond max_queue, for the last message only. */
 	CHECK(l2tp_reliable_queued(c) <= c->cfg.max_queue + 1);
-	CHECK(l2tp_reliable_room(c) + l2tp_reliable_queued(c) == c->cfg.max_queue ||
-	      (l2tp_reliable_room(c) == 0 && l2tp_reliable_queued(c) > c->cfg.max_queue));
+	CHECK(l2tp_reliable_room(c) + l2tp_reliable_queued(c) ==
+		      c->cfg.max_queue ||
+	      (l2tp_reliable_room(c) == 0 &&
+	       l2tp_reliable_queued(c) > c->cfg.max_queue));
 	CHECK(l2tp_reliable_in_flight(c) <= l2tp_reliable_queued(c));
-	CHECK(l2tp_reliable_cwnd(c) >= 1 && l2tp_reliable_cwnd(c) <= c->peer_rws);
+	CHECK(l2tp_reliable_cwnd(c) >= 1 &&
+	      l2tp_reliable_cwnd(c) <= c->peer_rws);
 	CHECK(l2tp_reliable_ssthresh(c) >= 1);
 	CHECK(c->cfg.rto_cap_ms >= CTRL_MIN_RTO_CAP_MS);
 	CHECK(c->rto_ms >= c->cfg.rto_initial_ms &&
@@ -101,17 +105,17 @@ static void send_message(struct run *r, size_t body)
 	wbuf_put_zeros(&w, len - 4);
 	CHECK(wbuf_ok(&w));
 	/* The top bit picks the last message of a tunnel (StopCCN). */
-	rc = body & 0x80 ? l2tp_reliable_send_last(&r->c, pkt, len) :
-			   l2tp_reliable_send(&r->c, pkt, len);
+	rc = body & 0x80 ? l2tp_reliable_send_last(&r->c, pkt, len)
+			 : l2tp_reliable_send(&r->c, pkt, len);
 	CHECK(rc == 0 || rc == -ENOBUFS || rc == -ESHUTDOWN || rc == -EPIPE);
-	CHECK(rc != -ENOBUFS ||
-	      before >= r->c.cfg.max_queue + !!(body & 0x80));
+	CHECK(rc != -ENOBUFS || before >= r->c.cfg.max_queue + !!(body & 0x80));
 	CHECK(l2tp_reliable_queued(&r->c) == before + (rc == 0));
 }
 
 static void receive(struct run *r, uint16_t ns, uint16_t nr, bool zlb)
 {
-	uint16_t una = l2tp_reliable_snd_una(&r->c), rcv = l2tp_reliable_rcv_nxt(&r->c);
+	uint16_t una = l2tp_reliable_snd_una(&r->c),
+		 rcv = l2tp_reliable_rcv_nxt(&r->c);
 	unsigned int queued = l2tp_reliable_queued(&r->c);
 	enum l2tp_reliable_rx_verdict v;
 
@@ -151,8 +155,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (buf_get_u8(&b) & 1)
-		CHECK(l2tp_reliable_set_seq(&r->c, buf_get_u16(&b), buf_get_u16(&b)) ==
-		      0);
+		CHECK(l2tp_reliable_set_seq(&r->c, buf_get_u16(&b),
+					    buf_get_u16(&b)) == 0);
 
 	while (buf_remaining(&b)) {
 		uint8_t op = buf_get_u8(&b) % OP_MAX;
@@ -173,8 +177,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int8_t dns = (int8_t)buf_get_u8(&b);
 			uint8_t dnr = buf_get_u8(&b);
 
-			receive(r, (uint16_t)(l2tp_reliable_rcv_nxt(&r->c) + dns / 16),
-				(uint16_t)(l2tp_reliable_snd_una(&r->c) + dnr % 8),
+			receive(r,
+				(uint16_t)(l2tp_reliable_rcv_nxt(&r->c) +
+					   dns / 16),
+				(uint16_t)(l2tp_reliable_snd_una(&r->c) +
+					   dnr % 8),
 				dnr & 0x80);
 			break;
 		}
@@ -190,7 +197,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			l2tp_reliable_poll(&r->c, r->now, check_emit, r);
 			/* Poll leaves nothing due now behind. */
 			if (!l2tp_reliable_peer_dead(&r->c))
-				CHECK(l2tp_reliable_next_timeout(&r->c) > r->now ||
+				CHECK(l2tp_reliable_next_timeout(&r->c) >
+					      r->now ||
 				      (r->c.closed &&
 				       r->c.linger_deadline <= r->now));
 			break;

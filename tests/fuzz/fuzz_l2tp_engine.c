@@ -34,7 +34,6 @@
 #include "l2tp/tunnel.h"
 #include "tests/lib/fake_l2tp.h"
 
-
 #define PKT_MAX	 2048
 #define PEER_TID 1
 

@@ -30,7 +30,7 @@ int getaddrinfo(const char *node, const char *service,
 	struct {
 		struct addrinfo ai;
 		struct sockaddr_in6 sa;
-	} *r;
+	} * r;
 	struct in_addr v4;
 
 	if (!node)
@@ -80,9 +80,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void ask(const struct l2tpd_config *cfg)
 {
-	struct sockaddr_in v4 = { .sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(0x0a000105) };
-	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in v4 = {.sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(0x0a000105)};
+	struct sockaddr_in6 v6 = {.sin6_family = AF_INET6};
 	const struct l2tpd_lns *lns;
 	size_t i;
 

@@ -34,19 +34,18 @@
 #include "l2tpd/daemon.h"
 #include "ppp/ippool.h"
 
-static const char config_text[] =
-	"[global]\n"
-	"listen-addr = 127.0.0.1\n"
-	"dataplane = none\n"
-	"[lns default]\n"
-	"ip range = 10.1.0.10-10.1.0.20\n"
-	"local ip = 10.1.0.1\n"
-	"[lns other]\n"
-	"ip range = 10.2.0.10-10.2.0.12\n"
-	"[lac one]\n"
-	"lns = 127.0.0.2\n"
-	"[lac two]\n"
-	"lns = 127.0.0.3\n";
+static const char config_text[] = "[global]\n"
+				  "listen-addr = 127.0.0.1\n"
+				  "dataplane = none\n"
+				  "[lns default]\n"
+				  "ip range = 10.1.0.10-10.1.0.20\n"
+				  "local ip = 10.1.0.1\n"
+				  "[lns other]\n"
+				  "ip range = 10.2.0.10-10.2.0.12\n"
+				  "[lac one]\n"
+				  "lns = 127.0.0.2\n"
+				  "[lac two]\n"
+				  "lns = 127.0.0.3\n";
 
 static struct l2tpd d;
 static struct ctl_server *srv;
@@ -69,10 +68,10 @@ struct lac_state *l2tpd_lac_find(struct l2tpd *dd, const char *name)
 int l2tpd_lac_connect(struct l2tpd *dd, struct lac_state *lac, char *err,
 		      size_t errlen)
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET,
-				    .sin_port = htons(1701),
-				    .sin_addr.s_addr = htonl(0x7f000002) };
-	struct l2tp_tunnel_params p = { .host_name = "fuzz", .rws = 4 };
+	struct sockaddr_in peer = {.sin_family = AF_INET,
+				   .sin_port = htons(1701),
+				   .sin_addr.s_addr = htonl(0x7f000002)};
+	struct l2tp_tunnel_params p = {.host_name = "fuzz", .rws = 4};
 
 	if (lac->tunnel) {
 		snprintf(err, errlen, "[lac %s] is already up", lac->cfg->name);
@@ -240,9 +239,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
  * three sessions (two of alice's), so that every command finds something. */
 static void engine_setup(void)
 {
-	struct l2tp_engine_limits lim = { .max_tunnels = 8,
-					  .max_sessions = 16,
-					  .max_half_open_per_peer = 8 };
+	struct l2tp_engine_limits lim = {.max_tunnels = 8,
+					 .max_sessions = 16,
+					 .max_half_open_per_peer = 8};
 	char err[128];
 	struct l2tp_tunnel *t;
 
@@ -259,8 +258,7 @@ static void engine_setup(void)
 			       fake_now) ||
 	    !l2tp_session_open(t, true, "2", glue("alice", 0x0a01000b),
 			       fake_now) ||
-	    !l2tp_session_open(t, true, "3", glue("bob", 0x0a01000c),
-			       fake_now))
+	    !l2tp_session_open(t, true, "3", glue("bob", 0x0a01000c), fake_now))
 		abort();
 	if (l2tpd_lac_connect(&d, &d.lacs[1], err, sizeof(err)))
 		abort();

@@ -34,8 +34,8 @@ static unsigned line_no;
 
 /* "reload" re-reads files and re-binds the listener: replaced by one that
  * fails on even lines, as a reload of a bad file does. */
-static json_t *fake_reload(void *arg, const char *cmd, json_t *req,
-			   char *err, size_t errlen)
+static json_t *fake_reload(void *arg, const char *cmd, json_t *req, char *err,
+			   size_t errlen)
 {
 	if (!(line_no & 1)) {
 		snprintf(err, errlen, "fuzz.conf:1: reload refused");

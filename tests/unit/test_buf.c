@@ -4,7 +4,7 @@
 
 START_TEST(test_buf_reads_big_endian)
 {
-	static const uint8_t in[] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde };
+	static const uint8_t in[] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde};
 	struct buf b;
 
 	buf_init(&b, in, sizeof(in));
@@ -18,7 +18,7 @@ END_TEST
 
 START_TEST(test_buf_read_past_end_fails_and_sticks)
 {
-	static const uint8_t in[] = { 0x01, 0x02, 0x03 };
+	static const uint8_t in[] = {0x01, 0x02, 0x03};
 	struct buf b;
 
 	buf_init(&b, in, sizeof(in));
@@ -34,8 +34,8 @@ END_TEST
 
 START_TEST(test_buf_get_bytes_short_zeroes_destination)
 {
-	static const uint8_t in[] = { 0xaa, 0xbb };
-	uint8_t out[4] = { 1, 2, 3, 4 };
+	static const uint8_t in[] = {0xaa, 0xbb};
+	uint8_t out[4] = {1, 2, 3, 4};
 	struct buf b;
 
 	buf_init(&b, in, sizeof(in));
@@ -48,7 +48,7 @@ END_TEST
 
 START_TEST(test_buf_huge_length_does_not_wrap)
 {
-	static const uint8_t in[] = { 0, 1, 2, 3 };
+	static const uint8_t in[] = {0, 1, 2, 3};
 	struct buf b;
 
 	buf_init(&b, in, sizeof(in));
@@ -60,7 +60,7 @@ END_TEST
 
 START_TEST(test_buf_sub_splits_and_advances)
 {
-	static const uint8_t in[] = { 0, 3, 'a', 'b', 'c', 0xff };
+	static const uint8_t in[] = {0, 3, 'a', 'b', 'c', 0xff};
 	struct buf b, s;
 
 	buf_init(&b, in, sizeof(in));
@@ -75,7 +75,7 @@ END_TEST
 
 START_TEST(test_buf_sub_longer_than_input_fails_both)
 {
-	static const uint8_t in[] = { 0, 9, 'a' };
+	static const uint8_t in[] = {0, 9, 'a'};
 	struct buf b, s;
 
 	buf_init(&b, in, sizeof(in));
@@ -101,8 +101,8 @@ START_TEST(test_wbuf_writes_big_endian)
 {
 	uint8_t mem[16];
 	struct wbuf w;
-	static const uint8_t want[] = { 0x01, 0x02, 0x03, 0x04, 0x05,
-					0x06, 0x07, 'x',  0,    0 };
+	static const uint8_t want[] = {0x01, 0x02, 0x03, 0x04, 0x05,
+				       0x06, 0x07, 'x',	 0,    0};
 
 	wbuf_init(&w, mem, sizeof(mem));
 	wbuf_put_u8(&w, 0x01);

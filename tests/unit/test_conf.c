@@ -547,11 +547,13 @@ START_TEST(test_conf_value_int_range_and_garbage)
 	ck_assert_int_eq(v, 1701);
 	/* The bounds themselves are in, one past them is out. */
 	ck_assert_int_eq(
-		conf_value_int(&cf, &e[0], 1701, 1701, &v, err, sizeof(err)), 0);
+		conf_value_int(&cf, &e[0], 1701, 1701, &v, err, sizeof(err)),
+		0);
 	ck_assert_int_eq(
 		conf_value_int(&cf, &e[0], 1, 1700, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(
-		conf_value_int(&cf, &e[0], 1702, 65535, &v, err, sizeof(err)), -1);
+		conf_value_int(&cf, &e[0], 1702, 65535, &v, err, sizeof(err)),
+		-1);
 	ck_assert_int_eq(
 		conf_value_int(&cf, &e[1], 1, 10, &v, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "x.conf:3: 'max retries': 99 is out of range "

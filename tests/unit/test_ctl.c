@@ -1063,12 +1063,12 @@ START_TEST(test_ctl_arg_helpers)
 			 -1);
 	ck_assert_str_eq(err, "'id' must be an integer from 1 to 1000");
 	/* The bounds themselves are in, one past them is out. */
-	ck_assert_int_eq(ctl_arg_uint(req, "id", 4711, 4711, &v, err,
-				      sizeof(err)), 0);
-	ck_assert_int_eq(ctl_arg_uint(req, "id", 1, 4710, &v, err,
-				      sizeof(err)), -1);
-	ck_assert_int_eq(ctl_arg_uint(req, "id", 4712, 65535, &v, err,
-				      sizeof(err)), -1);
+	ck_assert_int_eq(
+		ctl_arg_uint(req, "id", 4711, 4711, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(ctl_arg_uint(req, "id", 1, 4710, &v, err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(
+		ctl_arg_uint(req, "id", 4712, 65535, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(
 		ctl_arg_uint(req, "bad", 1, 65535, &v, err, sizeof(err)), -1);
 	ck_assert_int_eq(

@@ -29,7 +29,7 @@ static struct nlmsghdr *reply_start(void *buf)
 
 static void put_stats64(struct nlmsghdr *nlh, uint64_t base)
 {
-	struct rtnl_link_stats64 st = { 0 };
+	struct rtnl_link_stats64 st = {0};
 
 	st.rx_packets = base + 1;
 	st.tx_packets = base + 2;
@@ -40,7 +40,7 @@ static void put_stats64(struct nlmsghdr *nlh, uint64_t base)
 
 static void put_stats32(struct nlmsghdr *nlh, uint32_t base)
 {
-	struct rtnl_link_stats st = { 0 };
+	struct rtnl_link_stats st = {0};
 
 	st.rx_packets = base + 1;
 	st.tx_packets = base + 2;
@@ -60,9 +60,10 @@ START_TEST(test_ifstats_request_names_the_interface)
 	ck_assert(nlh->nlmsg_flags & NLM_F_REQUEST);
 	ck_assert(nlh->nlmsg_flags & NLM_F_ACK);
 	ck_assert(!(nlh->nlmsg_flags & NLM_F_DUMP));
-	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
-		if (mnl_attr_get_type(attr) == IFLA_IFNAME)
-			name = attr;
+	mnl_attr_for_each(
+		attr, nlh,
+		sizeof(struct ifinfomsg)) if (mnl_attr_get_type(attr) ==
+					      IFLA_IFNAME) name = attr;
 	ck_assert_ptr_nonnull(name);
 	ck_assert_str_eq(mnl_attr_get_str(name), "ppp17");
 }
@@ -108,9 +109,9 @@ END_TEST
 START_TEST(test_ifstats_parse_refuses_what_is_not_counters)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct if_counters c = { .rx_bytes = 99 };
+	struct if_counters c = {.rx_bytes = 99};
 	struct nlmsghdr *nlh;
-	char short_stats[sizeof(struct rtnl_link_stats64) - 8] = { 0 };
+	char short_stats[sizeof(struct rtnl_link_stats64) - 8] = {0};
 
 	/* No counters at all. */
 	nlh = reply_start(buf);
@@ -141,15 +142,15 @@ END_TEST
 
 START_TEST(test_ifstats_get_counts_loopback_traffic)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 	struct if_counters before, after;
-	char err[256], payload[1000] = { 0 };
+	char err[256], payload[1000] = {0};
 	struct nl_sock nl;
 	socklen_t len = sizeof(sa);
 	int fd;
 
-	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)),
-		      "%s", err);
+	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)), "%s",
+		      err);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	ck_assert_int_ge(fd, 0);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -178,10 +179,11 @@ START_TEST(test_ifstats_get_names_a_missing_interface)
 	struct if_counters c;
 	struct nl_sock nl;
 
-	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)),
-		      "%s", err);
+	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)), "%s",
+		      err);
 	errno = 0;
-	ck_assert_int_eq(ifstats_get(&nl, "nosuchif9", &c, err, sizeof(err)), -1);
+	ck_assert_int_eq(ifstats_get(&nl, "nosuchif9", &c, err, sizeof(err)),
+			 -1);
 	ck_assert_int_eq(errno, ENODEV);
 	ck_assert_ptr_nonnull(strstr(err, "nosuchif9"));
 	ck_assert_int_eq(ifstats_get(&nl, "a-name-longer-than-ifnamsiz", &c,

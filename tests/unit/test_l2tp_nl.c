@@ -27,9 +27,9 @@ static const struct genlmsghdr *parse(const struct nlmsghdr *nlh,
 				      struct seen *s)
 {
 	memset(s, 0, sizeof(*s));
-	ck_assert_int_eq(mnl_attr_parse(nlh, sizeof(struct genlmsghdr),
-					collect, s),
-			 MNL_CB_OK);
+	ck_assert_int_eq(
+		mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, s),
+		MNL_CB_OK);
 	return mnl_nlmsg_get_payload(nlh);
 }
 
@@ -95,8 +95,8 @@ START_TEST(test_l2tp_nl_delete_and_get_name_their_objects)
 	ck_assert_uint_eq(parse(nlh, &s)->cmd, L2TP_CMD_SESSION_DELETE);
 	ck_assert_uint_eq(mnl_attr_get_u32(s.a[L2TP_ATTR_SESSION_ID]), 12);
 
-	nlh = l2tp_nl_build_id_request(buf, 0x1d, 3, L2TP_CMD_SESSION_GET,
-				       4711, 13);
+	nlh = l2tp_nl_build_id_request(buf, 0x1d, 3, L2TP_CMD_SESSION_GET, 4711,
+				       13);
 	ck_assert_uint_eq(parse(nlh, &s)->cmd, L2TP_CMD_SESSION_GET);
 	ck_assert_uint_eq(mnl_attr_get_u32(s.a[L2TP_ATTR_SESSION_ID]), 13);
 }

@@ -106,8 +106,8 @@ static struct hdr parse(const struct pkt *p)
 	return h;
 }
 
-static enum l2tp_reliable_rx_verdict feed(struct l2tp_ctrl *to, const struct pkt *p,
-				 uint64_t now)
+static enum l2tp_reliable_rx_verdict feed(struct l2tp_ctrl *to,
+					  const struct pkt *p, uint64_t now)
 {
 	struct hdr h = parse(p);
 
@@ -240,7 +240,7 @@ END_TEST
 START_TEST(test_ctrl_full_window_acked_at_once)
 {
 	struct l2tp_ctrl b;
-	struct cap cb = { 0 };
+	struct cap cb = {0};
 	struct hdr h;
 
 	init_default(&b);
@@ -250,8 +250,9 @@ START_TEST(test_ctrl_full_window_acked_at_once)
 				 CTRL_RX_DELIVER);
 	/* Three of four: the ACK still waits for a reply to ride on. */
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 0);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, CTRL_DEFAULT_RWS - 1, 0, false, 100),
-			 CTRL_RX_DELIVER);
+	ck_assert_int_eq(
+		l2tp_reliable_recv(&b, CTRL_DEFAULT_RWS - 1, 0, false, 100),
+		CTRL_RX_DELIVER);
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 1);
 	h = parse(&cb.p[0]);
 	ck_assert(h.zlb);
@@ -285,8 +286,9 @@ START_TEST(test_ctrl_last_message_has_a_slot_of_its_own)
 	memset(&cap, 0, sizeof(cap));
 	for (int round = 0; round < 4 && l2tp_reliable_queued(&c); round++) {
 		l2tp_reliable_poll(&c, 0, cap_emit, &cap);
-		ck_assert_int_eq(l2tp_reliable_recv(&c, 0, (uint16_t)cap.n, true, 0),
-				 CTRL_RX_ZLB);
+		ck_assert_int_eq(
+			l2tp_reliable_recv(&c, 0, (uint16_t)cap.n, true, 0),
+			CTRL_RX_ZLB);
 	}
 	ck_assert_uint_eq(cap.n, 4);
 	for (unsigned int i = 0; i < 4; i++) {
@@ -375,8 +377,10 @@ START_TEST(test_ctrl_zlb_bytes_and_sequence_untouched)
 
 	init_default(&b);
 	l2tp_reliable_set_peer_tunnel_id(&b, 0x1234);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 0), CTRL_RX_DELIVER);
-	ck_assert_uint_eq(l2tp_reliable_next_timeout(&b), CTRL_DEFAULT_ACK_DELAY_MS);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 0),
+			 CTRL_RX_DELIVER);
+	ck_assert_uint_eq(l2tp_reliable_next_timeout(&b),
+			  CTRL_DEFAULT_ACK_DELAY_MS);
 	ck_assert_uint_eq(poll_cap(&b, CTRL_DEFAULT_ACK_DELAY_MS, &cb), 1);
 	ck_assert_uint_eq(cb.p[0].len, sizeof(want));
 	ck_assert_mem_eq(cb.p[0].b, want, sizeof(want));
@@ -503,12 +507,15 @@ START_TEST(test_ctrl_out_of_window_dropped_and_counted)
 	struct l2tp_ctrl b;
 
 	init_default(&b);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 3, 0, false, 0), CTRL_RX_OUT_OF_ORDER);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 4, 0, false, 0), CTRL_RX_OUT_OF_WINDOW);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 3, 0, false, 0),
+			 CTRL_RX_OUT_OF_ORDER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 4, 0, false, 0),
+			 CTRL_RX_OUT_OF_WINDOW);
 	ck_assert_int_eq(l2tp_reliable_recv(&b, 30000, 0, false, 0),
 			 CTRL_RX_OUT_OF_WINDOW);
 	/* 40000 is behind 0 in serial order: an old duplicate. */
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 40000, 0, false, 0), CTRL_RX_DUPLICATE);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 40000, 0, false, 0),
+			 CTRL_RX_DUPLICATE);
 	ck_assert_uint_eq(l2tp_reliable_stats(&b)->out_of_order, 1);
 	ck_assert_uint_eq(l2tp_reliable_stats(&b)->out_of_window, 2);
 	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&b), 0);
@@ -807,12 +814,17 @@ START_TEST(test_ctrl_duplicate_across_wrap_is_duplicate)
 
 	init_default(&b);
 	ck_assert_int_eq(l2tp_reliable_set_seq(&b, 0, 65535), 0);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 65535, 0, false, 0), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 65535, 0, false, 0),
+			 CTRL_RX_DELIVER);
 	ck_assert_uint_eq(l2tp_reliable_rcv_nxt(&b), 0);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 65535, 0, false, 1), CTRL_RX_DUPLICATE);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 65000, 0, false, 2), CTRL_RX_DUPLICATE);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 1, 0, false, 3), CTRL_RX_OUT_OF_ORDER);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 4), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 65535, 0, false, 1),
+			 CTRL_RX_DUPLICATE);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 65000, 0, false, 2),
+			 CTRL_RX_DUPLICATE);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 1, 0, false, 3),
+			 CTRL_RX_OUT_OF_ORDER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 4),
+			 CTRL_RX_DELIVER);
 	l2tp_reliable_free(&b);
 }
 END_TEST
@@ -828,16 +840,19 @@ START_TEST(test_ctrl_nr_from_the_future_is_ignored)
 	ck_assert_uint_eq(poll_cap(&a, 0, &ca), 1); /* Ns 0 sent, Ns 1 waits */
 
 	/* Nr 2 would acknowledge Ns 1, which was never sent. */
-	ck_assert_int_eq(l2tp_reliable_recv(&a, 0, 2, false, 10), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 0, 2, false, 10),
+			 CTRL_RX_DELIVER);
 	ck_assert_uint_eq(l2tp_reliable_stats(&a)->bad_nr, 1);
 	ck_assert_uint_eq(l2tp_reliable_queued(&a), 2);
 	ck_assert_uint_eq(l2tp_reliable_in_flight(&a), 1);
 	ck_assert_uint_eq(l2tp_reliable_cwnd(&a), 1);
-	ck_assert_int_eq(l2tp_reliable_recv(&a, 0, 30000, true, 11), CTRL_RX_ZLB);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 0, 30000, true, 11),
+			 CTRL_RX_ZLB);
 	ck_assert_uint_eq(l2tp_reliable_stats(&a)->bad_nr, 2);
 	ck_assert_uint_eq(l2tp_reliable_queued(&a), 2);
 	/* An old Nr (behind) is harmless and not an error. */
-	ck_assert_int_eq(l2tp_reliable_recv(&a, 1, 65535, false, 12), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 1, 65535, false, 12),
+			 CTRL_RX_DELIVER);
 	ck_assert_uint_eq(l2tp_reliable_stats(&a)->bad_nr, 2);
 	/* The valid ACK still works. */
 	ack_upto(&a, 1, 13);
@@ -863,7 +878,8 @@ START_TEST(test_ctrl_zlb_is_never_answered_with_a_zlb)
 	ck_assert_uint_eq(poll_cap(&b, 250, &cb), 1);
 	ck_assert_int_eq(feed(&a, &cb.p[0], 251), CTRL_RX_ZLB);
 	/* Also a ZLB whose Ns is odd: ZLB Ns is not checked. */
-	ck_assert_int_eq(l2tp_reliable_recv(&a, 999, 1, true, 252), CTRL_RX_ZLB);
+	ck_assert_int_eq(l2tp_reliable_recv(&a, 999, 1, true, 252),
+			 CTRL_RX_ZLB);
 	ck_assert(l2tp_reliable_next_timeout(&a) == CTRL_NEVER);
 	for (now = 252; now < 60000; now += 100)
 		ck_assert_uint_eq(poll_cap(&a, now, &ca), 0);
@@ -880,7 +896,8 @@ START_TEST(test_ctrl_ack_piggybacks_on_reply_within_delay)
 	struct cap cb;
 
 	init_default(&b);
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 0), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 0),
+			 CTRL_RX_DELIVER);
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 0);
 	ck_assert_int_eq(send_id(&b, 9), 0);
 	ck_assert_uint_eq(poll_cap(&b, 100, &cb), 1);
@@ -900,7 +917,8 @@ START_TEST(test_ctrl_zlb_when_window_closed_keeps_reply_waiting)
 	init_default(&b);
 	ck_assert_int_eq(send_id(&b, 1), 0);
 	ck_assert_uint_eq(poll_cap(&b, 0, &cb), 1); /* CWND 1: window full */
-	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 10), CTRL_RX_DELIVER);
+	ck_assert_int_eq(l2tp_reliable_recv(&b, 0, 0, false, 10),
+			 CTRL_RX_DELIVER);
 	ck_assert_int_eq(send_id(&b, 2), 0);
 	ck_assert_uint_eq(poll_cap(&b, 10, &cb), 0);
 	ck_assert_uint_eq(poll_cap(&b, 260, &cb), 1);
@@ -1046,7 +1064,8 @@ static void sim_emit(void *arg, const uint8_t *pkt, size_t len)
 	SIM_CHECK(s, len <= PKT_MAX);
 	/* Every message leaves within the window. */
 	if (len > CTRL_HDR_LEN) {
-		SIM_CHECK(s, l2tp_reliable_in_flight(c) < l2tp_reliable_window(c));
+		SIM_CHECK(s,
+			  l2tp_reliable_in_flight(c) < l2tp_reliable_window(c));
 		SIM_CHECK(s, l2tp_reliable_window(c) <= c->peer_rws);
 	}
 	if (rng_pct(&s->rng) < s->loss)
@@ -1106,9 +1125,10 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 		cfg.max_retries = 12;
 		ck_assert_int_eq(l2tp_reliable_init(&s->c[i], &cfg), 0);
 		if (seed % 3 == 0) {
-			ck_assert_int_eq(
-				l2tp_reliable_set_seq(&s->c[i], 65530 + i, 65530 + !i),
-				0);
+			ck_assert_int_eq(l2tp_reliable_set_seq(&s->c[i],
+							       65530 + i,
+							       65530 + !i),
+					 0);
 		}
 	}
 
@@ -1155,7 +1175,8 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 			/* A ZLB only ever answers a message. */
 			SIM_CHECK(s, l2tp_reliable_stats(&s->c[i])->zlb_sent <=
 					     s->non_zlb_rx[i]);
-			if (s->next_send[i] < nmsg || l2tp_reliable_queued(&s->c[i]) ||
+			if (s->next_send[i] < nmsg ||
+			    l2tp_reliable_queued(&s->c[i]) ||
 			    s->next_expect[i] < nmsg)
 				finished = false;
 		}
@@ -1181,7 +1202,8 @@ static uint64_t sim_run(uint64_t seed, uint32_t nmsg,
 	/* Quiet after completion: at most trailing ACKs, then silence. */
 	for (int i = 0; i < 2; i++) {
 		ck_assert_uint_eq(s->next_expect[i], nmsg);
-		ck_assert_uint_eq(l2tp_reliable_stats(&s->c[i])->delivered, nmsg);
+		ck_assert_uint_eq(l2tp_reliable_stats(&s->c[i])->delivered,
+				  nmsg);
 		s->from = i;
 		s->loss = 100;
 		l2tp_reliable_poll(&s->c[i], s->now + 1000, sim_emit, s);

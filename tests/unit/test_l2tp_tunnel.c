@@ -72,7 +72,7 @@ struct rawpeer {
 	const char *secret;
 	bool hide;
 	uint16_t last_session; /* Assigned Session ID last received */
-	bool hold_nr; /* acknowledge nothing beyond held_nr */
+	bool hold_nr;	       /* acknowledge nothing beyond held_nr */
 	uint16_t held_nr;
 	unsigned int rx;
 };
@@ -160,8 +160,7 @@ static unsigned int log_count(const char *what)
 {
 	unsigned int n = 0;
 
-	for (const char *p = strstr(log_text, what); p;
-	     p = strstr(p + 1, what))
+	for (const char *p = strstr(log_text, what); p; p = strstr(p + 1, what))
 		n++;
 	return n;
 }
@@ -1829,8 +1828,8 @@ START_TEST(test_calls_from_a_peer_that_never_acknowledges)
 		ck_assert_uint_le(l2tp_reliable_queued(&t->ctrl), max + 1);
 		if (i <= taken)
 			ck_assert_uint_eq(t->n_sessions, i);
-		ck_assert_int_eq(t->state, i <= max ? L2TP_TUNNEL_ESTABLISHED :
-						      L2TP_TUNNEL_CLOSING);
+		ck_assert_int_eq(t->state, i <= max ? L2TP_TUNNEL_ESTABLISHED
+						    : L2TP_TUNNEL_CLOSING);
 	}
 	ck_assert_uint_eq(LNS.session_accepts, taken);
 	ck_assert_uint_eq(LNS.e.stats.refused_sessions, max + 1 - taken);
@@ -2505,7 +2504,6 @@ START_TEST(test_engine_free_live)
 }
 END_TEST
 
-
 /* ------------------------------------------------------------------ */
 /* Floods of spoofed SCCRQs                                            */
 
@@ -2564,9 +2562,10 @@ START_TEST(test_half_open_budget_evicts_oldest)
 	ck_assert_uint_eq(LNS.e.stats.half_open_evicted, 100 - 8);
 	ck_assert_uint_eq(LNS.e.n_half_open, 8);
 	ck_assert_uint_eq(LNS.e.half_open_list->created_ms, N.now);
-	ck_assert_uint_eq(ntohs(((struct sockaddr_in *)&LNS.e.half_open_list
-					  ->peer)->sin_port),
-			  1024 + 100 - 8);
+	ck_assert_uint_eq(
+		ntohs(((struct sockaddr_in *)&LNS.e.half_open_list->peer)
+			      ->sin_port),
+		1024 + 100 - 8);
 	/* The established tunnel was never a candidate. */
 	ck_assert_ptr_eq(l2tp_engine_tunnel(&LNS.e, est->id), est);
 	ck_assert_int_eq(est->state, L2TP_TUNNEL_ESTABLISHED);
@@ -2602,9 +2601,9 @@ START_TEST(test_full_table_evicts_half_open_never_established)
 		ck_assert_int_eq(est[i]->state, L2TP_TUNNEL_ESTABLISHED);
 	/* With only established tunnels in it, a full table refuses. */
 	for (i = 0; i < 2; i++)
-		l2tp_tunnel_close(l2tp_engine_tunnel(&LNS.e,
-						     LNS.e.half_open_list->id),
-				  L2TP_STOPCCN_RESULT_CLEAR, 0, NULL, N.now);
+		l2tp_tunnel_close(
+			l2tp_engine_tunnel(&LNS.e, LNS.e.half_open_list->id),
+			L2TP_STOPCCN_RESULT_CLEAR, 0, NULL, N.now);
 	net_advance(60000);
 	LNS.e.limits.max_tunnels = 2;
 	ck_assert_uint_eq(LNS.e.n_tunnels, 2);
@@ -2630,9 +2629,9 @@ START_TEST(test_half_open_lifetime_shrinks_under_pressure)
 	for (; i < 8; i++)
 		spoof_sccrq(&sp, i);
 	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
-			  L2TP_SETUP_TIMEOUT_MS -
-				  (L2TP_SETUP_TIMEOUT_MS -
-				   L2TP_HALF_OPEN_MIN_MS) * 6 / 10);
+			  L2TP_SETUP_TIMEOUT_MS - (L2TP_SETUP_TIMEOUT_MS -
+						   L2TP_HALF_OPEN_MIN_MS) *
+							  6 / 10);
 	for (; i < 10; i++)
 		spoof_sccrq(&sp, i);
 	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
@@ -2645,9 +2644,9 @@ START_TEST(test_half_open_lifetime_shrinks_under_pressure)
 	net_advance(1);
 	ck_assert_uint_eq(LNS.e.n_half_open, 9);
 	ck_assert_uint_eq(l2tp_engine_half_open_lifetime(&LNS.e),
-			  L2TP_SETUP_TIMEOUT_MS -
-				  (L2TP_SETUP_TIMEOUT_MS -
-				   L2TP_HALF_OPEN_MIN_MS) * 8 / 10);
+			  L2TP_SETUP_TIMEOUT_MS - (L2TP_SETUP_TIMEOUT_MS -
+						   L2TP_HALF_OPEN_MIN_MS) *
+							  8 / 10);
 	ck_assert_uint_eq(LNS.e.stats.half_open_expired, 1);
 	/* A new SCCRQ reaps what the current pressure no longer allows. */
 	spoof_sccrq(&sp, 100);
@@ -2767,10 +2766,9 @@ START_TEST(test_refuse_new_when_shutting_down)
 	ck_assert_uint_eq(LNS.session_up, 0);
 	/* Nothing opened from our side either. */
 	params_default(&p, "lns.example");
-	ck_assert_ptr_null(l2tp_tunnel_open(&LNS.e,
-					    (struct sockaddr *)&late.addr,
-					    sizeof(late.addr), &p, NULL,
-					    N.now));
+	ck_assert_ptr_null(
+		l2tp_tunnel_open(&LNS.e, (struct sockaddr *)&late.addr,
+				 sizeof(late.addr), &p, NULL, N.now));
 	ck_assert_ptr_null(l2tp_session_open(t, true, "123", NULL, N.now));
 }
 END_TEST

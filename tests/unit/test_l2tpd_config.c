@@ -859,16 +859,18 @@ START_TEST(test_ipsec_required)
 	l2tpd_config_free(&cfg);
 
 	ck_assert_msg(load("[lac a]\nlns = 192.0.2.1\nipsec required = yes\n",
-			   &cfg, err, sizeof(err)) == 0, "%s", err);
+			   &cfg, err, sizeof(err)) == 0,
+		      "%s", err);
 	ck_assert(!cfg.ipsec_required);
 	ck_assert(l2tpd_link_ipsec_required(
 		&cfg, &l2tpd_config_lac_find(&cfg, "a")->link));
 	l2tpd_config_free(&cfg);
 
 	ck_assert_int_eq(load("[lns default]\nipsec required = maybe\n", &cfg,
-			      err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, ":2:") && strstr(err, "ipsec required"),
-		      "%s", err);
+			      err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, ":2:") && strstr(err, "ipsec required"), "%s",
+		      err);
 	l2tpd_config_free(&cfg);
 }
 END_TEST

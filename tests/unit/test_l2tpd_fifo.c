@@ -22,7 +22,9 @@ START_TEST(test_fifo_parse_plain_and_with_result)
 	ck_assert_str_eq(r.result, "");
 	ck_assert_str_eq(r.rest, "");
 	ck_assert_int_eq(parse("@/var/run/xl2tpd/xl2tpd-control-42.out c vpn "
-			       "alice s3cret  ", &r), 0);
+			       "alice s3cret  ",
+			       &r),
+			 0);
 	ck_assert_str_eq(r.result, "/var/run/xl2tpd/xl2tpd-control-42.out");
 	ck_assert_int_eq(r.cmd, 'c');
 	ck_assert_str_eq(r.name, "vpn");

@@ -32,9 +32,9 @@ static void teardown(void)
 
 START_TEST(test_log_prefix_names_tunnel_session_peer)
 {
-	struct log_ctx ctx = { .tunnel_id = 4711,
-			       .session_id = 12,
-			       .peer = "198.51.100.7:1701" };
+	struct log_ctx ctx = {.tunnel_id = 4711,
+			      .session_id = 12,
+			      .peer = "198.51.100.7:1701"};
 
 	log_info(&ctx, "ICCN received, %s", "established");
 	ck_assert_str_eq(last_line, "tunnel 4711 session 12 (peer "
@@ -46,8 +46,8 @@ END_TEST
 
 START_TEST(test_log_prefix_peer_only_and_kind)
 {
-	struct log_ctx peer = { .peer = "192.0.2.1:1701" };
-	struct log_ctx call = { .kind = "call", .tunnel_id = 7 };
+	struct log_ctx peer = {.peer = "192.0.2.1:1701"};
+	struct log_ctx call = {.kind = "call", .tunnel_id = 7};
 
 	log_warn(&peer, "SCCRQ dropped");
 	ck_assert_str_eq(last_line, "peer 192.0.2.1:1701: SCCRQ dropped");

@@ -167,7 +167,7 @@ static void load(bool auth)
 	void (*init)(void);
 	void *h;
 	ssize_t n;
-	char num[16], *argv[] = { num, NULL };
+	char num[16], *argv[] = {num, NULL};
 	int (*special)(char **);
 
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

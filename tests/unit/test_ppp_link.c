@@ -120,14 +120,15 @@ static struct ippool *pool;
 
 static void setup(void)
 {
-	struct ppp_login_config cfg = { 0 };
+	struct ppp_login_config cfg = {0};
 	char err[256];
 	FILE *f;
 	int fd;
 
 	memset(&fake, 0, sizeof(fake));
 	memset(&heard, 0, sizeof(heard));
-	snprintf(secrets_path, sizeof(secrets_path), "/tmp/link-secrets-XXXXXX");
+	snprintf(secrets_path, sizeof(secrets_path),
+		 "/tmp/link-secrets-XXXXXX");
 	fd = mkstemp(secrets_path);
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");
@@ -137,8 +138,8 @@ static void setup(void)
 	login = ppp_login_new(&cfg, err, sizeof(err));
 	ck_assert_msg(login, "%s", err);
 	pool = ippool_new();
-	ck_assert_int_eq(ippool_add(pool, "10.9.0.1-10.9.0.2", err, sizeof(err)),
-			 0);
+	ck_assert_int_eq(
+		ippool_add(pool, "10.9.0.1-10.9.0.2", err, sizeof(err)), 0);
 }
 
 static void teardown(void)
@@ -166,14 +167,14 @@ static struct ppp_link *open_server(const struct ppp_link_ops *ops)
 		.pool = pool,
 	};
 	char err[128];
-	struct ppp_link *l =
-		ppp_link_open(NULL, &fake_backend, &p, ops, NULL, err, sizeof(err));
+	struct ppp_link *l = ppp_link_open(NULL, &fake_backend, &p, ops, NULL,
+					   err, sizeof(err));
 
 	ck_assert_msg(l, "%s", err);
 	return l;
 }
 
-static const struct ppp_link_ops local_ops = { .up = on_up, .down = on_down };
+static const struct ppp_link_ops local_ops = {.up = on_up, .down = on_down};
 
 START_TEST(test_link_login_from_secrets_holds_its_address_until_down)
 {
@@ -229,9 +230,8 @@ END_TEST
 
 START_TEST(test_link_auth_callback_answers_later_once)
 {
-	static const struct ppp_link_ops ops = { .auth = on_auth,
-						 .up = on_up,
-						 .down = on_down };
+	static const struct ppp_link_ops ops = {
+		.auth = on_auth, .up = on_up, .down = on_down};
 	struct ppp_link *l = open_server(&ops);
 	struct ppp_ipc_msg q, r;
 
@@ -263,7 +263,7 @@ END_TEST
 
 START_TEST(test_link_backend_that_cannot_start_leaves_nothing)
 {
-	struct ppp_link_params p = { .channel_fd = -2 };
+	struct ppp_link_params p = {.channel_fd = -2};
 	char err[128] = "";
 
 	ck_assert_ptr_null(ppp_link_open(NULL, &fake_backend, &p, &local_ops,
@@ -286,9 +286,9 @@ END_TEST
 
 START_TEST(test_link_limits_reach_pppd_as_maxconnect_and_idle)
 {
-	struct pppd_params p = { .plugin_path = "/x/vpnsuite.so",
-				 .max_connect_s = 3600,
-				 .idle_s = 300 };
+	struct pppd_params p = {.plugin_path = "/x/vpnsuite.so",
+				.max_connect_s = 3600,
+				.idle_s = 300};
 	char *argv[40], store[600];
 	int argc = pppd_build_argv(&p, argv, 40, store, sizeof(store));
 	char line[600] = "";
@@ -298,9 +298,10 @@ START_TEST(test_link_limits_reach_pppd_as_maxconnect_and_idle)
 		strcat(line, argv[i]);
 		strcat(line, " ");
 	}
-	ck_assert_str_eq(line, PPPD_DEFAULT_PATH " plugin /x/vpnsuite.so "
-			       "vpnsuite-fd 3 vpnsuite-ipc 4 nodetach "
-			       "maxconnect 3600 idle 300 ");
+	ck_assert_str_eq(line, PPPD_DEFAULT_PATH
+			 " plugin /x/vpnsuite.so "
+			 "vpnsuite-fd 3 vpnsuite-ipc 4 nodetach "
+			 "maxconnect 3600 idle 300 ");
 }
 END_TEST
 
@@ -310,9 +311,10 @@ static Suite *link_suite(void)
 	TCase *tc = tcase_create("link");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(
+		tc, test_link_login_from_secrets_holds_its_address_until_down);
 	tcase_add_test(tc,
-		       test_link_login_from_secrets_holds_its_address_until_down);
-	tcase_add_test(tc, test_link_refused_login_gets_a_refusal_and_no_address);
+		       test_link_refused_login_gets_a_refusal_and_no_address);
 	tcase_add_test(tc, test_link_auth_callback_answers_later_once);
 	tcase_add_test(tc, test_link_backend_that_cannot_start_leaves_nothing);
 	tcase_add_test(tc, test_link_client_password_comes_from_the_daemon);

@@ -99,7 +99,7 @@ static int count_in_log(const char *needle)
 /* fmt has one %s: the secrets file's path. */
 #define ck_assert_reason(res, fmt)                                             \
 	do {                                                                   \
-		char want_[PPP_LOGIN_REASON_MAX];                               \
+		char want_[PPP_LOGIN_REASON_MAX];                              \
 		snprintf(want_, sizeof(want_), fmt, secrets_path);             \
 		ck_assert_str_eq((res).reason, want_);                         \
 	} while (0)
@@ -131,7 +131,7 @@ static void remove_secrets(void)
 }
 
 static struct ppp_login *new_auth(const char *text,
-				 const struct ppp_login_config *base)
+				  const struct ppp_login_config *base)
 {
 	struct ppp_login_config cfg = {0};
 	char err[256] = "";
@@ -297,7 +297,7 @@ END_TEST
 START_TEST(test_ppp_auth_pap_from_pap_secrets)
 {
 	char pap_path[] = "/tmp/test_ppp_pap_XXXXXX", want[256];
-	struct ppp_login_config cfg = { .pap_secrets_path = pap_path };
+	struct ppp_login_config cfg = {.pap_secrets_path = pap_path};
 	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 	struct ppp_login *a;
@@ -320,8 +320,10 @@ START_TEST(test_ppp_auth_pap_from_pap_secrets)
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), -1);
 	pap_request(&q, "guest", "anything");
 	ck_assert_int_eq(verify(a, &q, PEER, NULL, 1000, &r, &out), -1);
-	snprintf(want, sizeof(want), "%s:2 has an empty secret (pppd's system "
-		 "password check), which the daemon does not do", pap_path);
+	snprintf(want, sizeof(want),
+		 "%s:2 has an empty secret (pppd's system "
+		 "password check), which the daemon does not do",
+		 pap_path);
 	ck_assert_str_eq(out.reason, want);
 	capture_stop();
 	ppp_login_free(a);
@@ -454,8 +456,8 @@ START_TEST(test_ppp_auth_malformed_requests)
 	/* More failures than the default limit follow: no lockout here. */
 	struct ppp_login_config cfg = {.no_lockout = true};
 	struct ppp_login *a = new_auth("User * clientPass *\n"
-				      "alice * apple *\n",
-				      &cfg);
+				       "alice * apple *\n",
+				       &cfg);
 	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 
@@ -550,8 +552,8 @@ END_TEST
 START_TEST(test_ppp_auth_static_address_in_pool)
 {
 	struct ppp_login *a = new_auth("bob * banana 10.0.0.7\n"
-				      "carol * cherry *\n",
-				      NULL);
+				       "carol * cherry *\n",
+				       NULL);
 	struct ppp_login_result s1 = {0}, s2 = {0};
 	struct ippool *pool = ippool_new();
 	struct ppp_ipc_msg q, r;
@@ -594,10 +596,10 @@ END_TEST
 START_TEST(test_ppp_auth_pool_address)
 {
 	struct ppp_login *a = new_auth("carol * cherry *\n"
-				      "dave * date 10.0.0.64/30\n"
-				      "erin * elder -\n"
-				      "frank * fig\n",
-				      NULL);
+				       "dave * date 10.0.0.64/30\n"
+				       "erin * elder -\n"
+				       "frank * fig\n",
+				       NULL);
 	struct ppp_login_result s1 = {0}, s2 = {0}, s3 = {0};
 	struct ippool *pool = ippool_new();
 	struct ppp_ipc_msg q, r;
@@ -650,8 +652,8 @@ END_TEST
 START_TEST(test_ppp_auth_reauth_keeps_address)
 {
 	struct ppp_login *a = new_auth("alice vpn apple *\n"
-				      "bob vpn banana *\n",
-				      NULL);
+				       "bob vpn banana *\n",
+				       NULL);
 	struct ppp_login_result s = {0};
 	struct ippool *pool = ippool_new();
 	struct ppp_ipc_msg q, r;
@@ -882,9 +884,9 @@ START_TEST(test_ppp_auth_server_column)
 {
 	struct ppp_login_config cfg = {.server_name = "l2tpd"};
 	struct ppp_login *a = new_auth("alice pptpd pptp-secret *\n"
-				      "alice * any-secret *\n"
-				      "bob l2tpd banana *\n",
-				      &cfg);
+				       "alice * any-secret *\n"
+				       "bob l2tpd banana *\n",
+				       &cfg);
 	struct ppp_ipc_msg q, r;
 	struct ppp_login_result out = {0};
 
@@ -913,8 +915,8 @@ END_TEST
 START_TEST(test_ppp_auth_logs_no_secrets)
 {
 	struct ppp_login *a = new_auth("bob * s3cretPW *\n"
-				      "User * clientPass *\n",
-				      NULL);
+				       "User * clientPass *\n",
+				       NULL);
 	struct ppp_login_result out = {0};
 	struct ppp_ipc_msg q, r;
 

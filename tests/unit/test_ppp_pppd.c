@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define FAKE "tests/unit/fake_pppd.py"
+#define FAKE   "tests/unit/fake_pppd.py"
 #define PLUGIN "/usr/lib/pppd/vpnsuite.so"
 
 static struct evloop *loop;
@@ -93,7 +93,8 @@ static void on_ip_up(void *arg, const char *ifname, uint32_t local,
 		uint64_t now = evloop_now_ms();
 
 		evloop_timer_arm(s->terminate_timer,
-				 s->terminate_at > now ? s->terminate_at - now : 0);
+				 s->terminate_at > now ? s->terminate_at - now
+						       : 0);
 	}
 }
 
@@ -106,11 +107,11 @@ static void on_ip_down(void *arg)
 		 pppd_ifname(s->h));
 }
 
-static const uint8_t send_key[16] = { 1, 2, 3, 4, 5, 6, 7, 8,
-				      9, 10, 11, 12, 13, 14, 15, 16 };
-static const uint8_t recv_key[16] = { 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5,
-				      0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb,
-				      0xfc, 0xfd, 0xfe, 0xff };
+static const uint8_t send_key[16] = {1, 2,  3,	4,  5,	6,  7,	8,
+				     9, 10, 11, 12, 13, 14, 15, 16};
+static const uint8_t recv_key[16] = {0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5,
+				     0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb,
+				     0xfc, 0xfd, 0xfe, 0xff};
 
 static int on_auth(void *arg, const struct ppp_ipc_msg *req,
 		   struct ppp_ipc_msg *reply)
@@ -341,8 +342,8 @@ static void join(char *const *argv, int argc, char *out, size_t len)
 
 START_TEST(test_pppd_argv_exact_with_every_option)
 {
-	static const char *const extra[] = { "require-mschap-v2", "mtu",
-					     "1400", NULL };
+	static const char *const extra[] = {"require-mschap-v2", "mtu", "1400",
+					    NULL};
 	struct pppd_params p = {
 		.pppd_path = "/opt/pppd",
 		.plugin_path = PLUGIN,
@@ -360,11 +361,28 @@ START_TEST(test_pppd_argv_exact_with_every_option)
 	};
 	/* poptop's order: the file first, so what we say wins. */
 	static const char *const want[] = {
-		"/opt/pppd", "plugin", PLUGIN, "vpnsuite-fd", "3",
-		"vpnsuite-ipc", "4", "nodetach", "vpnsuite-auth",
-		"vpnsuite-client", "file", "/etc/ppp/options.l2tpd",
-		"10.0.0.1:192.168.1.2", "require-mschap-v2", "mtu", "1400",
-		"name", "lns1", "user", "alice", "debug", "ipparam",
+		"/opt/pppd",
+		"plugin",
+		PLUGIN,
+		"vpnsuite-fd",
+		"3",
+		"vpnsuite-ipc",
+		"4",
+		"nodetach",
+		"vpnsuite-auth",
+		"vpnsuite-client",
+		"file",
+		"/etc/ppp/options.l2tpd",
+		"10.0.0.1:192.168.1.2",
+		"require-mschap-v2",
+		"mtu",
+		"1400",
+		"name",
+		"lns1",
+		"user",
+		"alice",
+		"debug",
+		"ipparam",
 		"198.51.100.7",
 	};
 	char *argv[32], store[512];
@@ -381,7 +399,7 @@ END_TEST
  * therefore wins; ipparam before the file unless "pass peer". */
 START_TEST(test_pppd_argv_xl2tpd_order_puts_the_file_last)
 {
-	static const char *const extra[] = { "auth", "require-chap", NULL };
+	static const char *const extra[] = {"auth", "require-chap", NULL};
 	struct pppd_params p = {
 		.plugin_path = PLUGIN,
 		.local_ip = 0x0a000001,
@@ -400,7 +418,8 @@ START_TEST(test_pppd_argv_xl2tpd_order_puts_the_file_last)
 
 	argc = pppd_build_argv(&p, argv, 32, store, sizeof(store));
 	join(argv, argc, line, sizeof(line));
-	ck_assert_str_eq(line, PPPD_DEFAULT_PATH " plugin " PLUGIN
+	ck_assert_str_eq(line, PPPD_DEFAULT_PATH
+			 " plugin " PLUGIN
 			 " vpnsuite-fd 3 vpnsuite-ipc 4 nodetach vpnsuite-auth"
 			 " vpnsuite-no-pap passive 10.0.0.1:192.168.1.2 auth"
 			 " require-chap name lns1 ipparam 198.51.100.7"
@@ -409,7 +428,8 @@ START_TEST(test_pppd_argv_xl2tpd_order_puts_the_file_last)
 	p.daemon_auth = false; /* no-pap means nothing without it */
 	argc = pppd_build_argv(&p, argv, 32, store, sizeof(store));
 	join(argv, argc, line, sizeof(line));
-	ck_assert_str_eq(line, PPPD_DEFAULT_PATH " plugin " PLUGIN
+	ck_assert_str_eq(line, PPPD_DEFAULT_PATH
+			 " plugin " PLUGIN
 			 " vpnsuite-fd 3 vpnsuite-ipc 4 nodetach"
 			 " passive 10.0.0.1:192.168.1.2 auth"
 			 " require-chap name lns1"
@@ -419,14 +439,15 @@ END_TEST
 
 START_TEST(test_pppd_argv_minimal_and_half_addresses)
 {
-	struct pppd_params p = { .plugin_path = PLUGIN, .name = "",
-				 .local_ip = 0x0a000001 };
+	struct pppd_params p = {
+		.plugin_path = PLUGIN, .name = "", .local_ip = 0x0a000001};
 	char *argv[32], store[512], line[512];
 	int argc;
 
 	argc = pppd_build_argv(&p, argv, 32, store, sizeof(store));
 	join(argv, argc, line, sizeof(line));
-	ck_assert_str_eq(line, PPPD_DEFAULT_PATH " plugin " PLUGIN
+	ck_assert_str_eq(line, PPPD_DEFAULT_PATH
+			 " plugin " PLUGIN
 			 " vpnsuite-fd 3 vpnsuite-ipc 4 nodetach 10.0.0.1:");
 	p.local_ip = 0;
 	p.remote_ip = 0x0a000002;
@@ -441,7 +462,7 @@ END_TEST
 
 START_TEST(test_pppd_argv_refuses_small_buffers_and_no_plugin)
 {
-	struct pppd_params p = { .plugin_path = PLUGIN };
+	struct pppd_params p = {.plugin_path = PLUGIN};
 	char *argv[32], store[512];
 
 	/* 8 words need 9 slots with the NULL. */
@@ -458,7 +479,7 @@ END_TEST
 START_TEST(test_pppd_up_then_terminate_reports_up_down_exit)
 {
 	struct pppd_params p = fake_params("up");
-	struct seen s = { .terminate_on_up = true };
+	struct seen s = {.terminate_on_up = true};
 	char *argv[32], store[1024], want[1024], got[1024], line[256], fd3[64];
 	struct stat st;
 	int chan, argc;
@@ -499,7 +520,7 @@ END_TEST
 START_TEST(test_pppd_records_sent_just_before_exit_arrive_in_order)
 {
 	struct pppd_params p = fake_params("updown");
-	struct seen s = { 0 };
+	struct seen s = {0};
 	char line[64];
 
 	run(&p, &s);
@@ -514,7 +535,7 @@ END_TEST
 START_TEST(test_pppd_auth_success_carries_reply_to_pppd)
 {
 	struct pppd_params p = fake_params("auth");
-	struct seen s = { .auth_rc = 0 };
+	struct seen s = {.auth_rc = 0};
 	char line[512];
 
 	p.daemon_auth = true;
@@ -538,7 +559,7 @@ END_TEST
 START_TEST(test_pppd_auth_refused_passes_no_address_or_keys)
 {
 	struct pppd_params p = fake_params("auth");
-	struct seen s = { .auth_rc = -1 };
+	struct seen s = {.auth_rc = -1};
 	char line[512];
 
 	setenv("FAKE_PPPD_USER", "mallory", 1);
@@ -556,7 +577,7 @@ START_TEST(test_pppd_auth_without_authenticator_fails_login)
 {
 	struct pppd_params p = fake_params("auth");
 	struct pppd_ops no_auth = ops;
-	struct seen s = { 0 };
+	struct seen s = {0};
 	char err[128] = "", line[512];
 
 	no_auth.auth = NULL;
@@ -575,7 +596,7 @@ END_TEST
 START_TEST(test_pppd_terminate_during_auth_sends_no_reply)
 {
 	struct pppd_params p = fake_params("auth");
-	struct seen s = { .auth_rc = 0, .terminate_in_auth = true };
+	struct seen s = {.auth_rc = 0, .terminate_in_auth = true};
 	char line[512];
 
 	run(&p, &s);
@@ -589,7 +610,7 @@ END_TEST
 START_TEST(test_pppd_passwd_round_trip_keeps_password_off_argv)
 {
 	struct pppd_params p = fake_params("passwd");
-	struct seen s = { .passwd = "s3cret-Pw" };
+	struct seen s = {.passwd = "s3cret-Pw"};
 	char line[512];
 
 	p.client = true;
@@ -610,7 +631,7 @@ END_TEST
 START_TEST(test_pppd_passwd_unknown_user_gets_no_password)
 {
 	struct pppd_params p = fake_params("passwd");
-	struct seen s = { .passwd = NULL };
+	struct seen s = {.passwd = NULL};
 	char line[512];
 
 	setenv("FAKE_PPPD_USER", "nobody", 1);
@@ -628,7 +649,7 @@ END_TEST
  */
 START_TEST(test_pppd_channel_at_fd_4_still_becomes_fd_3)
 {
-	struct seen s = { .terminate_on_up = true };
+	struct seen s = {.terminate_on_up = true};
 	struct pppd_params p;
 	int chan, saved4, fd;
 	char line[256], fd3[64];
@@ -676,7 +697,7 @@ static const char *const garbage_kinds[] = {
 START_TEST(test_pppd_garbage_from_plugin_terminates_pppd)
 {
 	struct pppd_params p = fake_params("garbage");
-	struct seen s = { 0 };
+	struct seen s = {0};
 	char want[64];
 
 	setenv("FAKE_PPPD_GARBAGE", garbage_kinds[_i], 1);
@@ -689,8 +710,8 @@ START_TEST(test_pppd_garbage_from_plugin_terminates_pppd)
 	ck_assert_msg(!strncmp(s.reason, "bad IPC record: ", 16), "%s: %s",
 		      garbage_kinds[_i], s.reason);
 	/* The operator learns which pppd broke the protocol, and how. */
-	snprintf(want, sizeof(want), "error: pppd %d: bad IPC record: ",
-		 (int)s.pid);
+	snprintf(want, sizeof(want),
+		 "error: pppd %d: bad IPC record: ", (int)s.pid);
 	ck_assert_msg(strstr(logged, want), "%s: log:\n%s", garbage_kinds[_i],
 		      logged);
 }
@@ -699,7 +720,7 @@ END_TEST
 START_TEST(test_pppd_setup_timeout_terminates_hung_pppd)
 {
 	struct pppd_params p = fake_params("hang");
-	struct seen s = { 0 };
+	struct seen s = {0};
 	uint64_t start = evloop_now_ms();
 
 	p.setup_timeout_ms = 200;
@@ -721,7 +742,7 @@ static void terminate_cb(struct evloop_timer *t, void *arg)
 START_TEST(test_pppd_ip_up_disarms_setup_timeout)
 {
 	struct pppd_params p = fake_params("up");
-	struct seen s = { 0 };
+	struct seen s = {0};
 
 	/* Long enough for the fake to start on a loaded machine; it is
 	 * terminated only after the timeout would have fired. */
@@ -740,7 +761,7 @@ END_TEST
 START_TEST(test_pppd_early_death_reports_exit_status)
 {
 	struct pppd_params p = fake_params("die");
-	struct seen s = { 0 };
+	struct seen s = {0};
 
 	run(&p, &s);
 	ck_assert_str_eq(s.order, "X");
@@ -752,14 +773,14 @@ END_TEST
 START_TEST(test_pppd_exec_failure_is_a_clean_spawn_error)
 {
 	struct pppd_params p = fake_params("up");
-	struct seen s = { 0 };
+	struct seen s = {0};
 	char err[256] = "";
 	int status;
 
 	p.pppd_path = "/nonexistent/pppd";
 	ck_assert_ptr_null(pppd_spawn(loop, &p, &ops, &s, err, sizeof(err)));
-	ck_assert_str_eq(err,
-			 "cannot run /nonexistent/pppd: No such file or directory");
+	ck_assert_str_eq(
+		err, "cannot run /nonexistent/pppd: No such file or directory");
 	ck_assert_str_eq(s.order, "");
 	ck_assert_uint_eq(evloop_child_count(loop), 0);
 	ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
@@ -793,7 +814,7 @@ END_TEST
 START_TEST(test_pppd_ignored_sigterm_escalates_to_sigkill)
 {
 	struct pppd_params p = fake_params("stubborn");
-	struct seen s = { .terminate_on_phase = true };
+	struct seen s = {.terminate_on_phase = true};
 	uint64_t start;
 
 	p.kill_grace_ms = 200;
@@ -809,7 +830,7 @@ END_TEST
 START_TEST(test_pppd_hangup_stops_pppd_before_the_grace)
 {
 	struct pppd_params p = fake_params("stubborn");
-	struct seen s = { .hangup_on_phase = true };
+	struct seen s = {.hangup_on_phase = true};
 	uint64_t start;
 
 	p.kill_grace_ms = 3000;
@@ -824,7 +845,7 @@ END_TEST
 START_TEST(test_pppd_ipc_eof_before_exit_is_normal)
 {
 	struct pppd_params p = fake_params("eof");
-	struct seen s = { 0 };
+	struct seen s = {0};
 
 	setenv("FAKE_PPPD_LINGER_MS", "100", 1);
 	p.kill_grace_ms = 1000;
@@ -837,7 +858,7 @@ END_TEST
 START_TEST(test_pppd_running_on_without_ipc_is_terminated)
 {
 	struct pppd_params p = fake_params("eof");
-	struct seen s = { 0 };
+	struct seen s = {0};
 
 	unsetenv("FAKE_PPPD_LINGER_MS");
 	p.kill_grace_ms = 200;
@@ -858,17 +879,21 @@ static Suite *pppd_suite(void)
 	tcase_add_test(argv, test_pppd_argv_exact_with_every_option);
 	tcase_add_test(argv, test_pppd_argv_minimal_and_half_addresses);
 	tcase_add_test(argv, test_pppd_argv_xl2tpd_order_puts_the_file_last);
-	tcase_add_test(argv, test_pppd_argv_refuses_small_buffers_and_no_plugin);
+	tcase_add_test(argv,
+		       test_pppd_argv_refuses_small_buffers_and_no_plugin);
 	suite_add_tcase(s, argv);
 
 	tcase_add_checked_fixture(run_tc, setup, teardown);
 	tcase_set_timeout(run_tc, 10);
-	tcase_add_test(run_tc, test_pppd_up_then_terminate_reports_up_down_exit);
+	tcase_add_test(run_tc,
+		       test_pppd_up_then_terminate_reports_up_down_exit);
 	tcase_add_test(run_tc,
 		       test_pppd_records_sent_just_before_exit_arrive_in_order);
 	tcase_add_test(run_tc, test_pppd_auth_success_carries_reply_to_pppd);
-	tcase_add_test(run_tc, test_pppd_auth_refused_passes_no_address_or_keys);
-	tcase_add_test(run_tc, test_pppd_auth_without_authenticator_fails_login);
+	tcase_add_test(run_tc,
+		       test_pppd_auth_refused_passes_no_address_or_keys);
+	tcase_add_test(run_tc,
+		       test_pppd_auth_without_authenticator_fails_login);
 	tcase_add_test(run_tc, test_pppd_terminate_during_auth_sends_no_reply);
 	tcase_add_test(run_tc,
 		       test_pppd_passwd_round_trip_keeps_password_off_argv);
@@ -880,8 +905,9 @@ static Suite *pppd_suite(void)
 	tcase_add_test(run_tc, test_pppd_ip_up_disarms_setup_timeout);
 	tcase_add_test(run_tc, test_pppd_early_death_reports_exit_status);
 	tcase_add_test(run_tc, test_pppd_exec_failure_is_a_clean_spawn_error);
-	tcase_add_test(run_tc,
-		       test_pppd_spawn_refuses_bad_channel_and_missing_callbacks);
+	tcase_add_test(
+		run_tc,
+		test_pppd_spawn_refuses_bad_channel_and_missing_callbacks);
 	tcase_add_test(run_tc, test_pppd_ignored_sigterm_escalates_to_sigkill);
 	tcase_add_test(run_tc, test_pppd_hangup_stops_pppd_before_the_grace);
 	tcase_add_test(run_tc, test_pppd_ipc_eof_before_exit_is_normal);

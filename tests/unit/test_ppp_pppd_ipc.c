@@ -9,17 +9,41 @@ START_TEST(test_ppp_ipc_ip_up_bytes_exact)
 	struct ppp_ipc_msg m;
 	uint8_t out[PPP_IPC_MAX_RECORD];
 	static const uint8_t want[] = {
-		1, PPP_IPC_IP_UP, 0, 26, 0, 0, 0, 7, /* header, seq 7 */
-		PPP_IPC_T_IFNAME, 4, 'p', 'p', 'p', '0',
-		PPP_IPC_T_LOCAL_ADDR, 4, 10, 0, 0, 1,
-		PPP_IPC_T_REMOTE_ADDR, 4, 10, 0, 0, 2,
+		1,
+		PPP_IPC_IP_UP,
+		0,
+		26,
+		0,
+		0,
+		0,
+		7, /* header, seq 7 */
+		PPP_IPC_T_IFNAME,
+		4,
+		'p',
+		'p',
+		'p',
+		'0',
+		PPP_IPC_T_LOCAL_ADDR,
+		4,
+		10,
+		0,
+		0,
+		1,
+		PPP_IPC_T_REMOTE_ADDR,
+		4,
+		10,
+		0,
+		0,
+		2,
 	};
 	int n;
 
 	ppp_ipc_msg_init(&m, PPP_IPC_IP_UP, 7);
 	ck_assert_int_eq(ppp_ipc_set_str(&m, PPP_IPC_T_IFNAME, "ppp0"), 0);
-	ck_assert_int_eq(ppp_ipc_set_u32(&m, PPP_IPC_T_LOCAL_ADDR, 0x0a000001), 0);
-	ck_assert_int_eq(ppp_ipc_set_u32(&m, PPP_IPC_T_REMOTE_ADDR, 0x0a000002), 0);
+	ck_assert_int_eq(ppp_ipc_set_u32(&m, PPP_IPC_T_LOCAL_ADDR, 0x0a000001),
+			 0);
+	ck_assert_int_eq(ppp_ipc_set_u32(&m, PPP_IPC_T_REMOTE_ADDR, 0x0a000002),
+			 0);
 	n = ppp_ipc_encode(&m, out, sizeof(out));
 	ck_assert_int_eq(n, sizeof(want));
 	ck_assert_mem_eq(out, want, sizeof(want));
@@ -64,15 +88,20 @@ START_TEST(test_ppp_ipc_setters_refuse_oversize)
 {
 	struct ppp_ipc_msg m;
 	char longname[PPP_IPC_MAX_NAME + 2];
-	uint8_t big[PPP_IPC_MAX_RESPONSE + 1] = { 0 };
+	uint8_t big[PPP_IPC_MAX_RESPONSE + 1] = {0};
 
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	ppp_ipc_msg_init(&m, PPP_IPC_AUTH_REQUEST, 1);
 	ck_assert_int_eq(ppp_ipc_set_str(&m, PPP_IPC_T_USER, longname), -1);
-	ck_assert_int_eq(ppp_ipc_set_str(&m, PPP_IPC_T_IFNAME, "a-very-long-ifname"), -1);
-	ck_assert_int_eq(ppp_ipc_set_bytes(&m, PPP_IPC_T_RESPONSE, big, sizeof(big)), -1);
-	ck_assert_int_eq(ppp_ipc_set_bytes(&m, PPP_IPC_T_SEND_KEY, big, 15), -1);
+	ck_assert_int_eq(
+		ppp_ipc_set_str(&m, PPP_IPC_T_IFNAME, "a-very-long-ifname"),
+		-1);
+	ck_assert_int_eq(
+		ppp_ipc_set_bytes(&m, PPP_IPC_T_RESPONSE, big, sizeof(big)),
+		-1);
+	ck_assert_int_eq(ppp_ipc_set_bytes(&m, PPP_IPC_T_SEND_KEY, big, 15),
+			 -1);
 	ck_assert_int_eq(ppp_ipc_set_u32(&m, PPP_IPC_T_CHAP_ID, 256), -1);
 	ck_assert_int_eq(ppp_ipc_set_u32(&m, PPP_IPC_T_USER, 1), -1);
 	ck_assert_uint_eq(m.present, 0);
@@ -89,8 +118,8 @@ static int decode(const uint8_t *rec, size_t len, char *err)
 START_TEST(test_ppp_ipc_decode_rejects_malformed)
 {
 	char err[128];
-	uint8_t rec[16] = { 1, PPP_IPC_PHASE, 0, 14, 0, 0, 0, 1,
-			    PPP_IPC_T_PHASE, 4, 0, 0, 0, 8 };
+	uint8_t rec[16] = {1, PPP_IPC_PHASE,   0, 14, 0, 0, 0,
+			   1, PPP_IPC_T_PHASE, 4, 0,  0, 0, 8};
 
 	ck_assert_int_eq(decode(rec, 14, err), 0);
 	ck_assert_int_eq(decode(rec, 5, err), -1);
@@ -122,11 +151,12 @@ START_TEST(test_ppp_ipc_decode_bad_attr_after_unknown_tag)
 {
 	struct ppp_ipc_msg m;
 	char err[128];
-	static const uint8_t rec[] = { 1, PPP_IPC_IP_DOWN, 0, 15, 0, 0, 0, 2,
-				       200, 3, 'a', 'b', 'c',
-				       PPP_IPC_T_RESULT, 0 /* bad size */ };
+	static const uint8_t rec[] = {
+		1,   PPP_IPC_IP_DOWN,  0, 15, 0, 0, 0, 2, 200, 3, 'a', 'b',
+		'c', PPP_IPC_T_RESULT, 0 /* bad size */};
 
-	ck_assert_int_eq(ppp_ipc_decode(rec, sizeof(rec), &m, err, sizeof(err)), -1);
+	ck_assert_int_eq(ppp_ipc_decode(rec, sizeof(rec), &m, err, sizeof(err)),
+			 -1);
 	ck_assert_int_eq(ppp_ipc_decode(rec, 13, &m, err, sizeof(err)), -1);
 }
 END_TEST
@@ -135,10 +165,11 @@ START_TEST(test_ppp_ipc_decode_unknown_tag_ignored)
 {
 	struct ppp_ipc_msg m;
 	char err[128];
-	static const uint8_t rec[] = { 1, PPP_IPC_IP_DOWN, 0, 13, 0, 0, 0, 2,
-				       200, 3, 'a', 'b', 'c' };
+	static const uint8_t rec[] = {
+		1, PPP_IPC_IP_DOWN, 0, 13, 0, 0, 0, 2, 200, 3, 'a', 'b', 'c'};
 
-	ck_assert_int_eq(ppp_ipc_decode(rec, sizeof(rec), &m, err, sizeof(err)), 0);
+	ck_assert_int_eq(ppp_ipc_decode(rec, sizeof(rec), &m, err, sizeof(err)),
+			 0);
 	ck_assert_uint_eq(m.present, 0);
 	ck_assert_uint_eq(m.type, PPP_IPC_IP_DOWN);
 }
@@ -148,10 +179,11 @@ START_TEST(test_ppp_ipc_decode_string_with_nul_refused)
 {
 	struct ppp_ipc_msg m;
 	char err[128];
-	static const uint8_t rec[] = { 1, PPP_IPC_HELLO, 0, 13, 0, 0, 0, 2,
-				       PPP_IPC_T_USER, 3, 'a', 0, 'c' };
+	static const uint8_t rec[] = {1, PPP_IPC_HELLO,	 0, 13,	 0, 0,	0,
+				      2, PPP_IPC_T_USER, 3, 'a', 0, 'c'};
 
-	ck_assert_int_eq(ppp_ipc_decode(rec, sizeof(rec), &m, err, sizeof(err)), -1);
+	ck_assert_int_eq(ppp_ipc_decode(rec, sizeof(rec), &m, err, sizeof(err)),
+			 -1);
 	ck_assert_ptr_nonnull(strstr(err, "NUL"));
 }
 END_TEST

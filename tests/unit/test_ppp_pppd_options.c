@@ -151,7 +151,7 @@ END_TEST
 START_TEST(test_options_unreadable_and_nested_files_are_reported)
 {
 	char a[128], b[128], text[256];
-	const char *argv[] = { "file", "/nonexistent/options", NULL };
+	const char *argv[] = {"file", "/nonexistent/options", NULL};
 	struct pppd_options_view v;
 
 	pppd_options_eval("", dir, argv, &v);
@@ -173,7 +173,7 @@ END_TEST
 START_TEST(test_options_call_reads_the_peers_file)
 {
 	char peer[128];
-	const char *argv[] = { "call", "office", NULL };
+	const char *argv[] = {"call", "office", NULL};
 	struct pppd_options_view v;
 
 	write_file("office", "require-mschap-v2\n", peer, sizeof(peer));
@@ -192,8 +192,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, test_options_arguments_are_not_options);
 	tcase_add_test(tc, test_options_comments_quotes_escapes);
 	tcase_add_test(tc, test_options_known_plugins_do_not_count);
-	tcase_add_test(tc,
-		       test_options_system_file_then_command_line_in_order);
+	tcase_add_test(tc, test_options_system_file_then_command_line_in_order);
 	tcase_add_test(tc,
 		       test_options_unreadable_and_nested_files_are_reported);
 	tcase_add_test(tc, test_options_call_reads_the_peers_file);
