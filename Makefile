@@ -1,7 +1,7 @@
 # vpnsuite: one Makefile for the daemons, the CLI, the pppd plugin and the tests.
 #   make deps       install build and test dependencies from Debian (apt-get)
 #   make            build everything into build/
-#   make check      every test suite: unit, protocol (host), fuzz (short), VM
+#   make check      every test suite: layout, format, unit, man, deb, protocol (host), fuzz (short), VM
 #   make check-vm   the VM scenarios; KERNEL=6.12 boots the 6.12 kernel
 #   make check-unit the fast subset
 #   make asan       unit tests built with -fsanitize=address,undefined
@@ -215,7 +215,7 @@ check-vm: all
 
 # Under make check a skipped check fails unless tests/skips.allow names it.
 check: all
-	@status=0; for t in check-layout check-unit check-man check-deb check-proto check-fuzz check-vm; do \
+	@status=0; for t in check-layout format-check check-unit check-man check-deb check-proto check-fuzz check-vm; do \
 		echo "=== make $$t"; \
 		VPNSUITE_STRICT_SKIPS=1 $(MAKE) --no-print-directory $$t || \
 			{ echo "=== make $$t FAILED"; status=1; }; \
