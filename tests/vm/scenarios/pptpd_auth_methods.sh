@@ -41,6 +41,10 @@ calls_gone() {
         [ "$(cat /sys/module/pptp/refcnt)" = 0 ]
 }
 
+# The daemons check at start that the option files they name exist; each
+# method below writes them again before its call.
+: > "$D/srv-options"
+: > "$D/cli-options"
 vm_bg pptpd-srv vm_in srv "$B/pptpd" -f -c "$D/srv.conf" -p "$D/srv.pid" -C "$D/srv.ctl"
 vm_require "server control socket up" vm_wait_for 10 test -S "$D/srv.ctl"
 vm_bg pptpd-cli vm_in cli "$B/pptpd" -f -c "$D/cli.conf" -p "$D/cli.pid" -C "$D/cli.ctl"
