@@ -137,6 +137,10 @@ vm_check_eq "(a) LNS pool empty again" 0 "$(ctl lns --json status | jq .addresse
 vm_check_eq "(a) no session left on the LAC" 0 "$(ctl lac --json sessions | jq '.sessions | length')"
 vm_log "(a) done"
 vm_stop l2tpd-lac-a 10
+# The LNS closed that tunnel and lingers on it (RFC 2661 5.7); (b)'s first LAC
+# dials from the same udp/1701, which a kernel before 6.11 cannot carry twice.
+lns_no_tunnel() { [ "$(ctl lns --json tunnels | jq '.tunnels | length')" = 0 ]; }
+vm_check "(a) LNS linger over before (b) dials from udp/1701" vm_wait_for 60 lns_no_tunnel
 
 # (b) 20 tunnels with one session each.
 vm_log "(b) $N_TUNNELS tunnels with one session each"
