@@ -68,9 +68,9 @@ lac_has_addr() { [ -n "$(vm_ppp_addr lac 2>/dev/null)" ]; }
 nothing_left() { vm_no_process pppd && [ -z "$(vm_ppp_ifaces lac)" ]; }
 
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/tunnel-secrets" \
-    -p "$D/lns.pid" -C "$D/lns.ctl"
+    -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/tunnel-secrets" \
-    -p "$D/lac.pid" -C "$D/lac.ctl"
+    -p "$D/lac.pid" -S "$D/lac.ctl" -C "$D/lac.fifo"
 vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 vm_require "LAC control socket up" vm_wait_for 10 test -S "$D/lac.ctl"
 
