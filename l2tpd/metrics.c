@@ -13,12 +13,7 @@
 #include "lib/metrics.h"
 
 /* One counter sample; consecutive rows of one name form one family. */
-static const struct {
-	enum l2tpd_stat stat;
-	const char *name;
-	const char *labels;
-	const char *help;
-} counters[] = {
+static const struct metrics_counter counters[] = {
 	{L2TPD_STAT_TUNNELS_UP, "l2tpd_tunnel_setups_total", NULL,
 	 "Tunnels established."},
 	{L2TPD_STAT_TUNNELS_DOWN, "l2tpd_tunnel_teardowns_total", NULL,
@@ -94,19 +89,10 @@ static void by_state(struct l2tpd *d, struct evbuffer *out)
 static void fill(void *arg, struct evbuffer *out)
 {
 	struct l2tpd *d = arg;
-	const char *family = "";
-
 	l2tpd_stats_update(d);
 	by_state(d, out);
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (strcmp(family, counters[i].name)) {
-			family = counters[i].name;
-			metrics_family(out, family, "counter",
-				       counters[i].help);
-		}
-		metrics_sample(out, family, counters[i].labels,
-			       d->stats.v[counters[i].stat]);
-	}
+	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
+			 d->stats.v);
 	metrics_family(out, "l2tpd_control_packets_received_total", "counter",
 		       "L2TP control packets received.");
 	metrics_sample(out, "l2tpd_control_packets_received_total", NULL,

@@ -149,3 +149,18 @@ void metrics_sample(struct evbuffer *out, const char *name, const char *labels,
 	else
 		evbuffer_add_printf(out, "%s %" PRIu64 "\n", name, value);
 }
+
+void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
+		      size_t n, const uint64_t *values)
+{
+	const char *family = "";
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(family, rows[i].name)) {
+			family = rows[i].name;
+			metrics_family(out, family, "counter", rows[i].help);
+		}
+		metrics_sample(out, family, rows[i].labels,
+			       values[rows[i].stat]);
+	}
+}

@@ -40,4 +40,16 @@ void metrics_family(struct evbuffer *out, const char *name, const char *type,
 void metrics_sample(struct evbuffer *out, const char *name, const char *labels,
 		    uint64_t value);
 
+/* A counter of a daemon's stats array: rows of one family stand together,
+ * and the first row of a family carries its help text. */
+struct metrics_counter {
+	unsigned int stat;
+	const char *name;
+	const char *labels;
+	const char *help;
+};
+/* Every row of the table, its value taken from values[row.stat]. */
+void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
+		      size_t n, const uint64_t *values);
+
 #endif

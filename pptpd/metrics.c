@@ -13,12 +13,7 @@
 #include "pptp/ctrl.h"
 #include "pptpd/daemon.h"
 
-static const struct {
-	enum pptpd_stat stat;
-	const char *name;
-	const char *labels;
-	const char *help;
-} counters[] = {
+static const struct metrics_counter counters[] = {
 	{PPTPD_STAT_TUNNELS_ACCEPTED, "pptpd_tunnel_setups_total", NULL,
 	 "Control connections accepted."},
 	{PPTPD_STAT_REFUSED_LIMIT, "pptpd_tunnel_failures_total",
@@ -92,19 +87,10 @@ static void by_state(struct pptpd *d, struct evbuffer *out)
 static void fill(void *arg, struct evbuffer *out)
 {
 	struct pptpd *d = arg;
-	const char *family = "";
-
 	pptpd_stats_update(d);
 	by_state(d, out);
-	for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (strcmp(family, counters[i].name)) {
-			family = counters[i].name;
-			metrics_family(out, family, "counter",
-				       counters[i].help);
-		}
-		metrics_sample(out, family, counters[i].labels,
-			       d->counters.v[counters[i].stat]);
-	}
+	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
+			 d->counters.v);
 	metrics_family(out, "pptpd_uptime_seconds", "gauge",
 		       "Seconds since the daemon started.");
 	metrics_sample(out, "pptpd_uptime_seconds", NULL,
