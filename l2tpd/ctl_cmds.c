@@ -428,16 +428,34 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 	return json_pack("{s:i,s:i}", "tunnel", t->id, "session", s->id);
 }
 
+/* A '\n'-separated list of the reload report as a JSON array. */
+static json_t *json_list(const char *list)
+{
+	json_t *a = json_array();
+
+	while (a && *list) {
+		size_t n = strcspn(list, "\n");
+
+		json_array_append_new(a, json_stringn(list, n));
+		list += n;
+		if (*list)
+			list++;
+	}
+	return a;
+}
+
 static json_t *cmd_reload(void *arg, const char *cmd, json_t *req, char *err,
 			  size_t errlen)
 {
 	struct l2tpd *d = arg;
+	const struct l2tpd_reload_report *r = &d->reload;
 
 	if (l2tpd_reload(d, err, errlen))
 		return NULL;
-	if (!d->reload_note[0])
-		return json_object();
-	return json_pack("{s:s}", "restart_needed", d->reload_note);
+	return json_pack("{s:o,s:o,s:o,s:o}", "added", json_list(r->added),
+			 "removed", json_list(r->removed), "changed",
+			 json_list(r->changed), "restart_needed",
+			 json_list(r->restart));
 }
 
 /* Counters since start and over the last minute, and what is up now. */

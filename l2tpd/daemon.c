@@ -74,6 +74,8 @@ static void l2tpd_tick(struct evloop_timer *timer, void *arg)
 
 	l2tp_engine_tick(&d->engine, now);
 	log_flood_tick(now, false);
+	if (d->retired)
+		l2tpd_reload_collect(d);
 }
 
 static void on_shutdown(struct evloop *loop, void *arg)
@@ -105,15 +107,15 @@ static void on_shutdown(struct evloop *loop, void *arg)
 
 /* SIGHUP and "vpnctl reload": re-read l2tpd.conf (l2tpd/reload.c), the
  * tunnel secrets and the PPP secrets. A file with an error is refused and
- * what was in force stays; d->reload_note names what waits for a restart. */
+ * what was in force stays; d->reload says what changed and what waits for
+ * a restart. */
 int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen)
 {
 	char why[512];
 	size_t len;
 
 	err[0] = '\0';
-	if (l2tpd_reload_config(d, d->reload_note, sizeof(d->reload_note), why,
-				sizeof(why)))
+	if (l2tpd_reload_config(d, &d->reload, why, sizeof(why)))
 		snprintf(err, errlen, "%s (the configuration in force stays)",
 			 why);
 	len = strlen(err);

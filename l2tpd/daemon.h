@@ -156,12 +156,22 @@ struct l2tpd_rx {
 	uint32_t mark; /* the datagram's packet mark (SO_RCVMARK), else 0 */
 };
 
-/* A section of l2tpd.conf as it was read at start (l2tpd/reload.c). */
+/* A section of the l2tpd.conf in force (l2tpd/reload.c). */
 struct l2tpd_section_digest {
 	char type[8];
 	char name[64];
 	uint64_t digest;
 };
+
+/* What the last reload did: sections as "[lac NAME]", restart-only keys;
+ * each a '\n'-separated list ("" when none). */
+struct l2tpd_reload_report {
+	char added[512];
+	char removed[512];
+	char changed[512];
+	char restart[512];
+};
+struct l2tpd_retired;
 
 struct l2tpd {
 	uint64_t tunnel_serial; /* the last one given to a tunnel glue */
@@ -184,8 +194,8 @@ struct l2tpd {
 	struct session_glue *rad_sessions; /* sessions with a radius_sess */
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
 	struct ippool *
-		*local_pools;	/* one per cfg.lns[] with "local ip range" */
-	struct lac_state *lacs; /* one per cfg.lac[] */
+		*local_pools;	 /* one per cfg.lns[] with "local ip range" */
+	struct lac_state **lacs; /* one per cfg.lac[] */
 	struct lac_state *added_lacs; /* added over the control FIFO */
 	unsigned int n_added_lacs;
 	const char *fifo_path; /* xl2tpd's control FIFO; "" none */
@@ -207,9 +217,11 @@ struct l2tpd {
 	struct evloop_timer *stats_timer;
 	struct metrics_server *metrics;	 /* "metrics listen", if set */
 	struct evloop_timer *tick_timer; /* log summaries, once a second */
-	struct l2tpd_section_digest *sections; /* of the file read at start */
+	struct l2tpd_section_digest *sections; /* of the file in force */
 	size_t n_sections;
-	char reload_note[512]; /* what the last reload left to a restart */
+	struct l2tpd_reload_report reload; /* what the last reload did */
+	/* section arrays of earlier files, while tunnels of theirs close */
+	struct l2tpd_retired *retired;
 	char hostname[L2TP_HOST_NAME_MAX];
 };
 
@@ -218,7 +230,7 @@ struct l2tpd {
  * the service manager that it is up. */
 int l2tpd_start(struct l2tpd *d, char *err, size_t errlen);
 void l2tpd_started(struct l2tpd *d);
-/* Re-reads the tunnel and PPP secrets (SIGHUP, "reload"). */
+/* Re-reads l2tpd.conf, the tunnel and PPP secrets (SIGHUP, "reload"). */
 int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen);
 void l2tpd_cleanup(struct l2tpd *d);
 
@@ -258,6 +270,14 @@ void l2tpd_lac_each(struct l2tpd *d, int (*fn)(struct lac_state *, void *),
 int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 		      size_t errlen);
 void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac);
+/* Closes the dialler's tunnel with StopCCN "why" and stops wanting it up. */
+void l2tpd_lac_close(struct l2tpd *d, struct lac_state *lac, const char *why);
+/* What a reload does to the diallers of l2tpd.conf (l2tpd/reload.c). */
+struct lac_state *l2tpd_lac_new(struct l2tpd *d, const struct l2tpd_lac *cfg);
+void l2tpd_lac_free(struct lac_state *lac);
+void l2tpd_lac_retire(struct l2tpd *d, struct lac_state *lac, const char *why);
+void l2tpd_lac_reconfigure(struct l2tpd *d, struct lac_state *lac,
+			   const struct l2tpd_lac *cfg, const char *why);
 /* What the engine's callbacks tell the dialler of its tunnel and call. */
 void l2tpd_lac_tunnel_up(struct lac_state *lac, struct l2tp_tunnel *t);
 void l2tpd_lac_tunnel_gone(struct lac_state *lac, struct l2tp_tunnel *t);
@@ -273,12 +293,15 @@ void l2tpd_stats_update(struct l2tpd *d);
 /* Adds a session's kernel counters not yet counted (dataplane.c). */
 void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s);
 
-/* Reload of l2tpd.conf (l2tpd/reload.c): limits and log level now; what
- * waits for a restart named in restart ("" when nothing). */
+/* Reload of l2tpd.conf (l2tpd/reload.c): limits, log level and the
+ * [lns] and [lac] sections added, removed or changed take effect; rep says
+ * which, and what waits for a restart. */
 int l2tpd_reload_init(struct l2tpd *d, char *err, size_t errlen);
 void l2tpd_reload_free(struct l2tpd *d);
-int l2tpd_reload_config(struct l2tpd *d, char *restart, size_t restartlen,
+int l2tpd_reload_config(struct l2tpd *d, struct l2tpd_reload_report *rep,
 			char *err, size_t errlen);
+/* Frees the section arrays of earlier files that no tunnel uses now. */
+void l2tpd_reload_collect(struct l2tpd *d);
 
 /* The metrics endpoint (l2tpd/metrics.c), if configured. */
 int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen);

@@ -74,6 +74,25 @@ static struct ippool *pool_build(struct l2tpd *d,
 	return pool;
 }
 
+int l2tpd_dataplane_pools_build(struct l2tpd *d, const struct l2tpd_lns *lns,
+				struct ippool **pool, struct ippool **local,
+				char *err, size_t errlen)
+{
+	err[0] = '\0';
+	*pool = pool_build(d, lns->ip_range, lns->n_ip_range, "ip range", err,
+			   errlen);
+	if (err[0])
+		return -1;
+	*local = pool_build(d, lns->local_ip_range, lns->n_local_ip_range,
+			    "local ip range", err, errlen);
+	if (err[0]) {
+		ippool_free(*pool);
+		*pool = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int pools_build(struct l2tpd *d, char *err, size_t errlen)
 {
 	size_t n = d->cfg.n_lns ? d->cfg.n_lns : 1;
@@ -81,19 +100,12 @@ static int pools_build(struct l2tpd *d, char *err, size_t errlen)
 	d->pools = calloc(n, sizeof(*d->pools));
 	d->local_pools = calloc(n, sizeof(*d->local_pools));
 	if (!d->pools || !d->local_pools)
-		return -1;
-	err[0] = '\0';
-	for (size_t i = 0; i < d->cfg.n_lns; i++) {
-		const struct l2tpd_lns *lns = &d->cfg.lns[i];
-
-		d->pools[i] = pool_build(d, lns->ip_range, lns->n_ip_range,
-					 "ip range", err, errlen);
-		d->local_pools[i] = pool_build(d, lns->local_ip_range,
-					       lns->n_local_ip_range,
-					       "local ip range", err, errlen);
-		if (err[0])
+		return errbuf_set(err, errlen, "out of memory");
+	for (size_t i = 0; i < d->cfg.n_lns; i++)
+		if (l2tpd_dataplane_pools_build(d, &d->cfg.lns[i], &d->pools[i],
+						&d->local_pools[i], err,
+						errlen))
 			return -1;
-	}
 	return 0;
 }
 
@@ -367,6 +379,8 @@ static void glue_release(struct session_glue *g)
 		ippool_release(g->pool, g->remote_ip);
 	if (g->local_pool && g->local_ip)
 		ippool_release(g->local_pool, g->local_ip);
+	ippool_free(g->pool);
+	ippool_free(g->local_pool);
 	free(g);
 }
 
@@ -712,6 +726,11 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 	if (!lns)
 		return 0;
 	idx = (size_t)(lns - d->cfg.lns);
+	/* A section a reload removed or changed: its tunnels are closing. */
+	if (idx >= d->cfg.n_lns || lns != &d->cfg.lns[idx]) {
+		return errbuf_set(err, errlen, "[lns %s] changed by a reload",
+				  lns->name);
+	}
 	if (lns->local_ip_set) {
 		g->local_ip = lns->local_ip;
 	} else if (d->local_pools[idx]) {
@@ -722,11 +741,11 @@ static int assign_addresses(struct l2tpd *d, const struct tunnel_glue *tg,
 				"[lns %s]: 'local ip range' exhausted",
 				lns->name);
 		}
-		g->local_pool = d->local_pools[idx];
+		g->local_pool = ippool_ref(d->local_pools[idx]);
 	}
 	if (!lns->assign_ip || !d->pools[idx])
 		return 0;
-	g->pool = d->pools[idx];
+	g->pool = ippool_ref(d->pools[idx]);
 	/* With logins through us, the address comes with the login: a user
 	 * may have a static one (RADIUS: Framed-IP-Address). */
 	if (g->daemon_auth || g->radius_auth)

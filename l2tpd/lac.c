@@ -64,15 +64,15 @@ struct lac_state *l2tpd_lac_find(struct l2tpd *d, const char *name)
 	const struct l2tpd_lac *c = l2tpd_config_lac_find(&d->cfg, name);
 	struct lac_state *lac;
 
-	if (c && !d->lacs[c - d->cfg.lac].removed)
-		return &d->lacs[c - d->cfg.lac];
+	if (c && !d->lacs[c - d->cfg.lac]->removed)
+		return d->lacs[c - d->cfg.lac];
 	for (lac = d->added_lacs; lac; lac = lac->next)
 		if (!lac->removed && !strcasecmp(lac->cfg->name, name))
 			return lac;
 	for (size_t i = 0; i < d->cfg.n_lac; i++)
-		if (!d->lacs[i].removed &&
+		if (!d->lacs[i]->removed &&
 		    !strcasecmp(d->cfg.lac[i].name, name))
-			return &d->lacs[i];
+			return d->lacs[i];
 	return NULL;
 }
 
@@ -80,7 +80,7 @@ void l2tpd_lac_each(struct l2tpd *d, int (*fn)(struct lac_state *, void *),
 		    void *arg)
 {
 	for (size_t i = 0; i < d->cfg.n_lac; i++)
-		if (!d->lacs[i].removed && fn(&d->lacs[i], arg))
+		if (!d->lacs[i]->removed && fn(d->lacs[i], arg))
 			return;
 	for (struct lac_state *l = d->added_lacs; l; l = l->next)
 		if (!l->removed && fn(l, arg))
@@ -98,6 +98,35 @@ static void lac_login_clear(struct lac_state *lac)
 
 static void lac_redial_fired(struct evloop_timer *timer, void *arg);
 
+struct lac_state *l2tpd_lac_new(struct l2tpd *d, const struct l2tpd_lac *cfg)
+{
+	struct lac_state *lac = calloc(1, sizeof(*lac));
+
+	if (!lac)
+		return NULL;
+	lac->d = d;
+	lac->cfg = cfg;
+	lac->redial_timer = evloop_timer_new(d->loop, lac_redial_fired, lac);
+	if (!lac->redial_timer) {
+		free(lac);
+		return NULL;
+	}
+	return lac;
+}
+
+void l2tpd_lac_free(struct lac_state *lac)
+{
+	if (!lac)
+		return;
+	evloop_timer_free(lac->redial_timer);
+	lac_login_clear(lac);
+	if (lac->owned) {
+		l2tpd_config_lac_free(lac->owned);
+		free(lac->owned);
+	}
+	free(lac);
+}
+
 /* A removed dialler is reused once nothing of its last tunnel is left:
  * sessions' glue may point at it until then. */
 static struct lac_state *lac_slot(struct l2tpd *d)
@@ -109,14 +138,9 @@ static struct lac_state *lac_slot(struct l2tpd *d)
 			return lac;
 	if (d->n_added_lacs >= L2TPD_MAX_ADDED_LACS)
 		return NULL;
-	lac = calloc(1, sizeof(*lac));
+	lac = l2tpd_lac_new(d, NULL);
 	if (!lac)
 		return NULL;
-	lac->redial_timer = evloop_timer_new(d->loop, lac_redial_fired, lac);
-	if (!lac->redial_timer) {
-		free(lac);
-		return NULL;
-	}
 	lac->next = d->added_lacs;
 	d->added_lacs = lac;
 	d->n_added_lacs++;
@@ -402,7 +426,7 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 	return 0;
 }
 
-void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac)
+void l2tpd_lac_close(struct l2tpd *d, struct lac_state *lac, const char *why)
 {
 	lac->want_up = false;
 	evloop_timer_disarm(lac->redial_timer);
@@ -410,10 +434,14 @@ void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac)
 		uint16_t id = lac->tunnel->id;
 
 		l2tp_tunnel_close(lac->tunnel, L2TP_STOPCCN_RESULT_CLEAR, 0,
-				  "disconnected by the operator",
-				  evloop_now_ms());
+				  why, evloop_now_ms());
 		l2tpd_tunnel_rearm(d, id);
 	}
+}
+
+void l2tpd_lac_disconnect(struct l2tpd *d, struct lac_state *lac)
+{
+	l2tpd_lac_close(d, lac, "disconnected by the operator");
 }
 
 static void lac_redial_fired(struct evloop_timer *timer, void *arg)
@@ -460,13 +488,8 @@ int l2tpd_lacs_init(struct l2tpd *d, char *err, size_t errlen)
 		return errbuf_set(err, errlen, "out of memory");
 	}
 	for (size_t i = 0; i < d->cfg.n_lac; i++) {
-		struct lac_state *lac = &d->lacs[i];
-
-		lac->d = d;
-		lac->cfg = &d->cfg.lac[i];
-		lac->redial_timer =
-			evloop_timer_new(d->loop, lac_redial_fired, lac);
-		if (!lac->redial_timer) {
+		d->lacs[i] = l2tpd_lac_new(d, &d->cfg.lac[i]);
+		if (!d->lacs[i]) {
 			return errbuf_set(err, errlen, "out of memory");
 		}
 	}
@@ -478,7 +501,7 @@ void l2tpd_lacs_autodial(struct l2tpd *d)
 	char err[1024];
 
 	for (size_t i = 0; i < d->cfg.n_lac; i++) {
-		struct lac_state *lac = &d->lacs[i];
+		struct lac_state *lac = d->lacs[i];
 
 		if (lac->cfg->autodial &&
 		    l2tpd_lac_connect(d, lac, err, sizeof(err)))
@@ -486,26 +509,46 @@ void l2tpd_lacs_autodial(struct l2tpd *d)
 	}
 }
 
+/* A dialler whose section a reload took out: closed, then kept with the
+ * ones the control FIFO removed until nothing of its tunnel is left. */
+void l2tpd_lac_retire(struct l2tpd *d, struct lac_state *lac, const char *why)
+{
+	l2tpd_lac_close(d, lac, why);
+	lac->removed = true;
+	lac_login_clear(lac);
+	lac->next = d->added_lacs;
+	d->added_lacs = lac;
+	d->n_added_lacs++;
+}
+
+/* A dialler whose section a reload changed: its tunnel closed with why,
+ * dialled again at once with the new settings if it was up or should be. */
+void l2tpd_lac_reconfigure(struct l2tpd *d, struct lac_state *lac,
+			   const struct l2tpd_lac *cfg, const char *why)
+{
+	bool was_up = lac->want_up;
+
+	l2tpd_lac_close(d, lac, why);
+	lac->cfg = cfg;
+	lac->redials = 0;
+	lac->lns_index = 0;
+	if (was_up || cfg->autodial) {
+		lac->want_up = true;
+		evloop_timer_arm(lac->redial_timer, 0);
+	}
+}
+
 void l2tpd_lacs_release(struct l2tpd *d)
 {
 	struct lac_state *lac, *next;
 
-	for (size_t i = 0; d->lacs && i < d->cfg.n_lac; i++) {
-		if (d->lacs[i].redial_timer)
-			evloop_timer_free(d->lacs[i].redial_timer);
-		lac_login_clear(&d->lacs[i]);
-	}
+	for (size_t i = 0; d->lacs && i < d->cfg.n_lac; i++)
+		l2tpd_lac_free(d->lacs[i]);
 	free(d->lacs);
 	d->lacs = NULL;
 	for (lac = d->added_lacs; lac; lac = next) {
 		next = lac->next;
-		evloop_timer_free(lac->redial_timer);
-		lac_login_clear(lac);
-		if (lac->owned) {
-			l2tpd_config_lac_free(lac->owned);
-			free(lac->owned);
-		}
-		free(lac);
+		l2tpd_lac_free(lac);
 	}
 	d->added_lacs = NULL;
 	d->n_added_lacs = 0;

@@ -45,6 +45,7 @@ struct ippool {
 	unsigned int hash_bits;
 	uint32_t free_head, free_tail;
 	uint32_t n_free;
+	unsigned int refs; /* holders besides the first */
 };
 
 struct ip_range {
@@ -239,10 +240,21 @@ struct ippool *ippool_new(void)
 	return p;
 }
 
+struct ippool *ippool_ref(struct ippool *p)
+{
+	if (p)
+		p->refs++;
+	return p;
+}
+
 void ippool_free(struct ippool *p)
 {
 	if (!p)
 		return;
+	if (p->refs) {
+		p->refs--;
+		return;
+	}
 	free(p->slots);
 	free(p->hash);
 	free(p);

@@ -18,6 +18,9 @@
 struct ippool;
 
 struct ippool *ippool_new(void);
+/* A pool is freed by the last of its holders: a daemon's reload retires a
+ * pool while sessions still give their addresses back to it. */
+struct ippool *ippool_ref(struct ippool *p);
 void ippool_free(struct ippool *p);
 
 /*

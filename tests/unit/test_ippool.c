@@ -405,6 +405,22 @@ START_TEST(test_ippool_empty_pool)
 }
 END_TEST
 
+/* A pool a reload retired stays usable for the sessions that hold it. */
+START_TEST(test_ippool_freed_by_its_last_holder)
+{
+	struct ippool *p = pool_with("10.0.0.1-10.0.0.2");
+	uint32_t a;
+
+	ck_assert_ptr_eq(ippool_ref(p), p);
+	ck_assert_int_eq(ippool_alloc(p, &a), 0);
+	ippool_free(p); /* the daemon lets go; the session still holds it */
+	ck_assert_int_eq(ippool_release(p, a), 0);
+	ck_assert_uint_eq(ippool_available(p), 2);
+	ippool_free(p); /* the session's, the last: freed (ASan checks) */
+	ck_assert_ptr_null(ippool_ref(NULL));
+}
+END_TEST
+
 static Suite *ippool_suite(void)
 {
 	Suite *s = suite_create("ippool");
@@ -428,6 +444,7 @@ static Suite *ippool_suite(void)
 	tcase_add_test(tc, test_ippool_scattered_exclude_keeps_lookups_right);
 	tcase_add_test(tc, test_ippool_exclude_everything_then_add_again);
 	tcase_add_test(tc, test_ippool_empty_pool);
+	tcase_add_test(tc, test_ippool_freed_by_its_last_holder);
 	suite_add_tcase(s, tc);
 	return s;
 }
