@@ -610,6 +610,11 @@ int l2tpd_reload_config(struct l2tpd *d, struct l2tpd_reload_report *rep,
 
 	memset(rep, 0, sizeof(*rep));
 	err[0] = '\0';
+	/* Nothing dials while the StopCCNs of a stop are out. */
+	if (d->stopping) {
+		snprintf(err, errlen, "stopping: not reloaded");
+		return -1;
+	}
 	/* One read for both the sections and their digests. */
 	if (conf_read_file(d->config_path, CONF_MAX_FILE_SIZE, &text, &len, err,
 			   errlen))

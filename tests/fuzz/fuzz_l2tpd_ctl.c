@@ -61,7 +61,7 @@ struct lac_state *l2tpd_lac_find(struct l2tpd *dd, const char *name)
 {
 	for (size_t i = 0; i < dd->cfg.n_lac; i++)
 		if (!strcmp(dd->cfg.lac[i].name, name))
-			return &dd->lacs[i];
+			return dd->lacs[i];
 	return NULL;
 }
 
@@ -144,8 +144,8 @@ static void op_tunnel_free(void *arg, struct l2tp_tunnel *t)
 {
 	dirty = true;
 	for (size_t i = 0; i < d.cfg.n_lac; i++)
-		if (d.lacs[i].tunnel == t)
-			d.lacs[i].tunnel = NULL;
+		if (d.lacs[i]->tunnel == t)
+			d.lacs[i]->tunnel = NULL;
 }
 
 static void op_session_down(void *arg, struct l2tp_session *s)
@@ -227,8 +227,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			abort();
 	}
 	for (size_t i = 0; i < d.cfg.n_lac; i++) {
-		d.lacs[i].d = &d;
-		d.lacs[i].cfg = &d.cfg.lac[i];
+		d.lacs[i] = calloc(1, sizeof(*d.lacs[i]));
+		if (!d.lacs[i])
+			abort();
+		d.lacs[i]->d = &d;
+		d.lacs[i]->cfg = &d.cfg.lac[i];
 	}
 	if (l2tpd_ctl_register(&d, err, sizeof(err)))
 		abort();
@@ -249,9 +252,9 @@ static void engine_setup(void)
 	rng_state = 1;
 	if (l2tp_engine_init(&d.engine, &ops, &d, &lim))
 		abort();
-	if (l2tpd_lac_connect(&d, &d.lacs[0], err, sizeof(err)))
+	if (l2tpd_lac_connect(&d, d.lacs[0], err, sizeof(err)))
 		abort();
-	t = d.lacs[0].tunnel;
+	t = d.lacs[0]->tunnel;
 	snprintf(t->peer_host_name, sizeof(t->peer_host_name), "lac-one");
 	l2tp_tunnel_set_state(t, L2TP_TUNNEL_ESTABLISHED);
 	if (!l2tp_session_open(t, true, "1", glue("alice", 0x0a01000a),
@@ -260,10 +263,10 @@ static void engine_setup(void)
 			       fake_now) ||
 	    !l2tp_session_open(t, true, "3", glue("bob", 0x0a01000c), fake_now))
 		abort();
-	if (l2tpd_lac_connect(&d, &d.lacs[1], err, sizeof(err)))
+	if (l2tpd_lac_connect(&d, d.lacs[1], err, sizeof(err)))
 		abort();
 	l2tp_tunnel_flush(t, fake_now);
-	l2tp_tunnel_flush(d.lacs[1].tunnel, fake_now);
+	l2tp_tunnel_flush(d.lacs[1]->tunnel, fake_now);
 	dirty = false;
 }
 
@@ -273,7 +276,7 @@ static void engine_teardown(void)
 		return;
 	l2tp_engine_free(&d.engine);
 	for (size_t i = 0; i < d.cfg.n_lac; i++)
-		d.lacs[i].tunnel = NULL;
+		d.lacs[i]->tunnel = NULL;
 }
 
 static void check_reply(json_t *reply)
