@@ -94,10 +94,14 @@ SITE
 fr_start() {
 	local dir=$1 ns=${2:-}
 	rm -f "$dir/log/radius.log"
+	# Its stdout and stderr go to a file: a caller capturing fr_start's output
+	# ($(...), vm_check) would otherwise wait for the server to exit.
 	if [ -n "$ns" ]; then
-		ip netns exec "$ns" freeradius -f -d "$dir" -l "$dir/log/radius.log" &
+		ip netns exec "$ns" freeradius -f -d "$dir" -l "$dir/log/radius.log" \
+			>>"$dir/log/stdout.log" 2>&1 </dev/null &
 	else
-		freeradius -f -d "$dir" -l "$dir/log/radius.log" &
+		freeradius -f -d "$dir" -l "$dir/log/radius.log" \
+			>>"$dir/log/stdout.log" 2>&1 </dev/null &
 	fi
 	FR_PID=$!
 	# Ready once it logs so (or dead).

@@ -2,14 +2,16 @@
 # PPP logins through RADIUS ("ppp auth = radius"): our l2tpd LAC (netns
 # "lac") logs in to our l2tpd LNS (netns "lns") which asks Debian's
 # FreeRADIUS 3.2, running from a private config copy in the LNS's netns
-# (tests/radius/freeradius.sh). Kernel data path. PAP, CHAP-MD5 and
-# MS-CHAPv2 + MPPE-128 with the keys from RADIUS, traffic flowing;
-# Framed-IP-Address applied, the pool otherwise; a wrong password refused
-# although chap-secrets holds it; accounting Start/Interim/Stop in the
-# detail file; Session-Timeout; radclient Disconnect (wrong secret ignored)
-# and CoA; the server stopped: a login fails within timeout x retries while
-# the daemon answers at once, and the queued Stop arrives once it is back.
-# vm-timeout: 900
+# (tests/radius/freeradius.sh). Kernel data path. PAP and MS-CHAPv2 +
+# MPPE-128 with the keys from RADIUS (chap-secrets holds another password),
+# traffic flowing; Framed-IP-Address applied, the pool otherwise; a wrong
+# password refused although chap-secrets holds it; accounting
+# Accounting-On, Start, Stop (Class, Admin-Reset) and Accounting-Off in the
+# detail file; radclient Disconnect-Request (wrong secret ignored, ACK,
+# NAK when nothing matches) and CoA. Session-Timeout, Interim-Update and a
+# dead server are covered by tests/proto/test_radius.sh against the same
+# server.
+# vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../../radius/freeradius.sh"
 
@@ -32,11 +34,8 @@ fr_setup "$D/raddb" radius-secret
 cat >> "$D/raddb/users" <<'EOF'
 alice	Cleartext-Password := "alice-pw"
 	Framed-IP-Address = 192.168.79.50,
-	Class = "gold",
-	Acct-Interim-Interval = 10
+	Class = "gold"
 bob	Cleartext-Password := "bob-pw"
-tim	Cleartext-Password := "tim-pw"
-	Session-Timeout = 15
 EOF
 vm_require "FreeRADIUS up" fr_start "$D/raddb" lns
 echo "127.0.0.1 radius-secret" > "$D/servers"
@@ -55,6 +54,7 @@ CONF
 echo '"alice" * "secrets-pw" *' > "$D/chap-secrets"
 chmod 600 "$D/chap-secrets"
 : > "$D/tunnel-secrets"
+chmod 600 "$D/tunnel-secrets"
 
 cat > "$D/lns.conf" <<CONF
 [global]
@@ -75,7 +75,7 @@ pppoptfile = $D/options.lns
 CONF
 {
     printf '[global]\nport = 1701\ndataplane = kernel\n'
-    for sec in alice:alice:alice-pw bob:bob:bob-pw tim:tim:tim-pw wrong:alice:secrets-pw; do
+    for sec in alice:alice:alice-pw bob:bob:bob-pw wrong:alice:secrets-pw; do
         IFS=: read -r sname user pw <<< "$sec"
         printf '[lac %s]\nlns = %s\nautodial = no\nredial = no\nhostname = lac\n' "$sname" "$LNS_IP"
         printf 'name = %s\npassword = %s\npppoptfile = %s/options.lac\n' "$user" "$pw" "$D"
@@ -139,17 +139,19 @@ radclient_dae() { # radclient_dae ATTRS CODE SECRET
     echo "$1" | vm_in lns radclient -r 1 -t 2 -x 127.0.0.1:3799 "$2" "$3" 2>&1 || true
 }
 
+# The daemons check every file they name at start: the options exist first.
+set_method pap
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/tunnel-secrets" \
-    -p "$D/lns.pid" -C "$D/lns.ctl"
+    -p "$D/lns.pid" -S "$D/lns.ctl"
 vm_bg l2tpd-lac vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/tunnel-secrets" \
-    -p "$D/lac.pid" -C "$D/lac.ctl"
+    -p "$D/lac.pid" -S "$D/lac.ctl"
 vm_require "LNS control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
 vm_require "LAC control socket up" vm_wait_for 10 test -S "$D/lac.ctl"
 vm_check "Accounting-On reached FreeRADIUS" vm_wait_for 10 sh -c \
     "cat $D/raddb/log/radacct/*/detail-* 2>/dev/null | grep -q 'Acct-Status-Type = Accounting-On'"
 
-vm_log "1: each method, Framed-IP-Address, keys from RADIUS"
-for m in pap chap mschapv2; do
+vm_log "1: PAP and MS-CHAPv2, Framed-IP-Address, keys from RADIUS"
+for m in pap mschapv2; do
     set_method "$m"
     login "$m" alice alice
     vm_check_eq "$m: Framed-IP-Address applied" "$ALICE_IP" "$(user_field alice remote_ip)"
@@ -157,26 +159,27 @@ for m in pap chap mschapv2; do
     vm_check_eq "$m: vpnctl shows the Class" gold "$(user_field alice radius_class)"
     vm_check "$m: Start in the detail file" vm_wait_for 10 detail_has "$sid" "Acct-Status-Type = Start"
     if [ "$m" = mschapv2 ]; then
+        # The LNS's pppd has no password for alice that works: the MPPE
+        # keys it encrypts with are the MS-MPPE-Send/Recv-Key of the
+        # Access-Accept, and the pings above went through them.
         vm_check "mschapv2: MPPE-128 on the LNS" grep -q "MPPE 128-bit" "$VM_LOGDIR/pppd-lns-mschapv2.log"
         vm_check "mschapv2: MPPE-128 on the LAC" grep -q "MPPE 128-bit" "$VM_LOGDIR/pppd-lac-mschapv2.log"
-        vm_log "mschapv2: waiting for an Interim-Update (interval 10 s)"
-        vm_check "mschapv2: Interim-Update in the detail file" vm_wait_for 30 detail_has "$sid" "Interim-Update"
     fi
     disconnect alice
-    vm_check "$m: Stop with octets and Class" vm_wait_for 15 detail_has "$sid" "Class = 0x676f6c64"
+    vm_check "$m: Stop with the Class" vm_wait_for 15 detail_has "$sid" "Class = 0x676f6c64"
     vm_check "$m: Stop in the detail file" detail_has "$sid" "Acct-Status-Type = Stop"
+    vm_check "$m: Stop with octets" detail_has "$sid" "Acct-Output-Octets = "
 done
 
-vm_log "2: pool address without Framed-IP-Address; wrong password"
-set_method mschapv2
-login "bob" bob bob
-addr=$(user_field bob remote_ip)
-vm_check "bob: address from the pool ($addr)" sh -c "case $addr in 192.168.79.1[0-9]|192.168.79.20) true;; *) false;; esac"
+vm_log "2: wrong password; pool address without Framed-IP-Address"
 mark
 ctl lac lac connect wrong > /dev/null
 vm_check "chap-secrets' password for alice refused (RADIUS says no)" \
     vm_wait_for 30 log_has "login of 'alice' (10.99.5.2): RADIUS Access-Reject"
-vm_check "bob still up" user_up bob
+vm_check "nothing left after the refused login" vm_wait_for 30 nothing_left
+login "bob" bob bob
+addr=$(user_field bob remote_ip)
+vm_check "bob: address from the pool ($addr)" sh -c "case $addr in 192.168.79.1[0-9]|192.168.79.20) true;; *) false;; esac"
 
 vm_log "3: Disconnect and CoA from radclient"
 out=$(radclient_dae "User-Name=bob" disconnect wrong-secret)
@@ -192,40 +195,6 @@ vm_check "bob's session gone" vm_wait_for 30 nothing_left
 vm_check "Stop with Admin-Reset" vm_wait_for 10 detail_has "$bsid" "Acct-Terminate-Cause = Admin-Reset"
 out=$(radclient_dae "User-Name=bob" disconnect dae-secret)
 vm_check "Disconnect of nobody: NAK Session-Context-Not-Found" grep -q "Session-Context-Not-Found" <<< "$out"
-
-vm_log "4: Session-Timeout 15 s"
-login "tim" tim tim
-tsid=$(user_field tim acct_session_id)
-t0=$(date +%s)
-vm_check "tim ended by Session-Timeout" vm_wait_for 40 nothing_left
-vm_check "within 15..30 s" sh -c "d=\$(( \$(date +%s) - $t0 )); [ \$d -ge 12 ] && [ \$d -le 30 ]"
-vm_check "Stop with Session-Timeout" vm_wait_for 10 detail_has "$tsid" "Acct-Terminate-Cause = Session-Timeout"
-
-vm_log "5: RADIUS server stopped"
-login "bob again" bob bob
-bsid=$(user_field bob acct_session_id)
-fr_stop
-mark
-t0=$(date +%s%N)
-ctl lac lac connect alice > /dev/null
-# While alice's login waits for RADIUS, the daemon answers at once.
-sleep 1
-worst=0
-for _ in 1 2 3 4 5; do
-    s=$(date +%s%N); ctl lns status > /dev/null; ms=$(( ($(date +%s%N) - s) / 1000000 ))
-    (( ms > worst )) && worst=$ms
-done
-vm_log "vpnctl status while RADIUS times out: worst $worst ms"
-vm_check "daemon answers within 100 ms while RADIUS times out" test "$worst" -le 100
-vm_check "login fails (timeout)" vm_wait_for 30 log_has "RADIUS timeout"
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-vm_log "login refused $ms ms after connect (timeout x retries = 4000 ms)"
-vm_check "bob still up and pinging" vm_ping lns "$(user_field bob remote_ip)" 1
-ctl lac lac disconnect bob > /dev/null
-vm_check "bob gone" vm_wait_for 30 test "$(lns_sessions)" = 0
-sleep 3
-vm_check "FreeRADIUS back" fr_start "$D/raddb" lns
-vm_check "queued Stop of bob arrives once it is back" vm_wait_for 30 detail_has "$bsid" "Acct-Status-Type = Stop"
 vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw '$LNS_LOG'"
 
 vm_stop l2tpd-lac
