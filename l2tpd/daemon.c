@@ -74,7 +74,7 @@ static void l2tpd_tick(struct evloop_timer *timer, void *arg)
 
 	l2tp_engine_tick(&d->engine, now);
 	log_flood_tick(now, false);
-	if (d->retired)
+	if (d->retired || d->retired_lacs)
 		l2tpd_reload_collect(d);
 }
 

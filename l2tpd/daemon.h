@@ -48,6 +48,9 @@ struct lac_state {
 	struct l2tpd_lac *owned;
 	bool removed;
 	char *user, *password;
+	/* sessions' glue pointing here, which may outlive the tunnel while
+	 * pppd says goodbye (a dialler a reload removed waits for them) */
+	unsigned int session_glues;
 	struct lac_state *next;
 };
 
@@ -196,7 +199,8 @@ struct l2tpd {
 	struct ippool *
 		*local_pools;	 /* one per cfg.lns[] with "local ip range" */
 	struct lac_state **lacs; /* one per cfg.lac[] */
-	struct lac_state *added_lacs; /* added over the control FIFO */
+	struct lac_state *added_lacs;	/* added over the control FIFO */
+	struct lac_state *retired_lacs; /* removed by a reload, closing */
 	unsigned int n_added_lacs;
 	const char *fifo_path; /* xl2tpd's control FIFO; "" none */
 	struct l2tpd_fifo *fifo;

@@ -381,6 +381,8 @@ static void glue_release(struct session_glue *g)
 		ippool_release(g->local_pool, g->local_ip);
 	ippool_free(g->pool);
 	ippool_free(g->local_pool);
+	if (g->lac)
+		g->lac->session_glues--;
 	free(g);
 }
 
@@ -777,6 +779,8 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	g->tunnel_id = t->id;
 	g->session_id = s->id;
 	g->lac = tg->lac;
+	if (g->lac)
+		g->lac->session_glues++;
 	g->pppox_fd = -1;
 	decide_login(d, s, g);
 	/* 'ppp auth = radius': pppd asks us (vpnsuite-auth), RADIUS answers. */

@@ -509,16 +509,15 @@ void l2tpd_lacs_autodial(struct l2tpd *d)
 	}
 }
 
-/* A dialler whose section a reload took out: closed, then kept with the
- * ones the control FIFO removed until nothing of its tunnel is left. */
+/* A dialler whose section a reload took out: closed, then kept until
+ * nothing of its tunnel is left (l2tpd_reload_collect frees it). */
 void l2tpd_lac_retire(struct l2tpd *d, struct lac_state *lac, const char *why)
 {
 	l2tpd_lac_close(d, lac, why);
 	lac->removed = true;
 	lac_login_clear(lac);
-	lac->next = d->added_lacs;
-	d->added_lacs = lac;
-	d->n_added_lacs++;
+	lac->next = d->retired_lacs;
+	d->retired_lacs = lac;
 }
 
 /* A dialler whose section a reload changed: its tunnel closed with why,
@@ -552,4 +551,9 @@ void l2tpd_lacs_release(struct l2tpd *d)
 	}
 	d->added_lacs = NULL;
 	d->n_added_lacs = 0;
+	for (lac = d->retired_lacs; lac; lac = next) {
+		next = lac->next;
+		l2tpd_lac_free(lac);
+	}
+	d->retired_lacs = NULL;
 }

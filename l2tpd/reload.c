@@ -521,26 +521,46 @@ static bool retired_in_use(struct l2tpd *d, const struct l2tpd_retired *r)
 		struct l2tp_tunnel *t = d->engine.tunnels[i];
 		const struct tunnel_glue *g = t ? t->glue : NULL;
 
-		if (g &&
-		    ((g->lns && in_retired(r, g->lns)) ||
-		     (g->lac && g->lac->cfg && in_retired(r, g->lac->cfg))))
+		if (g && g->lns && in_retired(r, g->lns))
+			return true;
+	}
+	/* A dialler still closing points at its section. */
+	for (struct lac_state *l = d->retired_lacs; l; l = l->next)
+		if (in_retired(r, l->cfg))
+			return true;
+	return false;
+}
+
+/* A removed dialler goes once no tunnel and no session's glue names it. */
+static bool lac_in_use(struct l2tpd *d, const struct lac_state *lac)
+{
+	if (lac->tunnel || lac->session || lac->session_glues)
+		return true;
+	for (unsigned int i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *t = d->engine.tunnels[i];
+		const struct tunnel_glue *g = t ? t->glue : NULL;
+
+		if (g && g->lac == lac)
 			return true;
 	}
 	return false;
 }
 
-/* Removed diallers of a retired array keep no pointer into it. */
-static void retired_forget(struct l2tpd *d, const struct l2tpd_retired *r)
-{
-	for (struct lac_state *l = d->added_lacs; l; l = l->next)
-		if (l->removed && l->cfg && in_retired(r, l->cfg))
-			l->cfg = NULL;
-}
-
 void l2tpd_reload_collect(struct l2tpd *d)
 {
+	struct lac_state **lp = &d->retired_lacs;
 	struct l2tpd_retired **pp = &d->retired;
 
+	while (*lp) {
+		struct lac_state *lac = *lp;
+
+		if (lac_in_use(d, lac)) {
+			lp = &lac->next;
+			continue;
+		}
+		*lp = lac->next;
+		l2tpd_lac_free(lac);
+	}
 	while (*pp) {
 		struct l2tpd_retired *r = *pp;
 
@@ -548,7 +568,6 @@ void l2tpd_reload_collect(struct l2tpd *d)
 			pp = &r->next;
 			continue;
 		}
-		retired_forget(d, r);
 		*pp = r->next;
 		retired_free(r);
 	}
