@@ -248,6 +248,34 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp_engine *e,
 	return t;
 }
 
+static char *tunnel_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = malloc(n);
+
+	if (c)
+		memcpy(c, s, n);
+	return c;
+}
+
+/* The tunnel keeps copies of the strings its parameters name. */
+static int tunnel_own_params(struct l2tp_tunnel *t)
+{
+	if (t->params.host_name) {
+		t->own_host_name = tunnel_strdup(t->params.host_name);
+		if (!t->own_host_name)
+			return -1;
+		t->params.host_name = t->own_host_name;
+	}
+	if (t->params.secret) {
+		t->own_secret = tunnel_strdup(t->params.secret);
+		if (!t->own_secret)
+			return -1;
+		t->params.secret = t->own_secret;
+	}
+	return 0;
+}
+
 static void tunnel_destroy(struct l2tp_tunnel *t)
 {
 	struct l2tp_engine *e = t->engine;
@@ -262,6 +290,10 @@ static void tunnel_destroy(struct l2tp_tunnel *t)
 	if (e->ops.tunnel_free)
 		e->ops.tunnel_free(e->arg, t);
 	l2tp_reliable_free(&t->ctrl);
+	free(t->own_host_name);
+	if (t->own_secret)
+		explicit_bzero(t->own_secret, strlen(t->own_secret));
+	free(t->own_secret);
 	free(t);
 }
 
@@ -860,6 +892,13 @@ static struct l2tp_tunnel *tunnel_admit(struct l2tp_engine *e,
 		tunnel_destroy(t);
 		return NULL;
 	}
+	if (tunnel_own_params(t)) {
+		refuse_sccrq(e, in, SCCRQ_REFUSED_OTHER,
+			     L2TP_STOPCCN_RESULT_GENERAL_ERROR,
+			     L2TP_ERROR_NO_RESOURCES, NULL, "no memory left");
+		tunnel_destroy(t);
+		return NULL;
+	}
 	if (l2tp_reliable_init(&t->ctrl, &t->params.ctrl) < 0)
 		l2tp_reliable_init(&t->ctrl, NULL);
 	return t;
@@ -1312,11 +1351,15 @@ struct l2tp_tunnel *l2tp_tunnel_open(struct l2tp_engine *e,
 	if (!t)
 		return NULL;
 	t->params = *p;
-	t->glue = glue;
 	if (l2tp_reliable_init(&t->ctrl, &t->params.ctrl) < 0)
 		l2tp_reliable_init(&t->ctrl, NULL);
 	/* tunnel_new left the state at WAIT_CTL_REPLY without counting. */
 	t->engine->n_dialling++;
+	if (tunnel_own_params(t)) {
+		tunnel_destroy(t); /* no glue yet: the caller keeps its own */
+		return NULL;
+	}
+	t->glue = glue;
 	l2tp_msg_init(&m, L2TP_MSG_SCCRQ);
 	put_our_capabilities(t, &m);
 	while (!t->tie_breaker)

@@ -88,6 +88,9 @@ struct l2tp_tunnel {
 	struct log_ctx log;
 
 	struct l2tp_tunnel_params params;
+	/* params' strings, ours: the daemon may reload the configuration and
+	 * the secrets they came from while the tunnel lives */
+	char *own_host_name, *own_secret;
 	struct l2tp_ctrl ctrl;
 	uint8_t challenge[L2TP_CHALLENGE_LEN]; /* the one we sent */
 	bool challenge_sent;

@@ -1019,6 +1019,30 @@ START_TEST(test_establish_challenge)
 }
 END_TEST
 
+/* A tunnel keeps its own copies of the host name and secret it was given:
+ * the daemon reloads its configuration and secrets under live tunnels. */
+START_TEST(test_params_strings_are_the_tunnels_own)
+{
+	char host[] = "lac.example", secret[] = SECRET, lns_secret[] = SECRET;
+	struct l2tp_tunnel_params p;
+	struct l2tp_tunnel *t;
+
+	params_default(&p, host);
+	p.secret = secret;
+	p.challenge = true;
+	LNS.accept.secret = lns_secret;
+	LNS.accept.challenge = true;
+	t = establish(&p);
+	memset(host, 'x', sizeof(host) - 1);
+	memset(secret, 'x', sizeof(secret) - 1);
+	memset(lns_secret, 'x', sizeof(lns_secret) - 1);
+	ck_assert_str_eq(t->params.host_name, "lac.example");
+	ck_assert_str_eq(t->params.secret, SECRET);
+	ck_assert_str_eq(lns_tunnel()->params.secret, SECRET);
+	ck_assert_uint_eq(wire_count(NULL, L2TP_MSG_STOPCCN), 0);
+}
+END_TEST
+
 /*
  * Different secrets. Loop as above: whoever challenges finds out, sends
  * StopCCN result 4, and both ends go after their linger.
@@ -2782,6 +2806,7 @@ static Suite *tunnel_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_establish_plain);
 	tcase_add_loop_test(tc, test_establish_challenge, 0, 3);
+	tcase_add_test(tc, test_params_strings_are_the_tunnels_own);
 	tcase_add_loop_test(tc, test_challenge_mismatch, 0, 3);
 	tcase_add_loop_test(tc, test_challenge_without_secret, 0, 2);
 	tcase_add_loop_test(tc, test_hidden_avps, 0, 3);
