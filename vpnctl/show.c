@@ -305,3 +305,34 @@ void show_stats(FILE *out, json_t *reply)
 			"(last minute: the last %" JSON_INTEGER_FORMAT " s)\n",
 			json_integer_value(window));
 }
+
+void show_reload(FILE *out, json_t *reply)
+{
+	static const char *const lists[][2] = {
+		{"added", "added"},
+		{"removed", "removed"},
+		{"changed", "changed"},
+		{"restart_needed", "a restart applies"},
+	};
+	bool known = false, any = false;
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		json_t *a = json_object_get(reply, lists[i][0]);
+		size_t j;
+		json_t *v;
+
+		if (!json_is_array(a))
+			continue;
+		known = true;
+		if (!json_array_size(a))
+			continue;
+		any = true;
+		fprintf(out, "%s:", lists[i][1]);
+		json_array_foreach (a, j, v)
+			fprintf(out, "%s %s", j ? "," : "",
+				json_is_string(v) ? json_string_value(v) : "?");
+		fputc('\n', out);
+	}
+	if (known && !any)
+		fprintf(out, "nothing added, removed or changed\n");
+}

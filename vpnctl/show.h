@@ -25,6 +25,10 @@ void show_status(FILE *out, json_t *reply);
 /* Counters: since start and over the last minute, side by side. */
 void show_stats(FILE *out, json_t *reply);
 
+/* l2tpd's reload: a line each for the sections added, removed and
+ * changed and what a restart applies; nothing for a reply without them. */
+void show_reload(FILE *out, json_t *reply);
+
 /* 93784 -> "1d 2h 3m 4s", 61 -> "1m 1s", 0 -> "0s". */
 void show_duration(char *buf, size_t len, uint64_t secs);
 

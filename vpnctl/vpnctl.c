@@ -98,7 +98,9 @@ static const struct command commands[] = {
 	 .args = {STR("name", "NAME"), STR("number", "NUMBER")},
 	 .nargs = 2,
 	 .help = "place an outgoing call through NAME to NUMBER"},
-	{.name = "reload", .help = "re-read the configuration"},
+	{.name = "reload",
+	 .help = "re-read the configuration",
+	 .show = show_reload},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

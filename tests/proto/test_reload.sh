@@ -93,13 +93,14 @@ check "[lac a] and [lac b] have a tunnel and a session each, on the LNS too" \
 	lac_section b yes
 	lac_section c no
 } >"$tmp/lac.conf"
-reply=$(ctl lac reload)
-check_eq "the reply names [lac a] changed, nothing else" \
-	"$(jq -c '[.added,.removed,.changed,.restart_needed]' <<<"$reply")" '[[],[],["[lac a]"],[]]'
+t0=$(now_ms)
+out=$("$build/vpnctl" -s "$tmp/lac.ctl" reload)
+check_eq "vpnctl reload says [lac a] changed, nothing else" "$out" "changed: [lac a]"
 check "the log says so" log_has lac "reloaded; changed \[lac a\]"
 check "[lac a]'s tunnel was closed, the reason in its StopCCN" \
 	wait_log lns "StopCCN.*\[lac a\] changed by a reload" 5
 check "[lac a] dialled again: a new tunnel with a session" wait_for 10 tunnel_up lac a "$ta"
+echo "# [lac a]: session up again $(($(now_ms) - t0)) ms after the reload (polled every 0.1 s)"
 check "... which the LNS sees with the new host name" \
 	wait_for 5 eval "[ \"\$(ctl_q lns '[.tunnels[]|select(.host==\"a2\" and .state==\"established\")]|length' tunnels)\" = 1 ]"
 check_eq "[lac b] keeps its tunnel ID" "$(tunnel_of lac b)" "$tb"
@@ -156,6 +157,27 @@ lns_conf 10 "$p_lns" >"$tmp/lns.conf"
 check_eq "removing [lns near] is named" "$(ctl_q lns '.removed|tojson' reload)" '["[lns near]"]'
 check_eq "... and the sessions of [lns default] stay" \
 	"$(ctl_q lns '[.sessions[]|[.tunnel,.id]]|sort|@csv' sessions)" "$lns_sessions"
+
+section "a changed [lac] that was connected by hand dials again; one down stays down"
+{
+	lac_global
+	lac_section a yes "hostname = a2"
+	lac_section c no "hostname = c2"
+	lac_section d yes
+} >"$tmp/lac.conf"
+ctl_ok lac lac connect c
+check "[lac c] connected by hand" wait_for 10 tunnel_up lac c
+tc=$(tunnel_of lac c)
+check_eq "the reply names [lac c] changed" "$(ctl_q lac '.changed|tojson' reload)" '["[lac c]"]'
+check "[lac c] dialled again, the LNS sees its new host name" wait_for 10 eval \
+	"[ \"\$(ctl_q lns '[.tunnels[]|select(.host==\"c2\" and .state==\"established\")]|length' tunnels)\" = 1 ]"
+check "... with a session" wait_for 5 tunnel_up lac c "$tc"
+ctl_ok lac lac disconnect c
+sed -i 's/^hostname = c2$/hostname = c3/' "$tmp/lac.conf"
+check_eq "[lac c] changed again while down" "$(ctl_q lac '.changed|tojson' reload)" '["[lac c]"]'
+sleep 1
+check_eq "... and it stays down (autodial = no)" \
+	"$(ctl_q lac '[.tunnels[]|select(.section=="c" and .state!="closing")]|length' tunnels)" 0
 
 section "a file with an error is refused, the configuration in force stays"
 lns_conf "many" "$p_new" >"$tmp/lns.conf"
