@@ -297,6 +297,41 @@ static void lns_needs_restart(struct l2tpd *d, const struct l2tpd_config *n,
 	note(out, outlen, what);
 }
 
+static bool specs_equal(const struct l2tpd_pool_spec *a, size_t na,
+			const struct l2tpd_pool_spec *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].exclude != b[i].exclude ||
+		    strcmp(a[i].spec, b[i].spec))
+			return false;
+	return true;
+}
+
+/*
+ * The pools of a changed [lns]: the ones in force when its ranges are the
+ * same, so that a peer dialling again at once is not given an address a
+ * closing session of the section still holds; else built anew.
+ */
+static int lns_pools(struct l2tpd *d, const struct l2tpd_lns *old,
+		     const struct l2tpd_lns *lns, struct ippool **pool,
+		     struct ippool **local, char *err, size_t errlen)
+{
+	size_t j = old ? (size_t)(old - d->cfg.lns) : 0;
+
+	if (old &&
+	    specs_equal(old->ip_range, old->n_ip_range, lns->ip_range,
+			lns->n_ip_range) &&
+	    specs_equal(old->local_ip_range, old->n_local_ip_range,
+			lns->local_ip_range, lns->n_local_ip_range)) {
+		*pool = ippool_ref(d->pools[j]);
+		*local = ippool_ref(d->local_pools[j]);
+		return 0;
+	}
+	return l2tpd_dataplane_pools_build(d, lns, pool, local, err, errlen);
+}
+
 /* Everything that can fail, before anything in force changes. */
 static int plan_build(struct l2tpd *d, struct plan *p,
 		      struct l2tpd_reload_report *rep, char *err, size_t errlen)
@@ -334,9 +369,8 @@ static int plan_build(struct l2tpd *d, struct plan *p,
 				     lns->name);
 		lns_needs_restart(d, &p->n, lns, rep->restart,
 				  sizeof(rep->restart));
-		if (l2tpd_dataplane_pools_build(d, lns, &p->pools[i],
-						&p->local_pools[i], err,
-						errlen))
+		if (lns_pools(d, old, lns, &p->pools[i], &p->local_pools[i],
+			      err, errlen))
 			return -1;
 	}
 	for (size_t i = 0; i < p->n.n_lac; i++) {
