@@ -13,7 +13,7 @@
 #include "l2tpd/l2tp_nl.h"
 #include "ppp/link.h"
 #include "l2tpd/daemon.h"
-#include "ppp/radius.h"
+#include "ppp/radius_ctl.h"
 
 /*
  * The engine's tunnels in slot order: start with *slot and *seen at 0; NULL
@@ -54,30 +54,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			in_use += ippool_size(d->pools[i]) -
 				  ippool_available(d->pools[i]);
 	json_object_set_new(r, "tunnels", json_integer(d->engine.n_tunnels));
-	if (d->radius) {
-		const struct radius_stats *rs = radius_get_stats(d->radius);
-		json_t *j = json_object();
-
-		json_object_set_new(j, "requests",
-				    json_integer((json_int_t)rs->requests));
-		json_object_set_new(j, "accepts",
-				    json_integer((json_int_t)rs->accepts));
-		json_object_set_new(j, "rejects",
-				    json_integer((json_int_t)rs->rejects));
-		json_object_set_new(j, "timeouts",
-				    json_integer((json_int_t)rs->timeouts));
-		json_object_set_new(j, "errors",
-				    json_integer((json_int_t)rs->errors));
-		json_object_set_new(j, "bad_replies",
-				    json_integer((json_int_t)rs->bad_replies));
-		json_object_set_new(j, "acct_sent",
-				    json_integer((json_int_t)rs->acct_sent));
-		json_object_set_new(j, "acct_queued",
-				    json_integer(rs->acct_queued));
-		json_object_set_new(j, "acct_dropped",
-				    json_integer((json_int_t)rs->acct_dropped));
-		json_object_set_new(r, "radius", j);
-	}
+	radius_ctl_status(d->radius, r);
 	json_object_set_new(r, "addresses_in_use",
 			    json_integer((json_int_t)in_use));
 	json_object_set_new(r, "sessions", json_integer(d->engine.n_sessions));
@@ -199,21 +176,8 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 	json_object_set_new(
 		o, "pppd",
 		json_integer(g && g->link ? ppp_link_pid(g->link) : 0));
-	if (g && g->rad) {
-		const struct radius_login_state *st = radius_sess_state(g->rad);
-		char cls[RADIUS_ATTR_MAX * 4 + 1];
-
-		radius_sess_class_text(g->rad, cls, sizeof(cls));
-		json_object_set_new(o, "acct_session_id",
-				    json_string(st->acct.session_id));
-		json_object_set_new(o, "radius_class", json_string(cls));
-		json_object_set_new(o, "session_timeout",
-				    json_integer(st->session_timeout));
-		json_object_set_new(o, "idle_timeout",
-				    json_integer(st->idle_timeout));
-		json_object_set_new(
-			o, "acct", json_string(radius_sess_acct_state(g->rad)));
-	}
+	if (g)
+		radius_ctl_session(g->rad, o);
 	if (g && g->kernel_session && d->nl) {
 		struct l2tp_nl_stats st;
 		char e[128];

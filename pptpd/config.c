@@ -461,15 +461,6 @@ static int check_config(struct loader *ld)
 			 cfg->path);
 		return -1;
 	}
-	/* Refused rather than half done: the calls' logins do not reach
-	 * ppp/radius_sess.c yet, and chap-secrets must not stand in. */
-	if (cfg->ppp_auth == PPTPD_PPP_AUTH_RADIUS) {
-		snprintf(ld->err, ld->errlen,
-			 "%s: 'ppp-auth radius' is not wired into pptpd's "
-			 "calls yet",
-			 cfg->path);
-		return -1;
-	}
 
 	if (!l->spec != !r->spec) {
 		const struct pptpd_pool_spec *set = l->spec ? l : r;

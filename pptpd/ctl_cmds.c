@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "lib/sockaddr.h"
+#include "ppp/radius_ctl.h"
 #include "pptpd/daemon.h"
 #include "pptpd/dataplane.h"
 
@@ -32,6 +33,8 @@ static const char *ppp_auth_name(const struct pptpd *d)
 {
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return "none";
+	if (d->radius)
+		return "radius";
 	return d->auth ? "daemon" : "pppd";
 }
 
@@ -75,6 +78,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 				      (json_int_t)log_flood_suppressed()));
 	ctl_server_status(d->ctl, r);
 	json_object_set_new(r, "ppp_auth", json_string(ppp_auth_name(d)));
+	radius_ctl_status(d->radius, r);
 	json_object_set_new(
 		r, "addresses_in_use",
 		json_integer((json_int_t)pptpd_dataplane_addresses_in_use(d)));
@@ -165,8 +169,10 @@ static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
 		sockaddr_ipv4_str(g->remote_ip, "", r, sizeof(r)), "uptime",
 		uptime_s(g->start_ms));
 
-	if (o)
+	if (o) {
 		call_counters(d, g, o);
+		radius_ctl_session(g->rad, o);
+	}
 	return o;
 }
 

@@ -156,11 +156,15 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 			 n->path);
 	if (n->ppp_auth != o->ppp_auth ||
 	    str_differs(n->ppp_secrets, o->ppp_secrets) ||
+	    str_differs(n->radius_config, o->radius_config) ||
+	    str_differs(n->radius_dae, o->radius_dae) ||
+	    str_differs(n->radius_dae_secret, o->radius_dae_secret) ||
 	    n->login_failures != o->login_failures ||
 	    n->login_window != o->login_window ||
 	    n->login_block != o->login_block)
 		log_warn(&no_ctx,
-			 "%s: ppp-auth, ppp-secrets or login-* changed: "
+			 "%s: ppp-auth, ppp-secrets, radius-* or login-* "
+			 "changed: "
 			 "restart pptpd for that (SIGHUP re-reads the "
 			 "secrets file itself)",
 			 n->path);
@@ -184,6 +188,9 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	swap_str(&n->plugin_path, &o->plugin_path);
 	n->ppp_auth = o->ppp_auth;
 	swap_str(&n->ppp_secrets, &o->ppp_secrets);
+	swap_str(&n->radius_config, &o->radius_config);
+	swap_str(&n->radius_dae, &o->radius_dae);
+	swap_str(&n->radius_dae_secret, &o->radius_dae_secret);
 	n->login_failures = o->login_failures;
 	n->login_window = o->login_window;
 	n->login_block = o->login_block;

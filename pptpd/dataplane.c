@@ -12,9 +12,13 @@
  * Server calls' logins are verified here ('ppp-auth daemon', the default):
  * pppd asks through the plugin, ppp/login.c answers from
  * 'ppp-secrets' and hands out the client's address from 'remoteip' (or its
- * static one), so pppd reads no secrets of its own. Addresses go back when
- * pppd is gone, not when the call is cleared: until then its interface may
- * still hold them.
+ * static one), so pppd reads no secrets of its own. With 'ppp-auth radius'
+ * the same question goes to RADIUS instead (ppp/radius_sess.c, off the
+ * loop): Framed-IP-Address or an address from 'remoteip', MPPE keys from
+ * the Access-Accept, accounting from the ppp interface's counters, and
+ * 'radius-dae' Disconnect/CoA requests. Addresses go back when pppd is
+ * gone, not when the call is cleared: until then its interface may still
+ * hold them.
  *
  * Without an 'option' file pppd gets server_default_opts, and a client
  * profile without 'pppoptfile' client_default_opts: the strongest PPTP has
@@ -36,6 +40,7 @@
 #include <unistd.h>
 
 #include "ppp/ippool.h"
+#include "lib/ifstats.h"
 #include "lib/log.h"
 #include "lib/sockaddr.h"
 #include "ppp/login.h"
@@ -43,6 +48,9 @@
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
+#include "ppp/radius.h"
+#include "ppp/radius_dae.h"
+#include "ppp/radius_sess.h"
 #include "pptpd/daemon.h"
 /* After <netinet/in.h>, which the uapi header defers to. */
 #include <linux/if_pppox.h>
@@ -155,6 +163,176 @@ static int auth_setup(struct pptpd *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- RADIUS ('ppp-auth radius') ---- */
+
+/* DAE: every call RADIUS knows that the request names. */
+static unsigned dae_disconnect(void *arg, const struct radius_dae_request *q)
+{
+	struct pptpd *d = arg;
+	unsigned n = 0;
+
+	for (struct pptpd_call *c = d->rad_calls; c; c = c->rad_next) {
+		if (!c->link || !radius_sess_matches(c->rad, q))
+			continue;
+		radius_sess_set_cause(c->rad, RADIUS_TERM_ADMIN_RESET);
+		ppp_link_close(c->link);
+		n++;
+	}
+	return n;
+}
+
+static unsigned dae_coa(void *arg, const struct radius_dae_request *q)
+{
+	struct pptpd *d = arg;
+	unsigned n = 0;
+
+	for (struct pptpd_call *c = d->rad_calls; c; c = c->rad_next) {
+		if (!c->link || !radius_sess_matches(c->rad, q))
+			continue;
+		radius_sess_coa(c->rad, q);
+		n++;
+	}
+	return n;
+}
+
+/* A server's RADIUS client, after the daemon detached (worker threads). */
+static int radius_setup(struct pptpd *d, char *err, size_t errlen)
+{
+	static const struct radius_dae_ops dae_ops = {
+		.disconnect = dae_disconnect,
+		.coa = dae_coa,
+	};
+
+	if (!d->cfg.connections || d->cfg.ppp_auth != PPTPD_PPP_AUTH_RADIUS)
+		return 0;
+	d->radius = radius_new(d->loop, d->cfg.radius_config, err, errlen);
+	if (!d->radius)
+		return -1;
+	log_info(NULL, "PPP logins verified through RADIUS (%s)",
+		 d->cfg.radius_config);
+	radius_acct_on_off(d->radius, true);
+	if (!d->cfg.radius_dae)
+		return 0;
+	d->dae = radius_dae_new(d->loop, d->cfg.radius_dae,
+				d->cfg.radius_dae_secret, &dae_ops, d, err,
+				errlen);
+	return d->dae ? 0 : -1;
+}
+
+/* At stop: Accounting-Off, and a little time for what is queued. */
+static void radius_teardown(struct pptpd *d)
+{
+	unsigned left;
+
+	radius_dae_free(d->dae);
+	d->dae = NULL;
+	if (!d->radius)
+		return;
+	radius_acct_on_off(d->radius, false);
+	left = radius_acct_flush(d->radius, 5000);
+	if (left)
+		log_warn(NULL, "radius: %u accounting record(s) not sent",
+			 left);
+	radius_free(d->radius);
+	d->radius = NULL;
+}
+
+static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply)
+{
+	struct pptpd_call *c = arg;
+	bool ok = reply->result == 0;
+
+	if (c->link)
+		ppp_link_auth_reply(c->link, reply);
+	c->d->counters
+		.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
+	if (ok)
+		snprintf(c->user, sizeof(c->user), "%s",
+			 radius_sess_state(c->rad)->acct.user);
+}
+
+static void rad_terminate(void *arg, enum radius_term_cause cause)
+{
+	struct pptpd_call *c = arg;
+
+	if (c->link)
+		ppp_link_close(c->link);
+}
+
+/* The call's ppp interface counters (the kernel's PPTP driver keeps
+ * none): in = from the peer. Kept, so that the Stop still has them once
+ * the interface is gone. */
+static int rad_counters(void *arg, struct radius_acct_counters *out)
+{
+	struct pptpd_call *c = arg;
+	struct pptpd *d = c->d;
+	struct if_counters ic;
+	char err[160];
+
+	if (c->ifname[0] &&
+	    (d->route_nl.sock ||
+	     !nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err))) &&
+	    !ifstats_get(&d->route_nl, c->ifname, &ic, err, sizeof(err))) {
+		c->rad_counters.in_octets = ic.rx_bytes;
+		c->rad_counters.out_octets = ic.tx_bytes;
+		c->rad_counters.in_packets = ic.rx_packets;
+		c->rad_counters.out_packets = ic.tx_packets;
+	}
+	*out = c->rad_counters;
+	return 0;
+}
+
+static int rad_call_open(struct pptpd *d, struct pptpd_call *c)
+{
+	static const struct radius_sess_ops ops = {
+		.auth_done = rad_auth_done,
+		.terminate = rad_terminate,
+		.counters = rad_counters,
+	};
+	struct radius_nas nas = {.nas_port = c->id,
+				 .tunnel_type = RADIUS_TUNNEL_PPTP};
+	struct sockaddr_in *local = (struct sockaddr_in *)&nas.local;
+	struct sockaddr_in *peer = (struct sockaddr_in *)&nas.peer;
+	char conn[16];
+
+	snprintf(nas.nas_port_id, sizeof(nas.nas_port_id),
+		 "connection %u call %u", c->conn_id, c->id);
+	snprintf(nas.calling_station, sizeof(nas.calling_station), "%s",
+		 c->peer_ip);
+	inet_ntop(AF_INET, &c->local_addr, nas.called_station,
+		  sizeof(nas.called_station));
+	local->sin_family = peer->sin_family = AF_INET;
+	local->sin_addr = c->local_addr;
+	peer->sin_addr = c->peer_addr;
+	snprintf(conn, sizeof(conn), "%u", c->conn_id);
+	c->rad = radius_sess_new(d->radius, d->loop, &nas, conn, d->remote_pool,
+				 &ops, c);
+	if (!c->rad)
+		return -1;
+	c->rad_next = d->rad_calls;
+	if (d->rad_calls)
+		d->rad_calls->rad_prev = c;
+	d->rad_calls = c;
+	return 0;
+}
+
+static void rad_call_close(struct pptpd_call *c, enum radius_term_cause cause)
+{
+	struct pptpd *d = c->d;
+
+	if (!c->rad)
+		return;
+	if (c->rad_prev)
+		c->rad_prev->rad_next = c->rad_next;
+	else
+		d->rad_calls = c->rad_next;
+	if (c->rad_next)
+		c->rad_next->rad_prev = c->rad_prev;
+	c->rad_prev = c->rad_next = NULL;
+	radius_sess_free(c->rad, cause);
+	c->rad = NULL;
+}
+
 int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 {
 	const char *plugin;
@@ -175,7 +353,7 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 	if (d->cfg.option_file && access(d->cfg.option_file, R_OK) < 0)
 		log_warn(NULL, "%s: 'option': %s: %s; pppd will fail",
 			 d->cfg.path, d->cfg.option_file, strerror(errno));
-	return 0;
+	return radius_setup(d, err, errlen);
 }
 
 int pptpd_dataplane_reload(struct pptpd *d, char *err, size_t errlen)
@@ -208,6 +386,7 @@ size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)
 
 void pptpd_dataplane_exit(struct pptpd *d)
 {
+	radius_teardown(d);
 	/* Addresses of pppds still exiting go with the pools. */
 	ppp_login_free(d->auth);
 	d->auth = NULL;
@@ -325,6 +504,8 @@ static void ppp_up(void *arg, const struct ppp_link_up *up)
 		c->local_ip = up->local_ip;
 		c->remote_ip = up->remote_ip;
 	}
+	if (c->rad)
+		radius_sess_up(c->rad, up->ifname);
 }
 
 static void ppp_ip_down(void *arg)
@@ -333,6 +514,8 @@ static void ppp_ip_down(void *arg)
 
 	/* Its last counters, while the interface is still there. */
 	pptpd_stats_count_call(c->d, c);
+	if (c->rad)
+		rad_counters(c, &c->rad_counters);
 	c->ifname[0] = '\0';
 }
 
@@ -355,7 +538,7 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 }
 
 /* The client logs in: with a method the pppd options allow, then from
- * the secrets. */
+ * the secrets or through RADIUS. */
 static void ppp_auth(void *arg, struct ppp_link *l,
 		     const struct ppp_ipc_msg *req)
 {
@@ -374,6 +557,10 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		ppp_link_auth_reply(l, &no); /* no result: refused */
 		return;
 	}
+	if (c->rad) {
+		radius_sess_auth(c->rad, req);
+		return;
+	}
 	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
 	c->d->counters
 		.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
@@ -388,6 +575,7 @@ static void ppp_down(void *arg, const char *reason)
 	c->link = NULL;
 	c->ifname[0] = '\0';
 	/* Its interface is gone with it: the addresses are free now. */
+	rad_call_close(c, RADIUS_TERM_USER_REQUEST);
 	addrs_release(c->d, c);
 	pptpd_call_pppd_exited(c, reason);
 }
@@ -423,10 +611,10 @@ static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
 	if (!p->optfile)
 		p->extra = server_default_opts;
 	p->daemon_auth = c->daemon_auth;
-	p->no_pap =
-		c->daemon_auth && !ppp_login_has_secrets(d->auth, true, NULL);
-	p->no_chap =
-		c->daemon_auth && !ppp_login_has_secrets(d->auth, false, NULL);
+	p->no_pap = c->daemon_auth && !c->radius_auth &&
+		    !ppp_login_has_secrets(d->auth, true, NULL);
+	p->no_chap = c->daemon_auth && !c->radius_auth &&
+		     !ppp_login_has_secrets(d->auth, false, NULL);
 	/* delegate: pppd (or its RADIUS plugin) picks the addresses. */
 	p->local_ip = c->local_ip;
 	p->remote_ip = c->remote_ip;
@@ -436,9 +624,9 @@ static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
 }
 
 /*
- * Whether pptpd answers this call's logins: where pppd will ask for them
- * and no other authentication plugin (radius.so ...) or "login" in its
- * options does, as under poptop.
+ * Whether pptpd answers this call's logins (from its secrets or through
+ * RADIUS): where pppd will ask for them and no other authentication
+ * plugin (radius.so ...) or "login" in its options does, as under poptop.
  */
 static void decide_login(struct pptpd *d, struct pptpd_call *c)
 {
@@ -446,13 +634,16 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 	struct pppd_params p;
 
 	c->daemon_auth = false;
-	if (!d->auth || c->client || d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
+	c->radius_auth = false;
+	if ((!d->auth && !d->radius) || c->client ||
+	    d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return;
 	pppd_params_fill(d, c, &p);
 	switch (pppd_options_login(&p, NULL, &c->auth_methods, why,
 				   sizeof(why))) {
 	case PPPD_LOGIN_DAEMON:
 		c->daemon_auth = true;
+		c->radius_auth = d->radius != NULL;
 		if (why[0])
 			log_warn(&c->log, "%s", why);
 		break;
@@ -481,16 +672,19 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 	p.channel_fd = c->pppox_fd;
 	p.backend_opts = &pp;
 	p.client = pp.client;
-	if (c->daemon_auth) {
+	if (c->daemon_auth && !c->radius_auth) {
 		p.login = d->auth;
 		p.pool = d->remote_pool;
 	}
+	if (c->radius_auth && rad_call_open(d, c))
+		return errbuf_set(err, errlen, "out of memory");
 	c->link = ppp_link_open(d->loop, &d->ppp.base, &p, &ppp_ops, c, err,
 				errlen);
-	if (c->link)
-		d->counters.v[PPTPD_STAT_PPPD_STARTED]++;
-	if (!c->link)
+	if (!c->link) {
+		rad_call_close(c, RADIUS_TERM_NAS_ERROR);
 		return -1;
+	}
+	d->counters.v[PPTPD_STAT_PPPD_STARTED]++;
 	/* pppd holds the channel now; ours would keep it alive after. */
 	close(c->pppox_fd);
 	c->pppox_fd = -1;
@@ -510,5 +704,6 @@ void pptpd_dataplane_call_down(struct pptpd *d, struct pptpd_call *c)
 		ppp_link_hangup(c->link);
 		return;
 	}
+	rad_call_close(c, RADIUS_TERM_USER_REQUEST);
 	addrs_release(d, c);
 }

@@ -8,9 +8,13 @@
 # password refused although chap-secrets holds it; accounting
 # Accounting-On, Start, Stop (Class, Admin-Reset) and Accounting-Off in the
 # detail file; radclient Disconnect-Request (wrong secret ignored, ACK,
-# NAK when nothing matches) and CoA. Session-Timeout, Interim-Update and a
-# dead server are covered by tests/proto/test_radius.sh against the same
-# server.
+# NAK when nothing matches) and CoA. Then the same over PPTP: our pptpd
+# client to our pptpd ("ppp-auth radius") in the same namespaces, against
+# the same FreeRADIUS: MS-CHAPv2 + MPPE-128 with keys from RADIUS,
+# Framed-IP-Address, the 'remoteip' pool, a wrong password refused, Start
+# and Stop with Tunnel-Type PPTP, a Disconnect-Request. Session-Timeout,
+# Interim-Update and a dead server are covered by tests/proto/test_radius.sh
+# against the same server.
 # vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../../radius/freeradius.sh"
@@ -24,7 +28,7 @@ ALICE_IP=192.168.79.50 # Framed-IP-Address, outside the pool
 LNS_LOG=$VM_LOGDIR/l2tpd-lns.log
 mkdir -p "$D"
 
-vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink ppp_mppe
+vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink ppp_mppe pptp
 vm_netns_pair lns lac 10.99.5
 vm_ppp_clean_options
 rm -f /etc/ppp/chap-secrets /etc/ppp/pap-secrets
@@ -201,4 +205,74 @@ vm_stop l2tpd-lac
 vm_stop l2tpd-lns
 vm_check "Accounting-Off at stop" vm_wait_for 10 sh -c \
     "cat $D/raddb/log/radacct/*/detail-* | grep -q 'Acct-Status-Type = Accounting-Off'"
+
+vm_log "4: PPTP: pptpd client to pptpd with 'ppp-auth radius'"
+PPTP_SRV_LOG=$VM_LOGDIR/pptpd-srv.log
+printf 'auth\nrequire-mschap-v2\nrequire-mppe-128\nname pptpd\nlogfile %s\n%s\n' \
+    "$VM_LOGDIR/pppd-pptp-srv.log" "$ppp_common" > "$D/pptp-srv-options"
+printf 'noauth\nnoipdefault\nrefuse-pap\nrefuse-chap\nrefuse-mschap\nrefuse-eap\nrequire-mppe-128\nlogfile %s\n%s\n' \
+    "$VM_LOGDIR/pppd-pptp-cli.log" "$ppp_common" > "$D/pptp-cli-options"
+cat > "$D/pptp-srv.conf" <<CONF
+listen $LNS_IP
+localip 192.168.81.1
+remoteip 192.168.81.10-19
+option $D/pptp-srv-options
+ppp-auth radius
+radius-config $D/radcli.conf
+radius-dae 127.0.0.1:3800
+radius-dae-secret dae-secret
+CONF
+printf 'connections 0\nclients %s\n' "$D/pptp-clients.conf" > "$D/pptp-cli.conf"
+for sec in alice:alice:alice-pw bob:bob:bob-pw wrong:alice:secrets-pw; do
+    IFS=: read -r sname user pw <<< "$sec"
+    printf '[client %s]\nserver = %s\nuser = %s\npassword = %s\nredial = no\npppoptfile = %s\n' \
+        "$sname" "$LNS_IP" "$user" "$pw" "$D/pptp-cli-options"
+done > "$D/pptp-clients.conf"
+pctl() { local who=$1; shift; "$B/vpnctl" -s "$D/pptp-$who.ctl" -t 5 "$@"; }
+pptp_field() {
+    pctl srv --json sessions | jq -r --arg u "$1" --arg f "$2" \
+        '[.sessions[] | select(.user == $u)][0][$f] // "" | tostring'
+}
+pptp_up() { local i; i=$(pptp_field "$1" interface); [ -n "$i" ] && [ "$i" != null ]; }
+pptp_gone() { [ "$(pctl srv --json sessions | jq '.sessions | length')" = 0 ] && vm_no_process pppd; }
+vm_bg pptpd-srv vm_in lns "$B/pptpd" -f -c "$D/pptp-srv.conf" -p "$D/pptp-srv.pid" -C "$D/pptp-srv.ctl"
+vm_require "pptpd server control socket up" vm_wait_for 10 test -S "$D/pptp-srv.ctl"
+vm_bg pptpd-cli vm_in lac "$B/pptpd" -f -c "$D/pptp-cli.conf" -p "$D/pptp-cli.pid" -C "$D/pptp-cli.ctl"
+vm_require "pptpd client control socket up" vm_wait_for 10 test -S "$D/pptp-cli.ctl"
+vm_check_eq "pptpd: vpnctl status says ppp_auth radius" radius "$(pctl srv --json status | jq -r .ppp_auth)"
+
+pctl cli pptp connect alice > /dev/null
+vm_check "pptp alice: PPP up" vm_wait_for 60 pptp_up alice
+vm_check_eq "pptp alice: Framed-IP-Address applied" "$ALICE_IP" "$(pptp_field alice remote_ip)"
+vm_check "pptp alice: ping client -> server" vm_ping lac 192.168.81.1 2
+vm_check "pptp alice: MPPE-128 on the server" grep -q "MPPE 128-bit" "$VM_LOGDIR/pppd-pptp-srv.log"
+vm_check "pptp alice: MPPE-128 on the client" grep -q "MPPE 128-bit" "$VM_LOGDIR/pppd-pptp-cli.log"
+vm_check_eq "pptp alice: vpnctl shows the Class" gold "$(pptp_field alice radius_class)"
+psid=$(pptp_field alice acct_session_id)
+vm_check "pptp alice: Start in the detail file" vm_wait_for 10 detail_has "$psid" "Acct-Status-Type = Start"
+vm_check "pptp alice: Start with Tunnel-Type PPTP" detail_has "$psid" "Tunnel-Type:0 = PPTP"
+pctl cli pptp disconnect alice > /dev/null
+vm_check "pptp alice: nothing left after disconnect" vm_wait_for 30 pptp_gone
+vm_check "pptp alice: Stop in the detail file" vm_wait_for 15 detail_has "$psid" "Acct-Status-Type = Stop"
+
+pmark=$(wc -l < "$PPTP_SRV_LOG")
+pctl cli pptp connect wrong > /dev/null
+vm_check "pptp: chap-secrets' password for alice refused (RADIUS says no)" vm_wait_for 30 sh -c \
+    "tail -n +$((pmark + 1)) '$PPTP_SRV_LOG' | grep -qF \"login of 'alice' (10.99.5.2): RADIUS Access-Reject\""
+vm_check "pptp: nothing left after the refused login" vm_wait_for 30 pptp_gone
+pctl cli pptp disconnect wrong > /dev/null 2>&1 || true
+
+pctl cli pptp connect bob > /dev/null
+vm_check "pptp bob: PPP up" vm_wait_for 60 pptp_up bob
+addr=$(pptp_field bob remote_ip)
+vm_check "pptp bob: address from 'remoteip' ($addr)" sh -c "case $addr in 192.168.81.1[0-9]) true;; *) false;; esac"
+vm_check "pptp bob: ping server -> client" vm_ping lns "$addr" 2
+bsid=$(pptp_field bob acct_session_id)
+out=$(echo "Acct-Session-Id=$bsid" | vm_in lns radclient -r 1 -t 2 -x 127.0.0.1:3800 disconnect dae-secret 2>&1 || true)
+vm_check "pptp bob: Disconnect-ACK" grep -q "Received Disconnect-ACK" <<< "$out"
+vm_check "pptp bob: session gone" vm_wait_for 30 pptp_gone
+vm_check "pptp bob: Stop with Admin-Reset" vm_wait_for 10 detail_has "$bsid" "Acct-Terminate-Cause = Admin-Reset"
+vm_check "no secret in the pptpd log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw '$PPTP_SRV_LOG'"
+vm_stop pptpd-cli 10
+vm_stop pptpd-srv 10
 fr_stop
