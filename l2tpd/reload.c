@@ -482,15 +482,14 @@ static void lacs_apply(struct l2tpd *d, struct plan *p)
 		} else {
 			snprintf(why, sizeof(why),
 				 "[lac %s] changed by a reload", c->name);
-			/* Defined anew: one the control FIFO removed is back.
-			 */
+			/* Defined anew: back if the control FIFO removed it. */
 			lac->removed = false;
 			l2tpd_lac_reconfigure(d, lac, c, why);
 		}
 	}
 }
 
-/* Nothing fails from here: the new sections take over. */
+/* The new sections take over; nothing fails after the first allocation. */
 static int plan_commit(struct l2tpd *d, struct plan *p)
 {
 	struct l2tpd_retired *r = calloc(1, sizeof(*r));

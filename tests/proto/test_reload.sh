@@ -76,6 +76,11 @@ check "max tunnels lowered to 2: the third tunnel is refused (limit)" wait_for 1
 check "... and the two sessions are still up" up lns 2
 ctl_ok lac lac disconnect c
 lns_conf 10 "$p_lns" >"$tmp/lns.conf"
+sed -i 's/^listen-addr = 127.0.0.1$/listen-addr = 127.0.0.3/' "$tmp/lns.conf"
+check_eq "a changed listen-addr is named for a restart" \
+	"$(ctl_q lns '.restart_needed|tojson' reload)" '["listen-addr"]'
+check "... and the log says so" log_has lns "reloaded; a restart applies: listen-addr$"
+lns_conf 10 "$p_lns" >"$tmp/lns.conf"
 check_eq "back to the port of the start: nothing waits for a restart" \
 	"$(ctl_q lns '.restart_needed|length' reload)" 0
 
