@@ -20,6 +20,8 @@ calling test created; every command is bounded in count and time.
       held for S seconds.
   flood.py pptp-call --to HOST:PORT --attempts N --interval S
       A legitimate PPTP client: SCCRQ, SCCRP, OCRQ, OCRP; each timed.
+      --hold S keeps every connection and its call open S seconds after
+      the last (--ready FILE is created then).
   flood.py ctl-idle --path SOCKET --count N --hold S
       N control socket connections that never send anything.
 
@@ -216,6 +218,7 @@ def recv_msg(s, want, timeout):
 
 def cmd_pptp_call(a):
     host, port = L.addr(a.to)
+    held = []  # with --hold: connections kept open with their call
     out = {"attempts": a.attempts, "ok": 0, "within_2s": 0, "errors": {},
            "times_ms": []}
     for i in range(a.attempts):
@@ -232,7 +235,10 @@ def cmd_pptp_call(a):
                 m = recv_msg(s, 8, 2)
                 if not m or m[16] != 1:
                     err = "no OCRP"
-            s.close()
+            if a.hold and not err:
+                held.append(s)
+            else:
+                s.close()
         except OSError as e:
             err = "connect: %s" % e.strerror
         ms = (time.monotonic() - t0) * 1000
@@ -244,7 +250,11 @@ def cmd_pptp_call(a):
             out["times_ms"].append(round(ms, 1))
         time.sleep(a.interval)
     out.update(stats(out["times_ms"]))
-    print(json.dumps(out))
+    print(json.dumps(out), flush=True)
+    if held:
+        if a.ready:
+            open(a.ready, "w").close()
+        time.sleep(a.hold)
 
 
 def cmd_pptp_idle(a):
@@ -348,6 +358,9 @@ def main():
     sp.add_argument("--to", required=True)
     sp.add_argument("--attempts", type=int, default=30)
     sp.add_argument("--interval", type=float, default=0.05)
+    sp.add_argument("--hold", type=float, default=0,
+                    help="keep each connection and its call open S seconds")
+    sp.add_argument("--ready", help="file created once the calls are held")
     sp = sub.add_parser("ctl-idle")
     sp.add_argument("--path", required=True)
     sp.add_argument("--count", type=int, default=1000)

@@ -129,13 +129,25 @@ start_vpnsuite_daemon pptp "$build/pptpd" --fg --conf "$tmp/pptpd.conf" \
 	--speed 115200 --bcrelay lo --pidfile "$tmp/pptp.pid" -C "$tmp/pptp.ctl" ||
 	fail "pptpd with poptop's long options started"
 check "--pidfile wrote the pid file" test -s "$tmp/pptp.pid"
-python3 -c 'import socket, sys, time
-a = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-b = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-time.sleep(15)' "$p_pptp" &
+# A connection with a call is never evicted, so with --connections 1 the
+# next one is refused; one without a call would give way to it (the
+# eviction test_floods checks).
+python3 "$(dirname "$0")/flood.py" pptp-call --to "127.0.0.1:$p_pptp" \
+	--attempts 1 --hold 15 --ready "$tmp/held" >"$tmp/held.json" &
 holder=$!
-check "--connections 1: a second connection is refused" \
-	wait_for 20 eval '[ "$(ctl_q pptp .refused_connections status)" -ge 1 ]'
+wait_for 10 test -e "$tmp/held" || fail "the first connection got its call"
+check_eq "--connections 1: the first connection has its call" \
+	"$(jq -r .ok "$tmp/held.json")" 1
+python3 -c 'import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.settimeout(5)
+print("closed" if s.recv(1) == b"" else "open")' "$p_pptp" >"$tmp/second" 2>&1
+check_eq "--connections 1: a second connection is closed at once" \
+	"$(cat "$tmp/second")" closed
+check "--connections 1: ... and counted as refused" \
+	wait_for 5 eval '[ "$(ctl_q pptp .refused_connections status)" -ge 1 ]'
+check_eq "--connections 1: the call survives" \
+	"$(ctl_q pptp .evicted status)" 0
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 stop_daemon pptp
