@@ -46,32 +46,13 @@ const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s)
 }
 
 /* IPv4 addresses are kept IPv4-mapped so one key serves both families. */
-static void addr_key(const struct sockaddr *sa, uint8_t out[16], uint16_t *port)
-{
-	memset(out, 0, 16);
-	*port = 0;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, &in->sin_addr, 4);
-		*port = ntohs(in->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 =
-			(const struct sockaddr_in6 *)sa;
-
-		memcpy(out, &in6->sin6_addr, 16);
-		*port = ntohs(in6->sin6_port);
-	}
-}
-
 static bool same_peer(const struct l2tp_tunnel *t, const struct sockaddr *sa)
 {
 	uint8_t a[16], b[16];
 	uint16_t pa, pb;
 
-	addr_key((const struct sockaddr *)&t->peer, a, &pa);
-	addr_key(sa, b, &pb);
+	sockaddr_key((const struct sockaddr *)&t->peer, a, &pa);
+	sockaddr_key(sa, b, &pb);
 	return pa == pb && !memcmp(a, b, 16);
 }
 
@@ -89,6 +70,9 @@ int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,
 		/* A small table has no room for a budget of its own. */
 		e->limits.max_half_open = max >= 64 ? max / 4 : max;
 	}
+	l2tp_sccrq_cache_init(&e->sccrq_cache,
+			      e->limits.sccrq_cache ? e->limits.sccrq_cache
+						    : L2TP_SCCRQ_CACHE_DEFAULT);
 	e->flood_refused.what = "SCCRQ refusals";
 	e->flood_accepted.what = "new tunnels";
 	e->flood_evicted.what = "half-open tunnel evictions";
@@ -159,7 +143,7 @@ half_open_get(struct l2tp_engine *e, const struct sockaddr *peer, bool create)
 	uint8_t key[16];
 	uint16_t port;
 
-	addr_key(peer, key, &port);
+	sockaddr_key(peer, key, &port);
 	HASH_FIND(hh, e->half_open, key, 16, h);
 	if (h || !create)
 		return h;
@@ -194,6 +178,8 @@ static void half_open_done(struct l2tp_tunnel *t)
 	if (!t->half_open)
 		return;
 	t->half_open = false;
+	free(t->sccrq_raw);
+	t->sccrq_raw = NULL;
 	DL_DELETE2(e->half_open_list, t, ho_prev, ho_next);
 	e->n_half_open--;
 	h = half_open_get(e, (const struct sockaddr *)&t->peer, false);
@@ -205,17 +191,27 @@ static void half_open_done(struct l2tp_tunnel *t)
 	}
 }
 
+/* Neither a tunnel's nor held by the SCCRQ cache for a late SCCCN. */
+static bool tunnel_id_free(const struct l2tp_engine *e, uint16_t id)
+{
+	return id && !e->tunnels[id] &&
+	       !l2tp_sccrq_cache_holds(&e->sccrq_cache, id, e->now_ms,
+				       L2TP_SETUP_TIMEOUT_MS);
+}
+
 static uint16_t tunnel_alloc_id(struct l2tp_engine *e)
 {
 	uint16_t id;
 
+	if (e->replay) /* the ID our SCCRP gave before */
+		return e->tunnels[e->replay->id] ? 0 : e->replay->id;
 	for (int i = 0; i < 64; i++) {
 		e->ops.random(e->arg, &id, sizeof(id));
-		if (id && !e->tunnels[id])
+		if (tunnel_id_free(e, id))
 			return id;
 	}
 	for (unsigned i = 1; i < N_TUNNEL_SLOTS; i++)
-		if (!e->tunnels[i])
+		if (tunnel_id_free(e, (uint16_t)i))
 			return (uint16_t)i;
 	return 0;
 }
@@ -314,6 +310,7 @@ void l2tp_engine_free(struct l2tp_engine *e)
 	log_flood_forget(&e->flood_refused);
 	log_flood_forget(&e->flood_accepted);
 	log_flood_forget(&e->flood_evicted);
+	l2tp_sccrq_cache_free(&e->sccrq_cache);
 	free(e->tunnels);
 	e->tunnels = NULL;
 }
@@ -435,6 +432,8 @@ static void emit(void *arg, const uint8_t *pkt, size_t len)
 {
 	struct l2tp_tunnel *t = arg;
 
+	if (t->engine->replay) /* sent when the SCCRQ first came */
+		return;
 	t->engine->ops.xmit(t->engine->arg, t, pkt, len);
 }
 
@@ -471,8 +470,14 @@ static void put_our_capabilities(struct l2tp_tunnel *t, struct l2tp_msg *m)
 	l2tp_msg_set(m, L2TP_AVP_RECEIVE_WINDOW_SIZE);
 	m->receive_window_size = t->params.rws ? t->params.rws : 4;
 	if (t->params.challenge && t->params.secret) {
-		t->engine->ops.random(t->engine->arg, t->challenge,
-				      sizeof(t->challenge));
+		const struct l2tp_sccrq_entry *r = t->engine->replay;
+
+		if (r && r->has_challenge)
+			memcpy(t->challenge, r->challenge,
+			       sizeof(t->challenge));
+		else
+			t->engine->ops.random(t->engine->arg, t->challenge,
+					      sizeof(t->challenge));
 		t->challenge_sent = true;
 		l2tp_msg_set(m, L2TP_AVP_CHALLENGE);
 		m->challenge.data = t->challenge;
@@ -678,14 +683,15 @@ static bool tie_breaker_lost(struct l2tp_engine *e, const struct sockaddr *from,
 
 	if (!l2tp_msg_has(m, L2TP_AVP_TIE_BREAKER) || !e->n_dialling)
 		return false;
-	addr_key(from, key, &port);
+	sockaddr_key(from, key, &port);
 	for (unsigned i = 1; i < N_TUNNEL_SLOTS; i++) {
 		struct l2tp_tunnel *t = e->tunnels[i];
 
 		if (!t || t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
 		    !t->tie_breaker)
 			continue;
-		addr_key((const struct sockaddr *)&t->peer, other, &other_port);
+		sockaddr_key((const struct sockaddr *)&t->peer, other,
+			     &other_port);
 		if (memcmp(key, other, 16))
 			continue;
 		/* The lower value wins; on a tie both give up. */
@@ -763,6 +769,12 @@ static void half_open_evict_oldest(struct l2tp_engine *e, uint64_t now)
 			 "budget (max half-open)",
 			 t->id, t->peer_str, now - t->created_ms,
 			 e->n_half_open);
+	if (t->state == L2TP_TUNNEL_WAIT_CTL_CONN && t->sccrq_raw &&
+	    l2tp_sccrq_cache_put(&e->sccrq_cache, t->id,
+				 (const struct sockaddr *)&t->peer,
+				 t->sccrq_raw, t->sccrq_len,
+				 t->challenge_sent ? t->challenge : NULL, now))
+		e->stats.half_open_cached++;
 	tunnel_destroy(t);
 }
 
@@ -805,7 +817,7 @@ static bool sccrq_decode(struct l2tp_engine *e, struct sccrq_in *in)
 		return false;
 	}
 	memset(&in->key, 0, sizeof(in->key));
-	addr_key(in->from, in->key.addr, &in->key.port);
+	sockaddr_key(in->from, in->key.addr, &in->key.port);
 	in->key.peer_id = m->assigned_tunnel_id;
 	return true;
 }
@@ -1013,6 +1025,14 @@ static void tunnel_recv_new_sccrq(struct l2tp_engine *e, const uint8_t *pkt,
 		goto out;
 	}
 	t->last_rx_ms = now;
+	if (t->half_open && half_open_budgeted(e) &&
+	    len <= L2TP_SCCRQ_CACHE_PKT_MAX) {
+		t->sccrq_raw = malloc(len);
+		if (t->sccrq_raw) {
+			memcpy(t->sccrq_raw, pkt, len);
+			t->sccrq_len = (uint16_t)len;
+		}
+	}
 	l2tp_reliable_recv(&t->ctrl, h->ns, h->nr, false, now);
 	take_peer_params(t, in.m);
 	if (log_get_level() >= LOG_LEVEL_INFO &&
@@ -1252,8 +1272,8 @@ static bool answer_from_new_port(const struct l2tp_tunnel *t,
 	if (!t->initiator || t->state != L2TP_TUNNEL_WAIT_CTL_REPLY ||
 	    len > sizeof(t->peer))
 		return false;
-	addr_key((const struct sockaddr *)&t->peer, a, &pa);
-	addr_key(sa, b, &pb);
+	sockaddr_key((const struct sockaddr *)&t->peer, a, &pa);
+	sockaddr_key(sa, b, &pb);
 	return !memcmp(a, b, 16);
 }
 
@@ -1287,6 +1307,43 @@ static void tunnel_recv_moved(struct l2tp_tunnel *t, const uint8_t *pkt,
 	t->engine->stats.rx_wrong_peer++;
 }
 
+/*
+ * The peer's first message after our SCCRP (Ns 1, Nr 1: the SCCCN) for a
+ * tunnel a flood evicted: the cached SCCRQ is replayed to make the tunnel
+ * again as it was, under the same ID and Challenge, without sending
+ * anything; the caller then hands it the packet. NULL when the cache has
+ * nothing from this peer for the ID.
+ */
+static struct l2tp_tunnel *tunnel_revive(struct l2tp_engine *e,
+					 const struct l2tp_hdr *h,
+					 const struct sockaddr *from,
+					 socklen_t from_len, void *rx_ctx,
+					 uint64_t now)
+{
+	struct l2tp_sccrq_entry c;
+	struct l2tp_tunnel *t;
+	struct l2tp_hdr h0;
+	struct buf b;
+
+	if (h->ns != 1 || h->nr != 1 || e->refuse_new ||
+	    !l2tp_sccrq_cache_take(&e->sccrq_cache, h->tunnel_id, from, now,
+				   L2TP_SETUP_TIMEOUT_MS, &c))
+		return NULL;
+	buf_init(&b, c.pkt, c.len);
+	if (l2tp_hdr_parse(&b, &h0) != L2TP_OK)
+		return NULL;
+	e->replay = &c;
+	tunnel_recv_new_sccrq(e, c.pkt, c.len, &h0, from, from_len, rx_ctx,
+			      now);
+	e->replay = NULL;
+	t = e->tunnels[c.id];
+	if (!t || t->state != L2TP_TUNNEL_WAIT_CTL_CONN)
+		return NULL;
+	e->stats.half_open_revived++;
+	log_debug(&t->log, "half-open tunnel revived from the SCCRQ cache");
+	return t;
+}
+
 void l2tp_engine_recv(struct l2tp_engine *e, const uint8_t *pkt, size_t len,
 		      const struct sockaddr *from, socklen_t from_len,
 		      void *rx_ctx, uint64_t now)
@@ -1317,6 +1374,8 @@ void l2tp_engine_recv(struct l2tp_engine *e, const uint8_t *pkt, size_t len,
 		return;
 	}
 	t = e->tunnels[h.tunnel_id];
+	if (!t)
+		t = tunnel_revive(e, &h, from, from_len, rx_ctx, now);
 	if (!t) {
 		e->stats.rx_no_tunnel++;
 		return;

@@ -31,6 +31,7 @@
 
 #include "lib/log.h"
 #include "l2tp/reliable.h"
+#include "l2tp/sccrq_cache.h"
 #include "l2tp/l2tp.h"
 #include "l2tp/msg.h"
 
@@ -117,7 +118,9 @@ struct l2tp_tunnel {
 	bool queue_overflow;
 	struct log_limit refusals; /* of calls: logged once a minute */
 
-	void *glue;		 /* the daemon's per-tunnel data */
+	void *glue;	    /* the daemon's per-tunnel data */
+	uint8_t *sccrq_raw; /* half-open: the SCCRQ, for the SCCRQ cache */
+	uint16_t sccrq_len;
 	UT_hash_handle hh_sccrq; /* (peer, peer tunnel ID) -> tunnel */
 	struct sccrq_key {
 		uint8_t addr[16];
@@ -200,6 +203,9 @@ struct l2tp_engine_limits {
 	 * max_tunnels / 4, or max_tunnels below 64 tunnels. Not below
 	 * max_tunnels: no eviction, a full table refuses. */
 	unsigned int max_half_open;
+	/* Evicted half-open tunnels kept as their SCCRQ (l2tp/sccrq_cache.h)
+	 * when the budget is in force. 0: L2TP_SCCRQ_CACHE_DEFAULT. */
+	unsigned int sccrq_cache;
 };
 
 struct l2tp_engine_stats {
@@ -219,6 +225,8 @@ struct l2tp_engine_stats {
 	uint64_t refused_other;	      /* no ID, no memory */
 	uint64_t half_open_evicted;   /* for a newer SCCRQ */
 	uint64_t half_open_expired;   /* no SCCCN within their lifetime */
+	uint64_t half_open_cached;    /* evicted ones kept as their SCCRQ */
+	uint64_t half_open_revived;   /* ... whose SCCCN then came */
 	uint64_t refused_sessions;
 	uint64_t refused_sessions_shutdown; /* of refused_sessions */
 	/* Refusal lines left out by the per-address and per-tunnel limits
@@ -250,6 +258,10 @@ struct l2tp_engine {
 	struct log_flood flood_refused, flood_accepted, flood_evicted;
 	struct log_limit expiry_log; /* one summary a minute */
 	unsigned int expired_unlogged;
+	struct l2tp_sccrq_cache sccrq_cache;
+	/* An SCCRQ from the cache being replayed: its ID and Challenge are
+	 * taken again, and what it would send is not sent. */
+	const struct l2tp_sccrq_entry *replay;
 };
 
 int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,

@@ -80,6 +80,10 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			    json_integer((json_int_t)st->half_open_evicted));
 	json_object_set_new(r, "half_open_expired",
 			    json_integer((json_int_t)st->half_open_expired));
+	json_object_set_new(r, "half_open_cached",
+			    json_integer((json_int_t)st->half_open_cached));
+	json_object_set_new(r, "half_open_revived",
+			    json_integer((json_int_t)st->half_open_revived));
 	json_object_set_new(
 		r, "refused_tunnels_by_reason",
 		json_pack("{s:I,s:I,s:I,s:I,s:I}", "max_tunnels",

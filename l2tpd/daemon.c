@@ -195,7 +195,7 @@ void l2tpd_cleanup(struct l2tpd *d)
 /* Everything after the configuration is read; err says what failed. */
 int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 {
-	struct l2tp_engine_limits limits;
+	struct l2tp_engine_limits limits = {0};
 
 	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
 		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");

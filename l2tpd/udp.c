@@ -661,80 +661,113 @@ const struct l2tp_engine_ops l2tpd_engine_ops = {
 	.random = op_random,
 };
 
+/* Room for the ancillary data a listener asks for. */
+union rx_cmsg {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+		 CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		 CMSG_SPACE(sizeof(uint32_t))];
+	struct cmsghdr align;
+};
+
+/* The receive context of one datagram: the local address it came to
+ * (IP_PKTINFO on a wildcard listener), the interface and the mark. */
+static void rx_from_cmsgs(struct l2tpd_rx *rx, struct msghdr *mh,
+			  const struct sockaddr_storage *bound,
+			  socklen_t bound_len)
+{
+	uint16_t port =
+		bound->ss_family == AF_INET
+			? ((const struct sockaddr_in *)bound)->sin_port
+			: ((const struct sockaddr_in6 *)bound)->sin6_port;
+
+	rx->peer_len = mh->msg_namelen;
+	rx->local = *bound;
+	rx->local_len = bound_len;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			struct sockaddr_in *l =
+				(struct sockaddr_in *)&rx->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			l->sin_family = AF_INET;
+			l->sin_addr = pi.ipi_addr;
+			l->sin_port = port;
+			rx->local_len = sizeof(*l);
+		} else if (c->cmsg_level == SOL_SOCKET &&
+			   c->cmsg_type == SO_RCVMARK &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(rx->mark))) {
+			memcpy(&rx->mark, CMSG_DATA(c), sizeof(rx->mark));
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			struct sockaddr_in6 *l =
+				(struct sockaddr_in6 *)&rx->local;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			l->sin6_family = AF_INET6;
+			l->sin6_addr = pi.ipi6_addr;
+			l->sin6_port = port;
+			l->sin6_scope_id = IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr)
+						   ? pi.ipi6_ifindex
+						   : 0;
+			rx->ifindex = (int)pi.ipi6_ifindex;
+			rx->local_len = sizeof(*l);
+		}
+	}
+}
+
+/*
+ * New peers arrive here. Read in batches (one system call for up to
+ * RX_BATCH datagrams: under an SCCRQ flood the per-packet cost is what
+ * decides whether the socket's queue overflows and drops a real peer's
+ * SCCCN with the rest), at most RX_ROUNDS batches before other events get
+ * their turn.
+ */
+#define RX_BATCH  32
+#define RX_ROUNDS 4
+
 static void listener_readable(evutil_socket_t fd, short what, void *arg)
 {
+	static uint8_t pkts[RX_BATCH][MAX_PACKET];
 	struct l2tpd *d = arg;
-	uint8_t pkt[MAX_PACKET];
+	struct mmsghdr mm[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct l2tpd_rx rx[RX_BATCH];
+	union rx_cmsg cm[RX_BATCH];
+	struct sockaddr_storage bound;
+	socklen_t bound_len = sizeof(bound);
 
-	for (int i = 0; i < 64; i++) {
-		union {
-			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-				 CMSG_SPACE(sizeof(struct in_pktinfo)) +
-				 CMSG_SPACE(sizeof(uint32_t))];
-			struct cmsghdr align;
-		} u;
-		struct l2tpd_rx rx = {.fd = fd};
-		struct iovec iov = {.iov_base = pkt, .iov_len = sizeof(pkt)};
-		struct msghdr mh = {
-			.msg_name = &rx.peer,
-			.msg_namelen = sizeof(rx.peer),
-			.msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = u.buf,
-			.msg_controllen = sizeof(u.buf),
-		};
-		struct sockaddr_storage bound;
-		socklen_t bound_len = sizeof(bound);
-		uint16_t port;
-		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
+		return;
+	for (int round = 0; round < RX_ROUNDS; round++) {
+		int n;
 
-		if (n < 0)
-			break;
-		rx.peer_len = mh.msg_namelen;
-		getsockname(fd, (struct sockaddr *)&bound, &bound_len);
-		rx.local = bound;
-		rx.local_len = bound_len;
-		port = bound.ss_family == AF_INET
-			       ? ((struct sockaddr_in *)&bound)->sin_port
-			       : ((struct sockaddr_in6 *)&bound)->sin6_port;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c;
-		     c = CMSG_NXTHDR(&mh, c)) {
-			if (c->cmsg_level == IPPROTO_IP &&
-			    c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-				struct sockaddr_in *l =
-					(struct sockaddr_in *)&rx.local;
-
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				l->sin_family = AF_INET;
-				l->sin_addr = pi.ipi_addr;
-				l->sin_port = port;
-				rx.local_len = sizeof(*l);
-			} else if (c->cmsg_level == SOL_SOCKET &&
-				   c->cmsg_type == SO_RCVMARK &&
-				   c->cmsg_len >= CMSG_LEN(sizeof(rx.mark))) {
-				memcpy(&rx.mark, CMSG_DATA(c), sizeof(rx.mark));
-			} else if (c->cmsg_level == IPPROTO_IPV6 &&
-				   c->cmsg_type == IPV6_PKTINFO) {
-				struct in6_pktinfo pi;
-				struct sockaddr_in6 *l =
-					(struct sockaddr_in6 *)&rx.local;
-
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				l->sin6_family = AF_INET6;
-				l->sin6_addr = pi.ipi6_addr;
-				l->sin6_port = port;
-				l->sin6_scope_id =
-					IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr)
-						? pi.ipi6_ifindex
-						: 0;
-				rx.ifindex = (int)pi.ipi6_ifindex;
-				rx.local_len = sizeof(*l);
-			}
+		for (int i = 0; i < RX_BATCH; i++) {
+			memset(&rx[i], 0, sizeof(rx[i]));
+			rx[i].fd = fd;
+			iov[i] = (struct iovec){.iov_base = pkts[i],
+						.iov_len = MAX_PACKET};
+			mm[i].msg_hdr = (struct msghdr){
+				.msg_name = &rx[i].peer,
+				.msg_namelen = sizeof(rx[i].peer),
+				.msg_iov = &iov[i],
+				.msg_iovlen = 1,
+				.msg_control = cm[i].buf,
+				.msg_controllen = sizeof(cm[i].buf),
+			};
 		}
-		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
-				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
-				 evloop_now_ms());
+		n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+		for (int i = 0; i < n; i++) {
+			rx_from_cmsgs(&rx[i], &mm[i].msg_hdr, &bound,
+				      bound_len);
+			l2tp_engine_recv(&d->engine, pkts[i], mm[i].msg_len,
+					 (struct sockaddr *)&rx[i].peer,
+					 rx[i].peer_len, &rx[i],
+					 evloop_now_ms());
+		}
+		if (n < RX_BATCH)
+			break;
 	}
 }
 

@@ -22,4 +22,8 @@ const char *sockaddr_ip_str(const struct sockaddr *sa, char *out, size_t len);
 const char *sockaddr_ipv4_str(uint32_t host_order, const char *none, char *out,
 			      size_t len);
 
+/* A key for tables by peer: IPv4 as IPv4-mapped IPv6, port in host order;
+ * all zero for another family. */
+void sockaddr_key(const struct sockaddr *sa, uint8_t out[16], uint16_t *port);
+
 #endif

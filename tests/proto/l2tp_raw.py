@@ -271,10 +271,15 @@ class Peer:
         if CHALLENGE in m["avps"]:
             avps.append(avp(CHALLENGE_RESPONSE, hashlib.md5(
                 bytes([SCCCN]) + self.secret + m["avps"][CHALLENGE]).digest()))
-        self.send_msg(SCCCN, avps)
-        if not self.wait_for(lambda m: m["nr"] == self.ns, 2):
-            return "SCCCN not acknowledged"
-        return None
+        # Retransmitted like the SCCRQ (RFC 2661 5.8: same Ns), for the
+        # same reason.
+        scccn = message(SCCCN, avps, self.peer_id, 0, self.ns, self.nr)
+        self.ns = (self.ns + 1) & 0xFFFF
+        for self.scccn_sent in range(1, 4):
+            self.send(scccn)
+            if self.wait_for(lambda m: m["nr"] == self.ns, 1):
+                return None
+        return "SCCCN not acknowledged"
 
 
 def tunnel_junk(p, kind):

@@ -429,6 +429,17 @@ static int wire_next(const struct sockaddr_in *from, uint16_t type, int start)
 	return -1;
 }
 
+/* Control messages of `type` sent to `to`. */
+static unsigned int wire_count_to(const struct sockaddr_in *to, uint16_t type)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < N.n_wire; i++)
+		n += N.wire[i].control && N.wire[i].type == type &&
+		     same_addr(&N.wire[i].to, to);
+	return n;
+}
+
 static unsigned int wire_count(const struct sockaddr_in *from, uint16_t type)
 {
 	unsigned int n = 0;
@@ -2720,8 +2731,10 @@ START_TEST(test_half_open_mass_expiry_one_line)
 END_TEST
 
 /* Loop: 0 a burst of 30 SCCRQs per dial, 1 twice the budget during the
- * handshake itself: with oldest-first eviction a peer that answers before
- * max_half_open newer SCCRQs arrive always gets through. */
+ * handshake itself, 2 the same with an SCCRQ cache of 4. Oldest-first
+ * eviction: a peer that answers before max_half_open newer SCCRQs arrive
+ * always gets through; with the cache, before max_half_open plus the
+ * cache's slots, and not after (the bound is sharp). */
 START_TEST(test_legit_peer_gets_through_flood)
 {
 	struct rawpeer r, sp;
@@ -2730,6 +2743,8 @@ START_TEST(test_legit_peer_gets_through_flood)
 
 	LNS.e.limits.max_tunnels = 100;
 	LNS.e.limits.max_half_open = 8;
+	if (_i == 2)
+		LNS.e.sccrq_cache.slots = 4;
 	raw_init(&r, "198.51.100.7", 1701, 77);
 	raw_init(&sp, "203.0.113.0", 1024, 1);
 	for (int k = 0; k < 30; k++) {
@@ -2738,14 +2753,114 @@ START_TEST(test_legit_peer_gets_through_flood)
 		ok += legit_dial(&r, (uint16_t)(2000 + k), &sp, &spoofed,
 				 during);
 	}
-	if (_i == 0) {
+	if (_i < 2) {
 		ck_assert_uint_eq(ok, 30);
 		ck_assert_uint_eq(LNS.tunnel_up, 30);
+		ck_assert_uint_eq(LNS.e.stats.half_open_revived,
+				  _i == 0 ? 0 : 30);
 	} else {
-		/* Evicted before its SCCCN: the bound is sharp. */
 		ck_assert_uint_eq(ok, 0);
+		ck_assert_uint_eq(LNS.e.stats.half_open_revived, 0);
 	}
+	ck_assert_uint_gt(LNS.e.stats.half_open_cached, 0);
 	ck_assert_uint_eq(LNS.e.stats.refused_tunnels, 0);
+}
+END_TEST
+
+/* A revived tunnel is the one the SCCRP announced: same ID, our SCCRP not
+ * sent twice, the SCCCN acknowledged; an SCCCN for that ID from another
+ * port revives nothing and leaves the entry for the real peer. */
+START_TEST(test_revived_tunnel_is_the_one_announced)
+{
+	struct rawpeer r, other, sp;
+	struct l2tp_tunnel *t;
+	struct l2tp_msg m;
+	uint16_t id;
+
+	LNS.e.limits.max_tunnels = 100;
+	LNS.e.limits.max_half_open = 8;
+	raw_init(&r, "198.51.100.7", 1701, 77);
+	raw_init(&other, "198.51.100.7", 1702, 78);
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	raw_sccrq(&r, &LNS.addr);
+	id = r.peer_tid;
+	ck_assert_uint_ne(id, 0);
+	for (unsigned int i = 0; i < 20; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_ptr_null(l2tp_engine_tunnel(&LNS.e, id));
+	ck_assert_uint_eq(wire_count_to(&r.addr, L2TP_MSG_SCCRP), 1);
+	/* The wrong port, with the right ID and sequence numbers. */
+	other.peer_tid = id;
+	other.ns = r.ns;
+	other.nr = r.nr;
+	l2tp_msg_init(&m, L2TP_MSG_SCCCN);
+	raw_send(&other, &LNS.addr, &m, 0);
+	ck_assert_ptr_null(l2tp_engine_tunnel(&LNS.e, id));
+	ck_assert_uint_eq(LNS.e.stats.half_open_revived, 0);
+	l2tp_msg_init(&m, L2TP_MSG_SCCCN);
+	raw_send(&r, &LNS.addr, &m, 0);
+	t = l2tp_engine_tunnel(&LNS.e, id);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
+	ck_assert_uint_eq(t->peer_id, 77);
+	ck_assert_uint_eq(LNS.e.stats.half_open_revived, 1);
+	ck_assert_uint_eq(wire_count_to(&r.addr, L2TP_MSG_SCCRP), 1);
+	ck_assert(!t->half_open);
+}
+END_TEST
+
+/* The first SCCRP is held back, to be delivered after a flood. */
+static struct wire held_sccrp;
+static bool sccrp_held;
+
+static enum fault hold_sccrp(struct net *n, const struct wire *w)
+{
+	if (!w->control || w->type != L2TP_MSG_SCCRP || sccrp_held)
+		return F_DELIVER;
+	held_sccrp = *w;
+	sccrp_held = true;
+	return F_DROP;
+}
+
+/* Loop: 0 without tunnel authentication, 1 the LNS challenges: a tunnel
+ * revived from the cache answers its SCCCN with the Challenge that its
+ * SCCRP carried, and an engine LAC sees a tunnel like any other. */
+START_TEST(test_revived_tunnel_keeps_its_challenge)
+{
+	struct l2tp_tunnel_params p;
+	struct l2tp_tunnel *t, *u;
+	struct rawpeer sp;
+
+	params_default(&p, "lac.example");
+	p.secret = SECRET;
+	LNS.accept.secret = SECRET;
+	LNS.accept.challenge = _i == 1;
+	LNS.e.limits.max_tunnels = 100;
+	LNS.e.limits.max_half_open = 8;
+	sccrp_held = false;
+	N.filter = hold_sccrp;
+	t = lac_open(&p, &LNS.addr);
+	ck_assert_ptr_nonnull(t);
+	net_run();
+	ck_assert(sccrp_held);
+	N.filter = NULL;
+	ck_assert_int_eq(!!(held_sccrp.present & BIT(L2TP_AVP_CHALLENGE)),
+			 _i == 1);
+	raw_init(&sp, "203.0.113.0", 1024, 1);
+	for (unsigned int i = 0; i < 20; i++)
+		spoof_sccrq(&sp, i);
+	ck_assert_uint_eq(LNS.e.n_half_open, 8);
+	net_xmit(&held_sccrp.from, &held_sccrp.to, held_sccrp.raw,
+		 held_sccrp.len, false);
+	net_advance(1000);
+	ck_assert_uint_eq(LNS.e.stats.half_open_revived, 1);
+	ck_assert_int_eq(t->state, L2TP_TUNNEL_ESTABLISHED);
+	u = l2tp_engine_tunnel(&LNS.e, t->peer_id);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(u->state, L2TP_TUNNEL_ESTABLISHED);
+	ck_assert_uint_eq(u->peer_id, t->id);
+	ck_assert_uint_eq(LNS.tunnel_up, 1);
+	ck_assert_uint_eq(wire_count(NULL, L2TP_MSG_STOPCCN), 0);
 }
 END_TEST
 
@@ -2857,7 +2972,9 @@ static Suite *tunnel_suite(void)
 	tcase_add_test(tc, test_full_table_evicts_half_open_never_established);
 	tcase_add_test(tc, test_half_open_lifetime_shrinks_under_pressure);
 	tcase_add_test(tc, test_half_open_mass_expiry_one_line);
-	tcase_add_loop_test(tc, test_legit_peer_gets_through_flood, 0, 2);
+	tcase_add_loop_test(tc, test_legit_peer_gets_through_flood, 0, 3);
+	tcase_add_test(tc, test_revived_tunnel_is_the_one_announced);
+	tcase_add_loop_test(tc, test_revived_tunnel_keeps_its_challenge, 0, 2);
 	tcase_add_test(tc, test_refuse_new_when_shutting_down);
 	suite_add_tcase(s, tc);
 
