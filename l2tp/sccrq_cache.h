@@ -16,12 +16,15 @@
 #ifndef L2TP_SCCRQ_CACHE_H
 #define L2TP_SCCRQ_CACHE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
 #define L2TP_SCCRQ_CACHE_DEFAULT 16384
+/* For l2tp_engine_limits.sccrq_cache: no cache at all. */
+#define L2TP_SCCRQ_CACHE_OFF UINT_MAX
 /* An SCCRQ longer than this is not kept (a usual one is 100-200 bytes). */
 #define L2TP_SCCRQ_CACHE_PKT_MAX 320
 

@@ -56,6 +56,13 @@ static bool same_peer(const struct l2tp_tunnel *t, const struct sockaddr *sa)
 	return pa == pb && !memcmp(a, b, 16);
 }
 
+static unsigned int sccrq_cache_slots(const struct l2tp_engine_limits *l)
+{
+	if (l->sccrq_cache == L2TP_SCCRQ_CACHE_OFF)
+		return 0;
+	return l->sccrq_cache ? l->sccrq_cache : L2TP_SCCRQ_CACHE_DEFAULT;
+}
+
 int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,
 		     void *arg, const struct l2tp_engine_limits *limits)
 {
@@ -70,9 +77,7 @@ int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,
 		/* A small table has no room for a budget of its own. */
 		e->limits.max_half_open = max >= 64 ? max / 4 : max;
 	}
-	l2tp_sccrq_cache_init(&e->sccrq_cache,
-			      e->limits.sccrq_cache ? e->limits.sccrq_cache
-						    : L2TP_SCCRQ_CACHE_DEFAULT);
+	l2tp_sccrq_cache_init(&e->sccrq_cache, sccrq_cache_slots(&e->limits));
 	e->flood_refused.what = "SCCRQ refusals";
 	e->flood_accepted.what = "new tunnels";
 	e->flood_evicted.what = "half-open tunnel evictions";

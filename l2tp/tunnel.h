@@ -204,7 +204,8 @@ struct l2tp_engine_limits {
 	 * max_tunnels: no eviction, a full table refuses. */
 	unsigned int max_half_open;
 	/* Evicted half-open tunnels kept as their SCCRQ (l2tp/sccrq_cache.h)
-	 * when the budget is in force. 0: L2TP_SCCRQ_CACHE_DEFAULT. */
+	 * when the budget is in force. 0: L2TP_SCCRQ_CACHE_DEFAULT;
+	 * L2TP_SCCRQ_CACHE_OFF: none. */
 	unsigned int sccrq_cache;
 };
 

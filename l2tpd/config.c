@@ -7,6 +7,7 @@
  */
 #include "l2tpd/config.h"
 
+#include "l2tp/sccrq_cache.h"
 #include "lib/conf.h"
 #include "ppp/ippool.h"
 #include "lib/log.h"
@@ -785,6 +786,8 @@ static const struct key_def keys[] = {
 	 G(max_half_open_per_peer), 1, 65535},
 	/* Of all peers; 0: a quarter of max tunnels. */
 	{"max half-open", SEC_GLOBAL, KIND_UINT, G(max_half_open), 0, 65535},
+	/* Evicted half-open tunnels kept as their SCCRQ; 0: none. */
+	{"sccrq cache", SEC_GLOBAL, KIND_UINT, G(sccrq_cache), 0, 262144},
 	{"control socket", SEC_GLOBAL, KIND_STRING, G(control_socket), 0,
 	 MAX_PATH_LEN},
 	{"metrics listen", SEC_GLOBAL, KIND_CUSTOM, G(metrics_listen), 0, 0,
@@ -1180,6 +1183,7 @@ static int set_defaults(struct l2tpd_config *cfg, const char *path)
 	cfg->max_sessions = L2TPD_DEFAULT_MAX_SESSIONS;
 	cfg->max_sessions_per_tunnel = L2TPD_DEFAULT_MAX_SESSIONS_PER_TUNNEL;
 	cfg->max_half_open_per_peer = L2TPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
+	cfg->sccrq_cache = L2TP_SCCRQ_CACHE_DEFAULT;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->ppp_auth_daemon = true;
 	cfg->ppp_auth = L2TPD_PPP_AUTH_DAEMON;

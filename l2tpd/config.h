@@ -200,7 +200,8 @@ struct l2tpd_config {
 	unsigned int max_sessions;
 	unsigned int max_sessions_per_tunnel;
 	unsigned int max_half_open_per_peer;
-	unsigned int max_half_open; /* all peers; 0: max_tunnels / 8 */
+	unsigned int max_half_open; /* all peers; 0: max_tunnels / 4 */
+	unsigned int sccrq_cache;   /* slots (l2tp/sccrq_cache.h); 0: off */
 	char *control_socket;
 	char *metrics_listen; /* "ADDR:PORT" of the metrics endpoint; NULL: off
 			       */

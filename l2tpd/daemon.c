@@ -218,6 +218,8 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	limits.max_sessions = d->cfg.max_sessions;
 	limits.max_half_open_per_peer = d->cfg.max_half_open_per_peer;
 	limits.max_half_open = d->cfg.max_half_open;
+	limits.sccrq_cache =
+		d->cfg.sccrq_cache ? d->cfg.sccrq_cache : L2TP_SCCRQ_CACHE_OFF;
 	if (l2tp_engine_init(&d->engine, &l2tpd_engine_ops, d, &limits)) {
 		return errbuf_set(err, errlen, "out of memory");
 	}

@@ -112,6 +112,53 @@ check "no per-tunnel expiry warnings" \
 	test "$(log_count lns 'peer stopped answering')" = 0
 
 # ---------------------------------------------------------------------------
+section "l2tpd: the SCCRQ cache carries peers past a tiny budget"
+# With one half-open tunnel, the flood evicts a real peer's before its
+# SCCCN comes back: without the SCCRQ cache few get in, with it all do.
+for cache in 0 16384; do
+	cat >"$tmp/lns1.conf" <<CONF
+[global]
+listen-addr = 127.0.0.1
+port = 1702
+dataplane = none
+max tunnels = 4096
+max half-open = 1
+sccrq cache = $cache
+[lns default]
+CONF
+	start_vpnsuite_daemon lns1 ip netns exec "$ns" "$build/l2tpd" -D \
+		-c "$tmp/lns1.conf" -S "$tmp/lns1.ctl" -C "$tmp/lns1.fifo" \
+		-p "$tmp/lns1.pid" ||
+		proto_abort "l2tpd did not start: $(log_tail lns1)"
+	ip netns exec "$ns" nice -n 19 python3 "$flood" sccrq \
+		--to 127.0.0.1:1702 --net "$spoofed" --rate 0 --seconds 120 \
+		--ready "$tmp/flooding1.$cache" >"$tmp/flood1.json" &
+	fpid=$!
+	proto_track_pid "$fpid"
+	wait_for 20 test -e "$tmp/flooding1.$cache" ||
+		proto_abort "the flood did not start"
+	sleep 0.5
+	# Without the cache failed dials take 3 s each: 6 tell enough.
+	n=$([ "$cache" = 0 ] && echo 6 || echo "$attempts")
+	out=$(nsx python3 "$flood" dial --to 127.0.0.1:1702 \
+		--attempts "$n" --interval "$interval")
+	kill -TERM "$fpid"
+	wait "$fpid"
+	st=$(ctl lns1 status)
+	echo "# sccrq cache $cache: flood $(jqr '"\(.rate)/s"' "$(cat "$tmp/flood1.json")"); dials $(jqr '"\(.within_2s)/\(.attempts) within 2 s"' "$out"); $(jqr '{half_open_cached, half_open_revived}|tostring' "$st")"
+	if [ "$cache" = 0 ]; then
+		check "max half-open 1, no cache: the flood keeps peers out" \
+			test "$(jqr .within_2s "$out")" -lt "$n"
+	else
+		check_eq "max half-open 1, sccrq cache: every legitimate tunnel+session within 2 s" \
+			"$(jqr .within_2s "$out")" "$attempts"
+		check "... revived from the cache" \
+			test "$(jqr .half_open_revived "$st")" -gt 0
+	fi
+	stop_daemon lns1
+done
+
+# ---------------------------------------------------------------------------
 section "l2tpd: a LAC dialling during shutdown gets no tunnel"
 # A tunnel whose peer never acknowledges our StopCCN keeps the daemon in
 # its shutdown window for seconds.
