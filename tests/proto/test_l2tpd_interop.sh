@@ -23,6 +23,7 @@ command -v jq >/dev/null || proto_abort "jq is needed"
 # Both programs read "us them secret"; one wildcard line serves both.
 echo "* * interop-secret" >"$tmp/secrets"
 echo "* * not-the-secret" >"$tmp/wrong.secrets"
+chmod 600 "$tmp/secrets" "$tmp/wrong.secrets"
 
 # start_xl2tpd NAME CONF: xl2tpd in the foreground, control pipe
 # $tmp/NAME.ctl, log $tmp/NAME.log; waits for its "Listening" line.

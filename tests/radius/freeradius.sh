@@ -133,7 +133,10 @@ fr_sqlippool() {
 	{
 		echo "BEGIN;"
 		for i in $(seq "$first" "$last"); do
-			echo "INSERT INTO radippool (id, pool_name, framedipaddress) VALUES ($i, 'main', '$prefix.$i');"
+			# Expired from the start: the schema's default is "now",
+			# and the allocation wants expiry_time < now, which a
+			# login within the same second would not see.
+			echo "INSERT INTO radippool (id, pool_name, framedipaddress, expiry_time) VALUES ($i, 'main', '$prefix.$i', '2000-01-01 00:00:00');"
 		done
 		echo "COMMIT;"
 	} | sqlite3 "$dir/ippool.db"
