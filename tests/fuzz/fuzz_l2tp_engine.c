@@ -377,9 +377,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		limits.max_half_open_per_peer = 2;
 		f.params.max_sessions = 2;
 	}
-	/* A half-open budget below the table: SCCRQs evict (issue floods). */
-	if (setup & 16)
+	/* A half-open budget below the table: SCCRQs evict (issue floods),
+	 * into an SCCRQ cache small enough to wrap. */
+	if (setup & 16) {
 		limits.max_half_open = 2;
+		limits.sccrq_cache = 4;
+	}
 	if (l2tp_engine_init(&f.e, &fuzz_ops, &f, &limits))
 		return 0;
 	if (setup & 1)
