@@ -83,6 +83,8 @@ TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 # Drivers of ppp/radius.c for the tests against FreeRADIUS.
 RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/radius/*.c))
+# PPTP sockets without the pptp module, preloaded into pptpd by tests/proto.
+FAKE_PPTP := $(if $(wildcard tests/proto/fake_pptp.c),$(BUILD)/tests/fake_pptp.so)
 
 .PHONY: all deps install-files check check-man check-deb check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
 	fuzz-long mutate bench bench-vm install install-compat clean format tests demo demo-ipsec
@@ -91,7 +93,7 @@ RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/ra
 
 MANPAGES := $(wildcard docs/man/*.[0-9])
 
-all: $(ALL_LIBS) $(BINS) $(BENCHES) $(RADIUS_TOOLS)
+all: $(ALL_LIBS) $(BINS) $(BENCHES) $(RADIUS_TOOLS) $(FAKE_PPTP)
 
 # mandoc's lint at warning level: a page with a warning fails.
 check-man:
@@ -150,6 +152,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(B
 $(RADIUS_TOOLS): $(BUILD)/tests/%: $(BUILD)/obj/tests/radius/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(FAKE_PPTP): $(BUILD)/tests/%.so: $(BUILD)/pic/tests/proto/%.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $^ -ldl
 
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libtests.a $(ALL_LIBS)
 	@mkdir -p $(@D)

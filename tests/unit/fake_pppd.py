@@ -1,13 +1,14 @@
 #!/usr/bin/python3 -IS
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""A stand-in for pppd with the vpnsuite plugin, for tests/unit/test_pppd.c.
+"""A stand-in for pppd with the vpnsuite plugin, for tests/unit/test_pppd.c
+and the protocol tests of daemon logins (tests/proto/test_pptpd_radius.sh).
 
 The host has no PPP in its kernel, so this plays the plugin's side of the IPC
 protocol (ppp/pppd/ipc.h) on the descriptor given by "vpnsuite-ipc".
 
 Environment:
-  FAKE_PPPD_SCENARIO  up | updown | auth | passwd | garbage | hang | die |
-                      stubborn | eof (see the functions below)
+  FAKE_PPPD_SCENARIO  up | updown | auth | login | passwd | garbage | hang |
+                      die | stubborn | eof (see the functions below)
   FAKE_PPPD_ARGV      report file: one "arg:WORD" line per argv word after
                       argv[0], "fd3:DEV:INO" (or "fd3:none"), "fds:0,1,..."
                       (our open descriptors at start), then per scenario
@@ -16,6 +17,8 @@ Environment:
   FAKE_PPPD_GARBAGE   what garbage sends: version | length | type | reply |
                       oversize | noifname
   FAKE_PPPD_LINGER_MS eof: how long to run on after closing the socket
+  FAKE_PPPD_LOGIN_FILE login: "USER PASSWORD", read at start
+  FAKE_PPPD_LIFE_S    login: how long to stay up at most (default 10)
 """
 import os
 import re
@@ -171,6 +174,44 @@ def scenario_auth(p):
     sys.exit(result)
 
 
+def scenario_login(p, args):
+    """A server's pppd: the peer's PAP login from FAKE_PPPD_LOGIN_FILE goes
+    to the daemon. Accepted: IP_UP with the address the answer gave, then at
+    SIGTERM (or after FAKE_PPPD_LIFE_S) IP_DOWN, EXIT, exit 0. Refused:
+    EXIT, exit 1."""
+    terminated = []
+    signal.signal(signal.SIGTERM, lambda *_: terminated.append(1))
+    with open(os.environ["FAKE_PPPD_LOGIN_FILE"]) as f:
+        user, password = f.read().split()
+    local, remote = addrs_from_argv(args)
+    p.send(HELLO, [(T_PID, u32(os.getpid()))])
+    a = p.ask(AUTH_REQUEST, [
+        (T_METHOD, bytes([AUTH_PAP])),
+        (T_USER, user.encode()),
+        (T_RESPONSE, password.encode()),
+    ], AUTH_REPLY)
+    result = a[T_RESULT][0] if T_RESULT in a else 255
+    if T_REMOTE in a:
+        remote = struct.unpack(">I", a[T_REMOTE])[0]
+    report("login:user=%s result=%d message=%s remote=%s" % (
+        user, result, a.get(T_MESSAGE, b"-").decode(errors="replace"),
+        socket.inet_ntoa(struct.pack(">I", remote))))
+    if result != 0:
+        p.send(EXIT, [(T_STATUS, u32(11))])  # pppd's EXIT_PEER_AUTH_FAILED
+        sys.exit(1)
+    p.send(PHASE, [(T_PHASE, u32(PHASE_NETWORK))])
+    p.send(IP_UP, [(T_IFNAME, b"fakeppp0"), (T_LOCAL, u32(local)),
+                   (T_REMOTE, u32(remote))])
+    deadline = time.monotonic() + float(os.environ.get("FAKE_PPPD_LIFE_S",
+                                                       MAX_LIFE_S))
+    while not terminated and time.monotonic() < deadline:
+        time.sleep(0.01)
+    report("login:down " + ("sigterm" if terminated else "life"))
+    p.send(IP_DOWN)
+    p.send(EXIT, [(T_STATUS, u32(EXIT_USER_REQUEST))])
+    sys.exit(0)
+
+
 def scenario_passwd(p):
     """Asks our password; exits 0 if it is FAKE_PPPD_EXPECT."""
     p.send(HELLO, [(T_PID, u32(os.getpid()))])
@@ -238,6 +279,8 @@ def main():
         scenario_up(p, args, scenario == "updown")
     elif scenario == "auth":
         scenario_auth(p)
+    elif scenario == "login":
+        scenario_login(p, args)
     elif scenario == "passwd":
         scenario_passwd(p)
     elif scenario == "garbage":
