@@ -794,6 +794,24 @@ static bool port_owned_by_other(const struct sockaddr *sa, socklen_t len)
 	return taken;
 }
 
+/*
+ * A listener's receive queue: 4 MB, about 10,000 control datagrams, where
+ * the system default holds a few hundred. Under an SCCRQ flood the daemon
+ * keeps up on average, but any pause of a millisecond (a timer, the
+ * scheduler) would overflow a small queue, and the kernel drops whatever
+ * comes next, a real peer's SCCCN as readily as a spoofed SCCRQ. Beyond
+ * net.core.rmem_max with CAP_NET_ADMIN, else as much as that allows.
+ */
+#define LISTENER_RCVBUF (4 << 20)
+
+static void listener_rcvbuf(int fd)
+{
+	int size = LISTENER_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 		     socklen_t len, char *err, size_t errlen)
 {
@@ -812,6 +830,7 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 	/* The mark an IPsec SA gave the datagram ('ipsec required'); before
 	 * Linux 5.19 there is none to read. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one));
+	listener_rcvbuf(fd);
 	if (port_owned_by_other(sa, len) || bind(fd, sa, len) < 0) {
 		snprintf(err, errlen, "cannot listen on %s port %u: %s%s", host,
 			 d->cfg.port, strerror(errno),

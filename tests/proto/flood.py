@@ -145,7 +145,7 @@ def stop(p):
 def dial_once(a, our_id):
     t0 = time.monotonic()
     p = L.Peer(a.to, a.src, b"", our_id=our_id)
-    err = p.open()
+    err = p.open(scccn_delay=a.scccn_delay)
     if err is None and session_open(p, 7, 2) is None:
         err = "no session"
     ms = (getattr(p, "iccn_at", time.monotonic()) - t0) * 1000
@@ -347,6 +347,8 @@ def main():
     sp.add_argument("--src", default="127.0.0.1")
     sp.add_argument("--attempts", type=int, default=30)
     sp.add_argument("--interval", type=float, default=0.1)
+    sp.add_argument("--scccn-delay", type=float, default=0,
+                    help="seconds between the SCCRP and our SCCCN")
     sp = sub.add_parser("pptp-idle")
     sp.add_argument("--to", required=True)
     sp.add_argument("--net", required=True)

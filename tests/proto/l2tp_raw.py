@@ -248,7 +248,7 @@ class Peer:
                 return m
         return None
 
-    def open(self):
+    def open(self, scccn_delay=0):
         # Sent up to three times a second apart, as a real peer
         # retransmits it (same Ns): a datagram lost on a busy host is not
         # the daemon's failure, while a daemon that never answers fails.
@@ -267,6 +267,8 @@ class Peer:
         self.to = m["from"]
         self.peer_id = struct.unpack(
             "!H", value_of(m, ASSIGNED_TUNNEL_ID, self.secret))[0]
+        # A peer far away: its SCCCN comes back one round trip later.
+        time.sleep(scccn_delay)
         avps = []
         if CHALLENGE in m["avps"]:
             avps.append(avp(CHALLENGE_RESPONSE, hashlib.md5(
