@@ -20,6 +20,7 @@
 #include "l2tpd/daemon.h"
 #include "l2tpd/fifo.h"
 #include "l2tpd/dataplane.h"
+#include "l2tpd/peers.h"
 
 static struct log_ctx no_ctx;
 
@@ -174,6 +175,7 @@ void l2tpd_cleanup(struct l2tpd *d)
 		evloop_timer_free(d->tick_timer);
 	/* The engine's last tunnels still tell their LAC they are gone. */
 	l2tp_engine_free(&d->engine);
+	l2tpd_peers_free(d);
 	l2tpd_lacs_release(d);
 	l2tpd_dataplane_exit(d);
 	for (int i = 0; i < 2; i++) {

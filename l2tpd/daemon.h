@@ -116,6 +116,9 @@ struct tunnel_glue {
 	struct sockaddr_storage local;
 	socklen_t local_len;
 	int ifindex;
+	/* Counted in d->peers (l2tpd/peers.h) under this address key. */
+	bool peer_counted;
+	uint8_t peer_key[16];
 };
 
 /* The daemon's side of a session: the data path and PPP. */
@@ -176,8 +179,11 @@ struct l2tpd_reload_report {
 };
 struct l2tpd_retired;
 
+struct l2tpd_peer;
+
 struct l2tpd {
-	uint64_t tunnel_serial; /* the last one given to a tunnel glue */
+	uint64_t tunnel_serial;	  /* the last one given to a tunnel glue */
+	struct l2tpd_peer *peers; /* tunnels by peer address (peers.h) */
 	const char *config_path;
 	const char *secrets_path;
 	const char *pid_path;

@@ -23,6 +23,7 @@
 #include "lib/errbuf.h"
 #include "lib/sockaddr.h"
 #include "l2tpd/daemon.h"
+#include "l2tpd/peers.h"
 
 static struct log_ctx no_ctx;
 
@@ -421,6 +422,7 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 				  lac->cfg->name);
 	}
 	g->id = t->id;
+	l2tpd_peers_add(d, g, (struct sockaddr *)&peer);
 	lac->tunnel = t;
 	l2tpd_tunnel_rearm(d, t->id);
 	return 0;

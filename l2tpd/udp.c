@@ -30,6 +30,7 @@
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
 #include "l2tpd/dataplane.h"
+#include "l2tpd/peers.h"
 
 #define MAX_PACKET 4096
 
@@ -167,6 +168,7 @@ struct tunnel_glue *l2tpd_tunnel_glue_new(struct l2tpd *d, int fd, uint16_t id)
 
 void l2tpd_tunnel_glue_free(struct tunnel_glue *g)
 {
+	l2tpd_peers_del(g->d, g);
 	if (g->ev)
 		event_free(g->ev);
 	evloop_timer_free(g->timer);
@@ -249,23 +251,11 @@ void l2tpd_tunnel_params(struct l2tpd *d, const struct l2tpd_link_opts *link,
 	p->ctrl.rto_cap_ms = d->cfg.retransmit_cap * 1000;
 }
 
+/* Another tunnel from this address: the one being accepted is not
+ * counted yet (it is once accepted). */
 static bool tunnel_from_peer_exists(struct l2tpd *d, const struct sockaddr *sa)
 {
-	for (unsigned i = 1; i < 65536; i++) {
-		struct l2tp_tunnel *t = d->engine.tunnels[i];
-
-		if (!t || t->peer.ss_family != sa->sa_family)
-			continue;
-		if (sa->sa_family == AF_INET &&
-		    !memcmp(&((struct sockaddr_in *)&t->peer)->sin_addr,
-			    &((const struct sockaddr_in *)sa)->sin_addr, 4))
-			return true;
-		if (sa->sa_family == AF_INET6 &&
-		    !memcmp(&((struct sockaddr_in6 *)&t->peer)->sin6_addr,
-			    &((const struct sockaddr_in6 *)sa)->sin6_addr, 16))
-			return true;
-	}
-	return false;
+	return l2tpd_peers_count(d, sa) > 0;
 }
 
 /* Linux before 6.11 cannot tell apart two kernel L2TP tunnels on one UDP
@@ -286,6 +276,10 @@ static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 					    const struct l2tp_tunnel *t,
 					    const struct l2tpd_rx *rx)
 {
+	/* The walk only for an address that has a tunnel: not for each
+	 * SCCRQ of a spoofed flood. */
+	if (!l2tpd_peers_count(d, (const struct sockaddr *)&t->peer))
+		return NULL;
 	for (unsigned i = 1; i < 65536; i++) {
 		struct l2tp_tunnel *o = d->engine.tunnels[i];
 		struct sockaddr_storage local;
@@ -422,6 +416,7 @@ static int op_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 	g->local_len = rx->local_len;
 	g->ifindex = rx->ifindex;
 	t->glue = g;
+	l2tpd_peers_add(d, g, peer);
 	return 0;
 }
 

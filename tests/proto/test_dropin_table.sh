@@ -118,6 +118,32 @@ check "port = 0: a port the kernel picked" \
 	log_has all "listening on 127.0.0.1 port [1-9][0-9]*"
 stop_daemon all
 
+section "l2tpd: exclusive = yes"
+p_ex=$(free_port) || proto_abort "no free port"
+cat >"$tmp/ex.conf" <<CONF
+[global]
+listen-addr = 127.0.0.1
+port = $p_ex
+dataplane = none
+[lns default]
+exclusive = yes
+CONF
+start_l2tpd ex "$tmp/ex.conf" -s "$tmp/secrets" || fail "exclusive LNS started"
+out=$(python3 - "$(dirname "$0")" "$p_ex" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import l2tp_raw as L
+to = "127.0.0.1:%s" % sys.argv[2]
+peers = [L.Peer(to, src, b"", our_id=i + 1)
+         for i, src in enumerate(["127.0.0.1", "127.0.0.1", "127.0.0.2"])]
+print(" ".join(p.open() or "up" for p in peers))
+PY
+)
+check_eq "exclusive: a first tunnel from a host, a second refused, another host's taken" \
+	"$out" "up StopCCN up"
+check "exclusive: the refusal says why" log_has ex "exclusive: a tunnel to this peer exists"
+stop_daemon ex
+
 section "pptpd: poptop's long options"
 p_pptp=$(free_port) || proto_abort "no free port"
 printf 'dataplane none\nlisten 127.0.0.1\nport %s\nlocalip 10.6.0.1\nremoteip 10.6.0.10-20\n' \
