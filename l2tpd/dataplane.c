@@ -468,7 +468,8 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 /* The kernel session goes once pppd is gone: pppd may still be saying
  * goodbye (LCP Terminate) through it. Closing the PPPoL2TP socket may
  * have removed it already. */
-/* Adds what the kernel counted for the session since the last look. */
+/* Adds what the kernel counted for the session since the last look; a
+ * RADIUS session keeps them for its Interim and Stop. */
 static void session_glue_count(struct session_glue *g)
 {
 	struct l2tpd *d = g->d;
@@ -490,6 +491,18 @@ static void session_glue_count(struct session_glue *g)
 	COUNT(rx_packets, L2TPD_STAT_RX_PACKETS);
 	COUNT(tx_packets, L2TPD_STAT_TX_PACKETS);
 #undef COUNT
+	g->rad_counters.in_octets = st.rx_bytes;
+	g->rad_counters.out_octets = st.tx_bytes;
+	g->rad_counters.in_packets = st.rx_packets;
+	g->rad_counters.out_packets = st.tx_packets;
+}
+
+/* IP went down; pppd still holds the channel, so the kernel session and
+ * its counters are still there: the last look before pppd closes it (the
+ * kernel may drop the session with it). */
+static void ppp_ip_down(void *arg)
+{
+	session_glue_count(arg);
 }
 
 void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s)
@@ -694,6 +707,7 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		.auth = ppp_auth,
 		.passwd = ppp_passwd,
 		.up = ppp_up,
+		.ip_down = ppp_ip_down,
 		.down = ppp_down,
 	};
 	struct ppp_link_params p = {
