@@ -7,8 +7,10 @@
 #                            (DIR/users, written by the caller), accounting
 #                            into DIR/log/radacct/<NAS>/detail, every client
 #                            with SECRET
-#   fr_start DIR [NETNS]     runs it (radiusd -f) in the background; FR_PID
-#   fr_stop                  stops it
+#   fr_start DIR [NETNS]     runs it (radiusd -f) in the background; FR_PID,
+#                            and DIR/run/fr_start.pid for callers that ran
+#                            it in a subshell ($(...), vm_check)
+#   fr_stop [DIR]            stops it (the one DIR's pid file names)
 #
 # The EAP module and Debian's default sites are left out (EAP wants
 # certificates, the sites listen everywhere); radiusd's user/group lines are
@@ -104,6 +106,7 @@ fr_start() {
 			>>"$dir/log/stdout.log" 2>&1 </dev/null &
 	fi
 	FR_PID=$!
+	echo "$FR_PID" >"$dir/run/fr_start.pid"
 	# Ready once it logs so (or dead).
 	for _ in $(seq 1 100); do
 		grep -q "Ready to process requests" "$dir/log/radius.log" 2>/dev/null && return 0
@@ -116,10 +119,21 @@ fr_start() {
 }
 
 fr_stop() {
-	[ -n "${FR_PID:-}" ] || return 0
-	kill "$FR_PID" 2>/dev/null
-	wait "$FR_PID" 2>/dev/null
-	FR_PID=
+	local dir=${1:-} pid=${FR_PID:-}
+
+	if [ -n "$dir" ] && [ -s "$dir/run/fr_start.pid" ]; then
+		pid=$(cat "$dir/run/fr_start.pid")
+		rm -f "$dir/run/fr_start.pid"
+	fi
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	# Our child: wait; started in a subshell: watch it go.
+	wait "$pid" 2>/dev/null || true
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ "$pid" != "${FR_PID:-}" ] || FR_PID=
 }
 
 # fr_sqlippool DIR PREFIX FIRST LAST: addresses PREFIX.FIRST .. PREFIX.LAST

@@ -2,19 +2,21 @@
 # PPP logins through RADIUS ("ppp auth = radius"): our l2tpd LAC (netns
 # "lac") logs in to our l2tpd LNS (netns "lns") which asks Debian's
 # FreeRADIUS 3.2, running from a private config copy in the LNS's netns
-# (tests/radius/freeradius.sh). Kernel data path. PAP and MS-CHAPv2 +
-# MPPE-128 with the keys from RADIUS (chap-secrets holds another password),
-# traffic flowing; Framed-IP-Address applied, the pool otherwise; a wrong
+# (tests/radius/freeradius.sh). Kernel data path. PAP, CHAP-MD5 and
+# MS-CHAPv2 + MPPE-128 with the keys from RADIUS (chap-secrets holds
+# another password), traffic flowing; Framed-IP-Address applied, the pool
+# otherwise; a wrong
 # password refused although chap-secrets holds it; accounting
-# Accounting-On, Start, Stop (Class, Admin-Reset) and Accounting-Off in the
+# Accounting-On, Start, Interim-Update, Stop (Class, octets covering the
+# interface's, Admin-Reset, Session-Timeout) and Accounting-Off in the
 # detail file; radclient Disconnect-Request (wrong secret ignored, ACK,
-# NAK when nothing matches) and CoA. Then the same over PPTP: our pptpd
+# NAK when nothing matches) and CoA; Session-Timeout; the server stopped:
+# the LNS answers within 100 ms while a login times out, the queued Stop
+# arrives once it is back. Then the same over PPTP: our pptpd
 # client to our pptpd ("ppp-auth radius") in the same namespaces, against
 # the same FreeRADIUS: MS-CHAPv2 + MPPE-128 with keys from RADIUS,
 # Framed-IP-Address, the 'remoteip' pool, a wrong password refused, Start
-# and Stop with Tunnel-Type PPTP, a Disconnect-Request. Session-Timeout,
-# Interim-Update and a dead server are covered by tests/proto/test_radius.sh
-# against the same server.
+# and Stop with Tunnel-Type PPTP, a Disconnect-Request.
 # vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../../radius/freeradius.sh"
@@ -38,10 +40,14 @@ fr_setup "$D/raddb" radius-secret
 cat >> "$D/raddb/users" <<'EOF'
 alice	Cleartext-Password := "alice-pw"
 	Framed-IP-Address = 192.168.79.50,
-	Class = "gold"
+	Class = "gold",
+	Acct-Interim-Interval = 10
 bob	Cleartext-Password := "bob-pw"
+tim	Cleartext-Password := "tim-pw"
+	Session-Timeout = 8
 EOF
 vm_require "FreeRADIUS up" fr_start "$D/raddb" lns
+vm_on_exit fr_stop "$D/raddb"
 echo "127.0.0.1 radius-secret" > "$D/servers"
 chmod 600 "$D/servers"
 cat > "$D/radcli.conf" <<CONF
@@ -79,7 +85,7 @@ pppoptfile = $D/options.lns
 CONF
 {
     printf '[global]\nport = 1701\ndataplane = kernel\n'
-    for sec in alice:alice:alice-pw bob:bob:bob-pw wrong:alice:secrets-pw; do
+    for sec in alice:alice:alice-pw bob:bob:bob-pw tim:tim:tim-pw wrong:alice:secrets-pw; do
         IFS=: read -r sname user pw <<< "$sec"
         printf '[lac %s]\nlns = %s\nautodial = no\nredial = no\nhostname = lac\n' "$sname" "$LNS_IP"
         printf 'name = %s\npassword = %s\npppoptfile = %s/options.lac\n' "$user" "$pw" "$D"
@@ -126,6 +132,22 @@ disconnect() {
     vm_check "nothing left after disconnecting $*" vm_wait_for 30 nothing_left
 }
 detail() { cat "$D"/raddb/log/radacct/*/detail-* 2>/dev/null; }
+# detail_max SESSION_ID ATTRIBUTE: its largest value in that session's records
+detail_max() {
+    detail | awk -v sid="Acct-Session-Id = \"$1\"" 'BEGIN{RS=""} index($0, sid)' |
+        awk -v a="$2" '$1 == a && $2 == "=" && $3 + 0 > m { m = $3 + 0 } END { print m + 0 }'
+}
+# iface_rx NS IFACE: "bytes packets" the interface received
+iface_rx() {
+    ip -n "$1" -s -j link show "$2" | jq -r '.[0].stats64.rx | "\(.bytes) \(.packets)"'
+}
+# octets_cover SID "BYTES PACKETS": the session's Stop counted at least what
+# its ppp interface received (the session counts PPP frames and LCP too)
+octets_cover() {
+    local b p
+    read -r b p <<< "$2"
+    [ "$(detail_max "$1" Acct-Input-Octets)" -ge "$b" ] && [ "$(detail_max "$1" Acct-Input-Packets)" -ge "$p" ] && [ "$p" -ge 4 ]
+}
 # detail_has SESSION_ID TEXT: the record of that session holding TEXT
 detail_has() {
     detail | awk -v sid="Acct-Session-Id = \"$1\"" 'BEGIN{RS=""} index($0, sid)' | grep -qF -- "$2"
@@ -154,8 +176,8 @@ vm_require "LAC control socket up" vm_wait_for 10 test -S "$D/lac.ctl"
 vm_check "Accounting-On reached FreeRADIUS" vm_wait_for 10 sh -c \
     "cat $D/raddb/log/radacct/*/detail-* 2>/dev/null | grep -q 'Acct-Status-Type = Accounting-On'"
 
-vm_log "1: PAP and MS-CHAPv2, Framed-IP-Address, keys from RADIUS"
-for m in pap mschapv2; do
+vm_log "1: PAP, CHAP-MD5 and MS-CHAPv2, Framed-IP-Address, keys from RADIUS"
+for m in pap chap mschapv2; do
     set_method "$m"
     login "$m" alice alice
     vm_check_eq "$m: Framed-IP-Address applied" "$ALICE_IP" "$(user_field alice remote_ip)"
@@ -168,11 +190,14 @@ for m in pap mschapv2; do
         # Access-Accept, and the pings above went through them.
         vm_check "mschapv2: MPPE-128 on the LNS" grep -q "MPPE 128-bit" "$VM_LOGDIR/pppd-lns-mschapv2.log"
         vm_check "mschapv2: MPPE-128 on the LAC" grep -q "MPPE 128-bit" "$VM_LOGDIR/pppd-lac-mschapv2.log"
+        vm_log "mschapv2: waiting for an Interim-Update (interval 10 s)"
+        vm_check "mschapv2: Interim-Update in the detail file" vm_wait_for 20 detail_has "$sid" "Interim-Update"
     fi
+    rx=$(iface_rx lns "$(user_field alice interface)")
     disconnect alice
     vm_check "$m: Stop with the Class" vm_wait_for 15 detail_has "$sid" "Class = 0x676f6c64"
     vm_check "$m: Stop in the detail file" detail_has "$sid" "Acct-Status-Type = Stop"
-    vm_check "$m: Stop with octets" detail_has "$sid" "Acct-Output-Octets = "
+    vm_check "$m: Stop's input octets and packets cover the interface's ($rx)" octets_cover "$sid" "$rx"
 done
 
 vm_log "2: wrong password; pool address without Framed-IP-Address"
@@ -199,14 +224,62 @@ vm_check "bob's session gone" vm_wait_for 30 nothing_left
 vm_check "Stop with Admin-Reset" vm_wait_for 10 detail_has "$bsid" "Acct-Terminate-Cause = Admin-Reset"
 out=$(radclient_dae "User-Name=bob" disconnect dae-secret)
 vm_check "Disconnect of nobody: NAK Session-Context-Not-Found" grep -q "Session-Context-Not-Found" <<< "$out"
-vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw '$LNS_LOG'"
 
+vm_log "4: Session-Timeout 8 s"
+login "tim" tim tim
+tsid=$(user_field tim acct_session_id)
+t0=$(date +%s)
+vm_check "tim ended by Session-Timeout" vm_wait_for 30 nothing_left
+vm_check "within 6..20 s" sh -c "d=\$(( \$(date +%s) - $t0 )); [ \$d -ge 6 ] && [ \$d -le 20 ]"
+vm_check "Stop with Session-Timeout" vm_wait_for 10 detail_has "$tsid" "Acct-Terminate-Cause = Session-Timeout"
+
+vm_log "5: RADIUS server stopped"
+login "bob again" bob bob
+bsid=$(user_field bob acct_session_id)
+fr_stop "$D/raddb"
+mark
+t0=$(date +%s%N)
+ctl lac lac connect alice > /dev/null
+# While alice's login waits for RADIUS, the daemon answers at once: 20
+# "status" requests 100 ms apart on one control connection, timed from
+# inside one process (an exec alone costs about that much under TCG).
+sleep 0.5
+worst=$(python3 - "$D/lns.ctl" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile("rb")
+worst = 0
+for _ in range(20):
+    t = time.monotonic()
+    s.sendall(b'{"cmd":"status"}\n')
+    if b'"ok": true' not in f.readline().replace(b'"ok":true', b'"ok": true'):
+        sys.exit("no answer")
+    worst = max(worst, time.monotonic() - t)
+    time.sleep(0.1)
+print(int(worst * 1000))
+PY
+)
+vm_log "control socket round trip while RADIUS times out: worst ${worst:-?} ms"
+vm_check "LNS answers within 100 ms while RADIUS times out" test "${worst:-999}" -le 100
+vm_check "alice's login fails (timeout)" vm_wait_for 30 log_has "login of 'alice' (10.99.5.2): RADIUS timeout"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+vm_log "login refused $ms ms after connect (timeout x retries = 4000 ms)"
+vm_check "bob still up and pinging" vm_ping lns "$(user_field bob remote_ip)" 1
+ctl lac lac disconnect bob > /dev/null
+vm_check "bob gone" vm_wait_for 30 nothing_left
+vm_check "FreeRADIUS back" fr_start "$D/raddb" lns
+vm_check "bob's Stop, queued meanwhile, arrives once it is back" vm_wait_for 30 detail_has "$bsid" "Acct-Status-Type = Stop"
+vm_check "... with Acct-Delay-Time" vm_wait_for 5 detail_has "$bsid" "Acct-Delay-Time = "
+vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw -e tim-pw '$LNS_LOG'"
+
+vm_log "stopping the l2tpd pair"
 vm_stop l2tpd-lac
 vm_stop l2tpd-lns
 vm_check "Accounting-Off at stop" vm_wait_for 10 sh -c \
     "cat $D/raddb/log/radacct/*/detail-* | grep -q 'Acct-Status-Type = Accounting-Off'"
 
-vm_log "4: PPTP: pptpd client to pptpd with 'ppp-auth radius'"
+vm_log "6: PPTP: pptpd client to pptpd with 'ppp-auth radius'"
 PPTP_SRV_LOG=$VM_LOGDIR/pptpd-srv.log
 printf 'auth\nrequire-mschap-v2\nrequire-mppe-128\nname pptpd\nlogfile %s\n%s\n' \
     "$VM_LOGDIR/pppd-pptp-srv.log" "$ppp_common" > "$D/pptp-srv-options"
@@ -251,17 +324,22 @@ vm_check_eq "pptp alice: vpnctl shows the Class" gold "$(pptp_field alice radius
 psid=$(pptp_field alice acct_session_id)
 vm_check "pptp alice: Start in the detail file" vm_wait_for 10 detail_has "$psid" "Acct-Status-Type = Start"
 vm_check "pptp alice: Start with Tunnel-Type PPTP" detail_has "$psid" "Tunnel-Type:0 = PPTP"
+vm_check "pptp alice: ping server -> client" vm_ping lns "$ALICE_IP" 2
+rx=$(iface_rx lns "$(pptp_field alice interface)")
 pctl cli pptp disconnect alice > /dev/null
 vm_check "pptp alice: nothing left after disconnect" vm_wait_for 30 pptp_gone
 vm_check "pptp alice: Stop in the detail file" vm_wait_for 15 detail_has "$psid" "Acct-Status-Type = Stop"
+vm_check "pptp alice: Stop's input octets and packets cover the interface's ($rx)" octets_cover "$psid" "$rx"
 
 pmark=$(wc -l < "$PPTP_SRV_LOG")
+vm_log "pptp: wrong password"
 pctl cli pptp connect wrong > /dev/null
 vm_check "pptp: chap-secrets' password for alice refused (RADIUS says no)" vm_wait_for 30 sh -c \
     "tail -n +$((pmark + 1)) '$PPTP_SRV_LOG' | grep -qF \"login of 'alice' (10.99.5.2): RADIUS Access-Reject\""
 vm_check "pptp: nothing left after the refused login" vm_wait_for 30 pptp_gone
 pctl cli pptp disconnect wrong > /dev/null 2>&1 || true
 
+vm_log "pptp: bob, pool address, Disconnect"
 pctl cli pptp connect bob > /dev/null
 vm_check "pptp bob: PPP up" vm_wait_for 60 pptp_up bob
 addr=$(pptp_field bob remote_ip)
@@ -273,6 +351,7 @@ vm_check "pptp bob: Disconnect-ACK" grep -q "Received Disconnect-ACK" <<< "$out"
 vm_check "pptp bob: session gone" vm_wait_for 30 pptp_gone
 vm_check "pptp bob: Stop with Admin-Reset" vm_wait_for 10 detail_has "$bsid" "Acct-Terminate-Cause = Admin-Reset"
 vm_check "no secret in the pptpd log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw '$PPTP_SRV_LOG'"
+vm_log "stopping the pptpd pair"
 vm_stop pptpd-cli 10
 vm_stop pptpd-srv 10
-fr_stop
+fr_stop "$D/raddb"
