@@ -119,6 +119,12 @@ struct tunnel_glue {
 	/* Counted in d->peers (l2tpd/peers.h) under this address key. */
 	bool peer_counted;
 	uint8_t peer_key[16];
+	/* The packet mark its peer's IPsec SA gives the tunnel's datagrams
+	 * (SO_RCVMARK; 0: none): the mark of the first one, then of the
+	 * latest accepted message that carried another. The tunnel's socket
+	 * sends with it (SO_MARK), so that replies take that peer's SA when
+	 * several peers share one address and port (clients behind a NAT). */
+	uint32_t mark;
 };
 
 /* The daemon's side of a session: the data path and PPP. */

@@ -34,6 +34,10 @@
 
 #define MAX_PACKET 4096
 
+#ifndef SO_RCVMARK
+#define SO_RCVMARK 75 /* Linux 5.19 */
+#endif
+
 static struct log_ctx no_ctx;
 
 static void tunnel_timer_fired(struct evloop_timer *timer, void *arg)
@@ -65,14 +69,105 @@ void l2tpd_tunnel_rearm(struct l2tpd *d, uint16_t tunnel_id)
 	evloop_timer_arm(g->timer, next > now ? next - now : 0);
 }
 
+/* Room for the ancillary data a socket asks for. */
+union rx_cmsg {
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+		 CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		 CMSG_SPACE(sizeof(uint32_t))];
+	struct cmsghdr align;
+};
+
+static void rx_from_cmsgs(struct l2tpd_rx *rx, struct msghdr *mh,
+			  const struct sockaddr_storage *bound,
+			  socklen_t bound_len);
+
+/* The tunnel ID in the header of an L2TPv2 control message, else 0. */
+static uint16_t ctrl_tunnel_id(const uint8_t *pkt, size_t n)
+{
+	size_t off = 2;
+
+	if (n < 6 || !(pkt[0] & 0x80) || (pkt[1] & 0x0f) != 2)
+		return 0;
+	if (pkt[0] & 0x40)
+		off += 2; /* Length */
+	return n < off + 2 ? 0 : (uint16_t)(pkt[off] << 8 | pkt[off + 1]);
+}
+
+/* SO_MARK on a tunnel's socket; -1 with errno (CAP_NET_ADMIN needed). */
+static int tunnel_socket_mark(int fd, uint32_t mark)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
+}
+
+/*
+ * Following the peer's mark: a control message of an existing tunnel that
+ * arrived with a nonzero mark other than the tunnel's (the peer's CHILD_SA
+ * was rekeyed into one with another mark). Taken only from a message the
+ * engine accepted as the next in sequence from the tunnel's peer: a
+ * retransmission, a ZLB or a stray datagram with the tunnel's ID from
+ * another client behind the same NAT moves nothing. A mark of 0 (clear
+ * text, or an SA without marks) never replaces one.
+ */
+struct mark_watch {
+	struct l2tp_tunnel *t; /* NULL: nothing to watch; never dereferenced */
+	uint16_t id;
+	uint64_t serial;
+	uint16_t rcv_nxt;
+};
+
+static void mark_watch_begin(struct l2tpd *d, struct mark_watch *w,
+			     const uint8_t *pkt, size_t n,
+			     const struct l2tpd_rx *rx)
+{
+	uint16_t id = ctrl_tunnel_id(pkt, n);
+	struct l2tp_tunnel *t;
+	struct tunnel_glue *g;
+
+	w->t = NULL;
+	if (!rx->mark || !id || !(t = l2tp_engine_tunnel(&d->engine, id)) ||
+	    !(g = t->glue) || g->mark == rx->mark ||
+	    t->peer_len != rx->peer_len ||
+	    memcmp(&t->peer, &rx->peer, rx->peer_len))
+		return;
+	w->t = t;
+	w->id = id;
+	w->serial = g->serial;
+	w->rcv_nxt = t->ctrl.rcv_nxt;
+}
+
+static void mark_watch_end(struct l2tpd *d, const struct mark_watch *w,
+			   const struct l2tpd_rx *rx)
+{
+	struct l2tp_tunnel *t;
+	struct tunnel_glue *g;
+
+	if (!w->t)
+		return;
+	t = l2tp_engine_tunnel(&d->engine, w->id);
+	if (t != w->t || !(g = t->glue) || g->serial != w->serial ||
+	    t->ctrl.rcv_nxt == w->rcv_nxt)
+		return;
+	if (g->fd >= 0 && tunnel_socket_mark(g->fd, rx->mark) < 0) {
+		log_warn(&t->log, "IPsec mark %u -> %u: SO_MARK: %s", g->mark,
+			 rx->mark, strerror(errno));
+		return;
+	}
+	log_info(&t->log,
+		 "IPsec mark %u -> %u: the peer's datagrams now come with "
+		 "it (a new SA), replies follow",
+		 g->mark, rx->mark);
+	g->mark = rx->mark;
+}
+
 /*
  * A tunnel's socket also gets packets that are not for its tunnel: a peer
  * with one UDP port for all its tunnels (xl2tpd) sends the SCCRQ of its
- * next tunnel from the port of the first, and what reaches the listener's
- * address between a new tunnel socket's bind() and connect() may queue on
- * that socket. The engine routes by the tunnel ID in the header; the
- * reply context lets it answer or open a tunnel from here as from the
- * listener.
+ * next tunnel from the port of the first, several clients behind one NAT
+ * share the address and port of the first one's tunnel, and what reaches
+ * the listener's address between a new tunnel socket's bind() and
+ * connect() may queue on that socket. The engine routes by the tunnel ID
+ * in the header; the reply context (with the datagram's own mark) lets it
+ * answer or open a tunnel from here as from the listener.
  */
 static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 {
@@ -82,25 +177,35 @@ static void tunnel_readable(evutil_socket_t fd, short what, void *arg)
 	uint8_t pkt[MAX_PACKET];
 	uint16_t id = g->id;
 	uint64_t serial = g->serial;
+	struct sockaddr_storage bound;
+	socklen_t bound_len = sizeof(bound);
 
+	if (getsockname(fd, (struct sockaddr *)&bound, &bound_len) < 0)
+		return;
 	/* Drain a bounded batch: a flood on one tunnel must not starve the
 	 * others. */
 	for (int i = 0; i < 64; i++) {
 		struct l2tpd_rx rx = {.fd = fd};
+		union rx_cmsg cm;
+		struct iovec iov = {.iov_base = pkt, .iov_len = sizeof(pkt)};
+		struct msghdr mh = {.msg_name = &rx.peer,
+				    .msg_namelen = sizeof(rx.peer),
+				    .msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cm.buf,
+				    .msg_controllen = sizeof(cm.buf)};
+		struct mark_watch w;
 		ssize_t n;
 
-		rx.peer_len = sizeof(rx.peer);
-		n = recvfrom(fd, pkt, sizeof(pkt), MSG_DONTWAIT,
-			     (struct sockaddr *)&rx.peer, &rx.peer_len);
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0)
 			break;
-		rx.local_len = sizeof(rx.local);
-		if (getsockname(fd, (struct sockaddr *)&rx.local,
-				&rx.local_len) < 0)
-			continue;
+		rx_from_cmsgs(&rx, &mh, &bound, bound_len);
+		mark_watch_begin(d, &w, pkt, (size_t)n, &rx);
 		l2tp_engine_recv(&d->engine, pkt, (size_t)n,
 				 (struct sockaddr *)&rx.peer, rx.peer_len, &rx,
 				 evloop_now_ms());
+		mark_watch_end(d, &w, &rx);
 		t = l2tp_engine_tunnel(&d->engine, id);
 		/* Freed inside with its socket (an SCCRQ read here may evict
 		 * it), and its ID perhaps given to a new tunnel already. */
@@ -131,6 +236,10 @@ int l2tpd_udp_socket(int family, char *err, size_t errlen)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* The mark an IPsec SA gave each datagram ('ipsec required', and
+	 * the mark a tunnel's replies carry); before Linux 5.19 there is
+	 * none to read. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one));
 	/* Control and data share the socket: both carry it. */
 	if (udp_tos >= 0 && family == AF_INET)
 		setsockopt(fd, IPPROTO_IP, IP_TOS, &udp_tos, sizeof(udp_tos));
@@ -178,7 +287,9 @@ void l2tpd_tunnel_glue_free(struct tunnel_glue *g)
 }
 
 /* The tunnel's own socket: bound to the local address the SCCRQ came to,
- * connected to the peer. */
+ * connected to the peer, sending with the mark the SCCRQ came with (the
+ * peer's IPsec SA, when several peers behind one NAT share the address
+ * and port). */
 static int tunnel_socket_open(struct l2tpd *d, struct tunnel_glue *g,
 			      const struct l2tp_tunnel *t, char *err,
 			      size_t errlen)
@@ -187,6 +298,12 @@ static int tunnel_socket_open(struct l2tpd *d, struct tunnel_glue *g,
 
 	if (fd < 0)
 		return -1;
+	if (g->mark && tunnel_socket_mark(fd, g->mark) < 0) {
+		snprintf(err, errlen, "tunnel socket: SO_MARK %u: %s", g->mark,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
 	if (bind(fd, (const struct sockaddr *)&g->local, g->local_len) < 0 ||
 	    connect(fd, (const struct sockaddr *)&t->peer, t->peer_len) < 0) {
 		snprintf(err, errlen, "tunnel socket: %s", strerror(errno));
@@ -205,6 +322,10 @@ static int tunnel_socket_open(struct l2tpd *d, struct tunnel_glue *g,
 	}
 	g->fd = fd;
 	g->connected = true;
+	if (g->mark)
+		log_info(&t->log,
+			 "replies carry the peer's IPsec mark %u (SO_MARK)",
+			 g->mark);
 	return 0;
 }
 
@@ -301,10 +422,6 @@ static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 	}
 	return NULL;
 }
-
-#ifndef SO_RCVMARK
-#define SO_RCVMARK 75 /* Linux 5.19 */
-#endif
 
 /*
  * 'ipsec required': the SCCRQ came through IPsec if the kernel's inbound
@@ -415,6 +532,7 @@ static int op_tunnel_accept(void *arg, void *rx_ctx, struct l2tp_tunnel *t,
 	memcpy(&g->local, &rx->local, rx->local_len);
 	g->local_len = rx->local_len;
 	g->ifindex = rx->ifindex;
+	g->mark = rx->mark;
 	t->glue = g;
 	l2tpd_peers_add(d, g, peer);
 	return 0;
@@ -540,7 +658,8 @@ static void op_xmit(void *arg, struct l2tp_tunnel *t, const uint8_t *pkt,
 				      .local_len = g->local_len,
 				      .peer = t->peer,
 				      .peer_len = t->peer_len,
-				      .ifindex = g->ifindex};
+				      .ifindex = g->ifindex,
+				      .mark = g->mark};
 
 		send_via(&rx, pkt, len);
 		return;
@@ -576,11 +695,13 @@ static void op_xmit_reply(void *arg, void *rx_ctx, const uint8_t *pkt,
 	send_via(rx_ctx, pkt, len);
 }
 
-/* Sends from rx->fd with rx->local as the source address. */
+/* Sends from rx->fd with rx->local as the source address and rx->mark as
+ * the packet's mark (SO_MARK as ancillary data, Linux 5.9). */
 static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt, size_t len)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
+			 CMSG_SPACE(sizeof(uint32_t))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {.iov_base = (void *)pkt, .iov_len = len};
@@ -619,6 +740,14 @@ static void send_via(const struct l2tpd_rx *rx, const uint8_t *pkt, size_t len)
 		c->cmsg_len = CMSG_LEN(sizeof(pi));
 		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	}
+	if (rx->mark) {
+		c = (struct cmsghdr *)(u.buf + mh.msg_controllen);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SO_MARK;
+		c->cmsg_len = CMSG_LEN(sizeof(rx->mark));
+		memcpy(CMSG_DATA(c), &rx->mark, sizeof(rx->mark));
+		mh.msg_controllen += CMSG_SPACE(sizeof(rx->mark));
+	}
 	sendmsg(rx->fd, &mh, MSG_DONTWAIT);
 }
 
@@ -656,16 +785,9 @@ const struct l2tp_engine_ops l2tpd_engine_ops = {
 	.random = op_random,
 };
 
-/* Room for the ancillary data a listener asks for. */
-union rx_cmsg {
-	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-		 CMSG_SPACE(sizeof(struct in_pktinfo)) +
-		 CMSG_SPACE(sizeof(uint32_t))];
-	struct cmsghdr align;
-};
-
 /* The receive context of one datagram: the local address it came to
- * (IP_PKTINFO on a wildcard listener), the interface and the mark. */
+ * (IP_PKTINFO on a wildcard listener), the interface and the mark (asked
+ * for with SO_RCVMARK, delivered as SO_MARK). */
 static void rx_from_cmsgs(struct l2tpd_rx *rx, struct msghdr *mh,
 			  const struct sockaddr_storage *bound,
 			  socklen_t bound_len)
@@ -690,7 +812,7 @@ static void rx_from_cmsgs(struct l2tpd_rx *rx, struct msghdr *mh,
 			l->sin_port = port;
 			rx->local_len = sizeof(*l);
 		} else if (c->cmsg_level == SOL_SOCKET &&
-			   c->cmsg_type == SO_RCVMARK &&
+			   c->cmsg_type == SO_MARK &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(rx->mark))) {
 			memcpy(&rx->mark, CMSG_DATA(c), sizeof(rx->mark));
 		} else if (c->cmsg_level == IPPROTO_IPV6 &&
@@ -754,12 +876,16 @@ static void listener_readable(evutil_socket_t fd, short what, void *arg)
 		}
 		n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
 		for (int i = 0; i < n; i++) {
+			struct mark_watch w;
+
 			rx_from_cmsgs(&rx[i], &mm[i].msg_hdr, &bound,
 				      bound_len);
+			mark_watch_begin(d, &w, pkts[i], mm[i].msg_len, &rx[i]);
 			l2tp_engine_recv(&d->engine, pkts[i], mm[i].msg_len,
 					 (struct sockaddr *)&rx[i].peer,
 					 rx[i].peer_len, &rx[i],
 					 evloop_now_ms());
+			mark_watch_end(d, &w, &rx[i]);
 		}
 		if (n < RX_BATCH)
 			break;
@@ -822,9 +948,6 @@ static int listen_on(struct l2tpd *d, int idx, const struct sockaddr *sa,
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
 			   sizeof(one));
-	/* The mark an IPsec SA gave the datagram ('ipsec required'); before
-	 * Linux 5.19 there is none to read. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVMARK, &one, sizeof(one));
 	listener_rcvbuf(fd);
 	if (port_owned_by_other(sa, len) || bind(fd, sa, len) < 0) {
 		snprintf(err, errlen, "cannot listen on %s port %u: %s%s", host,

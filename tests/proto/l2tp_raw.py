@@ -9,6 +9,13 @@
   l2tp_raw.py peer  --to HOST:PORT [--src ADDR] [--secret S] [--stop] KIND...
       Opens a tunnel as a LAC would (SCCRQ, SCCRP, SCCCN), sends one message
       of each KIND inside it, then a HELLO that must be acknowledged.
+  l2tp_raw.py marks --to HOST:PORT [--src ADDR]
+      Two tunnels from one address and port, as two IPsec clients behind
+      one NAT look after decryption: each sends with a packet mark of its
+      own (SO_MARK, as the SA's set_mark would give), and the marks of the
+      daemon's answers (SO_RCVMARK) are reported, also after the first
+      tunnel's mark changes (a rekeyed SA), after a clear-text (unmarked)
+      message and after a duplicate with yet another mark.
   l2tp_raw.py lns   --listen HOST:PORT [--secret S] [--wait S]
       An LNS that answers the first SCCRQ from another port (RFC 2661 8.1),
       then acknowledges whatever reaches that port for --wait seconds.
@@ -38,6 +45,8 @@ MSG_TYPE, RESULT_CODE, PROTOCOL_VERSION, FRAMING_CAPS = 0, 1, 2, 3
 HOST_NAME, ASSIGNED_TUNNEL_ID, RWS, CHALLENGE = 7, 9, 10, 11
 CHALLENGE_RESPONSE, ASSIGNED_SESSION_ID, CALL_SERIAL = 13, 14, 15
 RANDOM_VECTOR = 36
+# Linux socket options (asm-generic/socket.h); SO_RCVMARK since 5.19.
+SO_MARK, SO_RCVMARK = 36, 75
 
 
 def avp(atype, value, mandatory=True, hidden=False, length=None):
@@ -231,11 +240,17 @@ class Peer:
         """The next control message; ZLBs included. None on timeout."""
         if not select.select([self.s], [], [], timeout)[0]:
             return None
-        pkt, frm = self.s.recvfrom(4096)
+        pkt, anc, _, frm = self.s.recvmsg(4096, socket.CMSG_SPACE(4))
         m = parse(pkt)
         if m is None or m["tunnel"] != self.our_id:
             return None  # broken, or for another tunnel on this socket
         m["from"] = frm
+        # The packet's mark, if the socket asked for it (SO_RCVMARK; the
+        # kernel delivers it as SO_MARK).
+        m["mark"] = 0
+        for level, ctype, data in anc:
+            if level == socket.SOL_SOCKET and ctype == SO_MARK:
+                m["mark"] = struct.unpack("=I", data[:4])[0]
         if m["type"] is not None and m["ns"] == self.nr:
             self.nr = (self.nr + 1) & 0xFFFF
         return m
@@ -262,6 +277,7 @@ class Peer:
                 break
         if not m or m["type"] != SCCRP:
             return "no SCCRP" if not m else "StopCCN"
+        self.sccrp = m
         # The tunnel's own socket answers from the listener's address and
         # port; everything goes there from now on.
         self.to = m["from"]
@@ -279,7 +295,8 @@ class Peer:
         self.ns = (self.ns + 1) & 0xFFFF
         for self.scccn_sent in range(1, 4):
             self.send(scccn)
-            if self.wait_for(lambda m: m["nr"] == self.ns, 1):
+            self.scccn_ack = self.wait_for(lambda m: m["nr"] == self.ns, 1)
+            if self.scccn_ack:
                 return None
         return "SCCCN not acknowledged"
 
@@ -341,6 +358,62 @@ def cmd_peer(a):
     return 0 if err is None else 1
 
 
+# --- packet marks: two clients behind one NAT --------------------------
+
+def cmd_marks(a):
+    s = udp(a.src)
+    s.setsockopt(socket.SOL_SOCKET, SO_RCVMARK, 1)
+
+    def mark(m):
+        s.setsockopt(socket.SOL_SOCKET, SO_MARK, m)
+
+    def hello(p):
+        """A HELLO with the next Ns; the mark of its acknowledgement."""
+        want = (p.ns + 1) & 0xFFFF
+        p.send_msg(HELLO, [])
+        m = p.wait_for(lambda m: m["nr"] == want, 2)
+        return m["mark"] if m else None
+
+    out = {}
+    mark(7)
+    p = Peer(a.to, a.src, b"", sock=s)
+    out["first_error"] = p.open()
+    if out["first_error"]:
+        print(json.dumps(out))
+        return 1
+    out["first_sccrp"] = p.sccrp["mark"]
+    out["first_scccn_ack"] = p.scccn_ack["mark"]
+    out["first_hello"] = hello(p)
+    # Clear text (mark 0) does not replace the tunnel's mark.
+    mark(0)
+    out["after_unmarked"] = hello(p)
+    # The first client's SA rekeyed into one with mark 9: the message
+    # that brings the new mark may be acknowledged before the switch, the
+    # next one after it.
+    mark(9)
+    out["rekey_hello"] = hello(p)
+    out["after_rekey"] = hello(p)
+    # A second client behind the same NAT, mark 11, from the same address
+    # and port: its SCCRQ reaches the first tunnel's socket.
+    mark(11)
+    q = Peer(a.to, a.src, b"", sock=s, our_id=p.our_id | 0x4000)
+    q.to = p.to
+    out["second_error"] = q.open()
+    if not out["second_error"]:
+        out["second_sccrp"] = q.sccrp["mark"]
+        out["second_scccn_ack"] = q.scccn_ack["mark"]
+        out["second_hello"] = hello(q)
+    # A duplicate of the first tunnel's last message with mark 13 (not in
+    # sequence) moves nothing.
+    mark(13)
+    p.send(message(HELLO, [], p.peer_id, 0, (p.ns - 1) & 0xFFFF, p.nr))
+    time.sleep(0.3)
+    mark(9)
+    out["first_after_second"] = hello(p)
+    print(json.dumps(out))
+    return 0
+
+
 # --- an LNS that answers from another port ---------------------------
 
 def cmd_lns(a):
@@ -387,7 +460,7 @@ def cmd_lns(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("junk", "flood", "peer"):
+    for name in ("junk", "flood", "peer", "marks"):
         sp = sub.add_parser(name)
         sp.add_argument("--to", required=True, help="HOST:PORT of the daemon")
         sp.add_argument("--src", default="127.0.0.1", help="source address")
@@ -395,7 +468,7 @@ def main():
             sp.add_argument("--count", type=int, default=100)
             sp.add_argument("--wait", type=float, default=1.5,
                             help="seconds to collect answers")
-        else:
+        elif name != "marks":
             sp.add_argument("kinds", nargs="*")
         if name == "peer":
             sp.add_argument("--secret", default="")
@@ -410,7 +483,7 @@ def main():
     sp.add_argument("--wait", type=float, default=5)
     a = ap.parse_args()
     return {"junk": cmd_junk, "flood": cmd_flood, "peer": cmd_peer,
-            "lns": cmd_lns}[a.cmd](a) or 0
+            "marks": cmd_marks, "lns": cmd_lns}[a.cmd](a) or 0
 
 
 if __name__ == "__main__":
