@@ -20,7 +20,8 @@
 #                                     (responder, any client port) or client
 #                                     (initiator to PEER, from udp/1701); AUTH psk
 #                                     or cert (see vm_ipsec_certs); the local
-#                                     traffic selector is VM_IPSEC_LOCAL_TS if set
+#                                     traffic selector is VM_IPSEC_LOCAL_TS if set;
+#                                     VM_IPSEC_CHILD_EXTRA (lines) goes into the child
 #   vm_ipsec_certs                    a CA and certificates "server" and "client"
 #                                     (openssl) under /tmp/ipsec/pki
 #   vm_ipsec_up NS [CHILD]            initiate CHILD (default l2tp), wait for it
@@ -181,6 +182,7 @@ connections {
                 remote_ts = $remote_ts
                 esp_proposals = $esp
                 start_action = none
+                ${VM_IPSEC_CHILD_EXTRA:-}
             }
         }
     }
