@@ -9,8 +9,9 @@
 # pppd dial l2tpd (LNS, 'ipsec required = yes') from each client.
 # From Linux 6.11 on: both PPP links up, both pinging, each client's traffic
 # through its own SA (the SA byte counters move for the client that
-# pings, not for the other), one disconnecting leaves the other pinging,
-# and not one clear-text L2TP packet on the wire. Before 6.11: the second
+# pings, not for the other), a rekey of client 1's CHILD_SA keeps its mark
+# and its traffic, one disconnecting leaves the other pinging, and not one
+# clear-text L2TP packet on the wire. Before 6.11: the second
 # client is refused with a log line naming the kernel needed, and the
 # first keeps working.
 # vm-kernels: 6.1 6.12
@@ -110,6 +111,11 @@ CONF
 done
 ctl() { "$B/vpnctl" -s "$D/lns.ctl" "$@"; }
 tunnels() { ctl --json tunnels | jq '[.tunnels[] | select(.state == "established")] | length'; }
+# mark_of SPI: the mark of the server's SA with that SPI, e.g. 0x1.
+mark_of() {
+    ip -n srv xfrm state | awk -v spi="0x$1" '$1 == "proto" { cur = ($4 == spi) }
+        cur && $1 == "mark" { sub(/\/.*/, "", $2); print $2; exit }'
+}
 tunnels_are() { [ "$(tunnels)" = "$1" ]; }
 kernel_tunnels_are() { [ "$(ip -n srv l2tp show tunnel | grep -c '^Tunnel')" = "$1" ]; }
 xl2tpd_start() {
@@ -167,6 +173,26 @@ else
         vm_check "the replies to client $k left through its own SA (+$((ko1 - ko0)) bytes)" test $((ko1 - ko0)) -ge 15000
         vm_check "client $o's SA carried none of it (out +$((oo1 - oo0)) bytes)" test $((oo1 - oo0)) -lt 5000
     done
+
+    # Client 1 rekeys its CHILD_SA: whether the new SA keeps the mark, and
+    # client 1's traffic through the new SA.
+    old_mark=$(mark_of "${spi[1]}")
+    vm_swanctl c1 --rekey --child l2tp > "$VM_LOGDIR/swanctl-rekey-c1.log" 2>&1 || true
+    new1=""
+    rekeyed() { new1=$(vm_ipsec_sas c1 | awk -v o="${spi[1]}" '$3 != o { print $3; exit }'); [ -n "$new1" ]; }
+    vm_wait_for 30 rekeyed || true
+    vm_check "client 1's CHILD_SA rekeyed (SPI ${spi[1]} -> ${new1:-none})" test -n "$new1"
+    new_mark=$(mark_of "$new1")
+    vm_log "client 1's SA on the server: mark ${old_mark:-none} before the rekey, ${new_mark:-none} after"
+    read -r _ ko0 <<< "$(sa_bytes srv "$new1")"
+    vm_check "client 1 pings through its rekeyed SA" vm_ping c1 "$PPP_LNS" 5 -i 0.2 -s 1000
+    read -r _ ko1 <<< "$(sa_bytes srv "$new1")"
+    vm_check "the replies left through client 1's new SA (+$(( ${ko1:-0} - ${ko0:-0} )) bytes)" \
+        test $(( ${ko1:-0} - ${ko0:-0} )) -ge 4000
+    # strongSwan keeps a CHILD_SA's mark when it rekeys it (were it to
+    # give a new one, l2tpd would follow it on the next control message).
+    vm_check_eq "the rekeyed SA keeps client 1's mark" "$old_mark" "$new_mark"
+    vm_check "l2tpd saw no mark change" sh -c "! grep -q 'IPsec mark [0-9]* -> ' '$VM_LOGDIR/l2tpd-lns.log'"
 
     vm_log "client 2 disconnects"
     vm_stop xl2tpd-c2 10
