@@ -216,8 +216,14 @@ check-fuzz: fuzz-build
 # 6.1 kernel (tests/vm/prepare, VM_KERNEL).
 VM_ENV := $(if $(KERNEL),VM_KERNEL=$(KERNEL) )
 
+# Every scenario runs on 6.1; those with a "# vm-kernels: ... 6.12" line run
+# on 6.12 as well (the IPsec and data-path ones: what the newer kernel
+# changes), unless KERNEL= picks one kernel for all of them.
+VM_SCENARIOS_612 = $(basename $(notdir $(shell grep -l '^\# vm-kernels:.*6\.12' tests/vm/scenarios/*.sh)))
+
 check-vm: all
 	$(VM_ENV)tests/vm/run-all
+	$(if $(KERNEL),,VM_KERNEL=6.12 tests/vm/run-all $(VM_SCENARIOS_612))
 
 # Under make check a skipped check fails unless tests/skips.allow names it.
 check: all

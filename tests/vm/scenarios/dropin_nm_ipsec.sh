@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # l2tpd standing where xl2tpd stands for NetworkManager-l2tp, under the usual
 # client IPsec policy (strongSwan, IKEv1 PSK, transport mode, udp/1701 at
 # both ends): the xl2tpd.conf, ppp-options and command line that

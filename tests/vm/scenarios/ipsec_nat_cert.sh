@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # L2TP/IPsec with certificates, the client behind a NAT: the router netns
 # "rtr" masquerades the client's network (10.99.22.0/24) behind its own
 # address on the server's side, and the server has no route back to the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # 'ipsec required = yes', both ways. Client netns "cli" (two addresses,
 # .2 with an IKEv1 PSK SA for udp/1701, .3 without) reaches the LNS in
 # "srv" through the router "rtr", where the wire is captured.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # L2TP/IPsec as the built-in clients speak it: strongSwan on both ends (one
 # charon per netns), IKEv1 with a pre-shared key, ESP in transport mode for
 # udp/1701. The server (netns "srv") is l2tpd as LNS behind the proposals

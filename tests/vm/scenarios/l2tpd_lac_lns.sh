@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # vpnsuite's l2tpd as LAC (netns "lac") and as LNS (netns "lns") with the
 # kernel data path: PPP comes up through our pppd plugin, pings both ways,
 # iperf3, vpnctl shows the session with counters that moved; then every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # vpnsuite's pptpd as PPTP client (netns "cli", profiles in one daemon) and
 # as server (netns "srv") on the kernel GRE data path, with the server's
 # built-in pppd defaults (MS-CHAPv2, MPPE-128 required) and its logins

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # Smoke test of the VM itself: kernel modules, /dev/ppp, ip l2tp, netns+veth, pppd.
 # shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
