@@ -8,7 +8,7 @@
 # with 'ipsec required' whose source port the client's policy (sport 1701)
 # does not cover refuses to dial and says so, and nothing of it crosses the
 # wire in clear text; once the policy covers any client port, the same LAC
-# dials through ESP and PPP comes up.
+# dials through ESP: PPP up, ping, iperf3, and only ESP on the wire.
 # vm-timeout: 480
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../ipsec.sh"
@@ -143,6 +143,7 @@ vm_bg l2tpd-strict vm_in cli "$B/l2tpd" -D -c "$D/strict.conf" -s "$D/secrets" \
     -p "$D/strict.pid" -S "$D/strict.ctl" -C "$D/strict.fifo"
 vm_check "the LAC dials through IPsec: PPP up" vm_wait_for 60 ppp_up
 vm_check "ping through it" vm_ping cli "$PPP_LNS" 2
+vm_iperf3 srv "$PPP_LNS" cli "l2tpd LAC -> l2tpd LNS through IPsec"
 vm_stop l2tpd-strict 10
 vm_capture_stop wire2
 vm_check_eq "no clear-text L2TP on the wire" 0 "$(vm_capture_count wire2 'udp port 1701')"
