@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-kernels: 6.1 6.12
 # Reload of l2tpd.conf with the kernel data path (issue 11, item 3): while
 # the session of an unchanged [lac] keeps pinging, the LAC's reload removes
 # one [lac] and adds another, and the LNS's reload changes the address pool
