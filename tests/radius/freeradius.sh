@@ -160,7 +160,7 @@ sql {
 	driver = "rlm_sql_sqlite"
 	sqlite {
 		filename = "$dir/ippool.db"
-		busy_timeout = 2000
+		busy_timeout = 10000
 	}
 	radius_db = "radius"
 	acct_table1 = "radacct"
@@ -175,11 +175,14 @@ sql {
 	read_clients = no
 	client_table = "nas"
 	group_attribute = "SQL-Group"
+	# Several connections: with one, a login arriving while another
+	# holds it is refused ("No connections available"), not queued;
+	# SQLite serialises their writes (busy_timeout).
 	pool {
 		start = 1
 		min = 1
-		max = 1
-		spare = 0
+		max = 8
+		spare = 1
 		uses = 0
 		retry_delay = 1
 		lifetime = 0
