@@ -56,11 +56,23 @@ static bool same_peer(const struct l2tp_tunnel *t, const struct sockaddr *sa)
 	return pa == pb && !memcmp(a, b, 16);
 }
 
+/*
+ * The cache's entries hold tunnel IDs, so that a late SCCCN finds its own:
+ * at most half of the IDs that max_tunnels leaves over, or new tunnels
+ * would find no ID (65,535 in all; 30,719 slots with 4,096 tunnels).
+ */
 static unsigned int sccrq_cache_slots(const struct l2tp_engine_limits *l)
 {
+	unsigned int tunnels = l->max_tunnels ? l->max_tunnels : 16384;
+	unsigned int room = tunnels < N_TUNNEL_SLOTS - 1
+				    ? (N_TUNNEL_SLOTS - 1 - tunnels) / 2
+				    : 0;
+	unsigned int want;
+
 	if (l->sccrq_cache == L2TP_SCCRQ_CACHE_OFF)
 		return 0;
-	return l->sccrq_cache ? l->sccrq_cache : L2TP_SCCRQ_CACHE_DEFAULT;
+	want = l->sccrq_cache ? l->sccrq_cache : L2TP_SCCRQ_CACHE_DEFAULT;
+	return want < room ? want : room;
 }
 
 int l2tp_engine_init(struct l2tp_engine *e, const struct l2tp_engine_ops *ops,

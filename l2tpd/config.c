@@ -787,7 +787,7 @@ static const struct key_def keys[] = {
 	/* Of all peers; 0: a quarter of max tunnels. */
 	{"max half-open", SEC_GLOBAL, KIND_UINT, G(max_half_open), 0, 65535},
 	/* Evicted half-open tunnels kept as their SCCRQ; 0: none. */
-	{"sccrq cache", SEC_GLOBAL, KIND_UINT, G(sccrq_cache), 0, 262144},
+	{"sccrq cache", SEC_GLOBAL, KIND_UINT, G(sccrq_cache), 0, 65535},
 	{"control socket", SEC_GLOBAL, KIND_STRING, G(control_socket), 0,
 	 MAX_PATH_LEN},
 	{"metrics listen", SEC_GLOBAL, KIND_CUSTOM, G(metrics_listen), 0, 0,

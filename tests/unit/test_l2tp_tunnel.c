@@ -2809,6 +2809,35 @@ START_TEST(test_revived_tunnel_is_the_one_announced)
 }
 END_TEST
 
+/* The cache's entries hold tunnel IDs: never more than half of those that
+ * max_tunnels leaves over, or new tunnels would find none. */
+START_TEST(test_sccrq_cache_leaves_tunnel_ids)
+{
+	static const struct {
+		unsigned int max_tunnels, asked, slots;
+	} cases[] = {
+		{4096, 65535, 30719},
+		{4096, 1000, 1000},
+		{4096, 0, L2TP_SCCRQ_CACHE_DEFAULT},
+		{4096, L2TP_SCCRQ_CACHE_OFF, 0},
+		{65535, 0, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct l2tp_engine_ops ops = {0};
+		struct l2tp_engine_limits l = {
+			.max_tunnels = cases[i].max_tunnels,
+			.sccrq_cache = cases[i].asked,
+		};
+		struct l2tp_engine e;
+
+		ck_assert_int_eq(l2tp_engine_init(&e, &ops, NULL, &l), 0);
+		ck_assert_uint_eq(e.sccrq_cache.slots, cases[i].slots);
+		l2tp_engine_free(&e);
+	}
+}
+END_TEST
+
 /* The first SCCRP is held back, to be delivered after a flood. */
 static struct wire held_sccrp;
 static bool sccrp_held;
@@ -2974,6 +3003,7 @@ static Suite *tunnel_suite(void)
 	tcase_add_test(tc, test_half_open_mass_expiry_one_line);
 	tcase_add_loop_test(tc, test_legit_peer_gets_through_flood, 0, 3);
 	tcase_add_test(tc, test_revived_tunnel_is_the_one_announced);
+	tcase_add_test(tc, test_sccrq_cache_leaves_tunnel_ids);
 	tcase_add_loop_test(tc, test_revived_tunnel_keeps_its_challenge, 0, 2);
 	tcase_add_test(tc, test_refuse_new_when_shutting_down);
 	suite_add_tcase(s, tc);
