@@ -54,7 +54,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 			in_use += ippool_size(d->pools[i]) -
 				  ippool_available(d->pools[i]);
 	json_object_set_new(r, "tunnels", json_integer(d->engine.n_tunnels));
-	radius_ctl_status(d->radius, r);
+	radius_ctl_status(d->rs.radius, r);
 	json_object_set_new(r, "addresses_in_use",
 			    json_integer((json_int_t)in_use));
 	json_object_set_new(r, "sessions", json_integer(d->engine.n_sessions));

@@ -15,6 +15,7 @@
 #include "lib/evloop.h"
 #include "lib/stats.h"
 #include "ppp/login.h"
+#include "ppp/radius_server.h"
 #include "ppp/radius_sess.h"
 #include "ppp/pppd/backend.h"
 #include "l2tpd/config.h"
@@ -146,7 +147,7 @@ struct session_glue {
 	 * the daemon's list of them (DAE requests search it). */
 	bool radius_auth; /* ... through RADIUS (ppp/radius_sess.c) */
 	struct radius_sess *rad;
-	struct session_glue *rad_prev, *rad_next;
+	struct radius_target rad_target;
 	struct radius_acct_counters rad_counters; /* last read */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	/* Kernel counters already added to the daemon's stats. */
@@ -204,9 +205,8 @@ struct l2tpd {
 	struct l2tpd_config cfg;
 	struct tunnel_secrets *secrets;
 	struct ppp_login *auth; /* PPP logins, when the daemon verifies them */
-	struct radius *radius;	/* 'ppp auth = radius' somewhere */
-	struct radius_dae *dae; /* 'radius dae' */
-	struct session_glue *rad_sessions; /* sessions with a radius_sess */
+	/* 'ppp auth = radius' somewhere, 'radius dae' */
+	struct radius_server rs;
 	struct ippool **pools; /* one per cfg.lns[] with "ip range" */
 	struct ippool *
 		*local_pools;	 /* one per cfg.lns[] with "local ip range" */

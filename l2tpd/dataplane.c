@@ -149,73 +149,13 @@ static int auth_setup(struct l2tpd *d, char *err, size_t errlen)
 
 /* ---- RADIUS ('ppp auth = radius') ---- */
 
-/* DAE: every session RADIUS knows that the request names. */
-static unsigned dae_disconnect(void *arg, const struct radius_dae_request *q)
-{
-	struct l2tpd *d = arg;
-	unsigned n = 0;
-
-	for (struct session_glue *g = d->rad_sessions; g; g = g->rad_next) {
-		if (!g->link || !radius_sess_matches(g->rad, q))
-			continue;
-		radius_sess_set_cause(g->rad, RADIUS_TERM_ADMIN_RESET);
-		ppp_link_close(g->link);
-		n++;
-	}
-	return n;
-}
-
-static unsigned dae_coa(void *arg, const struct radius_dae_request *q)
-{
-	struct l2tpd *d = arg;
-	unsigned n = 0;
-
-	for (struct session_glue *g = d->rad_sessions; g; g = g->rad_next) {
-		if (!g->link || !radius_sess_matches(g->rad, q))
-			continue;
-		radius_sess_coa(g->rad, q);
-		n++;
-	}
-	return n;
-}
-
 static int radius_setup(struct l2tpd *d, char *err, size_t errlen)
 {
-	static const struct radius_dae_ops dae_ops = {
-		.disconnect = dae_disconnect,
-		.coa = dae_coa,
-	};
-
 	if (!l2tpd_config_uses_radius(&d->cfg))
 		return 0;
-	d->radius = radius_new(d->loop, d->cfg.radius_config, err, errlen);
-	if (!d->radius)
-		return -1;
-	radius_acct_on_off(d->radius, true);
-	if (!d->cfg.radius_dae)
-		return 0;
-	d->dae = radius_dae_new(d->loop, d->cfg.radius_dae,
-				d->cfg.radius_dae_secret, &dae_ops, d, err,
-				errlen);
-	return d->dae ? 0 : -1;
-}
-
-/* At stop: Accounting-Off, and a little time for what is queued. */
-static void radius_teardown(struct l2tpd *d)
-{
-	unsigned left;
-
-	radius_dae_free(d->dae);
-	d->dae = NULL;
-	if (!d->radius)
-		return;
-	radius_acct_on_off(d->radius, false);
-	left = radius_acct_flush(d->radius, 5000);
-	if (left)
-		log_warn(NULL, "radius: %u accounting record(s) not sent",
-			 left);
-	radius_free(d->radius);
-	d->radius = NULL;
+	return radius_server_start(&d->rs, d->loop, d->cfg.radius_config,
+				   d->cfg.radius_dae, d->cfg.radius_dae_secret,
+				   err, errlen);
 }
 
 static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply)
@@ -286,14 +226,11 @@ static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 		sockaddr_ip_str((const struct sockaddr *)&nas.local,
 				nas.called_station, sizeof(nas.called_station));
 	snprintf(conn, sizeof(conn), "%u", s->tunnel->id);
-	g->rad = radius_sess_new(d->radius, d->loop, &nas, conn, g->pool, &ops,
-				 g);
+	g->rad = radius_sess_new(d->rs.radius, d->loop, &nas, conn, g->pool,
+				 &ops, g);
 	if (!g->rad)
 		return -1;
-	g->rad_next = d->rad_sessions;
-	if (d->rad_sessions)
-		d->rad_sessions->rad_prev = g;
-	d->rad_sessions = g;
+	radius_server_track(&d->rs, &g->rad_target, &g->rad, &g->link);
 	return 0;
 }
 
@@ -306,12 +243,7 @@ static void rad_sess_close(struct session_glue *g, enum radius_term_cause cause)
 	/* The last counters, while the kernel session is still there. */
 	if (g->kernel_session)
 		rad_counters(g, &g->rad_counters);
-	if (g->rad_prev)
-		g->rad_prev->rad_next = g->rad_next;
-	else
-		d->rad_sessions = g->rad_next;
-	if (g->rad_next)
-		g->rad_next->rad_prev = g->rad_prev;
+	radius_server_untrack(&d->rs, &g->rad_target);
 	radius_sess_free(g->rad, cause);
 	g->rad = NULL;
 }
@@ -348,7 +280,7 @@ int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 
 void l2tpd_dataplane_exit(struct l2tpd *d)
 {
-	radius_teardown(d);
+	radius_server_stop(&d->rs);
 	l2tp_nl_close(d->nl);
 	d->nl = NULL;
 	for (size_t i = 0; d->pools && i < d->cfg.n_lns; i++)
@@ -799,7 +731,7 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	decide_login(d, s, g);
 	/* 'ppp auth = radius': pppd asks us (vpnsuite-auth), RADIUS answers. */
 	g->radius_auth =
-		d->radius && tg->lns && tg->lns->link.require_auth &&
+		d->rs.radius && tg->lns && tg->lns->link.require_auth &&
 		l2tpd_lns_ppp_auth(&d->cfg, tg->lns) == L2TPD_PPP_AUTH_RADIUS;
 	if (g->radius_auth)
 		g->daemon_auth = true;

@@ -285,7 +285,7 @@ static void lns_needs_restart(struct l2tpd *d, const struct l2tpd_config *n,
 	enum l2tpd_ppp_auth a = l2tpd_lns_ppp_auth(n, lns);
 	char what[128];
 
-	if (a == L2TPD_PPP_AUTH_RADIUS && !d->radius)
+	if (a == L2TPD_PPP_AUTH_RADIUS && !d->rs.radius)
 		snprintf(what, sizeof(what), "[lns %s] ppp auth = radius",
 			 lns->name);
 	else if (a == L2TPD_PPP_AUTH_DAEMON && lns->link.require_auth &&

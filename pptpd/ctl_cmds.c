@@ -33,7 +33,7 @@ static const char *ppp_auth_name(const struct pptpd *d)
 {
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return "none";
-	if (d->radius)
+	if (d->rs.radius)
 		return "radius";
 	return d->auth ? "daemon" : "pppd";
 }
@@ -78,7 +78,7 @@ static json_t *cmd_status(void *arg, const char *cmd, json_t *req, char *err,
 				      (json_int_t)log_flood_suppressed()));
 	ctl_server_status(d->ctl, r);
 	json_object_set_new(r, "ppp_auth", json_string(ppp_auth_name(d)));
-	radius_ctl_status(d->radius, r);
+	radius_ctl_status(d->rs.radius, r);
 	json_object_set_new(
 		r, "addresses_in_use",
 		json_integer((json_int_t)pptpd_dataplane_addresses_in_use(d)));

@@ -27,6 +27,7 @@
 #include "lib/nl.h"
 #include "ppp/login.h"
 #include "ppp/pppd/backend.h"
+#include "ppp/radius_server.h"
 #include "ppp/radius_sess.h"
 #include "pptp/call.h"
 #include "pptpd/config.h"
@@ -101,10 +102,10 @@ struct pptpd_call {
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
 	uint64_t start_ms;
 	/* 'ppp-auth radius': the call's RADIUS life, and its place in
-	 * d->rad_calls for Disconnect and CoA requests. */
+	 * d->rs for Disconnect and CoA requests. */
 	bool radius_auth; /* logins verified through RADIUS */
 	struct radius_sess *rad;
-	struct pptpd_call *rad_prev, *rad_next;
+	struct radius_target rad_target;
 	struct radius_acct_counters rad_counters; /* last read */
 };
 
@@ -196,14 +197,12 @@ struct pptpd {
 	struct pptpd_client_state **clients;
 	size_t n_clients;
 
-	struct ippool *local_pool;    /* localip with several addresses */
-	struct ippool *remote_pool;   /* remoteip */
-	uint32_t shared_local_ip;     /* localip with one address */
-	struct ppp_login *auth;	      /* 'ppp-auth daemon' on a server */
-	struct radius *radius;	      /* 'ppp-auth radius' on a server */
-	struct radius_dae *dae;	      /* 'radius-dae' */
-	struct pptpd_call *rad_calls; /* calls with a radius_sess */
-	struct ppp_link_pppd ppp;     /* the PPP backend of every call */
+	struct ippool *local_pool;  /* localip with several addresses */
+	struct ippool *remote_pool; /* remoteip */
+	uint32_t shared_local_ip;   /* localip with one address */
+	struct ppp_login *auth;	    /* 'ppp-auth daemon' on a server */
+	struct radius_server rs;    /* 'ppp-auth radius', 'radius-dae' */
+	struct ppp_link_pppd ppp;   /* the PPP backend of every call */
 
 	struct evloop *loop;
 	int listen_fd;

@@ -165,76 +165,18 @@ static int auth_setup(struct pptpd *d, char *err, size_t errlen)
 
 /* ---- RADIUS ('ppp-auth radius') ---- */
 
-/* DAE: every call RADIUS knows that the request names. */
-static unsigned dae_disconnect(void *arg, const struct radius_dae_request *q)
-{
-	struct pptpd *d = arg;
-	unsigned n = 0;
-
-	for (struct pptpd_call *c = d->rad_calls; c; c = c->rad_next) {
-		if (!c->link || !radius_sess_matches(c->rad, q))
-			continue;
-		radius_sess_set_cause(c->rad, RADIUS_TERM_ADMIN_RESET);
-		ppp_link_close(c->link);
-		n++;
-	}
-	return n;
-}
-
-static unsigned dae_coa(void *arg, const struct radius_dae_request *q)
-{
-	struct pptpd *d = arg;
-	unsigned n = 0;
-
-	for (struct pptpd_call *c = d->rad_calls; c; c = c->rad_next) {
-		if (!c->link || !radius_sess_matches(c->rad, q))
-			continue;
-		radius_sess_coa(c->rad, q);
-		n++;
-	}
-	return n;
-}
-
 /* A server's RADIUS client, after the daemon detached (worker threads). */
 static int radius_setup(struct pptpd *d, char *err, size_t errlen)
 {
-	static const struct radius_dae_ops dae_ops = {
-		.disconnect = dae_disconnect,
-		.coa = dae_coa,
-	};
-
 	if (!d->cfg.connections || d->cfg.ppp_auth != PPTPD_PPP_AUTH_RADIUS)
 		return 0;
-	d->radius = radius_new(d->loop, d->cfg.radius_config, err, errlen);
-	if (!d->radius)
+	if (radius_server_start(&d->rs, d->loop, d->cfg.radius_config,
+				d->cfg.radius_dae, d->cfg.radius_dae_secret,
+				err, errlen))
 		return -1;
 	log_info(NULL, "PPP logins verified through RADIUS (%s)",
 		 d->cfg.radius_config);
-	radius_acct_on_off(d->radius, true);
-	if (!d->cfg.radius_dae)
-		return 0;
-	d->dae = radius_dae_new(d->loop, d->cfg.radius_dae,
-				d->cfg.radius_dae_secret, &dae_ops, d, err,
-				errlen);
-	return d->dae ? 0 : -1;
-}
-
-/* At stop: Accounting-Off, and a little time for what is queued. */
-static void radius_teardown(struct pptpd *d)
-{
-	unsigned left;
-
-	radius_dae_free(d->dae);
-	d->dae = NULL;
-	if (!d->radius)
-		return;
-	radius_acct_on_off(d->radius, false);
-	left = radius_acct_flush(d->radius, 5000);
-	if (left)
-		log_warn(NULL, "radius: %u accounting record(s) not sent",
-			 left);
-	radius_free(d->radius);
-	d->radius = NULL;
+	return 0;
 }
 
 static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply)
@@ -305,14 +247,11 @@ static int rad_call_open(struct pptpd *d, struct pptpd_call *c)
 	local->sin_addr = c->local_addr;
 	peer->sin_addr = c->peer_addr;
 	snprintf(conn, sizeof(conn), "%u", c->conn_id);
-	c->rad = radius_sess_new(d->radius, d->loop, &nas, conn, d->remote_pool,
-				 &ops, c);
+	c->rad = radius_sess_new(d->rs.radius, d->loop, &nas, conn,
+				 d->remote_pool, &ops, c);
 	if (!c->rad)
 		return -1;
-	c->rad_next = d->rad_calls;
-	if (d->rad_calls)
-		d->rad_calls->rad_prev = c;
-	d->rad_calls = c;
+	radius_server_track(&d->rs, &c->rad_target, &c->rad, &c->link);
 	return 0;
 }
 
@@ -322,13 +261,7 @@ static void rad_call_close(struct pptpd_call *c, enum radius_term_cause cause)
 
 	if (!c->rad)
 		return;
-	if (c->rad_prev)
-		c->rad_prev->rad_next = c->rad_next;
-	else
-		d->rad_calls = c->rad_next;
-	if (c->rad_next)
-		c->rad_next->rad_prev = c->rad_prev;
-	c->rad_prev = c->rad_next = NULL;
+	radius_server_untrack(&d->rs, &c->rad_target);
 	radius_sess_free(c->rad, cause);
 	c->rad = NULL;
 }
@@ -386,7 +319,7 @@ size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)
 
 void pptpd_dataplane_exit(struct pptpd *d)
 {
-	radius_teardown(d);
+	radius_server_stop(&d->rs);
 	/* Addresses of pppds still exiting go with the pools. */
 	ppp_login_free(d->auth);
 	d->auth = NULL;
@@ -635,7 +568,7 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 
 	c->daemon_auth = false;
 	c->radius_auth = false;
-	if ((!d->auth && !d->radius) || c->client ||
+	if ((!d->auth && !d->rs.radius) || c->client ||
 	    d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return;
 	pppd_params_fill(d, c, &p);
@@ -643,7 +576,7 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 				   sizeof(why))) {
 	case PPPD_LOGIN_DAEMON:
 		c->daemon_auth = true;
-		c->radius_auth = d->radius != NULL;
+		c->radius_auth = d->rs.radius != NULL;
 		if (why[0])
 			log_warn(&c->log, "%s", why);
 		break;
