@@ -128,21 +128,7 @@ static int value_bool(const struct loader *ld, const struct conf_entry *e,
 static int value_string(const struct loader *ld, const struct conf_entry *e,
 			size_t max, char **out)
 {
-	size_t len = strlen(e->value);
-	char *s;
-
-	if (!len)
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "needs a value");
-	if (len > max)
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "longer than %zu characters", max);
-	s = strdup(e->value);
-	if (!s)
-		return nomem(ld, e);
-	free(*out);
-	*out = s;
-	return 0;
+	return conf_value_string(ld->cf, e, max, out, ld->err, ld->errlen);
 }
 
 static int value_ipv4(const struct loader *ld, const struct conf_entry *e,

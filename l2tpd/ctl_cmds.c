@@ -431,17 +431,10 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 			 size_t errlen)
 {
 	struct l2tpd *d = arg;
-	json_t *r;
 
 	l2tpd_stats_update(d);
-	r = stats_json(&d->stats, d->start_ms, evloop_now_ms());
-	if (r) {
-		json_object_set_new(r, "tunnels",
-				    json_integer(d->engine.n_tunnels));
-		json_object_set_new(r, "sessions",
-				    json_integer(d->engine.n_sessions));
-	}
-	return r;
+	return stats_json_now(&d->stats, d->start_ms, evloop_now_ms(),
+			      d->engine.n_tunnels, d->engine.n_sessions);
 }
 
 static const struct ctl_command commands[] = {
@@ -459,7 +452,5 @@ static const struct ctl_command commands[] = {
 
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 {
-	return ctl_register_all(d->ctl, commands,
-				sizeof(commands) / sizeof(commands[0]), d, err,
-				errlen);
+	return CTL_REGISTER_TABLE(d->ctl, commands, d, err, errlen);
 }

@@ -15,6 +15,7 @@
 #include "lib/errbuf.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/notify.h"
 #include "ppp/secrets.h"
 #include "l2tpd/daemon.h"
@@ -184,7 +185,7 @@ void l2tpd_cleanup(struct l2tpd *d)
 		if (d->listen_fd[i] >= 0)
 			close(d->listen_fd[i]);
 	}
-	l2tpd_metrics_close(d);
+	metrics_server_stop(&d->metrics);
 	l2tpd_reload_free(d);
 	if (d->ctl)
 		ctl_server_close(d->ctl);
@@ -199,20 +200,16 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 {
 	struct l2tp_engine_limits limits = {0};
 
-	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
-		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
+	daemon_hostname(d->hostname, sizeof(d->hostname));
 	if (secrets_load(d, err, errlen) || l2tpd_reload_init(d, err, errlen) ||
 	    l2tpd_dataplane_prepare(d, err, errlen) ||
 	    l2tpd_check_files(d, err, errlen))
 		return -1;
 	if (d->test_config)
 		return 0;
-	daemon_raise_nofile();
 	/* The parent waits for the child to bind, open the data path and
 	 * write the pid file, and exits with its status (l2tpd_started). */
-	if (!d->foreground && daemon_detach_begin(err, errlen))
-		return -1;
-	d->loop = evloop_new(err, errlen);
+	d->loop = daemon_go(d->foreground, err, errlen);
 	if (!d->loop)
 		return -1;
 	d->start_ms = evloop_now_ms();

@@ -321,7 +321,6 @@ void l2tpd_reload_collect(struct l2tpd *d);
 
 /* The metrics endpoint (l2tpd/metrics.c), if configured. */
 int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen);
-void l2tpd_metrics_close(struct l2tpd *d);
 
 /* The files the configuration names (l2tpd/check.c): 0, or -1 with every
  * error in err; warnings are logged. */

@@ -101,24 +101,12 @@ static void fill(void *arg, struct evbuffer *out)
 		       "L2TP control packets dropped as malformed.");
 	metrics_sample(out, "l2tpd_control_packets_malformed_total", NULL,
 		       d->engine.stats.rx_malformed);
-	metrics_family(out, "l2tpd_uptime_seconds", "gauge",
-		       "Seconds since the daemon started.");
-	metrics_sample(out, "l2tpd_uptime_seconds", NULL,
-		       (evloop_now_ms() - d->start_ms) / 1000);
+	metrics_uptime(out, "l2tpd", d->start_ms, evloop_now_ms());
 }
 
 int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen)
 {
-	if (!d->cfg.metrics_listen)
-		return 0;
-	d->metrics =
-		metrics_server_open(evloop_base(d->loop), d->cfg.metrics_listen,
-				    fill, d, err, errlen);
-	return d->metrics ? 0 : -1;
-}
-
-void l2tpd_metrics_close(struct l2tpd *d)
-{
-	metrics_server_close(d->metrics);
-	d->metrics = NULL;
+	return metrics_server_start(&d->metrics, evloop_base(d->loop),
+				    d->cfg.metrics_listen, fill, d, err,
+				    errlen);
 }

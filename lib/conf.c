@@ -581,3 +581,22 @@ int conf_load(enum conf_syntax syntax, const char *path, const char *text,
 	conf_free(&cf);
 	return r;
 }
+
+int conf_value_string(const struct conf_file *cf, const struct conf_entry *e,
+		      size_t max, char **out, char *err, size_t errlen)
+{
+	size_t len = strlen(e->value);
+	char *s;
+
+	if (!len)
+		return conf_error(err, errlen, cf, e, "needs a value");
+	if (len > max)
+		return conf_error(err, errlen, cf, e,
+				  "longer than %zu characters", max);
+	s = strdup(e->value);
+	if (!s)
+		return conf_error(err, errlen, cf, e, "out of memory");
+	free(*out);
+	*out = s;
+	return 0;
+}

@@ -92,6 +92,10 @@ int conf_value_bool(const struct conf_file *cf, const struct conf_entry *e,
 		    bool *out, char *err, size_t errlen);
 int conf_value_int(const struct conf_file *cf, const struct conf_entry *e,
 		   long min, long max, long *out, char *err, size_t errlen);
+/* A copy of the value (not empty, at most max characters) into *out,
+ * whose old string is freed. */
+int conf_value_string(const struct conf_file *cf, const struct conf_entry *e,
+		      size_t max, char **out, char *err, size_t errlen);
 /* A numeric IPv4 or IPv6 address into *out (port 0) and its length. */
 int conf_value_addr(const struct conf_file *cf, const struct conf_entry *e,
 		    struct sockaddr_storage *out, socklen_t *len, char *err,

@@ -96,6 +96,10 @@ struct ctl_command {
 };
 int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
 		     size_t n, void *arg, char *err, size_t errlen);
+/* ctl_register_all() of a whole array. */
+#define CTL_REGISTER_TABLE(srv, table, arg, err, errlen)                       \
+	ctl_register_all((srv), (table), sizeof(table) / sizeof((table)[0]),   \
+			 (arg), (err), (errlen))
 int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
 		 void *arg);
 

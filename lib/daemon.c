@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/daemon.h"
 
+#include "lib/evloop.h"
 #include "lib/log.h"
 
 #include <errno.h>
@@ -196,6 +197,21 @@ int daemon_check_exec(const char *path, const char *what, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+void daemon_hostname(char *buf, size_t len)
+{
+	memset(buf, 0, len);
+	if (gethostname(buf, len - 1) < 0 || !buf[0])
+		snprintf(buf, len, "vpnsuite");
+}
+
+struct evloop *daemon_go(bool foreground, char *err, size_t errlen)
+{
+	daemon_raise_nofile();
+	if (!foreground && daemon_detach_begin(err, errlen))
+		return NULL;
+	return evloop_new(err, errlen);
 }
 
 void daemon_raise_nofile(void)

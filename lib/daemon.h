@@ -53,6 +53,12 @@ void daemon_checks_exec(struct daemon_checks *c, const char *path,
 /* Raises the open-file limit to its hard maximum: every tunnel has a
  * socket, every session a PPPoX socket and an IPC socket. */
 void daemon_raise_nofile(void);
+/* This host's name for logs and RADIUS; "vpnsuite" when it has none. */
+void daemon_hostname(char *buf, size_t len);
+/* After start-up checks: the open-file limit raised, detached (unless
+ * foreground; see daemon_detach_begin) and then the event loop, which must
+ * not exist before the fork. NULL with the reason in err. */
+struct evloop *daemon_go(bool foreground, char *err, size_t errlen);
 /* Creates the directory holding a file (mode 0755) if it is missing. */
 int daemon_mkdir_for(const char *path, char *err, size_t errlen);
 

@@ -133,6 +133,33 @@ void metrics_server_close(struct metrics_server *m)
 	free(m);
 }
 
+int metrics_server_start(struct metrics_server **m, struct event_base *base,
+			 const char *addr, metrics_fill_fn fill, void *arg,
+			 char *err, size_t errlen)
+{
+	*m = NULL;
+	if (!addr)
+		return 0;
+	*m = metrics_server_open(base, addr, fill, arg, err, errlen);
+	return *m ? 0 : -1;
+}
+
+void metrics_server_stop(struct metrics_server **m)
+{
+	metrics_server_close(*m);
+	*m = NULL;
+}
+
+void metrics_uptime(struct evbuffer *out, const char *prefix, uint64_t start_ms,
+		    uint64_t now_ms)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_uptime_seconds", prefix);
+	metrics_family(out, name, "gauge", "Seconds since the daemon started.");
+	metrics_sample(out, name, NULL, (now_ms - start_ms) / 1000);
+}
+
 void metrics_family(struct evbuffer *out, const char *name, const char *type,
 		    const char *help)
 {

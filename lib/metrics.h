@@ -31,6 +31,16 @@ struct metrics_server *metrics_server_open(struct event_base *base,
 					   metrics_fill_fn fill, void *arg,
 					   char *err, size_t errlen);
 void metrics_server_close(struct metrics_server *m);
+/* A daemon's endpoint: *m is the server at addr, or NULL when addr is NULL
+ * (metrics off). -1 with the reason when it cannot bind. */
+int metrics_server_start(struct metrics_server **m, struct event_base *base,
+			 const char *addr, metrics_fill_fn fill, void *arg,
+			 char *err, size_t errlen);
+/* Closes *m if open, and forgets it. */
+void metrics_server_stop(struct metrics_server **m);
+/* PREFIX_uptime_seconds, a gauge. */
+void metrics_uptime(struct evbuffer *out, const char *prefix, uint64_t start_ms,
+		    uint64_t now_ms);
 
 /* "# HELP name help" and "# TYPE name type" (counter, gauge). */
 void metrics_family(struct evbuffer *out, const char *name, const char *type,

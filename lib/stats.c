@@ -53,3 +53,16 @@ json_t *stats_json(const struct stats *s, uint64_t start_ms, uint64_t now_ms)
 			 (json_int_t)(window / 1000), "since_start", total,
 			 "last_minute", last);
 }
+
+json_t *stats_json_now(const struct stats *s, uint64_t start_ms,
+		       uint64_t now_ms, unsigned int tunnels,
+		       unsigned int sessions)
+{
+	json_t *r = stats_json(s, start_ms, now_ms);
+
+	if (r) {
+		json_object_set_new(r, "tunnels", json_integer(tunnels));
+		json_object_set_new(r, "sessions", json_integer(sessions));
+	}
+	return r;
+}

@@ -38,5 +38,9 @@ uint64_t stats_last_minute(const struct stats *s, uint64_t now_ms,
 			   uint64_t *out);
 /* {"uptime":S, "window":S, "since_start":{...}, "last_minute":{...}} */
 json_t *stats_json(const struct stats *s, uint64_t start_ms, uint64_t now_ms);
+/* The same with the daemon's "tunnels" and "sessions" (or calls) now. */
+json_t *stats_json_now(const struct stats *s, uint64_t start_ms,
+		       uint64_t now_ms, unsigned int tunnels,
+		       unsigned int sessions);
 
 #endif

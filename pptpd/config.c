@@ -58,22 +58,7 @@ warn_at(const struct conf_file *cf, int line, const char *fmt, ...)
 static int set_string(struct loader *ld, const struct conf_entry *e, size_t max,
 		      char **out)
 {
-	size_t len = strlen(e->value);
-	char *s;
-
-	if (!len)
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "needs a value");
-	if (len > max)
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "longer than %zu characters", max);
-	s = strdup(e->value);
-	if (!s)
-		return conf_error(ld->err, ld->errlen, ld->cf, e,
-				  "out of memory");
-	free(*out);
-	*out = s;
-	return 0;
+	return conf_value_string(ld->cf, e, max, out, ld->err, ld->errlen);
 }
 
 static int set_uint(struct loader *ld, const struct conf_entry *e, long min,

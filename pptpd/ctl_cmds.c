@@ -318,15 +318,10 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 			 size_t errlen)
 {
 	struct pptpd *d = arg;
-	json_t *r;
 
 	pptpd_stats_update(d);
-	r = stats_json(&d->counters, d->start_ms, evloop_now_ms());
-	if (r) {
-		json_object_set_new(r, "tunnels", json_integer(d->n_conns));
-		json_object_set_new(r, "sessions", json_integer(d->n_calls));
-	}
-	return r;
+	return stats_json_now(&d->counters, d->start_ms, evloop_now_ms(),
+			      d->n_conns, d->n_calls);
 }
 
 static const struct ctl_command commands[] = {
@@ -343,7 +338,5 @@ static const struct ctl_command commands[] = {
 
 int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen)
 {
-	return ctl_register_all(d->ctl, commands,
-				sizeof(commands) / sizeof(commands[0]), d, err,
-				errlen);
+	return CTL_REGISTER_TABLE(d->ctl, commands, d, err, errlen);
 }

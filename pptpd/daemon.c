@@ -26,6 +26,7 @@
 #include "lib/errbuf.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/notify.h"
 #include "ppp/pppd/backend.h"
 #include "pptpd/daemon.h"
@@ -281,7 +282,7 @@ void pptpd_cleanup(struct pptpd *d)
 	if (d->status_timer)
 		evloop_timer_free(d->status_timer);
 	pptpd_stats_stop(d);
-	pptpd_metrics_close(d);
+	metrics_server_stop(&d->metrics);
 	if (d->tick_timer)
 		evloop_timer_free(d->tick_timer);
 	if (d->ctl)
@@ -306,18 +307,14 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	if (!d->pid_path)
 		d->pid_path = d->cfg.pid_file ? d->cfg.pid_file
 					      : PPTPD_DEFAULT_PIDFILE;
-	if (gethostname(d->hostname, sizeof(d->hostname) - 1) < 0)
-		snprintf(d->hostname, sizeof(d->hostname), "vpnsuite");
+	daemon_hostname(d->hostname, sizeof(d->hostname));
 	if (pptpd_check_files(d, err, errlen))
 		return -1;
 	if (d->test_config)
 		return 0;
-	daemon_raise_nofile();
 	/* The parent waits for the child to bind, open the data path and
 	 * write the pid file, and exits with its status (pptpd_started). */
-	if (!d->foreground && daemon_detach_begin(err, errlen))
-		return -1;
-	d->loop = evloop_new(err, errlen);
+	d->loop = daemon_go(d->foreground, err, errlen);
 	if (!d->loop)
 		return -1;
 	d->start_ms = evloop_now_ms();

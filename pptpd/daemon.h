@@ -245,7 +245,6 @@ void pptpd_started(struct pptpd *d);
 int pptpd_check_files(struct pptpd *d, char *err, size_t errlen);
 /* The metrics endpoint (pptpd/metrics.c), if configured. */
 int pptpd_metrics_open(struct pptpd *d, char *err, size_t errlen);
-void pptpd_metrics_close(struct pptpd *d);
 /* The counters (pptpd/stats.c): started after the loop exists; update
  * brings in the refusals and the live calls' interface counters. */
 int pptpd_stats_start(struct pptpd *d);

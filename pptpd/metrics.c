@@ -91,24 +91,12 @@ static void fill(void *arg, struct evbuffer *out)
 	by_state(d, out);
 	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
 			 d->counters.v);
-	metrics_family(out, "pptpd_uptime_seconds", "gauge",
-		       "Seconds since the daemon started.");
-	metrics_sample(out, "pptpd_uptime_seconds", NULL,
-		       (evloop_now_ms() - d->start_ms) / 1000);
+	metrics_uptime(out, "pptpd", d->start_ms, evloop_now_ms());
 }
 
 int pptpd_metrics_open(struct pptpd *d, char *err, size_t errlen)
 {
-	if (!d->cfg.metrics_listen)
-		return 0;
-	d->metrics =
-		metrics_server_open(evloop_base(d->loop), d->cfg.metrics_listen,
-				    fill, d, err, errlen);
-	return d->metrics ? 0 : -1;
-}
-
-void pptpd_metrics_close(struct pptpd *d)
-{
-	metrics_server_close(d->metrics);
-	d->metrics = NULL;
+	return metrics_server_start(&d->metrics, evloop_base(d->loop),
+				    d->cfg.metrics_listen, fill, d, err,
+				    errlen);
 }
