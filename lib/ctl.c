@@ -124,6 +124,21 @@ static const struct ctl_cmd *ctl_find(const struct ctl_server *srv,
 	return NULL;
 }
 
+/* {"ok":false,"error":err}. A JSON parser's message may quote the broken
+ * bytes of the request, which are no UTF-8 and no JSON string: then the
+ * message is sent with each byte outside printable ASCII as '?'. */
+static json_t *error_reply(char *err)
+{
+	json_t *r = json_pack("{s:b, s:s}", "ok", 0, "error", err);
+
+	if (r)
+		return r;
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
+	return json_pack("{s:b, s:s}", "ok", 0, "error", err);
+}
+
 /* Builds the reply to one request line; always returns an object. */
 static json_t *ctl_dispatch(struct ctl_server *srv, const char *line,
 			    size_t len)
@@ -190,7 +205,7 @@ static json_t *ctl_dispatch(struct ctl_server *srv, const char *line,
 err_decref:
 	json_decref(req);
 err_reply:
-	return json_pack("{s:b, s:s}", "ok", 0, "error", err);
+	return error_reply(err);
 }
 
 json_t *ctl_server_dispatch(struct ctl_server *srv, const char *line,

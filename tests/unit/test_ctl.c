@@ -580,6 +580,27 @@ START_TEST(test_ctl_invalid_json_then_next_works)
 }
 END_TEST
 
+/* A request whose broken bytes are no UTF-8: the parser's message quotes
+ * them, and the reply must still be a JSON object (found by fuzzing). */
+START_TEST(test_ctl_invalid_utf8_request_gets_an_error_object)
+{
+	static const char line[] = "{\"md\":\"tunnel clos\\\xd4\x80\x03\"}";
+	json_t *r;
+	const char *e;
+
+	srv = open_server(NULL);
+	r = ctl_server_dispatch(srv, line, sizeof(line) - 1);
+	ck_assert(json_is_object(r));
+	ck_assert(json_is_false(json_object_get(r, "ok")));
+	e = json_string_value(json_object_get(r, "error"));
+	ck_assert_msg(e && !strncmp(e, "invalid JSON: ", 14), "error: %s", e);
+	for (const char *p = e; *p; p++)
+		ck_assert((unsigned char)*p >= 0x20 &&
+			  (unsigned char)*p < 0x7f);
+	json_decref(r);
+}
+END_TEST
+
 START_TEST(test_ctl_request_shape_errors)
 {
 	struct tconn *c;
@@ -1105,6 +1126,7 @@ static Suite *ctl_suite(void)
 	tcase_add_test(
 		tc, test_ctl_too_long_request_in_pieces_is_skipped_to_newline);
 	tcase_add_test(tc, test_ctl_invalid_json_then_next_works);
+	tcase_add_test(tc, test_ctl_invalid_utf8_request_gets_an_error_object);
 	tcase_add_test(tc, test_ctl_request_shape_errors);
 	tcase_add_test(tc, test_ctl_unknown_command);
 	tcase_add_test(tc, test_ctl_handler_failure_replies);
