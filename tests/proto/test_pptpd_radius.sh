@@ -8,7 +8,10 @@
 # Calls come from tests/proto/pptp_call.py. Checked: the login reaches
 # RADIUS and not chap-secrets (a wrong password is refused although
 # chap-secrets holds it), Framed-IP-Address or a 'remoteip' address goes to
-# pppd, vpnctl shows the RADIUS session, accounting Start/Stop with the
+# pppd, vpnctl shows the RADIUS session, the Access-Request's NAS, station
+# and tunnel attributes and Message-Authenticator as FreeRADIUS logged it,
+# a CoA with a wrong secret ignored (Session-Timeout unchanged) and one with
+# the right secret applied, accounting Start/Stop with the
 # PPTP NAS and tunnel attributes in the detail file, a Disconnect-Request
 # ends the call with Admin-Reset, the daemon answers within 100 ms while
 # RADIUS times out, the login then fails within timeout x retries, the
@@ -31,6 +34,7 @@ in_ns() { ip netns exec "$ns" "$@"; }
 
 raddb=$tmp/raddb
 fr_setup "$raddb" radius-secret
+fr_auth_log "$raddb" || proto_abort "cannot log Access-Requests"
 cat >>"$raddb/users" <<'EOF2'
 alice	Cleartext-Password := "alice-pw"
 	Framed-IP-Address = 10.9.0.5,
@@ -124,6 +128,25 @@ for a in "Tunnel-Type:0 = PPTP" "NAS-Port = $cid" "NAS-Port-Type = Virtual" \
 	check "Start has $a" detail_has "$sid" "$a"
 done
 check "login logged" grep -q "login of 'alice' (127.0.0.1): " "$log"
+# The Access-Request as FreeRADIUS received it (its auth_log).
+req=$(fr_auth_request "$raddb" alice)
+printf '%s\n' "$req" >"$tmp/access-request-alice"
+for a in "User-Name = \"alice\"" "NAS-IP-Address = 127.0.0.1" \
+	"NAS-Identifier = \"proto-pptpd\"" "NAS-Port = $cid" \
+	"NAS-Port-Id = \"connection $(field alice tunnel) call $cid\"" \
+	"NAS-Port-Type = Virtual" "Service-Type = Framed-User" "Framed-Protocol = PPP" \
+	"Calling-Station-Id = \"127.0.0.1\"" "Called-Station-Id = \"127.0.0.1\"" \
+	"Tunnel-Type:0 = PPTP" "Tunnel-Medium-Type:0 = IPv4" \
+	"Tunnel-Client-Endpoint:0 = \"127.0.0.1\"" "Tunnel-Server-Endpoint:0 = \"127.0.0.1\"" \
+	"Message-Authenticator = 0x"; do
+	check "Access-Request has $a" grep -qF -- "$a" "$tmp/access-request-alice"
+done
+out=$(rc "User-Name=alice,Session-Timeout=77" coa wrong-secret)
+check "CoA with a wrong secret: no answer" grep -q "No reply" <<<"$out"
+check_eq "... alice's Session-Timeout unchanged" "$(field alice session_timeout)" 0
+out=$(rc "User-Name=alice,Session-Timeout=77" coa dae-secret)
+check "CoA-ACK" grep -q "Received CoA-ACK" <<<"$out"
+check_eq "... alice's Session-Timeout now 77" "$(field alice session_timeout)" 77
 out=$(rc "User-Name=alice" disconnect wrong-secret)
 check "Disconnect with a wrong secret: no answer" grep -q "No reply" <<<"$out"
 check_eq "... alice still up" "$(n_calls)" 1

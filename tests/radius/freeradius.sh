@@ -11,6 +11,9 @@
 #                            and DIR/run/fr_start.pid for callers that ran
 #                            it in a subshell ($(...), vm_check)
 #   fr_stop [DIR]            stops it (the one DIR's pid file names)
+#   fr_auth_log DIR          (after fr_setup) every Access-Request as
+#                            received, in DIR/log/radacct/<NAS>/auth-detail-*
+#   fr_auth_request DIR USER the last Access-Request logged for USER
 #
 # The EAP module and Debian's default sites are left out (EAP wants
 # certificates, the sites listen everywhere); radiusd's user/group lines are
@@ -206,4 +209,18 @@ s = s.replace("\tpost-auth {\n", "\tpost-auth {\n\t\tsqlippool\n", 1)
 s = s.replace("\taccounting {\n\t\tdetail\n", "\taccounting {\n\t\tdetail\n\t\tsqlippool {\n\t\t\tnotfound = 1\n\t\t\tnoop = 1\n\t\t}\n\t\tok\n", 1)
 open(p, "w").write(s)
 PY
+}
+
+fr_auth_log() {
+	local dir=$1
+	# Debian's detail.log module "auth_log", first in authorize: the
+	# request as it came, before any module added to it.
+	sed -i 's/^\tauthorize {$/&\n\t\tauth_log/' "$dir/sites-enabled/vpnsuite"
+	grep -q '^		auth_log$' "$dir/sites-enabled/vpnsuite"
+}
+
+fr_auth_request() {
+	local dir=$1 user=$2
+	cat "$dir"/log/radacct/*/auth-detail-* 2>/dev/null |
+		awk -v u="User-Name = \"$user\"" 'BEGIN { RS = "" } index($0, u) { last = $0 } END { if (last != "") print last }'
 }
