@@ -110,6 +110,47 @@ static option_t plugin_options[] = {
 	{.name = NULL},
 };
 
+/*
+ * pppd looks options up in its channel's table: once vpnsuite-fd made us the
+ * channel, the serial-line options of its tty channel are unknown words, and
+ * pppd refuses a file that has them ("unrecognized option 'lock'"). Options
+ * files written for poptop and xl2tpd, which run pppd on a pty, carry them
+ * (Debian's /etc/ppp/pptpd-options has "lock", xl2tpd's sample "crtscts"
+ * and "lock"). A tunnel has no serial line: they are accepted and do
+ * nothing.
+ */
+static bool serial_line_flag;
+
+/* pppd asks an o_wild option whether a word is its own, then to take it. */
+static int option_serial_line_speed(char *word, char **argv, int doit)
+{
+	return *word && word[strspn(word, "0123456789")] == '\0';
+}
+
+#define SERIAL_LINE_FLAG(word, value)                                          \
+	{                                                                      \
+		.name = word, .type = o_bool, .addr = &serial_line_flag,       \
+		.flags = value, .description = "no effect on a tunnel",        \
+	}
+
+static option_t serial_line_options[] = {
+	SERIAL_LINE_FLAG("lock", 1),
+	SERIAL_LINE_FLAG("nolock", 0),
+	SERIAL_LINE_FLAG("crtscts", 1),
+	SERIAL_LINE_FLAG("nocrtscts", 0),
+	SERIAL_LINE_FLAG("-crtscts", 0),
+	SERIAL_LINE_FLAG("cdtrcts", 1),
+	SERIAL_LINE_FLAG("nocdtrcts", 0),
+	SERIAL_LINE_FLAG("xonxoff", 1),
+	SERIAL_LINE_FLAG("modem", 1),
+	SERIAL_LINE_FLAG("local", 0),
+	{.name = "line speed",
+	 .type = o_wild,
+	 .addr = (void *)option_serial_line_speed,
+	 .description = "no effect on a tunnel"},
+	{.name = NULL},
+};
+
 static int ipc_send(struct ppp_ipc_msg *m)
 {
 	uint8_t rec[PPP_IPC_MAX_RECORD];
@@ -394,7 +435,7 @@ static void channel_recv_config(int mru, u_int32_t asyncmap, int pcomp,
 }
 
 static struct channel vpnsuite_channel = {
-	.options = plugin_options,
+	.options = serial_line_options,
 	.check_options = plugin_check_options,
 	.connect = channel_connect,
 	.disconnect = channel_disconnect,
