@@ -183,10 +183,17 @@ START_TEST(reply_with_message_authenticator)
 	 * the Response Authenticator is recomputed to match (what an
 	 * attacker who can forge MD5 prefixes would do). */
 	acc[22] ^= 0x80;
+	{
+		const void *part[4] = {acc, req_auth, acc + 20, RFC_SECRET};
+		size_t len[4] = {4, 16, n - 20, strlen(RFC_SECRET)};
+
+		ck_assert_int_eq(radius_md5(acc + 4, 4, part, len), 0);
+	}
 	ck_assert_int_eq(radius_msg_parse(acc, n, m, err, sizeof(err)), 0);
 	ck_assert_int_eq(radius_msg_verify_reply(m, RFC_SECRET, req_auth, true,
 						 err, sizeof(err)),
 			 -1);
+	ck_assert_str_eq(err, "Message-Authenticator does not match");
 	free(m);
 	free(p);
 }
