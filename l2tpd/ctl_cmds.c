@@ -146,7 +146,7 @@ static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req, char *err,
 
 	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));)
 		json_array_append_new(list, tunnel_json(d, t, now));
-	return json_pack("{s:o}", "tunnels", list);
+	return ctl_list_reply("tunnels", list, NULL, err, errlen);
 }
 
 static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
@@ -187,20 +187,9 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 		char e[128];
 
 		if (!l2tp_nl_session_stats(d->nl, s->tunnel->id, s->id, &st, e,
-					   sizeof(e))) {
-			json_object_set_new(
-				o, "rx_bytes",
-				json_integer((json_int_t)st.rx_bytes));
-			json_object_set_new(
-				o, "tx_bytes",
-				json_integer((json_int_t)st.tx_bytes));
-			json_object_set_new(
-				o, "rx_packets",
-				json_integer((json_int_t)st.rx_packets));
-			json_object_set_new(
-				o, "tx_packets",
-				json_integer((json_int_t)st.tx_packets));
-		}
+					   sizeof(e)))
+			ctl_set_counters(o, st.rx_bytes, st.tx_bytes,
+					 st.rx_packets, st.tx_packets);
 	}
 	return o;
 }
@@ -219,11 +208,7 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 		DL_FOREACH (t->sessions, s)
 			json_array_append_new(list, session_json(d, s, now));
 	}
-	if (ctl_list_select(list, req, err, errlen)) {
-		json_decref(list);
-		return NULL;
-	}
-	return json_pack("{s:o}", "sessions", list);
+	return ctl_list_reply("sessions", list, req, err, errlen);
 }
 
 static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
@@ -246,15 +231,12 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 }
 
 /* Every session the user logged in to ("session close --user NAME"). */
-static json_t *session_close_user(struct l2tpd *d, json_t *req, char *err,
-				  size_t errlen)
+static unsigned session_close_user(void *arg, const char *user)
 {
-	const char *user;
+	struct l2tpd *d = arg;
 	unsigned closed = 0;
 	struct l2tp_tunnel *t;
 
-	if (ctl_arg_string(req, "user", &user, err, errlen))
-		return NULL;
 	for (unsigned i = 0, n = 0; (t = tunnel_next(d, &i, &n));) {
 		struct l2tp_session *s, *tmp;
 
@@ -269,11 +251,7 @@ static json_t *session_close_user(struct l2tpd *d, json_t *req, char *err,
 			closed++;
 		}
 	}
-	if (!closed) {
-		snprintf(err, errlen, "no session of user '%s'", user);
-		return NULL;
-	}
-	return json_pack("{s:i}", "closed", closed);
+	return closed;
 }
 
 /* Session IDs are unique per tunnel only: "tunnel" narrows the search. */
@@ -286,8 +264,9 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	uint64_t id, tunnel = 0;
 	unsigned matches = 0;
 
-	if (json_object_get(req, "user") && !json_object_get(req, "id"))
-		return session_close_user(d, req, err, errlen);
+	if (ctl_session_close_by_user(req))
+		return ctl_session_close_user(req, session_close_user, d, err,
+					      errlen);
 	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
 		return NULL;
 	if (json_object_get(req, "tunnel") &&
@@ -437,20 +416,16 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 			      d->engine.n_tunnels, d->engine.n_sessions);
 }
 
-static const struct ctl_command commands[] = {
-	{"status", cmd_status},
-	{"tunnels", cmd_tunnels},
-	{"sessions", cmd_sessions},
-	{"stats", cmd_stats},
-	{"tunnel close", cmd_tunnel_close},
-	{"session close", cmd_session_close},
+static const struct ctl_daemon_commands common = CTL_DAEMON_COMMANDS;
+
+/* What only l2tpd does: the LAC dialler and LNS outgoing calls. */
+static const struct ctl_command own[] = {
 	{"lac connect", cmd_lac_connect},
 	{"lac disconnect", cmd_lac_disconnect},
 	{"call", cmd_call},
-	{"reload", cmd_reload},
 };
 
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen)
 {
-	return CTL_REGISTER_TABLE(d->ctl, commands, d, err, errlen);
+	return CTL_REGISTER_DAEMON(d->ctl, &common, own, d, err, errlen);
 }

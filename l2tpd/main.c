@@ -48,18 +48,7 @@ static void usage(FILE *out)
 		L2TPD_DEFAULT_CONTROL_SOCKET);
 }
 
-/* -t: errors exit 1 (from main), warnings are counted. */
-static int test_config_report(struct l2tpd *d)
-{
-	unsigned int warnings = log_warnings();
-
-	fprintf(stderr, "l2tpd: %s: configuration OK", d->config_path);
-	if (warnings)
-		fprintf(stderr, ", %u warning%s above", warnings,
-			warnings == 1 ? "" : "s");
-	fputc('\n', stderr);
-	return 0;
-}
+static const struct daemon_prog prog = {"l2tpd", L2TPD_VERSION, usage};
 
 static const struct option long_opts[] = {
 	{"test-config", no_argument, NULL, 't'},
@@ -68,14 +57,79 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* What the command line asks beyond the daemon's paths and switches. */
+struct cli {
+	struct l2tpd *d;
+	const char *level_name;
+	bool syslog_forced;
+};
+
+/* xl2tpd's -q: the IP TOS of our UDP packets */
+static int opt_tos(const char *value)
+{
+	char *end;
+	long tos = strtol(value, &end, 10);
+
+	if (!*value || *end || tos < 0 || tos > 255) {
+		fprintf(stderr,
+			"l2tpd: -q %s: TOS value out of range (0-255)\n",
+			value);
+		return 64;
+	}
+	l2tpd_udp_set_tos((int)tos);
+	return -1;
+}
+
+static int opt(void *arg, int option, const char *value)
+{
+	struct cli *cli = arg;
+	struct l2tpd *d = cli->d;
+
+	switch (option) {
+	case 't':
+		d->test_config = true;
+		break;
+	case 'l':
+		/* xl2tpd's -l: syslog even in the foreground */
+		cli->syslog_forced = true;
+		break;
+	case 'q':
+		return opt_tos(value);
+	case 'c':
+		d->config_path = value;
+		break;
+	case 's':
+		d->secrets_path = value;
+		break;
+	case 'p':
+		d->pid_path = value;
+		break;
+	case 'C':
+		d->fifo_path = value;
+		break;
+	case 'S':
+		d->ctl_path = value;
+		break;
+	case 'D':
+		d->foreground = true;
+		break;
+	case 'P':
+		d->plugin_path = value;
+		break;
+	case 'd':
+		cli->level_name = value;
+		break;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct l2tpd d = {.listen_fd = {-1, -1}};
-	const char *level_name = NULL;
+	struct cli cli = {.d = &d};
 	enum log_level level;
 	char err[1024];
-	int opt, status = 1;
-	bool syslog_forced = false;
+	int status = 1;
 
 	d.config_path = DEFAULT_CONFIG;
 	d.pid_path = DEFAULT_PIDFILE;
@@ -87,64 +141,14 @@ int main(int argc, char **argv)
 			d.pid_path = XL2TPD_PIDFILE;
 		}
 	}
-	while ((opt = getopt_long(argc, argv, "c:s:p:C:S:DP:d:htvlq:",
-				  long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			d.test_config = true;
-			break;
-		case 'l':
-			/* xl2tpd's -l: syslog even in the foreground */
-			syslog_forced = true;
-			break;
-		case 'q': {
-			char *end;
-			long tos = strtol(optarg, &end, 10);
-
-			/* xl2tpd's -q: the IP TOS of our UDP packets */
-			if (!*optarg || *end || tos < 0 || tos > 255) {
-				fprintf(stderr,
-					"l2tpd: -q %s: TOS value out of "
-					"range (0-255)\n",
-					optarg);
-				return 64;
-			}
-			l2tpd_udp_set_tos((int)tos);
-			break;
-		}
-		case 'c':
-			d.config_path = optarg;
-			break;
-		case 's':
-			d.secrets_path = optarg;
-			break;
-		case 'p':
-			d.pid_path = optarg;
-			break;
-		case 'C':
-			d.fifo_path = optarg;
-			break;
-		case 'S':
-			d.ctl_path = optarg;
-			break;
-		case 'D':
-			d.foreground = true;
-			break;
-		case 'P':
-			d.plugin_path = optarg;
-			break;
-		case 'd':
-			level_name = optarg;
-			break;
-		default:
-			return daemon_opt_common(opt, "l2tpd", L2TPD_VERSION,
-						 usage);
-		}
-	}
-	if (daemon_opt_rest(optind, argc, usage) >= 0)
-		return 64;
+	status = daemon_parse_args(&prog, argc, argv,
+				   "c:s:p:C:S:DP:d:htvlq:", long_opts, opt,
+				   &cli);
+	if (status >= 0)
+		return status;
+	status = 1;
 	log_init("l2tpd",
-		 (d.foreground || d.test_config) && !syslog_forced
+		 (d.foreground || d.test_config) && !cli.syslog_forced
 			 ? LOG_TARGET_STDERR
 			 : LOG_TARGET_SYSLOG,
 		 LOG_LEVEL_INFO);
@@ -159,8 +163,9 @@ int main(int argc, char **argv)
 	if (d.cfg.debug_avp || d.cfg.debug_network || d.cfg.debug_packet ||
 	    d.cfg.debug_state || d.cfg.debug_tunnel)
 		level = LOG_LEVEL_DEBUG;
-	if (level_name && log_level_parse(level_name, &level)) {
-		fprintf(stderr, "l2tpd: unknown log level '%s'\n", level_name);
+	if (cli.level_name && log_level_parse(cli.level_name, &level)) {
+		fprintf(stderr, "l2tpd: unknown log level '%s'\n",
+			cli.level_name);
 		goto out;
 	}
 	log_set_level(level);
@@ -175,13 +180,11 @@ int main(int argc, char **argv)
 	if (l2tpd_start(&d, err, sizeof(err)))
 		goto fail;
 	if (d.test_config) {
-		status = test_config_report(&d);
+		status = daemon_test_config_report(&prog, d.config_path);
 		goto out;
 	}
-	log_info(&no_ctx, "l2tpd %s started (dataplane %s, control socket %s)",
-		 L2TPD_VERSION,
-		 d.cfg.dataplane == L2TPD_DATAPLANE_NONE ? "none" : "kernel",
-		 d.ctl_path);
+	daemon_log_started(&prog, d.cfg.dataplane == L2TPD_DATAPLANE_NONE,
+			   d.ctl_path);
 	l2tpd_started(&d);
 	evloop_run(d.loop);
 	status = 0;

@@ -4,6 +4,7 @@
  * vpnctl). Protocol: one JSON object per line each way; see ctl.h.
  */
 #include "lib/ctl.h"
+#include "lib/errbuf.h"
 #include "lib/log.h"
 
 #include <errno.h>
@@ -968,4 +969,58 @@ int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
 		}
 	}
 	return 0;
+}
+
+int ctl_register_daemon(struct ctl_server *srv,
+			const struct ctl_daemon_commands *common,
+			const struct ctl_command *own, size_t n_own, void *arg,
+			char *err, size_t errlen)
+{
+	const struct ctl_command rows[] = {
+		{"status", common->status},
+		{"tunnels", common->tunnels},
+		{"sessions", common->sessions},
+		{"stats", common->stats},
+		{"tunnel close", common->tunnel_close},
+		{"session close", common->session_close},
+		{"reload", common->reload},
+	};
+
+	if (CTL_REGISTER_TABLE(srv, rows, arg, err, errlen))
+		return -1;
+	return ctl_register_all(srv, own, n_own, arg, err, errlen);
+}
+
+bool ctl_session_close_by_user(json_t *req)
+{
+	return json_object_get(req, "user") && !json_object_get(req, "id");
+}
+
+json_t *ctl_session_close_user(json_t *req,
+			       unsigned (*close_user)(void *arg,
+						      const char *user),
+			       void *arg, char *err, size_t errlen)
+{
+	const char *user;
+	unsigned closed;
+
+	if (ctl_arg_string(req, "user", &user, err, errlen))
+		return NULL;
+	closed = close_user(arg, user);
+	if (!closed) {
+		errbuf_set(err, errlen, "no session of user '%s'", user);
+		return NULL;
+	}
+	return json_pack("{s:i}", "closed", closed);
+}
+
+void ctl_set_counters(json_t *o, uint64_t rx_bytes, uint64_t tx_bytes,
+		      uint64_t rx_packets, uint64_t tx_packets)
+{
+	json_object_set_new(o, "rx_bytes", json_integer((json_int_t)rx_bytes));
+	json_object_set_new(o, "tx_bytes", json_integer((json_int_t)tx_bytes));
+	json_object_set_new(o, "rx_packets",
+			    json_integer((json_int_t)rx_packets));
+	json_object_set_new(o, "tx_packets",
+			    json_integer((json_int_t)tx_packets));
 }

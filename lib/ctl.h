@@ -36,6 +36,7 @@
 #ifndef VPNSUITE_CTL_H
 #define VPNSUITE_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -102,6 +103,57 @@ int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
 			 (arg), (err), (errlen))
 int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
 		 void *arg);
+
+/*
+ * The commands vpnctl sends to either daemon, with the same names,
+ * arguments and replies; each daemon says how it does them, and lists in
+ * `own` only what it has alone (l2tpd's "lac connect", pptpd's "pptp
+ * connect"). A reader who knows one daemon's table knows the other's.
+ */
+struct ctl_daemon_commands {
+	ctl_cmd_fn status;	  /* "status": ctl_status_new() and counts */
+	ctl_cmd_fn tunnels;	  /* "tunnels": ctl_list_reply("tunnels") */
+	ctl_cmd_fn sessions;	  /* "sessions": ctl_list_reply("sessions") */
+	ctl_cmd_fn stats;	  /* "stats": stats_json_now() */
+	ctl_cmd_fn tunnel_close;  /* "tunnel close id=N" */
+	ctl_cmd_fn session_close; /* "session close id=N | user=NAME" */
+	ctl_cmd_fn reload;	  /* "reload": as SIGHUP */
+};
+/* The table of a daemon that names its handlers after the commands, as
+ * both do: cmd_status, cmd_tunnels, ..., cmd_session_close, cmd_reload. */
+#define CTL_DAEMON_COMMANDS                                                    \
+	{                                                                      \
+		.status = cmd_status, .tunnels = cmd_tunnels,                  \
+		.sessions = cmd_sessions, .stats = cmd_stats,                  \
+		.tunnel_close = cmd_tunnel_close,                              \
+		.session_close = cmd_session_close, .reload = cmd_reload,      \
+	}
+int ctl_register_daemon(struct ctl_server *srv,
+			const struct ctl_daemon_commands *common,
+			const struct ctl_command *own, size_t n_own, void *arg,
+			char *err, size_t errlen);
+/* ctl_register_daemon() with a whole array of the daemon's own commands. */
+#define CTL_REGISTER_DAEMON(srv, common, own, arg, err, errlen)                \
+	ctl_register_daemon((srv), (common), (own),                            \
+			    sizeof(own) / sizeof((own)[0]), (arg), (err),      \
+			    (errlen))
+
+/*
+ * "session close user=NAME" (a request with "user" and no "id"): true when
+ * req asks for it. ctl_session_close_user() then fetches the name, has
+ * close_user() close every session the user logged in to, and replies
+ * {"closed":N}, or fails with "no session of user 'NAME'" when N is 0.
+ */
+bool ctl_session_close_by_user(json_t *req);
+json_t *ctl_session_close_user(json_t *req,
+			       unsigned (*close_user)(void *arg,
+						      const char *user),
+			       void *arg, char *err, size_t errlen);
+
+/* A session's traffic counters in a "sessions" row, named alike in both
+ * daemons: "rx_bytes", "tx_bytes", "rx_packets", "tx_packets". */
+void ctl_set_counters(json_t *o, uint64_t rx_bytes, uint64_t tx_bytes,
+		      uint64_t rx_packets, uint64_t tx_packets);
 
 /*
  * The reply (a new reference, always an object) that a client sending the

@@ -170,3 +170,13 @@ int ctl_list_select(json_t *list, json_t *req, char *err, size_t errlen)
 	sort = json_object_get(req, "sort");
 	return sort ? list_sort(list, json_string_value(sort), err, errlen) : 0;
 }
+
+json_t *ctl_list_reply(const char *key, json_t *list, json_t *req, char *err,
+		       size_t errlen)
+{
+	if (req && ctl_list_select(list, req, err, errlen)) {
+		json_decref(list);
+		return NULL;
+	}
+	return json_pack("{s:o}", key, list);
+}

@@ -20,4 +20,12 @@
  */
 int ctl_list_select(json_t *list, json_t *req, char *err, size_t errlen);
 
+/*
+ * The reply of a listing command, {key: list}, taking list. With req, the
+ * list is first selected as ctl_list_select() does; on its failure list is
+ * freed and NULL returned with the reason in err. req NULL: as it is.
+ */
+json_t *ctl_list_reply(const char *key, json_t *list, json_t *req, char *err,
+		       size_t errlen);
+
 #endif

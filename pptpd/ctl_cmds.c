@@ -122,7 +122,7 @@ static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req, char *err,
 		return NULL;
 	for (struct pptpd_conn *c = d->conns; c; c = c->next)
 		json_array_append_new(list, conn_json(c));
-	return json_pack("{s:o}", "tunnels", list);
+	return ctl_list_reply("tunnels", list, NULL, err, errlen);
 }
 
 /* The kernel's PPTP driver keeps no counters: a call's are those of its
@@ -144,14 +144,7 @@ static void call_counters(struct pptpd *d, const struct pptpd_call *g,
 		log_debug(NULL, "%s", err);
 		return;
 	}
-	json_object_set_new(o, "rx_bytes",
-			    json_integer((json_int_t)c.rx_bytes));
-	json_object_set_new(o, "tx_bytes",
-			    json_integer((json_int_t)c.tx_bytes));
-	json_object_set_new(o, "rx_packets",
-			    json_integer((json_int_t)c.rx_packets));
-	json_object_set_new(o, "tx_packets",
-			    json_integer((json_int_t)c.tx_packets));
+	ctl_set_counters(o, c.rx_bytes, c.tx_bytes, c.rx_packets, c.tx_packets);
 }
 
 static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
@@ -192,11 +185,7 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 		seen++;
 		json_array_append_new(list, call_json(d, d->calls[id]));
 	}
-	if (ctl_list_select(list, req, err, errlen)) {
-		json_decref(list);
-		return NULL;
-	}
-	return json_pack("{s:o}", "sessions", list);
+	return ctl_list_reply("sessions", list, req, err, errlen);
 }
 
 static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
@@ -218,14 +207,11 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 }
 
 /* Every call the user logged in to ("session close --user NAME"). */
-static json_t *session_close_user(struct pptpd *d, json_t *req, char *err,
-				  size_t errlen)
+static unsigned session_close_user(void *arg, const char *user)
 {
-	const char *user;
+	struct pptpd *d = arg;
 	unsigned int closed = 0, seen = 0, n = d->n_calls;
 
-	if (ctl_arg_string(req, "user", &user, err, errlen))
-		return NULL;
 	/* Closing may remove calls from the table as we go. */
 	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < n; id++) {
 		struct pptpd_call *g = d->calls[id];
@@ -238,11 +224,7 @@ static json_t *session_close_user(struct pptpd *d, json_t *req, char *err,
 		if (!pptpd_call_close(g, PPTP_CDN_ADMIN_SHUTDOWN))
 			closed++;
 	}
-	if (!closed) {
-		snprintf(err, errlen, "no session of user '%s'", user);
-		return NULL;
-	}
-	return json_pack("{s:i}", "closed", closed);
+	return closed;
 }
 
 static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
@@ -252,8 +234,9 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	struct pptpd_call *g;
 	uint64_t id;
 
-	if (json_object_get(req, "user") && !json_object_get(req, "id"))
-		return session_close_user(d, req, err, errlen);
+	if (ctl_session_close_by_user(req))
+		return ctl_session_close_user(req, session_close_user, d, err,
+					      errlen);
 	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
 		return NULL;
 	g = pptpd_call_find(d, (uint16_t)id);
@@ -324,19 +307,15 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 			      d->n_conns, d->n_calls);
 }
 
-static const struct ctl_command commands[] = {
-	{"status", cmd_status},
-	{"tunnels", cmd_tunnels},
-	{"sessions", cmd_sessions},
-	{"stats", cmd_stats},
-	{"tunnel close", cmd_tunnel_close},
-	{"session close", cmd_session_close},
+static const struct ctl_daemon_commands common = CTL_DAEMON_COMMANDS;
+
+/* What only pptpd does: the PPTP client dialler. */
+static const struct ctl_command own[] = {
 	{"pptp connect", cmd_pptp_connect},
 	{"pptp disconnect", cmd_pptp_disconnect},
-	{"reload", cmd_reload},
 };
 
 int pptpd_ctl_register(struct pptpd *d, char *err, size_t errlen)
 {
-	return CTL_REGISTER_TABLE(d->ctl, commands, d, err, errlen);
+	return CTL_REGISTER_DAEMON(d->ctl, &common, own, d, err, errlen);
 }

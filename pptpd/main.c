@@ -96,114 +96,107 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+static const struct daemon_prog prog = {"pptpd", PPTPD_VERSION, usage};
+
+/* Returns -1 to go on, else the exit status. */
+static int opt(void *arg, int option, const char *value)
+{
+	struct pptpd *d = arg;
+
+	switch (option) {
+	case 'c':
+		d->config_path = value;
+		break;
+	case 'f':
+		d->foreground = true;
+		break;
+	case 'l':
+		d->cli.listen = value;
+		break;
+	case 'o':
+		d->cli.option = value;
+		d->option_arg = value;
+		break;
+	case 'p':
+		d->pid_path = value;
+		break;
+	case 'C':
+		if (all_digits(value))
+			d->cli.connections = strtol(value, NULL, 10);
+		else
+			d->ctl_path = value;
+		break;
+	case OPT_CONNECTIONS:
+		if (!all_digits(value)) {
+			fprintf(stderr,
+				"pptpd: --connections %s: not a "
+				"number\n",
+				value);
+			return 64;
+		}
+		d->cli.connections = strtol(value, NULL, 10);
+		break;
+	case OPT_CLIENTS:
+		d->clients_path = value;
+		break;
+	case 'P':
+		d->plugin_path = value;
+		break;
+	case 'e':
+		d->cli.ppp = value;
+		break;
+	case 'd':
+		d->cli.debug = true;
+		break;
+	case OPT_TEST_CONFIG:
+		d->test_config = true;
+		break;
+	case OPT_LOG_LEVEL:
+		d->cli.level = value;
+		break;
+	case 'i':
+		d->cli.noipparam = true;
+		break;
+	case 'D':
+		d->cli.delegate = true;
+		break;
+	case 't':
+		d->cli.stimeout = strtol(value, NULL, 10);
+		if (d->cli.stimeout < 1 || d->cli.stimeout > 3600) {
+			fprintf(stderr,
+				"pptpd: -t %s: want 1 to "
+				"3600 seconds\n",
+				value);
+			return 64;
+		}
+		break;
+	case 'b':
+	case 's':
+	case 'w':
+		fprintf(stderr,
+			"pptpd: -%c has no effect in "
+			"vpnsuite\n",
+			option);
+		break;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(struct pptpd *d, int argc, char **argv)
 {
-	int opt;
+	int r = daemon_parse_args(&prog, argc, argv,
+				  "c:fl:o:p:C:P:e:dit:Db:s:wvh", long_opts, opt,
+				  d);
 
-	while ((opt = getopt_long(argc, argv, "c:fl:o:p:C:P:e:dit:Db:s:wvh",
-				  long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			d->config_path = optarg;
-			break;
-		case 'f':
-			d->foreground = true;
-			break;
-		case 'l':
-			d->cli.listen = optarg;
-			break;
-		case 'o':
-			d->cli.option = optarg;
-			d->option_arg = optarg;
-			break;
-		case 'p':
-			d->pid_path = optarg;
-			break;
-		case 'C':
-			if (all_digits(optarg))
-				d->cli.connections = strtol(optarg, NULL, 10);
-			else
-				d->ctl_path = optarg;
-			break;
-		case OPT_CONNECTIONS:
-			if (!all_digits(optarg)) {
-				fprintf(stderr,
-					"pptpd: --connections %s: not a "
-					"number\n",
-					optarg);
-				return 64;
-			}
-			d->cli.connections = strtol(optarg, NULL, 10);
-			break;
-		case OPT_CLIENTS:
-			d->clients_path = optarg;
-			break;
-		case 'P':
-			d->plugin_path = optarg;
-			break;
-		case 'e':
-			d->cli.ppp = optarg;
-			break;
-		case 'd':
-			d->cli.debug = true;
-			break;
-		case OPT_TEST_CONFIG:
-			d->test_config = true;
-			break;
-		case OPT_LOG_LEVEL:
-			d->cli.level = optarg;
-			break;
-		case 'i':
-			d->cli.noipparam = true;
-			break;
-		case 'D':
-			d->cli.delegate = true;
-			break;
-		case 't':
-			d->cli.stimeout = strtol(optarg, NULL, 10);
-			if (d->cli.stimeout < 1 || d->cli.stimeout > 3600) {
-				fprintf(stderr,
-					"pptpd: -t %s: want 1 to "
-					"3600 seconds\n",
-					optarg);
-				return 64;
-			}
-			break;
-		case 'b':
-		case 's':
-		case 'w':
-			fprintf(stderr,
-				"pptpd: -%c has no effect in "
-				"vpnsuite\n",
-				opt);
-			break;
-		default:
-			return daemon_opt_common(opt, "pptpd", PPTPD_VERSION,
-						 usage);
-		}
-	}
-	if (daemon_opt_rest(optind, argc, usage) >= 0)
-		return 64;
+	if (r >= 0)
+		return r;
 	if (d->cli.connections > PPTPD_MAX_CONNECTIONS) {
 		fprintf(stderr, "pptpd: -C %ld: at most %u connections\n",
 			d->cli.connections, PPTPD_MAX_CONNECTIONS);
 		return 64;
 	}
 	return -1;
-}
-
-/* --test-config: errors exit 1 (from main), warnings are counted. */
-static int test_config_report(struct pptpd *d)
-{
-	unsigned int warnings = log_warnings();
-
-	fprintf(stderr, "pptpd: %s: configuration OK", d->config_path);
-	if (warnings)
-		fprintf(stderr, ", %u warning%s above", warnings,
-			warnings == 1 ? "" : "s");
-	fputc('\n', stderr);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -237,14 +230,12 @@ int main(int argc, char **argv)
 		return r < 0 ? 1 : r;
 	}
 	if (d.test_config) {
-		r = test_config_report(&d);
+		r = daemon_test_config_report(&prog, d.config_path);
 		pptpd_cleanup(&d);
 		return r;
 	}
-	log_info(&no_ctx, "pptpd %s started (dataplane %s, control socket %s)",
-		 PPTPD_VERSION,
-		 d.cfg.dataplane == PPTPD_DATAPLANE_NONE ? "none" : "kernel",
-		 d.ctl_path);
+	daemon_log_started(&prog, d.cfg.dataplane == PPTPD_DATAPLANE_NONE,
+			   d.ctl_path);
 	pptpd_started(&d);
 	pptpd_clients_autodial(&d);
 	r = evloop_run(d.loop);
