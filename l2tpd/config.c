@@ -73,18 +73,6 @@ struct key_def {
 	const char *why; /* KIND_NO_EFFECT: what to tell the operator */
 };
 
-__attribute__((format(printf, 3, 4))) static void
-warn_at(const struct loader *ld, int line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_warn(NULL, "%s:%d: %s", ld->cf->path, line, msg);
-}
-
 __attribute__((format(printf, 3, 4))) static int
 section_error(const struct loader *ld, int line, const char *fmt, ...)
 {
@@ -902,8 +890,8 @@ static int apply_entry(struct loader *ld, void *global, void *link, void *sec,
 			return conf_error(ld->err, ld->errlen, ld->cf, e,
 					  "not valid in %s, only in %s",
 					  ld->label, section_kinds(where));
-		warn_at(ld, e->line, "unknown key '%s' in %s, ignored", e->key,
-			ld->label);
+		conf_warn(ld->cf, e->line, "unknown key '%s' in %s, ignored",
+			  e->key, ld->label);
 		return 0;
 	}
 	k = found;
@@ -926,9 +914,9 @@ static int apply_entry(struct loader *ld, void *global, void *link, void *sec,
 			return -1;
 		/* Accepted as xl2tpd does, but only its default is ours. */
 		if (*b && k->why)
-			warn_at(ld, e->line,
-				"'%s = yes' has no effect in vpnsuite: %s",
-				e->key, k->why);
+			conf_warn(ld->cf, e->line,
+				  "'%s = yes' has no effect in vpnsuite: %s",
+				  e->key, k->why);
 		return 0;
 	}
 	case KIND_UINT: {
@@ -944,8 +932,8 @@ static int apply_entry(struct loader *ld, void *global, void *link, void *sec,
 		return value_string(ld, e, (size_t)k->max,
 				    (char **)((char *)base + k->offset));
 	case KIND_NO_EFFECT:
-		warn_at(ld, e->line, "'%s' has no effect in vpnsuite: %s",
-			e->key, k->why);
+		conf_warn(ld->cf, e->line, "'%s' has no effect in vpnsuite: %s",
+			  e->key, k->why);
 		return 0;
 	case KIND_CUSTOM:
 		return k->parse(ld, base, e);
@@ -1046,15 +1034,15 @@ static int load_lns(struct loader *ld)
 		goto out;
 	/* Not errors: xl2tpd starts with these and refuses calls later. */
 	if (lns->assign_ip && !ippool_size(ld->pool))
-		warn_at(ld, lns->line,
-			"%s: 'assign ip' is yes but no 'ip range' gives "
-			"addresses; calls will fail",
-			ld->label);
+		conf_warn(ld->cf, lns->line,
+			  "%s: 'assign ip' is yes but no 'ip range' gives "
+			  "addresses; calls will fail",
+			  ld->label);
 	if (in_pool(lns, ld->pool))
-		warn_at(ld, lns->line,
-			"%s: 'local ip' is inside 'ip range'; a peer may be "
-			"given our own address",
-			ld->label);
+		conf_warn(ld->cf, lns->line,
+			  "%s: 'local ip' is inside 'ip range'; a peer may be "
+			  "given our own address",
+			  ld->label);
 	ret = 0;
 out:
 	ippool_free(ld->pool);
@@ -1219,39 +1207,35 @@ static int load_file(const struct conf_file *cf, void *out, char *err,
 	};
 	size_t i;
 
-	if (set_defaults(cfg, cf->path) < 0) {
-		conf_error(err, errlen, cf, NULL, "out of memory");
-		goto err_free;
-	}
+	if (set_defaults(cfg, cf->path) < 0)
+		return conf_error(err, errlen, cf, NULL, "out of memory");
 	for (i = 0; i < cf->n_sections; i++) {
 		if (load_section(&ld, i) < 0)
-			goto err_free;
+			return -1;
 	}
 	finish(cfg);
-	if (l2tpd_config_uses_radius(cfg) && !cfg->radius_config) {
-		conf_error(err, errlen, cf, NULL,
-			   "'ppp auth = radius' needs 'radius config' "
-			   "(radcli's configuration file) in [global]");
-		goto err_free;
-	}
-	if (cfg->radius_dae && !cfg->radius_dae_secret) {
-		conf_error(err, errlen, cf, NULL,
-			   "'radius dae' needs 'radius dae secret'");
-		goto err_free;
-	}
+	if (l2tpd_config_uses_radius(cfg) && !cfg->radius_config)
+		return conf_error(err, errlen, cf, NULL,
+				  "'ppp auth = radius' needs 'radius config' "
+				  "(radcli's configuration file) in [global]");
+	if (cfg->radius_dae && !cfg->radius_dae_secret)
+		return conf_error(err, errlen, cf, NULL,
+				  "'radius dae' needs 'radius dae secret'");
 	return 0;
+}
 
-err_free:
+/* conf_load() frees what a failed load_file() filled in. */
+static void load_undo(void *cfg)
+{
 	l2tpd_config_free(cfg);
-	return -1;
 }
 
 int l2tpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct l2tpd_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	return conf_load(CONF_SYNTAX_INI, path, text, len, load_file, cfg, err,
-			 errlen);
+	return conf_load(CONF_SYNTAX_INI, path, text, len, load_file, load_undo,
+			 cfg, err, errlen);
 }
 
 int l2tpd_config_load(const char *path, struct l2tpd_config *cfg, char *err,
@@ -1280,10 +1264,7 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 	free(cfg->ppp_pap_secrets);
 	free(cfg->radius_config);
 	free(cfg->radius_dae);
-	if (cfg->radius_dae_secret)
-		explicit_bzero(cfg->radius_dae_secret,
-			       strlen(cfg->radius_dae_secret));
-	free(cfg->radius_dae_secret);
+	conf_free_secret(cfg->radius_dae_secret);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -156,12 +156,11 @@ static void status_update(struct evloop_timer *timer, void *arg)
 		      d->engine.n_sessions);
 }
 
+static const struct daemon_hooks hooks = DAEMON_HOOKS;
+
 void l2tpd_started(struct l2tpd *d)
 {
-	daemon_detach_done();
-	d->ready = true;
-	status_update(NULL, d);
-	notify_ready();
+	daemon_started(&hooks, d, &d->ready);
 }
 
 void l2tpd_cleanup(struct l2tpd *d)
@@ -209,10 +208,8 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 		return 0;
 	/* The parent waits for the child to bind, open the data path and
 	 * write the pid file, and exits with its status (l2tpd_started). */
-	d->loop = daemon_go(d->foreground, err, errlen);
-	if (!d->loop)
+	if (daemon_go(d->foreground, &d->loop, &d->start_ms, err, errlen))
 		return -1;
-	d->start_ms = evloop_now_ms();
 	limits.max_tunnels = d->cfg.max_tunnels;
 	limits.max_sessions = d->cfg.max_sessions;
 	limits.max_half_open_per_peer = d->cfg.max_half_open_per_peer;
@@ -233,16 +230,11 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	if (l2tpd_listen(d, err, errlen) ||
 	    daemon_pidfile_write(d->pid_path, err, errlen))
 		return -1;
-	evloop_on_shutdown(d->loop, on_shutdown, d);
-	evloop_on_reload(d->loop, on_reload, d);
-	d->status_timer = evloop_timer_new(d->loop, status_update, d);
 	d->tick_timer = evloop_timer_new(d->loop, l2tpd_tick, d);
-	if (!d->status_timer ||
-	    evloop_timer_arm_repeat(d->status_timer, 2000) || !d->tick_timer ||
-	    evloop_timer_arm_repeat(d->tick_timer, 1000) ||
-	    l2tpd_stats_start(d)) {
+	if (daemon_serve(d->loop, &hooks, d, &d->status_timer) ||
+	    !d->tick_timer || evloop_timer_arm_repeat(d->tick_timer, 1000) ||
+	    l2tpd_stats_start(d))
 		return errbuf_set(err, errlen, "out of memory");
-	}
 	if (l2tpd_lacs_init(d, err, errlen))
 		return -1;
 	/* xl2tpd's control FIFO; "-C ''" goes without. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/conf.h"
 #include "lib/errbuf.h"
+#include "lib/log.h"
 
 #include <arpa/inet.h>
 
@@ -562,8 +563,8 @@ int conf_value_addr(const struct conf_file *cf, const struct conf_entry *e,
 }
 
 int conf_load(enum conf_syntax syntax, const char *path, const char *text,
-	      size_t len, conf_load_fn from, void *out, char *err,
-	      size_t errlen)
+	      size_t len, conf_load_fn from, void (*undo)(void *out), void *out,
+	      char *err, size_t errlen)
 {
 	struct conf_file cf;
 	int r;
@@ -579,7 +580,27 @@ int conf_load(enum conf_syntax syntax, const char *path, const char *text,
 		return -1;
 	r = from(&cf, out, err, errlen);
 	conf_free(&cf);
+	if (r && undo)
+		undo(out);
 	return r;
+}
+
+void conf_warn(const struct conf_file *cf, int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn(NULL, "%s:%d: %s", cf->path, line, msg);
+}
+
+void conf_free_secret(char *secret)
+{
+	if (secret)
+		explicit_bzero(secret, strlen(secret));
+	free(secret);
 }
 
 int conf_value_string(const struct conf_file *cf, const struct conf_entry *e,

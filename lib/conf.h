@@ -70,8 +70,9 @@ int conf_parse_lines(const char *path, struct conf_file *out, char *err,
 /*
  * Reads a configuration: parses path (or, when text is not NULL, that text
  * under the name path) in the given syntax, hands the result to from(),
- * which fills out, and frees the parse. Returns what from() returned, or
- * -1 with the parse error.
+ * which fills out, and frees the parse. When from() fails, undo(out) frees
+ * whatever it filled in so far. Returns what from() returned, or -1 with
+ * the parse error.
  */
 enum conf_syntax {
 	CONF_SYNTAX_INI,   /* conf_parse_ini() */
@@ -80,8 +81,8 @@ enum conf_syntax {
 typedef int (*conf_load_fn)(const struct conf_file *cf, void *out, char *err,
 			    size_t errlen);
 int conf_load(enum conf_syntax syntax, const char *path, const char *text,
-	      size_t len, conf_load_fn from, void *out, char *err,
-	      size_t errlen);
+	      size_t len, conf_load_fn from, void (*undo)(void *out), void *out,
+	      char *err, size_t errlen);
 int conf_parse_lines_mem(const char *path, const char *text, size_t len,
 			 struct conf_file *out, char *err, size_t errlen);
 void conf_free(struct conf_file *cf);
@@ -100,6 +101,13 @@ int conf_value_string(const struct conf_file *cf, const struct conf_entry *e,
 int conf_value_addr(const struct conf_file *cf, const struct conf_entry *e,
 		    struct sockaddr_storage *out, socklen_t *len, char *err,
 		    size_t errlen);
+
+/* A warning about an operator's file: "path:line: " + formatted reason,
+ * logged (the file is still used). */
+void conf_warn(const struct conf_file *cf, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Frees a string that held a secret, overwritten first. NULL is fine. */
+void conf_free_secret(char *secret);
 
 /* "path:line: 'key': " + formatted reason, into err. Always returns -1. */
 int conf_error(char *err, size_t errlen, const struct conf_file *cf,

@@ -3,9 +3,11 @@
 
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,12 +208,36 @@ void daemon_hostname(char *buf, size_t len)
 		snprintf(buf, len, "vpnsuite");
 }
 
-struct evloop *daemon_go(bool foreground, char *err, size_t errlen)
+int daemon_go(bool foreground, struct evloop **loop, uint64_t *start_ms,
+	      char *err, size_t errlen)
 {
 	daemon_raise_nofile();
 	if (!foreground && daemon_detach_begin(err, errlen))
-		return NULL;
-	return evloop_new(err, errlen);
+		return -1;
+	*loop = evloop_new(err, errlen);
+	if (!*loop)
+		return -1;
+	*start_ms = evloop_now_ms();
+	return 0;
+}
+
+int daemon_serve(struct evloop *loop, const struct daemon_hooks *hooks,
+		 void *arg, struct evloop_timer **status_timer)
+{
+	evloop_on_shutdown(loop, hooks->shutdown, arg);
+	evloop_on_reload(loop, hooks->reload, arg);
+	*status_timer = evloop_timer_new(loop, hooks->status, arg);
+	if (!*status_timer || evloop_timer_arm_repeat(*status_timer, 2000))
+		return -1;
+	return 0;
+}
+
+void daemon_started(const struct daemon_hooks *hooks, void *arg, bool *ready)
+{
+	daemon_detach_done();
+	*ready = true;
+	hooks->status(NULL, arg);
+	notify_ready();
 }
 
 void daemon_raise_nofile(void)
@@ -265,26 +291,55 @@ void daemon_checks_exec(struct daemon_checks *c, const char *path,
 	checks_note(c, daemon_check_exec(path, what, msg, sizeof(msg)), msg);
 }
 
-int daemon_opt_common(int opt, const char *prog, const char *version,
-		      void (*usage)(FILE *out))
+static int usage_error(const struct daemon_prog *prog)
 {
-	switch (opt) {
-	case 'v':
-		printf("%s (vpnsuite) %s\n", prog, version);
-		return 0;
-	case 'h':
-		usage(stdout);
-		return 0;
-	default:
-		usage(stderr);
-		return 64;
-	}
+	prog->usage(stderr);
+	return 64;
 }
 
-int daemon_opt_rest(int next, int argc, void (*usage)(FILE *out))
+int daemon_parse_args(const struct daemon_prog *prog, int argc, char **argv,
+		      const char *shortopts, const struct option *longopts,
+		      int (*opt)(void *arg, int option, const char *value),
+		      void *arg)
 {
-	if (next == argc)
-		return -1;
-	usage(stderr);
-	return 64;
+	int o, r;
+
+	while ((o = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (o) {
+		case 'v':
+			printf("%s (vpnsuite) %s\n", prog->name, prog->version);
+			return 0;
+		case 'h':
+			prog->usage(stdout);
+			return 0;
+		case '?':
+		case ':':
+			return usage_error(prog);
+		}
+		r = opt(arg, o, optarg);
+		if (r >= 0)
+			return r;
+	}
+	return optind == argc ? -1 : usage_error(prog);
+}
+
+int daemon_test_config_report(const struct daemon_prog *prog,
+			      const char *config_path)
+{
+	unsigned int warnings = log_warnings();
+
+	fprintf(stderr, "%s: %s: configuration OK", prog->name, config_path);
+	if (warnings)
+		fprintf(stderr, ", %u warning%s above", warnings,
+			warnings == 1 ? "" : "s");
+	fputc('\n', stderr);
+	return 0;
+}
+
+void daemon_log_started(const struct daemon_prog *prog, bool dataplane_none,
+			const char *ctl_path)
+{
+	log_info(NULL, "%s %s started (dataplane %s, control socket %s)",
+		 prog->name, prog->version, dataplane_none ? "none" : "kernel",
+		 ctl_path);
 }

@@ -5,7 +5,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+struct evloop;
 
 /*
  * Writes our pid to path, refusing when the file names a live process
@@ -56,20 +59,66 @@ void daemon_raise_nofile(void);
 /* This host's name for logs and RADIUS; "vpnsuite" when it has none. */
 void daemon_hostname(char *buf, size_t len);
 /* After start-up checks: the open-file limit raised, detached (unless
- * foreground; see daemon_detach_begin) and then the event loop, which must
- * not exist before the fork. NULL with the reason in err. */
-struct evloop *daemon_go(bool foreground, char *err, size_t errlen);
+ * foreground; see daemon_detach_begin) and then the event loop (*loop),
+ * which must not exist before the fork, and the time the daemon started
+ * (*start_ms). -1 with the reason in err. */
+int daemon_go(bool foreground, struct evloop **loop, uint64_t *start_ms,
+	      char *err, size_t errlen);
+
+/* What a running daemon hears from signals and tells the service manager. */
+struct evloop_timer;
+struct daemon_hooks {
+	void (*shutdown)(struct evloop *loop, void *arg); /* SIGTERM, SIGINT */
+	void (*reload)(struct evloop *loop, void *arg);	  /* SIGHUP */
+	/* The status line (notify_status()): at start, then every 2 s. */
+	void (*status)(struct evloop_timer *timer, void *arg);
+};
+/* Once the daemon serves: the signal hooks set and the status timer
+ * started as *status_timer (which the daemon frees). -1: no memory. */
+int daemon_serve(struct evloop *loop, const struct daemon_hooks *hooks,
+		 void *arg, struct evloop_timer **status_timer);
+/* Start-up is done: the waiting parent exits 0 (daemon_detach_done),
+ * *ready is set, the first status line and READY go to the service
+ * manager. */
+void daemon_started(const struct daemon_hooks *hooks, void *arg, bool *ready);
+/* The hooks of a daemon that names them, as both do: on_shutdown,
+ * on_reload and status_update. */
+#define DAEMON_HOOKS                                                           \
+	{                                                                      \
+		.shutdown = on_shutdown, .reload = on_reload,                  \
+		.status = status_update,                                       \
+	}
 /* Creates the directory holding a file (mode 0755) if it is missing. */
 int daemon_mkdir_for(const char *path, char *err, size_t errlen);
 
+/* A daemon's name, version and usage text, for what every daemon says
+ * alike about itself. */
+struct daemon_prog {
+	const char *name;
+	const char *version;
+	void (*usage)(FILE *out);
+};
+
+struct option;
 /*
- * The options every daemon treats alike, for the end of its getopt switch:
- * -v prints "PROG (vpnsuite) VERSION", -h the usage; anything else is a
- * usage error. Returns the exit status (0, or 64 after the usage on stderr).
+ * The command line: getopt_long() over shortopts and longopts. The options
+ * every daemon treats alike are handled here: -v prints "NAME (vpnsuite)
+ * VERSION", -h the usage (exit status 0), an unknown option or a missing
+ * value is a usage error, and so are arguments left over (64, after the
+ * usage on stderr). Every other option goes to opt(arg, option, optarg),
+ * which returns -1 to go on or an exit status to stop with. Returns -1 to
+ * go on, else the exit status.
  */
-int daemon_opt_common(int opt, const char *prog, const char *version,
-		      void (*usage)(FILE *out));
-/* After getopt: arguments left over are a usage error (64); else -1. */
-int daemon_opt_rest(int next, int argc, void (*usage)(FILE *out));
+int daemon_parse_args(const struct daemon_prog *prog, int argc, char **argv,
+		      const char *shortopts, const struct option *longopts,
+		      int (*opt)(void *arg, int option, const char *value),
+		      void *arg);
+/* --test-config found nothing wrong: "NAME: PATH: configuration OK" (and
+ * how many warnings were logged above) on stderr. Returns 0. */
+int daemon_test_config_report(const struct daemon_prog *prog,
+			      const char *config_path);
+/* The log line of a daemon that is up. */
+void daemon_log_started(const struct daemon_prog *prog, bool dataplane_none,
+			const char *ctl_path);
 
 #endif

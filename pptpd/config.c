@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "lib/conf.h"
+#include "lib/errbuf.h"
 #include "lib/metrics.h"
 #include "ppp/ippool.h"
 #include "ppp/login.h"
@@ -42,18 +43,6 @@ struct keyword {
 	int (*parse)(struct loader *ld, const struct conf_entry *e);
 	const char *no_effect; /* accepted, but does nothing here: why */
 };
-
-__attribute__((format(printf, 3, 4))) static void
-warn_at(const struct conf_file *cf, int line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log_warn(NULL, "%s:%d: %s", cf->path, line, msg);
-}
 
 static int set_string(struct loader *ld, const struct conf_entry *e, size_t max,
 		      char **out)
@@ -414,15 +403,15 @@ static int load_entry(struct loader *ld, const struct conf_entry *raw)
 
 	kw = match_keyword(raw, &rest);
 	if (!kw) {
-		warn_at(ld->cf, raw->line, "unknown keyword '%s'; ignored",
-			raw->key);
+		conf_warn(ld->cf, raw->line, "unknown keyword '%s'; ignored",
+			  raw->key);
 		return 0;
 	}
 	e.key = (char *)kw->name;
 	e.value = (char *)rest;
 	e.line = raw->line;
 	if (kw->no_effect) {
-		warn_at(ld->cf, e.line, "'%s' %s", kw->name, kw->no_effect);
+		conf_warn(ld->cf, e.line, "'%s' %s", kw->name, kw->no_effect);
 		return 0;
 	}
 	return kw->parse(ld, &e);
@@ -456,9 +445,9 @@ static int check_config(struct loader *ld)
 		return -1;
 	}
 	if (cfg->delegate && l->spec)
-		warn_at(ld->cf, l->line,
-			"'localip' and 'remoteip' are not used with "
-			"'delegate': pppd assigns the addresses");
+		conf_warn(ld->cf, l->line,
+			  "'localip' and 'remoteip' are not used with "
+			  "'delegate': pppd assigns the addresses");
 	if (!cfg->echo_timeout)
 		cfg->echo_timeout = cfg->echo_interval
 					    ? cfg->echo_interval
@@ -500,22 +489,23 @@ static int load_file(const struct conf_file *cf, void *out, char *err,
 
 		for (size_t i = 0; i < sec->n_entries; i++)
 			if (load_entry(&ld, &sec->entries[i]))
-				goto err;
+				return -1;
 	}
-	if (check_config(&ld))
-		goto err;
-	return 0;
-err:
+	return check_config(&ld);
+}
+
+/* conf_load() frees what a failed load_file() filled in. */
+static void load_undo(void *cfg)
+{
 	pptpd_config_free(cfg);
-	return -1;
 }
 
 int pptpd_config_load_mem(const char *path, const char *text, size_t len,
 			  struct pptpd_config *cfg, char *err, size_t errlen)
 {
 	pptpd_config_init(cfg);
-	return conf_load(CONF_SYNTAX_LINES, path, text, len, load_file, cfg,
-			 err, errlen);
+	return conf_load(CONF_SYNTAX_LINES, path, text, len, load_file,
+			 load_undo, cfg, err, errlen);
 }
 
 int pptpd_config_load(const char *path, struct pptpd_config *cfg, char *err,
@@ -539,10 +529,7 @@ void pptpd_config_free(struct pptpd_config *cfg)
 	free(cfg->ppp_secrets);
 	free(cfg->radius_config);
 	free(cfg->radius_dae);
-	if (cfg->radius_dae_secret)
-		explicit_bzero(cfg->radius_dae_secret,
-			       strlen(cfg->radius_dae_secret));
-	free(cfg->radius_dae_secret);
+	conf_free_secret(cfg->radius_dae_secret);
 	pptpd_config_init(cfg);
 }
 
@@ -731,9 +718,9 @@ static int load_client(struct client_loader *ld, const struct conf_section *s)
 			if (!strcmp(e->key, client_keys[j].name))
 				k = &client_keys[j];
 		if (!k) {
-			warn_at(ld->cf, e->line,
-				"[client %s]: unknown key '%s'; ignored",
-				cl->name, e->key);
+			conf_warn(ld->cf, e->line,
+				  "[client %s]: unknown key '%s'; ignored",
+				  cl->name, e->key);
 			continue;
 		}
 		if (k->parse(ld, e))
@@ -788,7 +775,7 @@ static int clients_from(const struct conf_file *cf, void *clients, char *err,
 		struct pptpd_client *grown;
 
 		if (check_section(&ld, out, s))
-			goto err;
+			return -1;
 		grown = realloc(out->clients,
 				(out->n_clients + 1) * sizeof(*grown));
 		if (!grown)
@@ -797,22 +784,24 @@ static int clients_from(const struct conf_file *cf, void *clients, char *err,
 		ld.cl = &out->clients[out->n_clients++];
 		memset(ld.cl, 0, sizeof(*ld.cl));
 		if (load_client(&ld, s))
-			goto err;
+			return -1;
 	}
 	return 0;
 err_nomem:
-	snprintf(err, errlen, "%s: out of memory", cf->path);
-err:
+	return errbuf_set(err, errlen, "%s: out of memory", cf->path);
+}
+
+static void clients_undo(void *out)
+{
 	pptpd_clients_free(out);
-	return -1;
 }
 
 int pptpd_clients_load_mem(const char *path, const char *text, size_t len,
 			   struct pptpd_clients *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	return conf_load(CONF_SYNTAX_INI, path, text, len, clients_from, out,
-			 err, errlen);
+	return conf_load(CONF_SYNTAX_INI, path, text, len, clients_from,
+			 clients_undo, out, err, errlen);
 }
 
 int pptpd_clients_load(const char *path, struct pptpd_clients *out, char *err,

@@ -251,12 +251,11 @@ static void status_update(struct evloop_timer *timer, void *arg)
 	notify_status("%u connections, %u calls", d->n_conns, d->n_calls);
 }
 
+static const struct daemon_hooks hooks = DAEMON_HOOKS;
+
 void pptpd_started(struct pptpd *d)
 {
-	daemon_detach_done();
-	d->ready = true;
-	status_update(NULL, d);
-	notify_ready();
+	daemon_started(&hooks, d, &d->ready);
 }
 
 void pptpd_cleanup(struct pptpd *d)
@@ -314,10 +313,8 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 		return 0;
 	/* The parent waits for the child to bind, open the data path and
 	 * write the pid file, and exits with its status (pptpd_started). */
-	d->loop = daemon_go(d->foreground, err, errlen);
-	if (!d->loop)
+	if (daemon_go(d->foreground, &d->loop, &d->start_ms, err, errlen))
 		return -1;
-	d->start_ms = evloop_now_ms();
 	d->calls = calloc(PPTPD_MAX_CALL_IDS, sizeof(*d->calls));
 	d->stop_timer = evloop_timer_new(d->loop, shutdown_timeout, d);
 	d->tick_timer = evloop_timer_new(d->loop, pptpd_tick, d);
@@ -338,13 +335,8 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	if (pptpd_listen(d, err, errlen) ||
 	    daemon_pidfile_write(d->pid_path, err, errlen))
 		return -1;
-	evloop_on_shutdown(d->loop, on_shutdown, d);
-	evloop_on_reload(d->loop, on_reload, d);
-	d->status_timer = evloop_timer_new(d->loop, status_update, d);
-	if (!d->status_timer ||
-	    evloop_timer_arm_repeat(d->status_timer, 2000) ||
-	    pptpd_stats_start(d)) {
+	if (daemon_serve(d->loop, &hooks, d, &d->status_timer) ||
+	    pptpd_stats_start(d))
 		return errbuf_set(err, errlen, "out of memory");
-	}
 	return 0;
 }
