@@ -219,84 +219,103 @@ static void lac_login_set(struct lac_state *lac, const struct l2tpd_fifo_req *q)
 	explicit_bzero(pw, sizeof(pw));
 }
 
-/* "c NAME [USER [PW]]" and "o NAME NUMBER": dial a LAC, or place a call in
- * a tunnel given by its ID. */
-static void cmd_connect(struct l2tpd *d, const struct l2tpd_fifo_req *q,
-			struct reply *r)
+/*
+ * What "c", "o" and "d" name: a [lac] section by name, else a tunnel by its
+ * ID (t NULL when there is none); a name that is neither a LAC nor a number
+ * is "No such tunnel", as xl2tpd answers.
+ */
+struct lac_or_tunnel {
+	void (*lac)(struct l2tpd *d, struct lac_state *lac,
+		    const struct l2tpd_fifo_req *q, struct reply *r);
+	void (*tunnel)(struct l2tpd *d, struct l2tp_tunnel *t,
+		       const struct l2tpd_fifo_req *q, struct reply *r);
+};
+
+static void lac_or_tunnel(struct l2tpd *d, const struct lac_or_tunnel *how,
+			  const struct l2tpd_fifo_req *q, struct reply *r)
 {
 	struct lac_state *lac = l2tpd_lac_find(d, q->name);
-	struct l2tp_tunnel *t;
+
+	if (lac)
+		how->lac(d, lac, q, r);
+	else if (no_such_tunnel(q->name))
+		say(r, "%02i No such tunnel '%s'\n", 1, q->name);
+	else
+		how->tunnel(d, tunnel_by_id(d, q->name), q, r);
+}
+
+/* "c NAME [USER [PW]]": dial a LAC. */
+static void connect_lac(struct l2tpd *d, struct lac_state *lac,
+			const struct l2tpd_fifo_req *q, struct reply *r)
+{
 	char err[256];
 
-	if (lac) {
-		if (lac->session) {
-			log_debug(&fifo_log, "Session '%s' already active!",
-				  lac->cfg->name);
-			say(r, "%02i Session '%s' already active!\n", 1,
-			    lac->cfg->name);
-			return;
-		}
-		if (q->cmd == 'c')
-			lac_login_set(lac, q);
-		lac->redials = 0;
-		if (l2tpd_lac_connect(d, lac, err, sizeof(err)))
-			log_warn(&fifo_log, "%s", err);
-		else
-			log_info(&fifo_log, "[lac %s]: dialling",
-				 lac->cfg->name);
-		say(r, "%02i OK\n", 0);
+	if (lac->session) {
+		log_debug(&fifo_log, "Session '%s' already active!",
+			  lac->cfg->name);
+		say(r, "%02i Session '%s' already active!\n", 1,
+		    lac->cfg->name);
 		return;
 	}
-	if (no_such_tunnel(q->name)) {
-		say(r, "%02i No such tunnel '%s'\n", 1, q->name);
-		return;
-	}
-	t = tunnel_by_id(d, q->name);
-	if (t && t->state == L2TP_TUNNEL_ESTABLISHED) {
-		struct tunnel_glue *g = t->glue;
+	if (q->cmd == 'c')
+		lac_login_set(lac, q);
+	lac->redials = 0;
+	if (l2tpd_lac_connect(d, lac, err, sizeof(err)))
+		log_warn(&fifo_log, "%s", err);
+	else
+		log_info(&fifo_log, "[lac %s]: dialling", lac->cfg->name);
+	say(r, "%02i OK\n", 0);
+}
 
-		if (g && g->lac) {
-			if (!l2tpd_lac_connect(d, g->lac, err, sizeof(err))) {
-				say(r, "%02i OK\n", 0);
-				return;
-			}
-		} else if (!t->initiator &&
-			   l2tp_session_open(t, true,
-					     q->cmd == 'o' ? q->rest : "", NULL,
-					     evloop_now_ms())) {
-			l2tpd_tunnel_rearm(d, t->id);
+/* "c ID" redials the tunnel's LAC; "o ID NUMBER" places a call in an LNS
+ * tunnel. */
+static void connect_tunnel(struct l2tpd *d, struct l2tp_tunnel *t,
+			   const struct l2tpd_fifo_req *q, struct reply *r)
+{
+	struct tunnel_glue *g = t ? t->glue : NULL;
+	char err[256];
+
+	if (!t || t->state != L2TP_TUNNEL_ESTABLISHED) {
+		say(r, "%02i Error\n", 1);
+		return;
+	}
+	if (g && g->lac) {
+		if (!l2tpd_lac_connect(d, g->lac, err, sizeof(err))) {
 			say(r, "%02i OK\n", 0);
 			return;
 		}
+	} else if (!t->initiator &&
+		   l2tp_session_open(t, true, q->cmd == 'o' ? q->rest : "",
+				     NULL, evloop_now_ms())) {
+		l2tpd_tunnel_rearm(d, t->id);
+		say(r, "%02i OK\n", 0);
+		return;
 	}
 	say(r, "%02i Error\n", 1);
 }
 
-static void cmd_disconnect(struct l2tpd *d, const struct l2tpd_fifo_req *q,
-			   struct reply *r)
+static const struct lac_or_tunnel connect_how = {connect_lac, connect_tunnel};
+
+static void disconnect_lac(struct l2tpd *d, struct lac_state *lac,
+			   const struct l2tpd_fifo_req *q, struct reply *r)
 {
-	struct lac_state *lac = l2tpd_lac_find(d, q->name);
-	struct l2tp_tunnel *t;
+	bool up = lac->tunnel;
 
-	if (lac) {
-		if (!lac->tunnel) {
-			/* Not dialling any more either. */
-			l2tpd_lac_disconnect(d, lac);
-			say(r, "%02i Session '%s' not up\n", 1, lac->cfg->name);
-			return;
-		}
-		l2tpd_lac_disconnect(d, lac);
+	/* Not dialling any more either when it was not up. */
+	l2tpd_lac_disconnect(d, lac);
+	if (!up)
+		say(r, "%02i Session '%s' not up\n", 1, lac->cfg->name);
+	else
 		say(r, "%02i OK\n", 0);
-		return;
-	}
-	if (no_such_tunnel(q->name)) {
-		say(r, "%02i No such tunnel '%s'\n", 1, q->name);
-		return;
-	}
-	t = tunnel_by_id(d, q->name);
-	if (t && t->state != L2TP_TUNNEL_CLOSING) {
-		struct tunnel_glue *g = t->glue;
+}
 
+static void disconnect_tunnel(struct l2tpd *d, struct l2tp_tunnel *t,
+			      const struct l2tpd_fifo_req *q, struct reply *r)
+{
+	struct tunnel_glue *g = t ? t->glue : NULL;
+
+	/* A tunnel that is gone or going: OK all the same, as xl2tpd says. */
+	if (t && t->state != L2TP_TUNNEL_CLOSING) {
 		if (g && g->lac) {
 			l2tpd_lac_disconnect(d, g->lac);
 		} else {
@@ -308,6 +327,9 @@ static void cmd_disconnect(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 	}
 	say(r, "%02i OK\n", 0);
 }
+
+static const struct lac_or_tunnel disconnect_how = {disconnect_lac,
+						    disconnect_tunnel};
 
 /* "h ID": xl2tpd answers OK whether or not the call exists. */
 static void cmd_hangup(struct l2tpd *d, const struct l2tpd_fifo_req *q,
@@ -500,6 +522,15 @@ static void cmd_lns_status(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 	say(r, "%02i STATUS tunnels.count=%d\n", 0, nt);
 }
 
+/* "z" and "w" would add or change an [lns]: ours come from the file. */
+static void lns_config_only(const struct l2tpd_fifo_req *q)
+{
+	log_warn(&fifo_log,
+		 "[lns %s]: [lns] sections are read from the configuration "
+		 "file only",
+		 q->name);
+}
+
 static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 		   struct reply *r)
 {
@@ -509,10 +540,10 @@ static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 		break;
 	case 'c':
 	case 'o':
-		cmd_connect(d, q, r);
+		lac_or_tunnel(d, &connect_how, q, r);
 		break;
 	case 'd':
-		cmd_disconnect(d, q, r);
+		lac_or_tunnel(d, &disconnect_how, q, r);
 		break;
 	case 'h':
 		cmd_hangup(d, q, r);
@@ -537,10 +568,7 @@ static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 		cmd_lns_status(d, q, r);
 		break;
 	case 'z':
-		log_warn(&fifo_log,
-			 "[lns %s]: [lns] sections are read from "
-			 "the configuration file only",
-			 q->name);
+		lns_config_only(q);
 		say(r, "%02i Configuration parse error\n", 3);
 		break;
 	case 'w':
@@ -548,10 +576,7 @@ static void handle(struct l2tpd *d, const struct l2tpd_fifo_req *q,
 			say(r, "%02i No such tunnel '%s'\n", 1, q->name);
 			break;
 		}
-		log_warn(&fifo_log,
-			 "[lns %s]: [lns] sections are read from "
-			 "the configuration file only",
-			 q->name);
+		lns_config_only(q);
 		say(r, "%02i Error\n", 1);
 		break;
 	default:
