@@ -151,8 +151,7 @@ struct session_glue {
 	struct radius_acct_counters rad_counters; /* last read */
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	/* Kernel counters already added to the daemon's stats. */
-	uint64_t counted_rx_bytes, counted_tx_bytes;
-	uint64_t counted_rx_packets, counted_tx_packets;
+	struct stats_traffic counted;
 	char ifname[PPP_LINK_IFNAME_MAX];
 	char user[PPP_LINK_USER_MAX]; /* who logged in */
 };

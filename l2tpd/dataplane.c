@@ -412,17 +412,10 @@ static void session_glue_count(struct session_glue *g)
 	    l2tp_nl_session_stats(d->nl, g->tunnel_id, g->session_id, &st, err,
 				  sizeof(err)))
 		return;
-#define COUNT(field, stat)                                                     \
-	do {                                                                   \
-		if (st.field >= g->counted_##field)                            \
-			d->stats.v[stat] += st.field - g->counted_##field;     \
-		g->counted_##field = st.field;                                 \
-	} while (0)
-	COUNT(rx_bytes, L2TPD_STAT_RX_BYTES);
-	COUNT(tx_bytes, L2TPD_STAT_TX_BYTES);
-	COUNT(rx_packets, L2TPD_STAT_RX_PACKETS);
-	COUNT(tx_packets, L2TPD_STAT_TX_PACKETS);
-#undef COUNT
+	stats_add_traffic(&d->stats, L2TPD_STAT_RX_BYTES,
+			  &(struct stats_traffic){st.rx_bytes, st.tx_bytes,
+						  st.rx_packets, st.tx_packets},
+			  &g->counted);
 	g->rad_counters.in_octets = st.rx_bytes;
 	g->rad_counters.out_octets = st.tx_bytes;
 	g->rad_counters.in_packets = st.rx_packets;

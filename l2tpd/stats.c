@@ -69,14 +69,12 @@ static void stats_tick_fired(struct evloop_timer *timer, void *arg)
 int l2tpd_stats_start(struct l2tpd *d)
 {
 	stats_init(&d->stats, l2tpd_stat_names, L2TPD_STAT_COUNT, d->start_ms);
-	d->stats_timer = evloop_timer_new(d->loop, stats_tick_fired, d);
-	return !d->stats_timer ||
-	       evloop_timer_arm_repeat(d->stats_timer, STATS_TICK_MS);
+	d->stats_timer = evloop_timer_new_repeat(d->loop, STATS_TICK_MS,
+						 stats_tick_fired, d);
+	return d->stats_timer ? 0 : -1;
 }
 
 void l2tpd_stats_stop(struct l2tpd *d)
 {
-	if (d->stats_timer)
-		evloop_timer_free(d->stats_timer);
-	d->stats_timer = NULL;
+	evloop_timer_clear(&d->stats_timer);
 }

@@ -368,6 +368,26 @@ int evloop_timer_arm_repeat(struct evloop_timer *timer, uint64_t interval_ms)
 	return timer_add(timer, interval_ms);
 }
 
+struct evloop_timer *evloop_timer_new_repeat(struct evloop *loop,
+					     uint64_t interval_ms,
+					     evloop_timer_fn fn, void *arg)
+{
+	struct evloop_timer *timer = evloop_timer_new(loop, fn, arg);
+
+	if (timer && evloop_timer_arm_repeat(timer, interval_ms)) {
+		evloop_timer_free(timer);
+		return NULL;
+	}
+	return timer;
+}
+
+void evloop_timer_clear(struct evloop_timer **timer)
+{
+	if (*timer)
+		evloop_timer_free(*timer);
+	*timer = NULL;
+}
+
 void evloop_timer_disarm(struct evloop_timer *timer)
 {
 	timer->interval_ms = 0;

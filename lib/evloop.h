@@ -77,6 +77,12 @@ unsigned evloop_child_count(const struct evloop *loop);
 struct evloop_timer *evloop_timer_new(struct evloop *loop, evloop_timer_fn fn,
 				      void *arg);
 void evloop_timer_free(struct evloop_timer *timer);
+/* A new timer armed to fire every interval_ms; NULL when that fails. */
+struct evloop_timer *evloop_timer_new_repeat(struct evloop *loop,
+					     uint64_t interval_ms,
+					     evloop_timer_fn fn, void *arg);
+/* Frees *timer when there is one, and forgets it. */
+void evloop_timer_clear(struct evloop_timer **timer);
 int evloop_timer_arm(struct evloop_timer *timer, uint64_t ms);
 int evloop_timer_arm_repeat(struct evloop_timer *timer, uint64_t interval_ms);
 void evloop_timer_disarm(struct evloop_timer *timer);

@@ -13,6 +13,23 @@ void stats_init(struct stats *s, const char *const *names, size_t n,
 	s->filled = 1;
 }
 
+static void add_growth(uint64_t *total, uint64_t now, uint64_t *counted)
+{
+	if (now >= *counted)
+		*total += now - *counted;
+	*counted = now;
+}
+
+void stats_add_traffic(struct stats *s, size_t first,
+		       const struct stats_traffic *now,
+		       struct stats_traffic *counted)
+{
+	add_growth(&s->v[first], now->rx_bytes, &counted->rx_bytes);
+	add_growth(&s->v[first + 1], now->tx_bytes, &counted->tx_bytes);
+	add_growth(&s->v[first + 2], now->rx_packets, &counted->rx_packets);
+	add_growth(&s->v[first + 3], now->tx_packets, &counted->tx_packets);
+}
+
 void stats_tick(struct stats *s, uint64_t now_ms)
 {
 	s->head = (s->head + 1) % (STATS_WINDOW_TICKS + 1);

@@ -27,6 +27,21 @@ struct stats {
 	unsigned int head, filled;
 };
 
+/* A session's traffic as the kernel counts it, since the session began. */
+struct stats_traffic {
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+};
+
+/*
+ * Adds what a session's traffic grew by since *counted (which becomes now)
+ * to the four counters from s->v[first] on: rx bytes, tx bytes, rx packets,
+ * tx packets. A kernel counter that went back (a new interface) is counted
+ * on from its new value.
+ */
+void stats_add_traffic(struct stats *s, size_t first,
+		       const struct stats_traffic *now,
+		       struct stats_traffic *counted);
+
 /* names: n (<= STATS_MAX) counter names; the first snapshot at now_ms. */
 void stats_init(struct stats *s, const char *const *names, size_t n,
 		uint64_t now_ms);

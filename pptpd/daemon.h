@@ -96,8 +96,7 @@ struct pptpd_call {
 	unsigned int auth_methods; /* PPPD_METHOD_*: what pppd may ask for */
 	char ifname[PPP_LINK_IFNAME_MAX];
 	/* Interface counters already added to the daemon's stats. */
-	uint64_t counted_rx_bytes, counted_tx_bytes;
-	uint64_t counted_rx_packets, counted_tx_packets;
+	struct stats_traffic counted;
 	char user[PPP_LINK_USER_MAX];	/* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
 	uint64_t start_ms;

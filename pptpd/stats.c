@@ -41,17 +41,10 @@ void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g)
 		return;
 	if (ifstats_get(&d->route_nl, g->ifname, &c, err, sizeof(err)))
 		return;
-#define COUNT(field, stat)                                                     \
-	do {                                                                   \
-		if (c.field >= g->counted_##field)                             \
-			d->counters.v[stat] += c.field - g->counted_##field;   \
-		g->counted_##field = c.field;                                  \
-	} while (0)
-	COUNT(rx_bytes, PPTPD_STAT_RX_BYTES);
-	COUNT(tx_bytes, PPTPD_STAT_TX_BYTES);
-	COUNT(rx_packets, PPTPD_STAT_RX_PACKETS);
-	COUNT(tx_packets, PPTPD_STAT_TX_PACKETS);
-#undef COUNT
+	stats_add_traffic(&d->counters, PPTPD_STAT_RX_BYTES,
+			  &(struct stats_traffic){c.rx_bytes, c.tx_bytes,
+						  c.rx_packets, c.tx_packets},
+			  &g->counted);
 }
 
 void pptpd_stats_update(struct pptpd *d)
@@ -85,14 +78,12 @@ int pptpd_stats_start(struct pptpd *d)
 {
 	stats_init(&d->counters, pptpd_stat_names, PPTPD_STAT_COUNT,
 		   d->start_ms);
-	d->counters_timer = evloop_timer_new(d->loop, stats_tick_fired, d);
-	return !d->counters_timer ||
-	       evloop_timer_arm_repeat(d->counters_timer, STATS_TICK_MS);
+	d->counters_timer = evloop_timer_new_repeat(d->loop, STATS_TICK_MS,
+						    stats_tick_fired, d);
+	return d->counters_timer ? 0 : -1;
 }
 
 void pptpd_stats_stop(struct pptpd *d)
 {
-	if (d->counters_timer)
-		evloop_timer_free(d->counters_timer);
-	d->counters_timer = NULL;
+	evloop_timer_clear(&d->counters_timer);
 }
