@@ -7,6 +7,7 @@
 #include <utlist.h>
 
 #include "lib/ctl.h"
+#include "lib/errbuf.h"
 #include "lib/ctl_list.h"
 #include "lib/sockaddr.h"
 #include "ppp/ippool.h"
@@ -222,7 +223,7 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 		return NULL;
 	t = l2tp_engine_tunnel(&d->engine, (uint16_t)id);
 	if (!t || t->state == L2TP_TUNNEL_CLOSING) {
-		snprintf(err, errlen, "no tunnel %u", (unsigned)id);
+		errbuf_set(err, errlen, "no tunnel %u", (unsigned)id);
 		return NULL;
 	}
 	l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_CLEAR, 0,
@@ -284,13 +285,13 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 		}
 	}
 	if (!found) {
-		snprintf(err, errlen, "no session %u", (unsigned)id);
+		errbuf_set(err, errlen, "no session %u", (unsigned)id);
 		return NULL;
 	}
 	if (matches > 1) {
-		snprintf(err, errlen,
-			 "session %u exists in %u tunnels: add tunnel=ID",
-			 (unsigned)id, matches);
+		errbuf_set(err, errlen,
+			   "session %u exists in %u tunnels: add tunnel=ID",
+			   (unsigned)id, matches);
 		return NULL;
 	}
 	l2tp_session_close(found, L2TP_CDN_RESULT_ADMIN, 0,
@@ -308,7 +309,8 @@ static struct lac_state *lac_arg(struct l2tpd *d, json_t *req, char *err,
 		return NULL;
 	lac = l2tpd_lac_find(d, name);
 	if (!lac)
-		snprintf(err, errlen, "no [lac %s] in the configuration", name);
+		errbuf_set(err, errlen, "no [lac %s] in the configuration",
+			   name);
 	return lac;
 }
 
@@ -360,16 +362,17 @@ static json_t *cmd_call(void *arg, const char *cmd, json_t *req, char *err,
 		if (!c->initiator && !strcmp(c->peer_host_name, name))
 			t = c;
 	if (!t || t->initiator || t->state != L2TP_TUNNEL_ESTABLISHED) {
-		snprintf(err, errlen,
-			 "no established LNS tunnel '%s' (give a tunnel ID or "
-			 "the LAC's host name)",
-			 name);
+		errbuf_set(
+			err, errlen,
+			"no established LNS tunnel '%s' (give a tunnel ID or "
+			"the LAC's host name)",
+			name);
 		return NULL;
 	}
 	s = l2tp_session_open(t, true, number, NULL, evloop_now_ms());
 	if (!s) {
-		snprintf(err, errlen, "cannot place a call in tunnel %u",
-			 t->id);
+		errbuf_set(err, errlen, "cannot place a call in tunnel %u",
+			   t->id);
 		return NULL;
 	}
 	return json_pack("{s:i,s:i}", "tunnel", t->id, "session", s->id);

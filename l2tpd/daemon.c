@@ -118,8 +118,8 @@ int l2tpd_reload(struct l2tpd *d, char *err, size_t errlen)
 
 	err[0] = '\0';
 	if (l2tpd_reload_config(d, &d->reload, why, sizeof(why)))
-		snprintf(err, errlen, "%s (the configuration in force stays)",
-			 why);
+		errbuf_set(err, errlen, "%s (the configuration in force stays)",
+			   why);
 	len = strlen(err);
 	if (secrets_load(d, why, sizeof(why)))
 		snprintf(err + len, errlen - len,

@@ -54,7 +54,7 @@ static struct ippool *pool_build(struct l2tpd *d,
 		return NULL;
 	pool = ippool_new();
 	if (!pool) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	for (size_t j = 0; j < n; j++) {
@@ -65,8 +65,8 @@ static struct ippool *pool_build(struct l2tpd *d,
 				: ippool_add(pool, sp->spec, e, sizeof(e));
 
 		if (r) {
-			snprintf(err, errlen, "%s:%d: '%s': %s", d->cfg.path,
-				 sp->line, key, e);
+			errbuf_set(err, errlen, "%s:%d: '%s': %s", d->cfg.path,
+				   sp->line, key, e);
 			ippool_free(pool);
 			return NULL;
 		}
@@ -267,9 +267,9 @@ int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 		return -1;
 	plugin = plugin_path(d);
 	if (access(plugin, R_OK) < 0) {
-		snprintf(err, errlen,
-			 "pppd plugin %s: %s (give its path with -P)", plugin,
-			 strerror(errno));
+		errbuf_set(err, errlen,
+			   "pppd plugin %s: %s (give its path with -P)", plugin,
+			   strerror(errno));
 		l2tp_nl_close(d->nl);
 		d->nl = NULL;
 		return -1;

@@ -4,6 +4,7 @@
  * l2tpd_fifo_section_text) is pure and fuzzed; the rest is glue.
  */
 #include "l2tpd/fifo.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,8 +104,7 @@ int l2tpd_fifo_section_text(const char *kind, const char *name, const char *kv,
 	int n = 0;
 
 	if (!name[0] || strpbrk(name, "[]#;\n")) {
-		snprintf(err, errlen, "lac-name expected");
-		return -1;
+		return errbuf_set(err, errlen, "lac-name expected");
 	}
 	if (outlen)
 		out[0] = '\0';
@@ -123,9 +123,9 @@ int l2tpd_fifo_section_text(const char *kind, const char *name, const char *kv,
 		if (!eq) {
 			/* Only white space: xl2tpd skips it. */
 			if (strspn(tok, " \t\r") < (size_t)(semi - tok)) {
-				snprintf(err, errlen,
-					 "token %d: no '=' in data", n);
-				return -1;
+				return errbuf_set(err, errlen,
+						  "token %d: no '=' in data",
+						  n);
 			}
 		} else if (put_trimmed(tok, (size_t)(eq - tok), out, outlen,
 				       &used) ||
@@ -139,8 +139,7 @@ int l2tpd_fifo_section_text(const char *kind, const char *name, const char *kv,
 	}
 	return 0;
 err_long:
-	snprintf(err, errlen, "section too long");
-	return -1;
+	return errbuf_set(err, errlen, "section too long");
 }
 
 /* ---- replies ------------------------------------------------------------ */
@@ -691,24 +690,23 @@ static int fifo_make(const char *path, bool *made, char *err, size_t errlen)
 	if (lstat(path, &st) == 0) {
 		if (S_ISFIFO(st.st_mode))
 			return 0;
-		snprintf(err, errlen, "control FIFO %s: exists and is no FIFO",
-			 path);
-		return -1;
+		return errbuf_set(err, errlen,
+				  "control FIFO %s: exists and is no FIFO",
+				  path);
 	}
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			snprintf(err, errlen, "control FIFO directory %s: %s",
-				 dir, strerror(errno));
-			return -1;
+			return errbuf_set(err, errlen,
+					  "control FIFO directory %s: %s", dir,
+					  strerror(errno));
 		}
 	}
 	if (mkfifo(path, 0600) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "control FIFO %s: %s", path,
-			 strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "control FIFO %s: %s", path,
+				  strerror(errno));
 	}
 	*made = true;
 	return 0;
@@ -721,28 +719,28 @@ int l2tpd_fifo_open(struct l2tpd *d, const char *path, char *err, size_t errlen)
 
 	if (!f || !(f->path = strdup(path))) {
 		free(f);
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	f->d = d;
 	f->rfd = f->wfd = -1;
 	if (strlen(path) >= L2TPD_FIFO_RESULT_MAX) {
-		snprintf(err, errlen, "control FIFO %s: path too long", path);
+		errbuf_set(err, errlen, "control FIFO %s: path too long", path);
 		goto err_free;
 	}
 	if (fifo_make(path, &f->made, err, errlen))
 		goto err_free;
 	f->rfd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (f->rfd < 0 || fstat(f->rfd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
-		snprintf(err, errlen, "control FIFO %s: %s", path,
-			 f->rfd < 0 ? strerror(errno) : "not a FIFO");
+		errbuf_set(err, errlen, "control FIFO %s: %s", path,
+			   f->rfd < 0 ? strerror(errno) : "not a FIFO");
 		goto err_close;
 	}
 	f->wfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	f->ev = event_new(evloop_base(d->loop), f->rfd, EV_READ | EV_PERSIST,
 			  on_readable, f);
 	if (f->wfd < 0 || !f->ev || event_add(f->ev, NULL) < 0) {
-		snprintf(err, errlen, "control FIFO %s: cannot watch it", path);
+		errbuf_set(err, errlen, "control FIFO %s: cannot watch it",
+			   path);
 		goto err_close;
 	}
 	d->fifo = f;

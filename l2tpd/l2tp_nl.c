@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "l2tpd/l2tp_nl.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -166,7 +167,7 @@ struct l2tp_nl *l2tp_nl_open(char *err, size_t errlen)
 	int r;
 
 	if (!nl) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (nl_sock_open(&nl->nl, NETLINK_GENERIC, err, errlen))
@@ -176,10 +177,10 @@ struct l2tp_nl *l2tp_nl_open(char *err, size_t errlen)
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, L2TP_GENL_NAME);
 	r = nl_sock_transact(&nl->nl, nlh, family_cb, &family);
 	if (r < 0 || !family) {
-		snprintf(err, errlen,
-			 "the kernel has no L2TP netlink family (%s): load "
-			 "the l2tp_netlink and l2tp_ppp modules",
-			 r < 0 ? strerror(-r) : "not found");
+		errbuf_set(err, errlen,
+			   "the kernel has no L2TP netlink family (%s): load "
+			   "the l2tp_netlink and l2tp_ppp modules",
+			   r < 0 ? strerror(-r) : "not found");
 		goto err_close;
 	}
 	nl->family = family;
@@ -206,12 +207,12 @@ static int report(int r, char *err, size_t errlen, const char *what,
 	if (r >= 0)
 		return 0;
 	if (session_id)
-		snprintf(err, errlen,
-			 "kernel %s of session %u in tunnel %u: %s", what,
-			 session_id, tunnel_id, strerror(-r));
+		errbuf_set(err, errlen,
+			   "kernel %s of session %u in tunnel %u: %s", what,
+			   session_id, tunnel_id, strerror(-r));
 	else
-		snprintf(err, errlen, "kernel %s of tunnel %u: %s", what,
-			 tunnel_id, strerror(-r));
+		errbuf_set(err, errlen, "kernel %s of tunnel %u: %s", what,
+			   tunnel_id, strerror(-r));
 	errno = -r;
 	return -1;
 }

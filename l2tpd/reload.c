@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "l2tpd/daemon.h"
+#include "lib/errbuf.h"
 #include "l2tpd/dataplane.h"
 #include "lib/conf.h"
 #include "lib/evloop.h"
@@ -56,8 +57,7 @@ static int digests_of(const struct conf_file *cf,
 
 	v = calloc(cf->n_sections ? cf->n_sections : 1, sizeof(*v));
 	if (!v) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	for (size_t i = 0; i < cf->n_sections; i++) {
 		const struct conf_section *sec = &cf->sections[i];
@@ -346,8 +346,7 @@ static int plan_build(struct l2tpd *d, struct plan *p,
 	p->lac_fresh = calloc(nc, sizeof(*p->lac_fresh));
 	if (!p->lns_from || !p->pools || !p->local_pools || !p->lacs ||
 	    !p->lac_fresh) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	for (size_t i = 0; i < p->n.n_lns; i++) {
 		const struct l2tpd_lns *lns = &p->n.lns[i];
@@ -388,8 +387,7 @@ static int plan_build(struct l2tpd *d, struct plan *p,
 		note_section(rep->added, sizeof(rep->added), "lac", lac->name);
 		p->lacs[i] = l2tpd_lac_new(d, lac);
 		if (!p->lacs[i]) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
+			return errbuf_set(err, errlen, "out of memory");
 		}
 		p->lac_fresh[i] = true;
 	}
@@ -664,8 +662,7 @@ int l2tpd_reload_config(struct l2tpd *d, struct l2tpd_reload_report *rep,
 	err[0] = '\0';
 	/* Nothing dials while the StopCCNs of a stop are out. */
 	if (d->stopping) {
-		snprintf(err, errlen, "stopping: not reloaded");
-		return -1;
+		return errbuf_set(err, errlen, "stopping: not reloaded");
 	}
 	/* One read for both the sections and their digests. */
 	if (conf_read_file(d->config_path, CONF_MAX_FILE_SIZE, &text, &len, err,
@@ -683,7 +680,7 @@ int l2tpd_reload_config(struct l2tpd *d, struct l2tpd_reload_report *rep,
 	globals_compare(&d->cfg, &p.n, rep->restart, sizeof(rep->restart));
 	if (plan_build(d, &p, rep, err, errlen) || plan_commit(d, &p)) {
 		if (!err[0])
-			snprintf(err, errlen, "out of memory");
+			errbuf_set(err, errlen, "out of memory");
 		plan_free(&p);
 		memset(rep, 0, sizeof(*rep));
 		return -1;

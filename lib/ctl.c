@@ -433,11 +433,11 @@ static int ctl_sockaddr(struct sockaddr_un *sun, const char *path, char *err,
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	if (!path[0] || strlen(path) >= sizeof(sun->sun_path)) {
-		snprintf(err, errlen,
-			 "control socket path '%s' is empty or longer than "
-			 "%zu bytes",
-			 path, sizeof(sun->sun_path) - 1);
-		return -1;
+		return errbuf_set(
+			err, errlen,
+			"control socket path '%s' is empty or longer than "
+			"%zu bytes",
+			path, sizeof(sun->sun_path) - 1);
 	}
 	memcpy(sun->sun_path, path, strlen(path));
 	return 0;
@@ -457,39 +457,36 @@ static int ctl_claim_path(const struct sockaddr_un *sun, char *err,
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		snprintf(err, errlen, "cannot check %s: %s", path,
-			 strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "cannot check %s: %s", path,
+				  strerror(errno));
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a socket", path);
-		return -1;
+		return errbuf_set(err, errlen, "%s exists and is not a socket",
+				  path);
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "socket: %s", strerror(errno));
 	}
 	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
 	saved = errno;
 	close(fd);
 	/* EAGAIN: a listener whose backlog is full is alive all the same. */
 	if (rc == 0 || saved == EAGAIN || saved == EINPROGRESS) {
-		snprintf(err, errlen,
-			 "%s is in use: another daemon is running on it", path);
-		return -1;
+		return errbuf_set(
+			err, errlen,
+			"%s is in use: another daemon is running on it", path);
 	}
 	if (saved == ENOENT)
 		return 0;
 	if (saved != ECONNREFUSED) {
-		snprintf(err, errlen, "cannot check %s: %s", path,
-			 strerror(saved));
-		return -1;
+		return errbuf_set(err, errlen, "cannot check %s: %s", path,
+				  strerror(saved));
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		snprintf(err, errlen, "cannot remove stale socket %s: %s", path,
-			 strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen,
+				  "cannot remove stale socket %s: %s", path,
+				  strerror(errno));
 	}
 	log_info(NULL, "removed stale control socket %s", path);
 	return 0;
@@ -502,15 +499,15 @@ static int ctl_make_parent(const char *path, char *err, size_t errlen)
 	int rc = 0;
 
 	if (!dir) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-			snprintf(err, errlen, "cannot create directory %s: %s",
-				 dir, strerror(errno));
+			errbuf_set(err, errlen,
+				   "cannot create directory %s: %s", dir,
+				   strerror(errno));
 			rc = -1;
 		}
 	}
@@ -525,16 +522,15 @@ static int ctl_bind(const struct sockaddr_un *sun, char *err, size_t errlen)
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "socket: %s", strerror(errno));
 	}
 	/* The file must never exist with a wider mode, not even briefly. */
 	old_umask = umask(0177);
 	rc = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
 	umask(old_umask);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot bind control socket %s: %s",
-			 sun->sun_path, strerror(errno));
+		errbuf_set(err, errlen, "cannot bind control socket %s: %s",
+			   sun->sun_path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -554,14 +550,14 @@ struct ctl_server *ctl_server_open(struct event_base *base, const char *path,
 		return NULL;
 	srv = calloc(1, sizeof(*srv));
 	if (!srv || !(srv->path = strdup(path))) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		goto err_free;
 	}
 	srv->base = base;
 	srv->lim = limits ? *limits : ctl_default_limits;
 	srv->accept_retry = evtimer_new(base, accept_retry_cb, srv);
 	if (!srv->accept_retry) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		goto err_free;
 	}
 	if (ctl_make_parent(path, err, errlen) < 0 ||
@@ -571,8 +567,8 @@ struct ctl_server *ctl_server_open(struct event_base *base, const char *path,
 	if (fd < 0)
 		goto err_free_timer;
 	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		snprintf(err, errlen, "cannot stat %s: %s", path,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot stat %s: %s", path,
+			   strerror(errno));
 		goto err_unlink;
 	}
 	srv->dev = st.st_dev;
@@ -581,8 +577,8 @@ struct ctl_server *ctl_server_open(struct event_base *base, const char *path,
 		base, accept_cb, srv,
 		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, fd);
 	if (!srv->listener) {
-		snprintf(err, errlen, "cannot listen on %s: %s", path,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot listen on %s: %s", path,
+			   strerror(errno));
 		goto err_unlink;
 	}
 	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
@@ -679,12 +675,11 @@ int ctl_arg_string(json_t *req, const char *key, const char **out, char *err,
 	json_t *v = json_object_get(req, key);
 
 	if (!v) {
-		snprintf(err, errlen, "missing '%s'", key);
-		return -1;
+		return errbuf_set(err, errlen, "missing '%s'", key);
 	}
 	if (!json_is_string(v) || !json_string_length(v)) {
-		snprintf(err, errlen, "'%s' must be a non-empty string", key);
-		return -1;
+		return errbuf_set(err, errlen,
+				  "'%s' must be a non-empty string", key);
 	}
 	*out = json_string_value(v);
 	return 0;
@@ -700,8 +695,7 @@ int ctl_arg_uint(json_t *req, const char *key, uint64_t min, uint64_t max,
 	bool ok = false;
 
 	if (!v) {
-		snprintf(err, errlen, "missing '%s'", key);
-		return -1;
+		return errbuf_set(err, errlen, "missing '%s'", key);
 	}
 	if (json_is_integer(v) && json_integer_value(v) >= 0) {
 		n = (uint64_t)json_integer_value(v);
@@ -714,10 +708,10 @@ int ctl_arg_uint(json_t *req, const char *key, uint64_t min, uint64_t max,
 		ok = !*end && !errno && *s >= '0' && *s <= '9';
 	}
 	if (!ok || n < min || n > max) {
-		snprintf(err, errlen,
-			 "'%s' must be an integer from %" PRIu64 " to %" PRIu64,
-			 key, min, max);
-		return -1;
+		return errbuf_set(err, errlen,
+				  "'%s' must be an integer from %" PRIu64
+				  " to %" PRIu64,
+				  key, min, max);
 	}
 	*out = n;
 	return 0;
@@ -767,16 +761,16 @@ static int ctl_wait(int fd, short events, int64_t deadline, const char *path,
 	for (;;) {
 		left = (int)(deadline - mono_ms());
 		if (left <= 0) {
-			snprintf(err, errlen, "no reply from %s within %d ms",
-				 path, timeout_ms);
-			return -1;
+			return errbuf_set(err, errlen,
+					  "no reply from %s within %d ms", path,
+					  timeout_ms);
 		}
 		rc = poll(&pfd, 1, left);
 		if (rc > 0)
 			return 0;
 		if (rc < 0 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			return -1;
+			return errbuf_set(err, errlen, "poll: %s",
+					  strerror(errno));
 		}
 	}
 }
@@ -791,8 +785,7 @@ static int ctl_client_connect(const char *path, char *err, size_t errlen)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "socket: %s", strerror(errno));
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
 		return fd;
@@ -812,9 +805,9 @@ static int ctl_client_connect(const char *path, char *err, size_t errlen)
 	default:
 		hint[0] = '\0';
 	}
-	snprintf(err, errlen, "cannot connect to %s: %s%s%s%s", path,
-		 strerror(errno), hint[0] ? " (" : "", hint,
-		 hint[0] ? ")" : "");
+	errbuf_set(err, errlen, "cannot connect to %s: %s%s%s%s", path,
+		   strerror(errno), hint[0] ? " (" : "", hint,
+		   hint[0] ? ")" : "");
 	close(fd);
 	return -1;
 }
@@ -840,9 +833,8 @@ static int ctl_client_send(int fd, const char *path, const char *line,
 				return -1;
 			continue;
 		}
-		snprintf(err, errlen, "cannot send to %s: %s", path,
-			 strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "cannot send to %s: %s", path,
+				  strerror(errno));
 	}
 	return 0;
 }
@@ -862,16 +854,16 @@ static ssize_t ctl_client_recv(int fd, const char *path, char **buf,
 			char *p;
 
 			if (cap >= CTL_CLIENT_MAX_REPLY) {
-				snprintf(err, errlen,
-					 "reply from %s is larger than %u "
-					 "bytes",
-					 path, CTL_CLIENT_MAX_REPLY);
+				errbuf_set(err, errlen,
+					   "reply from %s is larger than %u "
+					   "bytes",
+					   path, CTL_CLIENT_MAX_REPLY);
 				goto err_free;
 			}
 			cap = cap ? cap * 2 : 65536;
 			p = realloc(*buf, cap);
 			if (!p) {
-				snprintf(err, errlen, "out of memory");
+				errbuf_set(err, errlen, "out of memory");
 				goto err_free;
 			}
 			*buf = p;
@@ -886,15 +878,15 @@ static ssize_t ctl_client_recv(int fd, const char *path, char **buf,
 			continue;
 		}
 		if (n < 0) {
-			snprintf(err, errlen, "cannot read from %s: %s", path,
-				 strerror(errno));
+			errbuf_set(err, errlen, "cannot read from %s: %s", path,
+				   strerror(errno));
 			goto err_free;
 		}
 		if (n == 0) {
-			snprintf(err, errlen,
-				 "%s closed the connection "
-				 "without a reply",
-				 path);
+			errbuf_set(err, errlen,
+				   "%s closed the connection "
+				   "without a reply",
+				   path);
 			goto err_free;
 		}
 		nl = memchr(*buf + len, '\n', (size_t)n);
@@ -922,8 +914,7 @@ int ctl_client_request(const char *path, json_t *req, json_t **reply,
 	line = json_dumps(req, JSON_COMPACT);
 	if (!line || asprintf(&buf, "%s\n", line) < 0) {
 		free(line);
-		snprintf(err, errlen, "cannot encode the request");
-		return -1;
+		return errbuf_set(err, errlen, "cannot encode the request");
 	}
 	free(line);
 	line = buf;
@@ -939,15 +930,15 @@ int ctl_client_request(const char *path, json_t *req, json_t **reply,
 	*reply = json_loadb(buf, (size_t)n, 0, &jerr);
 	free(buf);
 	if (!*reply) {
-		snprintf(err, errlen, "invalid reply from %s: %s", path,
-			 jerr.text);
+		errbuf_set(err, errlen, "invalid reply from %s: %s", path,
+			   jerr.text);
 		goto out_close;
 	}
 	if (!json_is_object(*reply)) {
 		json_decref(*reply);
 		*reply = NULL;
-		snprintf(err, errlen, "invalid reply from %s: not an object",
-			 path);
+		errbuf_set(err, errlen, "invalid reply from %s: not an object",
+			   path);
 		goto out_close;
 	}
 	rc = 0;
@@ -963,9 +954,8 @@ int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
 {
 	for (size_t i = 0; i < n; i++) {
 		if (ctl_register(srv, cmds[i].name, cmds[i].fn, arg)) {
-			snprintf(err, errlen, "cannot register '%s'",
-				 cmds[i].name);
-			return -1;
+			return errbuf_set(err, errlen, "cannot register '%s'",
+					  cmds[i].name);
 		}
 	}
 	return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/ctl_list.h"
+#include "lib/errbuf.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -81,21 +82,20 @@ static int check_request(json_t *req, char *err, size_t errlen)
 		if (is_meta_key(key))
 			continue;
 		if (!filter_field(key)) {
-			snprintf(err, errlen,
-				 "unknown filter '%s' (user, peer, iface, "
-				 "tunnel, state, sort)",
-				 key);
-			return -1;
+			return errbuf_set(
+				err, errlen,
+				"unknown filter '%s' (user, peer, iface, "
+				"tunnel, state, sort)",
+				key);
 		}
 		if (!json_is_string(v) && !json_is_integer(v)) {
-			snprintf(err, errlen, "%s=: a word or a number", key);
-			return -1;
+			return errbuf_set(err, errlen,
+					  "%s=: a word or a number", key);
 		}
 	}
 	v = json_object_get(req, "sort");
 	if (v && !json_is_string(v)) {
-		snprintf(err, errlen, "sort=: a field name");
-		return -1;
+		return errbuf_set(err, errlen, "sort=: a field name");
 	}
 	return 0;
 }
@@ -137,13 +137,11 @@ static int list_sort(json_t *list, const char *by, char *err, size_t errlen)
 	for (size_t i = 0; i < n && !known; i++)
 		known = json_object_get(json_array_get(list, i), sort_field);
 	if (n && !known) {
-		snprintf(err, errlen, "sort=%s: no such field", by);
-		return -1;
+		return errbuf_set(err, errlen, "sort=%s: no such field", by);
 	}
 	items = calloc(n ? n : 1, sizeof(*items));
 	if (!items) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+		return errbuf_set(err, errlen, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++)
 		items[i] = json_incref(json_array_get(list, i));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/daemon.h"
+#include "lib/errbuf.h"
 
 #include "lib/evloop.h"
 #include "lib/log.h"
@@ -23,17 +24,15 @@ int daemon_mkdir_for(const char *path, char *err, size_t errlen)
 	char *slash;
 
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
+		return errbuf_set(err, errlen, "%s: path too long", path);
 	}
 	slash = strrchr(dir, '/');
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create %s: %s", dir,
-			 strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "cannot create %s: %s", dir,
+				  strerror(errno));
 	}
 	return 0;
 }
@@ -57,23 +56,22 @@ int daemon_pidfile_write(const char *path, char *err, size_t errlen)
 			pid = strtol(buf, NULL, 10);
 			if (pid > 0 && pid != getpid() &&
 			    (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
-				snprintf(err, errlen,
-					 "%s: another instance runs as pid %ld",
-					 path, pid);
-				return -1;
+				return errbuf_set(
+					err, errlen,
+					"%s: another instance runs as pid %ld",
+					path, pid);
 			}
 		}
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "cannot write %s: %s", path,
+				  strerror(errno));
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (write(fd, buf, (size_t)n) != n) {
-		snprintf(err, errlen, "cannot write %s: %s", path,
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot write %s: %s", path,
+			   strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -118,12 +116,11 @@ int daemon_detach_begin(char *err, size_t errlen)
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "pipe: %s", strerror(errno));
 	}
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		errbuf_set(err, errlen, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
 		return -1;
@@ -166,19 +163,20 @@ int daemon_check_file(const char *path, const char *what, bool secret,
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "%s %s: %s", what, path,
+				  strerror(errno));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s %s: not a regular file", what, path);
+		errbuf_set(err, errlen, "%s %s: not a regular file", what,
+			   path);
 		close(fd);
 		return -1;
 	}
 	close(fd);
 	if (secret && (st.st_mode & 0077)) {
-		snprintf(err, errlen,
-			 "%s %s: mode %04o lets others read it (want 0600)",
-			 what, path, (unsigned)(st.st_mode & 07777));
+		errbuf_set(err, errlen,
+			   "%s %s: mode %04o lets others read it (want 0600)",
+			   what, path, (unsigned)(st.st_mode & 07777));
 		return 1;
 	}
 	return 0;
@@ -190,13 +188,12 @@ int daemon_check_exec(const char *path, const char *what, char *err,
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "%s %s: %s", what, path,
+				  strerror(errno));
 	}
 	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0) {
-		snprintf(err, errlen, "%s %s: not an executable file", what,
-			 path);
-		return -1;
+		return errbuf_set(err, errlen, "%s %s: not an executable file",
+				  what, path);
 	}
 	return 0;
 }

@@ -3,6 +3,7 @@
  * libevent 2 event_base with signal handling, child reaping and timers.
  */
 #include "lib/evloop.h"
+#include "lib/errbuf.h"
 #include "lib/log.h"
 
 #include <errno.h>
@@ -215,32 +216,32 @@ struct evloop *evloop_new(char *err, size_t errlen)
 	struct evloop *loop;
 
 	if (evloop_exists) {
-		snprintf(err, errlen, "an event loop already exists");
+		errbuf_set(err, errlen, "an event loop already exists");
 		return NULL;
 	}
 	loop = calloc(1, sizeof(*loop));
 	if (!loop) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	loop->nbuckets = 64;
 	loop->children = calloc(loop->nbuckets, sizeof(*loop->children));
 	if (!loop->children) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		goto err_free_loop;
 	}
 	loop->base = event_base_new();
 	if (!loop->base) {
-		snprintf(err, errlen, "cannot create libevent event_base");
+		errbuf_set(err, errlen, "cannot create libevent event_base");
 		goto err_free_children;
 	}
 	if (evloop_add_signals(loop) < 0) {
-		snprintf(err, errlen, "cannot install signal handlers");
+		errbuf_set(err, errlen, "cannot install signal handlers");
 		goto err_free_signals;
 	}
 	if (sigaction(SIGPIPE, &ign, &loop->old_sigpipe) < 0) {
-		snprintf(err, errlen, "cannot ignore SIGPIPE: %s",
-			 strerror(errno));
+		errbuf_set(err, errlen, "cannot ignore SIGPIPE: %s",
+			   strerror(errno));
 		goto err_free_signals;
 	}
 	evloop_exists = true;

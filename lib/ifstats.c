@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/ifstats.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <linux/if_link.h>
@@ -109,8 +110,8 @@ int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
 	int rc;
 
 	if (!ifname[0] || strlen(ifname) >= IFNAMSIZ) {
-		snprintf(err, errlen, "interface name '%s' is not valid",
-			 ifname);
+		errbuf_set(err, errlen, "interface name '%s' is not valid",
+			   ifname);
 		errno = EINVAL;
 		return -1;
 	}
@@ -119,8 +120,8 @@ int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
 	if (!rc && !r.found)
 		rc = -ENODEV;
 	if (rc) {
-		snprintf(err, errlen, "counters of interface %s: %s", ifname,
-			 strerror(-rc));
+		errbuf_set(err, errlen, "counters of interface %s: %s", ifname,
+			   strerror(-rc));
 		errno = -rc;
 		return -1;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/metrics.h"
+#include "lib/errbuf.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,18 +31,17 @@ int metrics_parse_addr(const char *s, struct sockaddr_storage *ss,
 	/* evutil wants the port: "ADDR:PORT" or "[ADDR6]:PORT". */
 	if (!strchr(s, ':') ||
 	    evutil_parse_sockaddr_port(s, (struct sockaddr *)ss, &n) < 0) {
-		snprintf(err, errlen,
-			 "'%s' is not ADDRESS:PORT (numeric, e.g. "
-			 "127.0.0.1:9571 or [::1]:9571)",
-			 s);
-		return -1;
+		return errbuf_set(err, errlen,
+				  "'%s' is not ADDRESS:PORT (numeric, e.g. "
+				  "127.0.0.1:9571 or [::1]:9571)",
+				  s);
 	}
 	if ((ss->ss_family == AF_INET &&
 	     !((struct sockaddr_in *)ss)->sin_port) ||
 	    (ss->ss_family == AF_INET6 &&
 	     !((struct sockaddr_in6 *)ss)->sin6_port)) {
-		snprintf(err, errlen, "'%s': the port is missing or 0", s);
-		return -1;
+		return errbuf_set(err, errlen, "'%s': the port is missing or 0",
+				  s);
 	}
 	*len = (socklen_t)n;
 	return 0;
@@ -89,7 +89,7 @@ struct metrics_server *metrics_server_open(struct event_base *base,
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	m->fill = fill;
@@ -99,8 +99,8 @@ struct metrics_server *metrics_server_open(struct event_base *base,
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 16) < 0) {
-		snprintf(err, errlen, "metrics: cannot listen on %s: %s", addr,
-			 strerror(errno));
+		errbuf_set(err, errlen, "metrics: cannot listen on %s: %s",
+			   addr, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(m);
@@ -111,7 +111,7 @@ struct metrics_server *metrics_server_open(struct event_base *base,
 		if (m->http)
 			evhttp_free(m->http);
 		close(fd);
-		snprintf(err, errlen, "metrics: HTTP setup failed");
+		errbuf_set(err, errlen, "metrics: HTTP setup failed");
 		free(m);
 		return NULL;
 	}

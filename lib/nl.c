@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/nl.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,11 +11,11 @@ int nl_sock_open(struct nl_sock *s, int bus, char *err, size_t errlen)
 {
 	s->sock = mnl_socket_open(bus);
 	if (!s->sock) {
-		snprintf(err, errlen, "netlink socket: %s", strerror(errno));
-		return -1;
+		return errbuf_set(err, errlen, "netlink socket: %s",
+				  strerror(errno));
 	}
 	if (mnl_socket_bind(s->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		snprintf(err, errlen, "netlink bind: %s", strerror(errno));
+		errbuf_set(err, errlen, "netlink bind: %s", strerror(errno));
 		mnl_socket_close(s->sock);
 		s->sock = NULL;
 		return -1;

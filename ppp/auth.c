@@ -8,6 +8,7 @@
  * into a library context of our own and fetch the algorithms from there.
  */
 #include "ppp/auth.h"
+#include "lib/errbuf.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -63,11 +64,12 @@ static void set_err(char *err, size_t errlen, const char *what)
 		data = NULL;
 	if (err && errlen) {
 		if (reason || data)
-			snprintf(err, errlen, "%s (%s%s%s)", what,
-				 reason ? reason : "",
-				 reason && data ? ": " : "", data ? data : "");
+			errbuf_set(err, errlen, "%s (%s%s%s)", what,
+				   reason ? reason : "",
+				   reason && data ? ": " : "",
+				   data ? data : "");
 		else
-			snprintf(err, errlen, "%s", what);
+			errbuf_set(err, errlen, "%s", what);
 	}
 	ERR_clear_error();
 }

@@ -42,7 +42,7 @@ struct ppp_link *ppp_link_open(struct evloop *loop,
 	struct ppp_link *l = calloc(1, sizeof(*l));
 
 	if (!l) {
-		snprintf(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	l->backend = backend;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ppp/pppox.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <linux/if_pppox.h>
@@ -45,15 +46,15 @@ int pppox_l2tp_open(int udp_fd, const struct sockaddr_storage *peer,
 	}
 	fd = socket(AF_PPPOX, SOCK_DGRAM | SOCK_CLOEXEC, PX_PROTO_OL2TP);
 	if (fd < 0) {
-		snprintf(err, errlen,
-			 "PPPoL2TP socket: %s (is the l2tp_ppp module loaded?)",
-			 strerror(errno));
-		return -1;
+		return errbuf_set(
+			err, errlen,
+			"PPPoL2TP socket: %s (is the l2tp_ppp module loaded?)",
+			strerror(errno));
 	}
 	if (connect(fd, sa, salen) < 0) {
 		saved = errno;
-		snprintf(err, errlen, "PPPoL2TP connect to session %u/%u: %s",
-			 tunnel_id, session_id, strerror(saved));
+		errbuf_set(err, errlen, "PPPoL2TP connect to session %u/%u: %s",
+			   tunnel_id, session_id, strerror(saved));
 		close(fd);
 		errno = saved;
 		return -1;
@@ -70,10 +71,10 @@ int pppox_pptp_bind(struct in_addr local, uint16_t *call_id, char *err,
 
 	fd = socket(AF_PPPOX, SOCK_STREAM | SOCK_CLOEXEC, PX_PROTO_PPTP);
 	if (fd < 0) {
-		snprintf(err, errlen,
-			 "PPTP socket: %s (is the pptp module loaded?)",
-			 strerror(errno));
-		return -1;
+		return errbuf_set(
+			err, errlen,
+			"PPTP socket: %s (is the pptp module loaded?)",
+			strerror(errno));
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_family = AF_PPPOX;
@@ -82,12 +83,13 @@ int pppox_pptp_bind(struct in_addr local, uint16_t *call_id, char *err,
 	sa.sa_addr.pptp.sin_addr = local;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		saved = errno;
-		snprintf(err, errlen, "PPTP bind: %s", strerror(saved));
+		errbuf_set(err, errlen, "PPTP bind: %s", strerror(saved));
 		goto err_close;
 	}
 	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
 		saved = errno;
-		snprintf(err, errlen, "PPTP getsockname: %s", strerror(saved));
+		errbuf_set(err, errlen, "PPTP getsockname: %s",
+			   strerror(saved));
 		goto err_close;
 	}
 	*call_id = sa.sa_addr.pptp.call_id;
@@ -112,8 +114,8 @@ int pppox_pptp_connect(int fd, struct in_addr peer, uint16_t peer_call_id,
 	sa.sa_addr.pptp.sin_addr = peer;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		saved = errno;
-		snprintf(err, errlen, "PPTP connect to peer call %u: %s",
-			 peer_call_id, strerror(saved));
+		errbuf_set(err, errlen, "PPTP connect to peer call %u: %s",
+			   peer_call_id, strerror(saved));
 		errno = saved;
 		return -1;
 	}

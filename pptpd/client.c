@@ -76,15 +76,15 @@ static int client_dial(struct pptpd_client_state *cs, char *err, size_t errlen)
 	}
 	if (connect(fd, (struct sockaddr *)&peer, len) < 0 &&
 	    errno != EINPROGRESS) {
-		snprintf(err, errlen, "[client %s]: connect to %s: %s",
-			 cs->cfg.name, cs->cfg.server, strerror(errno));
+		errbuf_set(err, errlen, "[client %s]: connect to %s: %s",
+			   cs->cfg.name, cs->cfg.server, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	c = pptpd_conn_new(d, fd, PPTP_ROLE_CLIENT, &peer);
 	if (!c) {
-		snprintf(err, errlen, "[client %s]: out of memory",
-			 cs->cfg.name);
+		errbuf_set(err, errlen, "[client %s]: out of memory",
+			   cs->cfg.name);
 		close(fd);
 		return -1;
 	}
@@ -211,7 +211,7 @@ int pptpd_clients_reload(struct pptpd *d, const char *path, char *err,
 		if (!set.clients[i].name)
 			continue;
 		if (!client_state_new(d, &set.clients[i])) {
-			snprintf(err, errlen, "out of memory");
+			errbuf_set(err, errlen, "out of memory");
 			pptpd_clients_free(&set);
 			return -1;
 		}

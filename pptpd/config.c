@@ -423,26 +423,24 @@ static int check_config(struct loader *ld)
 	const struct pptpd_pool_spec *l = &cfg->localip, *r = &cfg->remoteip;
 
 	if (cfg->ppp_auth == PPTPD_PPP_AUTH_RADIUS && !cfg->radius_config) {
-		snprintf(ld->err, ld->errlen,
-			 "%s: 'ppp-auth radius' needs 'radius-config' "
-			 "(radcli's configuration file)",
-			 cfg->path);
-		return -1;
+		return errbuf_set(ld->err, ld->errlen,
+				  "%s: 'ppp-auth radius' needs 'radius-config' "
+				  "(radcli's configuration file)",
+				  cfg->path);
 	}
 	if (cfg->radius_dae && !cfg->radius_dae_secret) {
-		snprintf(ld->err, ld->errlen,
-			 "%s: 'radius-dae' needs 'radius-dae-secret'",
-			 cfg->path);
-		return -1;
+		return errbuf_set(ld->err, ld->errlen,
+				  "%s: 'radius-dae' needs 'radius-dae-secret'",
+				  cfg->path);
 	}
 
 	if (!l->spec != !r->spec) {
 		const struct pptpd_pool_spec *set = l->spec ? l : r;
 
-		snprintf(ld->err, ld->errlen, "%s:%d: '%s': needs '%s' as well",
-			 cfg->path, set->line, l->spec ? "localip" : "remoteip",
-			 l->spec ? "remoteip" : "localip");
-		return -1;
+		return errbuf_set(ld->err, ld->errlen,
+				  "%s:%d: '%s': needs '%s' as well", cfg->path,
+				  set->line, l->spec ? "localip" : "remoteip",
+				  l->spec ? "remoteip" : "localip");
 	}
 	if (cfg->delegate && l->spec)
 		conf_warn(ld->cf, l->line,
@@ -481,8 +479,7 @@ static int load_file(const struct conf_file *cf, void *out, char *err,
 	pptpd_config_init(cfg);
 	cfg->path = strdup(cf->path);
 	if (!cfg->path) {
-		snprintf(err, errlen, "%s: out of memory", cf->path);
-		return -1;
+		return errbuf_set(err, errlen, "%s: out of memory", cf->path);
 	}
 	for (size_t s = 0; s < cf->n_sections; s++) {
 		const struct conf_section *sec = &cf->sections[s];
@@ -695,9 +692,8 @@ void pptpd_client_free(struct pptpd_client *cl)
 static int section_error(struct client_loader *ld, int line, const char *what,
 			 const char *name)
 {
-	snprintf(ld->err, ld->errlen, "%s:%d: %s%s%s", ld->cf->path, line, what,
-		 name ? name : "", name ? "]" : "");
-	return -1;
+	return errbuf_set(ld->err, ld->errlen, "%s:%d: %s%s%s", ld->cf->path,
+			  line, what, name ? name : "", name ? "]" : "");
 }
 
 static int load_client(struct client_loader *ld, const struct conf_section *s)
@@ -841,9 +837,9 @@ int pptpd_client_password(const struct pptpd_client *cl, char *out,
 		return 0;
 	}
 	if (!cl->password_file) {
-		snprintf(err, errlen, "[client %s]: no password configured",
-			 cl->name);
-		return -1;
+		return errbuf_set(err, errlen,
+				  "[client %s]: no password configured",
+				  cl->name);
 	}
 	if (conf_read_file(cl->password_file, 4096, &text, &len, err, errlen))
 		return -1;
@@ -859,7 +855,6 @@ int pptpd_client_password(const struct pptpd_client *cl, char *out,
 	free(text);
 	return 0;
 too_long:
-	snprintf(err, errlen, "[client %s]: password longer than %zu", cl->name,
-		 outlen - 1);
-	return -1;
+	return errbuf_set(err, errlen, "[client %s]: password longer than %zu",
+			  cl->name, outlen - 1);
 }

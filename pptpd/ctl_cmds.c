@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "lib/ctl.h"
+#include "lib/errbuf.h"
 #include "lib/ctl_list.h"
 #include "lib/ifstats.h"
 #include "ppp/link.h"
@@ -199,7 +200,8 @@ static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
 		return NULL;
 	c = pptpd_conn_find(d, (uint32_t)id);
 	if (!c) {
-		snprintf(err, errlen, "no tunnel %llu", (unsigned long long)id);
+		errbuf_set(err, errlen, "no tunnel %llu",
+			   (unsigned long long)id);
 		return NULL;
 	}
 	pptpd_conn_stop(c, PPTP_STOP_NONE);
@@ -241,13 +243,13 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 		return NULL;
 	g = pptpd_call_find(d, (uint16_t)id);
 	if (!g) {
-		snprintf(err, errlen, "no session %llu",
-			 (unsigned long long)id);
+		errbuf_set(err, errlen, "no session %llu",
+			   (unsigned long long)id);
 		return NULL;
 	}
 	if (pptpd_call_close(g, PPTP_CDN_ADMIN_SHUTDOWN)) {
-		snprintf(err, errlen, "session %llu is being cleared already",
-			 (unsigned long long)id);
+		errbuf_set(err, errlen, "session %llu is being cleared already",
+			   (unsigned long long)id);
 		return NULL;
 	}
 	return json_object();
@@ -263,7 +265,7 @@ static struct pptpd_client_state *client_arg(struct pptpd *d, json_t *req,
 		return NULL;
 	cs = pptpd_client_find(d, name);
 	if (!cs)
-		snprintf(err, errlen, "no client profile '%s'", name);
+		errbuf_set(err, errlen, "no client profile '%s'", name);
 	return cs;
 }
 

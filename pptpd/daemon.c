@@ -219,7 +219,8 @@ int pptpd_reload(struct pptpd *d, char *err, size_t errlen)
 	apply_log_level(d);
 	err[0] = '\0';
 	if (pptpd_clients_reload(d, clients_path(d), why, sizeof(why)))
-		snprintf(err, errlen, "%s (the old client profiles stay)", why);
+		errbuf_set(err, errlen, "%s (the old client profiles stay)",
+			   why);
 	else
 		pptpd_clients_autodial(d);
 	if (pptpd_dataplane_reload(d, why, sizeof(why))) {

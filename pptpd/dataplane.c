@@ -361,8 +361,8 @@ local:
 		return 0;
 	}
 	if (ippool_alloc(d->local_pool, &c->local_ip)) {
-		snprintf(err, errlen, "no address left in 'localip' (%zu)",
-			 ippool_size(d->local_pool));
+		errbuf_set(err, errlen, "no address left in 'localip' (%zu)",
+			   ippool_size(d->local_pool));
 		addrs_release(d, c);
 		return -1;
 	}
@@ -382,7 +382,7 @@ static int call_id_pick(struct pptpd *d, struct pptpd_call *c, char *err,
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "all call IDs in use");
+	errbuf_set(err, errlen, "all call IDs in use");
 	errno = EBUSY;
 	return -1;
 }

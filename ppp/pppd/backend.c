@@ -4,6 +4,7 @@
  * and reaping it.
  */
 #include "ppp/pppd/backend.h"
+#include "lib/errbuf.h"
 
 #include <limits.h>
 #include "lib/evloop.h"
@@ -767,7 +768,7 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	ssize_t n;
 
 	if (!ops || !ops->exited) {
-		snprintf(err, errlen, "pppd: no exit callback");
+		errbuf_set(err, errlen, "pppd: no exit callback");
 		return NULL;
 	}
 	argv_sizes(p, &max, &storelen);
@@ -775,17 +776,17 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	store = malloc(storelen);
 	h = calloc(1, sizeof(*h));
 	if (!argv || !store || !h) {
-		snprintf(err, errlen, "pppd: out of memory");
+		errbuf_set(err, errlen, "pppd: out of memory");
 		goto err_free;
 	}
 	h->ipc_fd = -1;
 	if (pppd_build_argv(p, argv, max, store, storelen) < 0) {
-		snprintf(err, errlen, "pppd: no plugin path given");
+		errbuf_set(err, errlen, "pppd: no plugin path given");
 		goto err_free;
 	}
 	if (p->channel_fd >= 0 && fcntl(p->channel_fd, F_GETFD) < 0) {
-		snprintf(err, errlen, "pppd: channel fd %d: %s", p->channel_fd,
-			 strerror(errno));
+		errbuf_set(err, errlen, "pppd: channel fd %d: %s",
+			   p->channel_fd, strerror(errno));
 		goto err_free;
 	}
 	h->loop = loop;
@@ -797,23 +798,23 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	h->setup_timer = evloop_timer_new(loop, on_setup_timeout, h);
 	h->kill_timer = evloop_timer_new(loop, on_kill_timer, h);
 	if (!h->setup_timer || !h->kill_timer) {
-		snprintf(err, errlen, "pppd: cannot create timers");
+		errbuf_set(err, errlen, "pppd: cannot create timers");
 		goto err_free;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
-		snprintf(err, errlen, "pppd: IPC socketpair: %s",
-			 strerror(errno));
+		errbuf_set(err, errlen, "pppd: IPC socketpair: %s",
+			   strerror(errno));
 		goto err_free;
 	}
 	h->ipc_fd = sp[0];
 	if (fcntl(sp[0], F_SETFL, O_NONBLOCK) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
-		snprintf(err, errlen, "pppd: IPC setup: %s", strerror(errno));
+		errbuf_set(err, errlen, "pppd: IPC setup: %s", strerror(errno));
 		goto err_close;
 	}
 	h->ev_ipc = event_new(evloop_base(loop), sp[0], EV_READ | EV_PERSIST,
 			      on_ipc, h);
 	if (!h->ev_ipc) {
-		snprintf(err, errlen, "pppd: cannot create the IPC event");
+		errbuf_set(err, errlen, "pppd: cannot create the IPC event");
 		goto err_close;
 	}
 
@@ -830,7 +831,7 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 		child_exec(&c);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (h->pid < 0) {
-		snprintf(err, errlen, "pppd: fork: %s", strerror(errno));
+		errbuf_set(err, errlen, "pppd: fork: %s", strerror(errno));
 		goto err_close;
 	}
 	close(sp[1]);
@@ -843,28 +844,29 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 		n = read(ep[0], &ce, sizeof(ce));
 	while (n < 0 && errno == EINTR);
 	if (n == (ssize_t)sizeof(ce)) {
-		snprintf(err, errlen, "%s %s: %s",
-			 ce.stage >= 0 && ce.stage <= STAGE_EXEC
-				 ? stage_what[ce.stage]
-				 : "cannot start",
-			 c.path, strerror(ce.err));
+		errbuf_set(err, errlen, "%s %s: %s",
+			   ce.stage >= 0 && ce.stage <= STAGE_EXEC
+				   ? stage_what[ce.stage]
+				   : "cannot start",
+			   c.path, strerror(ce.err));
 		goto err_reap;
 	}
 	close(ep[0]);
 	ep[0] = -1;
 
 	if (evloop_watch_child(loop, h->pid, on_child_exit, h) < 0) {
-		snprintf(err, errlen, "pppd: cannot watch pid %d", (int)h->pid);
+		errbuf_set(err, errlen, "pppd: cannot watch pid %d",
+			   (int)h->pid);
 		goto err_kill;
 	}
 	if (event_add(h->ev_ipc, NULL) < 0) {
-		snprintf(err, errlen, "pppd: cannot watch the IPC socket");
+		errbuf_set(err, errlen, "pppd: cannot watch the IPC socket");
 		evloop_unwatch_child(loop, h->pid);
 		goto err_kill;
 	}
 	if (p->setup_timeout_ms &&
 	    evloop_timer_arm(h->setup_timer, p->setup_timeout_ms) < 0) {
-		snprintf(err, errlen, "pppd: cannot arm the setup timer");
+		errbuf_set(err, errlen, "pppd: cannot arm the setup timer");
 		evloop_unwatch_child(loop, h->pid);
 		goto err_kill;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "ppp/pppd/ipc.h"
+#include "lib/errbuf.h"
 #include "lib/buf.h"
 
 #include <stdio.h>
@@ -190,7 +191,7 @@ int ppp_ipc_encode(const struct ppp_ipc_msg *m, uint8_t *out, size_t cap)
 #define FAIL(...)                                                              \
 	do {                                                                   \
 		if (err && errlen)                                             \
-			snprintf(err, errlen, __VA_ARGS__);                    \
+			errbuf_set(err, errlen, __VA_ARGS__);                  \
 		return -1;                                                     \
 	} while (0)
 
