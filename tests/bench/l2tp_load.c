@@ -44,6 +44,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "l2tp/tunnel.h"
+#include "tests/lib/fake_l2tp.h"
 
 #define LOAD_MAX_PACKET 4096
 /* Packets read from one socket per wake-up: no tunnel starves the rest. */
@@ -210,33 +211,23 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/*
+ * Tunnel and session IDs need only be spread out: the tests' generator
+ * (tests/lib/fake_l2tp.c), from a seed of its own for every run.
+ */
+static uint64_t load_rng;
+
+static void load_random_seed(void)
+{
+	if (getrandom(&load_rng, sizeof(load_rng), 0) != sizeof(load_rng))
+		load_rng = now_us() ^ (uint64_t)getpid() << 32;
+	if (!load_rng)
+		load_rng = 1;
+}
+
 static void load_random(void *arg, void *out, size_t len)
 {
-	static uint8_t pool[4096];
-	static size_t left;
-	uint8_t *p = out;
-
-	while (len) {
-		size_t n;
-
-		if (!left) {
-			ssize_t r = getrandom(pool, sizeof(pool), 0);
-
-			if (r <= 0) {
-				/* Not a security context: IDs need only be
-				 * spread out. */
-				for (size_t i = 0; i < sizeof(pool); i++)
-					pool[i] = (uint8_t)rand();
-				r = sizeof(pool);
-			}
-			left = (size_t)r;
-		}
-		n = len < left ? len : left;
-		memcpy(p, pool + sizeof(pool) - left, n);
-		left -= n;
-		p += n;
-		len -= n;
-	}
+	fake_l2tp_random(&load_rng, false, out, len);
 }
 
 static void latency_add(struct load_latency *l, uint64_t us)
@@ -1484,6 +1475,7 @@ int main(int argc, char **argv)
 	o->concurrency = 256;
 	o->timeout_s = 120;
 	o->rws = CTRL_DEFAULT_RWS;
+	load_random_seed();
 	while ((c = getopt_long(argc, argv, "s:t:n:c:w:d:T:r:p:vh", opts,
 				NULL)) != -1) {
 		switch (c) {
