@@ -599,6 +599,56 @@ START_TEST(test_conf_error_prefixes)
 }
 END_TEST
 
+struct undo_probe {
+	int filled, undone;
+};
+
+static int fill_then_fail(const struct conf_file *cf, void *out, char *err,
+			  size_t errlen)
+{
+	struct undo_probe *p = out;
+
+	p->filled = (int)cf->n_sections;
+	return conf_error(err, errlen, cf, NULL, "refused");
+}
+
+static int fill_ok(const struct conf_file *cf, void *out, char *err,
+		   size_t errlen)
+{
+	((struct undo_probe *)out)->filled = (int)cf->n_sections;
+	return 0;
+}
+
+static void undo(void *out)
+{
+	((struct undo_probe *)out)->undone++;
+}
+
+/* A loader that fails has what it filled freed by conf_load(); one that
+ * succeeds keeps it. */
+START_TEST(test_conf_load_undoes_a_failed_load_only)
+{
+	static const char text[] = "[global]\nport = 1701\n";
+	struct undo_probe p = {0};
+	char err[CONF_ERR_MAX] = "";
+
+	ck_assert_int_eq(conf_load(CONF_SYNTAX_INI, "t.conf", text,
+				   sizeof(text) - 1, fill_then_fail, undo, &p,
+				   err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(p.filled, 1);
+	ck_assert_int_eq(p.undone, 1);
+	ck_assert_str_eq(err, "t.conf: refused");
+	p = (struct undo_probe){0};
+	ck_assert_int_eq(conf_load(CONF_SYNTAX_INI, "t.conf", text,
+				   sizeof(text) - 1, fill_ok, undo, &p, err,
+				   sizeof(err)),
+			 0);
+	ck_assert_int_eq(p.filled, 1);
+	ck_assert_int_eq(p.undone, 0);
+}
+END_TEST
+
 static Suite *conf_suite(void)
 {
 	Suite *s = suite_create("conf");
@@ -628,6 +678,7 @@ static Suite *conf_suite(void)
 	tcase_add_test(tc, test_conf_value_int_range_and_garbage);
 	tcase_add_test(tc, test_conf_value_addr_families_and_error);
 	tcase_add_test(tc, test_conf_error_prefixes);
+	tcase_add_test(tc, test_conf_load_undoes_a_failed_load_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -601,6 +601,85 @@ START_TEST(test_ctl_invalid_utf8_request_gets_an_error_object)
 }
 END_TEST
 
+/* A daemon's table: the commands both daemons answer under their shared
+ * names, its own beside them; "session close" by user goes to the
+ * daemon's close_user() and is answered alike. */
+static json_t *daemon_cmd(void *arg, const char *cmd, json_t *req, char *err,
+			  size_t errlen)
+{
+	return json_pack("{s:s}", "ran", cmd);
+}
+
+static unsigned close_user(void *arg, const char *user)
+{
+	return strcmp(user, "alice") ? 0 : 2;
+}
+
+static json_t *daemon_session_close(void *arg, const char *cmd, json_t *req,
+				    char *err, size_t errlen)
+{
+	if (ctl_session_close_by_user(req))
+		return ctl_session_close_user(req, close_user, arg, err,
+					      errlen);
+	return json_pack("{s:s}", "ran", "by id");
+}
+
+static const char *dispatch_str(const char *line, const char *key)
+{
+	static char out[128];
+	json_t *r = ctl_server_dispatch(srv, line, strlen(line));
+
+	snprintf(out, sizeof(out), "%s",
+		 json_is_string(json_object_get(r, key))
+			 ? json_string_value(json_object_get(r, key))
+		 : json_is_integer(json_object_get(r, key)) ? "int"
+							    : "-");
+	json_decref(r);
+	return out;
+}
+
+START_TEST(test_ctl_register_daemon_names_the_common_commands)
+{
+	static const struct ctl_daemon_commands common = {
+		.status = daemon_cmd,
+		.tunnels = daemon_cmd,
+		.sessions = daemon_cmd,
+		.stats = daemon_cmd,
+		.tunnel_close = daemon_cmd,
+		.session_close = daemon_session_close,
+		.reload = daemon_cmd,
+	};
+	static const struct ctl_command own[] = {{"dial", daemon_cmd}};
+	static const char *const names[] = {
+		"status",	"tunnels", "sessions", "stats",
+		"tunnel close", "reload",  "dial"};
+	char err[128] = "", line[128];
+
+	srv = open_server(NULL);
+	ck_assert_int_eq(
+		CTL_REGISTER_DAEMON(srv, &common, own, NULL, err, sizeof(err)),
+		0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(line, sizeof(line), "{\"cmd\":\"%s\"}", names[i]);
+		ck_assert_str_eq(dispatch_str(line, "ran"), names[i]);
+	}
+	ck_assert_str_eq(
+		dispatch_str("{\"cmd\":\"session close\",\"id\":3}", "ran"),
+		"by id");
+	ck_assert_str_eq(dispatch_str("{\"cmd\":\"session close\","
+				      "\"user\":\"alice\"}",
+				      "closed"),
+			 "int");
+	ck_assert_str_eq(dispatch_str("{\"cmd\":\"session close\","
+				      "\"user\":\"bob\"}",
+				      "error"),
+			 "no session of user 'bob'");
+	ck_assert_str_eq(
+		dispatch_str("{\"cmd\":\"session close\",\"user\":7}", "error"),
+		"'user' must be a non-empty string");
+}
+END_TEST
+
 START_TEST(test_ctl_request_shape_errors)
 {
 	struct tconn *c;
@@ -1150,6 +1229,7 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, test_ctl_reply_over_out_max_drops_client);
 	tcase_add_test(tc, test_ctl_register_replaces_handler);
 	tcase_add_test(tc, test_ctl_arg_helpers);
+	tcase_add_test(tc, test_ctl_register_daemon_names_the_common_commands);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -69,6 +69,37 @@ START_TEST(test_stats_json_has_both_views)
 }
 END_TEST
 
+/* A session's kernel counters are added as they grow; one that goes back
+ * (its interface came anew) is counted on from its new value. */
+START_TEST(test_stats_add_traffic_counts_growth_only)
+{
+	static const char *const four[] = {"rx_bytes", "tx_bytes", "rx_packets",
+					   "tx_packets"};
+	struct stats_traffic counted = {0};
+	struct stats s;
+
+	stats_init(&s, four, 4, 0);
+	stats_add_traffic(&s, 0, &(struct stats_traffic){100, 50, 10, 5},
+			  &counted);
+	stats_add_traffic(&s, 0, &(struct stats_traffic){150, 50, 12, 6},
+			  &counted);
+	ck_assert_uint_eq(s.v[0], 150);
+	ck_assert_uint_eq(s.v[1], 50);
+	ck_assert_uint_eq(s.v[2], 12);
+	ck_assert_uint_eq(s.v[3], 6);
+	stats_add_traffic(&s, 0, &(struct stats_traffic){20, 60, 2, 7},
+			  &counted);
+	ck_assert_uint_eq(s.v[0], 150);
+	ck_assert_uint_eq(s.v[1], 60);
+	ck_assert_uint_eq(s.v[2], 12);
+	ck_assert_uint_eq(s.v[3], 7);
+	stats_add_traffic(&s, 0, &(struct stats_traffic){30, 60, 3, 7},
+			  &counted);
+	ck_assert_uint_eq(s.v[0], 160);
+	ck_assert_uint_eq(counted.rx_packets, 3);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
 	Suite *s = suite_create("stats");
@@ -78,6 +109,7 @@ static Suite *stats_suite(void)
 		       test_stats_last_minute_before_a_minute_is_since_start);
 	tcase_add_test(tc, test_stats_last_minute_forgets_older_events);
 	tcase_add_test(tc, test_stats_json_has_both_views);
+	tcase_add_test(tc, test_stats_add_traffic_counts_growth_only);
 	suite_add_tcase(s, tc);
 	return s;
 }
