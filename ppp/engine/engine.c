@@ -173,6 +173,33 @@ void ppp_engine_fsm_send(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 	ppp_engine_send(e, proto, pkt, len);
 }
 
+void ppp_engine_fsm_init(struct ppp_engine *e, struct ppp_fsm *f,
+			 const char *name, const struct ppp_fsm_ops *ops)
+{
+	struct ppp_fsm_config cfg;
+
+	ppp_fsm_config_defaults(&cfg);
+	cfg.restart_ms = e->cfg.restart_ms;
+	cfg.max_configure = e->cfg.max_configure;
+	cfg.max_terminate = e->cfg.max_terminate;
+	cfg.max_failure = e->cfg.max_failure;
+	ppp_fsm_init(f, name, ops, e, &cfg);
+}
+
+int ppp_engine_auth_packet(struct buf *pkt, uint8_t *code, uint8_t *id,
+			   struct buf *data)
+{
+	uint16_t len;
+
+	*code = buf_get_u8(pkt);
+	*id = buf_get_u8(pkt);
+	len = buf_get_u16(pkt);
+	if (!buf_ok(pkt) || len < 4 || (size_t)len - 4 > buf_remaining(pkt))
+		return -1;
+	*data = buf_sub(pkt, len - 4);
+	return 0;
+}
+
 void ppp_engine_random(struct ppp_engine *e, void *out, size_t len)
 {
 	/* A failing source leaves zeroes: challenges and magic numbers then

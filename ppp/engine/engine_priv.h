@@ -154,6 +154,17 @@ void ppp_engine_lcp_down(struct ppp_engine *e);
 void ppp_engine_lcp_finished(struct ppp_engine *e);
 void ppp_engine_auth_done(struct ppp_engine *e);
 void ppp_engine_fsm_send(struct ppp_fsm *f, const uint8_t *pkt, size_t len);
+/* Sets up the state machine of LCP or an NCP with the link's restart timer
+ * and counters (pppd's lcp-restart, lcp-max-configure, ...). */
+void ppp_engine_fsm_init(struct ppp_engine *e, struct ppp_fsm *f,
+			 const char *name, const struct ppp_fsm_ops *ops);
+/*
+ * The header PAP (RFC 1334 2.2) and CHAP (RFC 1994 4) packets share: Code,
+ * Identifier, Length; data is what Length covers after it. -1 when the
+ * packet is shorter than it says or than a header.
+ */
+int ppp_engine_auth_packet(struct buf *pkt, uint8_t *code, uint8_t *id,
+			   struct buf *data);
 
 /* lcp.c */
 void ppp_lcp_init(struct ppp_engine *e);

@@ -252,14 +252,7 @@ static const struct ppp_fsm_ops ipcp_ops = {
 
 void ppp_ipcp_init(struct ppp_engine *e)
 {
-	struct ppp_fsm_config cfg;
-
-	ppp_fsm_config_defaults(&cfg);
-	cfg.restart_ms = e->cfg.restart_ms;
-	cfg.max_configure = e->cfg.max_configure;
-	cfg.max_terminate = e->cfg.max_terminate;
-	cfg.max_failure = e->cfg.max_failure;
-	ppp_fsm_init(&e->ipcp.fsm, "IPCP", &ipcp_ops, e, &cfg);
+	ppp_engine_fsm_init(e, &e->ipcp.fsm, "IPCP", &ipcp_ops);
 	e->ipcp.peer_addr =
 		e->cfg.role == PPP_ROLE_SERVER ? e->cfg.peer_addr : 0;
 	if (e->cfg.role == PPP_ROLE_SERVER) {

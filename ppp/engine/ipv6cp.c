@@ -141,12 +141,5 @@ static const struct ppp_fsm_ops ipv6cp_ops = {
 
 void ppp_ipv6cp_init(struct ppp_engine *e)
 {
-	struct ppp_fsm_config cfg;
-
-	ppp_fsm_config_defaults(&cfg);
-	cfg.restart_ms = e->cfg.restart_ms;
-	cfg.max_configure = e->cfg.max_configure;
-	cfg.max_terminate = e->cfg.max_terminate;
-	cfg.max_failure = e->cfg.max_failure;
-	ppp_fsm_init(&e->ipv6cp.fsm, "IPV6CP", &ipv6cp_ops, e, &cfg);
+	ppp_engine_fsm_init(e, &e->ipv6cp.fsm, "IPV6CP", &ipv6cp_ops);
 }

@@ -412,14 +412,7 @@ static const struct ppp_fsm_ops lcp_ops = {
 
 void ppp_lcp_init(struct ppp_engine *e)
 {
-	struct ppp_fsm_config cfg;
-
-	ppp_fsm_config_defaults(&cfg);
-	cfg.restart_ms = e->cfg.restart_ms;
-	cfg.max_configure = e->cfg.max_configure;
-	cfg.max_terminate = e->cfg.max_terminate;
-	cfg.max_failure = e->cfg.max_failure;
-	ppp_fsm_init(&e->lcp.fsm, "LCP", &lcp_ops, e, &cfg);
+	ppp_engine_fsm_init(e, &e->lcp.fsm, "LCP", &lcp_ops);
 	e->lcp.peer_mru = 1500;
 }
 

@@ -154,14 +154,11 @@ static void pap_recv_answer(struct ppp_engine *e, uint8_t code, uint8_t id)
 
 void ppp_pap_input(struct ppp_engine *e, struct buf *pkt)
 {
-	uint8_t code = buf_get_u8(pkt);
-	uint8_t id = buf_get_u8(pkt);
-	uint16_t len = buf_get_u16(pkt);
+	uint8_t code, id;
 	struct buf data;
 
-	if (!buf_ok(pkt) || len < 4 || (size_t)len - 4 > buf_remaining(pkt))
+	if (ppp_engine_auth_packet(pkt, &code, &id, &data))
 		return;
-	data = buf_sub(pkt, len - 4);
 	switch (code) {
 	case PAP_AUTH_REQ:
 		pap_recv_auth_req(e, id, &data);
