@@ -149,10 +149,13 @@ int radius_login_reply(const struct radius_reply *rr,
 	st->acct.class_len = rr->class_len;
 	a = htonl(st->addr);
 	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	/* Which MPPE keys pppd got: an operator chasing an MPPE failure
+	 * wants to know whether the server sent any. */
 	snprintf(st->reason, sizeof(st->reason),
-		 "RADIUS Access-Accept from %s, address %s%s", rr->server,
+		 "RADIUS Access-Accept from %s, address %s%s%s", rr->server,
 		 st->addr ? ip : "pppd's own",
-		 st->addr_from_pool ? " (pool)" : "");
+		 st->addr_from_pool ? " (pool)" : "",
+		 rr->has_mppe_keys ? ", MPPE keys from RADIUS" : "");
 	return 0;
 }
 

@@ -14,6 +14,9 @@
 #   fr_auth_log DIR          (after fr_setup) every Access-Request as
 #                            received, in DIR/log/radacct/<NAS>/auth-detail-*
 #   fr_auth_request DIR USER the last Access-Request logged for USER
+#   fr_radcli_conf FILE SERVER SECRET NAS-ID TIMEOUT RETRIES
+#                            the daemons' radcli config for that server
+#                            (secret in FILE.servers, mode 600)
 #
 # The EAP module and Debian's default sites are left out (EAP wants
 # certificates, the sites listen everywhere); radiusd's user/group lines are
@@ -223,4 +226,22 @@ fr_auth_request() {
 	local dir=$1 user=$2
 	cat "$dir"/log/radacct/*/auth-detail-* 2>/dev/null |
 		awk -v u="User-Name = \"$user\"" 'BEGIN { RS = "" } index($0, u) { last = $0 } END { if (last != "") print last }'
+}
+
+fr_radcli_conf() {
+	local file=$1 server=$2 secret=$3 nasid=$4 timeout=$5 retries=$6
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	echo "$server $secret" >"$file.servers"
+	chmod 600 "$file.servers"
+	cat >"$file" <<CONF
+authserver $server
+acctserver $server
+servers $file.servers
+dictionary $top/etc/radius/dictionary
+radius_timeout $timeout
+radius_retries $retries
+bindaddr *
+nas-identifier $nasid
+CONF
 }
