@@ -16,7 +16,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= (daemons, plugin, sample
 #                   configs, systemd units, modules-load.d, man pages)
 #   make install-compat  also answer as /usr/sbin/xl2tpd and /usr/sbin/pptpd
-#                   (update-alternatives; COMPAT_SBINDIR=/usr/sbin)
+#                   (update-alternatives; COMPAT_SBINDIR=/usr/sbin);
+#                   make uninstall-compat takes them back
 
 BUILD ?= build
 CC ?= cc
@@ -87,7 +88,7 @@ RADIUS_TOOLS := $(patsubst tests/radius/%.c,$(BUILD)/tests/%,$(wildcard tests/ra
 FAKE_PPTP := $(if $(wildcard tests/proto/fake_pptp.c),$(BUILD)/tests/fake_pptp.so)
 
 .PHONY: all deps install-files check check-man check-deb check-unit check-proto check-fuzz check-vm asan fuzz fuzz-build \
-	fuzz-long mutate bench bench-vm install install-compat clean format tests demo demo-ipsec
+	fuzz-long mutate bench bench-vm install install-compat uninstall-compat clean format tests demo demo-ipsec
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -286,10 +287,13 @@ install-files:
 # guides) expect the binaries. Through update-alternatives (priority 10, so
 # a real xl2tpd or pptpd installed as an alternative can win); never over a
 # file a Debian package owns: remove (or dpkg-divert) that package's binary
-# first. With DESTDIR (packaging), plain symbolic links.
+# first. With DESTDIR (packaging), plain symbolic links. uninstall-compat
+# takes back only what install-compat made (make install's files stay).
 COMPAT_SBINDIR ?= /usr/sbin
+UPDATE_ALTERNATIVES ?= update-alternatives
+COMPAT_PAIRS := xl2tpd:l2tpd pptpd:pptpd
 install-compat: install
-	@set -e; for pair in xl2tpd:l2tpd pptpd:pptpd; do \
+	@set -e; for pair in $(COMPAT_PAIRS); do \
 		name=$${pair%%:*}; ours=$(SBINDIR)/$${pair##*:}; \
 		link=$(COMPAT_SBINDIR)/$$name; \
 		if [ -n "$(DESTDIR)" ]; then \
@@ -299,10 +303,23 @@ install-compat: install
 			echo "install-compat: $$link is a file of its own" \
 			     "(dpkg -S $$link); remove or dpkg-divert it first" >&2; \
 			exit 1; \
-		elif command -v update-alternatives >/dev/null; then \
-			update-alternatives --install $$link $$name $$ours 10; \
+		elif command -v $(firstword $(UPDATE_ALTERNATIVES)) >/dev/null; then \
+			$(UPDATE_ALTERNATIVES) --install $$link $$name $$ours 10; \
 		else \
 			ln -sfn $$ours $$link; \
+		fi; \
+	done
+
+uninstall-compat:
+	@set -e; for pair in $(COMPAT_PAIRS); do \
+		name=$${pair%%:*}; ours=$(SBINDIR)/$${pair##*:}; \
+		link=$(DESTDIR)$(COMPAT_SBINDIR)/$$name; \
+		if [ -z "$(DESTDIR)" ] && \
+		   command -v $(firstword $(UPDATE_ALTERNATIVES)) >/dev/null && \
+		   $(UPDATE_ALTERNATIVES) --list $$name 2>/dev/null | grep -qxF $$ours; then \
+			$(UPDATE_ALTERNATIVES) --remove $$name $$ours; \
+		elif [ -L $$link ] && [ "$$(readlink $$link)" = $$ours ]; then \
+			rm -f $$link; \
 		fi; \
 	done
 

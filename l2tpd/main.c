@@ -23,6 +23,9 @@
 #define XL2TPD_PIDFILE "/var/run/xl2tpd.pid"
 
 static struct log_ctx no_ctx;
+/* What -c and -p default to: xl2tpd's paths when started as xl2tpd. */
+static const char *default_config = DEFAULT_CONFIG;
+static const char *default_pidfile = DEFAULT_PIDFILE;
 
 static void usage(FILE *out)
 {
@@ -44,7 +47,7 @@ static void usage(FILE *out)
 		"  -v, --version  print the version\n"
 		"  -P PLUGIN   path of vpnsuite.so for pppd\n"
 		"  -d LEVEL    log level: error, warning, info, debug\n",
-		DEFAULT_CONFIG, DEFAULT_PIDFILE, L2TPD_FIFO_DEFAULT,
+		default_config, default_pidfile, L2TPD_FIFO_DEFAULT,
 		L2TPD_DEFAULT_CONTROL_SOCKET);
 }
 
@@ -131,16 +134,16 @@ int main(int argc, char **argv)
 	char err[1024];
 	int status = 1;
 
-	d.config_path = DEFAULT_CONFIG;
-	d.pid_path = DEFAULT_PIDFILE;
 	{
 		const char *base = strrchr(argv[0], '/');
 
 		if (!strcmp(base ? base + 1 : argv[0], "xl2tpd")) {
-			d.config_path = XL2TPD_CONFIG;
-			d.pid_path = XL2TPD_PIDFILE;
+			default_config = XL2TPD_CONFIG;
+			default_pidfile = XL2TPD_PIDFILE;
 		}
 	}
+	d.config_path = default_config;
+	d.pid_path = default_pidfile;
 	status = daemon_parse_args(&prog, argc, argv,
 				   "c:s:p:C:S:DP:d:htvlq:", long_opts, opt,
 				   &cli);
