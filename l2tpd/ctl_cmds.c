@@ -212,23 +212,17 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 	return ctl_list_reply("sessions", list, req, err, errlen);
 }
 
-static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
-				char *err, size_t errlen)
+/* A StopCCN to the peer (RFC 2661 5.7); one closing already is gone. */
+static int tunnel_close(void *arg, uint64_t id)
 {
 	struct l2tpd *d = arg;
-	struct l2tp_tunnel *t;
-	uint64_t id;
+	struct l2tp_tunnel *t = l2tp_engine_tunnel(&d->engine, (uint16_t)id);
 
-	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
-		return NULL;
-	t = l2tp_engine_tunnel(&d->engine, (uint16_t)id);
-	if (!t || t->state == L2TP_TUNNEL_CLOSING) {
-		errbuf_set(err, errlen, "no tunnel %u", (unsigned)id);
-		return NULL;
-	}
+	if (!t || t->state == L2TP_TUNNEL_CLOSING)
+		return -1;
 	l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_CLEAR, 0,
 			  "closed by the operator", evloop_now_ms());
-	return json_object();
+	return 0;
 }
 
 /* Every session the user logged in to ("session close --user NAME"). */
@@ -265,9 +259,6 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	uint64_t id, tunnel = 0;
 	unsigned matches = 0;
 
-	if (ctl_session_close_by_user(req))
-		return ctl_session_close_user(req, session_close_user, d, err,
-					      errlen);
 	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
 		return NULL;
 	if (json_object_get(req, "tunnel") &&
@@ -419,7 +410,7 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 			      d->engine.n_tunnels, d->engine.n_sessions);
 }
 
-static const struct ctl_daemon_commands common = CTL_DAEMON_COMMANDS;
+static const struct ctl_daemon_commands common = CTL_DAEMON_COMMANDS(65535);
 
 /* What only l2tpd does: the LAC dialler and LNS outgoing calls. */
 static const struct ctl_command own[] = {

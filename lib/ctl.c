@@ -62,6 +62,9 @@ struct ctl_server {
 	unsigned nclients;
 	uint64_t idle_dropped; /* idle_timeout_ms passed */
 	uint64_t evicted;      /* made room for a newer client */
+	/* ctl_register_daemon(): the daemon's common commands */
+	const struct ctl_daemon_commands *daemon;
+	void *daemon_arg;
 };
 
 static int64_t mono_ms(void);
@@ -961,47 +964,65 @@ int ctl_register_all(struct ctl_server *srv, const struct ctl_command *cmds,
 	return 0;
 }
 
+/* The common commands that lib/ctl answers itself from the daemon's
+ * callbacks: arg is the server. */
+static json_t *daemon_tunnel_close(void *arg, const char *cmd, json_t *req,
+				   char *err, size_t errlen)
+{
+	struct ctl_server *srv = arg;
+	uint64_t id;
+
+	if (ctl_arg_uint(req, "id", 1, srv->daemon->tunnel_id_max, &id, err,
+			 errlen))
+		return NULL;
+	if (srv->daemon->tunnel_close(srv->daemon_arg, id)) {
+		errbuf_set(err, errlen, "no tunnel %" PRIu64, id);
+		return NULL;
+	}
+	return json_object();
+}
+
+static json_t *daemon_session_close(void *arg, const char *cmd, json_t *req,
+				    char *err, size_t errlen)
+{
+	struct ctl_server *srv = arg;
+	const char *user;
+	unsigned closed;
+
+	if (!json_object_get(req, "user") || json_object_get(req, "id"))
+		return srv->daemon->session_close(srv->daemon_arg, cmd, req,
+						  err, errlen);
+	if (ctl_arg_string(req, "user", &user, err, errlen))
+		return NULL;
+	closed = srv->daemon->session_close_user(srv->daemon_arg, user);
+	if (!closed) {
+		errbuf_set(err, errlen, "no session of user '%s'", user);
+		return NULL;
+	}
+	return json_pack("{s:i}", "closed", closed);
+}
+
 int ctl_register_daemon(struct ctl_server *srv,
 			const struct ctl_daemon_commands *common,
 			const struct ctl_command *own, size_t n_own, void *arg,
 			char *err, size_t errlen)
 {
 	const struct ctl_command rows[] = {
-		{"status", common->status},
-		{"tunnels", common->tunnels},
-		{"sessions", common->sessions},
-		{"stats", common->stats},
-		{"tunnel close", common->tunnel_close},
-		{"session close", common->session_close},
+		{"status", common->status},	{"tunnels", common->tunnels},
+		{"sessions", common->sessions}, {"stats", common->stats},
 		{"reload", common->reload},
 	};
+	const struct ctl_command by_lib[] = {
+		{"tunnel close", daemon_tunnel_close},
+		{"session close", daemon_session_close},
+	};
 
-	if (CTL_REGISTER_TABLE(srv, rows, arg, err, errlen))
+	srv->daemon = common;
+	srv->daemon_arg = arg;
+	if (CTL_REGISTER_TABLE(srv, rows, arg, err, errlen) ||
+	    CTL_REGISTER_TABLE(srv, by_lib, srv, err, errlen))
 		return -1;
 	return ctl_register_all(srv, own, n_own, arg, err, errlen);
-}
-
-bool ctl_session_close_by_user(json_t *req)
-{
-	return json_object_get(req, "user") && !json_object_get(req, "id");
-}
-
-json_t *ctl_session_close_user(json_t *req,
-			       unsigned (*close_user)(void *arg,
-						      const char *user),
-			       void *arg, char *err, size_t errlen)
-{
-	const char *user;
-	unsigned closed;
-
-	if (ctl_arg_string(req, "user", &user, err, errlen))
-		return NULL;
-	closed = close_user(arg, user);
-	if (!closed) {
-		errbuf_set(err, errlen, "no session of user '%s'", user);
-		return NULL;
-	}
-	return json_pack("{s:i}", "closed", closed);
 }
 
 void ctl_set_counters(json_t *o, uint64_t rx_bytes, uint64_t tx_bytes,

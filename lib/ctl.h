@@ -111,23 +111,35 @@ int ctl_register(struct ctl_server *srv, const char *name, ctl_cmd_fn fn,
  * connect"). A reader who knows one daemon's table knows the other's.
  */
 struct ctl_daemon_commands {
-	ctl_cmd_fn status;	  /* "status": ctl_status_new() and counts */
-	ctl_cmd_fn tunnels;	  /* "tunnels": ctl_list_reply("tunnels") */
-	ctl_cmd_fn sessions;	  /* "sessions": ctl_list_reply("sessions") */
-	ctl_cmd_fn stats;	  /* "stats": stats_json_now() */
-	ctl_cmd_fn tunnel_close;  /* "tunnel close id=N" */
-	ctl_cmd_fn session_close; /* "session close id=N | user=NAME" */
-	ctl_cmd_fn reload;	  /* "reload": as SIGHUP */
+	ctl_cmd_fn status;   /* "status": ctl_status_new() and counts */
+	ctl_cmd_fn tunnels;  /* "tunnels": ctl_list_reply("tunnels") */
+	ctl_cmd_fn sessions; /* "sessions": ctl_list_reply("sessions") */
+	ctl_cmd_fn stats;    /* "stats": stats_json_now() */
+	ctl_cmd_fn reload;   /* "reload": as SIGHUP */
+	/* "tunnel close id=N" (1..tunnel_id_max): 0 once tunnel N is being
+	 * closed, -1 when there is no such tunnel ("no tunnel N"). */
+	int (*tunnel_close)(void *arg, uint64_t id);
+	uint64_t tunnel_id_max;
+	/* "session close id=N ...": the daemon's own handler. */
+	ctl_cmd_fn session_close;
+	/* "session close user=NAME" (no "id"): closes every session the user
+	 * logged in to and says how many; none is "no session of user". */
+	unsigned (*session_close_user)(void *arg, const char *user);
 };
 /* The table of a daemon that names its handlers after the commands, as
- * both do: cmd_status, cmd_tunnels, ..., cmd_session_close, cmd_reload. */
-#define CTL_DAEMON_COMMANDS                                                    \
+ * both do: cmd_status, ..., tunnel_close, cmd_session_close,
+ * session_close_user. */
+#define CTL_DAEMON_COMMANDS(max_tunnel_id)                                     \
 	{                                                                      \
 		.status = cmd_status, .tunnels = cmd_tunnels,                  \
 		.sessions = cmd_sessions, .stats = cmd_stats,                  \
-		.tunnel_close = cmd_tunnel_close,                              \
-		.session_close = cmd_session_close, .reload = cmd_reload,      \
+		.reload = cmd_reload, .tunnel_close = tunnel_close,            \
+		.tunnel_id_max = (max_tunnel_id),                              \
+		.session_close = cmd_session_close,                            \
+		.session_close_user = session_close_user,                      \
 	}
+/* Registers the common commands (common must outlive the server) and the
+ * daemon's own; -1 with the reason in err. */
 int ctl_register_daemon(struct ctl_server *srv,
 			const struct ctl_daemon_commands *common,
 			const struct ctl_command *own, size_t n_own, void *arg,
@@ -137,18 +149,6 @@ int ctl_register_daemon(struct ctl_server *srv,
 	ctl_register_daemon((srv), (common), (own),                            \
 			    sizeof(own) / sizeof((own)[0]), (arg), (err),      \
 			    (errlen))
-
-/*
- * "session close user=NAME" (a request with "user" and no "id"): true when
- * req asks for it. ctl_session_close_user() then fetches the name, has
- * close_user() close every session the user logged in to, and replies
- * {"closed":N}, or fails with "no session of user 'NAME'" when N is 0.
- */
-bool ctl_session_close_by_user(json_t *req);
-json_t *ctl_session_close_user(json_t *req,
-			       unsigned (*close_user)(void *arg,
-						      const char *user),
-			       void *arg, char *err, size_t errlen);
 
 /* A session's traffic counters in a "sessions" row, named alike in both
  * daemons: "rx_bytes", "tx_bytes", "rx_packets", "tx_packets". */

@@ -189,23 +189,15 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 	return ctl_list_reply("sessions", list, req, err, errlen);
 }
 
-static json_t *cmd_tunnel_close(void *arg, const char *cmd, json_t *req,
-				char *err, size_t errlen)
+/* StopCCRQ on the control connection, its calls cleared first. */
+static int tunnel_close(void *arg, uint64_t id)
 {
-	struct pptpd *d = arg;
-	struct pptpd_conn *c;
-	uint64_t id;
+	struct pptpd_conn *c = pptpd_conn_find(arg, (uint32_t)id);
 
-	if (ctl_arg_uint(req, "id", 1, UINT32_MAX, &id, err, errlen))
-		return NULL;
-	c = pptpd_conn_find(d, (uint32_t)id);
-	if (!c) {
-		errbuf_set(err, errlen, "no tunnel %llu",
-			   (unsigned long long)id);
-		return NULL;
-	}
+	if (!c)
+		return -1;
 	pptpd_conn_stop(c, PPTP_STOP_NONE);
-	return json_object();
+	return 0;
 }
 
 /* Every call the user logged in to ("session close --user NAME"). */
@@ -236,9 +228,6 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	struct pptpd_call *g;
 	uint64_t id;
 
-	if (ctl_session_close_by_user(req))
-		return ctl_session_close_user(req, session_close_user, d, err,
-					      errlen);
 	if (ctl_arg_uint(req, "id", 1, 65535, &id, err, errlen))
 		return NULL;
 	g = pptpd_call_find(d, (uint16_t)id);
@@ -309,7 +298,8 @@ static json_t *cmd_stats(void *arg, const char *cmd, json_t *req, char *err,
 			      d->n_conns, d->n_calls);
 }
 
-static const struct ctl_daemon_commands common = CTL_DAEMON_COMMANDS;
+static const struct ctl_daemon_commands common =
+	CTL_DAEMON_COMMANDS(UINT32_MAX);
 
 /* What only pptpd does: the PPTP client dialler. */
 static const struct ctl_command own[] = {

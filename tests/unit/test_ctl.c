@@ -618,10 +618,12 @@ static unsigned close_user(void *arg, const char *user)
 static json_t *daemon_session_close(void *arg, const char *cmd, json_t *req,
 				    char *err, size_t errlen)
 {
-	if (ctl_session_close_by_user(req))
-		return ctl_session_close_user(req, close_user, arg, err,
-					      errlen);
 	return json_pack("{s:s}", "ran", "by id");
+}
+
+static int tunnel_close(void *arg, uint64_t id)
+{
+	return id == 5 ? 0 : -1;
 }
 
 static const char *dispatch_str(const char *line, const char *key)
@@ -645,14 +647,15 @@ START_TEST(test_ctl_register_daemon_names_the_common_commands)
 		.tunnels = daemon_cmd,
 		.sessions = daemon_cmd,
 		.stats = daemon_cmd,
-		.tunnel_close = daemon_cmd,
-		.session_close = daemon_session_close,
 		.reload = daemon_cmd,
+		.tunnel_close = tunnel_close,
+		.tunnel_id_max = 100,
+		.session_close = daemon_session_close,
+		.session_close_user = close_user,
 	};
 	static const struct ctl_command own[] = {{"dial", daemon_cmd}};
-	static const char *const names[] = {
-		"status",	"tunnels", "sessions", "stats",
-		"tunnel close", "reload",  "dial"};
+	static const char *const names[] = {"status", "tunnels", "sessions",
+					    "stats",  "reload",	 "dial"};
 	char err[128] = "", line[128];
 
 	srv = open_server(NULL);
@@ -664,8 +667,20 @@ START_TEST(test_ctl_register_daemon_names_the_common_commands)
 		ck_assert_str_eq(dispatch_str(line, "ran"), names[i]);
 	}
 	ck_assert_str_eq(
+		dispatch_str("{\"cmd\":\"tunnel close\",\"id\":5}", "ok"), "-");
+	ck_assert_str_eq(
+		dispatch_str("{\"cmd\":\"tunnel close\",\"id\":7}", "error"),
+		"no tunnel 7");
+	ck_assert_str_eq(
+		dispatch_str("{\"cmd\":\"tunnel close\",\"id\":101}", "error"),
+		"'id' must be an integer from 1 to 100");
+	ck_assert_str_eq(
 		dispatch_str("{\"cmd\":\"session close\",\"id\":3}", "ran"),
 		"by id");
+	ck_assert_str_eq(dispatch_str("{\"cmd\":\"session close\",\"id\":3,"
+				      "\"user\":\"alice\"}",
+				      "ran"),
+			 "by id");
 	ck_assert_str_eq(dispatch_str("{\"cmd\":\"session close\","
 				      "\"user\":\"alice\"}",
 				      "closed"),
