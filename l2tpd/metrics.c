@@ -55,11 +55,20 @@ static const struct metrics_counter counters[] = {
 	 "Packets sent on sessions (kernel counters)."},
 };
 
+static const char *tunnel_state(unsigned int state)
+{
+	return l2tp_tunnel_state_name(state);
+}
+
+static const char *session_state(unsigned int state)
+{
+	return l2tp_session_state_name(state);
+}
+
 static void by_state(struct l2tpd *d, struct evbuffer *out)
 {
 	unsigned int tunnels[L2TP_TUNNEL_CLOSING + 1] = {0};
 	unsigned int sessions[L2TP_SESSION_ESTABLISHED + 1] = {0};
-	char labels[64];
 
 	for (unsigned int i = 1; i < 65536; i++) {
 		const struct l2tp_tunnel *t = d->engine.tunnels[i];
@@ -71,19 +80,10 @@ static void by_state(struct l2tpd *d, struct evbuffer *out)
 		DL_FOREACH (t->sessions, s)
 			sessions[s->state]++;
 	}
-	metrics_family(out, "l2tpd_tunnels", "gauge", "Tunnels now, by state.");
-	for (unsigned int i = 0; i <= L2TP_TUNNEL_CLOSING; i++) {
-		snprintf(labels, sizeof(labels), "state=\"%s\"",
-			 l2tp_tunnel_state_name(i));
-		metrics_sample(out, "l2tpd_tunnels", labels, tunnels[i]);
-	}
-	metrics_family(out, "l2tpd_sessions", "gauge",
-		       "Sessions now, by state.");
-	for (unsigned int i = 0; i <= L2TP_SESSION_ESTABLISHED; i++) {
-		snprintf(labels, sizeof(labels), "state=\"%s\"",
-			 l2tp_session_state_name(i));
-		metrics_sample(out, "l2tpd_sessions", labels, sessions[i]);
-	}
+	metrics_by_state(out, "l2tpd_tunnels", "Tunnels now, by state.",
+			 tunnels, 0, L2TP_TUNNEL_CLOSING, tunnel_state);
+	metrics_by_state(out, "l2tpd_sessions", "Sessions now, by state.",
+			 sessions, 0, L2TP_SESSION_ESTABLISHED, session_state);
 }
 
 static void fill(void *arg, struct evbuffer *out)

@@ -177,6 +177,20 @@ void metrics_sample(struct evbuffer *out, const char *name, const char *labels,
 		evbuffer_add_printf(out, "%s %" PRIu64 "\n", name, value);
 }
 
+void metrics_by_state(struct evbuffer *out, const char *family,
+		      const char *help, const unsigned int *counts,
+		      unsigned int first, unsigned int last,
+		      const char *(*name)(unsigned int state))
+{
+	char labels[64];
+
+	metrics_family(out, family, "gauge", help);
+	for (unsigned int i = first; i <= last; i++) {
+		snprintf(labels, sizeof(labels), "state=\"%s\"", name(i));
+		metrics_sample(out, family, labels, counts[i]);
+	}
+}
+
 void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
 		      size_t n, const uint64_t *values)
 {

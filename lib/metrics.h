@@ -50,6 +50,13 @@ void metrics_family(struct evbuffer *out, const char *name, const char *type,
 void metrics_sample(struct evbuffer *out, const char *name, const char *labels,
 		    uint64_t value);
 
+/* A gauge family with a sample per state from first to last: counts[i]
+ * labelled state="name(i)", as "tunnels now, by state". */
+void metrics_by_state(struct evbuffer *out, const char *family,
+		      const char *help, const unsigned int *counts,
+		      unsigned int first, unsigned int last,
+		      const char *(*name)(unsigned int state));
+
 /* A counter of a daemon's stats array: rows of one family stand together,
  * and the first row of a family carries its help text. */
 struct metrics_counter {

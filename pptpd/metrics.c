@@ -45,12 +45,23 @@ static const struct metrics_counter counters[] = {
 	 "Packets sent on calls (ppp interface counters)."},
 };
 
+static const char *ctrl_state(unsigned int state)
+{
+	return pptp_ctrl_state_name(state);
+}
+
+/* The slot after the last state: calls cleared, their pppd still running. */
+static const char *call_state(unsigned int state)
+{
+	return state <= PPTP_CALL_WAIT_DISCONNECT ? pptp_call_state_name(state)
+						  : "cleared";
+}
+
 static void by_state(struct pptpd *d, struct evbuffer *out)
 {
 	unsigned int conns[PPTP_CTRL_CLOSED + 1] = {0};
 	unsigned int calls[PPTP_CALL_WAIT_DISCONNECT + 2] = {0};
 	unsigned int seen = 0;
-	char labels[64];
 
 	for (const struct pptpd_conn *c = d->conns; c; c = c->next)
 		if (c->ctrl)
@@ -66,22 +77,12 @@ static void by_state(struct pptpd *d, struct evbuffer *out)
 		calls[g->call ? pptp_call_state(g->call)
 			      : PPTP_CALL_WAIT_DISCONNECT + 1]++;
 	}
-	metrics_family(out, "pptpd_tunnels", "gauge",
-		       "Control connections now, by state.");
-	for (unsigned int i = 0; i <= PPTP_CTRL_CLOSED; i++) {
-		snprintf(labels, sizeof(labels), "state=\"%s\"",
-			 pptp_ctrl_state_name(i));
-		metrics_sample(out, "pptpd_tunnels", labels, conns[i]);
-	}
-	metrics_family(out, "pptpd_sessions", "gauge", "Calls now, by state.");
-	for (unsigned int i = PPTP_CALL_WAIT_ACCEPT;
-	     i <= PPTP_CALL_WAIT_DISCONNECT + 1; i++) {
-		snprintf(labels, sizeof(labels), "state=\"%s\"",
-			 i <= PPTP_CALL_WAIT_DISCONNECT
-				 ? pptp_call_state_name(i)
-				 : "cleared");
-		metrics_sample(out, "pptpd_sessions", labels, calls[i]);
-	}
+	metrics_by_state(out, "pptpd_tunnels",
+			 "Control connections now, by state.", conns, 0,
+			 PPTP_CTRL_CLOSED, ctrl_state);
+	metrics_by_state(out, "pptpd_sessions", "Calls now, by state.", calls,
+			 PPTP_CALL_WAIT_ACCEPT, PPTP_CALL_WAIT_DISCONNECT + 1,
+			 call_state);
 }
 
 static void fill(void *arg, struct evbuffer *out)
