@@ -98,14 +98,8 @@ static int opt(void *arg, int option, const char *value)
 		break;
 	case 'q':
 		return opt_tos(value);
-	case 'c':
-		d->config_path = value;
-		break;
 	case 's':
 		d->secrets_path = value;
-		break;
-	case 'p':
-		d->pid_path = value;
 		break;
 	case 'C':
 		d->fifo_path = value;
@@ -115,9 +109,6 @@ static int opt(void *arg, int option, const char *value)
 		break;
 	case 'D':
 		d->foreground = true;
-		break;
-	case 'P':
-		d->plugin_path = value;
 		break;
 	case 'd':
 		cli->level_name = value;
@@ -130,6 +121,8 @@ int main(int argc, char **argv)
 {
 	struct l2tpd d = {.listen_fd = {-1, -1}};
 	struct cli cli = {.d = &d};
+	const struct daemon_paths paths = {&d.config_path, &d.pid_path,
+					   &d.plugin_path};
 	enum log_level level;
 	char err[1024];
 	int status = 1;
@@ -145,8 +138,8 @@ int main(int argc, char **argv)
 	d.config_path = default_config;
 	d.pid_path = default_pidfile;
 	status = daemon_parse_args(&prog, argc, argv,
-				   "c:s:p:C:S:DP:d:htvlq:", long_opts, opt,
-				   &cli);
+				   "c:s:p:C:S:DP:d:htvlq:", long_opts, &paths,
+				   opt, &cli);
 	if (status >= 0)
 		return status;
 	status = 1;

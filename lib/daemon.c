@@ -296,6 +296,7 @@ static int usage_error(const struct daemon_prog *prog)
 
 int daemon_parse_args(const struct daemon_prog *prog, int argc, char **argv,
 		      const char *shortopts, const struct option *longopts,
+		      const struct daemon_paths *paths,
 		      int (*opt)(void *arg, int option, const char *value),
 		      void *arg)
 {
@@ -303,6 +304,15 @@ int daemon_parse_args(const struct daemon_prog *prog, int argc, char **argv,
 
 	while ((o = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (o) {
+		case 'c':
+			*paths->config = optarg;
+			continue;
+		case 'p':
+			*paths->pid = optarg;
+			continue;
+		case 'P':
+			*paths->plugin = optarg;
+			continue;
 		case 'v':
 			printf("%s (vpnsuite) %s\n", prog->name, prog->version);
 			return 0;

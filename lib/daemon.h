@@ -99,18 +99,27 @@ struct daemon_prog {
 	void (*usage)(FILE *out);
 };
 
+/* Where the flags both daemons spell alike put their values: -c CONFIG,
+ * -p PIDFILE, -P PLUGIN (vpnsuite.so for pppd). */
+struct daemon_paths {
+	const char **config;
+	const char **pid;
+	const char **plugin;
+};
+
 struct option;
 /*
  * The command line: getopt_long() over shortopts and longopts. The options
- * every daemon treats alike are handled here: -v prints "NAME (vpnsuite)
- * VERSION", -h the usage (exit status 0), an unknown option or a missing
- * value is a usage error, and so are arguments left over (64, after the
- * usage on stderr). Every other option goes to opt(arg, option, optarg),
- * which returns -1 to go on or an exit status to stop with. Returns -1 to
- * go on, else the exit status.
+ * every daemon treats alike are handled here: -c, -p and -P into paths,
+ * -v prints "NAME (vpnsuite) VERSION", -h the usage (exit status 0), an
+ * unknown option or a missing value is a usage error, and so are
+ * arguments left over (64, after the usage on stderr). Every other option
+ * goes to opt(arg, option, optarg), which returns -1 to go on or an exit
+ * status to stop with. Returns -1 to go on, else the exit status.
  */
 int daemon_parse_args(const struct daemon_prog *prog, int argc, char **argv,
 		      const char *shortopts, const struct option *longopts,
+		      const struct daemon_paths *paths,
 		      int (*opt)(void *arg, int option, const char *value),
 		      void *arg);
 /* --test-config found nothing wrong: "NAME: PATH: configuration OK" (and

@@ -104,9 +104,6 @@ static int opt(void *arg, int option, const char *value)
 	struct pptpd *d = arg;
 
 	switch (option) {
-	case 'c':
-		d->config_path = value;
-		break;
 	case 'f':
 		d->foreground = true;
 		break;
@@ -116,9 +113,6 @@ static int opt(void *arg, int option, const char *value)
 	case 'o':
 		d->cli.option = value;
 		d->option_arg = value;
-		break;
-	case 'p':
-		d->pid_path = value;
 		break;
 	case 'C':
 		if (all_digits(value))
@@ -138,9 +132,6 @@ static int opt(void *arg, int option, const char *value)
 		break;
 	case OPT_CLIENTS:
 		d->clients_path = value;
-		break;
-	case 'P':
-		d->plugin_path = value;
 		break;
 	case 'e':
 		d->cli.ppp = value;
@@ -185,9 +176,11 @@ static int opt(void *arg, int option, const char *value)
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(struct pptpd *d, int argc, char **argv)
 {
+	const struct daemon_paths paths = {&d->config_path, &d->pid_path,
+					   &d->plugin_path};
 	int r = daemon_parse_args(&prog, argc, argv,
-				  "c:fl:o:p:C:P:e:dit:Db:s:wvh", long_opts, opt,
-				  d);
+				  "c:fl:o:p:C:P:e:dit:Db:s:wvh", long_opts,
+				  &paths, opt, d);
 
 	if (r >= 0)
 		return r;
