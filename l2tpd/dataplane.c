@@ -599,27 +599,13 @@ static void decide_login(struct l2tpd *d, struct l2tp_session *s,
 	const struct tunnel_glue *tg = s->tunnel->glue;
 	const char *extra[12];
 	struct pppd_params p;
-	char why[PPPD_OPTIONS_WHERE_MAX + 64];
 
 	g->daemon_auth = false;
 	if (!d->auth || !tg || tg->lac)
 		return;
 	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
-	switch (pppd_options_login(&p, d->pppd_system_options, &g->auth_methods,
-				   why, sizeof(why))) {
-	case PPPD_LOGIN_DAEMON:
-		g->daemon_auth = true;
-		if (why[0])
-			log_warn(&s->log, "%s", why);
-		break;
-	case PPPD_LOGIN_PPPD:
-		log_info(&s->log, "logins left to pppd: %s", why);
-		break;
-	case PPPD_LOGIN_NONE:
-		if (why[0])
-			log_warn(&s->log, "%s", why);
-		break;
-	}
+	g->daemon_auth = pppd_options_daemon_logins(&p, d->pppd_system_options,
+						    &g->auth_methods, &s->log);
 }
 
 /* PPP on the session's channel, through the link (ppp/link.h): pppd with

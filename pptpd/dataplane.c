@@ -563,7 +563,6 @@ static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
  */
 static void decide_login(struct pptpd *d, struct pptpd_call *c)
 {
-	char why[PPPD_OPTIONS_WHERE_MAX + 64];
 	struct pppd_params p;
 
 	c->daemon_auth = false;
@@ -572,22 +571,9 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 	    d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return;
 	pppd_params_fill(d, c, &p);
-	switch (pppd_options_login(&p, NULL, &c->auth_methods, why,
-				   sizeof(why))) {
-	case PPPD_LOGIN_DAEMON:
-		c->daemon_auth = true;
-		c->radius_auth = d->rs.radius != NULL;
-		if (why[0])
-			log_warn(&c->log, "%s", why);
-		break;
-	case PPPD_LOGIN_PPPD:
-		log_info(&c->log, "logins left to pppd: %s", why);
-		break;
-	case PPPD_LOGIN_NONE:
-		if (why[0])
-			log_warn(&c->log, "%s", why);
-		break;
-	}
+	c->daemon_auth =
+		pppd_options_daemon_logins(&p, NULL, &c->auth_methods, &c->log);
+	c->radius_auth = c->daemon_auth && d->rs.radius != NULL;
 }
 
 int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,

@@ -6,6 +6,7 @@
 
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/ipc.h"
+#include "lib/log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -456,4 +457,26 @@ enum pppd_login_by pppd_options_login(const struct pppd_params *p,
 		return PPPD_LOGIN_PPPD;
 	}
 	return PPPD_LOGIN_DAEMON;
+}
+
+bool pppd_options_daemon_logins(const struct pppd_params *p, const char *system,
+				unsigned int *methods,
+				const struct log_ctx *log)
+{
+	char why[PPPD_OPTIONS_WHERE_MAX + 64];
+
+	switch (pppd_options_login(p, system, methods, why, sizeof(why))) {
+	case PPPD_LOGIN_DAEMON:
+		if (why[0])
+			log_warn(log, "%s", why);
+		return true;
+	case PPPD_LOGIN_PPPD:
+		log_info(log, "logins left to pppd: %s", why);
+		return false;
+	case PPPD_LOGIN_NONE:
+		if (why[0])
+			log_warn(log, "%s", why);
+		return false;
+	}
+	return false;
 }

@@ -100,5 +100,11 @@ enum pppd_login_by {
 enum pppd_login_by pppd_options_login(const struct pppd_params *p,
 				      const char *system, unsigned int *methods,
 				      char *why, size_t whylen);
+/* The same, what it found logged for the operator (log: the session's
+ * context): true when the daemon answers the logins. */
+struct log_ctx;
+bool pppd_options_daemon_logins(const struct pppd_params *p, const char *system,
+				unsigned int *methods,
+				const struct log_ctx *log);
 
 #endif
