@@ -324,27 +324,17 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		     const struct ppp_ipc_msg *req)
 {
 	struct session_glue *g = arg;
-	unsigned int method =
-		ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
-	struct ppp_ipc_msg no;
+	struct l2tp_session *s;
 	bool ok;
 
 	if (g->rad) {
 		radius_sess_auth(g->rad, req);
 		return;
 	}
-	if (!(g->auth_methods & pppd_method_of_ipc(method))) {
-		struct l2tp_session *s = glue_session(g);
-
-		if (s)
-			log_warn(&s->log,
-				 "login of '%s' refused: method %u is "
-				 "not among those the pppd options allow",
-				 req->user, method);
-		ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
-		ppp_link_auth_reply(l, &no); /* no result: refused */
+	s = glue_session(g);
+	if (pppd_login_method_refused(l, req, g->auth_methods,
+				      s ? &s->log : NULL))
 		return;
-	}
 	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
 	g->d->stats.v[ok ? L2TPD_STAT_LOGINS_OK : L2TPD_STAT_LOGINS_FAILED]++;
 	if (ok)

@@ -476,20 +476,10 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		     const struct ppp_ipc_msg *req)
 {
 	struct pptpd_call *c = arg;
-	unsigned int method =
-		ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
-	struct ppp_ipc_msg no;
 	bool ok;
 
-	if (!(c->auth_methods & pppd_method_of_ipc(method))) {
-		log_warn(&c->log,
-			 "login of '%s' refused: method %u is not "
-			 "among those the pppd options allow",
-			 req->user, method);
-		ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
-		ppp_link_auth_reply(l, &no); /* no result: refused */
+	if (pppd_login_method_refused(l, req, c->auth_methods, &c->log))
 		return;
-	}
 	if (c->rad) {
 		radius_sess_auth(c->rad, req);
 		return;

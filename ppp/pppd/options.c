@@ -7,6 +7,7 @@
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/ipc.h"
 #include "lib/log.h"
+#include "ppp/link.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -415,6 +416,26 @@ unsigned int pppd_method_of_ipc(unsigned int ipc_method)
 	default:
 		return 0;
 	}
+}
+
+bool pppd_login_method_refused(struct ppp_link *l,
+			       const struct ppp_ipc_msg *req,
+			       unsigned int allowed, const struct log_ctx *log)
+{
+	unsigned int method =
+		ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
+	struct ppp_ipc_msg no;
+
+	if (allowed & pppd_method_of_ipc(method))
+		return false;
+	if (log)
+		log_warn(log,
+			 "login of '%s' refused: method %u is not among those "
+			 "the pppd options allow",
+			 req->user, method);
+	ppp_ipc_msg_init(&no, PPP_IPC_AUTH_REPLY, req->seq);
+	ppp_link_auth_reply(l, &no); /* no result: refused */
+	return true;
 }
 
 /* Room for the command line read below. */

@@ -83,6 +83,18 @@ unsigned int pppd_options_methods(const struct pppd_options_view *v);
 
 /* The PPPD_METHOD_* bit of a plugin's method (PPP_IPC_AUTH_*); 0: none. */
 unsigned int pppd_method_of_ipc(unsigned int ipc_method);
+/*
+ * A login (req) with a method the session's pppd options do not allow
+ * (allowed: PPPD_METHOD_* bits) is refused on l, an answer with no result:
+ * a plugin that says otherwise is not believed. Logged with log unless it
+ * is NULL. Returns true when refused.
+ */
+struct ppp_link;
+struct ppp_ipc_msg;
+struct log_ctx;
+bool pppd_login_method_refused(struct ppp_link *l,
+			       const struct ppp_ipc_msg *req,
+			       unsigned int allowed, const struct log_ctx *log);
 
 struct pppd_params;
 
