@@ -604,13 +604,7 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		     struct session_glue *g, int pppox_fd, char *err,
 		     size_t errlen)
 {
-	static const struct ppp_link_ops ops = {
-		.auth = ppp_auth,
-		.passwd = ppp_passwd,
-		.up = ppp_up,
-		.ip_down = ppp_ip_down,
-		.down = ppp_down,
-	};
+	static const struct ppp_link_ops ops = PPP_LINK_OPS;
 	struct ppp_link_params p = {
 		.channel_fd = pppox_fd,
 		.peer_ip = g->peer_ip,

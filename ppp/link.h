@@ -118,6 +118,13 @@ struct ppp_link_ops {
 	/* Required; the last call, see above. */
 	void (*down)(void *arg, const char *reason);
 };
+/* The ops of a daemon that names its callbacks after them, as both do:
+ * ppp_auth, ppp_passwd, ppp_up, ppp_ip_down, ppp_down. */
+#define PPP_LINK_OPS                                                           \
+	{                                                                      \
+		.auth = ppp_auth, .passwd = ppp_passwd, .up = ppp_up,          \
+		.ip_down = ppp_ip_down, .down = ppp_down,                      \
+	}
 
 /*
  * A backend: how a link runs its PPP. An implementation embeds this in its

@@ -503,13 +503,7 @@ static void ppp_down(void *arg, const char *reason)
 	pptpd_call_pppd_exited(c, reason);
 }
 
-static const struct ppp_link_ops ppp_ops = {
-	.auth = ppp_auth,
-	.passwd = ppp_passwd,
-	.up = ppp_up,
-	.ip_down = ppp_ip_down,
-	.down = ppp_down,
-};
+static const struct ppp_link_ops ppp_ops = PPP_LINK_OPS;
 
 static void pppd_params_fill(struct pptpd *d, struct pptpd_call *c,
 			     struct pppd_params *p)
