@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lib/daemon.c: the command line both daemons parse alike. */
+#include <check.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/daemon.h"
+#include "tests/unit/check_main.h"
+
+static int usage_calls;
+
+static void usage(FILE *out)
+{
+	usage_calls++;
+}
+
+static const struct daemon_prog prog = {"testd", "1.2", usage};
+
+static const struct option long_opts[] = {
+	{"test-config", no_argument, NULL, 't'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'v'},
+	{NULL, 0, NULL, 0},
+};
+
+struct seen {
+	const char *config, *pid, *plugin;
+	const char *x;
+	bool t;
+	int stop; /* what opt returns for -s */
+};
+
+static int opt(void *arg, int option, const char *value)
+{
+	struct seen *s = arg;
+
+	switch (option) {
+	case 'x':
+		s->x = value;
+		break;
+	case 't':
+		s->t = true;
+		break;
+	case 's':
+		return s->stop;
+	}
+	return -1;
+}
+
+static int parse(struct seen *s, int argc, char **argv)
+{
+	const struct daemon_paths paths = {&s->config, &s->pid, &s->plugin};
+
+	optind = 0; /* a fresh getopt for every parse */
+	usage_calls = 0;
+	return daemon_parse_args(&prog, argc, argv, "c:p:P:x:tsvh", long_opts,
+				 &paths, opt, s);
+}
+
+/* -c, -p and -P land in the paths; the daemon's own flags reach opt(). */
+START_TEST(test_daemon_args_shared_and_own_flags)
+{
+	char *argv[] = {
+		"testd", "-c",	      "/etc/t.conf", "-p", "/run/t.pid",
+		"-P",	 "/lib/v.so", "-x",	     "X",  "--test-config",
+		NULL};
+	struct seen s = {0};
+
+	ck_assert_int_eq(parse(&s, 10, argv), -1);
+	ck_assert_str_eq(s.config, "/etc/t.conf");
+	ck_assert_str_eq(s.pid, "/run/t.pid");
+	ck_assert_str_eq(s.plugin, "/lib/v.so");
+	ck_assert_str_eq(s.x, "X");
+	ck_assert(s.t);
+	ck_assert_int_eq(usage_calls, 0);
+}
+END_TEST
+
+/* Unknown flags, a missing value and left-over words are usage errors;
+ * -h is the usage and exit 0; an exit status from opt() stops there. */
+START_TEST(test_daemon_args_errors_help_and_stop)
+{
+	char *unknown[] = {"testd", "-Z", NULL};
+	char *missing[] = {"testd", "-c", NULL};
+	char *extra[] = {"testd", "-t", "word", NULL};
+	char *help[] = {"testd", "-h", NULL};
+	char *stop[] = {"testd", "-s", "-x", "late", NULL};
+	struct seen s = {0};
+
+	opterr = 0;
+	ck_assert_int_eq(parse(&s, 2, unknown), 64);
+	ck_assert_int_eq(usage_calls, 1);
+	ck_assert_int_eq(parse(&s, 2, missing), 64);
+	ck_assert_int_eq(parse(&s, 3, extra), 64);
+	ck_assert_int_eq(usage_calls, 1);
+	ck_assert_int_eq(parse(&s, 2, help), 0);
+	ck_assert_int_eq(usage_calls, 1);
+	s.stop = 7;
+	ck_assert_int_eq(parse(&s, 4, stop), 7);
+	ck_assert_ptr_null(s.x);
+}
+END_TEST
+
+static Suite *daemon_suite(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_daemon_args_shared_and_own_flags);
+	tcase_add_test(tc, test_daemon_args_errors_help_and_stop);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+VPNSUITE_TEST_MAIN(daemon_suite)
