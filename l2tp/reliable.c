@@ -509,6 +509,12 @@ bool l2tp_reliable_done(const struct l2tp_ctrl *c, uint64_t now)
 	return c->peer_dead || now >= c->linger_deadline;
 }
 
+void l2tp_reliable_end_linger(struct l2tp_ctrl *c, uint64_t now)
+{
+	if (c->closed && c->linger_deadline > now)
+		c->linger_deadline = now;
+}
+
 const char *l2tp_reliable_rx_verdict_name(enum l2tp_reliable_rx_verdict v)
 {
 	switch (v) {

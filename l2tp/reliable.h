@@ -228,6 +228,9 @@ void l2tp_reliable_close(struct l2tp_ctrl *c, uint64_t now);
 /* True once the linger after l2tp_reliable_close() is over (or the peer died).
  */
 bool l2tp_reliable_done(const struct l2tp_ctrl *c, uint64_t now);
+/* A closed engine's linger ends at `now` (the peer showed it has left this
+ * exchange); no effect on an engine that is not closed. */
+void l2tp_reliable_end_linger(struct l2tp_ctrl *c, uint64_t now);
 /* True once a message went unacknowledged through max_retries resends. */
 bool l2tp_reliable_peer_dead(const struct l2tp_ctrl *c);
 

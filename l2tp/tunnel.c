@@ -622,6 +622,16 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
 	l2tp_tunnel_flush(t, now);
 }
 
+bool l2tp_tunnel_end_linger(struct l2tp_tunnel *t, uint64_t now)
+{
+	if (t->state != L2TP_TUNNEL_CLOSING)
+		return false;
+	log_info(&t->log, "closed tunnel's linger ends: the peer opened a new "
+			  "tunnel from the same address and port");
+	l2tp_reliable_end_linger(&t->ctrl, now);
+	return true;
+}
+
 /* RFC 2661 6.1: a StopCCN for a peer we keep no state for (over a limit, or
  * refused before a tunnel exists). Ns 0 and Nr 1 acknowledge its SCCRQ. */
 static void send_stateless_stopccn(struct l2tp_engine *e, void *rx_ctx,

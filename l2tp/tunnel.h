@@ -315,6 +315,13 @@ void l2tp_tunnel_close(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
 		       const char *msg, uint64_t now);
 /* Sends what the tunnel has due now (after commands from the glue). */
 void l2tp_tunnel_flush(struct l2tp_tunnel *t, uint64_t now);
+/*
+ * A closed tunnel that lingers (RFC 2661 5.7) ends its linger: the peer
+ * opened a new tunnel from the same address and port, so it has left this
+ * one. The tunnel is freed at its next timeout, which is due now. False
+ * (and nothing done) when the tunnel is not closing.
+ */
+bool l2tp_tunnel_end_linger(struct l2tp_tunnel *t, uint64_t now);
 const char *l2tp_tunnel_state_name(enum l2tp_tunnel_state s);
 
 /*

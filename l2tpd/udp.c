@@ -391,8 +391,14 @@ bool l2tpd_kernel_shares_4tuple(void)
 	return major > 6 || (major == 6 && minor >= 11);
 }
 
-/* Another tunnel from the same peer address and port to the same local
- * address and port (several clients behind one NAT look like that). */
+/*
+ * Another open tunnel from the same peer address and port to the same local
+ * address and port (several clients behind one NAT look like that). Closed
+ * ones that linger on that port pair (RFC 2661 5.7) end their linger: the
+ * peer dials again from its port (a LAC restarted on 1701), so it has left
+ * them; they are freed at once, before the new tunnel opens its socket at
+ * SCCCN.
+ */
 static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 					    const struct l2tp_tunnel *t,
 					    const struct l2tpd_rx *rx)
@@ -417,8 +423,11 @@ static struct l2tp_tunnel *tunnel_on_4tuple(struct l2tpd *d,
 			   0) {
 			continue;
 		}
-		if (len == rx->local_len && !memcmp(&local, &rx->local, len))
+		if (len != rx->local_len || memcmp(&local, &rx->local, len))
+			continue;
+		if (!l2tp_tunnel_end_linger(o, evloop_now_ms()))
 			return o;
+		l2tpd_tunnel_rearm(d, o->id);
 	}
 	return NULL;
 }

@@ -964,6 +964,30 @@ START_TEST(test_ctrl_linger_then_done)
 }
 END_TEST
 
+/* The linger ends early when told to, and only for a closed engine. */
+START_TEST(test_ctrl_end_linger)
+{
+	struct l2tp_ctrl a;
+	struct cap ca;
+
+	init_default(&a);
+	ck_assert_int_eq(send_id(&a, 0), 0);
+	l2tp_reliable_end_linger(&a, 100); /* open: nothing changes */
+	ck_assert(!l2tp_reliable_done(&a, 100));
+	l2tp_reliable_close(&a, 0);
+	ck_assert_uint_eq(poll_cap(&a, 500, &ca), 1);
+	ck_assert(!l2tp_reliable_done(&a, 2000));
+	l2tp_reliable_end_linger(&a, 2000);
+	ck_assert_uint_le(l2tp_reliable_next_timeout(&a), 2000);
+	ck_assert(!l2tp_reliable_done(&a, 1999));
+	ck_assert(l2tp_reliable_done(&a, 2000));
+	/* Never later than the linger it had. */
+	l2tp_reliable_end_linger(&a, 40000);
+	ck_assert(l2tp_reliable_done(&a, 2000));
+	l2tp_reliable_free(&a);
+}
+END_TEST
+
 START_TEST(test_ctrl_peer_dead_during_linger_is_done)
 {
 	struct l2tp_ctrl a;
@@ -1275,6 +1299,7 @@ static Suite *l2tp_reliable_suite(void)
 		       test_ctrl_zlb_when_window_closed_keeps_reply_waiting);
 	tcase_add_test(tc, test_ctrl_linger_then_done);
 	tcase_add_test(tc, test_ctrl_peer_dead_during_linger_is_done);
+	tcase_add_test(tc, test_ctrl_end_linger);
 	tcase_add_test(tc,
 		       test_ctrl_random_loss_dup_reorder_exactly_once_in_order);
 	tcase_add_test(tc, test_ctrl_lossless_link_needs_no_retransmission);

@@ -1495,6 +1495,31 @@ START_TEST(test_stopccn_retransmit_in_linger)
 }
 END_TEST
 
+/* The LNS's closed tunnel ends its linger when told to (the peer dials
+ * again from the same port); an open tunnel does not. */
+START_TEST(test_end_linger)
+{
+	struct l2tp_tunnel *t = establish(NULL);
+	struct l2tp_tunnel *u = lns_tunnel();
+
+	ck_assert(!l2tp_tunnel_end_linger(u, N.now));
+	ck_assert_int_eq(u->state, L2TP_TUNNEL_ESTABLISHED);
+	l2tp_tunnel_close(t, L2TP_STOPCCN_RESULT_CLEAR, 0, NULL, N.now);
+	net_advance(500);
+	ck_assert_int_eq(u->state, L2TP_TUNNEL_CLOSING);
+	ck_assert_uint_eq(LNS.tunnel_down, 1);
+	ck_assert_uint_eq(LNS.tunnel_free, 0);
+	ck_assert(l2tp_tunnel_end_linger(u, N.now));
+	ck_assert_uint_le(l2tp_tunnel_next_timeout(u), N.now);
+	net_advance(1);
+	ck_assert_uint_eq(LNS.tunnel_free, 1);
+	/* The LAC's own linger runs its course. */
+	ck_assert_uint_eq(LAC.tunnel_free, 0);
+	net_advance(FULL_CYCLE_MS);
+	ck_assert_uint_eq(LAC.tunnel_free, 1);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* HELLO                                                               */
 
@@ -2972,6 +2997,7 @@ static Suite *tunnel_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_stopccn, 0, 2);
 	tcase_add_test(tc, test_stopccn_retransmit_in_linger);
+	tcase_add_test(tc, test_end_linger);
 	tcase_add_test(tc, test_hello_after_silence);
 	tcase_add_loop_test(tc, test_hello_peer_dead, 0, 2);
 	tcase_add_test(tc, test_hello_while_message_in_flight);

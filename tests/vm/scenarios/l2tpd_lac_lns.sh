@@ -5,7 +5,8 @@
 # iperf3, vpnctl shows the session with counters that moved; then every
 # teardown path leaves no kernel state, pppd or pool address behind. A peer
 # opening two tunnels from one UDP port gets the second refused on kernels
-# before 6.11, which cannot carry both.
+# before 6.11, which cannot carry both; a LAC redialling from its port while
+# the LNS's closed tunnel to it lingers is taken at once.
 # vm-timeout: 600
 source "$(dirname "$0")/../lib.sh"
 
@@ -145,13 +146,28 @@ vm_stop l2tpd-lac 10
 vm_check "nothing left after LAC SIGTERM" vm_wait_for 20 nothing_left
 
 vm_log "teardown 4: LAC SIGKILL"
-# The LAC dials from udp/1701 again. The LNS holds the SIGTERMed LAC's tunnel
-# for a retransmission cycle after its StopCCN (RFC 2661 5.7), and a kernel
-# before 6.11 cannot carry a second tunnel on that port pair meanwhile.
-lns_no_tunnel() { [ "$(ctl lns --json tunnels | jq '.tunnels | length')" = 0 ]; }
-vm_check "LNS lingering tunnel gone before the LAC dials again" vm_wait_for 60 lns_no_tunnel
+# The LAC dials from udp/1701 again at once. The LNS holds the SIGTERMed
+# LAC's tunnel for a retransmission cycle after its StopCCN (RFC 2661 5.7),
+# and a kernel before 6.11 cannot carry a second tunnel on that port pair:
+# the LNS ends the closed tunnel's linger, as the peer has left it.
+lns_tunnels() { ctl lns --json tunnels | jq -r "[.tunnels[] | select(.state == \"$1\")] | length"; }
+vm_check_eq "the LNS's closed tunnel still lingers when the LAC dials again" 1 "$(lns_tunnels closing)"
+t0=$(date +%s%N)
 start_lac
 vm_require "PPP up again" vm_wait_for 60 ppp_up_both
+redial_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+vm_log "PPP up $redial_ms ms after the LAC dialled again"
+vm_check "... within the linger it would have waited out (31 s)" test "$redial_ms" -lt 31000
+vm_check_eq "the LNS has the new tunnel established" 1 "$(lns_tunnels established)"
+IFS=. read -r kmaj kmin _ <<< "$(uname -r)"
+if (( kmaj > 6 || (kmaj == 6 && kmin >= 11) )); then
+    vm_check "the linger runs on (this kernel carries both)" \
+        sh -c "! grep -q \"closed tunnel's linger ends\" '$VM_LOGDIR/l2tpd-lns.log'"
+else
+    vm_check "the LNS says it ended the linger" \
+        grep -q "closed tunnel's linger ends: the peer opened a new tunnel from the same address and port" "$VM_LOGDIR/l2tpd-lns.log"
+    vm_check_eq "... and the closed tunnel is gone" 0 "$(lns_tunnels closing)"
+fi
 kill -9 "$(vm_pid l2tpd-lac)"
 vm_check "LAC kernel tunnel gone with the killed daemon" vm_wait_for 10 vm_no_l2tp_tunnel lac
 vm_check "LAC pppd gone with the killed daemon" vm_wait_for 15 sh -c '! ip netns pids lac | xargs -r ps -o comm= -p | grep -q pppd'
