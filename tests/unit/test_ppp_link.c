@@ -16,6 +16,7 @@
 #include "ppp/link.h"
 #include "ppp/login.h"
 #include "ppp/pppd/backend.h"
+#include "ppp/pppd/options.h"
 
 /* The fake backend: records what the link asked of it. */
 struct fake {
@@ -212,6 +213,44 @@ START_TEST(test_link_login_from_secrets_holds_its_address_until_down)
 }
 END_TEST
 
+/* A method the session's pppd options do not allow (issue: pppd sees what
+ * it saw under xl2tpd): refused with an answer that has no result, before
+ * any password is looked at; an allowed one is left to the daemon. */
+START_TEST(test_link_login_with_a_method_the_options_forbid_is_refused)
+{
+	static const struct ppp_link_ops ops = {
+		.auth = on_auth, .up = on_up, .down = on_down};
+	struct ppp_link *l = open_server(&ops);
+	struct ppp_ipc_msg q;
+
+	/* An allowed method is left to the daemon: no answer yet. */
+	pap_request(&q, "bob", "banana");
+	ppp_link_backend_auth(l, &q);
+	ck_assert_ptr_eq(heard.auth_req, &q);
+	ck_assert(!pppd_login_method_refused(
+		l, &q, PPPD_METHOD_PAP | PPPD_METHOD_MSCHAPV2, NULL));
+	ck_assert(!fake.replied);
+	/* PAP where only MS-CHAPv2 is allowed: an answer with no result. */
+	ck_assert(pppd_login_method_refused(l, &q, PPPD_METHOD_MSCHAPV2, NULL));
+	ck_assert(fake.replied);
+	ck_assert_uint_eq(fake.reply.type, PPP_IPC_AUTH_REPLY);
+	ck_assert_uint_eq(fake.reply.seq, 7);
+	ck_assert(!ppp_ipc_has(&fake.reply, PPP_IPC_T_RESULT));
+	ck_assert_str_eq(ppp_link_user(l), "");
+	ck_assert_uint_eq(ippool_available(pool), 2);
+	/* No method named: none the options allow. */
+	fake.replied = false;
+	ppp_ipc_msg_init(&q, PPP_IPC_AUTH_REQUEST, 8);
+	ppp_ipc_set_str(&q, PPP_IPC_T_USER, "bob");
+	ppp_link_backend_auth(l, &q);
+	ck_assert(pppd_login_method_refused(l, &q, PPPD_METHOD_ALL, NULL));
+	ck_assert(fake.replied);
+	ck_assert_uint_eq(fake.reply.seq, 8);
+	ppp_link_backend_down(l, "pppd exited 19");
+	ck_assert_str_eq(heard.order, "AAD");
+}
+END_TEST
+
 START_TEST(test_link_refused_login_gets_a_refusal_and_no_address)
 {
 	struct ppp_link *l = open_server(&local_ops);
@@ -316,6 +355,9 @@ static Suite *link_suite(void)
 	tcase_add_test(tc,
 		       test_link_refused_login_gets_a_refusal_and_no_address);
 	tcase_add_test(tc, test_link_auth_callback_answers_later_once);
+	tcase_add_test(
+		tc,
+		test_link_login_with_a_method_the_options_forbid_is_refused);
 	tcase_add_test(tc, test_link_backend_that_cannot_start_leaves_nothing);
 	tcase_add_test(tc, test_link_client_password_comes_from_the_daemon);
 	tcase_add_test(tc, test_link_limits_reach_pppd_as_maxconnect_and_idle);
