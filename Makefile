@@ -50,7 +50,10 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
 # main.c, into the tests through an archive of their own).
 LIB_SRC := $(wildcard lib/*.c)
 PPP_ENGINE_SRC := $(wildcard ppp/engine/*.c)
-PPP_SRC := $(filter-out $(PPP_ENGINE_SRC),$(wildcard ppp/*.c ppp/*/*.c))
+# ppp/builtin/: the backend that runs the engine, an archive of its own
+# linked before the engine's (the engine needs ppp/auth.c of libppp.a).
+PPP_BUILTIN_SRC := $(wildcard ppp/builtin/*.c)
+PPP_SRC := $(filter-out $(PPP_ENGINE_SRC) $(PPP_BUILTIN_SRC),$(wildcard ppp/*.c ppp/*/*.c))
 L2TP_SRC := $(wildcard l2tp/*.c)
 PPTP_SRC := $(wildcard pptp/*.c)
 L2TPD_SRC := $(filter-out l2tpd/main.c,$(wildcard l2tpd/*.c))
@@ -71,10 +74,11 @@ LIB_PPP := $(BUILD)/libppp.a
 LIB_L2TP := $(BUILD)/libl2tp.a
 LIB_PPTP := $(BUILD)/libpptp.a
 LIB_PPP_ENGINE := $(BUILD)/libpppengine.a
+LIB_PPP_BUILTIN := $(BUILD)/libpppbuiltin.a
 GLUE_L2TPD := $(BUILD)/l2tpd-glue.a
 GLUE_PPTPD := $(BUILD)/pptpd-glue.a
 ENGINE_LIBS := $(LIB_L2TP) $(LIB_PPTP) $(LIB_PPP_ENGINE)
-ALL_LIBS := $(GLUE_L2TPD) $(GLUE_PPTPD) $(ENGINE_LIBS) $(LIB_PPP) $(LIB_COMMON)
+ALL_LIBS := $(GLUE_L2TPD) $(GLUE_PPTPD) $(LIB_PPP_BUILTIN) $(ENGINE_LIBS) $(LIB_PPP) $(LIB_COMMON)
 
 BINS := $(if $(wildcard l2tpd/main.c),$(BUILD)/l2tpd) \
 	$(if $(wildcard pptpd/main.c),$(BUILD)/pptpd) \
@@ -122,6 +126,7 @@ $(LIB_PPP): $(call obj,$(PPP_SRC))
 $(LIB_L2TP): $(call obj,$(L2TP_SRC))
 $(LIB_PPTP): $(call obj,$(PPTP_SRC))
 $(LIB_PPP_ENGINE): $(call obj,$(PPP_ENGINE_SRC))
+$(LIB_PPP_BUILTIN): $(call obj,$(PPP_BUILTIN_SRC))
 $(GLUE_L2TPD): $(call obj,$(L2TPD_SRC))
 $(GLUE_PPTPD): $(call obj,$(PPTPD_SRC))
 $(ALL_LIBS):
@@ -129,7 +134,7 @@ $(ALL_LIBS):
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/l2tpd: $(call obj,l2tpd/main.c $(L2TPD_SRC)) $(LIB_L2TP) $(LIB_PPP) $(LIB_COMMON)
+$(BUILD)/l2tpd: $(call obj,l2tpd/main.c $(L2TPD_SRC)) $(LIB_L2TP) $(LIB_PPP_BUILTIN) $(LIB_PPP_ENGINE) $(LIB_PPP) $(LIB_COMMON)
 $(BUILD)/pptpd: $(call obj,pptpd/main.c $(PPTPD_SRC)) $(LIB_PPTP) $(LIB_PPP) $(LIB_COMMON)
 $(BUILD)/vpnctl: $(call obj,$(VPNCTL_SRC)) $(LIB_COMMON)
 $(BUILD)/l2tpd $(BUILD)/pptpd $(BUILD)/vpnctl:

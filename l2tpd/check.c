@@ -5,6 +5,7 @@
  * otherwise be noticed only when the first call arrives and its pppd dies.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "l2tpd/daemon.h"
 #include "lib/daemon.h"
@@ -44,9 +45,22 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 			cfg->ppp_secrets ? cfg->ppp_secrets
 					 : L2TPD_DEFAULT_PPP_SECRETS,
 			"'ppp secrets'");
-	for (size_t i = 0; i < cfg->n_lns; i++)
-		check_link(&c, cfg, "lns", cfg->lns[i].name, cfg->lns[i].line,
-			   &cfg->lns[i].link);
+	for (size_t i = 0; i < cfg->n_lns; i++) {
+		const struct l2tpd_lns *lns = &cfg->lns[i];
+		char why[512];
+
+		check_link(&c, cfg, "lns", lns->name, lns->line, &lns->link);
+		if (!lns->link.pppoptfile ||
+		    l2tpd_lns_ppp_engine(cfg, lns) !=
+			    L2TPD_PPP_ENGINE_BUILTIN ||
+		    !ppp_builtin_optfile_check(lns->link.pppoptfile, why,
+					       sizeof(why)))
+			continue;
+		snprintf(err + strlen(err), errlen - strlen(err),
+			 "%s%s:%d: [lns %s]: %s", c.errors ? "; " : "",
+			 cfg->path, lns->line, lns->name, why);
+		c.errors++;
+	}
 	for (size_t i = 0; i < cfg->n_lac; i++) {
 		const struct l2tpd_lac *lac = &cfg->lac[i];
 		char what[256];

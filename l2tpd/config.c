@@ -251,6 +251,35 @@ static int parse_ppp_auth(struct loader *ld, void *obj,
 	return 0;
 }
 
+static int ppp_engine_value(struct loader *ld, const struct conf_entry *e,
+			    enum l2tpd_ppp_engine *out)
+{
+	if (!strcasecmp(e->value, "pppd"))
+		*out = L2TPD_PPP_ENGINE_PPPD;
+	else if (!strcasecmp(e->value, "builtin"))
+		*out = L2TPD_PPP_ENGINE_BUILTIN;
+	else
+		return conf_error(ld->err, ld->errlen, ld->cf, e,
+				  "'%s' is not 'builtin' or 'pppd'", e->value);
+	return 0;
+}
+
+static int parse_ppp_engine(struct loader *ld, void *obj,
+			    const struct conf_entry *e)
+{
+	struct l2tpd_config *cfg = obj;
+
+	return ppp_engine_value(ld, e, &cfg->ppp_engine);
+}
+
+static int parse_lns_ppp_engine(struct loader *ld, void *obj,
+				const struct conf_entry *e)
+{
+	struct l2tpd_lns *lns = obj;
+
+	return ppp_engine_value(ld, e, &lns->ppp_engine);
+}
+
 static int parse_lns_ppp_auth(struct loader *ld, void *obj,
 			      const struct conf_entry *e)
 {
@@ -776,6 +805,11 @@ static const struct key_def keys[] = {
 	 MAX_PATH_LEN},
 	{"ppp auth", SEC_LNS, KIND_CUSTOM, N(ppp_auth), 0, 0,
 	 parse_lns_ppp_auth},
+	/* What runs PPP: a pppd per session, or the daemon itself. */
+	{"ppp engine", SEC_GLOBAL, KIND_CUSTOM, G(ppp_engine), 0, 0,
+	 parse_ppp_engine},
+	{"ppp engine", SEC_LNS, KIND_CUSTOM, N(ppp_engine), 0, 0,
+	 parse_lns_ppp_engine},
 	{"radius config", SEC_GLOBAL, KIND_STRING, G(radius_config), 0,
 	 MAX_PATH_LEN},
 	{"radius dae", SEC_GLOBAL, KIND_STRING, G(radius_dae), 0, 80},
@@ -1161,6 +1195,7 @@ static int set_defaults(struct l2tpd_config *cfg, const char *path)
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->ppp_auth_daemon = true;
 	cfg->ppp_auth = L2TPD_PPP_AUTH_DAEMON;
+	cfg->ppp_engine = L2TPD_PPP_ENGINE_PPPD;
 	cfg->login_failures = L2TPD_DEFAULT_LOGIN_FAILURES;
 	cfg->login_window = L2TPD_DEFAULT_LOGIN_WINDOW;
 	cfg->login_block = L2TPD_DEFAULT_LOGIN_BLOCK;
@@ -1274,6 +1309,14 @@ enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
 	if (lns && lns->ppp_auth != L2TPD_PPP_AUTH_INHERIT)
 		return lns->ppp_auth;
 	return cfg->ppp_auth;
+}
+
+enum l2tpd_ppp_engine l2tpd_lns_ppp_engine(const struct l2tpd_config *cfg,
+					   const struct l2tpd_lns *lns)
+{
+	if (lns && lns->ppp_engine != L2TPD_PPP_ENGINE_INHERIT)
+		return lns->ppp_engine;
+	return cfg->ppp_engine;
 }
 
 bool l2tpd_link_ipsec_required(const struct l2tpd_config *cfg,

@@ -132,6 +132,13 @@ enum l2tpd_ppp_auth {
 	L2TPD_PPP_AUTH_RADIUS,	    /* RADIUS ('radius config') */
 };
 
+/* What runs PPP on a session ('ppp engine'). */
+enum l2tpd_ppp_engine {
+	L2TPD_PPP_ENGINE_INHERIT = 0, /* [lns]: as [global] says */
+	L2TPD_PPP_ENGINE_PPPD,	      /* a pppd per session (the default) */
+	L2TPD_PPP_ENGINE_BUILTIN,     /* in the daemon (ppp/builtin/) */
+};
+
 struct l2tpd_lns {
 	char *name;
 	int line; /* of the section header */
@@ -150,6 +157,8 @@ struct l2tpd_lns {
 	size_t n_lac;
 	/* 'ppp auth' of this section; L2TPD_PPP_AUTH_INHERIT: [global]'s */
 	enum l2tpd_ppp_auth ppp_auth;
+	/* 'ppp engine' of this section; INHERIT: [global]'s */
+	enum l2tpd_ppp_engine ppp_engine;
 };
 
 struct l2tpd_lac {
@@ -213,6 +222,7 @@ struct l2tpd_config {
 	 * (l2tpd_lns_ppp_auth()). 'radius config' is radcli's file. */
 	enum l2tpd_ppp_auth ppp_auth;
 	char *radius_config;
+	enum l2tpd_ppp_engine ppp_engine; /* never INHERIT */
 	char *radius_dae;	 /* ADDRESS:PORT for RFC 5176; NULL: off */
 	char *radius_dae_secret; /* never logged */
 	char *ppp_secrets;
@@ -233,6 +243,9 @@ struct l2tpd_config {
 /* The 'ppp auth' in force for logins in lns (its own, else [global]'s). */
 enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
 				       const struct l2tpd_lns *lns);
+/* The 'ppp engine' of lns' sessions (its own, else [global]'s). */
+enum l2tpd_ppp_engine l2tpd_lns_ppp_engine(const struct l2tpd_config *cfg,
+					   const struct l2tpd_lns *lns);
 /* Whether a section's tunnels must be IPsec-protected (its own
  * 'ipsec required', else [global]'s). */
 bool l2tpd_link_ipsec_required(const struct l2tpd_config *cfg,

@@ -17,6 +17,7 @@
 #include "ppp/login.h"
 #include "ppp/radius_server.h"
 #include "ppp/radius_sess.h"
+#include "ppp/builtin/builtin.h"
 #include "ppp/pppd/backend.h"
 #include "l2tpd/config.h"
 #include "l2tp/tunnel.h"
@@ -222,7 +223,9 @@ struct l2tpd {
 	struct event *listen_ev[2];
 	struct ctl_server *ctl;
 	struct l2tp_nl *nl;
-	struct ppp_link_pppd ppp; /* the PPP backend of every session */
+	struct ppp_link_pppd ppp; /* the PPP backends: pppd ... */
+	struct ppp_link_builtin
+		ppp_builtin; /* ... and 'ppp engine = builtin' */
 	uint64_t start_ms;
 	bool stopping;
 	uint64_t stop_deadline_ms;

@@ -26,6 +26,8 @@
 #include "l2tpd/l2tp_nl.h"
 #include "lib/log.h"
 #include "lib/sockaddr.h"
+#include "ppp/builtin/builtin.h"
+#include "ppp/engine/ppp.h"
 #include "ppp/link.h"
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
@@ -275,12 +277,18 @@ int l2tpd_dataplane_init(struct l2tpd *d, char *err, size_t errlen)
 		return -1;
 	}
 	ppp_link_pppd_init(&d->ppp, d->pppd_path, plugin);
+	if (ppp_link_builtin_init(&d->ppp_builtin, err, errlen)) {
+		l2tp_nl_close(d->nl);
+		d->nl = NULL;
+		return -1;
+	}
 	return radius_setup(d, err, errlen);
 }
 
 void l2tpd_dataplane_exit(struct l2tpd *d)
 {
 	radius_server_stop(&d->rs);
+	ppp_link_builtin_exit(&d->ppp_builtin);
 	l2tp_nl_close(d->nl);
 	d->nl = NULL;
 	for (size_t i = 0; d->pools && i < d->cfg.n_lns; i++)
@@ -577,6 +585,34 @@ static void pppd_params_fill(struct l2tpd *d, struct l2tp_session *s,
 	}
 }
 
+/* 'ppp engine = builtin' for this session: an LNS section that says so. */
+static bool session_builtin(const struct l2tpd *d, const struct tunnel_glue *tg)
+{
+	return tg->lns && l2tpd_lns_ppp_engine(&d->cfg, tg->lns) ==
+				  L2TPD_PPP_ENGINE_BUILTIN;
+}
+
+/* What the builtin engine asks the peer for: 'require pap' and 'require
+ * chap' as pppd's require-pap and require-chap (CHAP-MD5, MS-CHAPv2);
+ * neither: the CHAP methods. */
+static unsigned int builtin_methods(const struct l2tpd_link_opts *link)
+{
+	unsigned int m = 0;
+
+	if (link->require_pap)
+		m |= PPPD_METHOD_PAP;
+	if (link->require_chap || !link->require_pap)
+		m |= PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2;
+	return m;
+}
+
+static unsigned int builtin_auth_protos(unsigned int methods)
+{
+	return (methods & PPPD_METHOD_PAP ? PPP_AUTH_PAP : 0) |
+	       (methods & PPPD_METHOD_CHAP_MD5 ? PPP_AUTH_CHAP_MD5 : 0) |
+	       (methods & PPPD_METHOD_MSCHAPV2 ? PPP_AUTH_MSCHAPV2 : 0);
+}
+
 /*
  * Whether the daemon answers this session's logins: only where pppd will
  * ask the peer to authenticate (its options read as pppd reads them), and
@@ -593,6 +629,12 @@ static void decide_login(struct l2tpd *d, struct l2tp_session *s,
 	g->daemon_auth = false;
 	if (!d->auth || !tg || tg->lac)
 		return;
+	if (session_builtin(d, tg)) {
+		/* No pppd files: the section's keys say it all. */
+		g->daemon_auth = tg->lns->link.require_auth;
+		g->auth_methods = builtin_methods(&tg->lns->link);
+		return;
+	}
 	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
 	g->daemon_auth = pppd_options_daemon_logins(&p, d->pppd_system_options,
 						    &g->auth_methods, &s->log);
@@ -611,17 +653,37 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		.log = &s->log,
 	};
 	struct pppd_params pp;
+	struct ppp_builtin_params bp = {0};
+	const struct ppp_link_backend *backend = &d->ppp.base;
 	const char *extra[12];
 
 	pppd_params_fill(d, s, g, &pp, extra, sizeof(extra) / sizeof(*extra));
 	p.backend_opts = &pp;
+	const struct tunnel_glue *tg = s->tunnel->glue;
+
+	if (session_builtin(d, tg)) {
+		/* Never a peer let in unverified because no one verifies. */
+		if (tg->lns->link.require_auth && !g->daemon_auth)
+			return errbuf_set(err, errlen,
+					  "'ppp engine = builtin' verifies "
+					  "logins with 'ppp auth = daemon' or "
+					  "'radius' only");
+		/* The generic fields, from what pppd would have been given. */
+		backend = &d->ppp_builtin.base;
+		p.local_ip = pp.local_ip;
+		p.remote_ip = pp.remote_ip;
+		p.name = pp.name;
+		p.setup_timeout_ms = pp.setup_timeout_ms;
+		bp.auth_protos = builtin_auth_protos(g->auth_methods);
+		bp.no_auth = !g->daemon_auth;
+		p.backend_opts = &bp;
+	}
 	p.client = pp.client;
 	if (g->daemon_auth && !g->radius_auth) {
 		p.login = d->auth;
 		p.pool = g->pool;
 	}
-	g->link =
-		ppp_link_open(d->loop, &d->ppp.base, &p, &ops, g, err, errlen);
+	g->link = ppp_link_open(d->loop, backend, &p, &ops, g, err, errlen);
 	if (g->link)
 		d->stats.v[L2TPD_STAT_PPPD_STARTED]++;
 	return g->link ? 0 : -1;
@@ -730,7 +792,10 @@ void l2tpd_dataplane_session_up(struct l2tpd *d, struct l2tp_session *s)
 	close(fd);
 	tg->live_pppds++;
 	g->tunnel_serial = tg->serial;
-	log_info(&s->log, "pppd %d started", ppp_link_pid(g->link));
+	if (ppp_link_pid(g->link))
+		log_info(&s->log, "pppd %d started", ppp_link_pid(g->link));
+	else
+		log_info(&s->log, "PPP started (builtin engine)");
 	return;
 
 err_close:

@@ -6,7 +6,8 @@
  *
  *   - ppp/pppd/ (ppp_link_backend_pppd): one pppd per link with our plugin,
  *     options files and ip-up scripts as operators know them;
- *   - an in-daemon PPP engine can be a second one (struct ppp_link_backend).
+ *   - ppp/builtin/ (ppp_link_builtin): the engine of ppp/engine/ in the
+ *     daemon over /dev/ppp, no process per link (server side).
  *
  * Asking: ppp_link_open() with the channel (the PPPoX socket: PPPoL2TP or
  * PPTP), the addresses, the auth policy (who verifies the peer's login:

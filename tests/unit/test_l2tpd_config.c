@@ -287,6 +287,50 @@ START_TEST(test_radius_keys)
 }
 END_TEST
 
+START_TEST(test_ppp_engine)
+{
+	struct l2tpd_config cfg;
+	char err[256];
+
+	/* pppd stays the default, everywhere. */
+	ck_assert_int_eq(load("[lns default]\n", &cfg, err, sizeof(err)), 0);
+	ck_assert_int_eq(l2tpd_lns_ppp_engine(&cfg, &cfg.lns[0]),
+			 L2TPD_PPP_ENGINE_PPPD);
+	l2tpd_config_free(&cfg);
+	/* [global] sets it for every [lns], an [lns] for itself. */
+	ck_assert_int_eq(load("[global]\nppp engine = builtin\n"
+			      "[lns default]\n[lns old]\nppp engine = pppd\n"
+			      "[lns new]\nppp engine = BUILTIN\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(l2tpd_lns_ppp_engine(&cfg, &cfg.lns[0]),
+			 L2TPD_PPP_ENGINE_BUILTIN);
+	ck_assert_int_eq(l2tpd_lns_ppp_engine(&cfg, &cfg.lns[1]),
+			 L2TPD_PPP_ENGINE_PPPD);
+	ck_assert_int_eq(l2tpd_lns_ppp_engine(&cfg, &cfg.lns[2]),
+			 L2TPD_PPP_ENGINE_BUILTIN);
+	l2tpd_config_free(&cfg);
+	/* An unknown engine: the file, the line and what is allowed. */
+	ck_assert_int_eq(
+		load("[global]\nppp engine = accel\n", &cfg, err, sizeof(err)),
+		-1);
+	ck_assert_pstr_eq(err, "/etc/xl2tpd/xl2tpd.conf:2: 'ppp engine': "
+			       "'accel' is not 'builtin' or 'pppd'");
+	ck_assert_int_eq(load("[global]\n[lns default]\nip range = "
+			      "10.0.0.2-9\nppp engine = kernel\n",
+			      &cfg, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "xl2tpd.conf:4: 'ppp engine': "
+					  "'kernel' is not"));
+	/* No [lac] key yet: the LAC side runs pppd. */
+	ck_assert_int_eq(load("[lac x]\nlns = 192.0.2.1\nppp engine = "
+			      "builtin\n",
+			      &cfg, err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, "xl2tpd.conf:3") != NULL, "%s", err);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct l2tpd_config cfg;
@@ -899,6 +943,7 @@ static Suite *l2tpd_config_suite(void)
 	tcase_add_test(tc, test_load_from_file);
 	tcase_add_test(tc, test_shipped_sample_loads);
 	tcase_add_test(tc, test_ipsec_required);
+	tcase_add_test(tc, test_ppp_engine);
 	suite_add_tcase(s, tc);
 	return s;
 }

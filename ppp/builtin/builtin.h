@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The builtin PPP backend of the link (ppp/link.h): PPP negotiated in the
+ * daemon by the engine of ppp/engine/ over the kernel's /dev/ppp, no
+ * process per session. Server side (LNS, PPTP server) only.
+ *
+ * Per link: the PPPoX socket (a duplicate of the caller's), its channel
+ * file, and once IPCP is opened a unit file (the pppN interface); control
+ * frames of both files are read on the daemon's event loop. Logins are
+ * answered by the link (params.login or ops->auth) from AUTH_REQUESTs as
+ * the pppd plugin sends them. IPCP opened: the unit is made, its interface
+ * gets the addresses and MTU and goes up, then ops->up. The end, whoever
+ * starts it: ip_down (if IP was up), the unit, the channel and the socket
+ * closed, then ops->down once.
+ *
+ * Not yet: MPPE (CCP is refused, so a peer that requires it gives up; the
+ * daemon must refuse a configuration that requires it), the client side,
+ * IPV6CP, options files and ip-up scripts.
+ */
+#ifndef VPNSUITE_PPP_BUILTIN_H
+#define VPNSUITE_PPP_BUILTIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/nl.h"
+#include "ppp/link.h"
+
+/*
+ * Per-link words for the builtin engine (ppp_link_params.backend_opts);
+ * 0 fields take the defaults. NULL: all defaults, and the peer must log
+ * in with CHAP-MD5 or MS-CHAPv2 when the link verifies logins.
+ */
+struct ppp_builtin_params {
+	unsigned int auth_protos; /* enum ppp_auth_proto set; see above */
+	bool no_auth;		  /* the peer need not log in */
+	unsigned int mru;	  /* ours; 0: 1500 */
+	unsigned int echo_interval_s, echo_failure; /* lcp-echo-* */
+	uint32_t dns[2];			    /* host order; 0: none */
+};
+
+struct ppp_link_builtin {
+	struct ppp_link_backend base; /* first: the link finds us from it */
+	struct nl_sock nl;	      /* NETLINK_ROUTE: addresses, link up */
+};
+
+/* Opens the rtnetlink socket. 0, or -1 with the reason in err. */
+int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen);
+/* After the last link is down. */
+void ppp_link_builtin_exit(struct ppp_link_builtin *b);
+
+/*
+ * A pppd options file ('pppoptfile') under the builtin engine, which reads
+ * none of it yet: each option line is named in a warning (file:line), and
+ * one that requires MPPE (require-mppe*, mppe required) is an error, -1
+ * with the file and line in err: such a link must not run in the clear.
+ */
+int ppp_builtin_optfile_check(const char *path, char *err, size_t errlen);
+
+#endif

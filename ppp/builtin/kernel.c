@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * /dev/ppp channels and units, and the unit's interface over rtnetlink
+ * (ppp/builtin/kernel.h).
+ */
+#include "ppp/builtin/kernel.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/ppp-ioctl.h>
+#include <linux/ppp_defs.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/errbuf.h"
+#include "lib/nl.h"
+
+#define PPP_DEVICE "/dev/ppp"
+
+static int ppp_device_open(char *err, size_t errlen)
+{
+	int fd = open(PPP_DEVICE, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		errbuf_set(err, errlen, "%s: %s (is ppp_generic loaded?)",
+			   PPP_DEVICE, strerror(errno));
+	return fd;
+}
+
+int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen)
+{
+	int chan, fd;
+
+	if (ioctl(pppox_fd, PPPIOCGCHAN, &chan) < 0) {
+		errbuf_set(err, errlen, "PPPIOCGCHAN: %s", strerror(errno));
+		return -1;
+	}
+	fd = ppp_device_open(err, errlen);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, PPPIOCATTCHAN, &chan) < 0) {
+		errbuf_set(err, errlen, "PPPIOCATTCHAN %d: %s", chan,
+			   strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
+			 size_t errlen)
+{
+	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_PASS};
+	int fd, mru_arg = (int)mru;
+
+	fd = ppp_device_open(err, errlen);
+	if (fd < 0)
+		return -1;
+	*unit = -1;
+	if (ioctl(fd, PPPIOCNEWUNIT, unit) < 0) {
+		errbuf_set(err, errlen, "PPPIOCNEWUNIT: %s", strerror(errno));
+		goto err_close;
+	}
+	if (ioctl(fd, PPPIOCSMRU, &mru_arg) < 0) {
+		errbuf_set(err, errlen, "PPPIOCSMRU %u: %s", mru,
+			   strerror(errno));
+		goto err_close;
+	}
+	if (ioctl(chan_fd, PPPIOCCONNECT, unit) < 0) {
+		errbuf_set(err, errlen, "PPPIOCCONNECT ppp%d: %s", *unit,
+			   strerror(errno));
+		goto err_close;
+	}
+	/* RFC 1332: IP passes once IPCP is opened, which it is now. */
+	if (ioctl(fd, PPPIOCSNPMODE, &np) < 0) {
+		errbuf_set(err, errlen, "PPPIOCSNPMODE: %s", strerror(errno));
+		goto err_disconnect;
+	}
+	return fd;
+
+err_disconnect:
+	ioctl(chan_fd, PPPIOCDISCONN);
+err_close:
+	close(fd);
+	return -1;
+}
+
+void ppp_kernel_unit_close(int chan_fd, int unit_fd)
+{
+	if (unit_fd < 0)
+		return;
+	ioctl(chan_fd, PPPIOCDISCONN);
+	close(unit_fd);
+}
+
+static int if_addr_add(struct nl_sock *nl, unsigned int ifindex, uint32_t local,
+		       uint32_t peer)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags =
+		NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	nlh->nlmsg_seq = ++nl->seq;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 32;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(local));
+	/* A point-to-point address: the kernel routes the peer here. */
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(peer));
+	return nl_sock_transact(nl, nlh, NULL, NULL);
+}
+
+static int if_set_up(struct nl_sock *nl, unsigned int ifindex, unsigned int mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_sock_transact(nl, nlh, NULL, NULL);
+}
+
+int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
+		     uint32_t peer, unsigned int mtu, char *err, size_t errlen)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	int rc;
+
+	if (!ifindex)
+		return errbuf_set(err, errlen, "%s: %s", ifname,
+				  strerror(errno));
+	rc = if_set_up(nl, ifindex, mtu);
+	if (rc < 0)
+		return errbuf_set(err, errlen, "%s: MTU %u, up: %s", ifname,
+				  mtu, strerror(-rc));
+	rc = if_addr_add(nl, ifindex, local, peer);
+	if (rc < 0)
+		return errbuf_set(err, errlen,
+				  "%s: address %u.%u.%u.%u peer %u.%u.%u.%u: "
+				  "%s",
+				  ifname, local >> 24, local >> 16 & 255,
+				  local >> 8 & 255, local & 255, peer >> 24,
+				  peer >> 16 & 255, peer >> 8 & 255, peer & 255,
+				  strerror(-rc));
+	return 0;
+}

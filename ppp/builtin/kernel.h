@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel's generic PPP (drivers/net/ppp/ppp_generic.c) for the builtin
+ * engine: a channel file on /dev/ppp for the PPPoX socket's channel, and,
+ * once IP is agreed, a unit (the pppN interface) connected to it, with its
+ * addresses, MTU and link state set over rtnetlink.
+ *
+ * Frames on the channel file and the unit file start with the protocol
+ * field (no address and control). The kernel hands LCP, PAP and CHAP
+ * (protocol 0xc000 and up) to the channel file, and once a unit is
+ * connected the other control protocols (IPCP, CCP, IPV6CP) to the unit
+ * file; before that, everything comes to the channel file.
+ */
+#ifndef VPNSUITE_PPP_BUILTIN_KERNEL_H
+#define VPNSUITE_PPP_BUILTIN_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_sock;
+
+/*
+ * PPPIOCGCHAN on the PPPoX socket, then a /dev/ppp file attached to that
+ * channel (PPPIOCATTCHAN), non-blocking. Returns the file, or -1 with the
+ * reason in err.
+ */
+int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen);
+
+/*
+ * A new unit on a second /dev/ppp file (PPPIOCNEWUNIT), its MRU set, the
+ * channel connected to it (PPPIOCCONNECT) and IPv4 passed (PPPIOCSNPMODE).
+ * Returns the unit file with its number in *unit, or -1 with the reason;
+ * nothing is left behind then.
+ */
+int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
+			 size_t errlen);
+/* Disconnects the channel and closes the unit file: the interface goes. */
+void ppp_kernel_unit_close(int chan_fd, int unit_fd);
+
+/*
+ * The interface ifname gets local and the peer's address (a /32 with the
+ * peer route, as pppd sets them) and MTU mtu, and is set up. Host order.
+ */
+int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
+		     uint32_t peer, unsigned int mtu, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The builtin backend of the PPP link (ppp/builtin/builtin.h): the engine
+ * of ppp/engine/ driven from the event loop, its frames read from and
+ * written to the kernel's /dev/ppp files, its events turned into the
+ * link's reports.
+ *
+ * The engine calls back synchronously (frames to send, events, logins to
+ * judge) and must not be re-entered from its event callback; what an event
+ * asks for (the unit, the reports to the daemon, the end) is therefore
+ * noted and done by link_settle() once the engine call returned. ops->down
+ * always comes from a timer of its own, never from inside a call of the
+ * daemon's (ppp_link_close() and the like).
+ */
+#include "ppp/builtin/builtin.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/errbuf.h"
+#include "lib/evloop.h"
+#include "lib/log.h"
+#include "ppp/auth.h"
+#include "ppp/builtin/kernel.h"
+#include "ppp/engine/ppp.h"
+
+/* Frames read per readable event, so that one busy link cannot starve
+ * the others on the loop. */
+#define LINK_READ_BATCH 16
+#define LINK_FRAME_MAX	2048
+#define LINK_REASON_MAX 300
+
+struct builtin_link {
+	struct ppp_link_builtin *b;
+	struct ppp_link *l;
+	struct evloop *loop;
+	struct log_ctx log;
+	char peer[64];
+	char name[PPP_IPC_MAX_NAME + 1]; /* ours, the CHAP Name */
+	struct ppp_engine *e;
+	unsigned int mru;
+	int pppox_fd, chan_fd, unit_fd;
+	int unit;
+	struct event *ev_chan, *ev_unit;
+	struct evloop_timer *timer;	  /* the engine's next deadline */
+	struct evloop_timer *setup_timer; /* IP not up by then: give up */
+	struct evloop_timer *end_timer;	  /* reports the end */
+	uint32_t auth_seq;
+	unsigned int in_engine; /* depth of engine calls under way */
+	bool settling;
+	bool network_up_due;   /* NETWORK_UP seen, unit not made yet */
+	bool network_down_due; /* NETWORK_DOWN seen */
+	bool ended;	       /* engine down: the end is under way */
+	bool up;
+	char ifname[PPP_LINK_IFNAME_MAX];
+	char reason[LINK_REASON_MAX];
+};
+
+static void link_settle(struct builtin_link *bl);
+
+static uint64_t now_ms(void)
+{
+	return evloop_now_ms();
+}
+
+/* ---- engine callbacks ---- */
+
+static void engine_send(void *arg, const uint8_t *frame, size_t len)
+{
+	struct builtin_link *bl = arg;
+	ssize_t n;
+
+	if (bl->chan_fd < 0)
+		return;
+	/* The channel file takes every protocol, before and after the unit;
+	 * a full channel drops the frame, as a lossy line would. */
+	n = write(bl->chan_fd, frame, len);
+	if (n < 0 && errno != EAGAIN && errno != ENOBUFS)
+		log_debug(&bl->log, "PPP frame not sent: %s", strerror(errno));
+}
+
+static void engine_event(void *arg, const struct ppp_event *ev)
+{
+	struct builtin_link *bl = arg;
+
+	switch (ev->type) {
+	case PPP_EV_NETWORK_UP:
+		bl->network_up_due = true;
+		bl->network_down_due = false;
+		break;
+	case PPP_EV_NETWORK_DOWN:
+		bl->network_up_due = false;
+		bl->network_down_due = true;
+		break;
+	case PPP_EV_DOWN:
+		if (!bl->reason[0])
+			snprintf(bl->reason, sizeof(bl->reason), "%s",
+				 ppp_down_reason_name(ev->reason));
+		bl->ended = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The engine's question as the pppd plugin asks it (ppp/pppd/ipc.h), so
+ * that the link answers it the same way whatever the backend. */
+static void engine_auth_check(void *arg, const struct ppp_auth_request *req)
+{
+	struct builtin_link *bl = arg;
+	struct ppp_ipc_msg q;
+	uint8_t method = PPP_IPC_AUTH_MSCHAPV2;
+
+	if (req->proto == PPP_AUTH_PAP)
+		method = PPP_IPC_AUTH_PAP;
+	else if (req->proto == PPP_AUTH_CHAP_MD5)
+		method = PPP_IPC_AUTH_CHAP_MD5;
+	ppp_ipc_msg_init(&q, PPP_IPC_AUTH_REQUEST, ++bl->auth_seq);
+	q.method = method;
+	q.present |= PPP_IPC_HAS(PPP_IPC_T_METHOD);
+	if (ppp_ipc_set_str(&q, PPP_IPC_T_USER, req->user) ||
+	    ppp_ipc_set_str(&q, PPP_IPC_T_OURNAME, bl->name) ||
+	    (req->proto == PPP_AUTH_PAP
+		     ? ppp_ipc_set_bytes(&q, PPP_IPC_T_RESPONSE, req->password,
+					 req->password_len)
+		     : ppp_ipc_set_bytes(&q, PPP_IPC_T_CHALLENGE,
+					 req->challenge, req->challenge_len) ||
+			       ppp_ipc_set_bytes(&q, PPP_IPC_T_RESPONSE,
+						 req->response,
+						 req->response_len))) {
+		/* Longer than any login the daemon could accept. */
+		struct ppp_auth_answer no = {.ok = false};
+
+		log_warn(&bl->log, "login of '%s' refused: request too long",
+			 req->user);
+		ppp_engine_auth_answer(bl->e, &no, now_ms());
+		return;
+	}
+	if (req->proto != PPP_AUTH_PAP) {
+		q.chap_id = req->id;
+		q.present |= PPP_IPC_HAS(PPP_IPC_T_CHAP_ID);
+	}
+	ppp_link_backend_auth(bl->l, &q);
+	explicit_bzero(&q, sizeof(q));
+}
+
+static int engine_random(void *arg, void *out, size_t len)
+{
+	return auth_random(out, len);
+}
+
+static const struct ppp_engine_ops engine_ops = {
+	.send = engine_send,
+	.event = engine_event,
+	.auth_check = engine_auth_check,
+	.random = engine_random,
+};
+
+/* ---- the link's answer to a login ---- */
+
+static void link_auth_reply(void *impl, const struct ppp_ipc_msg *reply)
+{
+	struct builtin_link *bl = impl;
+	struct ppp_auth_answer a = {0};
+	const char *msg = reply->message;
+
+	if (bl->ended)
+		return;
+	a.ok = ppp_ipc_has(reply, PPP_IPC_T_RESULT) && reply->result == 0;
+	/* MS-CHAPv2: "S=<authenticator> M=<text>" (RFC 2759 5) as the
+	 * login wrote it; the engine wants the two apart. */
+	if (a.ok && !strncmp(msg, "S=", 2) &&
+	    strlen(msg) >= AUTH_MSCHAPV2_AUTH_RESPONSE_SIZE - 1) {
+		memcpy(a.authenticator_response, msg,
+		       AUTH_MSCHAPV2_AUTH_RESPONSE_SIZE - 1);
+		msg += AUTH_MSCHAPV2_AUTH_RESPONSE_SIZE - 1;
+		msg = !strncmp(msg, " M=", 3) ? msg + 3 : NULL;
+	} else if (!ppp_ipc_has(reply, PPP_IPC_T_MESSAGE) || !msg[0]) {
+		msg = NULL;
+	}
+	a.message = msg;
+	if (a.ok && ppp_ipc_has(reply, PPP_IPC_T_SEND_KEY) &&
+	    ppp_ipc_has(reply, PPP_IPC_T_RECV_KEY)) {
+		memcpy(a.mppe_send_key, reply->send_key, AUTH_MPPE_KEY_LEN);
+		memcpy(a.mppe_recv_key, reply->recv_key, AUTH_MPPE_KEY_LEN);
+		a.have_mppe_keys = true;
+	}
+	if (a.ok && ppp_ipc_has(reply, PPP_IPC_T_REMOTE_ADDR))
+		a.peer_addr = reply->remote_addr;
+	bl->in_engine++;
+	ppp_engine_auth_answer(bl->e, &a, now_ms());
+	bl->in_engine--;
+	explicit_bzero(&a, sizeof(a));
+	link_settle(bl);
+}
+
+/* ---- frames from the kernel ---- */
+
+static void link_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct builtin_link *bl = arg;
+	uint8_t frame[LINK_FRAME_MAX];
+
+	for (int i = 0; i < LINK_READ_BATCH && !bl->ended; i++) {
+		ssize_t n = read(fd, frame, sizeof(frame));
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (n <= 0) {
+			/* The channel is gone under us (the session was
+			 * deleted, the socket disconnected). */
+			if (!bl->reason[0])
+				snprintf(bl->reason, sizeof(bl->reason),
+					 "PPP channel closed%s%s",
+					 n < 0 ? ": " : "",
+					 n < 0 ? strerror(errno) : "");
+			bl->in_engine++;
+			ppp_engine_lower_down(bl->e, now_ms());
+			bl->in_engine--;
+			break;
+		}
+		bl->in_engine++;
+		ppp_engine_input(bl->e, frame, (size_t)n, now_ms());
+		bl->in_engine--;
+	}
+	link_settle(bl);
+}
+
+static void link_timeout(struct evloop_timer *t, void *arg)
+{
+	struct builtin_link *bl = arg;
+
+	bl->in_engine++;
+	ppp_engine_timer(bl->e, now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+}
+
+static void link_setup_timeout(struct evloop_timer *t, void *arg)
+{
+	struct builtin_link *bl = arg;
+
+	if (bl->up || bl->ended)
+		return;
+	snprintf(bl->reason, sizeof(bl->reason), "PPP setup timed out");
+	bl->in_engine++;
+	ppp_engine_close(bl->e, "Setup timed out", now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+}
+
+/* ---- the unit ---- */
+
+static int link_network_up(struct builtin_link *bl)
+{
+	uint32_t local, peer, dns[2], nbns[2];
+	unsigned int mtu = ppp_engine_peer_mru(bl->e);
+	char err[256];
+
+	ppp_engine_addrs(bl->e, &local, &peer, dns, nbns);
+	if (bl->unit_fd < 0) {
+		bl->unit_fd = ppp_kernel_unit_open(bl->chan_fd, bl->mru,
+						   &bl->unit, err, sizeof(err));
+		if (bl->unit_fd < 0)
+			goto err;
+		snprintf(bl->ifname, sizeof(bl->ifname), "ppp%d", bl->unit);
+		bl->ev_unit =
+			event_new(evloop_base(bl->loop), bl->unit_fd,
+				  EV_READ | EV_PERSIST, link_readable, bl);
+		if (!bl->ev_unit || event_add(bl->ev_unit, NULL) < 0) {
+			snprintf(err, sizeof(err), "out of memory");
+			goto err;
+		}
+	}
+	/* The peer's MRU is the most we may send (RFC 1661 6.1). */
+	if (!mtu || mtu > bl->mru)
+		mtu = bl->mru;
+	if (ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu, err,
+			     sizeof(err)))
+		goto err;
+	bl->up = true;
+	ppp_link_backend_up(bl->l, bl->ifname, local, peer);
+	return 0;
+
+err:
+	log_error(&bl->log, "PPP unit: %s", err);
+	snprintf(bl->reason, sizeof(bl->reason), "PPP unit: %s", err);
+	return -1;
+}
+
+/* ---- the end ---- */
+
+static void link_free(struct builtin_link *bl)
+{
+	if (bl->ev_unit)
+		event_free(bl->ev_unit);
+	if (bl->ev_chan)
+		event_free(bl->ev_chan);
+	ppp_kernel_unit_close(bl->chan_fd, bl->unit_fd);
+	/* The channel file, then the socket: the kernel unregisters the
+	 * channel (and deletes its L2TP session) with the last of them. */
+	if (bl->chan_fd >= 0)
+		close(bl->chan_fd);
+	if (bl->pppox_fd >= 0)
+		close(bl->pppox_fd);
+	evloop_timer_free(bl->timer);
+	evloop_timer_free(bl->setup_timer);
+	evloop_timer_free(bl->end_timer);
+	ppp_engine_free(bl->e);
+	free(bl);
+}
+
+static void link_end(struct evloop_timer *t, void *arg)
+{
+	struct builtin_link *bl = arg;
+	struct ppp_link *l = bl->l;
+	char reason[LINK_REASON_MAX];
+
+	/* The daemon's last look at the counters, while the interface and
+	 * the kernel session are still there. */
+	if (bl->up)
+		ppp_link_backend_ip_down(l);
+	bl->up = false;
+	snprintf(reason, sizeof(reason), "%s", bl->reason);
+	link_free(bl);
+	ppp_link_backend_down(l, reason);
+}
+
+/* Does what the engine's events asked for, once no engine call is under
+ * way, and sets the engine's timer again. */
+static void link_settle(struct builtin_link *bl)
+{
+	uint64_t next;
+
+	if (bl->in_engine || bl->settling)
+		return;
+	bl->settling = true;
+	while (!bl->ended && (bl->network_up_due || bl->network_down_due)) {
+		if (bl->network_down_due) {
+			bl->network_down_due = false;
+			if (bl->up)
+				ppp_link_backend_ip_down(bl->l);
+			bl->up = false;
+		}
+		if (bl->network_up_due) {
+			bl->network_up_due = false;
+			if (link_network_up(bl) < 0) {
+				bl->in_engine++;
+				ppp_engine_close(bl->e, "Interface failed",
+						 now_ms());
+				bl->in_engine--;
+			}
+		}
+	}
+	bl->settling = false;
+	if (bl->ended) {
+		evloop_timer_disarm(bl->timer);
+		evloop_timer_disarm(bl->setup_timer);
+		if (bl->ev_chan)
+			event_del(bl->ev_chan);
+		if (bl->ev_unit)
+			event_del(bl->ev_unit);
+		if (!evloop_timer_armed(bl->end_timer))
+			evloop_timer_arm(bl->end_timer, 0);
+		return;
+	}
+	next = ppp_engine_next_timeout(bl->e);
+	if (next == UINT64_MAX) {
+		evloop_timer_disarm(bl->timer);
+	} else {
+		uint64_t now = now_ms();
+
+		evloop_timer_arm(bl->timer, next > now ? next - now : 0);
+	}
+}
+
+/* ---- the backend ---- */
+
+static void engine_config(struct builtin_link *bl,
+			  const struct ppp_link_params *p,
+			  const struct ppp_builtin_params *bp,
+			  struct ppp_engine_config *cfg)
+{
+	ppp_engine_config_defaults(cfg, PPP_ROLE_SERVER);
+	cfg->ops = &engine_ops;
+	cfg->arg = bl;
+	cfg->peer = bl->peer;
+	snprintf(bl->name, sizeof(bl->name), "%s",
+		 p->name && p->name[0] ? p->name : "vpnsuite");
+	cfg->name = bl->name;
+	cfg->local_addr = p->local_ip;
+	cfg->peer_addr = p->remote_ip;
+	cfg->auth_protos = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
+	if (bp && bp->auth_protos)
+		cfg->auth_protos = bp->auth_protos;
+	if (bp && bp->no_auth)
+		cfg->auth_protos = 0;
+	if (bp && bp->mru)
+		cfg->mru = (uint16_t)bp->mru;
+	if (bp && bp->echo_interval_s)
+		cfg->echo_interval_ms = bp->echo_interval_s * 1000;
+	if (bp && bp->echo_failure)
+		cfg->echo_failure = bp->echo_failure;
+	if (bp) {
+		cfg->dns[0] = bp->dns[0];
+		cfg->dns[1] = bp->dns[1];
+	}
+}
+
+static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
+			struct ppp_link *l, const struct ppp_link_params *p,
+			char *err, size_t errlen)
+{
+	const struct ppp_builtin_params *bp = p->backend_opts;
+	struct builtin_link *bl;
+	struct ppp_engine_config cfg;
+
+	if (p->client) {
+		errbuf_set(err, errlen,
+			   "the builtin PPP engine runs the server side only "
+			   "(use 'ppp engine = pppd' here)");
+		return NULL;
+	}
+	if (!p->local_ip) {
+		errbuf_set(err, errlen,
+			   "the builtin PPP engine needs our address "
+			   "('local ip')");
+		return NULL;
+	}
+	if (p->limits.max_connect_s || p->limits.idle_s)
+		log_warn(p->log, "builtin PPP engine: connect and idle "
+				 "limits are not enforced yet");
+	bl = calloc(1, sizeof(*bl));
+	if (!bl) {
+		errbuf_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	bl->b = (struct ppp_link_builtin *)b;
+	bl->l = l;
+	bl->loop = loop;
+	bl->pppox_fd = bl->chan_fd = bl->unit_fd = -1;
+	if (p->log)
+		bl->log = *p->log;
+	snprintf(bl->peer, sizeof(bl->peer), "tunnel %u session %u",
+		 bl->log.tunnel_id, bl->log.session_id);
+	engine_config(bl, p, bp, &cfg);
+	bl->mru = cfg.mru;
+	bl->e = ppp_engine_new(&cfg);
+	if (!bl->e) {
+		errbuf_set(err, errlen, "bad PPP engine configuration");
+		goto err_free;
+	}
+	/* The caller closes its descriptor once we return: the channel
+	 * lives as long as this one. */
+	bl->pppox_fd = fcntl(p->channel_fd, F_DUPFD_CLOEXEC, 3);
+	if (bl->pppox_fd < 0) {
+		errbuf_set(err, errlen, "PPPoX socket: %s", strerror(errno));
+		goto err_free;
+	}
+	bl->chan_fd = ppp_kernel_channel_open(bl->pppox_fd, err, errlen);
+	if (bl->chan_fd < 0)
+		goto err_free;
+	bl->ev_chan = event_new(evloop_base(loop), bl->chan_fd,
+				EV_READ | EV_PERSIST, link_readable, bl);
+	bl->timer = evloop_timer_new(loop, link_timeout, bl);
+	bl->setup_timer = evloop_timer_new(loop, link_setup_timeout, bl);
+	bl->end_timer = evloop_timer_new(loop, link_end, bl);
+	if (!bl->ev_chan || !bl->timer || !bl->setup_timer || !bl->end_timer ||
+	    event_add(bl->ev_chan, NULL) < 0) {
+		errbuf_set(err, errlen, "out of memory");
+		goto err_free;
+	}
+	if (p->setup_timeout_ms)
+		evloop_timer_arm(bl->setup_timer, p->setup_timeout_ms);
+	/* RFC 1661 3.2: the channel carries frames, LCP starts. Nothing the
+	 * daemon hears can come of it before we return. */
+	bl->in_engine++;
+	ppp_engine_start(bl->e, now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+	return bl;
+
+err_free:
+	link_free(bl);
+	return NULL;
+}
+
+static void link_close(void *impl)
+{
+	struct builtin_link *bl = impl;
+
+	if (bl->ended)
+		return;
+	if (!bl->reason[0])
+		snprintf(bl->reason, sizeof(bl->reason), "closed locally");
+	bl->in_engine++;
+	ppp_engine_close(bl->e, "Closed by the server", now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+}
+
+static void link_hangup(void *impl)
+{
+	struct builtin_link *bl = impl;
+
+	if (bl->ended)
+		return;
+	if (!bl->reason[0])
+		snprintf(bl->reason, sizeof(bl->reason), "channel hung up");
+	bl->in_engine++;
+	ppp_engine_lower_down(bl->e, now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+}
+
+int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)
+{
+	memset(b, 0, sizeof(*b));
+	b->base.name = "builtin";
+	b->base.start = link_start;
+	b->base.close = link_close;
+	b->base.hangup = link_hangup;
+	b->base.auth_reply = link_auth_reply;
+	return nl_sock_open(&b->nl, NETLINK_ROUTE, err, errlen);
+}
+
+void ppp_link_builtin_exit(struct ppp_link_builtin *b)
+{
+	if (b->base.start)
+		nl_sock_close(&b->nl);
+	b->base.start = NULL;
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# 'ppp engine = builtin': Debian's xl2tpd + pppd as LAC (netns "lac") call
+# our l2tpd LNS (netns "lns"), whose sessions run PPP in the daemon over
+# /dev/ppp: no pppd on the LNS side. MS-CHAPv2 and CHAP-MD5 logins come
+# up, the LNS's interface has both addresses, pings go both ways, vpnctl
+# shows the session; the LAC hanging up removes the unit; a wrong password
+# is refused and leaves nothing (no unit, no session). Then the setup time
+# of one session with the builtin engine and with pppd, same boot (figures,
+# not checks).
+# vm-timeout: 300
+source "$(dirname "$0")/../lib.sh"
+
+B=$PWD/build
+D=/tmp/ppp-builtin-l2tp
+LNS_IP=10.99.3.1
+PPP_LNS=192.168.79.1
+mkdir -p "$D" /run/xl2tpd
+
+vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink
+vm_netns_pair lns lac 10.99.3
+vm_ppp_clean_options
+vm_ppp_no_scripts
+
+# The LAC's pppd finds its password here, the LNS checks logins against it.
+printf '"vpnuser" "lns" "builtin-secret" *\n' > /etc/ppp/chap-secrets
+chmod 600 /etc/ppp/chap-secrets
+: > "$D/secrets"
+chmod 600 "$D/secrets"
+
+lns_conf() { # ENGINE
+    cat <<CONF
+[global]
+listen-addr = $LNS_IP
+dataplane = kernel
+ppp engine = $1
+[lns default]
+ip range = 192.168.79.10-192.168.79.20
+local ip = $PPP_LNS
+require chap = yes
+refuse pap = yes
+require authentication = yes
+name = lns
+hostname = lns
+CONF
+    # pppd reads an options file; the builtin engine gets none (it would
+    # only name each line as not read).
+    [[ $1 == pppd ]] && printf 'pppoptfile = %s\n' "$D/options.lns"
+    return 0
+}
+lns_conf builtin > "$D/lns-builtin.conf"
+lns_conf pppd > "$D/lns-pppd.conf"
+cat > "$D/options.lns" <<CONF
+logfile $VM_LOGDIR/pppd-lns.log
+$VM_PPP_OPTIONS
+CONF
+# Each call from a port of its own: the LNS keeps a closed tunnel a while
+# (RFC 2661 5.7), and a 6.1 kernel carries one tunnel per port pair.
+lac_conf() { # PORT
+    cat > "$D/lac.conf" <<CONF
+[global]
+port = $1
+auth file = $D/secrets
+access control = no
+[lac xl2tpd]
+lns = $LNS_IP
+redial = no
+autodial = yes
+refuse pap = yes
+require authentication = no
+name = vpnuser
+pppoptfile = $D/options.lac
+CONF
+}
+lac_options() { # EXTRA-OPTION...
+    printf '%s\n' "name vpnuser" "logfile $VM_LOGDIR/pppd-lac.log" \
+        "remotename lns" noauth noipdefault ipcp-accept-local \
+        ipcp-accept-remote "$VM_PPP_OPTIONS" "$@" > "$D/options.lac"
+}
+
+ctl() { "$B/vpnctl" -s "$D/lns.ctl" "$@"; }
+n_sessions() { ctl --json sessions | jq '.sessions | length'; }
+# The interface's address in NS, failing while it has none.
+addr_of() { local a; a=$(vm_ppp_addr "$1") && [[ -n $a ]] && echo "$a"; }
+ppp_up_both() { addr_of lac && addr_of lns; }
+no_lns_unit() { [ -z "$(vm_ppp_ifaces lns)" ]; }
+lns_clean() {
+    no_lns_unit && vm_no_l2tp_session lns && [ "$(n_sessions)" = 0 ]
+}
+no_lns_pppd() { ! pgrep -f 'vpnsuite\.so' >/dev/null; }
+
+lns_start() { # ENGINE
+    vm_bg "l2tpd-$1" vm_in lns "$B/l2tpd" -D -c "$D/lns-$1.conf" \
+        -s "$D/secrets" -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
+    vm_require "LNS ($1 engine) control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
+}
+lac_port=1700
+lac_start() { # NAME
+    lac_conf $(( ++lac_port ))
+    vm_bg "$1" vm_in lac xl2tpd -D -c "$D/lac.conf" -s "$D/secrets" \
+        -p /run/xl2tpd/lac.pid -C /run/xl2tpd/lac.control
+}
+# Setup time of the call just started: LAC start to PPP up on both ends.
+setup_ms=0
+lac_up() { # NAME
+    local t0
+    t0=$(date +%s%N)
+    lac_start "$1"
+    vm_require "$1: PPP up on both ends" vm_wait_for 60 ppp_up_both
+    setup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    vm_log "$1: PPP up $setup_ms ms after starting the LAC"
+}
+# LAC hangs up: xl2tpd stopped (its pppd says goodbye, StopCCN).
+lac_hangup() { # NAME
+    vm_stop "$1" 10
+    vm_check "$1 hung up: the LNS unit is gone, no session left" \
+        vm_wait_for 30 lns_clean
+}
+logged() { grep -c "$1" "$VM_LOGDIR/l2tpd-builtin.log" || true; }
+
+lns_start builtin
+
+# --- MS-CHAPv2 --------------------------------------------------------------
+lac_options refuse-chap
+lac_up lac-mschapv2
+lac_ip=$(addr_of lac)
+lns_if=$(vm_ppp_ifaces lns | head -n1)
+vm_check "MS-CHAPv2: the builtin engine authenticated vpnuser with it" \
+    grep -q "authenticated as vpnuser (MS-CHAPv2)" "$VM_LOGDIR/l2tpd-builtin.log"
+vm_check "no pppd with our plugin runs on the LNS" no_lns_pppd
+vm_check_eq "LAC got the first pool address" 192.168.79.10 "$lac_ip"
+vm_check "LNS interface $lns_if: $PPP_LNS peer $lac_ip/32, up" sh -c \
+    "ip -n lns -4 -o addr show dev $lns_if | grep -q 'inet $PPP_LNS peer $lac_ip/32' &&
+     ip -n lns -o link show dev $lns_if | grep -q ',UP'"
+vm_check_eq "LNS interface MTU is the peer's MRU (1400)" 1400 \
+    "$(ip -n lns -o link show dev "$lns_if" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')"
+vm_check "ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "ping LNS -> LAC" vm_ping lns "$lac_ip" 3
+vm_check "1372-byte ping LAC -> LNS (MTU 1400)" vm_ping lac "$PPP_LNS" 1 -s 1372
+json=$(ctl --json sessions)
+f() { jq -r ".sessions[0].$1 // empty" <<< "$json"; }
+ctl sessions | tee "$VM_LOGDIR/vpnctl-sessions.txt"
+vm_check_eq "vpnctl: one session" 1 "$(jq '.sessions | length' <<< "$json")"
+vm_check_eq "vpnctl: user" vpnuser "$(f user)"
+vm_check_eq "vpnctl: interface" "$lns_if" "$(f interface)"
+vm_check_eq "vpnctl: local address" "$PPP_LNS" "$(f local_ip)"
+vm_check_eq "vpnctl: peer's address" "$lac_ip" "$(f remote_ip)"
+vm_check "vpnctl: counters moved (rx $(f rx_bytes))" test "$(f rx_bytes)" -gt 1000
+vm_check_eq "vpnctl: no pppd pid" 0 "$(f pppd)"
+lac_hangup lac-mschapv2
+vm_check_eq "pool address free again" 0 "$(ctl --json status | jq .addresses_in_use)"
+
+# --- CHAP-MD5 ---------------------------------------------------------------
+lac_options refuse-mschap-v2 refuse-mschap
+lac_up lac-md5
+builtin_ms=$setup_ms
+vm_check "CHAP-MD5: the builtin engine authenticated vpnuser with it" \
+    grep -q "authenticated as vpnuser (CHAP-MD5)" "$VM_LOGDIR/l2tpd-builtin.log"
+vm_check "CHAP-MD5: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "CHAP-MD5: ping LNS -> LAC" vm_ping lns "$(addr_of lac)" 3
+vm_check_eq "CHAP-MD5: vpnctl shows the session's interface" \
+    "$(vm_ppp_ifaces lns | head -n1)" "$(ctl --json sessions | jq -r '.sessions[0].interface')"
+lac_hangup lac-md5
+
+# --- wrong password ----------------------------------------------------------
+ups_before=$(logged "PPP up on")
+lac_options refuse-chap "password not-the-secret"
+lac_start lac-wrong
+vm_check "wrong password: the LNS refused the login" vm_wait_for 60 \
+    grep -q "MS-CHAPv2: login of 'vpnuser' refused" "$VM_LOGDIR/l2tpd-builtin.log"
+vm_check "wrong password: the LAC's pppd was told so" vm_wait_for 30 \
+    grep -q "CHAP authentication failed" "$VM_LOGDIR/pppd-lac.log"
+vm_check "wrong password: no unit, no session left on the LNS" \
+    vm_wait_for 30 lns_clean
+vm_check_eq "wrong password: no PPP came up" "$ups_before" "$(logged "PPP up on")"
+vm_stop lac-wrong 10
+vm_stop l2tpd-builtin 10
+vm_check "no kernel tunnel left after the builtin LNS stopped" vm_no_l2tp_tunnel lns
+
+# --- the same call with pppd, for the figure ----------------------------------
+rm -f "$D/lns.ctl"
+lns_start pppd
+lac_options refuse-mschap-v2 refuse-mschap
+lac_up lac-md5-pppd
+pppd_ms=$setup_ms
+vm_check "pppd engine: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_stop lac-md5-pppd 10
+vm_log "setup time of one CHAP-MD5 session (LAC start to PPP up both ends): builtin ${builtin_ms} ms, pppd ${pppd_ms} ms"
+vm_stop l2tpd-pppd 10
