@@ -684,7 +684,7 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		p.pool = g->pool;
 	}
 	g->link = ppp_link_open(d->loop, backend, &p, &ops, g, err, errlen);
-	if (g->link)
+	if (g->link && ppp_link_pid(g->link))
 		d->stats.v[L2TPD_STAT_PPPD_STARTED]++;
 	return g->link ? 0 : -1;
 }

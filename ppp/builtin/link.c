@@ -34,13 +34,20 @@
 #define LINK_READ_BATCH 16
 #define LINK_FRAME_MAX	2048
 #define LINK_REASON_MAX 300
+/*
+ * The LAC starts its pppd once the call is up and it speaks first; a
+ * Configure-Request of ours sent before that pppd has its channel is lost
+ * and costs a Restart timer (3 s) before the link can open. So LCP starts
+ * with the peer's first frame, or after this long without one.
+ */
+#define LINK_START_WAIT_MS 1000
 
 struct builtin_link {
 	struct ppp_link_builtin *b;
 	struct ppp_link *l;
 	struct evloop *loop;
 	struct log_ctx log;
-	char peer[64];
+	char peer[96];
 	char name[PPP_IPC_MAX_NAME + 1]; /* ours, the CHAP Name */
 	struct ppp_engine *e;
 	unsigned int mru;
@@ -53,6 +60,7 @@ struct builtin_link {
 	uint32_t auth_seq;
 	unsigned int in_engine; /* depth of engine calls under way */
 	bool settling;
+	bool started;	       /* LCP started (ppp_engine_start) */
 	bool network_up_due;   /* NETWORK_UP seen, unit not made yet */
 	bool network_down_due; /* NETWORK_DOWN seen */
 	bool ended;	       /* engine down: the end is under way */
@@ -225,6 +233,10 @@ static void link_readable(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		bl->in_engine++;
+		if (!bl->started) {
+			bl->started = true;
+			ppp_engine_start(bl->e, now_ms());
+		}
 		ppp_engine_input(bl->e, frame, (size_t)n, now_ms());
 		bl->in_engine--;
 	}
@@ -236,7 +248,13 @@ static void link_timeout(struct evloop_timer *t, void *arg)
 	struct builtin_link *bl = arg;
 
 	bl->in_engine++;
-	ppp_engine_timer(bl->e, now_ms());
+	if (!bl->started) {
+		/* RFC 1661 3.2: the peer is silent, we open LCP. */
+		bl->started = true;
+		ppp_engine_start(bl->e, now_ms());
+	} else {
+		ppp_engine_timer(bl->e, now_ms());
+	}
 	bl->in_engine--;
 	link_settle(bl);
 }
@@ -369,6 +387,8 @@ static void link_settle(struct builtin_link *bl)
 			evloop_timer_arm(bl->end_timer, 0);
 		return;
 	}
+	if (!bl->started)
+		return; /* the start timer runs */
 	next = ppp_engine_next_timeout(bl->e);
 	if (next == UINT64_MAX) {
 		evloop_timer_disarm(bl->timer);
@@ -446,8 +466,11 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->pppox_fd = bl->chan_fd = bl->unit_fd = -1;
 	if (p->log)
 		bl->log = *p->log;
-	snprintf(bl->peer, sizeof(bl->peer), "tunnel %u session %u",
-		 bl->log.tunnel_id, bl->log.session_id);
+	/* The engine's lines read "peer 198.51.100.7 tunnel 4711 session 12:".
+	 */
+	snprintf(bl->peer, sizeof(bl->peer), "%s tunnel %u session %u",
+		 p->peer_ip ? p->peer_ip : "?", bl->log.tunnel_id,
+		 bl->log.session_id);
 	engine_config(bl, p, bp, &cfg);
 	bl->mru = cfg.mru;
 	bl->e = ppp_engine_new(&cfg);
@@ -477,12 +500,8 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	}
 	if (p->setup_timeout_ms)
 		evloop_timer_arm(bl->setup_timer, p->setup_timeout_ms);
-	/* RFC 1661 3.2: the channel carries frames, LCP starts. Nothing the
-	 * daemon hears can come of it before we return. */
-	bl->in_engine++;
-	ppp_engine_start(bl->e, now_ms());
-	bl->in_engine--;
-	link_settle(bl);
+	/* LCP starts with the peer's first frame or LINK_START_WAIT_MS. */
+	evloop_timer_arm(bl->timer, LINK_START_WAIT_MS);
 	return bl;
 
 err_free:

@@ -115,6 +115,12 @@ lac_hangup() { # NAME
     vm_check "$1 hung up: the LNS unit is gone, no session left" \
         vm_wait_for 30 lns_clean
 }
+# LNS side of the last call in l2tpd's LOG: ICCN to PPP up, in ms.
+lns_setup_ms() { # LOG
+    awk '/incoming call established/ { t0 = $2 } /PPP up on/ { t1 = $2 }
+        function ms(t, a) { split(t, a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
+        END { if (t0 && t1) printf "%d\n", ms(t1) - ms(t0) }' "$1"
+}
 logged() { grep -c "$1" "$VM_LOGDIR/l2tpd-builtin.log" || true; }
 
 lns_start builtin
@@ -153,6 +159,7 @@ vm_check_eq "pool address free again" 0 "$(ctl --json status | jq .addresses_in_
 lac_options refuse-mschap-v2 refuse-mschap
 lac_up lac-md5
 builtin_ms=$setup_ms
+builtin_lns_ms=$(lns_setup_ms "$VM_LOGDIR/l2tpd-builtin.log")
 vm_check "CHAP-MD5: the builtin engine authenticated vpnuser with it" \
     grep -q "authenticated as vpnuser (CHAP-MD5)" "$VM_LOGDIR/l2tpd-builtin.log"
 vm_check "CHAP-MD5: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
@@ -182,7 +189,9 @@ lns_start pppd
 lac_options refuse-mschap-v2 refuse-mschap
 lac_up lac-md5-pppd
 pppd_ms=$setup_ms
+pppd_lns_ms=$(lns_setup_ms "$VM_LOGDIR/l2tpd-pppd.log")
 vm_check "pppd engine: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_stop lac-md5-pppd 10
-vm_log "setup time of one CHAP-MD5 session (LAC start to PPP up both ends): builtin ${builtin_ms} ms, pppd ${pppd_ms} ms"
+vm_log "setup time of one CHAP-MD5 session, LAC start to PPP up on both ends: builtin ${builtin_ms} ms, pppd ${pppd_ms} ms"
+vm_log "... on the LNS, ICCN to PPP up (l2tpd's log): builtin ${builtin_lns_ms} ms, pppd ${pppd_lns_ms} ms"
 vm_stop l2tpd-pppd 10
