@@ -8,6 +8,8 @@
 # FreeRADIUS logged them; CHAP-MD5 with an address from 'ip range';
 # MS-CHAPv2 with MPPE-128 whose keys came from RADIUS; Session-Timeout from
 # the Access-Accept ending the session on time (Stop's Acct-Session-Time).
+# Each login dials an address of the LNS of its own (l2tpd listening on
+# all of them): NAS-IP-Address and Called-Station-Id are the one it came to.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../../radius/freeradius.sh"
 
@@ -63,7 +65,6 @@ lns_method() {
 }
 cat > "$D/lns.conf" <<CONF
 [global]
-listen-addr = $LNS_IP
 dataplane = kernel
 ppp auth = radius
 ppp secrets = $D/chap-secrets
@@ -76,29 +77,40 @@ name = lns
 hostname = lns
 pppoptfile = $D/options.lns
 CONF
-# xl2tpd's LAC: one section whose calls share one tunnel (Linux before
-# 6.11 carries one tunnel per UDP port pair, and xl2tpd dials from 1701);
-# each login rewrites its pppd options, which xl2tpd passes with "file".
-printf '[global]\nport = 1701\naccess control = no\n[lac vpn]\nlns = %s\nredial = no\nautodial = no\nrequire authentication = no\npppoptfile = %s\n' \
-    "$LNS_IP" "$D/options.lac" > "$D/lac.conf"
-# dial NAME USER PASSWORD METHOD: a call of xl2tpd's LAC, its pppd so
-dial() {
-    local o
-    case $4 in
+# xl2tpd's LAC: a section per login, each to an address of the LNS of its
+# own. Linux before 6.11 carries one tunnel per UDP address and port pair
+# and xl2tpd dials every tunnel from port 1701; and xl2tpd does not dial a
+# section again whose call it ended itself until a later exchange
+# acknowledges its CDN. The LNS listens on all its addresses: what it
+# reports (NAS-IP-Address, Called-Station-Id) is the one each tunnel came to.
+printf '[global]\nport = 1701\naccess control = no\n' > "$D/lac.conf"
+declare -A LNS_OF
+n=0
+for sec in wrong:alice:secrets-pw:chap alice:alice:alice-pw:pap bob:bob:bob-pw:chap tim:tim:tim-pw:mschapv2; do
+    IFS=: read -r sname user pw method <<< "$sec"
+    LNS_OF[$sname]=10.99.5.$(( n == 0 ? 1 : n + 2 ))
+    n=$((n + 1))
+    [ "${LNS_OF[$sname]}" = "$LNS_IP" ] || ip -n lns addr add "${LNS_OF[$sname]}/24" dev v-lac
+    case $method in
     pap) o=$'refuse-chap\nrefuse-mschap\nrefuse-mschap-v2\nrefuse-eap\nnoccp' ;;
     chap) o=$'refuse-pap\nrefuse-mschap\nrefuse-mschap-v2\nrefuse-eap\nnoccp' ;;
     mschapv2) o=$'refuse-pap\nrefuse-chap\nrefuse-mschap\nrefuse-eap\nrequire-mppe-128' ;;
     esac
-    lns_method "$4"
+    printf '[lac %s]\nlns = %s\nredial = no\nautodial = no\nrequire authentication = no\nname = %s\npppoptfile = %s\n' \
+        "$sname" "${LNS_OF[$sname]}" "$user" "$D/options.lac-$sname" >> "$D/lac.conf"
     printf 'name %s\npassword %s\nremotename lns\nnoauth\nnoipdefault\nipcp-accept-local\nipcp-accept-remote\nlogfile %s\n%s\n%s\n' \
-        "$2" "$3" "$VM_LOGDIR/pppd-lac-$1.log" "$ppp_common" "$o" > "$D/options.lac"
-    echo "c vpn" > /run/xl2tpd/lac.control
+        "$user" "$pw" "$VM_LOGDIR/pppd-lac-$sname.log" "$ppp_common" "$o" > "$D/options.lac-$sname"
+done
+# dial NAME METHOD: a call of xl2tpd's [lac NAME], the LNS's pppd asking for METHOD
+dial() {
+    lns_method "$2"
+    echo "c $1" > /run/xl2tpd/lac.control
 }
 # hang_up USER: the LNS ends the call (xl2tpd forgets a call it ended
 # itself only once its CDN is acknowledged in a later exchange), the tunnel
 # stays for the next call
 hang_up() {
-    ctl session close --user "$1" > /dev/null
+    ctl session close --user "$1" > /dev/null || true
     vm_check "$1: session gone after the LNS hung up" vm_wait_for 30 user_gone "$1"
     vm_check "$1: xl2tpd's pppd gone" vm_wait_for 30 vm_no_process pppd
 }
@@ -143,14 +155,14 @@ vm_require "xl2tpd control pipe up" vm_wait_for 10 test -p /run/xl2tpd/lac.contr
 
 vm_log "1: a wrong password (the one chap-secrets holds), CHAP-MD5"
 mark
-dial wrong alice secrets-pw chap
+dial wrong chap
 vm_check "refused: RADIUS says no" vm_wait_for 30 log_has "login of 'alice' ($LAC_IP): RADIUS Access-Reject"
 vm_check "xl2tpd's pppd fails CHAP" vm_wait_for 20 grep -q "CHAP authentication failed" "$VM_LOGDIR/pppd-lac-wrong.log"
 vm_check "nothing left: no session, no pppd" vm_wait_for 30 nothing_left
 (( VM_OK )) || show_left
 
 vm_log "2: PAP, Framed-IP-Address"
-dial alice alice alice-pw pap
+dial alice pap
 vm_check "pap: alice up" vm_wait_for 60 user_up alice
 vm_check_eq "pap: Framed-IP-Address applied" "$ALICE_IP" "$(field alice remote_ip)"
 vm_check "pap: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 2
@@ -160,19 +172,19 @@ req=$(fr_auth_request "$D/raddb" alice)
 printf '%s\n' "$req" > "$VM_LOGDIR/access-request-alice.txt"
 sid=$(field alice id)
 tid=$(field alice tunnel)
-for a in 'User-Name = "alice"' "NAS-IP-Address = $LNS_IP" 'NAS-Identifier = "vm-lns"' \
+for a in 'User-Name = "alice"' "NAS-IP-Address = ${LNS_OF[alice]}" 'NAS-Identifier = "vm-lns"' \
     "NAS-Port = $sid" "NAS-Port-Id = \"tunnel $tid session $sid\"" \
     'NAS-Port-Type = Virtual' 'Service-Type = Framed-User' 'Framed-Protocol = PPP' \
-    "Calling-Station-Id = \"$LAC_IP\"" "Called-Station-Id = \"$LNS_IP\"" \
+    "Calling-Station-Id = \"$LAC_IP\"" "Called-Station-Id = \"${LNS_OF[alice]}\"" \
     'Tunnel-Type:0 = L2TP' 'Tunnel-Medium-Type:0 = IPv4' \
-    "Tunnel-Client-Endpoint:0 = \"$LAC_IP\"" "Tunnel-Server-Endpoint:0 = \"$LNS_IP\"" \
+    "Tunnel-Client-Endpoint:0 = \"$LAC_IP\"" "Tunnel-Server-Endpoint:0 = \"${LNS_OF[alice]}\"" \
     'Message-Authenticator = 0x'; do
     vm_check "pap: Access-Request has $a" grep -qF -- "$a" <<< "$req"
 done
 hang_up alice
 
 vm_log "3: CHAP-MD5, address from 'ip range'"
-dial bob bob bob-pw chap
+dial bob chap
 vm_check "chap: bob up" vm_wait_for 60 user_up bob
 addr=$(field bob remote_ip)
 vm_check "chap: address from 'ip range' ($addr)" in_range "${addr##*.}" 10 20
@@ -183,7 +195,7 @@ hang_up bob
 
 vm_log "4: MS-CHAPv2 + MPPE-128, Session-Timeout 8 s from the Access-Accept"
 mark
-dial tim tim tim-pw mschapv2
+dial tim mschapv2
 vm_check "mschapv2: tim up" vm_wait_for 60 user_up tim
 t0=$(date +%s)
 taddr=$(field tim remote_ip)
