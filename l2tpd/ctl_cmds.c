@@ -290,19 +290,18 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	return json_object();
 }
 
+static void *lac_find(void *d, const char *name)
+{
+	return l2tpd_lac_find(d, name);
+}
+
 static struct lac_state *lac_arg(struct l2tpd *d, json_t *req, char *err,
 				 size_t errlen)
 {
-	struct lac_state *lac;
-	const char *name;
+	static const struct ctl_profile_kind lac = {lac_find, "[lac ",
+						    "] in the configuration"};
 
-	if (ctl_arg_string(req, "name", &name, err, errlen))
-		return NULL;
-	lac = l2tpd_lac_find(d, name);
-	if (!lac)
-		errbuf_set(err, errlen, "no [lac %s] in the configuration",
-			   name);
-	return lac;
+	return ctl_arg_profile(req, &lac, d, err, errlen);
 }
 
 static json_t *cmd_lac_connect(void *arg, const char *cmd, json_t *req,

@@ -688,6 +688,21 @@ int ctl_arg_string(json_t *req, const char *key, const char **out, char *err,
 	return 0;
 }
 
+void *ctl_arg_profile(json_t *req, const struct ctl_profile_kind *kind,
+		      void *arg, char *err, size_t errlen)
+{
+	const char *name;
+	void *found;
+
+	if (ctl_arg_string(req, "name", &name, err, errlen))
+		return NULL;
+	found = kind->find(arg, name);
+	if (!found)
+		errbuf_set(err, errlen, "no %s%s%s", kind->before, name,
+			   kind->after);
+	return found;
+}
+
 /* Integers may also come as decimal strings, as typed by hand. */
 int ctl_arg_uint(json_t *req, const char *key, uint64_t min, uint64_t max,
 		 uint64_t *out, char *err, size_t errlen)

@@ -179,6 +179,16 @@ int ctl_arg_string(json_t *req, const char *key, const char **out, char *err,
 int ctl_arg_uint(json_t *req, const char *key, uint64_t min, uint64_t max,
 		 uint64_t *out, char *err, size_t errlen);
 
+/* A dialler profile as a request's "name" names it: find(arg, name) finds
+ * it (NULL: none), and none is said as "no " before NAME after. */
+struct ctl_profile_kind {
+	void *(*find)(void *arg, const char *name);
+	const char *before, *after;
+};
+/* The profile "name" names, or NULL with err naming what is wrong. */
+void *ctl_arg_profile(json_t *req, const struct ctl_profile_kind *kind,
+		      void *arg, char *err, size_t errlen);
+
 /* {"daemon":..,"version":..,"pid":getpid(),"uptime":seconds since start}. */
 json_t *ctl_status_new(const char *daemon, const char *version,
 		       uint64_t start_ms, uint64_t now_ms);

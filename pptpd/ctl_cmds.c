@@ -244,18 +244,18 @@ static json_t *cmd_session_close(void *arg, const char *cmd, json_t *req,
 	return json_object();
 }
 
+static void *client_find(void *d, const char *name)
+{
+	return pptpd_client_find(d, name);
+}
+
 static struct pptpd_client_state *client_arg(struct pptpd *d, json_t *req,
 					     char *err, size_t errlen)
 {
-	struct pptpd_client_state *cs;
-	const char *name;
+	static const struct ctl_profile_kind client = {client_find,
+						       "client profile '", "'"};
 
-	if (ctl_arg_string(req, "name", &name, err, errlen))
-		return NULL;
-	cs = pptpd_client_find(d, name);
-	if (!cs)
-		errbuf_set(err, errlen, "no client profile '%s'", name);
-	return cs;
+	return ctl_arg_profile(req, &client, d, err, errlen);
 }
 
 static json_t *cmd_pptp_connect(void *arg, const char *cmd, json_t *req,

@@ -1149,6 +1149,37 @@ START_TEST(test_ctl_register_replaces_handler)
 }
 END_TEST
 
+static void *find_office(void *arg, const char *name)
+{
+	return strcmp(name, "office") ? NULL : arg;
+}
+
+/* The profile "name" names, or the daemon's words for none. */
+START_TEST(test_ctl_arg_profile)
+{
+	static const struct ctl_profile_kind kind = {find_office, "[lac ",
+						     "] in the configuration"};
+	json_t *office = json_pack("{s:s}", "name", "office");
+	json_t *home = json_pack("{s:s}", "name", "home");
+	json_t *none = json_object();
+	char err[128] = "";
+	int profile;
+
+	ck_assert_ptr_eq(
+		ctl_arg_profile(office, &kind, &profile, err, sizeof(err)),
+		&profile);
+	ck_assert_ptr_null(
+		ctl_arg_profile(home, &kind, &profile, err, sizeof(err)));
+	ck_assert_str_eq(err, "no [lac home] in the configuration");
+	ck_assert_ptr_null(
+		ctl_arg_profile(none, &kind, &profile, err, sizeof(err)));
+	ck_assert_str_eq(err, "missing 'name'");
+	json_decref(office);
+	json_decref(home);
+	json_decref(none);
+}
+END_TEST
+
 START_TEST(test_ctl_arg_helpers)
 {
 	json_t *req = json_pack("{s:s, s:i, s:s, s:s, s:i, s:s, s:s}", "name",
@@ -1244,6 +1275,7 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, test_ctl_reply_over_out_max_drops_client);
 	tcase_add_test(tc, test_ctl_register_replaces_handler);
 	tcase_add_test(tc, test_ctl_arg_helpers);
+	tcase_add_test(tc, test_ctl_arg_profile);
 	tcase_add_test(tc, test_ctl_register_daemon_names_the_common_commands);
 	suite_add_tcase(s, tc);
 	return s;
