@@ -182,7 +182,7 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 		o, "pppd",
 		json_integer(g && g->link ? ppp_link_pid(g->link) : 0));
 	if (g)
-		radius_ctl_session(g->rad, o);
+		radius_ctl_session(g->radius.rad, o);
 	if (g && g->kernel_session && d->nl) {
 		struct l2tp_nl_stats st;
 		char e[128];

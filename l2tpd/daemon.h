@@ -147,9 +147,7 @@ struct session_glue {
 	/* 'ppp auth = radius': the session's RADIUS life, and its place in
 	 * the daemon's list of them (DAE requests search it). */
 	bool radius_auth; /* ... through RADIUS (ppp/radius_sess.c) */
-	struct radius_sess *rad;
-	struct radius_target rad_target;
-	struct radius_acct_counters rad_counters; /* last read */
+	struct radius_server_sess radius;
 	char peer_ip[64]; /* the tunnel peer's address, no port */
 	/* Kernel counters already added to the daemon's stats. */
 	struct stats_traffic counted;

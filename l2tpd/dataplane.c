@@ -160,56 +160,43 @@ static int radius_setup(struct l2tpd *d, char *err, size_t errlen)
 				   err, errlen);
 }
 
-static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply)
+/* The kernel L2TP session's counters: PPP frames from (rx) and to (tx)
+ * the peer. -1 without the kernel session. */
+static int session_glue_traffic(void *arg, struct stats_traffic *t)
+{
+	struct session_glue *g = arg;
+	struct l2tp_nl_stats st;
+	char err[128];
+
+	if (!g->kernel_session || !g->d->nl ||
+	    l2tp_nl_session_stats(g->d->nl, g->tunnel_id, g->session_id, &st,
+				  err, sizeof(err)))
+		return -1;
+	*t = (struct stats_traffic){st.rx_bytes, st.tx_bytes, st.rx_packets,
+				    st.tx_packets};
+	return 0;
+}
+
+/* What the daemon keeps of a RADIUS login: the user, and the address
+ * RADIUS gave (Framed-IP-Address), if any. */
+static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply,
+			  const struct radius_login_state *st)
 {
 	struct session_glue *g = arg;
 
-	if (g->link)
-		ppp_link_auth_reply(g->link, reply);
 	if (reply->result == 0) {
-		const struct radius_login_state *st = radius_sess_state(g->rad);
-
 		snprintf(g->user, sizeof(g->user), "%s", st->acct.user);
 		if (st->addr)
 			g->remote_ip = st->addr;
 	}
 }
 
-static void rad_terminate(void *arg, enum radius_term_cause cause)
-{
-	struct session_glue *g = arg;
-
-	if (g->link)
-		ppp_link_close(g->link);
-}
-
-/* The kernel L2TP session's counters: PPP frames from (rx) and to (tx)
- * the peer. Kept, so that the Stop still has them once it is gone. */
-static int rad_counters(void *arg, struct radius_acct_counters *c)
-{
-	struct session_glue *g = arg;
-	struct l2tp_nl_stats st;
-	char e[128];
-
-	if (g->kernel_session && g->d->nl &&
-	    !l2tp_nl_session_stats(g->d->nl, g->tunnel_id, g->session_id, &st,
-				   e, sizeof(e))) {
-		g->rad_counters.in_octets = st.rx_bytes;
-		g->rad_counters.out_octets = st.tx_bytes;
-		g->rad_counters.in_packets = st.rx_packets;
-		g->rad_counters.out_packets = st.tx_packets;
-	}
-	*c = g->rad_counters;
-	return 0;
-}
-
 static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 			 struct session_glue *g, const struct tunnel_glue *tg)
 {
-	static const struct radius_sess_ops ops = {
+	static const struct radius_server_sess_ops ops = {
 		.auth_done = rad_auth_done,
-		.terminate = rad_terminate,
-		.counters = rad_counters,
+		.read_traffic = session_glue_traffic,
 	};
 	struct radius_nas nas = {.nas_port = s->id,
 				 .tunnel_type = RADIUS_TUNNEL_L2TP};
@@ -228,26 +215,16 @@ static int rad_sess_open(struct l2tpd *d, struct l2tp_session *s,
 		sockaddr_ip_str((const struct sockaddr *)&nas.local,
 				nas.called_station, sizeof(nas.called_station));
 	snprintf(conn, sizeof(conn), "%u", s->tunnel->id);
-	g->rad = radius_sess_new(d->rs.radius, d->loop, &nas, conn, g->pool,
-				 &ops, g);
-	if (!g->rad)
-		return -1;
-	radius_server_track(&d->rs, &g->rad_target, &g->rad, &g->link);
-	return 0;
+	return radius_server_sess_open(&d->rs, d->loop, &g->radius, &g->link,
+				       &nas, conn, g->pool, &ops, g);
 }
 
 static void rad_sess_close(struct session_glue *g, enum radius_term_cause cause)
 {
-	struct l2tpd *d = g->d;
-
-	if (!g->rad)
-		return;
 	/* The last counters, while the kernel session is still there. */
-	if (g->kernel_session)
-		rad_counters(g, &g->rad_counters);
-	radius_server_untrack(&d->rs, &g->rad_target);
-	radius_sess_free(g->rad, cause);
-	g->rad = NULL;
+	if (g->radius.rad)
+		radius_server_sess_count(&g->radius);
+	radius_server_sess_close(&g->d->rs, &g->radius, cause);
 }
 
 /* Address pools and PPP logins: read before the daemon detaches, so that
@@ -335,8 +312,8 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 	struct l2tp_session *s;
 	bool ok;
 
-	if (g->rad) {
-		radius_sess_auth(g->rad, req);
+	if (g->radius.rad) {
+		radius_sess_auth(g->radius.rad, req);
 		return;
 	}
 	s = glue_session(g);
@@ -358,10 +335,10 @@ static void ppp_up(void *arg, const struct ppp_link_up *up)
 	if (up->user[0])
 		snprintf(g->user, sizeof(g->user), "%s", up->user);
 	g->local_ip = up->local_ip;
-	if (!g->pool || g->daemon_auth || g->rad)
+	if (!g->pool || g->daemon_auth || g->radius.rad)
 		g->remote_ip = up->remote_ip;
-	if (g->rad)
-		radius_sess_up(g->rad, up->ifname);
+	if (g->radius.rad)
+		radius_sess_up(g->radius.rad, up->ifname);
 }
 
 /* Our password as a LAC ('password' or 'password file' of [lac]). */
@@ -402,22 +379,12 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
  * RADIUS session keeps them for its Interim and Stop. */
 static void session_glue_count(struct session_glue *g)
 {
-	struct l2tpd *d = g->d;
-	struct l2tp_nl_stats st;
-	char err[128];
+	struct stats_traffic t;
 
-	if (!g->kernel_session || !d->nl ||
-	    l2tp_nl_session_stats(d->nl, g->tunnel_id, g->session_id, &st, err,
-				  sizeof(err)))
+	if (session_glue_traffic(g, &t))
 		return;
-	stats_add_traffic(&d->stats, L2TPD_STAT_RX_BYTES,
-			  &(struct stats_traffic){st.rx_bytes, st.tx_bytes,
-						  st.rx_packets, st.tx_packets},
-			  &g->counted);
-	g->rad_counters.in_octets = st.rx_bytes;
-	g->rad_counters.out_octets = st.tx_bytes;
-	g->rad_counters.in_packets = st.rx_packets;
-	g->rad_counters.out_packets = st.tx_packets;
+	stats_add_traffic(&g->d->stats, L2TPD_STAT_RX_BYTES, &t, &g->counted);
+	radius_server_sess_traffic(&g->radius, &t);
 }
 
 /* IP went down; pppd still holds the channel, so the kernel session and
@@ -475,8 +442,8 @@ static void ppp_down(void *arg, const char *reason)
 
 	g->link = NULL;
 	g->ifname[0] = '\0';
-	if (g->rad && g->kernel_session)
-		rad_counters(g, &g->rad_counters);
+	if (g->radius.rad)
+		radius_server_sess_count(&g->radius);
 	kernel_session_delete(g, &log);
 	pppd_gone_from_tunnel(g);
 	if (s) {

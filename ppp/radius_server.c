@@ -105,3 +105,82 @@ void radius_server_untrack(struct radius_server *s, struct radius_target *t)
 	t->prev = t->next = NULL;
 	t->rad = NULL;
 }
+
+static void sess_auth_done(void *arg, const struct ppp_ipc_msg *reply)
+{
+	struct radius_server_sess *rs = arg;
+
+	if (*rs->link)
+		ppp_link_auth_reply(*rs->link, reply);
+	if (rs->ops->auth_done)
+		rs->ops->auth_done(rs->arg, reply, radius_sess_state(rs->rad));
+}
+
+static void sess_terminate(void *arg, enum radius_term_cause cause)
+{
+	struct radius_server_sess *rs = arg;
+
+	if (*rs->link)
+		ppp_link_close(*rs->link);
+}
+
+static int sess_counters(void *arg, struct radius_acct_counters *c)
+{
+	struct radius_server_sess *rs = arg;
+
+	radius_server_sess_count(rs);
+	*c = rs->counters;
+	return 0;
+}
+
+int radius_server_sess_open(struct radius_server *s, struct evloop *loop,
+			    struct radius_server_sess *rs,
+			    struct ppp_link *const *link,
+			    const struct radius_nas *nas,
+			    const char *tunnel_connection, struct ippool *pool,
+			    const struct radius_server_sess_ops *ops, void *arg)
+{
+	static const struct radius_sess_ops sess_ops = {
+		.auth_done = sess_auth_done,
+		.terminate = sess_terminate,
+		.counters = sess_counters,
+	};
+
+	rs->link = link;
+	rs->ops = ops;
+	rs->arg = arg;
+	rs->rad = radius_sess_new(s->radius, loop, nas, tunnel_connection, pool,
+				  &sess_ops, rs);
+	if (!rs->rad)
+		return -1;
+	radius_server_track(s, &rs->target, &rs->rad, link);
+	return 0;
+}
+
+void radius_server_sess_traffic(struct radius_server_sess *rs,
+				const struct stats_traffic *t)
+{
+	/* Acct-Input is what the NAS received from the user (RFC 2866
+	 * 5.3): rx. */
+	rs->counters = (struct radius_acct_counters){
+		t->rx_bytes, t->tx_bytes, t->rx_packets, t->tx_packets};
+}
+
+void radius_server_sess_count(struct radius_server_sess *rs)
+{
+	struct stats_traffic t;
+
+	if (rs->ops && !rs->ops->read_traffic(rs->arg, &t))
+		radius_server_sess_traffic(rs, &t);
+}
+
+void radius_server_sess_close(struct radius_server *s,
+			      struct radius_server_sess *rs,
+			      enum radius_term_cause cause)
+{
+	if (!rs->rad)
+		return;
+	radius_server_untrack(s, &rs->target);
+	radius_sess_free(rs->rad, cause);
+	rs->rad = NULL;
+}

@@ -165,7 +165,7 @@ static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
 
 	if (o) {
 		call_counters(d, g, o);
-		radius_ctl_session(g->rad, o);
+		radius_ctl_session(g->radius.rad, o);
 	}
 	return o;
 }

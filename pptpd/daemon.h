@@ -103,9 +103,7 @@ struct pptpd_call {
 	/* 'ppp-auth radius': the call's RADIUS life, and its place in
 	 * d->rs for Disconnect and CoA requests. */
 	bool radius_auth; /* logins verified through RADIUS */
-	struct radius_sess *rad;
-	struct radius_target rad_target;
-	struct radius_acct_counters rad_counters; /* last read */
+	struct radius_server_sess radius;
 };
 
 struct pptpd_client_state {
@@ -250,6 +248,9 @@ int pptpd_stats_start(struct pptpd *d);
 void pptpd_stats_stop(struct pptpd *d);
 void pptpd_stats_update(struct pptpd *d);
 /* Adds a call's interface counters not yet counted. */
+/* The call's ppp interface counters (the kernel's PPTP driver keeps
+ * none), rx = from the peer: 0, or -1 without the interface. */
+int pptpd_call_traffic(void *call, struct stats_traffic *t);
 void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g);
 /* Re-reads the configuration (SIGHUP, "reload"). */
 int pptpd_reload(struct pptpd *d, char *err, size_t errlen);

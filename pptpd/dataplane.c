@@ -179,57 +179,23 @@ static int radius_setup(struct pptpd *d, char *err, size_t errlen)
 	return 0;
 }
 
-static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply)
+static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply,
+			  const struct radius_login_state *st)
 {
 	struct pptpd_call *c = arg;
 	bool ok = reply->result == 0;
 
-	if (c->link)
-		ppp_link_auth_reply(c->link, reply);
 	c->d->counters
 		.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
 	if (ok)
-		snprintf(c->user, sizeof(c->user), "%s",
-			 radius_sess_state(c->rad)->acct.user);
-}
-
-static void rad_terminate(void *arg, enum radius_term_cause cause)
-{
-	struct pptpd_call *c = arg;
-
-	if (c->link)
-		ppp_link_close(c->link);
-}
-
-/* The call's ppp interface counters (the kernel's PPTP driver keeps
- * none): in = from the peer. Kept, so that the Stop still has them once
- * the interface is gone. */
-static int rad_counters(void *arg, struct radius_acct_counters *out)
-{
-	struct pptpd_call *c = arg;
-	struct pptpd *d = c->d;
-	struct if_counters ic;
-	char err[160];
-
-	if (c->ifname[0] &&
-	    (d->route_nl.sock ||
-	     !nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err))) &&
-	    !ifstats_get(&d->route_nl, c->ifname, &ic, err, sizeof(err))) {
-		c->rad_counters.in_octets = ic.rx_bytes;
-		c->rad_counters.out_octets = ic.tx_bytes;
-		c->rad_counters.in_packets = ic.rx_packets;
-		c->rad_counters.out_packets = ic.tx_packets;
-	}
-	*out = c->rad_counters;
-	return 0;
+		snprintf(c->user, sizeof(c->user), "%s", st->acct.user);
 }
 
 static int rad_call_open(struct pptpd *d, struct pptpd_call *c)
 {
-	static const struct radius_sess_ops ops = {
+	static const struct radius_server_sess_ops ops = {
 		.auth_done = rad_auth_done,
-		.terminate = rad_terminate,
-		.counters = rad_counters,
+		.read_traffic = pptpd_call_traffic,
 	};
 	struct radius_nas nas = {.nas_port = c->id,
 				 .tunnel_type = RADIUS_TUNNEL_PPTP};
@@ -247,23 +213,13 @@ static int rad_call_open(struct pptpd *d, struct pptpd_call *c)
 	local->sin_addr = c->local_addr;
 	peer->sin_addr = c->peer_addr;
 	snprintf(conn, sizeof(conn), "%u", c->conn_id);
-	c->rad = radius_sess_new(d->rs.radius, d->loop, &nas, conn,
-				 d->remote_pool, &ops, c);
-	if (!c->rad)
-		return -1;
-	radius_server_track(&d->rs, &c->rad_target, &c->rad, &c->link);
-	return 0;
+	return radius_server_sess_open(&d->rs, d->loop, &c->radius, &c->link,
+				       &nas, conn, d->remote_pool, &ops, c);
 }
 
 static void rad_call_close(struct pptpd_call *c, enum radius_term_cause cause)
 {
-	struct pptpd *d = c->d;
-
-	if (!c->rad)
-		return;
-	radius_server_untrack(&d->rs, &c->rad_target);
-	radius_sess_free(c->rad, cause);
-	c->rad = NULL;
+	radius_server_sess_close(&c->d->rs, &c->radius, cause);
 }
 
 int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
@@ -437,8 +393,8 @@ static void ppp_up(void *arg, const struct ppp_link_up *up)
 		c->local_ip = up->local_ip;
 		c->remote_ip = up->remote_ip;
 	}
-	if (c->rad)
-		radius_sess_up(c->rad, up->ifname);
+	if (c->radius.rad)
+		radius_sess_up(c->radius.rad, up->ifname);
 }
 
 static void ppp_ip_down(void *arg)
@@ -447,8 +403,8 @@ static void ppp_ip_down(void *arg)
 
 	/* Its last counters, while the interface is still there. */
 	pptpd_stats_count_call(c->d, c);
-	if (c->rad)
-		rad_counters(c, &c->rad_counters);
+	if (c->radius.rad)
+		radius_server_sess_count(&c->radius);
 	c->ifname[0] = '\0';
 }
 
@@ -480,8 +436,8 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 
 	if (pppd_login_method_refused(l, req, c->auth_methods, &c->log))
 		return;
-	if (c->rad) {
-		radius_sess_auth(c->rad, req);
+	if (c->radius.rad) {
+		radius_sess_auth(c->radius.rad, req);
 		return;
 	}
 	ok = !ppp_link_auth_local(l, req, evloop_now_ms());

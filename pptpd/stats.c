@@ -29,22 +29,32 @@ const char *const pptpd_stat_names[PPTPD_STAT_COUNT] = {
 	[PPTPD_STAT_TX_PACKETS] = "tx_packets",
 };
 
-void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g)
+int pptpd_call_traffic(void *call, struct stats_traffic *t)
 {
+	struct pptpd_call *g = call;
+	struct pptpd *d = g->d;
 	struct if_counters c;
 	char err[160];
 
 	if (!g->ifname[0])
-		return;
+		return -1;
 	if (!d->route_nl.sock &&
 	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err)))
-		return;
+		return -1;
 	if (ifstats_get(&d->route_nl, g->ifname, &c, err, sizeof(err)))
-		return;
-	stats_add_traffic(&d->counters, PPTPD_STAT_RX_BYTES,
-			  &(struct stats_traffic){c.rx_bytes, c.tx_bytes,
-						  c.rx_packets, c.tx_packets},
-			  &g->counted);
+		return -1;
+	*t = (struct stats_traffic){c.rx_bytes, c.tx_bytes, c.rx_packets,
+				    c.tx_packets};
+	return 0;
+}
+
+void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g)
+{
+	struct stats_traffic t;
+
+	if (!pptpd_call_traffic(g, &t))
+		stats_add_traffic(&d->counters, PPTPD_STAT_RX_BYTES, &t,
+				  &g->counted);
 }
 
 void pptpd_stats_update(struct pptpd *d)
