@@ -312,7 +312,7 @@ static json_t *cmd_lac_connect(void *arg, const char *cmd, json_t *req,
 
 	if (!lac)
 		return NULL;
-	lac->redials = 0;
+	lac->redial.count = 0;
 	if (l2tpd_lac_connect(d, lac, err, errlen))
 		return NULL;
 	return json_pack("{s:s}", "result", "dialling");

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "lib/evloop.h"
+#include "lib/redial.h"
 #include "lib/stats.h"
 #include "ppp/login.h"
 #include "ppp/radius_server.h"
@@ -41,9 +42,8 @@ struct lac_state {
 	bool want_up; /* connect asked for (autodial or vpnctl) */
 	struct l2tp_tunnel *tunnel;
 	struct l2tp_session *session;
-	unsigned int redials;	/* since the last established session */
+	struct redial redial;
 	unsigned int lns_index; /* which "lns =" we try */
-	struct evloop_timer *redial_timer;
 	/* xl2tpd's control FIFO (l2tpd/fifo.c): a section added at run time
 	 * ("a NAME ..."), ours to free; one removed ("r NAME") is found no
 	 * more; "c NAME USER PASSWORD" sets the PPP login of the next call. */

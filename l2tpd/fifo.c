@@ -258,7 +258,7 @@ static void connect_lac(struct l2tpd *d, struct lac_state *lac,
 	}
 	if (q->cmd == 'c')
 		lac_login_set(lac, q);
-	lac->redials = 0;
+	lac->redial.count = 0;
 	if (l2tpd_lac_connect(d, lac, err, sizeof(err)))
 		log_warn(&fifo_log, "%s", err);
 	else

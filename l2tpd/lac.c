@@ -20,6 +20,7 @@
 
 #include "lib/ipsec.h"
 #include "lib/log.h"
+#include "lib/redial.h"
 #include "lib/errbuf.h"
 #include "lib/sockaddr.h"
 #include "l2tpd/daemon.h"
@@ -30,22 +31,16 @@ static struct log_ctx no_ctx;
 static void lac_schedule_redial(struct l2tpd *d, struct lac_state *lac)
 {
 	const struct l2tpd_lac *c = lac->cfg;
-	struct log_ctx ctx = {.peer = NULL};
 
 	if (!lac->want_up || lac->d->stopping ||
-	    evloop_timer_armed(lac->redial_timer))
+	    evloop_timer_armed(lac->redial.timer))
 		return;
-	if (!c->redial || (c->max_redials && lac->redials >= c->max_redials)) {
-		log_warn(&ctx, "[lac %s]: not redialling (%s)", c->name,
-			 c->redial ? "max redials reached" : "redial = no");
+	if (!redial_next(&lac->redial, c->redial, c->max_redials,
+			 c->redial_timeout, "lac", c->name, "")) {
 		lac->want_up = false;
 		return;
 	}
-	lac->redials++;
 	lac->lns_index++;
-	log_info(&ctx, "[lac %s]: redial %u in %u s", c->name, lac->redials,
-		 c->redial_timeout);
-	evloop_timer_arm(lac->redial_timer, (uint64_t)c->redial_timeout * 1000);
 }
 
 /* The LAC's tunnel is up: the call goes in it unless one is there. */
@@ -107,8 +102,7 @@ struct lac_state *l2tpd_lac_new(struct l2tpd *d, const struct l2tpd_lac *cfg)
 		return NULL;
 	lac->d = d;
 	lac->cfg = cfg;
-	lac->redial_timer = evloop_timer_new(d->loop, lac_redial_fired, lac);
-	if (!lac->redial_timer) {
+	if (redial_init(&lac->redial, d->loop, lac_redial_fired, lac)) {
 		free(lac);
 		return NULL;
 	}
@@ -119,7 +113,7 @@ void l2tpd_lac_free(struct lac_state *lac)
 {
 	if (!lac)
 		return;
-	evloop_timer_free(lac->redial_timer);
+	redial_free(&lac->redial);
 	lac_login_clear(lac);
 	if (lac->owned) {
 		l2tpd_config_lac_free(lac->owned);
@@ -165,12 +159,12 @@ struct lac_state *l2tpd_lac_add(struct l2tpd *d, struct l2tpd_lac *cfg,
 		free(lac->owned);
 	}
 	lac_login_clear(lac);
-	timer = lac->redial_timer;
+	timer = lac->redial.timer;
 	next = lac->next;
 	memset(lac, 0, sizeof(*lac));
 	lac->d = d;
 	lac->cfg = lac->owned = cfg;
-	lac->redial_timer = timer;
+	lac->redial.timer = timer;
 	lac->next = next;
 	return lac;
 }
@@ -431,7 +425,7 @@ int l2tpd_lac_connect(struct l2tpd *d, struct lac_state *lac, char *err,
 void l2tpd_lac_close(struct l2tpd *d, struct lac_state *lac, const char *why)
 {
 	lac->want_up = false;
-	evloop_timer_disarm(lac->redial_timer);
+	evloop_timer_disarm(lac->redial.timer);
 	if (lac->tunnel) {
 		uint16_t id = lac->tunnel->id;
 
@@ -470,7 +464,7 @@ void l2tpd_lac_tunnel_gone(struct lac_state *lac, struct l2tp_tunnel *t)
 void l2tpd_lac_session_up(struct lac_state *lac, struct l2tp_session *s)
 {
 	lac->session = s;
-	lac->redials = 0;
+	lac->redial.count = 0;
 }
 
 /* The tunnel stays; a LAC wanting to be up calls again after the redial
@@ -531,11 +525,11 @@ void l2tpd_lac_reconfigure(struct l2tpd *d, struct lac_state *lac,
 
 	l2tpd_lac_close(d, lac, why);
 	lac->cfg = cfg;
-	lac->redials = 0;
+	lac->redial.count = 0;
 	lac->lns_index = 0;
 	if (was_up || cfg->autodial) {
 		lac->want_up = true;
-		evloop_timer_arm(lac->redial_timer, 0);
+		evloop_timer_arm(lac->redial.timer, 0);
 	}
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/redial.h"
 #include "lib/errbuf.h"
 #include "pptpd/daemon.h"
 
@@ -107,7 +108,7 @@ int pptpd_client_connect(struct pptpd_client_state *cs, char *err,
 		return errbuf_set(err, errlen, "shutting down");
 	}
 	cs->want_up = true;
-	evloop_timer_disarm(cs->redial_timer);
+	evloop_timer_disarm(cs->redial.timer);
 	if (cs->conn)
 		return 0;
 	return client_dial(cs, err, errlen);
@@ -116,8 +117,8 @@ int pptpd_client_connect(struct pptpd_client_state *cs, char *err,
 void pptpd_client_disconnect(struct pptpd_client_state *cs)
 {
 	cs->want_up = false;
-	cs->redials = 0;
-	evloop_timer_disarm(cs->redial_timer);
+	cs->redial.count = 0;
+	evloop_timer_disarm(cs->redial.timer);
 	if (cs->conn)
 		pptpd_conn_stop(cs->conn, PPTP_STOP_NONE);
 }
@@ -128,17 +129,9 @@ void pptpd_client_conn_gone(struct pptpd_client_state *cs)
 
 	if (!cs->want_up || cs->d->stopping)
 		return;
-	if (!p->redial || (p->max_redials && cs->redials >= p->max_redials)) {
-		log_warn(&no_ctx, "[client %s]: down; not redialling (%s)",
-			 p->name,
-			 p->redial ? "max redials reached" : "redial = no");
+	if (!redial_next(&cs->redial, p->redial, p->max_redials,
+			 p->redial_timeout, "client", p->name, "down; "))
 		cs->want_up = false;
-		return;
-	}
-	cs->redials++;
-	log_info(&no_ctx, "[client %s]: redial %u in %u s", p->name,
-		 cs->redials, p->redial_timeout);
-	evloop_timer_arm(cs->redial_timer, p->redial_timeout * 1000ull);
 }
 
 static void client_redial_fired(struct evloop_timer *timer, void *arg)
@@ -169,8 +162,7 @@ static struct pptpd_client_state *client_state_new(struct pptpd *d,
 	}
 	d->clients = grown;
 	cs->d = d;
-	cs->redial_timer = evloop_timer_new(d->loop, client_redial_fired, cs);
-	if (!cs->redial_timer) {
+	if (redial_init(&cs->redial, d->loop, client_redial_fired, cs)) {
 		free(cs);
 		return NULL;
 	}
@@ -241,7 +233,7 @@ void pptpd_clients_release(struct pptpd *d)
 	for (size_t i = 0; i < d->n_clients; i++) {
 		struct pptpd_client_state *cs = d->clients[i];
 
-		evloop_timer_free(cs->redial_timer);
+		redial_free(&cs->redial);
 		pptpd_client_free(&cs->cfg);
 		free(cs);
 	}

@@ -512,7 +512,7 @@ static void conn_call_up(struct pptpd_conn *c, struct pptp_call *call)
 	c->d->counters.v[PPTPD_STAT_SESSIONS_UP]++;
 	g->peer_id = pptp_call_peer_id(call);
 	if (g->client)
-		g->client->redials = 0;
+		g->client->redial.count = 0;
 	if (pptpd_dataplane_call_up(c->d, g, err, sizeof(err))) {
 		log_error(&g->log, "data path: %s", err);
 		pptp_call_clear(c->ctrl, call, PPTP_CDN_GENERAL_ERROR,

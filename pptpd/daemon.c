@@ -81,7 +81,7 @@ static void on_shutdown(struct evloop *loop, void *arg)
 	}
 	for (size_t i = 0; i < d->n_clients; i++) {
 		d->clients[i]->want_up = false;
-		evloop_timer_disarm(d->clients[i]->redial_timer);
+		evloop_timer_disarm(d->clients[i]->redial.timer);
 	}
 	/* RFC 2637 2.3: calls are cleared, then StopCCRQ. */
 	for (c = d->conns; c; c = next) {

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "lib/evloop.h"
+#include "lib/redial.h"
 #include "lib/stats.h"
 #include "lib/log.h"
 #include "lib/nl.h"
@@ -113,8 +114,7 @@ struct pptpd_client_state {
 	bool want_up;
 	struct pptpd_conn *conn;
 	struct pptpd_call *call;
-	unsigned int redials; /* since the last call that came up */
-	struct evloop_timer *redial_timer;
+	struct redial redial;
 };
 
 struct pptpd_stats {
