@@ -41,6 +41,13 @@
  * with the peer's first frame, or after this long without one.
  */
 #define LINK_START_WAIT_MS 1000
+/*
+ * Hung up (the LAC cleared the call): its pppd says goodbye with an LCP
+ * Terminate-Request that may arrive just after the CDN or StopCCN. It gets
+ * its Terminate-Ack if it comes within this (RFC 1661 5.5), so that the
+ * peer need not wait out its own Restart timers; then the link ends.
+ */
+#define LINK_HANGUP_GRACE_MS 500
 
 struct builtin_link {
 	struct ppp_link_builtin *b;
@@ -54,9 +61,10 @@ struct builtin_link {
 	int pppox_fd, chan_fd, unit_fd;
 	int unit;
 	struct event *ev_chan, *ev_unit;
-	struct evloop_timer *timer;	  /* the engine's next deadline */
-	struct evloop_timer *setup_timer; /* IP not up by then: give up */
-	struct evloop_timer *end_timer;	  /* reports the end */
+	struct evloop_timer *timer;	   /* the engine's next deadline */
+	struct evloop_timer *setup_timer;  /* IP not up by then: give up */
+	struct evloop_timer *end_timer;	   /* reports the end */
+	struct evloop_timer *hangup_timer; /* the peer's last words */
 	uint32_t auth_seq;
 	unsigned int in_engine; /* depth of engine calls under way */
 	bool settling;
@@ -272,6 +280,19 @@ static void link_setup_timeout(struct evloop_timer *t, void *arg)
 	link_settle(bl);
 }
 
+/* Hung up: the channel carries nothing more (RFC 1661 Down event). */
+static void link_hangup_done(struct evloop_timer *t, void *arg)
+{
+	struct builtin_link *bl = arg;
+
+	if (bl->ended)
+		return;
+	bl->in_engine++;
+	ppp_engine_lower_down(bl->e, now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+}
+
 /* ---- the unit ---- */
 
 static int link_network_up(struct builtin_link *bl)
@@ -329,6 +350,7 @@ static void link_free(struct builtin_link *bl)
 	evloop_timer_free(bl->timer);
 	evloop_timer_free(bl->setup_timer);
 	evloop_timer_free(bl->end_timer);
+	evloop_timer_free(bl->hangup_timer);
 	ppp_engine_free(bl->e);
 	free(bl);
 }
@@ -379,6 +401,7 @@ static void link_settle(struct builtin_link *bl)
 	if (bl->ended) {
 		evloop_timer_disarm(bl->timer);
 		evloop_timer_disarm(bl->setup_timer);
+		evloop_timer_disarm(bl->hangup_timer);
 		if (bl->ev_chan)
 			event_del(bl->ev_chan);
 		if (bl->ev_unit)
@@ -493,8 +516,9 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->timer = evloop_timer_new(loop, link_timeout, bl);
 	bl->setup_timer = evloop_timer_new(loop, link_setup_timeout, bl);
 	bl->end_timer = evloop_timer_new(loop, link_end, bl);
+	bl->hangup_timer = evloop_timer_new(loop, link_hangup_done, bl);
 	if (!bl->ev_chan || !bl->timer || !bl->setup_timer || !bl->end_timer ||
-	    event_add(bl->ev_chan, NULL) < 0) {
+	    !bl->hangup_timer || event_add(bl->ev_chan, NULL) < 0) {
 		errbuf_set(err, errlen, "out of memory");
 		goto err_free;
 	}
@@ -527,14 +551,16 @@ static void link_hangup(void *impl)
 {
 	struct builtin_link *bl = impl;
 
-	if (bl->ended)
+	if (bl->ended || evloop_timer_armed(bl->hangup_timer))
 		return;
 	if (!bl->reason[0])
 		snprintf(bl->reason, sizeof(bl->reason), "channel hung up");
-	bl->in_engine++;
-	ppp_engine_lower_down(bl->e, now_ms());
-	bl->in_engine--;
-	link_settle(bl);
+	/* Once IP is up the peer's pppd will say goodbye: wait for it. */
+	if (bl->up) {
+		evloop_timer_arm(bl->hangup_timer, LINK_HANGUP_GRACE_MS);
+		return;
+	}
+	link_hangup_done(bl->hangup_timer, bl);
 }
 
 int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)

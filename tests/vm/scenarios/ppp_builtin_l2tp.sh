@@ -109,11 +109,15 @@ lac_up() { # NAME
     setup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
     vm_log "$1: PPP up $setup_ms ms after starting the LAC"
 }
-# LAC hangs up: xl2tpd stopped (its pppd says goodbye, StopCCN).
+no_lac_unit() { [ -z "$(vm_ppp_ifaces lac)" ]; }
+# LAC hangs up: xl2tpd stopped (StopCCN; its pppd says goodbye with an LCP
+# Terminate-Request, answered if it comes before xl2tpd's exit takes the
+# LAC's tunnel, else it waits out 2 x 3 s). The next call waits for it.
 lac_hangup() { # NAME
     vm_stop "$1" 10
     vm_check "$1 hung up: the LNS unit is gone, no session left" \
         vm_wait_for 30 lns_clean
+    vm_wait_for 15 no_lac_unit || true
 }
 # LNS side of the last call in l2tpd's LOG: ICCN to PPP up, in ms.
 lns_setup_ms() { # LOG
@@ -158,8 +162,6 @@ vm_check_eq "pool address free again" 0 "$(ctl --json status | jq .addresses_in_
 # --- CHAP-MD5 ---------------------------------------------------------------
 lac_options refuse-mschap-v2 refuse-mschap
 lac_up lac-md5
-builtin_ms=$setup_ms
-builtin_lns_ms=$(lns_setup_ms "$VM_LOGDIR/l2tpd-builtin.log")
 vm_check "CHAP-MD5: the builtin engine authenticated vpnuser with it" \
     grep -q "authenticated as vpnuser (CHAP-MD5)" "$VM_LOGDIR/l2tpd-builtin.log"
 vm_check "CHAP-MD5: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
@@ -180,18 +182,32 @@ vm_check "wrong password: no unit, no session left on the LNS" \
     vm_wait_for 30 lns_clean
 vm_check_eq "wrong password: no PPP came up" "$ups_before" "$(logged "PPP up on")"
 vm_stop lac-wrong 10
+
+# --- setup time, builtin then pppd in the same boot (figures) -----------------
+# Three CHAP-MD5 calls each: LAC start to PPP up on both ends, and on the
+# LNS from the ICCN to PPP up (l2tpd's log).
+lac_ms=() lns_ms=()
+measure() { # ENGINE
+    local i
+    lac_options refuse-mschap-v2 refuse-mschap
+    for i in 1 2 3; do
+        lac_up "lac-$1-$i"
+        lac_ms+=("$setup_ms")
+        lns_ms+=("$(lns_setup_ms "$VM_LOGDIR/l2tpd-$1.log")")
+        vm_stop "lac-$1-$i" 10
+        vm_require "lac-$1-$i hung up: LNS clean" vm_wait_for 30 lns_clean
+        vm_wait_for 15 no_lac_unit || true
+    done
+    grep -E "incoming call established|PPP started|login accepted|PPP up on" \
+        "$VM_LOGDIR/l2tpd-$1.log" | tail -n 12
+}
+measure builtin
 vm_stop l2tpd-builtin 10
 vm_check "no kernel tunnel left after the builtin LNS stopped" vm_no_l2tp_tunnel lns
 
-# --- the same call with pppd, for the figure ----------------------------------
 rm -f "$D/lns.ctl"
 lns_start pppd
-lac_options refuse-mschap-v2 refuse-mschap
-lac_up lac-md5-pppd
-pppd_ms=$setup_ms
-pppd_lns_ms=$(lns_setup_ms "$VM_LOGDIR/l2tpd-pppd.log")
-vm_check "pppd engine: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
-vm_stop lac-md5-pppd 10
-vm_log "setup time of one CHAP-MD5 session, LAC start to PPP up on both ends: builtin ${builtin_ms} ms, pppd ${pppd_ms} ms"
-vm_log "... on the LNS, ICCN to PPP up (l2tpd's log): builtin ${builtin_lns_ms} ms, pppd ${pppd_lns_ms} ms"
+measure pppd
 vm_stop l2tpd-pppd 10
+vm_log "setup of one CHAP-MD5 session, LAC start to PPP up on both ends (ms): builtin ${lac_ms[*]:0:3}, pppd ${lac_ms[*]:3:3}"
+vm_log "... on the LNS, ICCN to PPP up (ms): builtin ${lns_ms[*]:0:3}, pppd ${lns_ms[*]:3:3}"
