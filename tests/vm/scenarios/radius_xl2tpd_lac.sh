@@ -7,7 +7,11 @@
 # Framed-IP-Address applied and the Access-Request's attributes as
 # FreeRADIUS logged them; CHAP-MD5 with an address from 'ip range';
 # MS-CHAPv2 with MPPE-128 whose keys came from RADIUS; Session-Timeout from
-# the Access-Accept ending the session on time (Stop's Acct-Session-Time).
+# the Access-Accept ending the session on time (Stop's Acct-Session-Time);
+# an Interim-Update, a CoA with a wrong secret ignored, a Disconnect-Request
+# (Stop with Admin-Reset); the server stopped: a login fails within timeout
+# x retries while the LNS answers within 100 ms and a session up keeps
+# passing traffic, its Stop queued meanwhile arrives once it is back.
 # Each login dials an address of the LNS of its own (l2tpd listening on
 # all of them): NAS-IP-Address and Called-Station-Id are the one it came to.
 source "$(dirname "$0")/../lib.sh"
@@ -34,6 +38,7 @@ cat >> "$D/raddb/users" <<'EOF'
 alice	Cleartext-Password := "alice-pw"
 	Framed-IP-Address = 192.168.79.50
 bob	Cleartext-Password := "bob-pw"
+	Acct-Interim-Interval = 10
 tim	Cleartext-Password := "tim-pw"
 	Session-Timeout = 8
 EOF
@@ -69,6 +74,8 @@ dataplane = kernel
 ppp auth = radius
 ppp secrets = $D/chap-secrets
 radius config = $D/radcli.conf
+radius dae = 127.0.0.1:3799
+radius dae secret = dae-secret
 [lns default]
 ip range = 192.168.79.10-192.168.79.20
 local ip = $PPP_LNS
@@ -86,7 +93,8 @@ CONF
 printf '[global]\nport = 1701\naccess control = no\n' > "$D/lac.conf"
 declare -A LNS_OF
 n=0
-for sec in wrong:alice:secrets-pw:chap alice:alice:alice-pw:pap bob:bob:bob-pw:chap tim:tim:tim-pw:mschapv2; do
+for sec in wrong:alice:secrets-pw:chap alice:alice:alice-pw:pap bob:bob:bob-pw:chap tim:tim:tim-pw:mschapv2 \
+    bob2:bob:bob-pw:chap alice2:alice:alice-pw:pap late:bob:bob-pw:pap; do
     IFS=: read -r sname user pw method <<< "$sec"
     LNS_OF[$sname]=10.99.5.$(( n == 0 ? 1 : n + 2 ))
     n=$((n + 1))
@@ -142,6 +150,9 @@ detail_rec() { detail | awk -v sid="Acct-Session-Id = \"$1\"" 'BEGIN{RS=""} inde
 detail_has() { detail_rec "$1" | grep -qF -- "$2"; }
 stop_session_time() {
     detail_rec "$1" | awk '/Acct-Status-Type = Stop/ { s = 1 } s && $1 == "Acct-Session-Time" { print $3; exit }'
+}
+dae() { # dae ATTRS CODE SECRET: radclient's output
+    echo "$1" | vm_in lns radclient -r 1 -t 2 -x 127.0.0.1:3799 "$2" "$3" 2>&1 || true
 }
 in_range() { [[ $1 =~ ^[0-9]+$ ]] && (( $1 >= $2 && $1 <= $3 )); }
 
@@ -213,6 +224,45 @@ vm_check "... Stop with Session-Timeout" vm_wait_for 10 detail_has "$tsid" "Acct
 vm_check "... Stop's Acct-Session-Time 8 (7..9)" in_range "$(stop_session_time "$tsid")" 7 9
 vm_check "nothing left: no session, no pppd" vm_wait_for 30 nothing_left
 (( VM_OK )) || show_left
-vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e alice-pw -e bob-pw -e tim-pw -e secrets-pw '$LOG'"
+
+vm_log "5: Interim-Update, CoA with a wrong secret, Disconnect-Request"
+dial bob2 chap
+vm_check "bob up" vm_wait_for 60 user_up bob
+bsid=$(field bob acct_session_id)
+out=$(dae "User-Name=bob,Session-Timeout=3" coa wrong-secret)
+vm_check "CoA with a wrong secret: no answer" grep -q "No reply" <<< "$out"
+vm_check_eq "... bob's Session-Timeout unchanged" 0 "$(field bob session_timeout)"
+vm_check "Interim-Update in the detail file (interval 10 s)" vm_wait_for 20 detail_has "$bsid" "Acct-Status-Type = Interim-Update"
+out=$(dae "Acct-Session-Id=$bsid" disconnect dae-secret)
+vm_check "Disconnect-ACK" grep -q "Received Disconnect-ACK" <<< "$out"
+vm_check "... bob's session gone" vm_wait_for 30 user_gone bob
+vm_check "... xl2tpd's pppd gone" vm_wait_for 30 vm_no_process pppd
+vm_check "... Stop with Admin-Reset" vm_wait_for 10 detail_has "$bsid" "Acct-Terminate-Cause = Admin-Reset"
+
+vm_log "6: FreeRADIUS stopped (alice up)"
+dial alice2 pap
+vm_check "alice up" vm_wait_for 60 user_up alice
+asid=$(field alice acct_session_id)
+vm_check "alice's Start" vm_wait_for 10 detail_has "$asid" "Acct-Status-Type = Start"
+fr_stop "$D/raddb"
+mark
+python3 tests/vm/radius_ctl_watch.py "$D/lns.ctl" 40 > "$D/watch.out" &
+watch_pid=$!
+sleep 1
+dial late pap
+wait "$watch_pid" || true
+watch=$(cat "$D/watch.out")
+vm_log "while RADIUS times out: $watch (timeout x retries = 4000 ms)"
+vm_check "the LNS answered within 100 ms meanwhile" in_range "$(sed -n 's/.*worst_ms=\([0-9]*\).*/\1/p' <<< "$watch")" 0 100
+vm_check "the login failed within timeout x retries (3.5..5 s)" in_range "$(sed -n 's/.*login_ms=\([0-9-]*\).*/\1/p' <<< "$watch")" 3500 5000
+vm_check "... logged as a RADIUS timeout" vm_wait_for 10 log_has "login of 'bob' ($LAC_IP): RADIUS timeout"
+vm_check "alice still passes traffic" vm_ping lns "$ALICE_IP" 2
+hang_up alice
+vm_check "alice's Stop queued" vm_wait_for 10 sh -c "[ \"\$('$B/vpnctl' -s '$D/lns.ctl' --json status | jq .radius.acct_queued)\" -ge 1 ]"
+vm_check "FreeRADIUS back" fr_start "$D/raddb" lns
+vm_check "alice's queued Stop arrives" vm_wait_for 30 detail_has "$asid" "Acct-Status-Type = Stop"
+vm_check "... with Acct-Delay-Time" detail_has "$asid" "Acct-Delay-Time = "
+vm_check "nothing left at the end" vm_wait_for 30 nothing_left
+vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e alice-pw -e bob-pw -e tim-pw -e secrets-pw -e dae-secret '$LOG'"
 vm_stop xl2tpd-lac 10
 vm_stop l2tpd-lns 10
