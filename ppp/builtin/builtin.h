@@ -50,6 +50,21 @@ int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen);
 void ppp_link_builtin_exit(struct ppp_link_builtin *b);
 
 /*
+ * Logins between the engine and the link (ppp/builtin/auth.c). The
+ * engine's question as the pppd plugin asks it: an AUTH_REQUEST numbered
+ * seq into q; -1 when a field is too long for one (no login could match).
+ * The link's AUTH_REPLY as the engine's verdict: a->message points into
+ * reply.
+ */
+struct ppp_auth_request;
+struct ppp_auth_answer;
+int ppp_builtin_auth_request(const struct ppp_auth_request *req,
+			     const char *ourname, uint32_t seq,
+			     struct ppp_ipc_msg *q);
+void ppp_builtin_auth_answer(const struct ppp_ipc_msg *reply,
+			     struct ppp_auth_answer *a);
+
+/*
  * A pppd options file ('pppoptfile') under the builtin engine, which reads
  * none of it yet: each option line is named in a warning (file:line), and
  * one that requires MPPE (require-mppe*, mppe required) is an error, -1

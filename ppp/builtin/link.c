@@ -130,38 +130,16 @@ static void engine_auth_check(void *arg, const struct ppp_auth_request *req)
 {
 	struct builtin_link *bl = arg;
 	struct ppp_ipc_msg q;
-	uint8_t method = PPP_IPC_AUTH_MSCHAPV2;
 
-	if (req->proto == PPP_AUTH_PAP)
-		method = PPP_IPC_AUTH_PAP;
-	else if (req->proto == PPP_AUTH_CHAP_MD5)
-		method = PPP_IPC_AUTH_CHAP_MD5;
-	ppp_ipc_msg_init(&q, PPP_IPC_AUTH_REQUEST, ++bl->auth_seq);
-	q.method = method;
-	q.present |= PPP_IPC_HAS(PPP_IPC_T_METHOD);
-	if (ppp_ipc_set_str(&q, PPP_IPC_T_USER, req->user) ||
-	    ppp_ipc_set_str(&q, PPP_IPC_T_OURNAME, bl->name) ||
-	    (req->proto == PPP_AUTH_PAP
-		     ? ppp_ipc_set_bytes(&q, PPP_IPC_T_RESPONSE, req->password,
-					 req->password_len)
-		     : ppp_ipc_set_bytes(&q, PPP_IPC_T_CHALLENGE,
-					 req->challenge, req->challenge_len) ||
-			       ppp_ipc_set_bytes(&q, PPP_IPC_T_RESPONSE,
-						 req->response,
-						 req->response_len))) {
-		/* Longer than any login the daemon could accept. */
+	if (ppp_builtin_auth_request(req, bl->name, ++bl->auth_seq, &q)) {
 		struct ppp_auth_answer no = {.ok = false};
 
 		log_warn(&bl->log, "login of '%s' refused: request too long",
 			 req->user);
 		ppp_engine_auth_answer(bl->e, &no, now_ms());
-		return;
+	} else {
+		ppp_link_backend_auth(bl->l, &q);
 	}
-	if (req->proto != PPP_AUTH_PAP) {
-		q.chap_id = req->id;
-		q.present |= PPP_IPC_HAS(PPP_IPC_T_CHAP_ID);
-	}
-	ppp_link_backend_auth(bl->l, &q);
 	explicit_bzero(&q, sizeof(q));
 }
 
@@ -182,32 +160,11 @@ static const struct ppp_engine_ops engine_ops = {
 static void link_auth_reply(void *impl, const struct ppp_ipc_msg *reply)
 {
 	struct builtin_link *bl = impl;
-	struct ppp_auth_answer a = {0};
-	const char *msg = reply->message;
+	struct ppp_auth_answer a;
 
 	if (bl->ended)
 		return;
-	a.ok = ppp_ipc_has(reply, PPP_IPC_T_RESULT) && reply->result == 0;
-	/* MS-CHAPv2: "S=<authenticator> M=<text>" (RFC 2759 5) as the
-	 * login wrote it; the engine wants the two apart. */
-	if (a.ok && !strncmp(msg, "S=", 2) &&
-	    strlen(msg) >= AUTH_MSCHAPV2_AUTH_RESPONSE_SIZE - 1) {
-		memcpy(a.authenticator_response, msg,
-		       AUTH_MSCHAPV2_AUTH_RESPONSE_SIZE - 1);
-		msg += AUTH_MSCHAPV2_AUTH_RESPONSE_SIZE - 1;
-		msg = !strncmp(msg, " M=", 3) ? msg + 3 : NULL;
-	} else if (!ppp_ipc_has(reply, PPP_IPC_T_MESSAGE) || !msg[0]) {
-		msg = NULL;
-	}
-	a.message = msg;
-	if (a.ok && ppp_ipc_has(reply, PPP_IPC_T_SEND_KEY) &&
-	    ppp_ipc_has(reply, PPP_IPC_T_RECV_KEY)) {
-		memcpy(a.mppe_send_key, reply->send_key, AUTH_MPPE_KEY_LEN);
-		memcpy(a.mppe_recv_key, reply->recv_key, AUTH_MPPE_KEY_LEN);
-		a.have_mppe_keys = true;
-	}
-	if (a.ok && ppp_ipc_has(reply, PPP_IPC_T_REMOTE_ADDR))
-		a.peer_addr = reply->remote_addr;
+	ppp_builtin_auth_answer(reply, &a);
 	bl->in_engine++;
 	ppp_engine_auth_answer(bl->e, &a, now_ms());
 	bl->in_engine--;

@@ -16,8 +16,11 @@
 #include "check_main.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "ppp/auth.h"
 #include "ppp/builtin/builtin.h"
+#include "ppp/engine/ppp.h"
 #include "ppp/link.h"
+#include "ppp/login.h"
 
 static char warnings[16][512];
 static int n_warnings;
@@ -163,6 +166,141 @@ START_TEST(test_links_it_cannot_run_are_refused_leaving_nothing)
 }
 END_TEST
 
+/* An engine's login through the link's verifier (ppp/login.c) and back. */
+static struct ppp_login *login_with(const char *line, char *path, size_t n)
+{
+	struct ppp_login_config cfg = {.no_lockout = true};
+	struct ppp_login *a;
+	char err[256];
+	int fd;
+
+	snprintf(path, n, "/tmp/test_ppp_builtin_secrets.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	close(fd);
+	cfg.secrets_path = path;
+	a = ppp_login_new(&cfg, err, sizeof(err));
+	ck_assert_msg(a, "%s", err);
+	return a;
+}
+
+START_TEST(test_mschapv2_login_answers_the_engine_with_proof_keys_and_address)
+{
+	uint8_t challenge[16], peer_challenge[16], resp[49] = {0}, nt[24];
+	struct ppp_auth_request req = {.proto = PPP_AUTH_MSCHAPV2, .id = 7};
+	struct ppp_login_result out = {0};
+	struct ppp_ipc_msg q, reply;
+	struct ppp_auth_answer a;
+	struct ppp_login *login;
+	char path[64];
+
+	login = login_with("alice lns wonderland 10.9.0.5\n", path,
+			   sizeof(path));
+	memset(challenge, 0x11, sizeof(challenge));
+	memset(peer_challenge, 0x22, sizeof(peer_challenge));
+	ck_assert_int_eq(auth_mschapv2_nt_response(challenge, peer_challenge,
+						   "alice", "wonderland", nt),
+			 0);
+	memcpy(resp, peer_challenge, 16);
+	memcpy(resp + 24, nt, 24);
+	snprintf(req.user, sizeof(req.user), "alice");
+	req.challenge = challenge;
+	req.challenge_len = sizeof(challenge);
+	req.response = resp;
+	req.response_len = sizeof(resp);
+
+	ck_assert_int_eq(ppp_builtin_auth_request(&req, "lns", 3, &q), 0);
+	ck_assert_int_eq(q.seq, 3);
+	ck_assert_int_eq(q.method, PPP_IPC_AUTH_MSCHAPV2);
+	ck_assert_int_eq(q.chap_id, 7);
+	ck_assert_str_eq(q.ourname, "lns");
+	ck_assert_int_eq(
+		ppp_login_verify(login, &q, "192.0.2.1", NULL, 0, &reply, &out),
+		0);
+	ppp_builtin_auth_answer(&reply, &a);
+	ck_assert(a.ok);
+	ck_assert_int_eq(strlen(a.authenticator_response), 42);
+	ck_assert_int_eq(strncmp(a.authenticator_response, "S=", 2), 0);
+	ck_assert_pstr_eq(a.message, "Access granted");
+	ck_assert(a.have_mppe_keys);
+	ck_assert_int_eq(a.peer_addr, 0x0a090005);
+
+	/* The wrong password: refused, no proof, no keys, no address. */
+	resp[30] ^= 1;
+	ck_assert_int_eq(ppp_builtin_auth_request(&req, "lns", 4, &q), 0);
+	ck_assert_int_eq(
+		ppp_login_verify(login, &q, "192.0.2.1", NULL, 0, &reply, &out),
+		-1);
+	ppp_builtin_auth_answer(&reply, &a);
+	ck_assert(!a.ok);
+	ck_assert(!a.have_mppe_keys);
+	ck_assert_int_eq(a.peer_addr, 0);
+	ck_assert_int_eq(a.authenticator_response[0], 0);
+	ppp_login_release(login, &out, NULL);
+	ppp_login_free(login);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_chap_md5_and_pap_logins_and_a_reply_without_result)
+{
+	uint8_t challenge[16], resp[16];
+	struct ppp_auth_request req = {.proto = PPP_AUTH_CHAP_MD5, .id = 9};
+	struct ppp_login_result out = {0};
+	struct ppp_ipc_msg q, reply;
+	struct ppp_auth_answer a;
+	struct ppp_login *login;
+	char path[64], longname[300];
+
+	login = login_with("bob * banana *\n", path, sizeof(path));
+	memset(challenge, 0x33, sizeof(challenge));
+	ck_assert_int_eq(auth_chap_md5_response(9, "banana", challenge,
+						sizeof(challenge), resp),
+			 0);
+	snprintf(req.user, sizeof(req.user), "bob");
+	req.challenge = challenge;
+	req.challenge_len = sizeof(challenge);
+	req.response = resp;
+	req.response_len = sizeof(resp);
+	ck_assert_int_eq(ppp_builtin_auth_request(&req, "lns", 1, &q), 0);
+	ck_assert_int_eq(q.method, PPP_IPC_AUTH_CHAP_MD5);
+	ck_assert_int_eq(
+		ppp_login_verify(login, &q, "192.0.2.1", NULL, 0, &reply, &out),
+		0);
+	ppp_builtin_auth_answer(&reply, &a);
+	ck_assert(a.ok);
+	ck_assert_pstr_eq(a.message, "Access granted");
+	ck_assert(!a.have_mppe_keys);
+
+	req.proto = PPP_AUTH_PAP;
+	req.password = (const uint8_t *)"banana";
+	req.password_len = 6;
+	ck_assert_int_eq(ppp_builtin_auth_request(&req, "lns", 2, &q), 0);
+	ck_assert_int_eq(q.method, PPP_IPC_AUTH_PAP);
+	ck_assert(!ppp_ipc_has(&q, PPP_IPC_T_CHAP_ID));
+	ck_assert_int_eq(
+		ppp_login_verify(login, &q, "192.0.2.1", NULL, 0, &reply, &out),
+		0);
+	ppp_builtin_auth_answer(&reply, &a);
+	ck_assert(a.ok);
+
+	/* No result in the reply (a method the daemon does not allow). */
+	ppp_ipc_msg_init(&reply, PPP_IPC_AUTH_REPLY, 2);
+	ppp_builtin_auth_answer(&reply, &a);
+	ck_assert(!a.ok);
+	ck_assert_ptr_null(a.message);
+
+	/* A name no IPC record can carry: no request at all. */
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_int_eq(ppp_builtin_auth_request(&req, longname, 3, &q), -1);
+	ppp_login_release(login, &out, NULL);
+	ppp_login_free(login);
+	unlink(path);
+}
+END_TEST
+
 static Suite *builtin_suite(void)
 {
 	Suite *s = suite_create("ppp_builtin");
@@ -174,6 +312,11 @@ static Suite *builtin_suite(void)
 	tcase_add_test(tc, test_optfile_lines_not_read_are_named);
 	tcase_add_test(tc,
 		       test_links_it_cannot_run_are_refused_leaving_nothing);
+	tcase_add_test(
+		tc,
+		test_mschapv2_login_answers_the_engine_with_proof_keys_and_address);
+	tcase_add_test(tc,
+		       test_chap_md5_and_pap_logins_and_a_reply_without_result);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,8 @@
 # our l2tpd LNS (netns "lns"), whose sessions run PPP in the daemon over
 # /dev/ppp: no pppd on the LNS side. MS-CHAPv2 and CHAP-MD5 logins come
 # up, the LNS's interface has both addresses, pings go both ways, vpnctl
-# shows the session; the LAC hanging up removes the unit; a wrong password
+# shows the session, the LAC's LCP echoes are answered; the LAC hanging up
+# removes the unit; a wrong password
 # is refused and leaves nothing (no unit, no session). Then the setup time
 # of one session with the builtin engine and with pppd, same boot (figures,
 # not checks).
@@ -130,7 +131,9 @@ logged() { grep -c "$1" "$VM_LOGDIR/l2tpd-builtin.log" || true; }
 lns_start builtin
 
 # --- MS-CHAPv2 --------------------------------------------------------------
-lac_options refuse-chap
+# The LAC's pppd asks for an LCP echo every second and hangs up after 3
+# unanswered (its later words win over VM_PPP_OPTIONS').
+lac_options refuse-chap "lcp-echo-interval 1" "lcp-echo-failure 3"
 lac_up lac-mschapv2
 lac_ip=$(addr_of lac)
 lns_if=$(vm_ppp_ifaces lns | head -n1)
@@ -156,6 +159,11 @@ vm_check_eq "vpnctl: local address" "$PPP_LNS" "$(f local_ip)"
 vm_check_eq "vpnctl: peer's address" "$lac_ip" "$(f remote_ip)"
 vm_check "vpnctl: counters moved (rx $(f rx_bytes))" test "$(f rx_bytes)" -gt 1000
 vm_check_eq "vpnctl: no pppd pid" 0 "$(f pppd)"
+echoes_answered() {
+    sleep 5
+    addr_of lac >/dev/null && ! grep -q "No response to" "$VM_LOGDIR/pppd-lac.log"
+}
+vm_check "LCP echoes from the LAC answered: the link stays up 5 s more" echoes_answered
 lac_hangup lac-mschapv2
 vm_check_eq "pool address free again" 0 "$(ctl --json status | jq .addresses_in_use)"
 
