@@ -1236,6 +1236,9 @@ START_TEST(test_hidden_sccrq_from_peer)
 	raw_send(&rp, &LNS.addr, &m, 0);
 
 	ck_assert(N.wire[0].hidden & BIT(L2TP_AVP_CHALLENGE));
+	/* Counted once, when decoded with the secret (vpnctl: rx_hidden). */
+	ck_assert_uint_eq(LNS.e.stats.rx_hidden,
+			  (uint64_t)__builtin_popcountll(N.wire[0].hidden));
 	w = wire_last(&LNS.addr, L2TP_MSG_SCCRP);
 	ck_assert(w->present & BIT(L2TP_AVP_CHALLENGE_RESPONSE));
 	ck_assert_uint_eq(w->tunnel_id, 77);
