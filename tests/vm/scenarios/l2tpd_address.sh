@@ -4,7 +4,10 @@
 # (netns "lns", "ppp auth = daemon") has its plugin answer pppd's
 # allowed-address question from the login's verdict: the peer is told (NAK)
 # to take the address the LNS gave it, from the pool or the secrets file,
-# never the one it asked for. Catches a plugin that accepts any address.
+# never the one it asked for. Then the LNS has no address to give (no pool,
+# "*" in the secrets): pppd acks the peer's own idea and asks the plugin at
+# IPCP up, whose answer is all that stands between the peer and the address
+# it insists on. Catches a plugin that accepts any address.
 # vm-timeout: 600
 source "$(dirname "$0")/../lib.sh"
 
@@ -98,3 +101,26 @@ try() {
 }
 try alice "$POOL_FIRST"
 try carol "$STATIC_IP"
+
+
+# No pool any more (a reload): the LNS gives alice no address, so its pppd
+# acks the one she asks for and asks the plugin at IPCP up, which must say
+# no. (With an address from the daemon pppd never asks: the plugin's choice
+# turns ipcp-accept-remote off and IPCP NAKs, as above.)
+sed -i '/^ip range/d' "$D/lns.conf"
+vm_check "no pool: the LNS reloads its configuration" ctl lns reload
+not_authorized() {
+    grep -q "Peer is not authorized to use remote address $WANTED" "$VM_LOGDIR/pppd-lns.log"
+}
+ctl lac lac connect alice > /dev/null
+vm_check "no pool: the LAC asked for $WANTED" \
+    vm_wait_for 60 grep -qE "rcvd \[IPCP ConfReq .*<addr $WANTED>" "$VM_LOGDIR/pppd-lns.log"
+vm_check "no pool: the LNS's pppd acked it (nothing to NAK with)" \
+    vm_wait_for 10 grep -qE "sent \[IPCP ConfAck .*<addr $WANTED>" "$VM_LOGDIR/pppd-lns.log"
+vm_check "no pool: the plugin refuses $WANTED at IPCP up" vm_wait_for 30 not_authorized
+vm_check_eq "no pool: no session on the LNS has $WANTED" "" \
+    "$(ctl lns --json sessions | jq -r --arg a "$WANTED" '.sessions[] | select(.remote_ip == $a) | .user')"
+vm_check "no pool: the LNS has no route to $WANTED" \
+    sh -c "! ip -n lns route show $WANTED | grep -q ppp"
+ctl lac lac disconnect alice > /dev/null 2>&1
+vm_check "no pool: nothing left" vm_wait_for 30 nothing_left
