@@ -57,38 +57,32 @@ struct lac_state {
 };
 
 /*
- * What "vpnctl stats" and the metrics count (lib/stats.h), names in
- * l2tpd_stat_names. Refused tunnels by reason: the glue's refusals, and
- * the engine's own (limits, half-open) as "limit".
+ * What "vpnctl stats" and the metrics count (lib/stats.h): the shared
+ * runs, and l2tpd's own counters named in l2tpd_stat_names. Refused tunnels by
+ * reason: the glue's refusals, and the engine's own (limits, half-open) as
+ * "limit".
  */
 enum l2tpd_stat {
-	L2TPD_STAT_LOGINS_OK,
-	L2TPD_STAT_LOGINS_FAILED,
-	L2TPD_STAT_TUNNELS_UP,
+	L2TPD_STAT_LOGINS, /* enum stats_logins (lib/stats.h) */
+	L2TPD_STAT_TUNNELS_UP = L2TPD_STAT_LOGINS + STATS_LOGINS_N,
 	L2TPD_STAT_TUNNELS_DOWN,
-	L2TPD_STAT_SESSIONS_UP,
-	L2TPD_STAT_SESSIONS_DOWN,
-	L2TPD_STAT_SESSIONS_REFUSED,
-	L2TPD_STAT_REFUSED_NOT_ALLOWED,
+	L2TPD_STAT_SESSIONS, /* enum stats_sessions */
+	L2TPD_STAT_REFUSED_NOT_ALLOWED = L2TPD_STAT_SESSIONS + STATS_SESSIONS_N,
 	L2TPD_STAT_REFUSED_BLOCKED,
 	L2TPD_STAT_REFUSED_EXCLUSIVE,
 	L2TPD_STAT_REFUSED_PORT_PAIR,
 	L2TPD_STAT_REFUSED_NO_SECRET,
 	L2TPD_STAT_REFUSED_NO_RESOURCES,
 	L2TPD_STAT_REFUSED_LIMIT,
-	L2TPD_STAT_PPPD_STARTED,
-	L2TPD_STAT_PPPD_FAILED, /* ended before its session: took it down */
-	L2TPD_STAT_RX_BYTES,
-	L2TPD_STAT_TX_BYTES,
-	L2TPD_STAT_RX_PACKETS,
-	L2TPD_STAT_TX_PACKETS,
-	L2TPD_STAT_COUNT,
+	L2TPD_STAT_PPP, /* enum stats_ppp */
+	L2TPD_STAT_COUNT = L2TPD_STAT_PPP + STATS_PPP_N,
 };
 /* The first refusal reason and how many there are. */
 #define L2TPD_STAT_REFUSED_FIRST L2TPD_STAT_REFUSED_NOT_ALLOWED
 #define L2TPD_STAT_REFUSED_N                                                   \
 	(L2TPD_STAT_REFUSED_LIMIT - L2TPD_STAT_REFUSED_FIRST + 1)
 extern const char *const l2tpd_stat_names[L2TPD_STAT_COUNT];
+extern const struct stats_runs l2tpd_stat_runs;
 
 /* The daemon's side of a tunnel: its socket and timer. */
 struct tunnel_glue {

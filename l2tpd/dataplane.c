@@ -321,7 +321,7 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 				      s ? &s->log : NULL))
 		return;
 	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
-	g->d->stats.v[ok ? L2TPD_STAT_LOGINS_OK : L2TPD_STAT_LOGINS_FAILED]++;
+	stats_count_login(&g->d->stats, ok);
 	if (ok)
 		snprintf(g->user, sizeof(g->user), "%s", ppp_link_user(l));
 }
@@ -383,7 +383,8 @@ static void session_glue_count(struct session_glue *g)
 
 	if (session_glue_traffic(g, &t))
 		return;
-	stats_add_traffic(&g->d->stats, L2TPD_STAT_RX_BYTES, &t, &g->counted);
+	stats_add_traffic(&g->d->stats, L2TPD_STAT_PPP + STATS_RX_BYTES, &t,
+			  &g->counted);
 	radius_server_sess_traffic(&g->radius, &t);
 }
 
@@ -450,7 +451,7 @@ static void ppp_down(void *arg, const char *reason)
 		struct l2tpd *d = g->d;
 		uint16_t tunnel_id = g->tunnel_id;
 
-		d->stats.v[L2TPD_STAT_PPPD_FAILED]++;
+		d->stats.v[L2TPD_STAT_PPP + STATS_PPPD_FAILED]++;
 		snprintf(msg, sizeof(msg), "PPP ended: %s", reason);
 		log_info(&s->log, "%s", msg);
 		l2tp_session_close(s, L2TP_CDN_RESULT_GENERAL_ERROR, 0, msg,
@@ -652,7 +653,7 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 	}
 	g->link = ppp_link_open(d->loop, backend, &p, &ops, g, err, errlen);
 	if (g->link && ppp_link_pid(g->link))
-		d->stats.v[L2TPD_STAT_PPPD_STARTED]++;
+		d->stats.v[L2TPD_STAT_PPP + STATS_PPPD_STARTED]++;
 	return g->link ? 0 : -1;
 }
 

@@ -32,28 +32,10 @@ static const struct metrics_counter counters[] = {
 	 "reason=\"no_resources\""},
 	{L2TPD_STAT_REFUSED_LIMIT, "l2tpd_tunnel_failures_total",
 	 "reason=\"limit\""},
-	{L2TPD_STAT_SESSIONS_UP, "l2tpd_session_setups_total", NULL,
-	 "Sessions established."},
-	{L2TPD_STAT_SESSIONS_DOWN, "l2tpd_session_teardowns_total", NULL,
-	 "Established sessions that ended."},
-	{L2TPD_STAT_SESSIONS_REFUSED, "l2tpd_session_failures_total",
-	 "reason=\"refused\"", "Session requests refused."},
-	{L2TPD_STAT_LOGINS_OK, "l2tpd_logins_total", "result=\"ok\"",
-	 "PPP logins verified by the daemon, by result."},
-	{L2TPD_STAT_LOGINS_FAILED, "l2tpd_logins_total", "result=\"failed\""},
-	{L2TPD_STAT_PPPD_STARTED, "l2tpd_pppd_starts_total", NULL,
-	 "pppd processes started."},
-	{L2TPD_STAT_PPPD_FAILED, "l2tpd_pppd_exits_total", NULL,
-	 "pppd processes that ended before their session, taking it down."},
-	{L2TPD_STAT_RX_BYTES, "l2tpd_receive_bytes_total", NULL,
-	 "Bytes received on sessions (kernel counters)."},
-	{L2TPD_STAT_TX_BYTES, "l2tpd_transmit_bytes_total", NULL,
-	 "Bytes sent on sessions (kernel counters)."},
-	{L2TPD_STAT_RX_PACKETS, "l2tpd_receive_packets_total", NULL,
-	 "Packets received on sessions (kernel counters)."},
-	{L2TPD_STAT_TX_PACKETS, "l2tpd_transmit_packets_total", NULL,
-	 "Packets sent on sessions (kernel counters)."},
 };
+
+static const struct metrics_session_words words = {"session", "sessions",
+						   "kernel counters"};
 
 static const char *tunnel_state(unsigned int state)
 {
@@ -93,6 +75,7 @@ static void fill(void *arg, struct evbuffer *out)
 	by_state(d, out);
 	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
 			 d->stats.v);
+	metrics_session_counters(out, "l2tpd", &words, &d->stats);
 	metrics_family(out, "l2tpd_control_packets_received_total", "counter",
 		       "L2TP control packets received.");
 	metrics_sample(out, "l2tpd_control_packets_received_total", NULL,

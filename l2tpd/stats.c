@@ -11,13 +11,8 @@
 #include <utlist.h>
 
 const char *const l2tpd_stat_names[L2TPD_STAT_COUNT] = {
-	[L2TPD_STAT_LOGINS_OK] = "logins_ok",
-	[L2TPD_STAT_LOGINS_FAILED] = "logins_failed",
 	[L2TPD_STAT_TUNNELS_UP] = "tunnels_up",
 	[L2TPD_STAT_TUNNELS_DOWN] = "tunnels_down",
-	[L2TPD_STAT_SESSIONS_UP] = "sessions_up",
-	[L2TPD_STAT_SESSIONS_DOWN] = "sessions_down",
-	[L2TPD_STAT_SESSIONS_REFUSED] = "sessions_refused",
 	[L2TPD_STAT_REFUSED_NOT_ALLOWED] = "tunnels_refused_not_allowed",
 	[L2TPD_STAT_REFUSED_BLOCKED] = "tunnels_refused_blocked",
 	[L2TPD_STAT_REFUSED_EXCLUSIVE] = "tunnels_refused_exclusive",
@@ -25,13 +20,10 @@ const char *const l2tpd_stat_names[L2TPD_STAT_COUNT] = {
 	[L2TPD_STAT_REFUSED_NO_SECRET] = "tunnels_refused_no_secret",
 	[L2TPD_STAT_REFUSED_NO_RESOURCES] = "tunnels_refused_no_resources",
 	[L2TPD_STAT_REFUSED_LIMIT] = "tunnels_refused_limit",
-	[L2TPD_STAT_PPPD_STARTED] = "pppd_started",
-	[L2TPD_STAT_PPPD_FAILED] = "pppd_ended_session",
-	[L2TPD_STAT_RX_BYTES] = "rx_bytes",
-	[L2TPD_STAT_TX_BYTES] = "tx_bytes",
-	[L2TPD_STAT_RX_PACKETS] = "rx_packets",
-	[L2TPD_STAT_TX_PACKETS] = "tx_packets",
 };
+
+const struct stats_runs l2tpd_stat_runs = {L2TPD_STAT_LOGINS,
+					   L2TPD_STAT_SESSIONS, L2TPD_STAT_PPP};
 
 void l2tpd_stats_update(struct l2tpd *d)
 {
@@ -45,7 +37,7 @@ void l2tpd_stats_update(struct l2tpd *d)
 		d->engine.stats.refused_tunnels > glue
 			? d->engine.stats.refused_tunnels - glue
 			: 0;
-	d->stats.v[L2TPD_STAT_SESSIONS_REFUSED] =
+	d->stats.v[L2TPD_STAT_SESSIONS + STATS_SESSIONS_REFUSED] =
 		d->engine.stats.refused_sessions;
 	for (unsigned i = 1; d->nl && i < 65536; i++) {
 		struct l2tp_tunnel *t = d->engine.tunnels[i];
@@ -68,7 +60,8 @@ static void stats_tick_fired(struct evloop_timer *timer, void *arg)
 
 int l2tpd_stats_start(struct l2tpd *d)
 {
-	stats_init(&d->stats, l2tpd_stat_names, L2TPD_STAT_COUNT, d->start_ms);
+	stats_init(&d->stats, l2tpd_stat_names, L2TPD_STAT_COUNT,
+		   &l2tpd_stat_runs, d->start_ms);
 	d->stats_timer = evloop_timer_new_repeat(d->loop, STATS_TICK_MS,
 						 stats_tick_fired, d);
 	return d->stats_timer ? 0 : -1;

@@ -634,7 +634,7 @@ static void op_session_up(void *arg, struct l2tp_session *s)
 
 	if (g && g->lac)
 		l2tpd_lac_session_up(g->lac, s);
-	d->stats.v[L2TPD_STAT_SESSIONS_UP]++;
+	d->stats.v[L2TPD_STAT_SESSIONS + STATS_SESSIONS_UP]++;
 	l2tpd_dataplane_session_up(d, s);
 }
 
@@ -644,7 +644,7 @@ static void op_session_down(void *arg, struct l2tp_session *s)
 	struct tunnel_glue *g = s->tunnel->glue;
 
 	if (s->up_reported)
-		d->stats.v[L2TPD_STAT_SESSIONS_DOWN]++;
+		d->stats.v[L2TPD_STAT_SESSIONS + STATS_SESSIONS_DOWN]++;
 	l2tpd_dataplane_session_down(d, s);
 	if (g && g->lac)
 		l2tpd_lac_session_gone(g->lac, s);

@@ -3,6 +3,7 @@
 #include "lib/errbuf.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/stats.h"
 
 struct metrics_server {
 	struct evhttp *http;
@@ -203,5 +205,74 @@ void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
 		}
 		metrics_sample(out, family, rows[i].labels,
 			       values[rows[i].stat]);
+	}
+}
+
+/* One family of one sample: PREFIX_SUFFIX. */
+static void session_counter(struct evbuffer *out, const char *prefix,
+			    const char *suffix, const char *labels,
+			    const char *help, uint64_t value)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "%s_%s", prefix, suffix);
+	if (help)
+		metrics_family(out, name, "counter", help);
+	metrics_sample(out, name, labels, value);
+}
+
+static void capitalised(char *out, size_t len, const char *word)
+{
+	snprintf(out, len, "%s", word);
+	out[0] = (char)toupper((unsigned char)out[0]);
+}
+
+void metrics_session_counters(struct evbuffer *out, const char *prefix,
+			      const struct metrics_session_words *w,
+			      const struct stats *s)
+{
+	static const struct {
+		enum stats_ppp stat;
+		const char *suffix, *what;
+	} traffic[] = {
+		{STATS_RX_BYTES, "receive_bytes_total", "Bytes received"},
+		{STATS_TX_BYTES, "transmit_bytes_total", "Bytes sent"},
+		{STATS_RX_PACKETS, "receive_packets_total", "Packets received"},
+		{STATS_TX_PACKETS, "transmit_packets_total", "Packets sent"},
+	};
+	const uint64_t *sessions = s->v + s->runs.sessions;
+	const uint64_t *logins = s->v + s->runs.logins;
+	const uint64_t *ppp = s->v + s->runs.ppp;
+	char help[160], word[32];
+
+	capitalised(word, sizeof(word), w->sessions);
+	snprintf(help, sizeof(help), "%s established.", word);
+	session_counter(out, prefix, "session_setups_total", NULL, help,
+			sessions[STATS_SESSIONS_UP]);
+	snprintf(help, sizeof(help), "Established %s that ended.", w->sessions);
+	session_counter(out, prefix, "session_teardowns_total", NULL, help,
+			sessions[STATS_SESSIONS_DOWN]);
+	capitalised(word, sizeof(word), w->session);
+	snprintf(help, sizeof(help), "%s requests refused.", word);
+	session_counter(out, prefix, "session_failures_total",
+			"reason=\"refused\"", help,
+			sessions[STATS_SESSIONS_REFUSED]);
+	session_counter(out, prefix, "logins_total", "result=\"ok\"",
+			"PPP logins verified by the daemon, by result.",
+			logins[STATS_LOGINS_OK]);
+	session_counter(out, prefix, "logins_total", "result=\"failed\"", NULL,
+			logins[STATS_LOGINS_FAILED]);
+	session_counter(out, prefix, "pppd_starts_total", NULL,
+			"pppd processes started.", ppp[STATS_PPPD_STARTED]);
+	snprintf(help, sizeof(help),
+		 "pppd processes that ended before their %s, taking it down.",
+		 w->session);
+	session_counter(out, prefix, "pppd_exits_total", NULL, help,
+			ppp[STATS_PPPD_FAILED]);
+	for (size_t i = 0; i < sizeof(traffic) / sizeof(traffic[0]); i++) {
+		snprintf(help, sizeof(help), "%s on %s (%s).", traffic[i].what,
+			 w->sessions, w->traffic_from);
+		session_counter(out, prefix, traffic[i].suffix, NULL, help,
+				ppp[traffic[i].stat]);
 	}
 }

@@ -15,6 +15,7 @@
 struct event_base;
 struct evbuffer;
 struct metrics_server;
+struct stats;
 
 /* Writes the whole page into out. */
 typedef void (*metrics_fill_fn)(void *arg, struct evbuffer *out);
@@ -68,5 +69,21 @@ struct metrics_counter {
 /* Every row of the table, its value taken from values[row.stat]. */
 void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
 		      size_t n, const uint64_t *values);
+
+/* How a daemon's help texts speak of its sessions: "session", "sessions",
+ * and where their traffic is counted ("kernel counters"). */
+struct metrics_session_words {
+	const char *session, *sessions, *traffic_from;
+};
+/*
+ * The counters of s's shared runs (lib/stats.h) as both daemons name
+ * them: PREFIX_session_setups_total, .._teardowns_total, .._failures_total
+ * (reason "refused"), PREFIX_logins_total (result "ok", "failed"),
+ * PREFIX_pppd_starts_total, PREFIX_pppd_exits_total, then
+ * PREFIX_{receive,transmit}_{bytes,packets}_total.
+ */
+void metrics_session_counters(struct evbuffer *out, const char *prefix,
+			      const struct metrics_session_words *w,
+			      const struct stats *s);
 
 #endif

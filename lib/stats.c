@@ -3,14 +3,50 @@
 
 #include <string.h>
 
+static const char *const login_names[STATS_LOGINS_N] = {
+	[STATS_LOGINS_OK] = "logins_ok",
+	[STATS_LOGINS_FAILED] = "logins_failed",
+};
+static const char *const session_names[STATS_SESSIONS_N] = {
+	[STATS_SESSIONS_UP] = "sessions_up",
+	[STATS_SESSIONS_DOWN] = "sessions_down",
+	[STATS_SESSIONS_REFUSED] = "sessions_refused",
+};
+static const char *const ppp_names[STATS_PPP_N] = {
+	[STATS_PPPD_STARTED] = "pppd_started",
+	[STATS_PPPD_FAILED] = "pppd_ended_session",
+	[STATS_RX_BYTES] = "rx_bytes",
+	[STATS_TX_BYTES] = "tx_bytes",
+	[STATS_RX_PACKETS] = "rx_packets",
+	[STATS_TX_PACKETS] = "tx_packets",
+};
+
+static void name_run(struct stats *s, size_t at, const char *const *names,
+		     size_t n)
+{
+	for (size_t i = 0; i < n && at + i < s->n; i++)
+		s->names[at + i] = names[i];
+}
+
 void stats_init(struct stats *s, const char *const *names, size_t n,
-		uint64_t now_ms)
+		const struct stats_runs *runs, uint64_t now_ms)
 {
 	memset(s, 0, sizeof(*s));
-	s->names = names;
 	s->n = n < STATS_MAX ? n : STATS_MAX;
+	memcpy(s->names, names, s->n * sizeof(*names));
+	if (runs) {
+		s->runs = *runs;
+		name_run(s, runs->logins, login_names, STATS_LOGINS_N);
+		name_run(s, runs->sessions, session_names, STATS_SESSIONS_N);
+		name_run(s, runs->ppp, ppp_names, STATS_PPP_N);
+	}
 	s->snap_ms[0] = now_ms;
 	s->filled = 1;
+}
+
+void stats_count_login(struct stats *s, bool ok)
+{
+	s->v[s->runs.logins + (ok ? STATS_LOGINS_OK : STATS_LOGINS_FAILED)]++;
 }
 
 static void add_growth(uint64_t *total, uint64_t now, uint64_t *counted)

@@ -8,6 +8,7 @@
 #ifndef VPNSUITE_STATS_H
 #define VPNSUITE_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,9 +18,39 @@
 #define STATS_WINDOW_TICKS 6 /* one minute */
 #define STATS_MAX	   32
 
+/*
+ * The counters both daemons keep of their sessions, named alike in "vpnctl
+ * stats" and in the metrics (metrics_session_counters()): a daemon's array
+ * holds them as three runs, each in the order below, among its own
+ * counters (its tunnels, its refusals by reason).
+ */
+enum stats_logins { STATS_LOGINS_OK, STATS_LOGINS_FAILED, STATS_LOGINS_N };
+enum stats_sessions {
+	STATS_SESSIONS_UP,
+	STATS_SESSIONS_DOWN,
+	STATS_SESSIONS_REFUSED,
+	STATS_SESSIONS_N,
+};
+/* pppd started, pppd ended before its session (taking it down), then the
+ * sessions' traffic as struct stats_traffic has it. */
+enum stats_ppp {
+	STATS_PPPD_STARTED,
+	STATS_PPPD_FAILED,
+	STATS_RX_BYTES,
+	STATS_TX_BYTES,
+	STATS_RX_PACKETS,
+	STATS_TX_PACKETS,
+	STATS_PPP_N,
+};
+/* Where a daemon's array holds each run. */
+struct stats_runs {
+	size_t logins, sessions, ppp;
+};
+
 struct stats {
-	const char *const *names; /* n of them, snake_case */
+	const char *names[STATS_MAX]; /* n of them, snake_case */
 	size_t n;
+	struct stats_runs runs;
 	uint64_t v[STATS_MAX];
 	/* Ring of snapshots, the newest at head. */
 	uint64_t snap[STATS_WINDOW_TICKS + 1][STATS_MAX];
@@ -42,9 +73,14 @@ void stats_add_traffic(struct stats *s, size_t first,
 		       const struct stats_traffic *now,
 		       struct stats_traffic *counted);
 
-/* names: n (<= STATS_MAX) counter names; the first snapshot at now_ms. */
+/*
+ * names: the daemon's n (<= STATS_MAX) counter names, NULL where runs
+ * (NULL: none) puts the shared ones; the first snapshot at now_ms.
+ */
 void stats_init(struct stats *s, const char *const *names, size_t n,
-		uint64_t now_ms);
+		const struct stats_runs *runs, uint64_t now_ms);
+/* A PPP login the daemon verified: ok or failed. */
+void stats_count_login(struct stats *s, bool ok);
 /* Every STATS_TICK_MS. */
 void stats_tick(struct stats *s, uint64_t now_ms);
 /* The counters' increase over the window into out[n]; returns the window

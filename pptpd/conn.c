@@ -372,7 +372,7 @@ static void call_detach(struct pptpd_call *g)
 	struct pptpd *d = g->d;
 
 	if (g->up && g->call)
-		d->counters.v[PPTPD_STAT_SESSIONS_DOWN]++;
+		d->counters.v[PPTPD_STAT_SESSIONS + STATS_SESSIONS_DOWN]++;
 	if (g->in_table) {
 		d->calls[g->id] = NULL;
 		d->n_calls--;
@@ -430,7 +430,7 @@ void pptpd_call_pppd_exited(struct pptpd_call *g, const char *reason)
 		return;
 	}
 	/* PPP ended on its own: the call has nothing left to carry. */
-	d->counters.v[PPTPD_STAT_PPPD_FAILED]++;
+	d->counters.v[PPTPD_STAT_PPP + STATS_PPPD_FAILED]++;
 	pptpd_call_close(g, PPTP_CDN_LOST_CARRIER);
 }
 
@@ -509,7 +509,7 @@ static void conn_call_up(struct pptpd_conn *c, struct pptp_call *call)
 	if (!g)
 		return;
 	g->up = true;
-	c->d->counters.v[PPTPD_STAT_SESSIONS_UP]++;
+	c->d->counters.v[PPTPD_STAT_SESSIONS + STATS_SESSIONS_UP]++;
 	g->peer_id = pptp_call_peer_id(call);
 	if (g->client)
 		g->client->redial.count = 0;

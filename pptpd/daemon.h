@@ -131,29 +131,23 @@ struct pptpd_stats {
 };
 
 /*
- * What "vpnctl stats" and the metrics count (lib/stats.h), names in
- * pptpd_stat_names, the same as l2tpd's where the meaning is; refusals
+ * What "vpnctl stats" and the metrics count (lib/stats.h): the runs
+ * shared with l2tpd, and pptpd's own counters named in pptpd_stat_names;
+ * refusals
  * are taken from struct pptpd_stats when reported.
  */
 enum pptpd_stat {
-	PPTPD_STAT_LOGINS_OK,
-	PPTPD_STAT_LOGINS_FAILED,
-	PPTPD_STAT_TUNNELS_ACCEPTED,
-	PPTPD_STAT_SESSIONS_UP,
-	PPTPD_STAT_SESSIONS_DOWN,
-	PPTPD_STAT_SESSIONS_REFUSED,
-	PPTPD_STAT_REFUSED_LIMIT,
+	PPTPD_STAT_LOGINS, /* enum stats_logins (lib/stats.h) */
+	PPTPD_STAT_TUNNELS_ACCEPTED = PPTPD_STAT_LOGINS + STATS_LOGINS_N,
+	PPTPD_STAT_SESSIONS, /* enum stats_sessions: calls */
+	PPTPD_STAT_REFUSED_LIMIT = PPTPD_STAT_SESSIONS + STATS_SESSIONS_N,
 	PPTPD_STAT_REFUSED_HALF_OPEN,
 	PPTPD_STAT_REFUSED_BLOCKED,
-	PPTPD_STAT_PPPD_STARTED,
-	PPTPD_STAT_PPPD_FAILED, /* ended before its call: took it down */
-	PPTPD_STAT_RX_BYTES,
-	PPTPD_STAT_TX_BYTES,
-	PPTPD_STAT_RX_PACKETS,
-	PPTPD_STAT_TX_PACKETS,
-	PPTPD_STAT_COUNT,
+	PPTPD_STAT_PPP, /* enum stats_ppp */
+	PPTPD_STAT_COUNT = PPTPD_STAT_PPP + STATS_PPP_N,
 };
 extern const char *const pptpd_stat_names[PPTPD_STAT_COUNT];
+extern const struct stats_runs pptpd_stat_runs;
 
 /* Log lines about refused peers: at most one per peer and minute. */
 #define PPTPD_REFUSE_LOG_SLOTS 256

@@ -185,8 +185,7 @@ static void rad_auth_done(void *arg, const struct ppp_ipc_msg *reply,
 	struct pptpd_call *c = arg;
 	bool ok = reply->result == 0;
 
-	c->d->counters
-		.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
+	stats_count_login(&c->d->counters, ok);
 	if (ok)
 		snprintf(c->user, sizeof(c->user), "%s", st->acct.user);
 }
@@ -441,8 +440,7 @@ static void ppp_auth(void *arg, struct ppp_link *l,
 		return;
 	}
 	ok = !ppp_link_auth_local(l, req, evloop_now_ms());
-	c->d->counters
-		.v[ok ? PPTPD_STAT_LOGINS_OK : PPTPD_STAT_LOGINS_FAILED]++;
+	stats_count_login(&c->d->counters, ok);
 	if (ok)
 		snprintf(c->user, sizeof(c->user), "%s", ppp_link_user(l));
 }
@@ -543,7 +541,7 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 		rad_call_close(c, RADIUS_TERM_NAS_ERROR);
 		return -1;
 	}
-	d->counters.v[PPTPD_STAT_PPPD_STARTED]++;
+	d->counters.v[PPTPD_STAT_PPP + STATS_PPPD_STARTED]++;
 	/* pppd holds the channel now; ours would keep it alive after. */
 	close(c->pppox_fd);
 	c->pppox_fd = -1;

@@ -22,28 +22,10 @@ static const struct metrics_counter counters[] = {
 	 "reason=\"half_open\""},
 	{PPTPD_STAT_REFUSED_BLOCKED, "pptpd_tunnel_failures_total",
 	 "reason=\"blocked\""},
-	{PPTPD_STAT_SESSIONS_UP, "pptpd_session_setups_total", NULL,
-	 "Calls established."},
-	{PPTPD_STAT_SESSIONS_DOWN, "pptpd_session_teardowns_total", NULL,
-	 "Established calls that ended."},
-	{PPTPD_STAT_SESSIONS_REFUSED, "pptpd_session_failures_total",
-	 "reason=\"refused\"", "Call requests refused."},
-	{PPTPD_STAT_LOGINS_OK, "pptpd_logins_total", "result=\"ok\"",
-	 "PPP logins verified by the daemon, by result."},
-	{PPTPD_STAT_LOGINS_FAILED, "pptpd_logins_total", "result=\"failed\""},
-	{PPTPD_STAT_PPPD_STARTED, "pptpd_pppd_starts_total", NULL,
-	 "pppd processes started."},
-	{PPTPD_STAT_PPPD_FAILED, "pptpd_pppd_exits_total", NULL,
-	 "pppd processes that ended before their call, taking it down."},
-	{PPTPD_STAT_RX_BYTES, "pptpd_receive_bytes_total", NULL,
-	 "Bytes received on calls (ppp interface counters)."},
-	{PPTPD_STAT_TX_BYTES, "pptpd_transmit_bytes_total", NULL,
-	 "Bytes sent on calls (ppp interface counters)."},
-	{PPTPD_STAT_RX_PACKETS, "pptpd_receive_packets_total", NULL,
-	 "Packets received on calls (ppp interface counters)."},
-	{PPTPD_STAT_TX_PACKETS, "pptpd_transmit_packets_total", NULL,
-	 "Packets sent on calls (ppp interface counters)."},
 };
+
+static const struct metrics_session_words words = {"call", "calls",
+						   "ppp interface counters"};
 
 static const char *ctrl_state(unsigned int state)
 {
@@ -92,6 +74,7 @@ static void fill(void *arg, struct evbuffer *out)
 	by_state(d, out);
 	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
 			 d->counters.v);
+	metrics_session_counters(out, "pptpd", &words, &d->counters);
 	metrics_uptime(out, "pptpd", d->start_ms, evloop_now_ms());
 }
 

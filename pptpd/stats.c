@@ -12,22 +12,14 @@
 #include "lib/log.h"
 
 const char *const pptpd_stat_names[PPTPD_STAT_COUNT] = {
-	[PPTPD_STAT_LOGINS_OK] = "logins_ok",
-	[PPTPD_STAT_LOGINS_FAILED] = "logins_failed",
 	[PPTPD_STAT_TUNNELS_ACCEPTED] = "tunnels_accepted",
-	[PPTPD_STAT_SESSIONS_UP] = "sessions_up",
-	[PPTPD_STAT_SESSIONS_DOWN] = "sessions_down",
-	[PPTPD_STAT_SESSIONS_REFUSED] = "sessions_refused",
 	[PPTPD_STAT_REFUSED_LIMIT] = "tunnels_refused_limit",
 	[PPTPD_STAT_REFUSED_HALF_OPEN] = "tunnels_refused_half_open",
 	[PPTPD_STAT_REFUSED_BLOCKED] = "tunnels_refused_blocked",
-	[PPTPD_STAT_PPPD_STARTED] = "pppd_started",
-	[PPTPD_STAT_PPPD_FAILED] = "pppd_ended_session",
-	[PPTPD_STAT_RX_BYTES] = "rx_bytes",
-	[PPTPD_STAT_TX_BYTES] = "tx_bytes",
-	[PPTPD_STAT_RX_PACKETS] = "rx_packets",
-	[PPTPD_STAT_TX_PACKETS] = "tx_packets",
 };
+
+const struct stats_runs pptpd_stat_runs = {PPTPD_STAT_LOGINS,
+					   PPTPD_STAT_SESSIONS, PPTPD_STAT_PPP};
 
 int pptpd_call_traffic(void *call, struct stats_traffic *t)
 {
@@ -53,8 +45,8 @@ void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g)
 	struct stats_traffic t;
 
 	if (!pptpd_call_traffic(g, &t))
-		stats_add_traffic(&d->counters, PPTPD_STAT_RX_BYTES, &t,
-				  &g->counted);
+		stats_add_traffic(&d->counters, PPTPD_STAT_PPP + STATS_RX_BYTES,
+				  &t, &g->counted);
 }
 
 void pptpd_stats_update(struct pptpd *d)
@@ -63,7 +55,8 @@ void pptpd_stats_update(struct pptpd *d)
 	unsigned int seen = 0;
 
 	v[PPTPD_STAT_TUNNELS_ACCEPTED] = d->stats.accepted;
-	v[PPTPD_STAT_SESSIONS_REFUSED] = d->stats.calls_rejected;
+	v[PPTPD_STAT_SESSIONS + STATS_SESSIONS_REFUSED] =
+		d->stats.calls_rejected;
 	v[PPTPD_STAT_REFUSED_LIMIT] = d->stats.refused_connections;
 	v[PPTPD_STAT_REFUSED_HALF_OPEN] = d->stats.refused_half_open;
 	v[PPTPD_STAT_REFUSED_BLOCKED] = d->stats.refused_blocked;
@@ -87,7 +80,7 @@ static void stats_tick_fired(struct evloop_timer *timer, void *arg)
 int pptpd_stats_start(struct pptpd *d)
 {
 	stats_init(&d->counters, pptpd_stat_names, PPTPD_STAT_COUNT,
-		   d->start_ms);
+		   &pptpd_stat_runs, d->start_ms);
 	d->counters_timer = evloop_timer_new_repeat(d->loop, STATS_TICK_MS,
 						    stats_tick_fired, d);
 	return d->counters_timer ? 0 : -1;

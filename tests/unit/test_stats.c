@@ -12,7 +12,7 @@ START_TEST(test_stats_last_minute_before_a_minute_is_since_start)
 	struct stats s;
 	uint64_t out[2];
 
-	stats_init(&s, names, 2, 1000);
+	stats_init(&s, names, 2, NULL, 1000);
 	s.v[0] = 5;
 	stats_tick(&s, 1000 + STATS_TICK_MS);
 	s.v[0] = 7;
@@ -29,7 +29,7 @@ START_TEST(test_stats_last_minute_forgets_older_events)
 	uint64_t out[2];
 	uint64_t t = 0;
 
-	stats_init(&s, names, 2, t);
+	stats_init(&s, names, 2, NULL, t);
 	s.v[0] = 100; /* all in the first ten seconds */
 	for (int i = 0; i < 7; i++) {
 		t += STATS_TICK_MS;
@@ -53,7 +53,7 @@ START_TEST(test_stats_json_has_both_views)
 	struct stats s;
 	json_t *j;
 
-	stats_init(&s, names, 2, 0);
+	stats_init(&s, names, 2, NULL, 0);
 	s.v[1] = 9;
 	j = stats_json(&s, 0, 30000);
 	ck_assert_ptr_nonnull(j);
@@ -78,7 +78,7 @@ START_TEST(test_stats_add_traffic_counts_growth_only)
 	struct stats_traffic counted = {0};
 	struct stats s;
 
-	stats_init(&s, four, 4, 0);
+	stats_init(&s, four, 4, NULL, 0);
 	stats_add_traffic(&s, 0, &(struct stats_traffic){100, 50, 10, 5},
 			  &counted);
 	stats_add_traffic(&s, 0, &(struct stats_traffic){150, 50, 12, 6},
@@ -100,6 +100,34 @@ START_TEST(test_stats_add_traffic_counts_growth_only)
 }
 END_TEST
 
+/* A daemon names its own counters; the shared runs are named where it
+ * puts them, in their order, and logins count in theirs. */
+START_TEST(test_stats_runs_named_where_the_daemon_puts_them)
+{
+	enum { OWN_A = 2, OWN_B = 6, N = 7 + STATS_PPP_N };
+	static const char *const own[N] = {
+		[OWN_A] = "tunnels_a", [OWN_B] = "tunnels_b"};
+	static const struct stats_runs runs = {0, 3, 7};
+	static const char *const want[N] = {
+		"logins_ok",   "logins_failed", "tunnels_a",
+		"sessions_up", "sessions_down", "sessions_refused",
+		"tunnels_b",   "pppd_started",	"pppd_ended_session",
+		"rx_bytes",    "tx_bytes",	"rx_packets",
+		"tx_packets",
+	};
+	struct stats s;
+
+	stats_init(&s, own, N, &runs, 0);
+	for (size_t i = 0; i < N; i++)
+		ck_assert_str_eq(s.names[i], want[i]);
+	stats_count_login(&s, true);
+	stats_count_login(&s, false);
+	stats_count_login(&s, false);
+	ck_assert_uint_eq(s.v[STATS_LOGINS_OK], 1);
+	ck_assert_uint_eq(s.v[STATS_LOGINS_FAILED], 2);
+}
+END_TEST
+
 static Suite *stats_suite(void)
 {
 	Suite *s = suite_create("stats");
@@ -110,6 +138,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, test_stats_last_minute_forgets_older_events);
 	tcase_add_test(tc, test_stats_json_has_both_views);
 	tcase_add_test(tc, test_stats_add_traffic_counts_growth_only);
+	tcase_add_test(tc, test_stats_runs_named_where_the_daemon_puts_them);
 	suite_add_tcase(s, tc);
 	return s;
 }
