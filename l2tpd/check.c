@@ -53,7 +53,7 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 		if (!lns->link.pppoptfile ||
 		    l2tpd_lns_ppp_engine(cfg, lns) !=
 			    L2TPD_PPP_ENGINE_BUILTIN ||
-		    !ppp_builtin_optfile_check(lns->link.pppoptfile, why,
+		    !ppp_builtin_optfile_check(lns->link.pppoptfile, true, why,
 					       sizeof(why)))
 			continue;
 		snprintf(err + strlen(err), errlen - strlen(err),

@@ -220,6 +220,8 @@ static void globals_apply(struct l2tpd *d, const struct l2tpd_config *n)
 	d->cfg.access_control = n->access_control;
 	d->cfg.ipsec_required = n->ipsec_required;
 	d->cfg.lac_port_per_tunnel = n->lac_port_per_tunnel;
+	/* New sessions; a session keeps the engine it started with. */
+	d->cfg.ppp_engine = n->ppp_engine;
 	d->engine.limits.max_tunnels = n->max_tunnels;
 	d->engine.limits.max_sessions = n->max_sessions;
 	d->engine.limits.max_half_open_per_peer = n->max_half_open_per_peer;
@@ -352,7 +354,17 @@ static int plan_build(struct l2tpd *d, struct plan *p,
 		const struct l2tpd_lns *lns = &p->n.lns[i];
 		const struct l2tpd_lns *old =
 			l2tpd_config_lns_find(&d->cfg, lns->name);
+		char why[512];
 
+		/* What the builtin engine cannot run safely (MPPE) is refused
+		 * now rather than session by session. */
+		if (lns->link.pppoptfile &&
+		    l2tpd_lns_ppp_engine(&p->n, lns) ==
+			    L2TPD_PPP_ENGINE_BUILTIN &&
+		    ppp_builtin_optfile_check(lns->link.pppoptfile, true, why,
+					      sizeof(why)))
+			return errbuf_set(err, errlen, "[lns %s]: %s",
+					  lns->name, why);
 		p->lns_from[i] = -1;
 		if (old && fate_of(d, p, "lns", lns->name) == FATE_KEPT) {
 			p->lns_from[i] = old - d->cfg.lns;

@@ -66,10 +66,13 @@ void ppp_builtin_auth_answer(const struct ppp_ipc_msg *reply,
 
 /*
  * A pppd options file ('pppoptfile') under the builtin engine, which reads
- * none of it yet: each option line is named in a warning (file:line), and
- * one that requires MPPE (require-mppe*, mppe required) is an error, -1
- * with the file and line in err: such a link must not run in the clear.
+ * none of it yet: each option line is named in a warning (file:line) when
+ * warn is set, and one that requires MPPE (require-mppe*, mppe required)
+ * is an error, -1 with the file and line in err: such a link must not run
+ * in the clear. The daemon checks at start and reload (warn) and again for
+ * every link (the file may have changed since).
  */
-int ppp_builtin_optfile_check(const char *path, char *err, size_t errlen);
+int ppp_builtin_optfile_check(const char *path, bool warn, char *err,
+			      size_t errlen);
 
 #endif

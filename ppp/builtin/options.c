@@ -24,7 +24,8 @@ static bool line_requires_mppe(const char *word, const char *rest)
 	return !strcmp(word, "mppe") && strstr(rest, "required");
 }
 
-int ppp_builtin_optfile_check(const char *path, char *err, size_t errlen)
+int ppp_builtin_optfile_check(const char *path, bool warn, char *err,
+			      size_t errlen)
 {
 	char line[OPTFILE_LINE_MAX];
 	FILE *f = fopen(path, "re");
@@ -53,10 +54,12 @@ int ppp_builtin_optfile_check(const char *path, char *err, size_t errlen)
 					path, n, word);
 			break;
 		}
-		log_warn(NULL,
-			 "%s:%d: '%s' is not read by the builtin PPP engine "
-			 "(ignored)",
-			 path, n, line + strspn(line, " \t"));
+		if (warn)
+			log_warn(NULL,
+				 "%s:%d: '%s' is not read by the builtin PPP "
+				 "engine "
+				 "(ignored)",
+				 path, n, line + strspn(line, " \t"));
 	}
 	fclose(f);
 	return rc;

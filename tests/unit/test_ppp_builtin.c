@@ -92,8 +92,9 @@ START_TEST(test_optfile_requiring_mppe_is_refused_with_its_line)
 	for (size_t i = 0; i < sizeof(requiring) / sizeof(*requiring); i++) {
 		const char *path = write_optfile(requiring[i]);
 
-		ck_assert_int_eq(
-			ppp_builtin_optfile_check(path, err, sizeof(err)), -1);
+		ck_assert_int_eq(ppp_builtin_optfile_check(path, false, err,
+							   sizeof(err)),
+				 -1);
 		snprintf(want, sizeof(want), "%s:4: '", path);
 		ck_assert_msg(strstr(err, want) && strstr(err, "MPPE"),
 			      "case %zu: %s", i, err);
@@ -108,14 +109,20 @@ START_TEST(test_optfile_lines_not_read_are_named)
 		write_optfile("mtu 1400\n# a comment\n\nmppe stateless\n");
 	char err[512] = "", want[128];
 
-	ck_assert_int_eq(ppp_builtin_optfile_check(path, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		ppp_builtin_optfile_check(path, true, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s:1: 'mtu 1400' is not read", path);
 	ck_assert_msg(warned(want), "%s", want);
 	snprintf(want, sizeof(want), "%s:4: 'mppe stateless'", path);
 	ck_assert_msg(warned(want), "%s", want);
 	ck_assert_int_eq(n_warnings, 2);
+	/* Per link: the same verdict, no warnings again. */
+	ck_assert_int_eq(
+		ppp_builtin_optfile_check(path, false, err, sizeof(err)), 0);
+	ck_assert_int_eq(n_warnings, 2);
 	unlink(path);
-	ck_assert_int_eq(ppp_builtin_optfile_check(path, err, sizeof(err)), -1);
+	ck_assert_int_eq(
+		ppp_builtin_optfile_check(path, false, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, path));
 }
 END_TEST
