@@ -224,7 +224,6 @@ struct l2tpd {
 	struct evloop_timer *stop_timer;
 	struct evloop_timer *status_timer; /* the service manager's STATUS */
 	struct stats stats;
-	struct evloop_timer *stats_timer;
 	struct metrics_server *metrics;	 /* "metrics listen", if set */
 	struct evloop_timer *tick_timer; /* log summaries, once a second */
 	struct l2tpd_section_digest *sections; /* of the file in force */

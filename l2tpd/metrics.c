@@ -18,20 +18,6 @@ static const struct metrics_counter counters[] = {
 	 "Tunnels established."},
 	{L2TPD_STAT_TUNNELS_DOWN, "l2tpd_tunnel_teardowns_total", NULL,
 	 "Established tunnels that ended."},
-	{L2TPD_STAT_REFUSED_NOT_ALLOWED, "l2tpd_tunnel_failures_total",
-	 "reason=\"not_allowed\"", "Tunnels refused, by reason."},
-	{L2TPD_STAT_REFUSED_BLOCKED, "l2tpd_tunnel_failures_total",
-	 "reason=\"blocked\""},
-	{L2TPD_STAT_REFUSED_EXCLUSIVE, "l2tpd_tunnel_failures_total",
-	 "reason=\"exclusive\""},
-	{L2TPD_STAT_REFUSED_PORT_PAIR, "l2tpd_tunnel_failures_total",
-	 "reason=\"port_pair\""},
-	{L2TPD_STAT_REFUSED_NO_SECRET, "l2tpd_tunnel_failures_total",
-	 "reason=\"no_secret\""},
-	{L2TPD_STAT_REFUSED_NO_RESOURCES, "l2tpd_tunnel_failures_total",
-	 "reason=\"no_resources\""},
-	{L2TPD_STAT_REFUSED_LIMIT, "l2tpd_tunnel_failures_total",
-	 "reason=\"limit\""},
 };
 
 static const struct metrics_session_words words = {"session", "sessions",
@@ -75,6 +61,10 @@ static void fill(void *arg, struct evbuffer *out)
 	by_state(d, out);
 	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
 			 d->stats.v);
+	metrics_reasons(out, "l2tpd_tunnel_failures_total",
+			"Tunnels refused, by reason.", &d->stats,
+			L2TPD_STAT_REFUSED_FIRST, L2TPD_STAT_REFUSED_N,
+			"tunnels_refused_");
 	metrics_session_counters(out, "l2tpd", &words, &d->stats);
 	metrics_family(out, "l2tpd_control_packets_received_total", "counter",
 		       "L2TP control packets received.");

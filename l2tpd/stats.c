@@ -50,24 +50,19 @@ void l2tpd_stats_update(struct l2tpd *d)
 	}
 }
 
-static void stats_tick_fired(struct evloop_timer *timer, void *arg)
+static void stats_update(void *d)
 {
-	struct l2tpd *d = arg;
-
 	l2tpd_stats_update(d);
-	stats_tick(&d->stats, evloop_now_ms());
 }
 
 int l2tpd_stats_start(struct l2tpd *d)
 {
 	stats_init(&d->stats, l2tpd_stat_names, L2TPD_STAT_COUNT,
 		   &l2tpd_stat_runs, d->start_ms);
-	d->stats_timer = evloop_timer_new_repeat(d->loop, STATS_TICK_MS,
-						 stats_tick_fired, d);
-	return d->stats_timer ? 0 : -1;
+	return stats_start(&d->stats, d->loop, stats_update, d);
 }
 
 void l2tpd_stats_stop(struct l2tpd *d)
 {
-	evloop_timer_clear(&d->stats_timer);
+	stats_stop(&d->stats);
 }

@@ -208,6 +208,24 @@ void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
 	}
 }
 
+void metrics_reasons(struct evbuffer *out, const char *family, const char *help,
+		     const struct stats *s, size_t first, size_t n,
+		     const char *name_prefix)
+{
+	size_t skip = strlen(name_prefix);
+	char labels[96];
+
+	metrics_family(out, family, "counter", help);
+	for (size_t i = first; i < first + n && i < s->n; i++) {
+		const char *name = s->names[i];
+
+		if (!strncmp(name, name_prefix, skip))
+			name += skip;
+		snprintf(labels, sizeof(labels), "reason=\"%s\"", name);
+		metrics_sample(out, family, labels, s->v[i]);
+	}
+}
+
 /* One family of one sample: PREFIX_SUFFIX. */
 static void session_counter(struct evbuffer *out, const char *prefix,
 			    const char *suffix, const char *labels,

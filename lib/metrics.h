@@ -70,6 +70,15 @@ struct metrics_counter {
 void metrics_counters(struct evbuffer *out, const struct metrics_counter *rows,
 		      size_t n, const uint64_t *values);
 
+/*
+ * A counter family with a sample per reason, from s's counters first to
+ * first + n - 1: each labelled reason="its stat name less name_prefix"
+ * ("tunnels_refused_limit" gives reason="limit").
+ */
+void metrics_reasons(struct evbuffer *out, const char *family, const char *help,
+		     const struct stats *s, size_t first, size_t n,
+		     const char *name_prefix);
+
 /* How a daemon's help texts speak of its sessions: "session", "sessions",
  * and where their traffic is counted ("kernel counters"). */
 struct metrics_session_words {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/stats.h"
 
+#include "lib/evloop.h"
+
 #include <string.h>
 
 static const char *const login_names[STATS_LOGINS_N] = {
@@ -73,6 +75,29 @@ void stats_tick(struct stats *s, uint64_t now_ms)
 	s->snap_ms[s->head] = now_ms;
 	if (s->filled < STATS_WINDOW_TICKS + 1)
 		s->filled++;
+}
+
+static void stats_tick_fired(struct evloop_timer *timer, void *arg)
+{
+	struct stats *s = arg;
+
+	s->update(s->update_arg);
+	stats_tick(s, evloop_now_ms());
+}
+
+int stats_start(struct stats *s, struct evloop *loop, void (*update)(void *arg),
+		void *arg)
+{
+	s->update = update;
+	s->update_arg = arg;
+	s->timer = evloop_timer_new_repeat(loop, STATS_TICK_MS,
+					   stats_tick_fired, s);
+	return s->timer ? 0 : -1;
+}
+
+void stats_stop(struct stats *s)
+{
+	evloop_timer_clear(&s->timer);
 }
 
 uint64_t stats_last_minute(const struct stats *s, uint64_t now_ms,

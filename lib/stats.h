@@ -14,6 +14,9 @@
 
 #include <jansson.h>
 
+struct evloop;
+struct evloop_timer;
+
 #define STATS_TICK_MS	   10000
 #define STATS_WINDOW_TICKS 6 /* one minute */
 #define STATS_MAX	   32
@@ -56,6 +59,10 @@ struct stats {
 	uint64_t snap[STATS_WINDOW_TICKS + 1][STATS_MAX];
 	uint64_t snap_ms[STATS_WINDOW_TICKS + 1];
 	unsigned int head, filled;
+	/* stats_start(): the tick, and the daemon's update before it. */
+	struct evloop_timer *timer;
+	void (*update)(void *arg);
+	void *update_arg;
 };
 
 /* A session's traffic as the kernel counts it, since the session began. */
@@ -83,6 +90,14 @@ void stats_init(struct stats *s, const char *const *names, size_t n,
 void stats_count_login(struct stats *s, bool ok);
 /* Every STATS_TICK_MS. */
 void stats_tick(struct stats *s, uint64_t now_ms);
+/*
+ * Ticks s on loop every STATS_TICK_MS, update(arg) first (what the
+ * daemon counts elsewhere: the engine's refusals, the kernel's traffic);
+ * -1 on out of memory. stats_stop() ends it.
+ */
+int stats_start(struct stats *s, struct evloop *loop, void (*update)(void *arg),
+		void *arg);
+void stats_stop(struct stats *s);
 /* The counters' increase over the window into out[n]; returns the window
  * in milliseconds (60000 once the daemon has run a minute). */
 uint64_t stats_last_minute(const struct stats *s, uint64_t now_ms,

@@ -214,7 +214,6 @@ struct pptpd {
 
 	struct pptpd_stats stats;
 	struct stats counters; /* lib/stats.h: since start, last minute */
-	struct evloop_timer *counters_timer;
 	struct evloop_timer *status_timer; /* the service manager's STATUS */
 	struct metrics_server *metrics;	   /* "metrics listen", if set */
 	struct pptpd_refuse_log refuse_log[PPTPD_REFUSE_LOG_SLOTS];

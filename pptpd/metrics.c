@@ -16,12 +16,6 @@
 static const struct metrics_counter counters[] = {
 	{PPTPD_STAT_TUNNELS_ACCEPTED, "pptpd_tunnel_setups_total", NULL,
 	 "Control connections accepted."},
-	{PPTPD_STAT_REFUSED_LIMIT, "pptpd_tunnel_failures_total",
-	 "reason=\"limit\"", "Control connections refused, by reason."},
-	{PPTPD_STAT_REFUSED_HALF_OPEN, "pptpd_tunnel_failures_total",
-	 "reason=\"half_open\""},
-	{PPTPD_STAT_REFUSED_BLOCKED, "pptpd_tunnel_failures_total",
-	 "reason=\"blocked\""},
 };
 
 static const struct metrics_session_words words = {"call", "calls",
@@ -74,6 +68,12 @@ static void fill(void *arg, struct evbuffer *out)
 	by_state(d, out);
 	metrics_counters(out, counters, sizeof(counters) / sizeof(counters[0]),
 			 d->counters.v);
+	metrics_reasons(out, "pptpd_tunnel_failures_total",
+			"Control connections refused, by reason.", &d->counters,
+			PPTPD_STAT_REFUSED_LIMIT,
+			PPTPD_STAT_REFUSED_BLOCKED - PPTPD_STAT_REFUSED_LIMIT +
+				1,
+			"tunnels_refused_");
 	metrics_session_counters(out, "pptpd", &words, &d->counters);
 	metrics_uptime(out, "pptpd", d->start_ms, evloop_now_ms());
 }

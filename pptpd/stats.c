@@ -69,24 +69,19 @@ void pptpd_stats_update(struct pptpd *d)
 	}
 }
 
-static void stats_tick_fired(struct evloop_timer *timer, void *arg)
+static void stats_update(void *d)
 {
-	struct pptpd *d = arg;
-
 	pptpd_stats_update(d);
-	stats_tick(&d->counters, evloop_now_ms());
 }
 
 int pptpd_stats_start(struct pptpd *d)
 {
 	stats_init(&d->counters, pptpd_stat_names, PPTPD_STAT_COUNT,
 		   &pptpd_stat_runs, d->start_ms);
-	d->counters_timer = evloop_timer_new_repeat(d->loop, STATS_TICK_MS,
-						    stats_tick_fired, d);
-	return d->counters_timer ? 0 : -1;
+	return stats_start(&d->counters, d->loop, stats_update, d);
 }
 
 void pptpd_stats_stop(struct pptpd *d)
 {
-	evloop_timer_clear(&d->counters_timer);
+	stats_stop(&d->counters);
 }
