@@ -184,6 +184,13 @@ static void link_readable(evutil_socket_t fd, short what, void *arg)
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
+		/* Longer than any control frame we take: the kernel drops
+		 * it (ppp_read), the link goes on. */
+		if (n < 0 && errno == EOVERFLOW) {
+			log_debug(&bl->log, "PPP frame over %d bytes dropped",
+				  LINK_FRAME_MAX);
+			continue;
+		}
 		if (n <= 0) {
 			/* The channel is gone under us (the session was
 			 * deleted, the socket disconnected). */
