@@ -48,18 +48,7 @@ tim	Cleartext-Password := "tim-pw"
 EOF
 vm_require "FreeRADIUS up" fr_start "$D/raddb" lns
 vm_on_exit fr_stop "$D/raddb"
-echo "127.0.0.1 radius-secret" > "$D/servers"
-chmod 600 "$D/servers"
-cat > "$D/radcli.conf" <<CONF
-authserver 127.0.0.1
-acctserver 127.0.0.1
-servers $D/servers
-dictionary $PWD/etc/radius/dictionary
-radius_timeout 2
-radius_retries 2
-bindaddr *
-nas-identifier vm-lns
-CONF
+fr_radcli_conf "$D/radcli.conf" 127.0.0.1 radius-secret vm-lns 2 2
 # chap-secrets holds another password for alice: it must not count.
 echo '"alice" * "secrets-pw" *' > "$D/chap-secrets"
 chmod 600 "$D/chap-secrets"

@@ -46,18 +46,7 @@ noccp'
 printf 'require-pap\n%s\n' "$ppp_common" > "$D/options.lns"
 printf 'noipdefault\nipcp-accept-local\nipcp-accept-remote\n%s\n' "$ppp_common" > "$D/options.lac"
 for n in 1 2; do
-    echo "10.99.$((7 + n)).1 radius-secret" > "$D/servers-$n"
-    chmod 600 "$D/servers-$n"
-    cat > "$D/radcli-$n.conf" <<CONF
-authserver 10.99.$((7 + n)).1
-acctserver 10.99.$((7 + n)).1
-servers $D/servers-$n
-dictionary $PWD/etc/radius/dictionary
-radius_timeout 3
-radius_retries 3
-bindaddr *
-nas-identifier lns$n
-CONF
+    fr_radcli_conf "$D/radcli-$n.conf" "10.99.$((7 + n)).1" radius-secret "lns$n" 3 3
     cat > "$D/lns$n.conf" <<CONF
 [global]
 listen-addr = 10.99.$((5 + n)).1
