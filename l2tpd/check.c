@@ -47,19 +47,16 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 			"'ppp secrets'");
 	for (size_t i = 0; i < cfg->n_lns; i++) {
 		const struct l2tpd_lns *lns = &cfg->lns[i];
+		struct ppp_builtin_params bp = {0};
 		char why[512];
 
 		check_link(&c, cfg, "lns", lns->name, lns->line, &lns->link);
-		if (!lns->link.pppoptfile ||
-		    l2tpd_lns_ppp_engine(cfg, lns) !=
-			    L2TPD_PPP_ENGINE_BUILTIN ||
-		    !ppp_builtin_optfile_check(lns->link.pppoptfile, true, why,
-					       sizeof(why)))
-			continue;
-		snprintf(err + strlen(err), errlen - strlen(err),
-			 "%s%s:%d: [lns %s]: %s", c.errors ? "; " : "",
-			 cfg->path, lns->line, lns->name, why);
-		c.errors++;
+		/* The lines the builtin engine does not read, named; a file
+		 * it cannot read is check_link()'s error already. */
+		if (lns->link.pppoptfile &&
+		    l2tpd_lns_ppp_engine(cfg, lns) == L2TPD_PPP_ENGINE_BUILTIN)
+			ppp_builtin_optfile_read(lns->link.pppoptfile, true,
+						 &bp, why, sizeof(why));
 	}
 	for (size_t i = 0; i < cfg->n_lac; i++) {
 		const struct l2tpd_lac *lac = &cfg->lac[i];

@@ -636,10 +636,10 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 					  "'ppp engine = builtin' verifies "
 					  "logins with 'ppp auth = daemon' or "
 					  "'radius' only");
-		/* Never in the clear what requires MPPE (none here yet). */
+		/* MPPE as the options file asks (read for every link). */
 		if (tg->lns->link.pppoptfile &&
-		    ppp_builtin_optfile_check(tg->lns->link.pppoptfile, false,
-					      err, errlen))
+		    ppp_builtin_optfile_read(tg->lns->link.pppoptfile, false,
+					     &bp, err, errlen))
 			return -1;
 		/* The generic fields, from what pppd would have been given. */
 		backend = &d->ppp_builtin.base;

@@ -354,15 +354,16 @@ static int plan_build(struct l2tpd *d, struct plan *p,
 		const struct l2tpd_lns *lns = &p->n.lns[i];
 		const struct l2tpd_lns *old =
 			l2tpd_config_lns_find(&d->cfg, lns->name);
+		struct ppp_builtin_params bp = {0};
 		char why[512];
 
-		/* What the builtin engine cannot run safely (MPPE) is refused
-		 * now rather than session by session. */
+		/* The builtin engine's options, named now (what it does not
+		 * read) rather than session by session. */
 		if (lns->link.pppoptfile &&
 		    l2tpd_lns_ppp_engine(&p->n, lns) ==
 			    L2TPD_PPP_ENGINE_BUILTIN &&
-		    ppp_builtin_optfile_check(lns->link.pppoptfile, true, why,
-					      sizeof(why)))
+		    ppp_builtin_optfile_read(lns->link.pppoptfile, true, &bp,
+					     why, sizeof(why)))
 			return errbuf_set(err, errlen, "[lns %s]: %s",
 					  lns->name, why);
 		p->lns_from[i] = -1;

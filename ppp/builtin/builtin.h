@@ -13,9 +13,13 @@
  * starts it: ip_down (if IP was up), the unit, the channel and the socket
  * closed, then ops->down once.
  *
- * Not yet: MPPE (CCP is refused, so a peer that requires it gives up; the
- * daemon must refuse a configuration that requires it), the client side,
- * IPV6CP, options files and ip-up scripts.
+ * MPPE (stateless, RFC 3078) when asked for: the unit is made as soon as
+ * MS-CHAPv2 gave the keys, ppp_mppe gets them before CCP negotiates, and
+ * no IP passes in the clear (SC_MUST_COMP; with MPPE required the
+ * interface is configured only once CCP is up).
+ *
+ * Not yet: the client side, IPV6CP, most of options files, ip-up
+ * scripts.
  */
 #ifndef VPNSUITE_PPP_BUILTIN_H
 #define VPNSUITE_PPP_BUILTIN_H
@@ -37,6 +41,10 @@ struct ppp_builtin_params {
 	unsigned int mru;	  /* ours; 0: 1500 */
 	unsigned int echo_interval_s, echo_failure; /* lcp-echo-* */
 	uint32_t dns[2];			    /* host order; 0: none */
+	/* MPPE strengths (enum ppp_mppe_bits) and whether IP waits for it
+	 * (the pppoptfile's require-mppe*: ppp_builtin_optfile_read()). */
+	unsigned int mppe;
+	bool mppe_required;
 };
 
 struct ppp_link_builtin {
@@ -66,13 +74,14 @@ void ppp_builtin_auth_answer(const struct ppp_ipc_msg *reply,
 
 /*
  * A pppd options file ('pppoptfile') under the builtin engine, which reads
- * none of it yet: each option line is named in a warning (file:line) when
- * warn is set, and one that requires MPPE (require-mppe*, mppe required)
- * is an error, -1 with the file and line in err: such a link must not run
- * in the clear. The daemon checks at start and reload (warn) and again for
- * every link (the file may have changed since).
+ * only its MPPE words yet: require-mppe, require-mppe-40/-128, +mppe,
+ * "mppe required[,no40][,no128]" (IP waits for MPPE, MS-CHAPv2 needed),
+ * nomppe; into bp. Every other line is named in a warning (file:line)
+ * when warn is set (start, reload); the daemon reads the file again for
+ * every link (it may have changed). -1 with the reason when unreadable.
  */
-int ppp_builtin_optfile_check(const char *path, bool warn, char *err,
-			      size_t errlen);
+int ppp_builtin_optfile_read(const char *path, bool warn,
+			     struct ppp_builtin_params *bp, char *err,
+			     size_t errlen);
 
 #endif

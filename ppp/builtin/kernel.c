@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ppp-comp.h>
 #include <linux/ppp-ioctl.h>
 #include <linux/ppp_defs.h>
 #include <linux/rtnetlink.h>
@@ -99,6 +100,58 @@ void ppp_kernel_unit_close(int chan_fd, int unit_fd)
 		return;
 	ioctl(chan_fd, PPPIOCDISCONN);
 	close(unit_fd);
+}
+
+static int unit_flags_add(int unit_fd, int bits, char *err, size_t errlen)
+{
+	int flags;
+
+	if (ioctl(unit_fd, PPPIOCGFLAGS, &flags) < 0)
+		return errbuf_set(err, errlen, "PPPIOCGFLAGS: %s",
+				  strerror(errno));
+	flags |= bits;
+	if (ioctl(unit_fd, PPPIOCSFLAGS, &flags) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSFLAGS: %s",
+				  strerror(errno));
+	return 0;
+}
+
+static int mppe_key_set(int unit_fd, const uint8_t key[16], int transmit,
+			char *err, size_t errlen)
+{
+	/* ppp_mppe's options: the MPPE option (bits filled in from the
+	 * Configure-Ack later), then the start key. */
+	uint8_t opt[CILEN_MPPE + 16] = {CI_MPPE, CILEN_MPPE};
+	struct ppp_option_data data = {
+		.ptr = opt, .length = sizeof(opt), .transmit = transmit};
+	int rc;
+
+	memcpy(opt + CILEN_MPPE, key, 16);
+	rc = ioctl(unit_fd, PPPIOCSCOMPRESS, &data);
+	explicit_bzero(opt, sizeof(opt));
+	if (rc < 0)
+		return errbuf_set(err, errlen,
+				  "PPPIOCSCOMPRESS MPPE (%s): %s "
+				  "(is ppp_mppe there?)",
+				  transmit ? "send" : "receive",
+				  strerror(errno));
+	return 0;
+}
+
+int ppp_kernel_mppe_set(int unit_fd, const uint8_t send_key[16],
+			const uint8_t recv_key[16], char *err, size_t errlen)
+{
+	if (mppe_key_set(unit_fd, send_key, 1, err, errlen) ||
+	    mppe_key_set(unit_fd, recv_key, 0, err, errlen))
+		return -1;
+	return unit_flags_add(unit_fd, SC_CCP_OPEN, err, errlen);
+}
+
+int ppp_kernel_ccp_up(int unit_fd, char *err, size_t errlen)
+{
+	/* Not before: with SC_MUST_COMP the kernel drops what the unit
+	 * sends between the first Configure-Ack and SC_CCP_UP (IPCP). */
+	return unit_flags_add(unit_fd, SC_CCP_UP | SC_MUST_COMP, err, errlen);
 }
 
 static int if_addr_add(struct nl_sock *nl, unsigned int ifindex, uint32_t local,

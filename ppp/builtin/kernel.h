@@ -38,6 +38,18 @@ int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 void ppp_kernel_unit_close(int chan_fd, int unit_fd);
 
 /*
+ * MPPE (RFC 3078) on the unit: ppp_mppe as compressor with the send start
+ * key and as decompressor with the receive one (RFC 3079 3), looking at
+ * CCP (SC_CCP_OPEN: the kernel starts each direction when it sees the
+ * Configure-Ack pass through the unit file). Before CCP negotiates.
+ */
+int ppp_kernel_mppe_set(int unit_fd, const uint8_t send_key[16],
+			const uint8_t recv_key[16], char *err, size_t errlen);
+/* CCP is up (SC_CCP_UP): the kernel no longer looks at CCP packets, and
+ * nothing passes uncompressed any more (SC_MUST_COMP). */
+int ppp_kernel_ccp_up(int unit_fd, char *err, size_t errlen);
+
+/*
  * The interface ifname gets local and the peer's address (a /32 with the
  * peer route, as pppd sets them) and MTU mtu, and is set up. Host order.
  */

@@ -69,6 +69,8 @@ struct builtin_link {
 	unsigned int in_engine; /* depth of engine calls under way */
 	bool settling;
 	bool started;	       /* LCP started (ppp_engine_start) */
+	bool failed;	       /* the kernel said no: close (reason) */
+	unsigned int mppe;     /* MPPE offered (enum ppp_mppe_bits) */
 	bool network_up_due;   /* NETWORK_UP seen, unit not made yet */
 	bool network_down_due; /* NETWORK_DOWN seen */
 	bool ended;	       /* engine down: the end is under way */
@@ -91,13 +93,42 @@ static void engine_send(void *arg, const uint8_t *frame, size_t len)
 	struct builtin_link *bl = arg;
 	ssize_t n;
 
-	if (bl->chan_fd < 0)
+	int fd = bl->chan_fd;
+
+	if (fd < 0)
 		return;
-	/* The channel file takes every protocol, before and after the unit;
-	 * a full channel drops the frame, as a lossy line would. */
-	n = write(bl->chan_fd, frame, len);
+	/* LCP and authentication on the channel; once there is a unit the
+	 * network control protocols through it, where the kernel looks at
+	 * CCP to start MPPE. A full queue drops the frame, as a lossy line
+	 * would. */
+	if (bl->unit_fd >= 0 && len >= 2 && frame[0] < 0xc0)
+		fd = bl->unit_fd;
+	n = write(fd, frame, len);
 	if (n < 0 && errno != EAGAIN && errno != ENOBUFS)
 		log_debug(&bl->log, "PPP frame not sent: %s", strerror(errno));
+}
+
+static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen);
+
+/* From the AUTH_OK event: no engine call, only the kernel. */
+static int link_mppe_prepare(struct builtin_link *bl)
+{
+	uint8_t send[AUTH_MPPE_KEY_LEN], recv[AUTH_MPPE_KEY_LEN];
+	char err[256];
+	int rc = -1;
+
+	if (!ppp_engine_mppe_keys(bl->e, send, recv))
+		return 0; /* no MS-CHAPv2: the engine refuses if required */
+	if (!link_unit_open(bl, err, sizeof(err)) &&
+	    !ppp_kernel_mppe_set(bl->unit_fd, send, recv, err, sizeof(err)))
+		rc = 0;
+	explicit_bzero(send, sizeof(send));
+	explicit_bzero(recv, sizeof(recv));
+	if (rc < 0) {
+		log_error(&bl->log, "MPPE: %s", err);
+		snprintf(bl->reason, sizeof(bl->reason), "MPPE: %s", err);
+	}
+	return rc;
 }
 
 static void engine_event(void *arg, const struct ppp_event *ev)
@@ -105,6 +136,20 @@ static void engine_event(void *arg, const struct ppp_event *ev)
 	struct builtin_link *bl = arg;
 
 	switch (ev->type) {
+	case PPP_EV_AUTH_OK:
+		/* MPPE: the unit and its keys before CCP negotiates. */
+		if (bl->mppe && bl->unit_fd < 0 && link_mppe_prepare(bl) < 0)
+			bl->failed = true;
+		break;
+	case PPP_EV_CCP_UP:
+		if (bl->unit_fd >= 0 &&
+		    ppp_kernel_ccp_up(bl->unit_fd, bl->reason,
+				      sizeof(bl->reason)) < 0)
+			bl->failed = true;
+		else
+			log_info(&bl->log, "MPPE-%d up",
+				 ppp_engine_mppe_bits(bl->e));
+		break;
 	case PPP_EV_NETWORK_UP:
 		bl->network_up_due = true;
 		bl->network_down_due = false;
@@ -259,6 +304,22 @@ static void link_hangup_done(struct evloop_timer *t, void *arg)
 
 /* ---- the unit ---- */
 
+static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen)
+{
+	if (bl->unit_fd >= 0)
+		return 0;
+	bl->unit_fd = ppp_kernel_unit_open(bl->chan_fd, bl->mru, &bl->unit, err,
+					   errlen);
+	if (bl->unit_fd < 0)
+		return -1;
+	snprintf(bl->ifname, sizeof(bl->ifname), "ppp%d", bl->unit);
+	bl->ev_unit = event_new(evloop_base(bl->loop), bl->unit_fd,
+				EV_READ | EV_PERSIST, link_readable, bl);
+	if (!bl->ev_unit || event_add(bl->ev_unit, NULL) < 0)
+		return errbuf_set(err, errlen, "out of memory");
+	return 0;
+}
+
 static int link_network_up(struct builtin_link *bl)
 {
 	uint32_t local, peer, dns[2], nbns[2];
@@ -266,20 +327,8 @@ static int link_network_up(struct builtin_link *bl)
 	char err[256];
 
 	ppp_engine_addrs(bl->e, &local, &peer, dns, nbns);
-	if (bl->unit_fd < 0) {
-		bl->unit_fd = ppp_kernel_unit_open(bl->chan_fd, bl->mru,
-						   &bl->unit, err, sizeof(err));
-		if (bl->unit_fd < 0)
-			goto err;
-		snprintf(bl->ifname, sizeof(bl->ifname), "ppp%d", bl->unit);
-		bl->ev_unit =
-			event_new(evloop_base(bl->loop), bl->unit_fd,
-				  EV_READ | EV_PERSIST, link_readable, bl);
-		if (!bl->ev_unit || event_add(bl->ev_unit, NULL) < 0) {
-			snprintf(err, sizeof(err), "out of memory");
-			goto err;
-		}
-	}
+	if (link_unit_open(bl, err, sizeof(err)))
+		goto err;
 	/* The peer's MRU is the most we may send (RFC 1661 6.1). */
 	if (!mtu || mtu > bl->mru)
 		mtu = bl->mru;
@@ -344,6 +393,13 @@ static void link_settle(struct builtin_link *bl)
 	if (bl->in_engine || bl->settling)
 		return;
 	bl->settling = true;
+	if (bl->failed && !bl->ended) {
+		bl->failed = false;
+		bl->network_up_due = false;
+		bl->in_engine++;
+		ppp_engine_close(bl->e, "Kernel setup failed", now_ms());
+		bl->in_engine--;
+	}
 	while (!bl->ended && (bl->network_up_due || bl->network_down_due)) {
 		if (bl->network_down_due) {
 			bl->network_down_due = false;
@@ -416,6 +472,8 @@ static void engine_config(struct builtin_link *bl,
 	if (bp) {
 		cfg->dns[0] = bp->dns[0];
 		cfg->dns[1] = bp->dns[1];
+		cfg->mppe = bp->mppe;
+		cfg->mppe_required = bp->mppe_required;
 	}
 }
 
@@ -460,6 +518,7 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 		 bl->log.session_id);
 	engine_config(bl, p, bp, &cfg);
 	bl->mru = cfg.mru;
+	bl->mppe = cfg.mppe;
 	bl->e = ppp_engine_new(&cfg);
 	if (!bl->e) {
 		errbuf_set(err, errlen, "bad PPP engine configuration");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * What the builtin engine makes of a pppd options file
- * (ppp_builtin_optfile_check(), ppp/builtin/builtin.h).
+ * (ppp_builtin_optfile_read(), ppp/builtin/builtin.h).
  */
 #include "ppp/builtin/builtin.h"
 
@@ -11,30 +11,51 @@
 
 #include "lib/errbuf.h"
 #include "lib/log.h"
+#include "ppp/engine/ppp.h"
 
 #define OPTFILE_LINE_MAX  1024
 #define OPTFILE_LINES_MAX 100000
 
-/* pppd's words for "no IP before MPPE is up" (pppd 2.4.9 ccp.c). */
-static bool line_requires_mppe(const char *word, const char *rest)
+/* pppd's MPPE words (pppd 2.4.9 ccp.c); false: not an MPPE line. */
+static bool line_mppe(const char *word, const char *rest,
+		      struct ppp_builtin_params *bp)
 {
-	if (!strcmp(word, "require-mppe") || !strcmp(word, "require-mppe-40") ||
-	    !strcmp(word, "require-mppe-128") || !strcmp(word, "+mppe"))
+	const unsigned int both = PPP_MPPE_40 | PPP_MPPE_128;
+
+	if (!strcmp(word, "require-mppe") || !strcmp(word, "+mppe")) {
+		bp->mppe = both;
+	} else if (!strcmp(word, "require-mppe-128")) {
+		bp->mppe = (bp->mppe_required ? bp->mppe : 0) | PPP_MPPE_128;
+	} else if (!strcmp(word, "require-mppe-40")) {
+		bp->mppe = (bp->mppe_required ? bp->mppe : 0) | PPP_MPPE_40;
+	} else if (!strcmp(word, "mppe") && strstr(rest, "required")) {
+		bp->mppe = both;
+		if (strstr(rest, "no40"))
+			bp->mppe &= ~PPP_MPPE_40;
+		if (strstr(rest, "no128"))
+			bp->mppe &= ~PPP_MPPE_128;
+	} else if (!strcmp(word, "nomppe") || !strcmp(word, "-mppe")) {
+		bp->mppe = 0;
+		bp->mppe_required = false;
 		return true;
-	return !strcmp(word, "mppe") && strstr(rest, "required");
+	} else {
+		return false;
+	}
+	bp->mppe_required = bp->mppe != 0;
+	return true;
 }
 
-int ppp_builtin_optfile_check(const char *path, bool warn, char *err,
-			      size_t errlen)
+int ppp_builtin_optfile_read(const char *path, bool warn,
+			     struct ppp_builtin_params *bp, char *err,
+			     size_t errlen)
 {
 	char line[OPTFILE_LINE_MAX];
 	FILE *f = fopen(path, "re");
-	int n = 0, rc = 0;
+	int n = 0;
 
 	if (!f)
 		return errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
-	while (rc == 0 && n < OPTFILE_LINES_MAX &&
-	       fgets(line, sizeof(line), f)) {
+	while (n < OPTFILE_LINES_MAX && fgets(line, sizeof(line), f)) {
 		char word[64] = "";
 		char *hash = strchr(line, '#');
 		int used = 0;
@@ -45,22 +66,14 @@ int ppp_builtin_optfile_check(const char *path, bool warn, char *err,
 		line[strcspn(line, "\r\n")] = '\0';
 		if (sscanf(line, " %63s%n", word, &used) != 1)
 			continue;
-		if (line_requires_mppe(word, line + used)) {
-			rc = errbuf_set(err, errlen,
-					"%s:%d: '%s': the builtin PPP engine "
-					"does no MPPE yet, and a link that "
-					"requires it must not run without: "
-					"use 'ppp engine = pppd' here",
-					path, n, word);
-			break;
-		}
+		if (line_mppe(word, line + used, bp))
+			continue;
 		if (warn)
 			log_warn(NULL,
 				 "%s:%d: '%s' is not read by the builtin PPP "
-				 "engine "
-				 "(ignored)",
+				 "engine (ignored)",
 				 path, n, line + strspn(line, " \t"));
 	}
 	fclose(f);
-	return rc;
+	return 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ppp/builtin/ on a host without kernel PPP: a pppd options file under the
- * builtin engine (every line named as not read, MPPE required refused with
- * file and line), and the links it refuses to start, leaving nothing open.
+ * builtin engine (its MPPE words read, every other line named as not
+ * read), logins through ppp/login.c, and the links it refuses to start,
+ * leaving nothing open.
  * The kernel path itself runs in the VM (ppp_builtin_l2tp).
  */
 #include <check.h>
@@ -78,26 +79,36 @@ static int open_fds(void)
 	return n;
 }
 
-START_TEST(test_optfile_requiring_mppe_is_refused_with_its_line)
+START_TEST(test_optfile_mppe_words_are_read)
 {
-	static const char *const requiring[] = {
-		"mtu 1400\n# require-mppe in a comment\n\nrequire-mppe-128\n",
-		"mtu 1400\n\n\n  require-mppe\n",
-		"name x\nms-dns 10.0.0.1\nrefuse-pap\nmppe "
-		"required,stateless\n",
-		"a\nb\nc\n+mppe\n",
+	static const struct {
+		const char *text;
+		unsigned int mppe;
+		bool required;
+	} cases[] = {
+		{"mtu 1400\n# require-mppe in a comment\n", 0, false},
+		{"  require-mppe-128\n", PPP_MPPE_128, true},
+		{"require-mppe-40\nrequire-mppe-128\n",
+		 PPP_MPPE_40 | PPP_MPPE_128, true},
+		{"require-mppe\n", PPP_MPPE_40 | PPP_MPPE_128, true},
+		{"+mppe\n", PPP_MPPE_40 | PPP_MPPE_128, true},
+		{"mppe required,stateless,no40\n", PPP_MPPE_128, true},
+		{"mppe stateless\n", 0, false},
+		{"require-mppe-128\nnomppe\n", 0, false},
 	};
-	char err[512], want[128];
+	char err[512];
 
-	for (size_t i = 0; i < sizeof(requiring) / sizeof(*requiring); i++) {
-		const char *path = write_optfile(requiring[i]);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *path = write_optfile(cases[i].text);
+		struct ppp_builtin_params bp = {0};
 
-		ck_assert_int_eq(ppp_builtin_optfile_check(path, false, err,
-							   sizeof(err)),
-				 -1);
-		snprintf(want, sizeof(want), "%s:4: '", path);
-		ck_assert_msg(strstr(err, want) && strstr(err, "MPPE"),
-			      "case %zu: %s", i, err);
+		ck_assert_int_eq(ppp_builtin_optfile_read(path, false, &bp, err,
+							  sizeof(err)),
+				 0);
+		ck_assert_msg(bp.mppe == cases[i].mppe &&
+				      bp.mppe_required == cases[i].required,
+			      "case %zu: mppe %u required %d", i, bp.mppe,
+			      bp.mppe_required);
 		unlink(path);
 	}
 }
@@ -105,24 +116,27 @@ END_TEST
 
 START_TEST(test_optfile_lines_not_read_are_named)
 {
-	const char *path =
-		write_optfile("mtu 1400\n# a comment\n\nmppe stateless\n");
+	const char *path = write_optfile(
+		"mtu 1400\n# a comment\n\nmppe stateless\nrequire-mppe-128\n");
+	struct ppp_builtin_params bp = {0};
 	char err[512] = "", want[128];
 
 	ck_assert_int_eq(
-		ppp_builtin_optfile_check(path, true, err, sizeof(err)), 0);
+		ppp_builtin_optfile_read(path, true, &bp, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s:1: 'mtu 1400' is not read", path);
 	ck_assert_msg(warned(want), "%s", want);
 	snprintf(want, sizeof(want), "%s:4: 'mppe stateless'", path);
 	ck_assert_msg(warned(want), "%s", want);
 	ck_assert_int_eq(n_warnings, 2);
-	/* Per link: the same verdict, no warnings again. */
+	/* Per link: the same reading, no warnings again. */
 	ck_assert_int_eq(
-		ppp_builtin_optfile_check(path, false, err, sizeof(err)), 0);
+		ppp_builtin_optfile_read(path, false, &bp, err, sizeof(err)),
+		0);
 	ck_assert_int_eq(n_warnings, 2);
 	unlink(path);
 	ck_assert_int_eq(
-		ppp_builtin_optfile_check(path, false, err, sizeof(err)), -1);
+		ppp_builtin_optfile_read(path, false, &bp, err, sizeof(err)),
+		-1);
 	ck_assert_ptr_nonnull(strstr(err, path));
 }
 END_TEST
@@ -314,8 +328,7 @@ static Suite *builtin_suite(void)
 	TCase *tc = tcase_create("builtin");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc,
-		       test_optfile_requiring_mppe_is_refused_with_its_line);
+	tcase_add_test(tc, test_optfile_mppe_words_are_read);
 	tcase_add_test(tc, test_optfile_lines_not_read_are_named);
 	tcase_add_test(tc,
 		       test_links_it_cannot_run_are_refused_leaving_nothing);

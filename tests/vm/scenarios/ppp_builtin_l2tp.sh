@@ -5,7 +5,9 @@
 # up, the LNS's interface has both addresses, pings go both ways, vpnctl
 # shows the session, the LAC's LCP echoes are answered; the LAC hanging up
 # removes the unit; a wrong password
-# is refused and leaves nothing (no unit, no session). Then the setup time
+# is refused and leaves nothing (no unit, no session). With require-mppe-128
+# in the LNS's pppoptfile: MS-CHAPv2 with MPPE-128 stateless carries pings
+# both ways, CHAP-MD5 (no keys) never comes up. Then the setup time
 # of one session with the builtin engine and with pppd, same boot (figures,
 # not checks).
 # vm-timeout: 300
@@ -17,7 +19,7 @@ LNS_IP=10.99.3.1
 PPP_LNS=192.168.79.1
 mkdir -p "$D" /run/xl2tpd
 
-vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink
+vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink ppp_mppe
 vm_netns_pair lns lac 10.99.3
 vm_ppp_clean_options
 vm_ppp_no_scripts
@@ -49,6 +51,8 @@ CONF
     return 0
 }
 lns_conf builtin > "$D/lns-builtin.conf"
+{ lns_conf builtin; printf 'pppoptfile = %s\n' "$D/options.mppe"; } > "$D/lns-mppe.conf"
+printf 'require-mppe-128\n' > "$D/options.mppe"
 lns_conf pppd > "$D/lns-pppd.conf"
 cat > "$D/options.lns" <<CONF
 logfile $VM_LOGDIR/pppd-lns.log
@@ -89,7 +93,7 @@ lns_clean() {
 }
 no_lns_pppd() { ! pgrep -f 'vpnsuite\.so' >/dev/null; }
 
-lns_start() { # ENGINE
+lns_start() { # ENGINE (or mppe: builtin requiring MPPE-128)
     vm_bg "l2tpd-$1" vm_in lns "$B/l2tpd" -D -c "$D/lns-$1.conf" \
         -s "$D/secrets" -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
     vm_require "LNS ($1 engine) control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
@@ -212,6 +216,34 @@ measure() { # ENGINE
 measure builtin
 vm_stop l2tpd-builtin 10
 vm_check "no kernel tunnel left after the builtin LNS stopped" vm_no_l2tp_tunnel lns
+
+# --- MPPE-128 (stateless) with the builtin engine -----------------------------
+rm -f "$D/lns.ctl"
+lns_start mppe
+printf '%s\n' "name vpnuser" "logfile $VM_LOGDIR/pppd-lac.log" "remotename lns" \
+    noauth noipdefault ipcp-accept-local ipcp-accept-remote nodefaultroute \
+    "mtu 1400" "mru 1400" refuse-chap require-mppe-128 > "$D/options.lac"
+lac_up lac-mppe
+vm_check "MPPE: the LAC's pppd has MPPE-128 stateless" \
+    grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pppd-lac.log"
+vm_check "MPPE: the builtin engine has it up" \
+    grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-mppe.log"
+vm_check "MPPE: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "MPPE: ping LNS -> LAC" vm_ping lns "$(addr_of lac)" 3
+lac_hangup lac-mppe
+# CHAP-MD5 gives no MPPE keys: the link must not come up in the clear.
+ups_before=$(grep -c "PPP up on" "$VM_LOGDIR/l2tpd-mppe.log" || true)
+lac_options refuse-mschap-v2 refuse-mschap
+lac_start lac-mppe-md5
+vm_check "MPPE required, CHAP-MD5 login: the engine ends the link" vm_wait_for 60 \
+    grep -q "MPPE is required but CHAP-MD5 gives no keys" "$VM_LOGDIR/l2tpd-mppe.log"
+vm_check "MPPE required, CHAP-MD5 login: no unit, no session left" \
+    vm_wait_for 30 lns_clean
+vm_check_eq "MPPE required, CHAP-MD5 login: no PPP came up" "$ups_before" \
+    "$(grep -c "PPP up on" "$VM_LOGDIR/l2tpd-mppe.log" || true)"
+vm_stop lac-mppe-md5 10
+vm_wait_for 15 no_lac_unit || true
+vm_stop l2tpd-mppe 10
 
 rm -f "$D/lns.ctl"
 lns_start pppd
