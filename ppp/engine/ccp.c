@@ -185,6 +185,8 @@ static void ccp_up(struct ppp_fsm *f)
 	e->ccp.agreed = true;
 	log_info(&e->log, "MPPE %d-bit stateless", ppp_engine_mppe_bits(e));
 	ppp_engine_emit(e, PPP_EV_CCP_UP);
+	if (e->ncps_after_ccp)
+		ppp_engine_ncps_open(e);
 	ppp_engine_network_check(e);
 }
 

@@ -313,14 +313,14 @@ void ppp_engine_auth_done(struct ppp_engine *e)
 						     : e->client.proto));
 		ppp_engine_emit(e, PPP_EV_AUTH_OK);
 	}
-	ppp_fsm_open(&e->ipcp.fsm, e->now);
-	ppp_fsm_up(&e->ipcp.fsm, e->now);
-	if (e->cfg.ipv6) {
-		ppp_fsm_open(&e->ipv6cp.fsm, e->now);
-		ppp_fsm_up(&e->ipv6cp.fsm, e->now);
-	}
 	/* RFC 3078: MPPE keys exist after MS-CHAPv2 only (RFC 3079 3). */
 	e->ccp.active = e->cfg.mppe && e->have_mppe_keys;
+	/* A pppd that requires MPPE starts its other NCPs once CCP is up
+	 * and ignores their packets until then: sent earlier, our IPCP
+	 * Configure-Request would wait out a Restart timer. */
+	e->ncps_after_ccp = e->ccp.active && e->cfg.mppe_required;
+	if (!e->ncps_after_ccp)
+		ppp_engine_ncps_open(e);
 	if (e->ccp.active) {
 		ppp_fsm_open(&e->ccp.fsm, e->now);
 		ppp_fsm_up(&e->ccp.fsm, e->now);
@@ -330,6 +330,18 @@ void ppp_engine_auth_done(struct ppp_engine *e)
 			 "(MS-CHAPv2 does)",
 			 ppp_auth_proto_name(ppp_engine_auth_proto(e)));
 		ppp_engine_fail(e, PPP_DOWN_NO_MPPE, "MPPE required");
+	}
+}
+
+/* RFC 1661 3.5: the network protocols start. */
+void ppp_engine_ncps_open(struct ppp_engine *e)
+{
+	e->ncps_after_ccp = false;
+	ppp_fsm_open(&e->ipcp.fsm, e->now);
+	ppp_fsm_up(&e->ipcp.fsm, e->now);
+	if (e->cfg.ipv6) {
+		ppp_fsm_open(&e->ipv6cp.fsm, e->now);
+		ppp_fsm_up(&e->ipv6cp.fsm, e->now);
 	}
 }
 

@@ -124,8 +124,9 @@ struct ppp_engine {
 	struct ppp_ipcp ipcp;
 	struct ppp_ipv6cp ipv6cp;
 	struct ppp_ccp ccp;
-	bool network_up; /* PPP_EV_NETWORK_UP sent */
-	bool ipv6_up;	 /* PPP_EV_IPV6_UP sent */
+	bool network_up;     /* PPP_EV_NETWORK_UP sent */
+	bool ncps_after_ccp; /* IPCP, IPV6CP wait for MPPE (required) */
+	bool ipv6_up;	     /* PPP_EV_IPV6_UP sent */
 	uint64_t now;
 	uint64_t auth_deadline; /* whole Authenticate phase; 0: none */
 	uint64_t reauth_due;
@@ -194,6 +195,7 @@ void ppp_ccp_init(struct ppp_engine *e);
 
 /* engine.c: IPCP or CCP opened; NETWORK_UP once all required are. */
 void ppp_engine_network_check(struct ppp_engine *e);
+void ppp_engine_ncps_open(struct ppp_engine *e);
 /* An NCP finished: the link ends when none is left (as pppd does). */
 void ppp_engine_ncp_finished(struct ppp_engine *e);
 
