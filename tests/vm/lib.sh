@@ -25,6 +25,9 @@
 # Cleanup:  vm_on_exit CMD...           run CMD at exit (last registered first)
 # Misc:     vm_modprobe MOD...          load kernel modules (fails loudly)
 #           vm_ppp_clean_options        neutral /etc/ppp/options (guest overlay only)
+#           vm_lns_default RANGE LOCAL OPTFILE  l2tpd's [lns default] section: pool
+#                                       RANGE, local ip LOCAL, authentication
+#                                       required, named lns, pppd options OPTFILE
 #           vm_log MSG                  progress message (with seconds since start)
 #
 # At exit the cleanups run, the logs of vm_bg processes are shown when
@@ -307,6 +310,11 @@ vm_ppp_addr() {
     [[ -n $ifc ]] || ifc=$(vm_ppp_ifaces "$ns" | head -n1)
     [[ -n $ifc ]] || return 1
     ip -n "$ns" -o -4 addr show dev "$ifc" | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
+}
+
+vm_lns_default() {
+    printf '[lns default]\nip range = %s\nlocal ip = %s\nrequire authentication = yes\nname = lns\nhostname = lns\npppoptfile = %s\n' \
+        "$1" "$2" "$3"
 }
 
 # Debian's /etc/ppp/options has "auth", "lock", "crtscts", ... : replace it

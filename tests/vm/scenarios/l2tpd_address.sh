@@ -34,13 +34,7 @@ cat > "$D/lns.conf" <<CONF
 listen-addr = $LNS_IP
 dataplane = kernel
 ppp secrets = $D/chap-secrets
-[lns default]
-ip range = $POOL_FIRST-192.168.79.20
-local ip = $PPP_LNS
-require authentication = yes
-name = lns
-hostname = lns
-pppoptfile = $D/options.lns
+$(vm_lns_default "$POOL_FIRST-192.168.79.20" "$PPP_LNS" "$D/options.lns")
 CONF
 {
     printf '[global]\nport = 1701\ndataplane = kernel\n'

@@ -44,13 +44,7 @@ ppp secrets = $D/chap-secrets
 login failures = 2
 login window = 60
 login block = $BLOCK_S
-[lns default]
-ip range = 192.168.78.10-192.168.78.20
-local ip = $PPP_LNS
-require authentication = yes
-name = lns
-hostname = lns
-pppoptfile = $D/options.lns
+$(vm_lns_default 192.168.78.10-192.168.78.20 "$PPP_LNS" "$D/options.lns")
 CONF
 {
     printf '[global]\nport = 1701\ndataplane = kernel\n'

@@ -20,6 +20,7 @@
 # vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../../radius/freeradius.sh"
+source "$(dirname "$0")/../radius.sh"
 
 B=$PWD/build
 D=/tmp/l2tpd-radius
@@ -27,7 +28,7 @@ LNS_IP=10.99.5.1
 LAC_IP=10.99.5.2
 PPP_LNS=192.168.79.1
 ALICE_IP=192.168.79.50 # Framed-IP-Address, outside the pool
-LNS_LOG=$VM_LOGDIR/l2tpd-lns.log
+RV_LOG=$VM_LOGDIR/l2tpd-lns.log RV_CTL=$D/lns.ctl RV_SRV_NS=lns RV_PPP_SRV=$PPP_LNS
 mkdir -p "$D"
 
 vm_require "modules load" vm_modprobe ppp_generic l2tp_ppp l2tp_netlink ppp_mppe pptp
@@ -36,8 +37,7 @@ vm_ppp_clean_options
 rm -f /etc/ppp/chap-secrets /etc/ppp/pap-secrets
 
 # FreeRADIUS in the LNS's namespace, on its loopback.
-fr_setup "$D/raddb" radius-secret
-cat >> "$D/raddb/users" <<'EOF'
+rv_freeradius vm-lns <<'EOF'
 alice	Cleartext-Password := "alice-pw"
 	Framed-IP-Address = 192.168.79.50,
 	Class = "gold",
@@ -46,32 +46,10 @@ bob	Cleartext-Password := "bob-pw"
 tim	Cleartext-Password := "tim-pw"
 	Session-Timeout = 8
 EOF
-vm_require "FreeRADIUS up" fr_start "$D/raddb" lns
-vm_on_exit fr_stop "$D/raddb"
-fr_radcli_conf "$D/radcli.conf" 127.0.0.1 radius-secret vm-lns 2 2
-# chap-secrets holds another password for alice: it must not count.
-echo '"alice" * "secrets-pw" *' > "$D/chap-secrets"
-chmod 600 "$D/chap-secrets"
 : > "$D/tunnel-secrets"
 chmod 600 "$D/tunnel-secrets"
 
-cat > "$D/lns.conf" <<CONF
-[global]
-listen-addr = $LNS_IP
-dataplane = kernel
-ppp auth = radius
-ppp secrets = $D/chap-secrets
-radius config = $D/radcli.conf
-radius dae = 127.0.0.1:3799
-radius dae secret = dae-secret
-[lns default]
-ip range = 192.168.79.10-192.168.79.20
-local ip = $PPP_LNS
-require authentication = yes
-name = lns
-hostname = lns
-pppoptfile = $D/options.lns
-CONF
+rv_lns_conf "listen-addr = $LNS_IP"
 {
     printf '[global]\nport = 1701\ndataplane = kernel\n'
     for sec in alice:alice:alice-pw bob:bob:bob-pw tim:tim:tim-pw wrong:alice:secrets-pw; do
@@ -81,46 +59,26 @@ CONF
     done
 } > "$D/lac.conf"
 
-ppp_common='nodefaultroute
-lcp-echo-interval 5
-lcp-echo-failure 6
-mtu 1400
-mru 1400
-lcp-restart 1
-ipcp-restart 1
-lcp-max-terminate 1'
+ppp_common=$RV_PPP_COMMON$'\nlcp-max-terminate 1'
 set_method() {
-    local lns_opts lac_opts
-    case $1 in
-    pap) lns_opts=$'require-pap\nnoccp' lac_opts=noccp ;;
-    chap) lns_opts=$'require-chap\nnoccp' lac_opts=noccp ;;
-    mschapv2) lns_opts=$'require-mschap-v2\nrequire-mppe-128' lac_opts=require-mppe-128 ;;
-    esac
-    printf 'logfile %s\n%s\n%s\n' "$VM_LOGDIR/pppd-lns-$1.log" "$ppp_common" "$lns_opts" > "$D/options.lns"
+    local lac_opts=noccp
+    [ "$1" != mschapv2 ] || lac_opts=require-mppe-128
+    printf 'logfile %s\n%s\n%s\n' "$VM_LOGDIR/pppd-lns-$1.log" "$ppp_common" "$(rv_srv_opts "$1")" > "$D/options.lns"
     printf 'logfile %s\nremotename lns\nnoipdefault\nipcp-accept-local\nipcp-accept-remote\n%s\n%s\n' \
         "$VM_LOGDIR/pppd-lac-$1.log" "$ppp_common" "$lac_opts" > "$D/options.lac"
 }
 
-ctl() { local who=$1; shift; "$B/vpnctl" -s "$D/$who.ctl" "$@"; }
-user_field() {
-    ctl lns --json sessions | jq -r --arg u "$1" --arg f "$2" \
-        '[.sessions[] | select(.user == $u)][0][$f] // "" | tostring'
-}
-lns_sessions() { ctl lns --json sessions | jq '.sessions | length'; }
-user_up() { local i; i=$(user_field "$1" interface); [ -n "$i" ] && [ "$i" != - ] && [ "$i" != null ]; }
-mark() { mark=$(wc -l < "$LNS_LOG"); }
-log_since() { tail -n +$((mark + 1)) "$LNS_LOG"; }
-log_has() { log_since | grep -qF -- "$1"; }
+lac_ctl() { "$B/vpnctl" -s "$D/lac.ctl" "$@"; }
+lns_sessions() { ctl --json sessions | jq '.sessions | length'; }
 nothing_left() {
     [ "$(lns_sessions)" = 0 ] && [ -z "$(ip -n lns l2tp show session)" ] &&
         [ -z "$(ip -n lac l2tp show session)" ] && vm_no_process pppd
 }
 disconnect() {
     local s
-    for s in "$@"; do ctl lac lac disconnect "$s" > /dev/null; done
+    for s in "$@"; do lac_ctl lac disconnect "$s" > /dev/null; done
     vm_check "nothing left after disconnecting $*" vm_wait_for 30 nothing_left
 }
-detail() { cat "$D"/raddb/log/radacct/*/detail-* 2>/dev/null; }
 # detail_max SESSION_ID ATTRIBUTE: its largest value in that session's records
 detail_max() {
     detail | awk -v sid="Acct-Session-Id = \"$1\"" 'BEGIN{RS=""} index($0, sid)' |
@@ -137,21 +95,14 @@ octets_cover() {
     read -r b p <<< "$2"
     [ "$(detail_max "$1" Acct-Input-Octets)" -ge "$b" ] && [ "$(detail_max "$1" Acct-Input-Packets)" -ge "$p" ] && [ "$p" -ge 4 ]
 }
-# detail_has SESSION_ID TEXT: the record of that session holding TEXT
-detail_has() {
-    detail | awk -v sid="Acct-Session-Id = \"$1\"" 'BEGIN{RS=""} index($0, sid)' | grep -qF -- "$2"
-}
 login() {
     local what=$1 sec=$2 user=$3 addr
-    ctl lac lac connect "$sec" > /dev/null
+    lac_ctl lac connect "$sec" > /dev/null
     vm_check "$what: PPP up" vm_wait_for 60 user_up "$user"
     (( VM_OK )) || return 0
-    addr=$(user_field "$user" remote_ip)
+    addr=$(field "$user" remote_ip)
     vm_check "$what: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 2
     vm_check "$what: ping LNS -> $addr" vm_ping lns "$addr" 2
-}
-radclient_dae() { # radclient_dae ATTRS CODE SECRET
-    echo "$1" | vm_in lns radclient -r 1 -t 2 -x 127.0.0.1:3799 "$2" "$3" 2>&1 || true
 }
 
 # The daemons check every file they name at start: the options exist first.
@@ -169,9 +120,9 @@ vm_log "1: PAP, CHAP-MD5 and MS-CHAPv2, Framed-IP-Address, keys from RADIUS"
 for m in pap chap mschapv2; do
     set_method "$m"
     login "$m" alice alice
-    vm_check_eq "$m: Framed-IP-Address applied" "$ALICE_IP" "$(user_field alice remote_ip)"
-    sid=$(user_field alice acct_session_id)
-    vm_check_eq "$m: vpnctl shows the Class" gold "$(user_field alice radius_class)"
+    vm_check_eq "$m: Framed-IP-Address applied" "$ALICE_IP" "$(field alice remote_ip)"
+    sid=$(field alice acct_session_id)
+    vm_check_eq "$m: vpnctl shows the Class" gold "$(field alice radius_class)"
     vm_check "$m: Start in the detail file" vm_wait_for 10 detail_has "$sid" "Acct-Status-Type = Start"
     if [ "$m" = mschapv2 ]; then
         # The LNS's pppd has no password for alice that works: the MPPE
@@ -182,7 +133,7 @@ for m in pap chap mschapv2; do
         vm_log "mschapv2: waiting for an Interim-Update (interval 10 s)"
         vm_check "mschapv2: Interim-Update in the detail file" vm_wait_for 20 detail_has "$sid" "Interim-Update"
     fi
-    rx=$(iface_rx lns "$(user_field alice interface)")
+    rx=$(iface_rx lns "$(field alice interface)")
     disconnect alice
     vm_check "$m: Stop with the Class" vm_wait_for 15 detail_has "$sid" "Class = 0x676f6c64"
     vm_check "$m: Stop in the detail file" detail_has "$sid" "Acct-Status-Type = Stop"
@@ -191,32 +142,32 @@ done
 
 vm_log "2: wrong password; pool address without Framed-IP-Address"
 mark
-ctl lac lac connect wrong > /dev/null
+lac_ctl lac connect wrong > /dev/null
 vm_check "chap-secrets' password for alice refused (RADIUS says no)" \
     vm_wait_for 30 log_has "login of 'alice' (10.99.5.2): RADIUS Access-Reject"
 vm_check "nothing left after the refused login" vm_wait_for 30 nothing_left
 login "bob" bob bob
-addr=$(user_field bob remote_ip)
+addr=$(field bob remote_ip)
 vm_check "bob: address from the pool ($addr)" sh -c "case $addr in 192.168.79.1[0-9]|192.168.79.20) true;; *) false;; esac"
 
 vm_log "3: Disconnect and CoA from radclient"
-out=$(radclient_dae "User-Name=bob" disconnect wrong-secret)
+out=$(dae "User-Name=bob" disconnect wrong-secret)
 vm_check "Disconnect with a wrong secret: no answer" grep -q "No reply" <<< "$out"
 vm_check "... bob still up" user_up bob
-bsid=$(user_field bob acct_session_id)
-out=$(radclient_dae "User-Name=bob,Session-Timeout=600" coa dae-secret)
+bsid=$(field bob acct_session_id)
+out=$(dae "User-Name=bob,Session-Timeout=600" coa dae-secret)
 vm_check "CoA-ACK" grep -q "Received CoA-ACK" <<< "$out"
-vm_check_eq "CoA: Session-Timeout now 600" 600 "$(user_field bob session_timeout)"
-out=$(radclient_dae "Acct-Session-Id=$bsid" disconnect dae-secret)
+vm_check_eq "CoA: Session-Timeout now 600" 600 "$(field bob session_timeout)"
+out=$(dae "Acct-Session-Id=$bsid" disconnect dae-secret)
 vm_check "Disconnect-ACK" grep -q "Received Disconnect-ACK" <<< "$out"
 vm_check "bob's session gone" vm_wait_for 30 nothing_left
 vm_check "Stop with Admin-Reset" vm_wait_for 10 detail_has "$bsid" "Acct-Terminate-Cause = Admin-Reset"
-out=$(radclient_dae "User-Name=bob" disconnect dae-secret)
+out=$(dae "User-Name=bob" disconnect dae-secret)
 vm_check "Disconnect of nobody: NAK Session-Context-Not-Found" grep -q "Session-Context-Not-Found" <<< "$out"
 
 vm_log "4: Session-Timeout 8 s"
 login "tim" tim tim
-tsid=$(user_field tim acct_session_id)
+tsid=$(field tim acct_session_id)
 t0=$(date +%s)
 vm_check "tim ended by Session-Timeout" vm_wait_for 30 nothing_left
 vm_check "within 6..20 s" sh -c "d=\$(( \$(date +%s) - $t0 )); [ \$d -ge 6 ] && [ \$d -le 20 ]"
@@ -224,11 +175,11 @@ vm_check "Stop with Session-Timeout" vm_wait_for 10 detail_has "$tsid" "Acct-Ter
 
 vm_log "5: RADIUS server stopped"
 login "bob again" bob bob
-bsid=$(user_field bob acct_session_id)
+bsid=$(field bob acct_session_id)
 fr_stop "$D/raddb"
 mark
 t0=$(date +%s%N)
-ctl lac lac connect alice > /dev/null
+lac_ctl lac connect alice > /dev/null
 # While alice's login waits for RADIUS, the daemon answers at once: 20
 # "status" requests 100 ms apart on one control connection, timed from
 # inside one process (an exec alone costs about that much under TCG).
@@ -254,13 +205,13 @@ vm_check "LNS answers within 100 ms while RADIUS times out" test "${worst:-999}"
 vm_check "alice's login fails (timeout)" vm_wait_for 30 log_has "login of 'alice' (10.99.5.2): RADIUS timeout"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 vm_log "login refused $ms ms after connect (timeout x retries = 4000 ms)"
-vm_check "bob still up and pinging" vm_ping lns "$(user_field bob remote_ip)" 1
-ctl lac lac disconnect bob > /dev/null
+vm_check "bob still up and pinging" vm_ping lns "$(field bob remote_ip)" 1
+lac_ctl lac disconnect bob > /dev/null
 vm_check "bob gone" vm_wait_for 30 nothing_left
 vm_check "FreeRADIUS back" fr_start "$D/raddb" lns
 vm_check "bob's Stop, queued meanwhile, arrives once it is back" vm_wait_for 30 detail_has "$bsid" "Acct-Status-Type = Stop"
 vm_check "... with Acct-Delay-Time" vm_wait_for 5 detail_has "$bsid" "Acct-Delay-Time = "
-vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw -e tim-pw '$LNS_LOG'"
+vm_check "no secret in the LNS log" sh -c "! grep -q -e radius-secret -e dae-secret -e alice-pw -e bob-pw -e tim-pw '$RV_LOG'"
 
 vm_log "stopping the l2tpd pair"
 vm_stop l2tpd-lac
