@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "l2tpd/config.h"
 #include "lib/log.h"
+#include "tests/lib/log_capture.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>
@@ -8,40 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define MAX_WARNINGS 32
-
-static char warnings[MAX_WARNINGS][512];
-static int n_warnings;
-
-static void capture(void *arg, enum log_level level, const char *line)
-{
-	(void)arg;
-	if (level != LOG_LEVEL_WARN || n_warnings >= MAX_WARNINGS)
-		return;
-	snprintf(warnings[n_warnings++], sizeof(warnings[0]), "%s", line);
-}
-
-static void setup(void)
-{
-	n_warnings = 0;
-	log_set_level(LOG_LEVEL_INFO);
-	log_set_sink(capture, NULL);
-}
-
-static void teardown(void)
-{
-	log_set_sink(NULL, NULL);
-}
-
-static bool warned(const char *text)
-{
-	for (int i = 0; i < n_warnings; i++) {
-		if (strstr(warnings[i], text))
-			return true;
-	}
-	return false;
-}
 
 static int load(const char *text, struct l2tpd_config *cfg, char *err,
 		size_t errlen)
@@ -212,11 +179,13 @@ START_TEST(test_stock_xl2tpd_conf_loads_unchanged)
 	ck_assert_str_eq(lac->link.name, "marko");
 
 	/* Keys that do nothing here say so; nothing is "unknown". */
-	ck_assert(warned("xl2tpd.conf:5: 'rand source' has no effect"));
-	ck_assert(warned("xl2tpd.conf:25: 'call rws' has no effect"));
-	ck_assert(warned("'flow bit = yes' has no effect in vpnsuite"));
-	ck_assert(!warned("unknown"));
-	ck_assert_int_eq(n_warnings, 3);
+	ck_assert(
+		log_capture_has("xl2tpd.conf:5: 'rand source' has no effect"));
+	ck_assert(log_capture_has("xl2tpd.conf:25: 'call rws' has no effect"));
+	ck_assert(
+		log_capture_has("'flow bit = yes' has no effect in vpnsuite"));
+	ck_assert(!log_capture_has("unknown"));
+	ck_assert_int_eq(log_captured.n, 3);
 	ck_assert(!cfg.lns[0].unix_auth);
 	l2tpd_config_free(&cfg);
 }
@@ -244,7 +213,7 @@ START_TEST(test_minimal_ipsec_example_loads)
 	char err[512] = "";
 
 	ck_assert_msg(load(text, &cfg, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	ck_assert_ptr_nonnull(cfg.lns_default);
 	ck_assert(cfg.lns_default->link.ppp_debug);
 	ck_assert_str_eq(cfg.lns_default->link.name, "LinuxVPNserver");
@@ -437,7 +406,7 @@ START_TEST(test_our_global_keys)
 	ck_assert_str_eq(cfg.control_socket, "/run/l2tpd-test.sock");
 	ck_assert_int_eq(cfg.log_level, LOG_LEVEL_DEBUG);
 	ck_assert(cfg.debug_avp && cfg.debug_tunnel && !cfg.debug_state);
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	l2tpd_config_free(&cfg);
 }
 END_TEST
@@ -505,7 +474,7 @@ START_TEST(test_link_keys_and_overrides)
 	ck_assert_uint_eq(lac->link.hello_interval, 30);
 	ck_assert_ptr_null(l2tpd_config_lac_find(&cfg, "home"));
 	ck_assert_ptr_null(l2tpd_config_lns_find(&cfg, "office"));
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	l2tpd_config_free(&cfg);
 }
 END_TEST
@@ -537,9 +506,10 @@ START_TEST(test_no_effect_key_warns_with_file_line)
 	ck_assert_msg(load(no_effect_keys[_i].text, &cfg, err, sizeof(err)) ==
 			      0,
 		      "%s", err);
-	ck_assert_int_eq(n_warnings, 1);
-	ck_assert_msg(!strncmp(warnings[0], expect, strlen(expect)),
-		      "got '%s', expected '%s...'", warnings[0], expect);
+	ck_assert_int_eq(log_captured.n, 1);
+	ck_assert_msg(!strncmp(log_captured.lines[0], expect, strlen(expect)),
+		      "got '%s', expected '%s...'", log_captured.lines[0],
+		      expect);
 	l2tpd_config_free(&cfg);
 }
 END_TEST
@@ -554,11 +524,13 @@ START_TEST(test_unknown_key_warns_with_file_line)
 		     "[lns default]\nassign ip = no\nwarp drive = on\n",
 		     &cfg, err, sizeof(err)),
 		0);
-	ck_assert_int_eq(n_warnings, 2);
-	ck_assert_str_eq(warnings[0], "/etc/xl2tpd/xl2tpd.conf:3: unknown key "
-				      "'frobnicate' in [global], ignored");
-	ck_assert_str_eq(warnings[1], "/etc/xl2tpd/xl2tpd.conf:6: unknown key "
-				      "'warp drive' in [lns default], ignored");
+	ck_assert_int_eq(log_captured.n, 2);
+	ck_assert_str_eq(log_captured.lines[0],
+			 "/etc/xl2tpd/xl2tpd.conf:3: unknown key "
+			 "'frobnicate' in [global], ignored");
+	ck_assert_str_eq(log_captured.lines[1],
+			 "/etc/xl2tpd/xl2tpd.conf:6: unknown key "
+			 "'warp drive' in [lns default], ignored");
 	l2tpd_config_free(&cfg);
 }
 END_TEST
@@ -795,25 +767,26 @@ START_TEST(test_pool_warnings)
 	/* xl2tpd starts with these; we do too, but say what will happen */
 	ck_assert_int_eq(
 		load("[lns default]\nname = x\n", &cfg, err, sizeof(err)), 0);
-	ck_assert(warned("xl2tpd.conf:1: [lns default]: 'assign ip' is yes but "
-			 "no 'ip range'"));
+	ck_assert(log_capture_has(
+		"xl2tpd.conf:1: [lns default]: 'assign ip' is yes but "
+		"no 'ip range'"));
 	l2tpd_config_free(&cfg);
 
-	n_warnings = 0;
+	log_captured.n = 0;
 	ck_assert_int_eq(load("[lns default]\nip range = 10.0.0.1-10.0.0.9\n"
 			      "no ip range = 10.0.0.1-10.0.0.9\n",
 			      &cfg, err, sizeof(err)),
 			 0);
-	ck_assert(warned("'assign ip' is yes but no 'ip range'"));
+	ck_assert(log_capture_has("'assign ip' is yes but no 'ip range'"));
 	l2tpd_config_free(&cfg);
 
-	n_warnings = 0;
+	log_captured.n = 0;
 	ck_assert_int_eq(load("[lns default]\nip range = 10.0.0.1-10.0.0.9\n"
 			      "local ip = 10.0.0.5\n",
 			      &cfg, err, sizeof(err)),
 			 0);
-	ck_assert(warned("'local ip' is inside 'ip range'"));
-	ck_assert_int_eq(n_warnings, 1);
+	ck_assert(log_capture_has("'local ip' is inside 'ip range'"));
+	ck_assert_int_eq(log_captured.n, 1);
 	l2tpd_config_free(&cfg);
 }
 END_TEST
@@ -857,7 +830,7 @@ START_TEST(test_shipped_sample_loads)
 	ck_assert_msg(l2tpd_config_load("etc/l2tpd.conf", &cfg, err,
 					sizeof(err)) == 0,
 		      "%s", err);
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	ck_assert_int_eq(cfg.dataplane, L2TPD_DATAPLANE_KERNEL);
 	ck_assert_str_eq(cfg.auth_file, "etc/l2tp-secrets");
 	ck_assert_ptr_nonnull(cfg.lns_default);
@@ -890,7 +863,7 @@ START_TEST(test_ipsec_required)
 	char err[256] = "";
 
 	ck_assert_msg(load(text, &cfg, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_msg(!warned("ipsec"), "%s", warnings[0]);
+	ck_assert_msg(!log_capture_has("ipsec"), "%s", log_captured.lines[0]);
 	ck_assert(cfg.ipsec_required);
 	ck_assert(l2tpd_link_ipsec_required(
 		&cfg, &l2tpd_config_lns_find(&cfg, "default")->link));
@@ -924,7 +897,7 @@ static Suite *l2tpd_config_suite(void)
 	Suite *s = suite_create("l2tpd_config");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, log_capture_start, log_capture_stop);
 	tcase_add_test(tc, test_stock_xl2tpd_conf_loads_unchanged);
 	tcase_add_test(tc, test_minimal_ipsec_example_loads);
 	tcase_add_test(tc, test_defaults);

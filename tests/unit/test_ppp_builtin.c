@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "tests/lib/log_capture.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "ppp/auth.h"
@@ -22,36 +23,6 @@
 #include "ppp/engine/ppp.h"
 #include "ppp/link.h"
 #include "ppp/login.h"
-
-static char warnings[16][512];
-static int n_warnings;
-
-static void capture(void *arg, enum log_level level, const char *line)
-{
-	if (level == LOG_LEVEL_WARN && n_warnings < 16)
-		snprintf(warnings[n_warnings++], sizeof(warnings[0]), "%s",
-			 line);
-}
-
-static void setup(void)
-{
-	n_warnings = 0;
-	log_set_level(LOG_LEVEL_INFO);
-	log_set_sink(capture, NULL);
-}
-
-static void teardown(void)
-{
-	log_set_sink(NULL, NULL);
-}
-
-static bool warned(const char *text)
-{
-	for (int i = 0; i < n_warnings; i++)
-		if (strstr(warnings[i], text))
-			return true;
-	return false;
-}
 
 static char optfile[64];
 
@@ -124,15 +95,15 @@ START_TEST(test_optfile_lines_not_read_are_named)
 	ck_assert_int_eq(
 		ppp_builtin_optfile_read(path, true, &bp, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s:1: 'mtu 1400' is not read", path);
-	ck_assert_msg(warned(want), "%s", want);
+	ck_assert_msg(log_capture_has(want), "%s", want);
 	snprintf(want, sizeof(want), "%s:4: 'mppe stateless'", path);
-	ck_assert_msg(warned(want), "%s", want);
-	ck_assert_int_eq(n_warnings, 2);
+	ck_assert_msg(log_capture_has(want), "%s", want);
+	ck_assert_int_eq(log_captured.n, 2);
 	/* Per link: the same reading, no warnings again. */
 	ck_assert_int_eq(
 		ppp_builtin_optfile_read(path, false, &bp, err, sizeof(err)),
 		0);
-	ck_assert_int_eq(n_warnings, 2);
+	ck_assert_int_eq(log_captured.n, 2);
 	unlink(path);
 	ck_assert_int_eq(
 		ppp_builtin_optfile_read(path, false, &bp, err, sizeof(err)),
@@ -327,7 +298,7 @@ static Suite *builtin_suite(void)
 	Suite *s = suite_create("ppp_builtin");
 	TCase *tc = tcase_create("builtin");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, log_capture_start, log_capture_stop);
 	tcase_add_test(tc, test_optfile_mppe_words_are_read);
 	tcase_add_test(tc, test_optfile_lines_not_read_are_named);
 	tcase_add_test(tc,

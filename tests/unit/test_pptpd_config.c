@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "pptpd/config.h"
 #include "lib/log.h"
+#include "tests/lib/log_capture.h"
 #include "tests/unit/check_main.h"
 
 #include <arpa/inet.h>
@@ -9,40 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_WARNINGS 32
-#define PATH	     "/etc/pptpd.conf"
-#define CPATH	     "/etc/vpnsuite/pptp-clients.conf"
-
-static char warnings[MAX_WARNINGS][512];
-static int n_warnings;
-
-static void capture(void *arg, enum log_level level, const char *line)
-{
-	(void)arg;
-	if (level != LOG_LEVEL_WARN || n_warnings >= MAX_WARNINGS)
-		return;
-	snprintf(warnings[n_warnings++], sizeof(warnings[0]), "%s", line);
-}
-
-static void setup(void)
-{
-	n_warnings = 0;
-	log_set_level(LOG_LEVEL_INFO);
-	log_set_sink(capture, NULL);
-}
-
-static void teardown(void)
-{
-	log_set_sink(NULL, NULL);
-}
-
-static bool warned(const char *text)
-{
-	for (int i = 0; i < n_warnings; i++)
-		if (strstr(warnings[i], text))
-			return true;
-	return false;
-}
+#define PATH  "/etc/pptpd.conf"
+#define CPATH "/etc/vpnsuite/pptp-clients.conf"
 
 static int load(const char *text, struct pptpd_config *cfg, char *err,
 		size_t errlen)
@@ -112,8 +81,8 @@ START_TEST(test_debian_default_loads)
 
 	load_ok(debian_conf, &cfg);
 	ck_assert_str_eq(cfg.option_file, "/etc/ppp/pptpd-options");
-	ck_assert(warned(PATH ":20: 'logwtmp' has no effect"));
-	ck_assert_int_eq(n_warnings, 1);
+	ck_assert(log_capture_has(PATH ":20: 'logwtmp' has no effect"));
+	ck_assert_int_eq(log_captured.n, 1);
 	ck_assert_uint_eq(cfg.connections, PPTPD_DEFAULT_CONNECTIONS);
 	ck_assert_int_eq(cfg.dataplane, PPTPD_DATAPLANE_KERNEL);
 	ck_assert_uint_eq(cfg.port, 1723);
@@ -168,7 +137,7 @@ START_TEST(test_poptop_keywords)
 	ck_assert_int_eq(sin->sin_family, AF_INET);
 	ck_assert_uint_eq(ntohl(sin->sin_addr.s_addr), 0xc0000201);
 	ck_assert_str_eq(cfg.localip.spec, "10.0.0.1-3");
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	pptpd_config_free(&cfg);
 }
 END_TEST
@@ -190,7 +159,8 @@ START_TEST(test_delegate_warns_about_pools)
 
 	load_ok("delegate\nlocalip 10.0.0.1\nremoteip 10.0.0.2-9\n", &cfg);
 	ck_assert(cfg.delegate);
-	ck_assert(warned(PATH ":2: 'localip' and 'remoteip' are not used"));
+	ck_assert(log_capture_has(PATH
+				  ":2: 'localip' and 'remoteip' are not used"));
 	pptpd_config_free(&cfg);
 }
 END_TEST
@@ -200,10 +170,10 @@ START_TEST(test_no_effect_keywords_warn)
 	struct pptpd_config cfg;
 
 	load_ok("bcrelay eth1\nspeed 115200\nvrf blue\nlogwtmp\n", &cfg);
-	ck_assert(warned(PATH ":1: 'bcrelay' has no effect"));
-	ck_assert(warned(PATH ":2: 'speed' has no effect"));
-	ck_assert(warned(PATH ":3: 'vrf' has no effect"));
-	ck_assert(warned(PATH ":4: 'logwtmp' has no effect"));
+	ck_assert(log_capture_has(PATH ":1: 'bcrelay' has no effect"));
+	ck_assert(log_capture_has(PATH ":2: 'speed' has no effect"));
+	ck_assert(log_capture_has(PATH ":3: 'vrf' has no effect"));
+	ck_assert(log_capture_has(PATH ":4: 'logwtmp' has no effect"));
 	pptpd_config_free(&cfg);
 }
 END_TEST
@@ -213,9 +183,9 @@ START_TEST(test_unknown_keyword_warns)
 	struct pptpd_config cfg;
 
 	load_ok("# comment\nfrobnicate 3\nmax calls 4\n", &cfg);
-	ck_assert(warned(PATH ":2: unknown keyword 'frobnicate'"));
+	ck_assert(log_capture_has(PATH ":2: unknown keyword 'frobnicate'"));
 	/* A keyword of ours cut short is unknown, not half-applied. */
-	ck_assert(warned(PATH ":3: unknown keyword 'max'"));
+	ck_assert(log_capture_has(PATH ":3: unknown keyword 'max'"));
 	ck_assert_uint_eq(cfg.max_calls_per_conn, 1);
 	pptpd_config_free(&cfg);
 }
@@ -250,7 +220,7 @@ START_TEST(test_our_keywords)
 	ck_assert_str_eq(cfg.clients_file, "/etc/vpnsuite/pptp-clients.conf");
 	ck_assert_str_eq(cfg.plugin_path, "/opt/vpnsuite.so");
 	ck_assert_uint_eq(cfg.connections, 0);
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	pptpd_config_free(&cfg);
 }
 END_TEST
@@ -392,7 +362,8 @@ START_TEST(test_clients_unknown_key_warns)
 	ck_assert_int_eq(cload("[client a]\nserver = h\ncolour = red\n", &c,
 			       err, sizeof(err)),
 			 0);
-	ck_assert(warned(CPATH ":3: [client a]: unknown key 'colour'"));
+	ck_assert(
+		log_capture_has(CPATH ":3: [client a]: unknown key 'colour'"));
 	pptpd_clients_free(&c);
 }
 END_TEST
@@ -468,14 +439,14 @@ START_TEST(test_sample_files_load)
 	/* Without 'option' pppd gets the built-in MS-CHAPv2 + MPPE-128. */
 	ck_assert_ptr_null(cfg.option_file);
 	ck_assert(pptpd_config_daemon_auth(&cfg));
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	pptpd_config_free(&cfg);
 	ck_assert_msg(pptpd_clients_load("etc/pptp-clients.conf", &c, err,
 					 sizeof(err)) == 0,
 		      "%s", err);
 	ck_assert_uint_eq(c.n_clients, 1);
 	ck_assert_str_eq(c.clients[0].password, "change me");
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	pptpd_clients_free(&c);
 }
 END_TEST
@@ -496,7 +467,7 @@ START_TEST(test_login_keywords)
 	ck_assert_uint_eq(cfg.login_failures, 3);
 	ck_assert_uint_eq(cfg.login_window, 120);
 	ck_assert_uint_eq(cfg.login_block, 900);
-	ck_assert_int_eq(n_warnings, 0);
+	ck_assert_int_eq(log_captured.n, 0);
 	pptpd_config_free(&cfg);
 
 	load_ok("ppp-auth daemon\nppp-auth DAEMON\n", &cfg);
@@ -554,7 +525,7 @@ START_TEST(test_login_keyword_typo_warns)
 	struct pptpd_config cfg;
 
 	load_ok("ppp-auht daemon\nppp /usr/sbin/pppd\n", &cfg);
-	ck_assert(warned(PATH ":1: unknown keyword 'ppp-auht'"));
+	ck_assert(log_capture_has(PATH ":1: unknown keyword 'ppp-auht'"));
 	ck_assert_str_eq(cfg.ppp_path, "/usr/sbin/pppd");
 	ck_assert_int_eq(cfg.ppp_auth, PPTPD_PPP_AUTH_UNSET);
 	pptpd_config_free(&cfg);
@@ -566,7 +537,7 @@ static Suite *pptpd_config_suite(void)
 	Suite *s = suite_create("pptpd_config");
 	TCase *tc = tcase_create("config");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, log_capture_start, log_capture_stop);
 	tcase_add_test(tc, test_debian_default_loads);
 	tcase_add_test(tc, test_debian_with_addresses);
 	tcase_add_test(tc, test_poptop_keywords);
