@@ -59,7 +59,7 @@ int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen)
 int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 			 size_t errlen)
 {
-	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_PASS};
+	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_DROP};
 	int fd, mru_arg = (int)mru;
 
 	fd = ppp_device_open(err, errlen);
@@ -80,7 +80,8 @@ int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 			   strerror(errno));
 		goto err_close;
 	}
-	/* RFC 1332: IP passes once IPCP is opened, which it is now. */
+	/* No IP until IPCP is opened (and, with MPPE, CCP is up): with MPPE
+	 * the unit is made before CCP. ppp_kernel_ip_pass() opens the way. */
 	if (ioctl(fd, PPPIOCSNPMODE, &np) < 0) {
 		errbuf_set(err, errlen, "PPPIOCSNPMODE: %s", strerror(errno));
 		goto err_disconnect;
@@ -92,6 +93,17 @@ err_disconnect:
 err_close:
 	close(fd);
 	return -1;
+}
+
+int ppp_kernel_ip_pass(int unit_fd, bool pass, char *err, size_t errlen)
+{
+	struct npioctl np = {.protocol = PPP_IP,
+			     .mode = pass ? NPMODE_PASS : NPMODE_DROP};
+
+	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSNPMODE %s: %s",
+				  pass ? "pass" : "drop", strerror(errno));
+	return 0;
 }
 
 void ppp_kernel_unit_close(int chan_fd, int unit_fd)

@@ -15,6 +15,7 @@
 #define VPNSUITE_PPP_BUILTIN_KERNEL_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nl_sock;
@@ -28,12 +29,20 @@ int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen);
 
 /*
  * A new unit on a second /dev/ppp file (PPPIOCNEWUNIT), its MRU set, the
- * channel connected to it (PPPIOCCONNECT) and IPv4 passed (PPPIOCSNPMODE).
+ * channel connected to it (PPPIOCCONNECT) and IPv4 dropped (PPPIOCSNPMODE)
+ * until ppp_kernel_ip_pass().
  * Returns the unit file with its number in *unit, or -1 with the reason;
  * nothing is left behind then.
  */
 int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 			 size_t errlen);
+/*
+ * IPv4 through the unit passes (IPCP opened, and CCP up when MPPE is
+ * required) or is dropped (IPCP left Opened: a CCP Configure- or
+ * Terminate-Request through the unit stops the kernel's MPPE, and IP would
+ * leave in the clear until LCP is closed).
+ */
+int ppp_kernel_ip_pass(int unit_fd, bool pass, char *err, size_t errlen);
 /* Disconnects the channel and closes the unit file: the interface goes. */
 void ppp_kernel_unit_close(int chan_fd, int unit_fd);
 

@@ -327,7 +327,8 @@ static int link_network_up(struct builtin_link *bl)
 	char err[256];
 
 	ppp_engine_addrs(bl->e, &local, &peer, dns, nbns);
-	if (link_unit_open(bl, err, sizeof(err)))
+	if (link_unit_open(bl, err, sizeof(err)) ||
+	    ppp_kernel_ip_pass(bl->unit_fd, true, err, sizeof(err)))
 		goto err;
 	/* The peer's MRU is the most we may send (RFC 1661 6.1). */
 	if (!mtu || mtu > bl->mru)
@@ -402,7 +403,17 @@ static void link_settle(struct builtin_link *bl)
 	}
 	while (!bl->ended && (bl->network_up_due || bl->network_down_due)) {
 		if (bl->network_down_due) {
+			char err[128];
+
 			bl->network_down_due = false;
+			/* As pppd at IPCP down: no IP until IPCP is up again
+			 * (with MPPE, the kernel may have stopped it). */
+			if (bl->unit_fd >= 0 &&
+			    ppp_kernel_ip_pass(bl->unit_fd, false, err,
+					       sizeof(err)) < 0) {
+				log_error(&bl->log, "%s", err);
+				bl->failed = true;
+			}
 			if (bl->up)
 				ppp_link_backend_ip_down(bl->l);
 			bl->up = false;
