@@ -48,6 +48,7 @@ struct ppp_lcp {
 	uint32_t peer_magic;
 	enum ppp_auth_proto peer_auth; /* client: what we must do */
 	unsigned int loops;	       /* our magic seen coming back */
+	bool echo_loop_warned; /* once a link: the peer may send it at will */
 	/* keepalive (RFC 1661 5.8) */
 	uint64_t echo_due;
 	unsigned int echo_pending;

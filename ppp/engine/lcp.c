@@ -338,8 +338,12 @@ static void lcp_recv_echo(struct ppp_engine *e, uint8_t code, uint8_t id,
 	if (!buf_ok(data) || l->fsm.state != PPP_FSM_OPENED)
 		return;
 	if (magic && magic == l->magic) {
-		log_warn(&e->log, "LCP: own magic number in an echo: the link "
-				  "may be looped back");
+		/* Once a link: a peer that learnt our magic number could
+		 * send such echoes at will and drown the log. */
+		if (!l->echo_loop_warned)
+			log_warn(&e->log, "LCP: own magic number in an echo: "
+					  "the link may be looped back");
+		l->echo_loop_warned = true;
 		return;
 	}
 	if (code == PPP_ECHO_REPLY) {
