@@ -14,9 +14,19 @@
  * is a minimal LNS on that engine that accepts everything: a peer to check
  * the generator without the daemon, and an "engine only" baseline.
  *
+ * With --ppp USER:PASSWORD every call also carries PPP in user space: L2TP
+ * data messages (RFC 2661 3.1) on the tunnel's socket and the project's
+ * PPP engine (ppp/engine) as client, one per session, its timers on the
+ * loop. A session is up once IPCP is open and an ICMP echo to the LNS's
+ * PPP address is answered across the link; the engine answers the LNS's
+ * LCP echoes while the sessions are held. With --lns --ppp the minimal
+ * LNS runs the engine as server: the one login, addresses from a counter,
+ * the echo answered.
+ *
  * Timing points:
  *   tunnel setup   SCCRQ queued -> SCCRP received (tunnel_up)
- *   session setup  ICRQ queued  -> ICRP received, ICCN queued (session_up)
+ *   session setup  ICRQ queued  -> ICRP received, ICCN queued (session_up);
+ *                  with --ppp: ICRQ queued -> ICMP echo reply received
  *   confirmed      every tunnel's send queue empty: the LNS acknowledged
  *                  every ICCN, so it holds every session as established
  *   teardown       StopCCN queued on every tunnel -> all acknowledged
@@ -44,7 +54,12 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "l2tp/tunnel.h"
+#include "ppp/auth.h"
+#include "ppp/engine/frame.h"
+#include "ppp/engine/fsm.h"
+#include "ppp/engine/ppp.h"
 #include "tests/lib/fake_l2tp.h"
+#include "tests/lib/load_wire.h"
 
 #define LOAD_MAX_PACKET 4096
 /* Packets read from one socket per wake-up: no tunnel starves the rest. */
@@ -62,6 +77,20 @@
 #define LOAD_LOG_LINES 20
 /* How often the LNS given with --pid is checked to be alive. */
 #define LOAD_LNS_CHECK_MS 500
+/* --ppp: the ICMP echo across a new PPP link, retried this often. */
+#define LOAD_ECHO_RETRY_MS 1000
+#define LOAD_ECHO_TRIES	   10
+#define LOAD_ECHO_DATA	   "l2tp_load"
+/*
+ * The client speaks first only if the LNS has not within this time: a
+ * Configure-Request sent with the ICCN reaches an LNS that has not set up
+ * the call's data path yet and is lost, costing a Restart timer (3 s).
+ */
+#define LOAD_PPP_PASSIVE_MS 1000
+/* --lns --ppp: its own address and the pool it gives (host order). */
+#define LOAD_LNS_PPP_LOCAL     0x0a000001u /* 10.0.0.1 */
+#define LOAD_LNS_PPP_POOL      0x0a400000u /* 10.64.0.0/10 */
+#define LOAD_LNS_PPP_POOL_SIZE (1u << 22)
 
 enum load_phase {
 	PHASE_TUNNELS,
@@ -70,6 +99,18 @@ enum load_phase {
 	PHASE_HOLD,
 	PHASE_TEARDOWN,
 	PHASE_DONE,
+};
+
+/* Why a session did not come up, or went down, beyond the PPP engine's own
+ * reasons (enum ppp_down_reason). */
+enum load_fail {
+	FAIL_L2TP,	 /* CDN or tunnel loss before ICCN */
+	FAIL_L2TP_AFTER, /* CDN or tunnel loss while PPP negotiated */
+	FAIL_NO_ADDRESS, /* IPCP open without the LNS's address */
+	FAIL_ECHO,	 /* the ICMP echo went unanswered */
+	FAIL_RESOURCES,	 /* engine or timer not allocated */
+	FAIL_PPP,	 /* + enum ppp_down_reason */
+	FAIL_MAX = FAIL_PPP + PPP_DOWN_NO_MPPE + 1,
 };
 
 enum load_session_state {
@@ -94,6 +135,12 @@ struct load_opts {
 	bool json;
 	bool lns;
 	bool verbose;
+	/* --ppp USER:PASSWORD: a PPP client (or, with --lns, server) too. */
+	bool ppp;
+	char ppp_user[AUTH_NAME_MAX + 1];
+	char ppp_password[256];
+	unsigned int ppp_auth;	 /* enum ppp_auth_proto set; 0: defaults */
+	unsigned int ppp_echo_s; /* --lns: LCP echo interval; 0: off */
 };
 
 struct load;
@@ -116,9 +163,33 @@ struct load_tunnel {
 	unsigned int limit;   /* of pending */
 };
 
+struct load_ppp;
+
 struct load_session {
 	uint64_t start_us;
 	uint8_t state;
+	bool l2tp_up;	      /* ICCN sent; PPP negotiating (--ppp) */
+	struct load_ppp *ppp; /* while the PPP client lives */
+};
+
+/* --ppp: one PPP client per session, over the tunnel's socket. */
+struct load_ppp {
+	struct load *ld;
+	struct load_session *rec;
+	struct load_tunnel *g;
+	struct l2tp_session *s; /* cleared by lac_session_down */
+	struct ppp_engine *e;
+	struct evloop_timer *timer;
+	uint16_t icmp_id;
+	uint16_t echo_seq; /* echoes sent */
+	uint64_t next_echo_ms;
+	uint64_t start_ms; /* the engine starts then, or at the LNS's first
+			    * frame */
+	bool started;
+	uint32_t local, peer; /* IPCP, host order */
+	bool network_up;      /* PPP_EV_NETWORK_UP seen, not yet handled */
+	bool down;	      /* PPP_EV_DOWN seen */
+	enum ppp_down_reason reason;
 };
 
 struct load_latency {
@@ -182,6 +253,13 @@ struct load {
 	struct evloop_timer *deadline_timer;
 	struct evloop_timer *lns_check_timer;
 	bool lns_died;
+
+	/* --ppp */
+	size_t l2tp_up; /* sessions whose ICCN went out */
+	size_t fails[FAIL_MAX];
+	uint64_t rx_data;     /* data messages received */
+	uint64_t rx_data_bad; /* malformed or for no session */
+	uint64_t icmp_other;  /* IP frames that were not our echo reply */
 };
 
 static struct log_ctx load_log = {.kind = "l2tp_load"};
@@ -474,22 +552,302 @@ static void lac_tunnel_free(void *arg, struct l2tp_tunnel *t)
 	g->timer = NULL;
 }
 
+/* A session's setup ends, either way: the count and, when it came up, the
+ * time it took. */
+static void load_session_settle(struct load *ld, struct load_session *rec,
+				bool up, enum load_fail why)
+{
+	uint64_t now = now_us();
+
+	if (rec->state != SESSION_PENDING || ld->timed_out)
+		return;
+	if (up) {
+		rec->state = SESSION_UP;
+		latency_add(&ld->session_lat, now - rec->start_us);
+		ld->sessions_up++;
+	} else {
+		rec->state = SESSION_FAILED;
+		ld->sessions_failed++;
+		ld->fails[why]++;
+	}
+	ld->last_session_us = now;
+	ld->sessions_pending--;
+	load_schedule_pump(ld);
+}
+
+/* ---- LAC side: the PPP client of --ppp --------------------------------- */
+
+static void lac_ppp_free(struct load_ppp *p)
+{
+	if (p->rec)
+		p->rec->ppp = NULL;
+	if (p->timer)
+		evloop_timer_free(p->timer);
+	if (p->e)
+		ppp_engine_free(p->e);
+	free(p);
+}
+
+/* Sends a PPP frame (protocol field first) as an L2TP data message. */
+static void lac_ppp_send_frame(struct load_ppp *p, const uint8_t *frame,
+			       size_t len)
+{
+	struct load *ld = p->ld;
+	uint8_t pkt[LOAD_MAX_PACKET];
+	size_t n;
+
+	if (!p->s || p->g->fd < 0)
+		return;
+	n = load_l2tp_data_build(pkt, sizeof(pkt), p->s->tunnel->peer_id,
+				 p->s->peer_id, frame, len);
+	if (!n || send(p->g->fd, pkt, n, MSG_DONTWAIT) < 0) {
+		if (!ld->tx_errors)
+			ld->first_tx_errno = n ? errno : EMSGSIZE;
+		ld->tx_errors++;
+	}
+}
+
+static void lac_ppp_send(void *arg, const uint8_t *frame, size_t len)
+{
+	lac_ppp_send_frame(arg, frame, len);
+}
+
+static void lac_ppp_event(void *arg, const struct ppp_event *ev)
+{
+	struct load_ppp *p = arg;
+
+	/* Handled in lac_ppp_after(): no calls back into the engine here. */
+	if (ev->type == PPP_EV_NETWORK_UP) {
+		p->network_up = true;
+	} else if (ev->type == PPP_EV_DOWN) {
+		p->down = true;
+		p->reason = ev->reason;
+	}
+}
+
+static int ppp_random(void *arg, void *out, size_t len)
+{
+	load_random(arg, out, len);
+	return 0;
+}
+
+static void lac_ppp_send_echo(struct load_ppp *p, uint64_t now)
+{
+	uint8_t frame[2 + LOAD_IPV4_HDR_LEN + LOAD_ICMP_ECHO_LEN +
+		      sizeof(LOAD_ECHO_DATA)];
+	struct load_icmp_echo e = {
+		.src = p->local,
+		.dst = p->peer,
+		.type = LOAD_ICMP_ECHO_REQUEST,
+		.id = p->icmp_id,
+		.seq = ++p->echo_seq,
+		.data = (const uint8_t *)LOAD_ECHO_DATA,
+		.data_len = sizeof(LOAD_ECHO_DATA) - 1,
+	};
+	size_t n;
+
+	frame[0] = PPP_PROTO_IP >> 8;
+	frame[1] = PPP_PROTO_IP & 0xff;
+	n = load_icmp_echo_build(frame + 2, sizeof(frame) - 2, &e);
+	if (n)
+		lac_ppp_send_frame(p, frame, 2 + n);
+	p->next_echo_ms = now + LOAD_ECHO_RETRY_MS;
+}
+
+/* The link failed or dropped: close the call too, and forget the client. */
+static void lac_ppp_finish(struct load_ppp *p, enum load_fail why)
+{
+	struct load *ld = p->ld;
+	struct load_session *rec = p->rec;
+	struct l2tp_session *s = p->s;
+
+	if (rec->state == SESSION_PENDING)
+		load_session_settle(ld, rec, false, why);
+	else if (rec->state == SESSION_UP && ld->phase < PHASE_TEARDOWN &&
+		 !ld->timed_out) {
+		rec->state = SESSION_DROPPED;
+		ld->sessions_dropped++;
+		ld->fails[why]++;
+	}
+	lac_ppp_free(p);
+	if (s) {
+		s->glue = NULL;
+		/* RFC 2661 4.4.2 Result Code 2: call disconnected for the
+		 * reason given. */
+		l2tp_session_close(s, 2, 0, "PPP down", evloop_now_ms());
+	}
+}
+
+/*
+ * After every call into the engine: what its events asked for (the echo
+ * once IPCP opened, the end of the link) and the next wake-up. False when
+ * p is gone.
+ */
+static bool lac_ppp_after(struct load_ppp *p)
+{
+	uint64_t now = evloop_now_ms(), next;
+	uint32_t dns[2], nbns[2];
+
+	if (!p->started) {
+		evloop_timer_arm(p->timer,
+				 p->start_ms > now ? p->start_ms - now : 0);
+		return true;
+	}
+	if (p->down) {
+		lac_ppp_finish(p, FAIL_PPP + p->reason);
+		return false;
+	}
+	if (p->network_up) {
+		p->network_up = false;
+		ppp_engine_addrs(p->e, &p->local, &p->peer, dns, nbns);
+		if (!p->local || !p->peer) {
+			lac_ppp_finish(p, FAIL_NO_ADDRESS);
+			return false;
+		}
+		if (p->rec->state == SESSION_PENDING && !p->echo_seq)
+			lac_ppp_send_echo(p, now);
+	}
+	if (p->rec->state == SESSION_PENDING && p->echo_seq &&
+	    now >= p->next_echo_ms) {
+		if (p->echo_seq >= LOAD_ECHO_TRIES) {
+			lac_ppp_finish(p, FAIL_ECHO);
+			return false;
+		}
+		lac_ppp_send_echo(p, now);
+	}
+	next = ppp_engine_next_timeout(p->e);
+	if (p->rec->state == SESSION_PENDING && p->echo_seq &&
+	    p->next_echo_ms < next)
+		next = p->next_echo_ms;
+	if (next == UINT64_MAX)
+		evloop_timer_disarm(p->timer);
+	else
+		evloop_timer_arm(p->timer, next > now ? next - now : 0);
+	return true;
+}
+
+static void lac_ppp_timer(struct evloop_timer *timer, void *arg)
+{
+	struct load_ppp *p = arg;
+
+	if (p->started) {
+		ppp_engine_timer(p->e, evloop_now_ms());
+	} else {
+		p->started = true;
+		ppp_engine_start(p->e, evloop_now_ms());
+	}
+	lac_ppp_after(p);
+}
+
+/* The call is up (ICCN sent): the PPP client starts on it. */
+static void lac_ppp_start(struct load *ld, struct l2tp_session *s,
+			  struct load_session *rec)
+{
+	static const struct ppp_engine_ops ops = {
+		.send = lac_ppp_send,
+		.event = lac_ppp_event,
+		.random = ppp_random,
+	};
+	struct ppp_engine_config cfg;
+	struct load_ppp *p = calloc(1, sizeof(*p));
+	char peer[64];
+
+	if (!p)
+		goto err;
+	p->ld = ld;
+	p->rec = rec;
+	p->g = s->tunnel->glue;
+	p->s = s;
+	p->icmp_id = (uint16_t)(rec - ld->sessions);
+	p->timer = evloop_timer_new(ld->loop, lac_ppp_timer, p);
+	snprintf(peer, sizeof(peer), "tunnel %u session %u", s->tunnel->id,
+		 s->id);
+	ppp_engine_config_defaults(&cfg, PPP_ROLE_CLIENT);
+	cfg.ops = &ops;
+	cfg.arg = p;
+	cfg.peer = peer;
+	cfg.name = ld->o.ppp_user;
+	cfg.password = ld->o.ppp_password;
+	if (ld->o.ppp_auth)
+		cfg.auth_protos = ld->o.ppp_auth;
+	/* The LNS keeps the link alive; we answer its echoes. */
+	cfg.echo_interval_ms = 0;
+	p->e = ppp_engine_new(&cfg);
+	if (!p->timer || !p->e)
+		goto err;
+	rec->ppp = p;
+	p->start_ms = evloop_now_ms() + LOAD_PPP_PASSIVE_MS;
+	lac_ppp_after(p);
+	return;
+
+err:
+	if (p)
+		lac_ppp_free(p);
+	load_session_settle(ld, rec, false, FAIL_RESOURCES);
+}
+
+/* A data message from the LNS: PPP control to the engine, our echo's
+ * reply counted. */
+static void lac_ppp_input(struct load *ld, const uint8_t *pkt, size_t len)
+{
+	struct load_l2tp_data d;
+	struct load_icmp_echo icmp;
+	struct l2tp_session *s;
+	struct load_session *rec;
+	struct load_ppp *p;
+	struct buf info;
+	uint16_t proto;
+
+	ld->rx_data++;
+	if (load_l2tp_data_parse(pkt, len, &d) < 0 ||
+	    !(s = l2tp_engine_session(&ld->engine, d.tunnel_id,
+				      d.session_id)) ||
+	    !(rec = s->glue) || !(p = rec->ppp) ||
+	    ppp_frame_decode(d.payload, d.payload_len, &proto, &info) < 0) {
+		ld->rx_data_bad++;
+		return;
+	}
+	if (proto != PPP_PROTO_IP) {
+		if (!p->started) {
+			p->started = true;
+			ppp_engine_start(p->e, evloop_now_ms());
+		}
+		ppp_engine_input(p->e, d.payload, d.payload_len,
+				 evloop_now_ms());
+		lac_ppp_after(p);
+		return;
+	}
+	if (load_icmp_echo_parse(info.data + info.pos, buf_remaining(&info),
+				 &icmp) < 0 ||
+	    icmp.type != LOAD_ICMP_ECHO_REPLY || icmp.id != p->icmp_id ||
+	    !icmp.seq || icmp.seq > p->echo_seq || icmp.src != p->peer ||
+	    icmp.dst != p->local) {
+		ld->icmp_other++;
+		return;
+	}
+	if (rec->state == SESSION_PENDING) {
+		load_session_settle(ld, rec, true, 0);
+		lac_ppp_after(p);
+	}
+}
+
 static void lac_session_up(void *arg, struct l2tp_session *s)
 {
 	struct load *ld = arg;
 	struct load_session *rec = s->glue;
 	struct load_tunnel *g = s->tunnel->glue;
-	uint64_t now = now_us();
 
-	if (!rec || rec->state != SESSION_PENDING || ld->timed_out)
+	if (!rec || rec->state != SESSION_PENDING || ld->timed_out ||
+	    rec->l2tp_up)
 		return;
-	rec->state = SESSION_UP;
-	latency_add(&ld->session_lat, now - rec->start_us);
-	ld->last_session_us = now;
-	ld->sessions_up++;
-	ld->sessions_pending--;
+	rec->l2tp_up = true;
+	ld->l2tp_up++;
 	g->pending--;
 	ready_push(ld, g);
+	if (ld->o.ppp)
+		lac_ppp_start(ld, s, rec);
+	else
+		load_session_settle(ld, rec, true, 0);
 	load_schedule_pump(ld);
 }
 
@@ -502,16 +860,19 @@ static void lac_session_down(void *arg, struct l2tp_session *s)
 	if (!rec)
 		return;
 	s->glue = NULL;
+	if (rec->ppp) {
+		rec->ppp->s = NULL;
+		lac_ppp_free(rec->ppp);
+	}
 	if (ld->timed_out)
 		return;
 	if (rec->state == SESSION_PENDING) {
-		rec->state = SESSION_FAILED;
-		ld->last_session_us = now_us();
-		ld->sessions_failed++;
-		ld->sessions_pending--;
-		g->pending--;
-		ready_push(ld, g);
-		load_schedule_pump(ld);
+		if (!rec->l2tp_up) {
+			g->pending--;
+			ready_push(ld, g);
+		}
+		load_session_settle(ld, rec, false,
+				    rec->l2tp_up ? FAIL_L2TP_AFTER : FAIL_L2TP);
 	} else if (rec->state == SESSION_UP && ld->phase < PHASE_TEARDOWN) {
 		rec->state = SESSION_DROPPED;
 		ld->sessions_dropped++;
@@ -564,6 +925,12 @@ static void lac_readable(evutil_socket_t fd, short what, void *arg)
 
 		if (n < 0)
 			break;
+		/* RFC 2661 3.1: the T bit tells data from control. */
+		if (n >= 2 && !(pkt[0] & (L2TP_HDR_T >> 8))) {
+			if (ld->o.ppp)
+				lac_ppp_input(ld, pkt, (size_t)n);
+			continue;
+		}
 		l2tp_engine_recv(&ld->engine, pkt, (size_t)n,
 				 (struct sockaddr *)&ld->server, ld->server_len,
 				 NULL, evloop_now_ms());
@@ -866,6 +1233,36 @@ static double rate(size_t n, uint64_t from_us, uint64_t to_us)
 	return s > 0 ? n / s : 0;
 }
 
+static const char *load_fail_name(unsigned int f)
+{
+	switch (f) {
+	case FAIL_L2TP:
+		return "L2TP call refused or tunnel lost";
+	case FAIL_L2TP_AFTER:
+		return "L2TP call cleared during PPP";
+	case FAIL_NO_ADDRESS:
+		return "IPCP open without addresses";
+	case FAIL_ECHO:
+		return "ICMP echo unanswered";
+	case FAIL_RESOURCES:
+		return "out of memory";
+	default:
+		return ppp_down_reason_name(f - FAIL_PPP);
+	}
+}
+
+static json_t *load_fails_json(const struct load *ld)
+{
+	json_t *o = json_object();
+
+	for (unsigned int f = 0; f < FAIL_MAX; f++)
+		if (ld->fails[f])
+			json_object_set_new(
+				o, load_fail_name(f),
+				json_integer((json_int_t)ld->fails[f]));
+	return o;
+}
+
 static json_t *latency_json(const struct load_latency *l)
 {
 	return json_pack("{s:f, s:f, s:f}", "p50", latency_pct(l, 50), "p99",
@@ -921,6 +1318,18 @@ static void load_report_json(struct load *ld)
 			       ld->last_session_us)));
 	json_object_set_new(r, "session_latency_ms",
 			    latency_json(&ld->session_lat));
+	json_object_set_new(r, "ppp", json_boolean(ld->o.ppp));
+	if (ld->o.ppp) {
+		json_object_set_new(r, "calls_connected",
+				    json_integer((json_int_t)ld->l2tp_up));
+		json_object_set_new(r, "failures", load_fails_json(ld));
+		json_object_set_new(r, "data_rx",
+				    json_integer((json_int_t)ld->rx_data));
+		json_object_set_new(r, "data_rx_dropped",
+				    json_integer((json_int_t)ld->rx_data_bad));
+		json_object_set_new(r, "ip_rx_other",
+				    json_integer((json_int_t)ld->icmp_other));
+	}
 	json_object_set_new(r, "confirmed", json_boolean(confirmed));
 	json_object_set_new(
 		r, "wall_s",
@@ -990,6 +1399,18 @@ static void load_report_text(struct load *ld)
 	printf("; setup p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
 	       latency_pct(sl, 50), latency_pct(sl, 99),
 	       sl->n ? sl->us[sl->n - 1] / 1000.0 : 0);
+	if (ld->o.ppp) {
+		printf("  PPP        setup is ICRQ -> ICMP echo answered over "
+		       "the link; %zu calls connected\n",
+		       ld->l2tp_up);
+		for (unsigned int f = 0; f < FAIL_MAX; f++)
+			if (ld->fails[f])
+				printf("  failed     %zu: %s\n", ld->fails[f],
+				       load_fail_name(f));
+		printf("  data       %" PRIu64 " messages received, %" PRIu64
+		       " dropped, %" PRIu64 " other IP\n",
+		       ld->rx_data, ld->rx_data_bad, ld->icmp_other);
+	}
 	if (ld->confirmed_us)
 		printf("  confirmed  every ICCN acknowledged by the LNS after "
 		       "%.3f s in all\n",
@@ -1151,6 +1572,7 @@ static int load_run(struct load *ld)
 /* ---- LNS side (--lns) -------------------------------------------------- */
 
 struct lns {
+	const struct load_opts *o;
 	struct evloop *loop;
 	struct l2tp_engine engine;
 	int fd;
@@ -1158,6 +1580,24 @@ struct lns {
 	uint64_t sessions_up;
 	uint64_t tunnels_up;
 	uint64_t tx_errors;
+	/* --ppp */
+	uint32_t next_addr; /* of the pool, the last given */
+	uint64_t ppp_up;
+	uint64_t ppp_failed;
+	uint64_t auth_refused;
+	uint64_t echoes_answered;
+	uint64_t rx_data_bad;
+};
+
+/* --lns --ppp: the PPP server of one session. */
+struct lns_ppp {
+	struct lns *lns;
+	struct l2tp_session *s;
+	struct ppp_engine *e;
+	struct evloop_timer *timer;
+	uint32_t local;
+	bool network_up;
+	bool down;
 };
 
 struct lns_tunnel {
@@ -1249,9 +1689,235 @@ static int lns_session_accept(void *arg, struct l2tp_session *s,
 	return 0;
 }
 
+static void lns_send(struct lns *lns, const uint8_t *pkt, size_t len,
+		     const struct sockaddr *to, socklen_t to_len);
+
+static void lns_ppp_free(struct lns_ppp *p)
+{
+	if (p->s)
+		p->s->glue = NULL;
+	if (p->timer)
+		evloop_timer_free(p->timer);
+	if (p->e)
+		ppp_engine_free(p->e);
+	free(p);
+}
+
+static void lns_ppp_send(void *arg, const uint8_t *frame, size_t len)
+{
+	struct lns_ppp *p = arg;
+	struct l2tp_tunnel *t;
+	uint8_t pkt[LOAD_MAX_PACKET];
+	size_t n;
+
+	if (!p->s)
+		return;
+	t = p->s->tunnel;
+	n = load_l2tp_data_build(pkt, sizeof(pkt), t->peer_id, p->s->peer_id,
+				 frame, len);
+	if (n)
+		lns_send(p->lns, pkt, n, (const struct sockaddr *)&t->peer,
+			 t->peer_len);
+	else
+		p->lns->tx_errors++;
+}
+
+static void lns_ppp_event(void *arg, const struct ppp_event *ev)
+{
+	struct lns_ppp *p = arg;
+
+	if (ev->type == PPP_EV_NETWORK_UP)
+		p->network_up = true;
+	else if (ev->type == PPP_EV_DOWN)
+		p->down = true;
+}
+
+/* What l2tpd's builtin backend does with its secrets, for one user. */
+static void lns_ppp_auth_check(void *arg, const struct ppp_auth_request *req)
+{
+	struct lns_ppp *p = arg;
+	const struct load_opts *o = p->lns->o;
+	struct ppp_auth_answer a = {0};
+	struct auth_mschapv2_response r;
+	bool user_ok = !strcmp(req->user, o->ppp_user);
+
+	switch (req->proto) {
+	case PPP_AUTH_PAP:
+		a.ok = user_ok &&
+		       auth_pap_verify(o->ppp_password, req->password,
+				       req->password_len) == AUTH_OK;
+		break;
+	case PPP_AUTH_CHAP_MD5:
+		a.ok = user_ok &&
+		       auth_chap_md5_verify(req->id, o->ppp_password,
+					    req->challenge, req->challenge_len,
+					    req->response,
+					    req->response_len) == AUTH_OK;
+		break;
+	case PPP_AUTH_MSCHAPV2:
+		a.ok = user_ok &&
+		       auth_mschapv2_parse_response(
+			       req->response, req->response_len, &r) == 0 &&
+		       req->challenge_len == AUTH_MSCHAPV2_CHALLENGE_LEN &&
+		       auth_mschapv2_verify(
+			       req->user, o->ppp_password, req->challenge,
+			       r.peer_challenge, r.nt_response,
+			       a.authenticator_response) == AUTH_OK;
+		break;
+	default:
+		break;
+	}
+	if (!a.ok)
+		p->lns->auth_refused++;
+	ppp_engine_auth_answer(p->e, &a, evloop_now_ms());
+}
+
+static void lns_ppp_after(struct lns_ppp *p)
+{
+	uint64_t now = evloop_now_ms(), next;
+	struct l2tp_session *s = p->s;
+
+	if (p->down) {
+		p->lns->ppp_failed += !p->network_up;
+		lns_ppp_free(p);
+		if (s)
+			l2tp_session_close(s, 2, 0, "PPP down", now);
+		return;
+	}
+	if (p->network_up) {
+		p->network_up = false;
+		p->lns->ppp_up++;
+	}
+	next = ppp_engine_next_timeout(p->e);
+	if (next == UINT64_MAX)
+		evloop_timer_disarm(p->timer);
+	else
+		evloop_timer_arm(p->timer, next > now ? next - now : 0);
+}
+
+static void lns_ppp_timer(struct evloop_timer *timer, void *arg)
+{
+	struct lns_ppp *p = arg;
+
+	ppp_engine_timer(p->e, evloop_now_ms());
+	lns_ppp_after(p);
+}
+
+static void lns_ppp_start(struct lns *lns, struct l2tp_session *s)
+{
+	static const struct ppp_engine_ops ops = {
+		.send = lns_ppp_send,
+		.event = lns_ppp_event,
+		.auth_check = lns_ppp_auth_check,
+		.random = ppp_random,
+	};
+	struct ppp_engine_config cfg;
+	struct lns_ppp *p = calloc(1, sizeof(*p));
+	char peer[64];
+
+	if (!p)
+		goto err;
+	p->lns = lns;
+	p->s = s;
+	p->local = LOAD_LNS_PPP_LOCAL;
+	p->timer = evloop_timer_new(lns->loop, lns_ppp_timer, p);
+	snprintf(peer, sizeof(peer), "tunnel %u session %u", s->tunnel->id,
+		 s->id);
+	ppp_engine_config_defaults(&cfg, PPP_ROLE_SERVER);
+	cfg.ops = &ops;
+	cfg.arg = p;
+	cfg.peer = peer;
+	cfg.name = "l2tp-load-lns";
+	if (lns->o->ppp_auth)
+		cfg.auth_protos = lns->o->ppp_auth;
+	cfg.echo_interval_ms = lns->o->ppp_echo_s * 1000;
+	cfg.local_addr = p->local;
+	/* A simple counter over the pool, never .0 or the last address. */
+	lns->next_addr = lns->next_addr % (LOAD_LNS_PPP_POOL_SIZE - 2) + 1;
+	cfg.peer_addr = LOAD_LNS_PPP_POOL + lns->next_addr;
+	p->e = ppp_engine_new(&cfg);
+	if (!p->timer || !p->e)
+		goto err;
+	s->glue = p;
+	ppp_engine_start(p->e, evloop_now_ms());
+	lns_ppp_after(p);
+	return;
+
+err:
+	if (p) {
+		p->s = NULL;
+		lns_ppp_free(p);
+	}
+	lns->ppp_failed++;
+	l2tp_session_close(s, 2, 0, "out of memory", evloop_now_ms());
+}
+
 static void lns_session_up(void *arg, struct l2tp_session *s)
 {
-	((struct lns *)arg)->sessions_up++;
+	struct lns *lns = arg;
+
+	lns->sessions_up++;
+	if (lns->o->ppp)
+		lns_ppp_start(lns, s);
+}
+
+static void lns_session_down(void *arg, struct l2tp_session *s)
+{
+	struct lns_ppp *p = s->glue;
+
+	if (!p)
+		return;
+	p->s = NULL;
+	s->glue = NULL;
+	lns_ppp_free(p);
+}
+
+/* A data message from a LAC: PPP control to the engine, echoes to our
+ * address answered. */
+static void lns_ppp_input(struct lns *lns, const uint8_t *pkt, size_t len)
+{
+	uint8_t frame[LOAD_MAX_PACKET];
+	struct load_l2tp_data d;
+	struct load_icmp_echo icmp;
+	struct l2tp_session *s;
+	struct lns_ppp *p;
+	struct buf info;
+	uint16_t proto;
+	size_t n;
+
+	if (load_l2tp_data_parse(pkt, len, &d) < 0 ||
+	    !(s = l2tp_engine_session(&lns->engine, d.tunnel_id,
+				      d.session_id)) ||
+	    !(p = s->glue) ||
+	    ppp_frame_decode(d.payload, d.payload_len, &proto, &info) < 0) {
+		lns->rx_data_bad++;
+		return;
+	}
+	if (proto != PPP_PROTO_IP) {
+		ppp_engine_input(p->e, d.payload, d.payload_len,
+				 evloop_now_ms());
+		lns_ppp_after(p);
+		return;
+	}
+	/* IP only once IPCP is open, as the kernel's unit would. */
+	if (!ppp_engine_ipcp(p->e) ||
+	    ppp_engine_ipcp(p->e)->state != PPP_FSM_OPENED ||
+	    load_icmp_echo_parse(info.data + info.pos, buf_remaining(&info),
+				 &icmp) < 0 ||
+	    icmp.type != LOAD_ICMP_ECHO_REQUEST || icmp.dst != p->local) {
+		lns->rx_data_bad++;
+		return;
+	}
+	icmp.type = LOAD_ICMP_ECHO_REPLY;
+	icmp.dst = icmp.src;
+	icmp.src = p->local;
+	frame[0] = PPP_PROTO_IP >> 8;
+	frame[1] = PPP_PROTO_IP & 0xff;
+	n = load_icmp_echo_build(frame + 2, sizeof(frame) - 2, &icmp);
+	if (n) {
+		lns_ppp_send(p, frame, 2 + n);
+		lns->echoes_answered++;
+	}
 }
 
 static void lns_send(struct lns *lns, const uint8_t *pkt, size_t len,
@@ -1297,6 +1963,11 @@ static void lns_readable(evutil_socket_t fd, short what, void *arg)
 			     (struct sockaddr *)&rx.from, &rx.from_len);
 		if (n < 0)
 			break;
+		if (n >= 2 && !(pkt[0] & (L2TP_HDR_T >> 8))) {
+			if (lns->o->ppp)
+				lns_ppp_input(lns, pkt, (size_t)n);
+			continue;
+		}
 		l2tp_engine_recv(&lns->engine, pkt, (size_t)n,
 				 (struct sockaddr *)&rx.from, rx.from_len, &rx,
 				 evloop_now_ms());
@@ -1315,6 +1986,7 @@ static int lns_run(const struct load_opts *o)
 		.tunnel_free = lns_tunnel_free,
 		.session_accept = lns_session_accept,
 		.session_up = lns_session_up,
+		.session_down = lns_session_down,
 		.xmit = lns_xmit,
 		.xmit_reply = lns_xmit_reply,
 		.random = load_random,
@@ -1323,7 +1995,7 @@ static int lns_run(const struct load_opts *o)
 	struct l2tp_engine_limits limits = {0};
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
-	struct lns lns = {.fd = -1};
+	struct lns lns = {.fd = -1, .o = o};
 	int rcvbuf = LOAD_LNS_RCVBUF;
 	int one = 1, ret = 2;
 	char err[256];
@@ -1370,6 +2042,13 @@ static int lns_run(const struct load_opts *o)
 		lns.engine.stats.refused_tunnels +
 			lns.engine.stats.refused_sessions,
 		lns.engine.stats.rx_malformed, lns.tx_errors);
+	if (o->ppp)
+		fprintf(stderr,
+			"l2tp_load: LNS PPP: %" PRIu64 " links up, %" PRIu64
+			" failed, %" PRIu64 " logins refused, %" PRIu64
+			" echoes answered, %" PRIu64 " data messages dropped\n",
+			lns.ppp_up, lns.ppp_failed, lns.auth_refused,
+			lns.echoes_answered, lns.rx_data_bad);
 	goto out;
 
 err_socket:
@@ -1419,6 +2098,20 @@ static void usage(FILE *out)
 		"      --json              one JSON object on stdout\n"
 		"      --lns               be a minimal LNS on HOST:PORT "
 		"instead\n"
+		"      --ppp USER:PASSWORD every session also runs PPP over "
+		"the L2TP data\n"
+		"                          channel and counts as up once IPCP "
+		"is open and an\n"
+		"                          ICMP echo to the LNS's address "
+		"answers; with --lns,\n"
+		"                          a PPP server that accepts that "
+		"login\n"
+		"      --ppp-auth LIST     pap,chap,mschapv2: what the client "
+		"does, or the\n"
+		"                          --lns server asks (default: all, "
+		"chap,mschapv2)\n"
+		"      --ppp-echo SECONDS  --lns: LCP echo interval (default "
+		"30, 0: off)\n"
 		"  -v, --verbose           log every tunnel and session\n"
 		"Exit status: 0 all up and torn down, 1 something failed, "
 		"2 usage or setup error.\n",
@@ -1444,9 +2137,64 @@ static int parse_uint(const char *s, const char *what, unsigned long min,
 	return 0;
 }
 
+/* --ppp USER:PASSWORD (the password may hold colons). */
+static int parse_ppp_login(const char *s, struct load_opts *o)
+{
+	const char *colon = strchr(s, ':');
+	size_t ulen = colon ? (size_t)(colon - s) : 0;
+
+	if (!colon || !ulen || ulen >= sizeof(o->ppp_user) ||
+	    strlen(colon + 1) >= sizeof(o->ppp_password)) {
+		fprintf(stderr, "l2tp_load: --ppp: want USER:PASSWORD\n");
+		return -1;
+	}
+	memcpy(o->ppp_user, s, ulen);
+	o->ppp_user[ulen] = '\0';
+	strcpy(o->ppp_password, colon + 1);
+	o->ppp = true;
+	return 0;
+}
+
+/* --ppp-auth pap,chap,mschapv2: the protocols offered or accepted. */
+static int parse_ppp_auth(const char *s, unsigned int *out)
+{
+	char list[64], *save = NULL, *w;
+
+	if (strlen(s) >= sizeof(list))
+		goto err;
+	strcpy(list, s);
+	*out = 0;
+	for (w = strtok_r(list, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "pap"))
+			*out |= PPP_AUTH_PAP;
+		else if (!strcmp(w, "chap"))
+			*out |= PPP_AUTH_CHAP_MD5;
+		else if (!strcmp(w, "mschapv2"))
+			*out |= PPP_AUTH_MSCHAPV2;
+		else
+			goto err;
+	}
+	if (*out)
+		return 0;
+err:
+	fprintf(stderr,
+		"l2tp_load: --ppp-auth: '%s' is not a list of pap, "
+		"chap, mschapv2\n",
+		s);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_LNS, OPT_PEAK_CMD };
+	enum {
+		OPT_JSON = 256,
+		OPT_LNS,
+		OPT_PEAK_CMD,
+		OPT_PPP,
+		OPT_PPP_AUTH,
+		OPT_PPP_ECHO
+	};
 	static const struct option opts[] = {
 		{"server", required_argument, NULL, 's'},
 		{"tunnels", required_argument, NULL, 't'},
@@ -1460,6 +2208,9 @@ int main(int argc, char **argv)
 		{"peak-cmd", required_argument, NULL, OPT_PEAK_CMD},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"lns", no_argument, NULL, OPT_LNS},
+		{"ppp", required_argument, NULL, OPT_PPP},
+		{"ppp-auth", required_argument, NULL, OPT_PPP_AUTH},
+		{"ppp-echo", required_argument, NULL, OPT_PPP_ECHO},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -1468,6 +2219,7 @@ int main(int argc, char **argv)
 	static struct log_cap limit;
 	struct load_opts *o = &ld.o;
 	unsigned int pid = 0;
+	char err[256];
 	int c, r = 0;
 
 	o->tunnels = 1;
@@ -1475,6 +2227,7 @@ int main(int argc, char **argv)
 	o->concurrency = 256;
 	o->timeout_s = 120;
 	o->rws = CTRL_DEFAULT_RWS;
+	o->ppp_echo_s = 30;
 	load_random_seed();
 	while ((c = getopt_long(argc, argv, "s:t:n:c:w:d:T:r:p:vh", opts,
 				NULL)) != -1) {
@@ -1522,6 +2275,16 @@ int main(int argc, char **argv)
 		case OPT_LNS:
 			o->lns = true;
 			break;
+		case OPT_PPP:
+			r = parse_ppp_login(optarg, o);
+			break;
+		case OPT_PPP_AUTH:
+			r = parse_ppp_auth(optarg, &o->ppp_auth);
+			break;
+		case OPT_PPP_ECHO:
+			r = parse_uint(optarg, "--ppp-echo", 0, 3600,
+				       &o->ppp_echo_s);
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -1537,6 +2300,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || !o->server) {
 		usage(stderr);
+		return 2;
+	}
+	if (o->ppp && auth_init(err, sizeof(err)) < 0) {
+		fprintf(stderr, "l2tp_load: %s\n", err);
 		return 2;
 	}
 	log_init("l2tp_load", LOG_TARGET_STDERR,
