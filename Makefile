@@ -135,7 +135,7 @@ $(ALL_LIBS):
 	ar rcs $@ $^
 
 $(BUILD)/l2tpd: $(call obj,l2tpd/main.c $(L2TPD_SRC)) $(LIB_L2TP) $(LIB_PPP_BUILTIN) $(LIB_PPP_ENGINE) $(LIB_PPP) $(LIB_COMMON)
-$(BUILD)/pptpd: $(call obj,pptpd/main.c $(PPTPD_SRC)) $(LIB_PPTP) $(LIB_PPP) $(LIB_COMMON)
+$(BUILD)/pptpd: $(call obj,pptpd/main.c $(PPTPD_SRC)) $(LIB_PPTP) $(LIB_PPP_BUILTIN) $(LIB_PPP_ENGINE) $(LIB_PPP) $(LIB_COMMON)
 $(BUILD)/vpnctl: $(call obj,$(VPNCTL_SRC)) $(LIB_COMMON)
 $(BUILD)/l2tpd $(BUILD)/pptpd $(BUILD)/vpnctl:
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)

@@ -11,6 +11,18 @@
 #include "lib/daemon.h"
 #include "ppp/pppd/backend.h"
 
+/* The lines of a section's pppoptfile the builtin engine does not read,
+ * named; a file it cannot read is check_link()'s error already. */
+static void builtin_optfile_check(const struct l2tpd_link_opts *link)
+{
+	struct ppp_builtin_params bp = {0};
+	char why[512];
+
+	if (link->pppoptfile)
+		ppp_builtin_optfile_read(link->pppoptfile, true, &bp, why,
+					 sizeof(why));
+}
+
 static void check_link(struct daemon_checks *c, const struct l2tpd_config *cfg,
 		       const char *kind, const char *name, int line,
 		       const struct l2tpd_link_opts *link)
@@ -47,22 +59,18 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 			"'ppp secrets'");
 	for (size_t i = 0; i < cfg->n_lns; i++) {
 		const struct l2tpd_lns *lns = &cfg->lns[i];
-		struct ppp_builtin_params bp = {0};
-		char why[512];
 
 		check_link(&c, cfg, "lns", lns->name, lns->line, &lns->link);
-		/* The lines the builtin engine does not read, named; a file
-		 * it cannot read is check_link()'s error already. */
-		if (lns->link.pppoptfile &&
-		    l2tpd_lns_ppp_engine(cfg, lns) == L2TPD_PPP_ENGINE_BUILTIN)
-			ppp_builtin_optfile_read(lns->link.pppoptfile, true,
-						 &bp, why, sizeof(why));
+		if (l2tpd_lns_ppp_engine(cfg, lns) == L2TPD_PPP_ENGINE_BUILTIN)
+			builtin_optfile_check(&lns->link);
 	}
 	for (size_t i = 0; i < cfg->n_lac; i++) {
 		const struct l2tpd_lac *lac = &cfg->lac[i];
 		char what[256];
 
 		check_link(&c, cfg, "lac", lac->name, lac->line, &lac->link);
+		if (l2tpd_lac_ppp_engine(cfg, lac) == L2TPD_PPP_ENGINE_BUILTIN)
+			builtin_optfile_check(&lac->link);
 		if (!lac->password_file)
 			continue;
 		snprintf(what, sizeof(what), "%s:%d: [lac %s]: 'password file'",

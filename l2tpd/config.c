@@ -280,6 +280,14 @@ static int parse_lns_ppp_engine(struct loader *ld, void *obj,
 	return ppp_engine_value(ld, e, &lns->ppp_engine);
 }
 
+static int parse_lac_ppp_engine(struct loader *ld, void *obj,
+				const struct conf_entry *e)
+{
+	struct l2tpd_lac *lac = obj;
+
+	return ppp_engine_value(ld, e, &lac->ppp_engine);
+}
+
 static int parse_lns_ppp_auth(struct loader *ld, void *obj,
 			      const struct conf_entry *e)
 {
@@ -810,6 +818,8 @@ static const struct key_def keys[] = {
 	 parse_ppp_engine},
 	{"ppp engine", SEC_LNS, KIND_CUSTOM, N(ppp_engine), 0, 0,
 	 parse_lns_ppp_engine},
+	{"ppp engine", SEC_LAC, KIND_CUSTOM, C(ppp_engine), 0, 0,
+	 parse_lac_ppp_engine},
 	{"radius config", SEC_GLOBAL, KIND_STRING, G(radius_config), 0,
 	 MAX_PATH_LEN},
 	{"radius dae", SEC_GLOBAL, KIND_STRING, G(radius_dae), 0, 80},
@@ -1316,6 +1326,14 @@ enum l2tpd_ppp_engine l2tpd_lns_ppp_engine(const struct l2tpd_config *cfg,
 {
 	if (lns && lns->ppp_engine != L2TPD_PPP_ENGINE_INHERIT)
 		return lns->ppp_engine;
+	return cfg->ppp_engine;
+}
+
+enum l2tpd_ppp_engine l2tpd_lac_ppp_engine(const struct l2tpd_config *cfg,
+					   const struct l2tpd_lac *lac)
+{
+	if (lac && lac->ppp_engine != L2TPD_PPP_ENGINE_INHERIT)
+		return lac->ppp_engine;
 	return cfg->ppp_engine;
 }
 

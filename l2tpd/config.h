@@ -134,7 +134,7 @@ enum l2tpd_ppp_auth {
 
 /* What runs PPP on a session ('ppp engine'). */
 enum l2tpd_ppp_engine {
-	L2TPD_PPP_ENGINE_INHERIT = 0, /* [lns]: as [global] says */
+	L2TPD_PPP_ENGINE_INHERIT = 0, /* [lns], [lac]: as [global] says */
 	L2TPD_PPP_ENGINE_PPPD,	      /* a pppd per session (the default) */
 	L2TPD_PPP_ENGINE_BUILTIN,     /* in the daemon (ppp/builtin/) */
 };
@@ -179,6 +179,8 @@ struct l2tpd_lac {
 	uint32_t remote_ip;
 	char *password;	     /* ours: the PPP password for `name` */
 	char *password_file; /* ours: file holding that password */
+	/* 'ppp engine' of this section; INHERIT: [global]'s */
+	enum l2tpd_ppp_engine ppp_engine;
 };
 
 struct l2tpd_config {
@@ -246,6 +248,9 @@ enum l2tpd_ppp_auth l2tpd_lns_ppp_auth(const struct l2tpd_config *cfg,
 /* The 'ppp engine' of lns' sessions (its own, else [global]'s). */
 enum l2tpd_ppp_engine l2tpd_lns_ppp_engine(const struct l2tpd_config *cfg,
 					   const struct l2tpd_lns *lns);
+/* The 'ppp engine' of lac's sessions (its own, else [global]'s). */
+enum l2tpd_ppp_engine l2tpd_lac_ppp_engine(const struct l2tpd_config *cfg,
+					   const struct l2tpd_lac *lac);
 /* Whether a section's tunnels must be IPsec-protected (its own
  * 'ipsec required', else [global]'s). */
 bool l2tpd_link_ipsec_required(const struct l2tpd_config *cfg,

@@ -553,32 +553,45 @@ static void pppd_params_fill(struct l2tpd *d, struct l2tp_session *s,
 	}
 }
 
-/* 'ppp engine = builtin' for this session: an LNS section that says so. */
+/* 'ppp engine = builtin' for this session: its [lns] or [lac] says so. */
 static bool session_builtin(const struct l2tpd *d, const struct tunnel_glue *tg)
 {
+	if (tg->lac)
+		return l2tpd_lac_ppp_engine(&d->cfg, tg->lac->cfg) ==
+		       L2TPD_PPP_ENGINE_BUILTIN;
 	return tg->lns && l2tpd_lns_ppp_engine(&d->cfg, tg->lns) ==
 				  L2TPD_PPP_ENGINE_BUILTIN;
 }
 
-/* What the builtin engine asks the peer for: 'require pap' and 'require
- * chap' as pppd's require-pap and require-chap (CHAP-MD5, MS-CHAPv2);
- * neither: the CHAP methods. */
-static unsigned int builtin_methods(const struct l2tpd_link_opts *link)
+/*
+ * What the builtin engine does about logins, as pppd's words from the
+ * section's keys. An LNS asks the peer, with 'require authentication',
+ * for 'require pap' and 'require chap' as pppd's require-pap and
+ * require-chap (CHAP-MD5, MS-CHAPv2); neither: the CHAP methods. A LAC
+ * agrees to all but what 'refuse pap', 'refuse chap' or 'refuse
+ * authentication' refuse.
+ */
+static unsigned int builtin_methods(const struct l2tpd_link_opts *link,
+				    bool lac)
 {
 	unsigned int m = 0;
 
+	if (lac) {
+		m = PPPD_METHOD_PAP | PPPD_METHOD_CHAP_MD5 |
+		    PPPD_METHOD_MSCHAPV2;
+		if (link->refuse_pap || link->refuse_auth)
+			m &= ~PPPD_METHOD_PAP;
+		if (link->refuse_chap || link->refuse_auth)
+			m &= ~(PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2);
+		return m;
+	}
+	if (!link->require_auth)
+		return 0;
 	if (link->require_pap)
 		m |= PPPD_METHOD_PAP;
 	if (link->require_chap || !link->require_pap)
 		m |= PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2;
 	return m;
-}
-
-static unsigned int builtin_auth_protos(unsigned int methods)
-{
-	return (methods & PPPD_METHOD_PAP ? PPP_AUTH_PAP : 0) |
-	       (methods & PPPD_METHOD_CHAP_MD5 ? PPP_AUTH_CHAP_MD5 : 0) |
-	       (methods & PPPD_METHOD_MSCHAPV2 ? PPP_AUTH_MSCHAPV2 : 0);
 }
 
 /*
@@ -600,7 +613,7 @@ static void decide_login(struct l2tpd *d, struct l2tp_session *s,
 	if (session_builtin(d, tg)) {
 		/* No pppd files: the section's keys say it all. */
 		g->daemon_auth = tg->lns->link.require_auth;
-		g->auth_methods = builtin_methods(&tg->lns->link);
+		g->auth_methods = builtin_methods(&tg->lns->link, false);
 		return;
 	}
 	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
@@ -621,37 +634,26 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		.log = &s->log,
 	};
 	struct pppd_params pp;
-	struct ppp_builtin_params bp = {0};
+	struct ppp_builtin_params bp;
 	const struct ppp_link_backend *backend = &d->ppp.base;
+	const struct tunnel_glue *tg = s->tunnel->glue;
 	const char *extra[12];
 
 	pppd_params_fill(d, s, g, &pp, extra, sizeof(extra) / sizeof(*extra));
 	p.backend_opts = &pp;
-	const struct tunnel_glue *tg = s->tunnel->glue;
-
-	if (session_builtin(d, tg)) {
-		/* Never a peer let in unverified because no one verifies. */
-		if (tg->lns->link.require_auth && !g->daemon_auth)
-			return errbuf_set(err, errlen,
-					  "'ppp engine = builtin' verifies "
-					  "logins with 'ppp auth = daemon' or "
-					  "'radius' only");
-		/* MPPE as the options file asks (read for every link). */
-		if (tg->lns->link.pppoptfile &&
-		    ppp_builtin_optfile_read(tg->lns->link.pppoptfile, false,
-					     &bp, err, errlen))
-			return -1;
-		/* The generic fields, from what pppd would have been given. */
-		backend = &d->ppp_builtin.base;
-		p.local_ip = pp.local_ip;
-		p.remote_ip = pp.remote_ip;
-		p.name = pp.name;
-		p.setup_timeout_ms = pp.setup_timeout_ms;
-		bp.auth_protos = builtin_auth_protos(g->auth_methods);
-		bp.no_auth = !g->daemon_auth;
-		p.backend_opts = &bp;
-	}
 	p.client = pp.client;
+	if (session_builtin(d, tg)) {
+		const struct l2tpd_link_opts *link =
+			tg->lac ? &tg->lac->cfg->link : &tg->lns->link;
+
+		/* The words pppd would get, for the builtin engine. */
+		if (ppp_builtin_params_from_pppd(
+			    &pp, tg->lac != NULL,
+			    builtin_methods(link, tg->lac != NULL), NULL, &p,
+			    &bp, err, errlen))
+			return -1;
+		backend = &d->ppp_builtin.base;
+	}
 	if (g->daemon_auth && !g->radius_auth) {
 		p.login = d->auth;
 		p.pool = g->pool;

@@ -10,8 +10,19 @@
 #include "pptpd/daemon.h"
 #include "ppp/pppd/backend.h"
 
+/* The lines of an options file the builtin engine does not read, named;
+ * a file it cannot read is daemon_checks_file()'s error already. */
+static void builtin_optfile_check(const char *optfile)
+{
+	struct ppp_builtin_params bp = {0};
+	char why[512];
+
+	if (optfile)
+		ppp_builtin_optfile_read(optfile, true, &bp, why, sizeof(why));
+}
+
 static void check_clients(struct daemon_checks *c, const char *path,
-			  bool dataplane_none)
+			  const struct pptpd_config *cfg, bool dataplane_none)
 {
 	struct pptpd_clients cl = {0};
 	char what[512];
@@ -30,6 +41,8 @@ static void check_clients(struct daemon_checks *c, const char *path,
 			daemon_checks_file(c, p->pppoptfile, what, false);
 			c->warn_only = false;
 		}
+		if (pptpd_ppp_engine(cfg, p) == PPTPD_PPP_ENGINE_BUILTIN)
+			builtin_optfile_check(p->pppoptfile);
 		if (p->password_file) {
 			snprintf(what, sizeof(what),
 				 "%s:%d: [client %s]: 'password file'", path,
@@ -54,6 +67,9 @@ int pptpd_check_files(struct pptpd *d, char *err, size_t errlen)
 		daemon_checks_file(&c, cfg->option_file, what, false);
 		c.warn_only = false;
 	}
+	if (cfg->connections &&
+	    pptpd_ppp_engine(cfg, NULL) == PPTPD_PPP_ENGINE_BUILTIN)
+		builtin_optfile_check(cfg->option_file);
 	if (cfg->connections && pptpd_config_daemon_auth(cfg))
 		daemon_checks_optional_secret(
 			&c,
@@ -61,7 +77,7 @@ int pptpd_check_files(struct pptpd *d, char *err, size_t errlen)
 					 : PPP_LOGIN_DEFAULT_SECRETS,
 			"'ppp-secrets'");
 	check_clients(&c, d->clients_path ? d->clients_path : cfg->clients_file,
-		      cfg->dataplane != PPTPD_DATAPLANE_KERNEL);
+		      cfg, cfg->dataplane != PPTPD_DATAPLANE_KERNEL);
 	if (cfg->dataplane == PPTPD_DATAPLANE_KERNEL) {
 		daemon_checks_exec(
 			&c, cfg->ppp_path ? cfg->ppp_path : PPPD_DEFAULT_PATH,

@@ -259,6 +259,27 @@ static int parse_ppp_auth(struct loader *ld, const struct conf_entry *e)
 	return 0;
 }
 
+static int ppp_engine_word(const struct conf_file *cf,
+			   const struct conf_entry *e,
+			   enum pptpd_ppp_engine *out, char *err, size_t errlen)
+{
+	if (!strcasecmp(e->value, "pppd"))
+		*out = PPTPD_PPP_ENGINE_PPPD;
+	else if (!strcasecmp(e->value, "builtin"))
+		*out = PPTPD_PPP_ENGINE_BUILTIN;
+	else
+		return conf_error(err, errlen, cf, e,
+				  "'%s' is not 'builtin' or 'pppd'", e->value);
+	return 0;
+}
+
+static int parse_ppp_engine(struct loader *ld, const struct conf_entry *e)
+{
+	ld->cfg->ppp_engine_line = e->line;
+	return ppp_engine_word(ld->cf, e, &ld->cfg->ppp_engine, ld->err,
+			       ld->errlen);
+}
+
 static int parse_radius_config(struct loader *ld, const struct conf_entry *e)
 {
 	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->radius_config);
@@ -337,6 +358,7 @@ static const struct keyword keywords[] = {
 	{"plugin", parse_plugin, NULL},
 	{"ppp-auth", parse_ppp_auth, NULL},
 	{"ppp-secrets", parse_ppp_secrets, NULL},
+	{"ppp-engine", parse_ppp_engine, NULL},
 	{"radius-config", parse_radius_config, NULL},
 	{"radius-dae-secret", parse_radius_dae_secret, NULL},
 	{"radius-dae", parse_radius_dae, NULL},
@@ -434,6 +456,23 @@ static int check_config(struct loader *ld)
 				  cfg->path);
 	}
 
+	/* The builtin engine has no pppd to hand logins or addresses to. */
+	if (cfg->ppp_engine == PPTPD_PPP_ENGINE_BUILTIN && cfg->connections &&
+	    (cfg->delegate || cfg->ppp_auth == PPTPD_PPP_AUTH_PPPD)) {
+		return errbuf_set(ld->err, ld->errlen,
+				  "%s:%d: 'ppp-engine': builtin verifies "
+				  "logins and gives addresses itself: not with "
+				  "'%s'",
+				  cfg->path, cfg->ppp_engine_line,
+				  cfg->delegate ? "delegate" : "ppp-auth pppd");
+	}
+	if (cfg->ppp_engine == PPTPD_PPP_ENGINE_BUILTIN && cfg->connections &&
+	    !l->spec) {
+		return errbuf_set(ld->err, ld->errlen,
+				  "%s:%d: 'ppp-engine': builtin needs "
+				  "'localip' and 'remoteip'",
+				  cfg->path, cfg->ppp_engine_line);
+	}
 	if (!l->spec != !r->spec) {
 		const struct pptpd_pool_spec *set = l->spec ? l : r;
 
@@ -460,6 +499,7 @@ void pptpd_config_init(struct pptpd_config *cfg)
 	cfg->connections = PPTPD_DEFAULT_CONNECTIONS;
 	cfg->stimeout = PPTPD_DEFAULT_STIMEOUT;
 	cfg->dataplane = PPTPD_DATAPLANE_KERNEL;
+	cfg->ppp_engine = PPTPD_PPP_ENGINE_PPPD;
 	cfg->max_calls_per_conn = PPTPD_DEFAULT_MAX_CALLS_PER_CONN;
 	cfg->max_half_open_per_peer = PPTPD_DEFAULT_MAX_HALF_OPEN_PER_PEER;
 	cfg->max_conns_per_peer = PPTPD_DEFAULT_MAX_CONNS_PER_PEER;
@@ -535,6 +575,14 @@ bool pptpd_config_daemon_auth(const struct pptpd_config *cfg)
 	if (cfg->ppp_auth == PPTPD_PPP_AUTH_UNSET)
 		return !cfg->delegate;
 	return cfg->ppp_auth == PPTPD_PPP_AUTH_DAEMON;
+}
+
+enum pptpd_ppp_engine pptpd_ppp_engine(const struct pptpd_config *cfg,
+				       const struct pptpd_client *cl)
+{
+	if (cl && cl->ppp_engine != PPTPD_PPP_ENGINE_INHERIT)
+		return cl->ppp_engine;
+	return cfg->ppp_engine;
 }
 
 /* --- client profiles ------------------------------------------------- */
@@ -663,6 +711,13 @@ static int parse_pppoptfile(struct client_loader *ld,
 	return client_string(ld, e, MAX_PATH_LEN, &ld->cl->pppoptfile);
 }
 
+static int parse_client_ppp_engine(struct client_loader *ld,
+				   const struct conf_entry *e)
+{
+	return ppp_engine_word(ld->cf, e, &ld->cl->ppp_engine, ld->err,
+			       ld->errlen);
+}
+
 static const struct client_key client_keys[] = {
 	{"server", parse_server},
 	{"user", parse_user},
@@ -673,6 +728,7 @@ static const struct client_key client_keys[] = {
 	{"redial timeout", parse_redial_timeout},
 	{"max redials", parse_max_redials},
 	{"pppoptfile", parse_pppoptfile},
+	{"ppp engine", parse_client_ppp_engine},
 };
 
 void pptpd_client_free(struct pptpd_client *cl)

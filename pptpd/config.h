@@ -50,6 +50,13 @@ enum pptpd_ppp_auth {
 	PPTPD_PPP_AUTH_RADIUS, /* the daemon asks RADIUS ('radius-config') */
 };
 
+/* What runs PPP on a call ('ppp-engine'; a client profile's 'ppp engine'). */
+enum pptpd_ppp_engine {
+	PPTPD_PPP_ENGINE_INHERIT = 0, /* a client profile: as pptpd.conf says */
+	PPTPD_PPP_ENGINE_PPPD,	      /* a pppd per call (the default) */
+	PPTPD_PPP_ENGINE_BUILTIN,     /* in the daemon (ppp/builtin/) */
+};
+
 enum pptpd_dataplane {
 	PPTPD_DATAPLANE_KERNEL, /* kernel PPTP (GRE) sockets + pppd */
 	PPTPD_DATAPLANE_NONE,	/* control plane only: tests, benchmarks */
@@ -92,14 +99,16 @@ struct pptpd_config {
 	char *metrics_listen; /* metrics endpoint ADDR:PORT; NULL: off */
 	char *clients_file;   /* client profiles; NULL: none */
 	char *plugin_path;    /* vpnsuite.so; NULL: found at start */
-	enum pptpd_ppp_auth ppp_auth; /* see pptpd_config_daemon_auth() */
-	char *ppp_secrets;	      /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
-	char *radius_config;	      /* radcli's file ('radius-config') */
-	char *radius_dae;	      /* 'radius-dae' ADDRESS:PORT; NULL: off */
-	char *radius_dae_secret;      /* 'radius-dae-secret'; never logged */
-	unsigned int login_failures;  /* per peer within login_window */
-	unsigned int login_window;    /* seconds */
-	unsigned int login_block;     /* seconds */
+	enum pptpd_ppp_auth ppp_auth;	  /* see pptpd_config_daemon_auth() */
+	enum pptpd_ppp_engine ppp_engine; /* never INHERIT */
+	int ppp_engine_line;		  /* 0: the default */
+	char *ppp_secrets;		  /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
+	char *radius_config;		  /* radcli's file ('radius-config') */
+	char *radius_dae;	     /* 'radius-dae' ADDRESS:PORT; NULL: off */
+	char *radius_dae_secret;     /* 'radius-dae-secret'; never logged */
+	unsigned int login_failures; /* per peer within login_window */
+	unsigned int login_window;   /* seconds */
+	unsigned int login_block;    /* seconds */
 };
 
 /* One "[client NAME]" section of the client profiles file. */
@@ -116,6 +125,7 @@ struct pptpd_client {
 	unsigned int redial_timeout; /* seconds */
 	unsigned int max_redials;    /* 0: no limit */
 	char *pppoptfile;
+	enum pptpd_ppp_engine ppp_engine; /* INHERIT: pptpd.conf's */
 };
 
 struct pptpd_clients {
@@ -140,6 +150,11 @@ void pptpd_config_free(struct pptpd_config *cfg);
  * yes unless 'delegate' (also -D, applied after loading) is set.
  */
 bool pptpd_config_daemon_auth(const struct pptpd_config *cfg);
+
+/* The 'ppp engine' of a client profile's calls (its own, else pptpd.conf's);
+ * cl NULL: the server calls'. */
+enum pptpd_ppp_engine pptpd_ppp_engine(const struct pptpd_config *cfg,
+				       const struct pptpd_client *cl);
 
 /* The client profiles file; same rules for errors and warnings. */
 int pptpd_clients_load(const char *path, struct pptpd_clients *out, char *err,

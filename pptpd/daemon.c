@@ -155,7 +155,7 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 			 "plugin or "
 			 "'connections 0' changed: restart pptpd for that",
 			 n->path);
-	if (n->ppp_auth != o->ppp_auth ||
+	if (n->ppp_auth != o->ppp_auth || n->ppp_engine != o->ppp_engine ||
 	    str_differs(n->ppp_secrets, o->ppp_secrets) ||
 	    str_differs(n->radius_config, o->radius_config) ||
 	    str_differs(n->radius_dae, o->radius_dae) ||
@@ -164,7 +164,8 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	    n->login_window != o->login_window ||
 	    n->login_block != o->login_block)
 		log_warn(&no_ctx,
-			 "%s: ppp-auth, ppp-secrets, radius-* or login-* "
+			 "%s: ppp-auth, ppp-engine, ppp-secrets, radius-* or "
+			 "login-* "
 			 "changed: "
 			 "restart pptpd for that (SIGHUP re-reads the "
 			 "secrets file itself)",
@@ -188,6 +189,8 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	swap_str(&n->pid_file, &o->pid_file);
 	swap_str(&n->plugin_path, &o->plugin_path);
 	n->ppp_auth = o->ppp_auth;
+	n->ppp_engine = o->ppp_engine;
+	n->ppp_engine_line = o->ppp_engine_line;
 	swap_str(&n->ppp_secrets, &o->ppp_secrets);
 	swap_str(&n->radius_config, &o->radius_config);
 	swap_str(&n->radius_dae, &o->radius_dae);

@@ -26,6 +26,7 @@
 #include "lib/stats.h"
 #include "lib/log.h"
 #include "lib/nl.h"
+#include "ppp/builtin/builtin.h"
 #include "ppp/login.h"
 #include "ppp/pppd/backend.h"
 #include "ppp/radius_server.h"
@@ -194,6 +195,7 @@ struct pptpd {
 	struct ppp_login *auth;	    /* 'ppp-auth daemon' on a server */
 	struct radius_server rs;    /* 'ppp-auth radius', 'radius-dae' */
 	struct ppp_link_pppd ppp;   /* the PPP backend of every call */
+	struct ppp_link_builtin ppp_builtin; /* ... or 'ppp-engine builtin' */
 
 	struct evloop *loop;
 	int listen_fd;

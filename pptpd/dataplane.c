@@ -45,6 +45,7 @@
 #include "lib/sockaddr.h"
 #include "ppp/login.h"
 #include "ppp/link.h"
+#include "ppp/engine/ppp.h"
 #include "ppp/pppd/backend.h"
 #include "ppp/pppd/options.h"
 #include "ppp/pppox.h"
@@ -238,6 +239,9 @@ int pptpd_dataplane_init(struct pptpd *d, char *err, size_t errlen)
 				  plugin, strerror(errno));
 	}
 	ppp_link_pppd_init(&d->ppp, d->cfg.ppp_path, plugin);
+	/* Client profiles may choose it at any reload. */
+	if (ppp_link_builtin_init(&d->ppp_builtin, err, errlen))
+		return -1;
 	if (d->cfg.option_file && access(d->cfg.option_file, R_OK) < 0)
 		log_warn(NULL, "%s: 'option': %s: %s; pppd will fail",
 			 d->cfg.path, d->cfg.option_file, strerror(errno));
@@ -275,6 +279,7 @@ size_t pptpd_dataplane_addresses_in_use(const struct pptpd *d)
 void pptpd_dataplane_exit(struct pptpd *d)
 {
 	radius_server_stop(&d->rs);
+	ppp_link_builtin_exit(&d->ppp_builtin);
 	/* Addresses of pppds still exiting go with the pools. */
 	ppp_login_free(d->auth);
 	d->auth = NULL;
@@ -343,6 +348,13 @@ static int call_id_pick(struct pptpd *d, struct pptpd_call *c, char *err,
 }
 
 static void decide_login(struct pptpd *d, struct pptpd_call *c);
+
+/* 'ppp-engine builtin' (a client profile's 'ppp engine') for this call. */
+static bool call_builtin(const struct pptpd *d, const struct pptpd_call *c)
+{
+	return pptpd_ppp_engine(&d->cfg, c->client ? &c->client->cfg : NULL) ==
+	       PPTPD_PPP_ENGINE_BUILTIN;
+}
 
 int pptpd_dataplane_call_answer(struct pptpd *d, struct pptpd_call *c,
 				char *err, size_t errlen)
@@ -509,8 +521,9 @@ static void decide_login(struct pptpd *d, struct pptpd_call *c)
 	    d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
 		return;
 	pppd_params_fill(d, c, &p);
-	c->daemon_auth =
-		pppd_options_daemon_logins(&p, NULL, &c->auth_methods, &c->log);
+	/* The builtin engine reads no pppd system options file. */
+	c->daemon_auth = pppd_options_daemon_logins(
+		&p, call_builtin(d, c) ? "" : NULL, &c->auth_methods, &c->log);
 	c->radius_auth = c->daemon_auth && d->rs.radius != NULL;
 }
 
@@ -518,6 +531,8 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 			    size_t errlen)
 {
 	struct ppp_link_params p = {.peer_ip = c->peer_ip, .log = &c->log};
+	const struct ppp_link_backend *backend = &d->ppp.base;
+	struct ppp_builtin_params bp;
 	struct pppd_params pp;
 
 	if (d->cfg.dataplane == PPTPD_DATAPLANE_NONE)
@@ -529,22 +544,42 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 	p.channel_fd = c->pppox_fd;
 	p.backend_opts = &pp;
 	p.client = pp.client;
+	if (call_builtin(d, c)) {
+		/* Without options files, what pppd gets by default: the
+		 * server asks for MS-CHAPv2, both want 128-bit MPPE. */
+		static const struct ppp_builtin_params mppe_128 = {
+			.mppe = PPP_MPPE_128,
+			.mppe_required = true,
+		};
+		unsigned int methods = c->auth_methods;
+
+		if (c->client)
+			methods = pp.optfile ? 0 : PPPD_METHOD_MSCHAPV2;
+		if (ppp_builtin_params_from_pppd(&pp, c->client != NULL,
+						 methods, &mppe_128, &p, &bp,
+						 err, errlen))
+			return -1;
+		backend = &d->ppp_builtin.base;
+	}
 	if (c->daemon_auth && !c->radius_auth) {
 		p.login = d->auth;
 		p.pool = d->remote_pool;
 	}
 	if (c->radius_auth && rad_call_open(d, c))
 		return errbuf_set(err, errlen, "out of memory");
-	c->link = ppp_link_open(d->loop, &d->ppp.base, &p, &ppp_ops, c, err,
-				errlen);
+	c->link = ppp_link_open(d->loop, backend, &p, &ppp_ops, c, err, errlen);
 	if (!c->link) {
 		rad_call_close(c, RADIUS_TERM_NAS_ERROR);
 		return -1;
 	}
-	d->counters.v[PPTPD_STAT_PPP + STATS_PPPD_STARTED]++;
-	/* pppd holds the channel now; ours would keep it alive after. */
+	/* The link holds the channel now; ours would keep it alive after. */
 	close(c->pppox_fd);
 	c->pppox_fd = -1;
+	if (!ppp_link_pid(c->link)) {
+		log_info(&c->log, "PPP started (builtin engine)");
+		return 0;
+	}
+	d->counters.v[PPTPD_STAT_PPP + STATS_PPPD_STARTED]++;
 	log_info(&c->log, "pppd %d started", ppp_link_pid(c->link));
 	return 0;
 }

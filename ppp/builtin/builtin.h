@@ -2,7 +2,8 @@
 /*
  * The builtin PPP backend of the link (ppp/link.h): PPP negotiated in the
  * daemon by the engine of ppp/engine/ over the kernel's /dev/ppp, no
- * process per session. Server side (LNS, PPTP server) only.
+ * process per session; server (LNS, PPTP server) or client (LAC, PPTP
+ * client).
  *
  * Per link: the PPPoX socket (a duplicate of the caller's), its channel
  * file, and once IPCP is opened a unit file (the pppN interface); control
@@ -18,8 +19,12 @@
  * no IP passes in the clear (SC_MUST_COMP; with MPPE required the
  * interface is configured only once CCP is up).
  *
- * Not yet: the client side, IPV6CP, most of options files, ip-up
- * scripts.
+ * As a client (LAC, PPTP client) it logs in with the daemon's password
+ * for params.user (ops->passwd), else the chap-secrets file's, takes the
+ * address the server gives, and does MPPE as asked (or as the server
+ * requires, when allowed).
+ *
+ * Not yet: IPV6CP, most of options files, ip-up scripts.
  */
 #ifndef VPNSUITE_PPP_BUILTIN_H
 #define VPNSUITE_PPP_BUILTIN_H
@@ -83,5 +88,42 @@ void ppp_builtin_auth_answer(const struct ppp_ipc_msg *reply,
 int ppp_builtin_optfile_read(const char *path, bool warn,
 			     struct ppp_builtin_params *bp, char *err,
 			     size_t errlen);
+
+/*
+ * The engine's methods (enum ppp_auth_proto set) for the pppd ones
+ * (PPPD_METHOD_* of ppp/pppd/options.h); the others have no match.
+ */
+unsigned int ppp_builtin_auth_protos(unsigned int pppd_methods);
+
+/*
+ * A link's parameters for the builtin engine from the words the daemon
+ * would give pppd (pp, filled as for the pppd backend), so that both
+ * daemons choose the engine alike: p's generic fields (addresses, name,
+ * setup timeout; a client's user: pp's 'user', else its 'name'),
+ * p->client, and bp with p->backend_opts pointing to it.
+ *
+ * methods (PPPD_METHOD_*): a server's to ask the peer for (0: none, the
+ * peer need not log in), a client's to agree to (0: any). A server whose
+ * peer must log in needs the daemon to verify it (pp->daemon_auth): never
+ * a peer let in because no one checks. defaults: the daemon's MPPE when
+ * there is no options file (pptpd's 128-bit required; NULL: none); a file
+ * (read again for every link) replaces them, as under pppd. -1 with the
+ * reason in err.
+ */
+struct pppd_params;
+int ppp_builtin_params_from_pppd(const struct pppd_params *pp, bool client,
+				 unsigned int methods,
+				 const struct ppp_builtin_params *defaults,
+				 struct ppp_link_params *p,
+				 struct ppp_builtin_params *bp, char *err,
+				 size_t errlen);
+
+/*
+ * A client's password for user from a chap-secrets file (path), as pppd
+ * finds it when the daemon gives none: the best entry for user whatever
+ * the server. 0, or -1 with the reason in err.
+ */
+int ppp_builtin_client_secret(const char *path, const char *user, char *out,
+			      size_t outlen, char *err, size_t errlen);
 
 #endif

@@ -28,6 +28,7 @@
 #include "ppp/auth.h"
 #include "ppp/builtin/kernel.h"
 #include "ppp/engine/ppp.h"
+#include "ppp/login.h"
 
 /* Frames read per readable event, so that one busy link cannot starve
  * the others on the loop. */
@@ -460,16 +461,19 @@ static void engine_config(struct builtin_link *bl,
 			  const struct ppp_builtin_params *bp,
 			  struct ppp_engine_config *cfg)
 {
-	ppp_engine_config_defaults(cfg, PPP_ROLE_SERVER);
+	ppp_engine_config_defaults(cfg, p->client ? PPP_ROLE_CLIENT
+						  : PPP_ROLE_SERVER);
 	cfg->ops = &engine_ops;
 	cfg->arg = bl;
 	cfg->peer = bl->peer;
+	/* Server: the CHAP Name; client: the user we log in as. */
 	snprintf(bl->name, sizeof(bl->name), "%s",
-		 p->name && p->name[0] ? p->name : "vpnsuite");
+		 p->client		 ? (p->user ? p->user : "")
+		 : p->name && p->name[0] ? p->name
+					 : "vpnsuite");
 	cfg->name = bl->name;
 	cfg->local_addr = p->local_ip;
 	cfg->peer_addr = p->remote_ip;
-	cfg->auth_protos = PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5;
 	if (bp && bp->auth_protos)
 		cfg->auth_protos = bp->auth_protos;
 	if (bp && bp->no_auth)
@@ -488,6 +492,27 @@ static void engine_config(struct builtin_link *bl,
 	}
 }
 
+/* A client's password: the daemon's (ops->passwd), else pppd's
+ * chap-secrets file's, as a pppd without our plugin's would be. */
+static int link_client_password(struct ppp_link *l,
+				const struct ppp_link_params *p, char *out,
+				size_t outlen, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (!p->user || !p->user[0])
+		return errbuf_set(err, errlen,
+				  "the builtin PPP engine needs a user name "
+				  "to log in with");
+	if (!ppp_link_backend_passwd(l, p->user, out, outlen))
+		return 0;
+	if (!ppp_builtin_client_secret(PPP_LOGIN_DEFAULT_SECRETS, p->user, out,
+				       outlen, why, sizeof(why)))
+		return 0;
+	return errbuf_set(err, errlen, "no password for '%s': %s", p->user,
+			  why);
+}
+
 static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 			struct ppp_link *l, const struct ppp_link_params *p,
 			char *err, size_t errlen)
@@ -495,17 +520,13 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	const struct ppp_builtin_params *bp = p->backend_opts;
 	struct builtin_link *bl;
 	struct ppp_engine_config cfg;
+	char password[AUTH_SECRET_MAX + 1] = "";
 
-	if (p->client) {
-		errbuf_set(err, errlen,
-			   "the builtin PPP engine runs the server side only "
-			   "(use 'ppp engine = pppd' here)");
-		return NULL;
-	}
-	if (!p->local_ip) {
+	if (!p->client && !p->local_ip) {
 		errbuf_set(err, errlen,
 			   "the builtin PPP engine needs our address "
-			   "('local ip')");
+			   "('local ip' in l2tpd.conf, 'localip' in "
+			   "pptpd.conf)");
 		return NULL;
 	}
 	if (p->limits.max_connect_s || p->limits.idle_s)
@@ -527,10 +548,16 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	snprintf(bl->peer, sizeof(bl->peer), "%s tunnel %u session %u",
 		 p->peer_ip ? p->peer_ip : "?", bl->log.tunnel_id,
 		 bl->log.session_id);
+	if (p->client &&
+	    link_client_password(l, p, password, sizeof(password), err, errlen))
+		goto err_free;
 	engine_config(bl, p, bp, &cfg);
+	if (p->client)
+		cfg.password = password;
 	bl->mru = cfg.mru;
 	bl->mppe = cfg.mppe;
 	bl->e = ppp_engine_new(&cfg);
+	explicit_bzero(password, sizeof(password));
 	if (!bl->e) {
 		errbuf_set(err, errlen, "bad PPP engine configuration");
 		goto err_free;

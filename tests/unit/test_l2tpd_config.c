@@ -291,12 +291,30 @@ START_TEST(test_ppp_engine)
 			 -1);
 	ck_assert_ptr_nonnull(strstr(err, "xl2tpd.conf:4: 'ppp engine': "
 					  "'kernel' is not"));
-	/* No [lac] key yet: the LAC side runs pppd. */
+	/* A [lac] has its own, else [global]'s. */
+	ck_assert_int_eq(load("[global]\nppp engine = builtin\n"
+			      "[lac x]\nlns = 192.0.2.1\nppp engine = pppd\n"
+			      "[lac y]\nlns = 192.0.2.1\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(l2tpd_lac_ppp_engine(&cfg, &cfg.lac[0]),
+			 L2TPD_PPP_ENGINE_PPPD);
+	ck_assert_int_eq(l2tpd_lac_ppp_engine(&cfg, &cfg.lac[1]),
+			 L2TPD_PPP_ENGINE_BUILTIN);
+	l2tpd_config_free(&cfg);
 	ck_assert_int_eq(load("[lac x]\nlns = 192.0.2.1\nppp engine = "
 			      "builtin\n",
 			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(l2tpd_lac_ppp_engine(&cfg, &cfg.lac[0]),
+			 L2TPD_PPP_ENGINE_BUILTIN);
+	l2tpd_config_free(&cfg);
+	ck_assert_int_eq(load("[lac x]\nlns = 192.0.2.1\nppp engine = "
+			      "pppd2\n",
+			      &cfg, err, sizeof(err)),
 			 -1);
-	ck_assert_msg(strstr(err, "xl2tpd.conf:3") != NULL, "%s", err);
+	ck_assert_pstr_eq(err, "/etc/xl2tpd/xl2tpd.conf:3: 'ppp engine': "
+			       "'pppd2' is not 'builtin' or 'pppd'");
 }
 END_TEST
 

@@ -2,8 +2,9 @@
 /*
  * ppp/builtin/ on a host without kernel PPP: a pppd options file under the
  * builtin engine (its MPPE words read, every other line named as not
- * read), logins through ppp/login.c, and the links it refuses to start,
- * leaving nothing open.
+ * read), logins through ppp/login.c, the link's parameters from pppd's
+ * words and a client's password from chap-secrets, and the links it
+ * refuses to start (server and client), leaving nothing open.
  * The kernel path itself runs in the VM (ppp_builtin_l2tp).
  */
 #include <check.h>
@@ -23,6 +24,8 @@
 #include "ppp/engine/ppp.h"
 #include "ppp/link.h"
 #include "ppp/login.h"
+#include "ppp/pppd/backend.h"
+#include "ppp/pppd/options.h"
 
 static char optfile[64];
 
@@ -117,6 +120,26 @@ static void down_never(void *arg, const char *reason)
 	ck_abort_msg("down on a link that never started: %s", reason);
 }
 
+static int passwords_asked;
+
+static int passwd_none(void *arg, const char *user, char *out, size_t outlen)
+{
+	return -1;
+}
+
+static int passwd_given(void *arg, const char *user, char *out, size_t outlen)
+{
+	passwords_asked++;
+	ck_assert_str_eq(user, "nobody-test-ppp-builtin");
+	snprintf(out, outlen, "s3cret");
+	return 0;
+}
+
+static const struct ppp_link_ops ops_no_password = {.passwd = passwd_none,
+						    .down = down_never};
+static const struct ppp_link_ops ops_password = {.passwd = passwd_given,
+						 .down = down_never};
+
 START_TEST(test_links_it_cannot_run_are_refused_leaving_nothing)
 {
 	static const struct ppp_link_ops ops = {.down = down_never};
@@ -133,11 +156,24 @@ START_TEST(test_links_it_cannot_run_are_refused_leaving_nothing)
 	p.channel_fd = sv[0];
 	fds = open_fds();
 
-	/* The client side (LAC) is pppd's for now. */
+	/* A client without a name to log in with, or without a password
+	 * (the daemon has none, the chap-secrets file no entry). */
 	p.client = true;
 	ck_assert_ptr_null(
 		ppp_link_open(loop, &b.base, &p, &ops, NULL, err, sizeof(err)));
-	ck_assert_ptr_nonnull(strstr(err, "server side only"));
+	ck_assert_msg(strstr(err, "needs a user name"), "%s", err);
+	p.user = "nobody-test-ppp-builtin";
+	ck_assert_ptr_null(ppp_link_open(loop, &b.base, &p, &ops_no_password,
+					 NULL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "no password for 'nobody-test-ppp-builtin'"),
+		      "%s", err);
+	/* A client needs no address of its own: it goes as far as the
+	 * channel (none behind a socketpair). */
+	p.local_ip = 0;
+	ck_assert_ptr_null(ppp_link_open(loop, &b.base, &p, &ops_password, NULL,
+					 err, sizeof(err)));
+	ck_assert_msg(strstr(err, "PPPIOCGCHAN"), "%s", err);
+	ck_assert_int_eq(passwords_asked, 1);
 	p.client = false;
 	/* No address of ours: nothing to give IPCP. */
 	p.local_ip = 0;
@@ -293,6 +329,127 @@ START_TEST(test_chap_md5_and_pap_logins_and_a_reply_without_result)
 }
 END_TEST
 
+/* What the daemons would give pppd, for the builtin engine. */
+START_TEST(test_params_from_pppd_words)
+{
+	static const struct ppp_builtin_params mppe_128 = {
+		.mppe = PPP_MPPE_128, .mppe_required = true};
+	struct pppd_params pp = {.local_ip = 0x0a000001,
+				 .remote_ip = 0x0a000002,
+				 .name = "lns",
+				 .setup_timeout_ms = 60000};
+	struct ppp_link_params p = {0};
+	struct ppp_builtin_params bp;
+	char err[256];
+
+	/* A server that asks for a login nobody verifies: refused. */
+	ck_assert_int_eq(
+		ppp_builtin_params_from_pppd(&pp, false, PPPD_METHOD_MSCHAPV2,
+					     NULL, &p, &bp, err, sizeof(err)),
+		-1);
+	ck_assert_msg(strstr(err, "verifies logins through the daemon"), "%s",
+		      err);
+	/* ... one that asks for none lets the peer in without. */
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(&pp, false, 0, NULL, &p,
+						      &bp, err, sizeof(err)),
+			 0);
+	ck_assert(bp.no_auth);
+	/* The daemon verifies: its methods, its defaults without a file. */
+	pp.daemon_auth = true;
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(
+				 &pp, false,
+				 PPPD_METHOD_MSCHAPV2 | PPPD_METHOD_MSCHAP,
+				 &mppe_128, &p, &bp, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(bp.auth_protos, PPP_AUTH_MSCHAPV2);
+	ck_assert(!bp.no_auth);
+	ck_assert_uint_eq(bp.mppe, PPP_MPPE_128);
+	ck_assert(bp.mppe_required);
+	ck_assert_uint_eq(p.local_ip, 0x0a000001);
+	ck_assert_uint_eq(p.remote_ip, 0x0a000002);
+	ck_assert_str_eq(p.name, "lns");
+	ck_assert_uint_eq(p.setup_timeout_ms, 60000);
+	ck_assert(!p.client);
+	ck_assert_ptr_eq(p.backend_opts, &bp);
+	/* An options file replaces the defaults, as under pppd. */
+	pp.optfile = write_optfile("require-mppe-40\n");
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(
+				 &pp, false, PPPD_METHOD_CHAP_MD5, &mppe_128,
+				 &p, &bp, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(bp.mppe, PPP_MPPE_40);
+	ck_assert_uint_eq(bp.auth_protos, PPP_AUTH_CHAP_MD5);
+	unlink(optfile);
+	/* ... and one it cannot read stops the link. */
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(
+				 &pp, false, PPPD_METHOD_CHAP_MD5, &mppe_128,
+				 &p, &bp, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, optfile));
+	pp.optfile = NULL;
+
+	/* A client logs in as pppd's 'user', else its 'name'. */
+	pp.daemon_auth = false;
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(&pp, true,
+						      PPPD_METHOD_PAP, NULL, &p,
+						      &bp, err, sizeof(err)),
+			 0);
+	ck_assert(p.client);
+	ck_assert_str_eq(p.user, "lns");
+	ck_assert_uint_eq(bp.auth_protos, PPP_AUTH_PAP);
+	ck_assert(!bp.no_auth);
+	ck_assert_uint_eq(bp.mppe, 0);
+	pp.user = "alice";
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(&pp, true, 0, NULL, &p,
+						      &bp, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(p.user, "alice");
+}
+END_TEST
+
+/* A client's password from chap-secrets, as pppd finds it. */
+START_TEST(test_client_secret_from_chap_secrets)
+{
+	char path[64], out[64], err[256];
+	struct ppp_login *login;
+
+	login = login_with("alice * wonderland\n"
+			   "bob lns builder *\n"
+			   "\"carol x\" * \"long ago\"\n",
+			   path, sizeof(path));
+	ppp_login_free(login);
+	ck_assert_int_eq(ppp_builtin_client_secret(path, "alice", out,
+						   sizeof(out), err,
+						   sizeof(err)),
+			 0);
+	ck_assert_str_eq(out, "wonderland");
+	ck_assert_int_eq(ppp_builtin_client_secret(path, "bob", out,
+						   sizeof(out), err,
+						   sizeof(err)),
+			 0);
+	ck_assert_str_eq(out, "builder");
+	ck_assert_int_eq(ppp_builtin_client_secret(path, "carol x", out,
+						   sizeof(out), err,
+						   sizeof(err)),
+			 0);
+	ck_assert_str_eq(out, "long ago");
+	ck_assert_int_eq(ppp_builtin_client_secret(path, "dave", out,
+						   sizeof(out), err,
+						   sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, "no secret for 'dave'"), "%s", err);
+	ck_assert_int_eq(ppp_builtin_client_secret(path, "alice", out, 5, err,
+						   sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, "secret too long"), "%s", err);
+	unlink(path);
+	ck_assert_int_eq(ppp_builtin_client_secret(path, "alice", out,
+						   sizeof(out), err,
+						   sizeof(err)),
+			 -1);
+}
+END_TEST
+
 static Suite *builtin_suite(void)
 {
 	Suite *s = suite_create("ppp_builtin");
@@ -308,6 +465,8 @@ static Suite *builtin_suite(void)
 		test_mschapv2_login_answers_the_engine_with_proof_keys_and_address);
 	tcase_add_test(tc,
 		       test_chap_md5_and_pap_logins_and_a_reply_without_result);
+	tcase_add_test(tc, test_params_from_pppd_words);
+	tcase_add_test(tc, test_client_secret_from_chap_secrets);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -532,6 +532,69 @@ START_TEST(test_login_keyword_typo_warns)
 }
 END_TEST
 
+/* 'ppp-engine': pppd stays the default; builtin for the server's calls,
+ * a client profile's own 'ppp engine' over it. */
+START_TEST(test_ppp_engine)
+{
+	struct pptpd_config cfg;
+	struct pptpd_clients c;
+	char err[512] = "";
+
+	load_ok("", &cfg);
+	ck_assert_int_eq(cfg.ppp_engine, PPTPD_PPP_ENGINE_PPPD);
+	ck_assert_int_eq(pptpd_ppp_engine(&cfg, NULL), PPTPD_PPP_ENGINE_PPPD);
+	pptpd_config_free(&cfg);
+
+	load_ok("localip 192.168.0.1\nremoteip 192.168.0.10-20\n"
+		"ppp-engine pppd\nPPP-ENGINE Builtin\n",
+		&cfg);
+	ck_assert_int_eq(pptpd_ppp_engine(&cfg, NULL),
+			 PPTPD_PPP_ENGINE_BUILTIN);
+	ck_assert_int_eq(log_captured.n, 0);
+
+	ck_assert_msg(cload("[client a]\nserver = h\nppp engine = pppd\n"
+			    "[client b]\nserver = h\n"
+			    "[client c]\nserver = h\nppp engine = builtin\n",
+			    &c, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_int_eq(pptpd_ppp_engine(&cfg, &c.clients[0]),
+			 PPTPD_PPP_ENGINE_PPPD);
+	ck_assert_int_eq(pptpd_ppp_engine(&cfg, &c.clients[1]),
+			 PPTPD_PPP_ENGINE_BUILTIN);
+	ck_assert_int_eq(pptpd_ppp_engine(&cfg, &c.clients[2]),
+			 PPTPD_PPP_ENGINE_BUILTIN);
+	pptpd_clients_free(&c);
+	pptpd_config_free(&cfg);
+	/* A client-only daemon: a client profile's own engine, no pools. */
+	load_ok("connections 0\nppp-engine builtin\n", &cfg);
+	ck_assert_int_eq(cfg.ppp_engine, PPTPD_PPP_ENGINE_BUILTIN);
+	pptpd_config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_ppp_engine_errors)
+{
+	load_fails("\nppp-engine accel\n",
+		   PATH ":2: 'ppp-engine': 'accel' is not 'builtin' or 'pppd'");
+	load_fails("ppp-engine\n", PATH ":1: 'ppp-engine': ");
+	/* No pppd to hand logins or addresses to. */
+	load_fails("localip 10.0.0.1\nremoteip 10.0.0.2-9\n"
+		   "ppp-engine builtin\ndelegate\n",
+		   PATH ":3: 'ppp-engine': builtin verifies logins and gives "
+			"addresses itself: not with 'delegate'");
+	load_fails("localip 10.0.0.1\nremoteip 10.0.0.2-9\nppp-auth pppd\n"
+		   "ppp-engine builtin\n",
+		   PATH ":4: 'ppp-engine': builtin verifies logins and gives "
+			"addresses itself: not with 'ppp-auth pppd'");
+	load_fails("ppp-engine builtin\n",
+		   PATH ":1: 'ppp-engine': builtin needs 'localip' and "
+			"'remoteip'");
+	cload_fails("[client a]\nserver = h\nppp engine = kernel\n",
+		    CPATH ":3: 'ppp engine': 'kernel' is not 'builtin' or "
+			  "'pppd'");
+}
+END_TEST
+
 static Suite *pptpd_config_suite(void)
 {
 	Suite *s = suite_create("pptpd_config");
@@ -559,6 +622,8 @@ static Suite *pptpd_config_suite(void)
 	tcase_add_test(tc, test_login_defaults);
 	tcase_add_test(tc, test_login_bad_values);
 	tcase_add_test(tc, test_login_keyword_typo_warns);
+	tcase_add_test(tc, test_ppp_engine);
+	tcase_add_test(tc, test_ppp_engine_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
