@@ -256,6 +256,7 @@ bench-vm: all
 	tests/vm/run --timeout 900 tests/vm/bench-pptp.sh
 	tests/vm/run --timeout 900 tests/vm/bench-xl2tpd-baseline.sh
 	$(VM_ENV)tests/vm/run --timeout 900 tests/vm/bench-ipsec.sh
+	tests/vm/run --mem 4096 --timeout 1800 tests/vm/bench-ppp-scale.sh
 
 demo: all
 	tests/vm/run tests/vm/demo.sh
