@@ -24,7 +24,7 @@
  * address the server gives, and does MPPE as asked (or as the server
  * requires, when allowed).
  *
- * Not yet: IPV6CP, most of options files, ip-up scripts.
+ * Not yet: most of options files, ip-up scripts.
  */
 #ifndef VPNSUITE_PPP_BUILTIN_H
 #define VPNSUITE_PPP_BUILTIN_H
@@ -44,12 +44,22 @@ struct ppp_builtin_params {
 	unsigned int auth_protos; /* enum ppp_auth_proto set; see above */
 	bool no_auth;		  /* the peer need not log in */
 	unsigned int mru;	  /* ours; 0: 1500 */
+	unsigned int mtu;	  /* the most we send; 0: 1500 */
 	unsigned int echo_interval_s, echo_failure; /* lcp-echo-* */
 	uint32_t dns[2];			    /* host order; 0: none */
+	uint32_t nbns[2];			    /* ms-wins */
 	/* MPPE strengths (enum ppp_mppe_bits) and whether IP waits for it
 	 * (the pppoptfile's require-mppe*: ppp_builtin_optfile_read()). */
 	unsigned int mppe;
 	bool mppe_required;
+	bool ipv6; /* IPV6CP, the interface's fe80:: addresses */
+	/* What the options file says of logins (PPPD_METHOD_* bits):
+	 * require-X / +X, refuse-X; 'auth' and 'noauth' as last given. */
+	unsigned int methods_required, methods_refused;
+	bool optfile_auth, optfile_noauth;
+	unsigned int idle_s, max_connect_s; /* 0: no limit */
+	char name[PPP_IPC_MAX_NAME + 1];    /* ours; "": the daemon's */
+	char ipparam[PPP_IPC_MAX_NAME + 1]; /* for the ip-up hook */
 };
 
 struct ppp_link_builtin {
@@ -78,16 +88,36 @@ void ppp_builtin_auth_answer(const struct ppp_ipc_msg *reply,
 			     struct ppp_auth_answer *a);
 
 /*
- * A pppd options file ('pppoptfile') under the builtin engine, which reads
- * only its MPPE words yet: require-mppe, require-mppe-40/-128, +mppe,
+ * A pppd options file ('pppoptfile') under the builtin engine, split into
+ * words by pppd's own reader (pppd_words_next(), ppp/pppd/options.h), into
+ * bp: mtu, mru, ms-dns, ms-wins (the last two given, one is both, as pppd
+ * takes them), lcp-echo-interval, lcp-echo-failure, idle, maxconnect,
+ * ipv6 / +ipv6 / noipv6, require-pap/-chap/-mschap-v2 (and +X),
+ * refuse-pap/-chap/-mschap-v2, auth, noauth, name, ipparam, and the MPPE
+ * words: require-mppe, require-mppe-40/-128, +mppe,
  * "mppe required[,no40][,no128]" (IP waits for MPPE, MS-CHAPv2 needed),
- * nomppe; into bp. Every other line is named in a warning (file:line)
- * when warn is set (start, reload); the daemon reads the file again for
- * every link (it may have changed). -1 with the reason when unreadable.
+ * nomppe. Words that change nothing here (lock, novj, nobsdcomp, ...) are
+ * taken quietly, as pppd on an L2TP or PPTP channel makes nothing of them.
+ * Every other word, or a value out of range, is named in a warning
+ * (file:line) when warn is set (start, reload, --test-config) and
+ * ignored; the daemon reads the file again for every link (it may have
+ * changed). -1 with the reason when unreadable.
  */
 int ppp_builtin_optfile_read(const char *path, bool warn,
 			     struct ppp_builtin_params *bp, char *err,
 			     size_t errlen);
+/* The same over a file's text (tests, fuzzing), named name. */
+void ppp_builtin_optfile_parse(const char *name, const char *text, size_t len,
+			       bool warn, struct ppp_builtin_params *bp);
+/*
+ * The methods the peer is asked for (PPPD_METHOD_* bits): the options
+ * file's required ones, else conf_methods (from the daemon's config), less
+ * what the file refuses (pppd's refuse-X only keeps us from logging in
+ * with X; a server that refuses X does not ask for it either). 0 when none
+ * is left.
+ */
+unsigned int ppp_builtin_methods(const struct ppp_builtin_params *bp,
+				 unsigned int conf_methods);
 
 /*
  * The engine's methods (enum ppp_auth_proto set) for the pppd ones

@@ -32,9 +32,10 @@
 
 /* Frames read per readable event, so that one busy link cannot starve
  * the others on the loop. */
-#define LINK_READ_BATCH 16
-#define LINK_FRAME_MAX	2048
-#define LINK_REASON_MAX 300
+#define LINK_READ_BATCH	 16
+#define LINK_FRAME_MAX	 2048
+#define LINK_REASON_MAX	 300
+#define LINK_MTU_DEFAULT 1500
 /*
  * The LAC starts its pppd once the call is up and it speaks first; a
  * Configure-Request of ours sent before that pppd has its channel is lost
@@ -58,7 +59,8 @@ struct builtin_link {
 	char peer[96];
 	char name[PPP_IPC_MAX_NAME + 1]; /* ours, the CHAP Name */
 	struct ppp_engine *e;
-	unsigned int mru;
+	unsigned int mru; /* ours */
+	unsigned int mtu; /* the most we send (pppd's mtu) */
 	int pppox_fd, chan_fd, unit_fd;
 	int unit;
 	struct event *ev_chan, *ev_unit;
@@ -331,9 +333,11 @@ static int link_network_up(struct builtin_link *bl)
 	if (link_unit_open(bl, err, sizeof(err)) ||
 	    ppp_kernel_ip_pass(bl->unit_fd, true, err, sizeof(err)))
 		goto err;
-	/* The peer's MRU is the most we may send (RFC 1661 6.1). */
-	if (!mtu || mtu > bl->mru)
-		mtu = bl->mru;
+	/* The peer's MRU is the most we may send (RFC 1661 6.1), and no
+	 * more than the options' mtu (pppd: "if the peer asks for a
+	 * smaller MRU, use it"). */
+	if (!mtu || mtu > bl->mtu)
+		mtu = bl->mtu;
 	if (ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu, err,
 			     sizeof(err)))
 		goto err;
@@ -487,6 +491,9 @@ static void engine_config(struct builtin_link *bl,
 	if (bp) {
 		cfg->dns[0] = bp->dns[0];
 		cfg->dns[1] = bp->dns[1];
+		cfg->nbns[0] = bp->nbns[0];
+		cfg->nbns[1] = bp->nbns[1];
+		cfg->ipv6 = bp->ipv6;
 		cfg->mppe = bp->mppe;
 		cfg->mppe_required = bp->mppe_required;
 	}
@@ -555,6 +562,7 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	if (p->client)
 		cfg.password = password;
 	bl->mru = cfg.mru;
+	bl->mtu = bp && bp->mtu ? bp->mtu : LINK_MTU_DEFAULT;
 	bl->mppe = cfg.mppe;
 	bl->e = ppp_engine_new(&cfg);
 	explicit_bzero(password, sizeof(password));

@@ -30,14 +30,12 @@ int ppp_builtin_params_from_pppd(const struct pppd_params *pp, bool client,
 				 struct ppp_builtin_params *bp, char *err,
 				 size_t errlen)
 {
+	bool want_auth = !client && methods;
+
 	*bp = defaults ? *defaults : (struct ppp_builtin_params){0};
-	if (!client && methods && !pp->daemon_auth)
-		return errbuf_set(err, errlen,
-				  "the builtin PPP engine verifies logins "
-				  "through the daemon only (its secrets or "
-				  "RADIUS)");
-	/* MPPE as the options file asks (read for every link: it may have
-	 * changed); a file replaces the daemon's defaults, as under pppd. */
+	/* The options file (read for every link: it may have changed), as
+	 * pppd reads it after the daemon's words; its MPPE words replace the
+	 * daemon's defaults, as under pppd. */
 	if (pp->optfile) {
 		bp->mppe = 0;
 		bp->mppe_required = false;
@@ -45,14 +43,47 @@ int ppp_builtin_params_from_pppd(const struct pppd_params *pp, bool client,
 					     errlen))
 			return -1;
 	}
+	if (client) {
+		/* refuse-X: we do not log in with X (0: any). */
+		if (bp->methods_refused)
+			methods = (methods ? methods : PPPD_METHOD_ALL) &
+				  ~bp->methods_refused;
+	} else {
+		if (bp->optfile_noauth)
+			want_auth = false;
+		else if (bp->optfile_auth)
+			want_auth = true;
+		methods =
+			want_auth
+				? ppp_builtin_methods(
+					  bp,
+					  methods ? methods
+						  : PPPD_METHOD_CHAP_MD5 |
+							    PPPD_METHOD_MSCHAPV2)
+				: 0;
+		if (want_auth && !ppp_builtin_auth_protos(methods))
+			return errbuf_set(err, errlen,
+					  "%s: no login method left to ask "
+					  "the peer for",
+					  pp->optfile ? pp->optfile : "?");
+	}
+	if (!client && methods && !pp->daemon_auth)
+		return errbuf_set(err, errlen,
+				  "the builtin PPP engine verifies logins "
+				  "through the daemon only (its secrets or "
+				  "RADIUS)");
 	p->local_ip = pp->local_ip;
 	p->remote_ip = pp->remote_ip;
-	p->name = pp->name;
+	p->name = bp->name[0] ? bp->name : pp->name;
+	p->ipparam = bp->ipparam[0] ? bp->ipparam : pp->ipparam;
 	p->setup_timeout_ms = pp->setup_timeout_ms;
+	p->limits.idle_s = bp->idle_s ? bp->idle_s : pp->idle_s;
+	p->limits.max_connect_s =
+		bp->max_connect_s ? bp->max_connect_s : pp->max_connect_s;
 	p->client = client;
 	/* pppd's 'user', which defaults to its 'name'. */
 	if (client)
-		p->user = pp->user ? pp->user : pp->name;
+		p->user = pp->user ? pp->user : p->name;
 	bp->auth_protos = ppp_builtin_auth_protos(methods);
 	bp->no_auth = !client && !methods;
 	p->backend_opts = bp;

@@ -19,10 +19,7 @@
 struct word_src {
 	const char *name; /* file path; NULL for the command line */
 	const char *const *argv;
-	const char *text;
-	size_t len, pos;
-	int line;
-	int word_line; /* where the last word began */
+	struct pppd_words text;
 };
 
 struct eval {
@@ -145,7 +142,12 @@ static bool in_list(const char *w, const char *const *list, size_t n)
 
 #define IN_LIST(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
 
-static int src_getc(struct word_src *s)
+bool pppd_option_takes_arg(const char *word)
+{
+	return IN_LIST(word, takes_arg);
+}
+
+static int words_getc(struct pppd_words *s)
 {
 	int c;
 
@@ -157,7 +159,7 @@ static int src_getc(struct word_src *s)
 	return c;
 }
 
-static void src_ungetc(struct word_src *s, int c)
+static void words_ungetc(struct pppd_words *s, int c)
 {
 	if (c < 0)
 		return;
@@ -166,28 +168,34 @@ static void src_ungetc(struct word_src *s, int c)
 		s->line--;
 }
 
-/* The next word of a file's text: 1, or 0 at the end. A word too long is
- * cut (pppd warns and cuts it too). */
-static int text_word(struct word_src *s, char *out, size_t outlen)
+void pppd_words_init(struct pppd_words *s, const char *text, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->text = text;
+	s->len = len;
+	s->line = 1;
+}
+
+int pppd_words_next(struct pppd_words *s, char *out, size_t outlen)
 {
 	size_t n = 0;
 	int c, quote = 0;
 	bool got = false;
 
 	for (;;) {
-		c = src_getc(s);
+		c = words_getc(s);
 		if (c < 0)
 			return 0;
 		if (c == '\\') {
-			int d = src_getc(s);
+			int d = words_getc(s);
 
 			if (d == '\n')
 				continue; /* joined lines */
-			src_ungetc(s, d);
+			words_ungetc(s, d);
 			break;
 		}
 		if (c == '#') {
-			while ((c = src_getc(s)) >= 0 && c != '\n')
+			while ((c = words_getc(s)) >= 0 && c != '\n')
 				;
 			continue;
 		}
@@ -195,9 +203,9 @@ static int text_word(struct word_src *s, char *out, size_t outlen)
 			break;
 	}
 	s->word_line = s->line;
-	for (; c >= 0; c = src_getc(s)) {
+	for (; c >= 0; c = words_getc(s)) {
 		if (c == '\\') {
-			c = src_getc(s);
+			c = words_getc(s);
 			if (c < 0)
 				break;
 			if (c == '\n')
@@ -212,7 +220,7 @@ static int text_word(struct word_src *s, char *out, size_t outlen)
 			got = true;
 			continue;
 		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			src_ungetc(s, c);
+			words_ungetc(s, c);
 			break;
 		}
 		got = true;
@@ -223,6 +231,33 @@ static int text_word(struct word_src *s, char *out, size_t outlen)
 	return got || n ? 1 : 0;
 }
 
+char *pppd_options_file_load(const char *path, size_t *len, char *err,
+			     size_t errlen)
+{
+	struct stat st;
+	char *text;
+	FILE *f = fopen(path, "re");
+
+	if (!f || fstat(fileno(f), &st) < 0 ||
+	    (size_t)st.st_size > PPPD_OPTIONS_MAX_FILE) {
+		snprintf(err, errlen, "%s: %s", path,
+			 f ? "too large" : strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	*len = fread(text, 1, (size_t)st.st_size, f);
+	text[*len] = '\0';
+	fclose(f);
+	return text;
+}
+
 static int src_word(struct word_src *s, char *out, size_t outlen)
 {
 	if (s->argv) {
@@ -231,13 +266,13 @@ static int src_word(struct word_src *s, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", *s->argv++);
 		return 1;
 	}
-	return text_word(s, out, outlen);
+	return pppd_words_next(&s->text, out, outlen);
 }
 
 static void where(const struct word_src *s, char *out, size_t outlen)
 {
 	if (s->name)
-		snprintf(out, outlen, "%s:%d", s->name, s->word_line);
+		snprintf(out, outlen, "%s:%d", s->name, s->text.word_line);
 	else
 		snprintf(out, outlen, "the command line");
 }
@@ -247,11 +282,10 @@ static void eval_src(struct eval *ev, struct word_src *s);
 static void eval_file(struct eval *ev, const char *path)
 {
 	struct pppd_options_view *v = ev->v;
-	struct word_src s = {.name = path, .line = 1};
-	struct stat st;
+	struct word_src s = {.name = path};
+	char why[PPPD_OPTIONS_WHERE_MAX];
 	char *text;
 	size_t n;
-	FILE *f;
 
 	if (ev->depth >= PPPD_OPTIONS_MAX_DEPTH) {
 		if (!v->unreadable[0])
@@ -259,25 +293,14 @@ static void eval_file(struct eval *ev, const char *path)
 				 "%s: options files nested too deep", path);
 		return;
 	}
-	f = fopen(path, "re");
-	if (!f || fstat(fileno(f), &st) < 0 ||
-	    (size_t)st.st_size > PPPD_OPTIONS_MAX_FILE) {
-		if (!v->unreadable[0])
-			snprintf(v->unreadable, sizeof(v->unreadable), "%s: %s",
-				 path, f ? "too large" : strerror(errno));
-		if (f)
-			fclose(f);
-		return;
-	}
-	text = malloc((size_t)st.st_size + 1);
+	text = pppd_options_file_load(path, &n, why, sizeof(why));
 	if (!text) {
-		fclose(f);
+		if (!v->unreadable[0])
+			snprintf(v->unreadable, sizeof(v->unreadable), "%s",
+				 why);
 		return;
 	}
-	n = fread(text, 1, (size_t)st.st_size, f);
-	fclose(f);
-	s.text = text;
-	s.len = n;
+	pppd_words_init(&s.text, text, n);
 	ev->depth++;
 	eval_src(ev, &s);
 	ev->depth--;
@@ -390,9 +413,10 @@ void pppd_options_eval_text(const char *name, const char *text, size_t len,
 			    struct pppd_options_view *v)
 {
 	struct eval ev = {.v = v, .peers_dir = "/nonexistent"};
-	struct word_src s = {.name = name, .text = text, .len = len, .line = 1};
+	struct word_src s = {.name = name};
 
 	memset(v, 0, sizeof(*v));
+	pppd_words_init(&s.text, text, len);
 	ev.depth = PPPD_OPTIONS_MAX_DEPTH; /* no files from fuzzed text */
 	eval_src(&ev, &s);
 }

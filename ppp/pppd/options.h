@@ -35,6 +35,31 @@
 #define PPPD_OPTIONS_MAX_WORDS 100000
 #define PPPD_OPTIONS_WHERE_MAX 320
 
+/*
+ * An options file's words, split as pppd splits them (the syntax above):
+ * the one reader of options files, shared with the builtin engine's
+ * (ppp/builtin/options.c). text need not be NUL-terminated.
+ */
+struct pppd_words {
+	const char *text;
+	size_t len, pos;
+	int line;
+	int word_line; /* where the last word began */
+};
+
+void pppd_words_init(struct pppd_words *w, const char *text, size_t len);
+/* The next word into out, cut to outlen - 1 bytes as pppd cuts it: 1, or
+ * 0 at the end of the text. */
+int pppd_words_next(struct pppd_words *w, char *out, size_t outlen);
+/* Whether pppd reads the next word as the option's argument. */
+bool pppd_option_takes_arg(const char *word);
+/*
+ * A whole options file, at most PPPD_OPTIONS_MAX_FILE bytes, NUL-terminated
+ * (free() it), its length in *len; NULL with the reason ("path: ...").
+ */
+char *pppd_options_file_load(const char *path, size_t *len, char *err,
+			     size_t errlen);
+
 /* Methods pppd may ask the peer for (require-X, +X). */
 enum {
 	PPPD_METHOD_PAP = 1 << 0,

@@ -137,13 +137,13 @@ run t_plugin "$build/l2tpd" -t -c "$tmp/kernel.conf" -P "$tmp/no/vpnsuite.so"
 expect_test t_plugin 1 "pppd plugin \(-P\) $tmp/no/vpnsuite.so"
 run t_optfile "$build/l2tpd" -t -c "$tmp/noopt.conf" -P "$build/vpnsuite.so"
 expect_test t_optfile 1 "noopt.conf:[0-9]+: \[lns default\]: 'pppoptfile' $tmp/no-options"
-# 'ppp engine = builtin' reads the MPPE words of the pppoptfile and names
-# every other line it does not read, with file:line.
-printf 'mtu 1400\nrequire-mppe-128\n' >"$tmp/mppe-options"
+# 'ppp engine = builtin' reads the pppoptfile's options it supports and
+# names every other one, with file:line.
+printf 'mtu 1400\nrequire-mppe-128\nproxyarp\n' >"$tmp/mppe-options"
 l2tp_conf kernel | sed "s#^pppoptfile = .*#pppoptfile = $tmp/mppe-options\nppp engine = builtin#" \
 	>"$tmp/mppe.conf"
 run t_builtin "$build/l2tpd" -t -c "$tmp/mppe.conf" -P "$build/vpnsuite.so"
-expect_test t_builtin 0 "$tmp/mppe-options:1: 'mtu 1400' is not read by the builtin PPP engine"
+expect_test t_builtin 0 "$tmp/mppe-options:3: 'proxyarp' is not supported by the builtin PPP engine"
 expect_test t_builtin 0 "configuration OK, 1 warning above"
 l2tp_conf none "frobnicate = 3" >"$tmp/unknown.conf"
 run t_unknown "$build/l2tpd" -t -c "$tmp/unknown.conf"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ppp/builtin/ on a host without kernel PPP: a pppd options file under the
- * builtin engine (its MPPE words read, every other line named as not
- * read), logins through ppp/login.c, the link's parameters from pppd's
+ * ppp/builtin/ on a host without kernel PPP (its options file:
+ * test_ppp_builtin_options): logins through ppp/login.c, the link's
+ * parameters from pppd's
  * words and a client's password from chap-secrets, and the links it
  * refuses to start (server and client), leaving nothing open.
  * The kernel path itself runs in the VM (ppp_builtin_l2tp).
@@ -52,68 +52,6 @@ static int open_fds(void)
 	closedir(d);
 	return n;
 }
-
-START_TEST(test_optfile_mppe_words_are_read)
-{
-	static const struct {
-		const char *text;
-		unsigned int mppe;
-		bool required;
-	} cases[] = {
-		{"mtu 1400\n# require-mppe in a comment\n", 0, false},
-		{"  require-mppe-128\n", PPP_MPPE_128, true},
-		{"require-mppe-40\nrequire-mppe-128\n",
-		 PPP_MPPE_40 | PPP_MPPE_128, true},
-		{"require-mppe\n", PPP_MPPE_40 | PPP_MPPE_128, true},
-		{"+mppe\n", PPP_MPPE_40 | PPP_MPPE_128, true},
-		{"mppe required,stateless,no40\n", PPP_MPPE_128, true},
-		{"mppe stateless\n", 0, false},
-		{"require-mppe-128\nnomppe\n", 0, false},
-	};
-	char err[512];
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		const char *path = write_optfile(cases[i].text);
-		struct ppp_builtin_params bp = {0};
-
-		ck_assert_int_eq(ppp_builtin_optfile_read(path, false, &bp, err,
-							  sizeof(err)),
-				 0);
-		ck_assert_msg(bp.mppe == cases[i].mppe &&
-				      bp.mppe_required == cases[i].required,
-			      "case %zu: mppe %u required %d", i, bp.mppe,
-			      bp.mppe_required);
-		unlink(path);
-	}
-}
-END_TEST
-
-START_TEST(test_optfile_lines_not_read_are_named)
-{
-	const char *path = write_optfile(
-		"mtu 1400\n# a comment\n\nmppe stateless\nrequire-mppe-128\n");
-	struct ppp_builtin_params bp = {0};
-	char err[512] = "", want[128];
-
-	ck_assert_int_eq(
-		ppp_builtin_optfile_read(path, true, &bp, err, sizeof(err)), 0);
-	snprintf(want, sizeof(want), "%s:1: 'mtu 1400' is not read", path);
-	ck_assert_msg(log_capture_has(want), "%s", want);
-	snprintf(want, sizeof(want), "%s:4: 'mppe stateless'", path);
-	ck_assert_msg(log_capture_has(want), "%s", want);
-	ck_assert_int_eq(log_captured.n, 2);
-	/* Per link: the same reading, no warnings again. */
-	ck_assert_int_eq(
-		ppp_builtin_optfile_read(path, false, &bp, err, sizeof(err)),
-		0);
-	ck_assert_int_eq(log_captured.n, 2);
-	unlink(path);
-	ck_assert_int_eq(
-		ppp_builtin_optfile_read(path, false, &bp, err, sizeof(err)),
-		-1);
-	ck_assert_ptr_nonnull(strstr(err, path));
-}
-END_TEST
 
 static void down_never(void *arg, const char *reason)
 {
@@ -450,14 +388,71 @@ START_TEST(test_client_secret_from_chap_secrets)
 }
 END_TEST
 
+/* The options file over the daemon's words, as pppd reads it after them. */
+START_TEST(test_params_options_file_over_the_daemons_words)
+{
+	struct pppd_params pp = {.local_ip = 0x0a000001,
+				 .name = "lns",
+				 .ipparam = "198.51.100.7",
+				 .daemon_auth = true};
+	struct ppp_link_params p = {0};
+	struct ppp_builtin_params bp;
+	char err[256];
+
+	pp.optfile = write_optfile("name lns2\nidle 30\nmaxconnect 600\n"
+				   "ipparam site-a\nrequire-mschap-v2\n");
+	ck_assert_int_eq(
+		ppp_builtin_params_from_pppd(&pp, false, PPPD_METHOD_CHAP_MD5,
+					     NULL, &p, &bp, err, sizeof(err)),
+		0);
+	ck_assert_str_eq(p.name, "lns2");
+	ck_assert_str_eq(p.ipparam, "site-a");
+	ck_assert_uint_eq(p.limits.idle_s, 30);
+	ck_assert_uint_eq(p.limits.max_connect_s, 600);
+	ck_assert_uint_eq(bp.auth_protos, PPP_AUTH_MSCHAPV2);
+	unlink(optfile);
+	/* noauth: the peer need not log in, as pppd would let it. */
+	pp.optfile = write_optfile("noauth\n");
+	ck_assert_int_eq(
+		ppp_builtin_params_from_pppd(&pp, false, PPPD_METHOD_CHAP_MD5,
+					     NULL, &p, &bp, err, sizeof(err)),
+		0);
+	ck_assert(bp.no_auth);
+	ck_assert_str_eq(p.ipparam, "198.51.100.7");
+	unlink(optfile);
+	/* Every method refused: never a link that asks for none. */
+	pp.optfile = write_optfile("refuse-chap\nrefuse-mschap-v2\n");
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(
+				 &pp, false,
+				 PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2,
+				 NULL, &p, &bp, err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, "no login method left"), "%s", err);
+	unlink(optfile);
+	/* "auth" with nobody to verify: refused. */
+	pp.daemon_auth = false;
+	pp.optfile = write_optfile("auth\n");
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(&pp, false, 0, NULL, &p,
+						      &bp, err, sizeof(err)),
+			 -1);
+	unlink(optfile);
+	/* A client refuses to log in with what the file refuses. */
+	pp.optfile = write_optfile("refuse-pap\n");
+	ck_assert_int_eq(ppp_builtin_params_from_pppd(&pp, true, 0, NULL, &p,
+						      &bp, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(bp.auth_protos,
+			  PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2);
+	unlink(optfile);
+}
+END_TEST
+
 static Suite *builtin_suite(void)
 {
 	Suite *s = suite_create("ppp_builtin");
 	TCase *tc = tcase_create("builtin");
 
 	tcase_add_checked_fixture(tc, log_capture_start, log_capture_stop);
-	tcase_add_test(tc, test_optfile_mppe_words_are_read);
-	tcase_add_test(tc, test_optfile_lines_not_read_are_named);
 	tcase_add_test(tc,
 		       test_links_it_cannot_run_are_refused_leaving_nothing);
 	tcase_add_test(
@@ -466,6 +461,7 @@ static Suite *builtin_suite(void)
 	tcase_add_test(tc,
 		       test_chap_md5_and_pap_logins_and_a_reply_without_result);
 	tcase_add_test(tc, test_params_from_pppd_words);
+	tcase_add_test(tc, test_params_options_file_over_the_daemons_words);
 	tcase_add_test(tc, test_client_secret_from_chap_secrets);
 	suite_add_tcase(s, tc);
 	return s;
