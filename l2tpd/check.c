@@ -4,6 +4,7 @@
  * and by "l2tpd -t": a pppd options file that cannot be read would
  * otherwise be noticed only when the first call arrives and its pppd dies.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,4 +88,63 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 				   "pppd plugin (-P)", false);
 	}
 	return c.errors ? -1 : 0;
+}
+
+/* Beyond the tunnels and sessions: stdio, libevent, netlink, control and
+ * metrics clients, the secrets being read. */
+#define L2TPD_NOFILE_SPARE 128
+
+static bool uses_builtin(const struct l2tpd_config *cfg)
+{
+	if (cfg->ppp_engine == L2TPD_PPP_ENGINE_BUILTIN)
+		return true;
+	for (size_t i = 0; i < cfg->n_lns; i++)
+		if (l2tpd_lns_ppp_engine(cfg, &cfg->lns[i]) ==
+		    L2TPD_PPP_ENGINE_BUILTIN)
+			return true;
+	for (size_t i = 0; i < cfg->n_lac; i++)
+		if (l2tpd_lac_ppp_engine(cfg, &cfg->lac[i]) ==
+		    L2TPD_PPP_ENGINE_BUILTIN)
+			return true;
+	return false;
+}
+
+/* Per session: the PPPoL2TP socket, and the IPC socket to its pppd or,
+ * with the builtin engine, the /dev/ppp channel and unit. Without a data
+ * path a session holds no file. */
+static unsigned int files_per_session(const struct l2tpd_config *cfg)
+{
+	if (cfg->dataplane == L2TPD_DATAPLANE_NONE)
+		return 0;
+	return uses_builtin(cfg) ? 3 : 2;
+}
+
+unsigned long l2tpd_nofile_need(const struct l2tpd_config *cfg)
+{
+	return (unsigned long)cfg->max_tunnels +
+	       (unsigned long)cfg->max_sessions * files_per_session(cfg) +
+	       L2TPD_NOFILE_SPARE;
+}
+
+void l2tpd_check_nofile(const struct l2tpd_config *cfg)
+{
+	unsigned long need = l2tpd_nofile_need(cfg);
+	unsigned long limit = daemon_fit_nofile(need);
+	unsigned int per = files_per_session(cfg);
+	unsigned long fit;
+
+	if (limit >= need)
+		return;
+	fit = limit > L2TPD_NOFILE_SPARE ? (limit - L2TPD_NOFILE_SPARE) : 0;
+	fit = per ? fit / (per + 1) : fit;
+	log_warn(NULL,
+		 "open files limited to %lu (RLIMIT_NOFILE; hard limit not "
+		 "raised: no CAP_SYS_RESOURCE or fs.nr_open): 'max sessions = "
+		 "%u' and 'max tunnels = %u' need up to %lu (%u a session%s, "
+		 "one a tunnel); about %lu sessions in as many tunnels fit, "
+		 "calls beyond fail with 'Too many open files'. Raise "
+		 "LimitNOFILE= in the service (or ulimit -Hn) or lower the "
+		 "limits",
+		 limit, cfg->max_sessions, cfg->max_tunnels, need, per,
+		 per == 3 ? " with ppp engine = builtin" : "", fit);
 }

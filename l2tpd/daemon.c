@@ -210,6 +210,7 @@ int l2tpd_start(struct l2tpd *d, char *err, size_t errlen)
 	 * write the pid file, and exits with its status (l2tpd_started). */
 	if (daemon_go(d->foreground, &d->loop, &d->start_ms, err, errlen))
 		return -1;
+	l2tpd_check_nofile(&d->cfg);
 	limits.max_tunnels = d->cfg.max_tunnels;
 	limits.max_sessions = d->cfg.max_sessions;
 	limits.max_half_open_per_peer = d->cfg.max_half_open_per_peer;

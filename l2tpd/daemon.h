@@ -318,6 +318,12 @@ int l2tpd_metrics_open(struct l2tpd *d, char *err, size_t errlen);
 /* The files the configuration names (l2tpd/check.c): 0, or -1 with every
  * error in err; warnings are logged. */
 int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen);
+/* Open files the limits of cfg may take: a socket a tunnel, two or three
+ * files a session (see check.c), some to spare. */
+unsigned long l2tpd_nofile_need(const struct l2tpd_config *cfg);
+/* Raises RLIMIT_NOFILE to l2tpd_nofile_need() if it may, else warns with
+ * how many sessions fit (start and reload). */
+void l2tpd_check_nofile(const struct l2tpd_config *cfg);
 
 /* Control socket commands (l2tpd/ctl_cmds.c). */
 int l2tpd_ctl_register(struct l2tpd *d, char *err, size_t errlen);

@@ -225,6 +225,7 @@ static void globals_apply(struct l2tpd *d, const struct l2tpd_config *n)
 	d->engine.limits.max_tunnels = n->max_tunnels;
 	d->engine.limits.max_sessions = n->max_sessions;
 	d->engine.limits.max_half_open_per_peer = n->max_half_open_per_peer;
+	l2tpd_check_nofile(n);
 	if (n->log_level != d->cfg.log_level) {
 		d->cfg.log_level = n->log_level;
 		log_set_level(n->log_level);

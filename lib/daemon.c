@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -245,6 +246,31 @@ void daemon_raise_nofile(void)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+unsigned long daemon_fit_nofile(unsigned long need)
+{
+	struct rlimit rl, want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return ULONG_MAX;
+	if (rl.rlim_cur >= need)
+		return rl.rlim_cur;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		want.rlim_cur = want.rlim_max = need;
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			return need;
+	}
+	/* As far as the hard limit goes. */
+	want.rlim_max = rl.rlim_max;
+	want.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need
+				? rl.rlim_max
+				: need;
+	if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+		return want.rlim_cur;
+	return rl.rlim_cur;
 }
 
 /* r from daemon_check_*: -1 an error, 1 a warning (in msg). */

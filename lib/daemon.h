@@ -56,6 +56,13 @@ void daemon_checks_exec(struct daemon_checks *c, const char *path,
 /* Raises the open-file limit to its hard maximum: every tunnel has a
  * socket, every session a PPPoX socket and an IPC socket. */
 void daemon_raise_nofile(void);
+/*
+ * Makes room for need open files: the soft limit up to need, past the
+ * hard limit when we may (CAP_SYS_RESOURCE; the kernel caps it at
+ * fs.nr_open). Never lowers a limit. Returns the soft limit in force
+ * (RLIM_INFINITY as ULONG_MAX).
+ */
+unsigned long daemon_fit_nofile(unsigned long need);
 /* This host's name for logs and RADIUS; "vpnsuite" when it has none. */
 void daemon_hostname(char *buf, size_t len);
 /* After start-up checks: the open-file limit raised, detached (unless

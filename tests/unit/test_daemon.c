@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "lib/daemon.h"
 #include "tests/unit/check_main.h"
@@ -102,6 +103,36 @@ START_TEST(test_daemon_args_errors_help_and_stop)
 }
 END_TEST
 
+/* Room for more open files: the soft limit goes up to what is asked, past
+ * the hard limit only with the privilege to raise it; never down. */
+START_TEST(test_daemon_fit_nofile)
+{
+	struct rlimit saved, rl;
+	unsigned long got;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < 512)
+		return; /* nothing to test between 256 and the hard limit */
+	rl.rlim_cur = 256;
+	rl.rlim_max = saved.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_uint_eq(daemon_fit_nofile(100), 256);
+	ck_assert_uint_eq(daemon_fit_nofile(512), 512);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_uint_eq(rl.rlim_cur, 512);
+	ck_assert_uint_eq(rl.rlim_max, saved.rlim_max);
+	if (saved.rlim_max != RLIM_INFINITY) {
+		/* Past the hard limit: granted with CAP_SYS_RESOURCE, else
+		 * the hard limit itself. */
+		got = daemon_fit_nofile(saved.rlim_max + 1);
+		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+		ck_assert_uint_eq(got, rl.rlim_cur);
+		ck_assert(got == saved.rlim_max + 1 || got == saved.rlim_max);
+	}
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
+}
+END_TEST
+
 static Suite *daemon_suite(void)
 {
 	Suite *s = suite_create("daemon");
@@ -109,6 +140,7 @@ static Suite *daemon_suite(void)
 
 	tcase_add_test(tc, test_daemon_args_shared_and_own_flags);
 	tcase_add_test(tc, test_daemon_args_errors_help_and_stop);
+	tcase_add_test(tc, test_daemon_fit_nofile);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "l2tpd/config.h"
+#include "l2tpd/daemon.h"
 #include "lib/log.h"
 #include "tests/lib/log_capture.h"
 #include "tests/unit/check_main.h"
@@ -315,6 +316,35 @@ START_TEST(test_ppp_engine)
 			 -1);
 	ck_assert_pstr_eq(err, "/etc/xl2tpd/xl2tpd.conf:3: 'ppp engine': "
 			       "'pppd2' is not 'builtin' or 'pppd'");
+}
+END_TEST
+
+/* The open files the limits may take: 3 a session with the builtin engine
+ * somewhere, 2 with pppd only, none without a data path; 1 a tunnel. */
+START_TEST(test_nofile_need)
+{
+	struct l2tpd_config cfg;
+	char err[256];
+
+	ck_assert_int_eq(load("[global]\nmax tunnels = 10\nmax sessions = "
+			      "1000\n[lns default]\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(l2tpd_nofile_need(&cfg), 10 + 2 * 1000 + 128);
+	l2tpd_config_free(&cfg);
+	ck_assert_int_eq(load("[global]\nmax tunnels = 10\nmax sessions = "
+			      "1000\n[lns default]\n[lns big]\nppp engine = "
+			      "builtin\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(l2tpd_nofile_need(&cfg), 10 + 3 * 1000 + 128);
+	l2tpd_config_free(&cfg);
+	ck_assert_int_eq(load("[global]\nmax tunnels = 10\nmax sessions = "
+			      "1000\nppp engine = builtin\ndataplane = none\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_uint_eq(l2tpd_nofile_need(&cfg), 10 + 128);
+	l2tpd_config_free(&cfg);
 }
 END_TEST
 
@@ -935,6 +965,7 @@ static Suite *l2tpd_config_suite(void)
 	tcase_add_test(tc, test_shipped_sample_loads);
 	tcase_add_test(tc, test_ipsec_required);
 	tcase_add_test(tc, test_ppp_engine);
+	tcase_add_test(tc, test_nofile_need);
 	suite_add_tcase(s, tc);
 	return s;
 }
