@@ -82,11 +82,14 @@
 #define LOAD_ECHO_TRIES	   10
 #define LOAD_ECHO_DATA	   "l2tp_load"
 /*
- * The client speaks first only if the LNS has not within this time: a
- * Configure-Request sent with the ICCN reaches an LNS that has not set up
- * the call's data path yet and is lost, costing a Restart timer (3 s).
+ * The client speaks first, right after the ICCN, as a LAC's pppd does; by
+ * default --ppp-passive waits up to this long for the LNS's first frame.
+ * An LNS that has not set up the call's data path yet loses an early
+ * Configure-Request: the client's Restart timer is short for that.
  */
-#define LOAD_PPP_PASSIVE_MS 1000
+#define LOAD_PPP_PASSIVE_MS    1000
+#define LOAD_PPP_RESTART_MS    1000
+#define LOAD_PPP_MAX_CONFIGURE 30
 /* --lns --ppp: its own address and the pool it gives (host order). */
 #define LOAD_LNS_PPP_LOCAL     0x0a000001u /* 10.0.0.1 */
 #define LOAD_LNS_PPP_POOL      0x0a400000u /* 10.64.0.0/10 */
@@ -141,6 +144,7 @@ struct load_opts {
 	char ppp_password[256];
 	unsigned int ppp_auth;	 /* enum ppp_auth_proto set; 0: defaults */
 	unsigned int ppp_echo_s; /* --lns: LCP echo interval; 0: off */
+	bool ppp_passive;	 /* wait for the LNS to speak first */
 };
 
 struct load;
@@ -772,11 +776,15 @@ static void lac_ppp_start(struct load *ld, struct l2tp_session *s,
 		cfg.auth_protos = ld->o.ppp_auth;
 	/* The LNS keeps the link alive; we answer its echoes. */
 	cfg.echo_interval_ms = 0;
+	cfg.restart_ms = LOAD_PPP_RESTART_MS;
+	cfg.max_configure = LOAD_PPP_MAX_CONFIGURE;
 	p->e = ppp_engine_new(&cfg);
 	if (!p->timer || !p->e)
 		goto err;
 	rec->ppp = p;
-	p->start_ms = evloop_now_ms() + LOAD_PPP_PASSIVE_MS;
+	p->start_ms = evloop_now_ms();
+	if (ld->o.ppp_passive)
+		p->start_ms += LOAD_PPP_PASSIVE_MS;
 	lac_ppp_after(p);
 	return;
 
@@ -2112,6 +2120,9 @@ static void usage(FILE *out)
 		"chap,mschapv2)\n"
 		"      --ppp-echo SECONDS  --lns: LCP echo interval (default "
 		"30, 0: off)\n"
+		"      --ppp-passive       the client waits up to 1 s for "
+		"the LNS's first\n"
+		"                          frame before it speaks\n"
 		"  -v, --verbose           log every tunnel and session\n"
 		"Exit status: 0 all up and torn down, 1 something failed, "
 		"2 usage or setup error.\n",
@@ -2193,7 +2204,8 @@ int main(int argc, char **argv)
 		OPT_PEAK_CMD,
 		OPT_PPP,
 		OPT_PPP_AUTH,
-		OPT_PPP_ECHO
+		OPT_PPP_ECHO,
+		OPT_PPP_PASSIVE
 	};
 	static const struct option opts[] = {
 		{"server", required_argument, NULL, 's'},
@@ -2211,6 +2223,7 @@ int main(int argc, char **argv)
 		{"ppp", required_argument, NULL, OPT_PPP},
 		{"ppp-auth", required_argument, NULL, OPT_PPP_AUTH},
 		{"ppp-echo", required_argument, NULL, OPT_PPP_ECHO},
+		{"ppp-passive", no_argument, NULL, OPT_PPP_PASSIVE},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -2280,6 +2293,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_PPP_AUTH:
 			r = parse_ppp_auth(optarg, &o->ppp_auth);
+			break;
+		case OPT_PPP_PASSIVE:
+			o->ppp_passive = true;
 			break;
 		case OPT_PPP_ECHO:
 			r = parse_uint(optarg, "--ppp-echo", 0, 3600,
