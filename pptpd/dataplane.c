@@ -540,6 +540,10 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 	if (c->client && pppox_pptp_connect(c->pppox_fd, c->peer_addr,
 					    c->peer_id, err, errlen) < 0)
 		return -1;
+	/* A client's call: the server's address for logs and the link. */
+	if (!c->peer_ip[0])
+		inet_ntop(AF_INET, &c->peer_addr, c->peer_ip,
+			  sizeof(c->peer_ip));
 	pppd_params_fill(d, c, &pp);
 	p.channel_fd = c->pppox_fd;
 	p.backend_opts = &pp;
@@ -555,6 +559,10 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 
 		if (c->client)
 			methods = pp.optfile ? 0 : PPPD_METHOD_MSCHAPV2;
+		/* pppd's name without an 'option' file (server_default_opts,
+		 * Debian's pptpd-options): the secrets' server column. */
+		else if (!pp.name)
+			pp.name = "pptpd";
 		if (ppp_builtin_params_from_pppd(&pp, c->client != NULL,
 						 methods, &mppe_128, &p, &bp,
 						 err, errlen))

@@ -528,6 +528,7 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	struct builtin_link *bl;
 	struct ppp_engine_config cfg;
 	char password[AUTH_SECRET_MAX + 1] = "";
+	int n;
 
 	if (!p->client && !p->local_ip) {
 		errbuf_set(err, errlen,
@@ -550,11 +551,14 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->pppox_fd = bl->chan_fd = bl->unit_fd = -1;
 	if (p->log)
 		bl->log = *p->log;
-	/* The engine's lines read "peer 198.51.100.7 tunnel 4711 session 12:".
-	 */
-	snprintf(bl->peer, sizeof(bl->peer), "%s tunnel %u session %u",
-		 p->peer_ip ? p->peer_ip : "?", bl->log.tunnel_id,
-		 bl->log.session_id);
+	/* The engine's lines read "peer 198.51.100.7 tunnel 4711 session 12:"
+	 * (l2tpd) or "peer 198.51.100.7 call 3:" (pptpd). */
+	n = snprintf(bl->peer, sizeof(bl->peer), "%s %s %u",
+		     p->peer_ip && p->peer_ip[0] ? p->peer_ip : "?",
+		     bl->log.kind ? bl->log.kind : "tunnel", bl->log.tunnel_id);
+	if (bl->log.session_id && n > 0 && (size_t)n < sizeof(bl->peer))
+		snprintf(bl->peer + n, sizeof(bl->peer) - (size_t)n,
+			 " session %u", bl->log.session_id);
 	if (p->client &&
 	    link_client_password(l, p, password, sizeof(password), err, errlen))
 		goto err_free;
