@@ -7,7 +7,7 @@
  *   - ppp/pppd/ (ppp_link_backend_pppd): one pppd per link with our plugin,
  *     options files and ip-up scripts as operators know them;
  *   - ppp/builtin/ (ppp_link_builtin): the engine of ppp/engine/ in the
- *     daemon over /dev/ppp, no process per link (server side).
+ *     daemon over /dev/ppp, no process per link (server and client side).
  *
  * Asking: ppp_link_open() with the channel (the PPPoX socket: PPPoL2TP or
  * PPTP), the addresses, the auth policy (who verifies the peer's login:

@@ -33,15 +33,15 @@ vm_ppp_no_scripts
 
 # pppd's own secrets (guest only): pptp-linux's pppd and our LAC log in
 # from here; our servers read $D/chap-secrets (pptpd) and this one (l2tpd).
-printf 'alice pptpd "alice-pw" *\n"vpnuser" "lns" "lac-secret" *\n' > /etc/ppp/chap-secrets
-chmod 600 /etc/ppp/chap-secrets
-printf 'alice pptpd "alice-pw" *\n' > "$D/chap-secrets"
-chmod 600 "$D/chap-secrets"
+for f in /etc/ppp/chap-secrets "$D/chap-secrets"; do
+    printf 'alice pptpd "alice-pw" *\n' > "$f" && chmod 600 "$f"
+done
+printf '"vpnuser" "lns" "lac-secret" *\n' >> /etc/ppp/chap-secrets
 
-ctl() { local who=$1; shift; "$B/vpnctl" -s "$D/$who.ctl" -t 5 "$@"; }
-jctl() { local who=$1; shift; ctl "$who" --json "$@"; }
+# vpnctl of WHO (srv, cli, lns, lac) in JSON; a field of its only call.
+jctl() { "$B/vpnctl" -s "$D/$1.ctl" -t 5 --json "${@:2}"; }
+ctl() { "$B/vpnctl" -s "$D/$1.ctl" -t 5 "${@:2}"; }
 status_field() { jctl "$1" status | jq -r ".$2"; }
-# call_field WHO FIELD: a field of the only call/session, "" if none.
 call_field() { jctl "$1" sessions | jq -r ".sessions[0].$2 // empty"; }
 has_addr() { [ -n "$(vm_ppp_addr "$1" 2>/dev/null)" ]; }
 up_both() { has_addr "$1" && has_addr "$2"; }
@@ -157,40 +157,19 @@ vm_stop pptpd-srv 10
 # --- 3. l2tpd LAC, builtin engine -> l2tpd LNS, builtin engine ------------------
 vm_log "3: our l2tpd LAC (ppp engine = builtin) -> our l2tpd LNS (builtin, MPPE-128 required)"
 printf 'require-mppe-128\n' > "$D/options.mppe"
-cat > "$D/lns.conf" <<CONF
-[global]
-listen-addr = $LNS_IP
-dataplane = kernel
-ppp engine = builtin
-[lns default]
-ip range = 192.168.83.10-192.168.83.20
-local ip = $PPP_LNS
-require chap = yes
-refuse pap = yes
-require authentication = yes
-name = lns
-hostname = lns
-pppoptfile = $D/options.mppe
-CONF
+{
+    printf '[global]\nlisten-addr = %s\ndataplane = kernel\nppp engine = builtin\n' "$LNS_IP"
+    vm_lns_default 192.168.83.10-192.168.83.20 "$PPP_LNS" "$D/options.mppe"
+    printf 'require chap = yes\nrefuse pap = yes\n'
+} > "$D/lns.conf"
 # No 'password': the builtin engine finds vpnuser's in chap-secrets.
-cat > "$D/lac.conf" <<CONF
-[global]
-port = 1701
-dataplane = kernel
-[lac one]
-lns = $LNS_IP
-autodial = yes
-redial = no
-hostname = lac
-name = vpnuser
-ppp engine = builtin
-pppoptfile = $D/options.mppe
-CONF
+printf '%s\n' "[global]" "port = 1701" "[lac one]" "lns = $LNS_IP" "autodial = yes" \
+    "redial = no" "name = vpnuser" "ppp engine = builtin" "pppoptfile = $D/options.mppe" \
+    > "$D/lac.conf"
 : > "$D/secrets"
-lctl() { "$B/vpnctl" -s "$D/$1.ctl" -t 5 --json "${@:2}"; }
 l2tp_clean() {
     [ -z "$(vm_ppp_ifaces lns)$(vm_ppp_ifaces lac)" ] && vm_no_l2tp_session lns &&
-        [ "$(lctl lns sessions | jq '.sessions | length')" = 0 ]
+        [ "$(jctl lns sessions | jq '.sessions | length')" = 0 ]
 }
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/secrets" \
     -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
@@ -214,7 +193,7 @@ vm_check "LNS: MPPE-128 up" grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-lns.log"
 vm_check "ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "ping LNS -> LAC" vm_ping lns "$lac_ip" 3
 vm_check_eq "vpnctl: the LAC's session has its interface" "$lac_if" \
-    "$(lctl lac sessions | jq -r '.sessions[0].interface // empty')"
+    "$(call_field lac interface)"
 vm_stop l2tpd-lac 10
 vm_check "the LAC stopped: nothing left on either side" vm_wait_for 30 l2tp_clean
 vm_stop l2tpd-lns 10
