@@ -266,3 +266,24 @@ void log_flood_reset(void)
 	}
 	memset(&flood, 0, sizeof(flood));
 }
+
+const char *log_quote(const char *s, char out[LOG_QUOTE_SIZE])
+{
+	size_t o = 0, i;
+
+	for (i = 0; s[i] && i < LOG_QUOTE_BYTES; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, LOG_QUOTE_SIZE - o,
+					      "\\x%02x", c);
+	}
+	if (s[i]) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	return out;
+}

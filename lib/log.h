@@ -59,6 +59,16 @@ void log_msgv(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 void log_msg(enum log_level level, const struct log_ctx *ctx, const char *fmt,
 	     ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * Text from a peer (a user name) for a log line: bytes outside printable
+ * ASCII, quotes and backslashes as \xHH, so that a newline or an escape
+ * sequence cannot forge or hide log lines; at most LOG_QUOTE_BYTES bytes
+ * shown, then "...". Returns out.
+ */
+#define LOG_QUOTE_BYTES 64
+#define LOG_QUOTE_SIZE	(LOG_QUOTE_BYTES * 4 + 4)
+const char *log_quote(const char *s, char out[LOG_QUOTE_SIZE]);
+
 #define log_error(ctx, ...) log_msg(LOG_LEVEL_ERROR, ctx, __VA_ARGS__)
 #define log_warn(ctx, ...)  log_msg(LOG_LEVEL_WARN, ctx, __VA_ARGS__)
 #define log_info(ctx, ...)  log_msg(LOG_LEVEL_INFO, ctx, __VA_ARGS__)

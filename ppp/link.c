@@ -86,6 +86,7 @@ int ppp_link_auth_local(struct ppp_link *l, const struct ppp_ipc_msg *req,
 			uint64_t now_ms)
 {
 	struct ppp_ipc_msg reply;
+	char user_q[LOG_QUOTE_SIZE];
 	int rc = -1;
 
 	ppp_ipc_msg_init(&reply, PPP_IPC_AUTH_REPLY, req->seq);
@@ -96,7 +97,7 @@ int ppp_link_auth_local(struct ppp_link *l, const struct ppp_ipc_msg *req,
 		log_warn(&l->log,
 			 "login of '%s' refused: no secrets to "
 			 "verify it with",
-			 req->user);
+			 log_quote(req->user, user_q));
 	/* A refused reply still carries its result (and the peer's
 	 * message); the backend sends nothing of a refusal but that. */
 	ppp_link_auth_reply(l, &reply);

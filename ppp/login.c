@@ -19,10 +19,9 @@
 #include "lib/sockaddr.h"
 #include "ppp/secrets.h"
 
-/* Room for an escaped user name: 64 bytes shown, each up to "\xHH". */
-#define SHOW_NAME_BYTES 64
-#define SHOW_NAME_SIZE	(SHOW_NAME_BYTES * 4 + 4)
-#define WHO_SIZE	(SHOW_NAME_SIZE + PPP_LOGIN_PEER_KEY_MAX * 4 + 32)
+/* Room for an escaped user name (log_quote()). */
+#define SHOW_NAME_SIZE LOG_QUOTE_SIZE
+#define WHO_SIZE       (SHOW_NAME_SIZE + PPP_LOGIN_PEER_KEY_MAX * 4 + 32)
 
 /* One peer address under brute-force watch. */
 struct peer_entry {
@@ -86,29 +85,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-/*
- * User names come from the peer: quote them so that a newline or escape
- * sequence cannot forge or hide log lines.
- */
-static void show_bytes(const char *s, char *out, size_t size)
-{
-	size_t o = 0, i;
-
-	for (i = 0; s[i] && i < SHOW_NAME_BYTES && o + 5 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
-	}
-	if (s[i] && o + 4 <= size) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
 }
 
 static void addr_text(uint32_t addr, char out[INET_ADDRSTRLEN])
@@ -850,10 +826,8 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 	ppp_ipc_msg_init(reply, PPP_IPC_AUTH_REPLY, req->seq);
 	method = ppp_ipc_has(req, PPP_IPC_T_METHOD) ? req->method : 0;
 	out->reason[0] = '\0';
-	show_bytes(ppp_ipc_has(req, PPP_IPC_T_USER) ? req->user : "", user_text,
-		   sizeof(user_text));
-	show_bytes(peer && peer[0] ? peer : "unknown peer", peer_text,
-		   sizeof(peer_text));
+	log_quote(ppp_ipc_has(req, PPP_IPC_T_USER) ? req->user : "", user_text);
+	log_quote(peer && peer[0] ? peer : "unknown peer", peer_text);
 	snprintf(l.who, sizeof(l.who), "user '%s' from %s", user_text,
 		 peer_text);
 
@@ -889,7 +863,7 @@ int ppp_login_verify(struct ppp_login *a, const struct ppp_ipc_msg *req,
 	res = check_credentials(&l, e ? e->secret : "", send_key, recv_key);
 	if (!e) {
 		if (server)
-			show_bytes(server, peer_text, sizeof(peer_text));
+			log_quote(server, peer_text);
 		login_reason(&l, "no secret for this user and %s%s%s in %s",
 			     server ? "server '" : "any server",
 			     server ? peer_text : "", server ? "'" : "",

@@ -230,3 +230,113 @@ int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 				  strerror(-rc));
 	return 0;
 }
+
+int ppp_kernel_ipv6_pass(int unit_fd, bool pass, char *err, size_t errlen)
+{
+	struct npioctl np = {.protocol = PPP_IPV6,
+			     .mode = pass ? NPMODE_PASS : NPMODE_DROP};
+
+	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSNPMODE IPv6 %s: %s",
+				  pass ? "pass" : "drop", strerror(errno));
+	return 0;
+}
+
+int ppp_kernel_idle_s(int unit_fd, unsigned long *idle_s, char *err,
+		      size_t errlen)
+{
+	struct ppp_idle idle;
+
+	/* Seconds since a data frame last went out and came in (the
+	 * kernel's own counters; control frames do not count). */
+	if (ioctl(unit_fd, PPPIOCGIDLE, &idle) < 0)
+		return errbuf_set(err, errlen, "PPPIOCGIDLE: %s",
+				  strerror(errno));
+	*idle_s = (unsigned long)(idle.xmit_idle < idle.recv_idle
+					  ? idle.xmit_idle
+					  : idle.recv_idle);
+	return 0;
+}
+
+static int if_addr_change(struct nl_sock *nl, uint16_t type, int family,
+			  unsigned int ifindex, const void *local,
+			  const void *peer, size_t alen, uint8_t prefixlen,
+			  uint8_t scope)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (type == RTM_NEWADDR)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
+	nlh->nlmsg_seq = ++nl->seq;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (uint8_t)family;
+	ifa->ifa_prefixlen = prefixlen;
+	ifa->ifa_scope = scope;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, alen, local);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, peer);
+	return nl_sock_transact(nl, nlh, NULL, NULL);
+}
+
+int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
+			   uint32_t local, uint32_t peer, char *err,
+			   size_t errlen)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	uint32_t l = htonl(local), p = htonl(peer);
+	int rc;
+
+	if (!ifindex)
+		return errbuf_set(err, errlen, "%s: %s", ifname,
+				  strerror(errno));
+	rc = if_addr_change(nl, RTM_DELADDR, AF_INET, ifindex, &l, &p, 4, 32,
+			    RT_SCOPE_UNIVERSE);
+	/* Gone already (the peer route with it): nothing to undo. */
+	if (rc < 0 && rc != -EADDRNOTAVAIL && rc != -ENODEV)
+		return errbuf_set(err, errlen, "%s: address removal: %s",
+				  ifname, strerror(-rc));
+	return 0;
+}
+
+/* fe80::/64 with the interface identifier (RFC 5072 5). */
+static void link_local(const uint8_t ifid[8], uint8_t out[16])
+{
+	memset(out, 0, 16);
+	out[0] = 0xfe;
+	out[1] = 0x80;
+	memcpy(out + 8, ifid, 8);
+}
+
+int ppp_kernel_if_ipv6(struct nl_sock *nl, const char *ifname, bool add,
+		       const uint8_t local_ifid[8], const uint8_t peer_ifid[8],
+		       unsigned int mtu, char *err, size_t errlen)
+{
+	unsigned int ifindex = if_nametoindex(ifname);
+	uint8_t local[16], peer[16];
+	int rc;
+
+	if (!ifindex)
+		return errbuf_set(err, errlen, "%s: %s", ifname,
+				  strerror(errno));
+	if (add) {
+		rc = if_set_up(nl, ifindex, mtu);
+		if (rc < 0)
+			return errbuf_set(err, errlen, "%s: MTU %u, up: %s",
+					  ifname, mtu, strerror(-rc));
+	}
+	link_local(local_ifid, local);
+	link_local(peer_ifid, peer);
+	/* As pppd sets them: ours a /128 with the peer's beside it, so
+	 * that the kernel routes the peer's link-local address here. */
+	rc = if_addr_change(nl, add ? RTM_NEWADDR : RTM_DELADDR, AF_INET6,
+			    ifindex, local, peer, 16, 128, RT_SCOPE_LINK);
+	if (rc < 0 && (add || (rc != -EADDRNOTAVAIL && rc != -ENODEV)))
+		return errbuf_set(err, errlen, "%s: IPv6 link-local %s: %s",
+				  ifname, add ? "address" : "removal",
+				  strerror(-rc));
+	return 0;
+}

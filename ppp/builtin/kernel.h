@@ -65,4 +65,31 @@ int ppp_kernel_ccp_up(int unit_fd, char *err, size_t errlen);
 int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 		     uint32_t peer, unsigned int mtu, char *err, size_t errlen);
 
+/*
+ * IPv6 through the unit passes (IPV6CP opened, and CCP up when MPPE is
+ * required) or is dropped, as ppp_kernel_ip_pass() for IPv4.
+ */
+int ppp_kernel_ipv6_pass(int unit_fd, bool pass, char *err, size_t errlen);
+/*
+ * Seconds without data through the unit, the less of both directions
+ * (PPPIOCGIDLE; LCP echoes do not count): pppd's 'idle'.
+ */
+int ppp_kernel_idle_s(int unit_fd, unsigned long *idle_s, char *err,
+		      size_t errlen);
+/*
+ * IPCP left Opened: the address ppp_kernel_if_up() set is removed (with
+ * its peer route), so that IPCP opened again sets the new one alone.
+ */
+int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
+			   uint32_t local, uint32_t peer, char *err,
+			   size_t errlen);
+/*
+ * IPV6CP opened (add: the interface up with MTU mtu) or closed: the
+ * link-local addresses from the interface identifiers (RFC 5072 5),
+ * fe80::local_ifid/128 with the peer's fe80::peer_ifid, as pppd sets them.
+ */
+int ppp_kernel_if_ipv6(struct nl_sock *nl, const char *ifname, bool add,
+		       const uint8_t local_ifid[8], const uint8_t peer_ifid[8],
+		       unsigned int mtu, char *err, size_t errlen);
+
 #endif

@@ -32,10 +32,17 @@
 
 /* Frames read per readable event, so that one busy link cannot starve
  * the others on the loop. */
-#define LINK_READ_BATCH	 16
-#define LINK_FRAME_MAX	 2048
-#define LINK_REASON_MAX	 300
-#define LINK_MTU_DEFAULT 1500
+#define LINK_READ_BATCH 16
+/*
+ * Frames are read into a buffer as large as the MRU we agreed to (the peer
+ * may send that much, RFC 1661 6.1), never less than the 1500 bytes every
+ * implementation takes, nor more than pppd's largest MRU; the protocol
+ * field (and a peer's address and control) come on top.
+ */
+#define LINK_FRAME_HEADROOM 4
+#define LINK_FRAME_MAX	    (16384 + LINK_FRAME_HEADROOM)
+#define LINK_REASON_MAX	    300
+#define LINK_MTU_DEFAULT    1500
 /*
  * The LAC starts its pppd once the call is up and it speaks first; a
  * Configure-Request of ours sent before that pppd has its channel is lost
@@ -71,12 +78,19 @@ struct builtin_link {
 	uint32_t auth_seq;
 	unsigned int in_engine; /* depth of engine calls under way */
 	bool settling;
-	bool started;	       /* LCP started (ppp_engine_start) */
-	bool failed;	       /* the kernel said no: close (reason) */
-	unsigned int mppe;     /* MPPE offered (enum ppp_mppe_bits) */
-	bool network_up_due;   /* NETWORK_UP seen, unit not made yet */
-	bool network_down_due; /* NETWORK_DOWN seen */
-	bool ended;	       /* engine down: the end is under way */
+	bool started;	     /* LCP started (ppp_engine_start) */
+	bool failed;	     /* the kernel said no: close (reason) */
+	unsigned int mppe;   /* MPPE offered (enum ppp_mppe_bits) */
+	bool network_up_due; /* NETWORK_UP seen, unit not made yet */
+	bool ipv6_up_due, ipv6_down_due; /* IPV6_UP, IPV6_DOWN seen */
+	bool ipv6_up;			 /* the fe80:: addresses are set */
+	uint8_t ipv6_local[8], ipv6_peer[8];
+	uint32_t if_local, if_peer; /* the IPv4 address set on the unit */
+	struct ppp_link_limits limits;
+	uint64_t up_since_ms;		  /* first network up (maxconnect) */
+	struct evloop_timer *limit_timer; /* idle and maxconnect */
+	bool network_down_due;		  /* NETWORK_DOWN seen */
+	bool ended; /* engine down: the end is under way */
 	bool up;
 	char ifname[PPP_LINK_IFNAME_MAX];
 	char reason[LINK_REASON_MAX];
@@ -112,6 +126,7 @@ static void engine_send(void *arg, const uint8_t *frame, size_t len)
 }
 
 static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen);
+static void link_limits_arm(struct builtin_link *bl, unsigned long wait_s);
 
 /* From the AUTH_OK event: no engine call, only the kernel. */
 static int link_mppe_prepare(struct builtin_link *bl)
@@ -161,6 +176,14 @@ static void engine_event(void *arg, const struct ppp_event *ev)
 		bl->network_up_due = false;
 		bl->network_down_due = true;
 		break;
+	case PPP_EV_IPV6_UP:
+		bl->ipv6_up_due = true;
+		bl->ipv6_down_due = false;
+		break;
+	case PPP_EV_IPV6_DOWN:
+		bl->ipv6_up_due = false;
+		bl->ipv6_down_due = true;
+		break;
 	case PPP_EV_DOWN:
 		if (!bl->reason[0])
 			snprintf(bl->reason, sizeof(bl->reason), "%s",
@@ -181,9 +204,11 @@ static void engine_auth_check(void *arg, const struct ppp_auth_request *req)
 
 	if (ppp_builtin_auth_request(req, bl->name, ++bl->auth_seq, &q)) {
 		struct ppp_auth_answer no = {.ok = false};
+		char user_q[LOG_QUOTE_SIZE];
 
+		/* The name comes from the peer: quoted for the log. */
 		log_warn(&bl->log, "login of '%s' refused: request too long",
-			 req->user);
+			 log_quote(req->user, user_q));
 		ppp_engine_auth_answer(bl->e, &no, now_ms());
 	} else {
 		ppp_link_backend_auth(bl->l, &q);
@@ -224,19 +249,23 @@ static void link_auth_reply(void *impl, const struct ppp_ipc_msg *reply)
 
 static void link_readable(evutil_socket_t fd, short what, void *arg)
 {
+	/* One for all links: the loop runs one handler at a time. */
+	static uint8_t frame[LINK_FRAME_MAX];
 	struct builtin_link *bl = arg;
-	uint8_t frame[LINK_FRAME_MAX];
+	size_t size = (bl->mru > 1500 ? bl->mru : 1500) + LINK_FRAME_HEADROOM;
 
+	if (size > sizeof(frame))
+		size = sizeof(frame);
 	for (int i = 0; i < LINK_READ_BATCH && !bl->ended; i++) {
-		ssize_t n = read(fd, frame, sizeof(frame));
+		ssize_t n = read(fd, frame, size);
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			break;
 		/* Longer than any control frame we take: the kernel drops
 		 * it (ppp_read), the link goes on. */
 		if (n < 0 && errno == EOVERFLOW) {
-			log_debug(&bl->log, "PPP frame over %d bytes dropped",
-				  LINK_FRAME_MAX);
+			log_debug(&bl->log, "PPP frame over %zu bytes dropped",
+				  size);
 			continue;
 		}
 		if (n <= 0) {
@@ -316,11 +345,116 @@ static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen)
 	if (bl->unit_fd < 0)
 		return -1;
 	snprintf(bl->ifname, sizeof(bl->ifname), "ppp%d", bl->unit);
+	/* IPv6 waits for IPV6CP as IPv4 waits for IPCP. */
+	if (ppp_kernel_ipv6_pass(bl->unit_fd, false, err, errlen))
+		return -1;
 	bl->ev_unit = event_new(evloop_base(bl->loop), bl->unit_fd,
 				EV_READ | EV_PERSIST, link_readable, bl);
 	if (!bl->ev_unit || event_add(bl->ev_unit, NULL) < 0)
 		return errbuf_set(err, errlen, "out of memory");
 	return 0;
+}
+
+/* ---- idle and maxconnect (pppd's), checked once IP was up ---- */
+
+static void link_limit_end(struct builtin_link *bl, const char *why)
+{
+	log_info(&bl->log, "%s", why);
+	snprintf(bl->reason, sizeof(bl->reason), "%s", why);
+	bl->in_engine++;
+	ppp_engine_close(bl->e, why, now_ms());
+	bl->in_engine--;
+	link_settle(bl);
+}
+
+/* The next check in at most wait_s seconds (0: the soonest limit). */
+static void link_limits_arm(struct builtin_link *bl, unsigned long wait_s)
+{
+	unsigned long next = wait_s;
+
+	if (bl->limits.max_connect_s) {
+		uint64_t end = bl->up_since_ms +
+			       (uint64_t)bl->limits.max_connect_s * 1000;
+		uint64_t now = now_ms();
+		unsigned long left = end > now ? (end - now + 999) / 1000 : 0;
+
+		if (!next || left < next)
+			next = left;
+	}
+	if (bl->limits.idle_s && (!next || bl->limits.idle_s < next) && !wait_s)
+		next = bl->limits.idle_s;
+	if (bl->limits.max_connect_s || bl->limits.idle_s)
+		evloop_timer_arm(bl->limit_timer, next * 1000);
+}
+
+static void link_limits_check(struct evloop_timer *t, void *arg)
+{
+	struct builtin_link *bl = arg;
+	unsigned long idle = 0, wait = 0;
+	char why[96];
+
+	if (bl->ended)
+		return;
+	if (bl->limits.max_connect_s &&
+	    now_ms() - bl->up_since_ms >=
+		    (uint64_t)bl->limits.max_connect_s * 1000) {
+		snprintf(why, sizeof(why), "connect time of %u s expired",
+			 bl->limits.max_connect_s);
+		link_limit_end(bl, why);
+		return;
+	}
+	if (bl->limits.idle_s && bl->unit_fd >= 0) {
+		if (ppp_kernel_idle_s(bl->unit_fd, &idle, why, sizeof(why))) {
+			log_warn(&bl->log, "idle limit: %s", why);
+			idle = 0;
+		}
+		if (idle >= bl->limits.idle_s) {
+			snprintf(why, sizeof(why),
+				 "no traffic for %lu s (idle limit %u s)", idle,
+				 bl->limits.idle_s);
+			link_limit_end(bl, why);
+			return;
+		}
+		wait = bl->limits.idle_s - idle;
+	}
+	link_limits_arm(bl, wait);
+}
+
+/* IPV6CP opened or closed: the link-local addresses. */
+static int link_ipv6(struct builtin_link *bl, bool up)
+{
+	unsigned int mtu = ppp_engine_peer_mru(bl->e);
+	char err[256];
+
+	if (!up) {
+		if (!bl->ipv6_up)
+			return 0;
+		bl->ipv6_up = false;
+		if (ppp_kernel_ipv6_pass(bl->unit_fd, false, err,
+					 sizeof(err)) ||
+		    ppp_kernel_if_ipv6(&bl->b->nl, bl->ifname, false,
+				       bl->ipv6_local, bl->ipv6_peer, 0, err,
+				       sizeof(err)))
+			goto err;
+		return 0;
+	}
+	if (!mtu || mtu > bl->mtu)
+		mtu = bl->mtu;
+	if (!ppp_engine_ipv6_ifids(bl->e, bl->ipv6_local, bl->ipv6_peer))
+		return 0;
+	if (link_unit_open(bl, err, sizeof(err)) ||
+	    ppp_kernel_if_ipv6(&bl->b->nl, bl->ifname, true, bl->ipv6_local,
+			       bl->ipv6_peer, mtu, err, sizeof(err)) ||
+	    ppp_kernel_ipv6_pass(bl->unit_fd, true, err, sizeof(err)))
+		goto err;
+	bl->ipv6_up = true;
+	log_info(&bl->log, "IPv6 up on %s", bl->ifname);
+	return 0;
+
+err:
+	log_error(&bl->log, "PPP unit: %s", err);
+	snprintf(bl->reason, sizeof(bl->reason), "PPP unit: %s", err);
+	return -1;
 }
 
 static int link_network_up(struct builtin_link *bl)
@@ -341,7 +475,14 @@ static int link_network_up(struct builtin_link *bl)
 	if (ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu, err,
 			     sizeof(err)))
 		goto err;
+	bl->if_local = local;
+	bl->if_peer = peer;
 	bl->up = true;
+	if (!bl->up_since_ms) {
+		/* pppd: maxconnect counts from the first network up. */
+		bl->up_since_ms = now_ms();
+		link_limits_arm(bl, 0);
+	}
 	ppp_link_backend_up(bl->l, bl->ifname, local, peer);
 	return 0;
 
@@ -370,6 +511,7 @@ static void link_free(struct builtin_link *bl)
 	evloop_timer_free(bl->setup_timer);
 	evloop_timer_free(bl->end_timer);
 	evloop_timer_free(bl->hangup_timer);
+	evloop_timer_free(bl->limit_timer);
 	ppp_engine_free(bl->e);
 	free(bl);
 }
@@ -406,6 +548,16 @@ static void link_settle(struct builtin_link *bl)
 		ppp_engine_close(bl->e, "Kernel setup failed", now_ms());
 		bl->in_engine--;
 	}
+	while (!bl->ended && (bl->ipv6_up_due || bl->ipv6_down_due)) {
+		bool up = bl->ipv6_up_due;
+
+		bl->ipv6_up_due = bl->ipv6_down_due = false;
+		if (link_ipv6(bl, up) < 0) {
+			bl->in_engine++;
+			ppp_engine_close(bl->e, "Interface failed", now_ms());
+			bl->in_engine--;
+		}
+	}
 	while (!bl->ended && (bl->network_up_due || bl->network_down_due)) {
 		if (bl->network_down_due) {
 			char err[128];
@@ -421,6 +573,15 @@ static void link_settle(struct builtin_link *bl)
 			}
 			if (bl->up)
 				ppp_link_backend_ip_down(bl->l);
+			/* As pppd at IPCP down: the address goes, so that
+			 * IPCP opened again sets the one it agrees alone. */
+			if (bl->up &&
+			    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname,
+						   bl->if_local, bl->if_peer,
+						   err, sizeof(err)) < 0) {
+				log_error(&bl->log, "%s", err);
+				bl->failed = true;
+			}
 			bl->up = false;
 		}
 		if (bl->network_up_due) {
@@ -438,6 +599,7 @@ static void link_settle(struct builtin_link *bl)
 		evloop_timer_disarm(bl->timer);
 		evloop_timer_disarm(bl->setup_timer);
 		evloop_timer_disarm(bl->hangup_timer);
+		evloop_timer_disarm(bl->limit_timer);
 		if (bl->ev_chan)
 			event_del(bl->ev_chan);
 		if (bl->ev_unit)
@@ -537,9 +699,6 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 			   "pptpd.conf)");
 		return NULL;
 	}
-	if (p->limits.max_connect_s || p->limits.idle_s)
-		log_warn(p->log, "builtin PPP engine: connect and idle "
-				 "limits are not enforced yet");
 	bl = calloc(1, sizeof(*bl));
 	if (!bl) {
 		errbuf_set(err, errlen, "out of memory");
@@ -549,6 +708,7 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->l = l;
 	bl->loop = loop;
 	bl->pppox_fd = bl->chan_fd = bl->unit_fd = -1;
+	bl->limits = p->limits;
 	if (p->log)
 		bl->log = *p->log;
 	/* The engine's lines read "peer 198.51.100.7 tunnel 4711 session 12:"
@@ -590,8 +750,10 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->setup_timer = evloop_timer_new(loop, link_setup_timeout, bl);
 	bl->end_timer = evloop_timer_new(loop, link_end, bl);
 	bl->hangup_timer = evloop_timer_new(loop, link_hangup_done, bl);
+	bl->limit_timer = evloop_timer_new(loop, link_limits_check, bl);
 	if (!bl->ev_chan || !bl->timer || !bl->setup_timer || !bl->end_timer ||
-	    !bl->hangup_timer || event_add(bl->ev_chan, NULL) < 0) {
+	    !bl->hangup_timer || !bl->limit_timer ||
+	    event_add(bl->ev_chan, NULL) < 0) {
 		errbuf_set(err, errlen, "out of memory");
 		goto err_free;
 	}

@@ -134,8 +134,11 @@ static void chap_recv_response(struct ppp_engine *e, uint8_t id,
 	/* Re-authentication is of the same user (RFC 1994 4: the link
 	 * stays with who logged in). */
 	if (a->reauth && strcmp(req.user, e->user)) {
+		char now_q[LOG_QUOTE_SIZE], was_q[LOG_QUOTE_SIZE];
+
 		log_warn(&e->log, "%s: re-authentication as '%s', not '%s'",
-			 ppp_auth_proto_name(a->proto), req.user, e->user);
+			 ppp_auth_proto_name(a->proto),
+			 log_quote(req.user, now_q), log_quote(e->user, was_q));
 		a->state = PPP_AUTH_FAILED;
 		ppp_engine_fail(e, PPP_DOWN_AUTH_FAILED,
 				"Authentication failed");
@@ -196,8 +199,11 @@ void ppp_chap_answer(struct ppp_engine *e, const struct ppp_auth_answer *ans)
 	a->state = ok ? PPP_AUTH_DONE : PPP_AUTH_FAILED;
 	chap_send(e, a->reply_code, a->id, a->reply, a->reply_len, NULL);
 	if (!ok) {
+		char user_q[LOG_QUOTE_SIZE];
+
 		log_warn(&e->log, "%s: login of '%s' refused",
-			 ppp_auth_proto_name(a->proto), e->user);
+			 ppp_auth_proto_name(a->proto),
+			 log_quote(e->user, user_q));
 		ppp_engine_fail(e, PPP_DOWN_AUTH_FAILED,
 				"Authentication failed");
 		return;

@@ -306,8 +306,10 @@ void ppp_engine_auth_done(struct ppp_engine *e)
 	e->auth_deadline = 0;
 	e->phase = PPP_PHASE_NETWORK;
 	if (e->server.proto || e->client.proto) {
+		char user_q[LOG_QUOTE_SIZE];
+
 		log_info(&e->log, "authenticated%s%s (%s)",
-			 e->user[0] ? " as " : "", e->user,
+			 e->user[0] ? " as " : "", log_quote(e->user, user_q),
 			 ppp_auth_proto_name(e->server.proto
 						     ? e->server.proto
 						     : e->client.proto));

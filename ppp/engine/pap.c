@@ -124,7 +124,10 @@ void ppp_pap_answer(struct ppp_engine *e, const struct ppp_auth_answer *ans)
 	a->state = ans->ok ? PPP_AUTH_DONE : PPP_AUTH_FAILED;
 	pap_send(e, a->reply_code, a->id, a->reply, a->reply_len);
 	if (!ans->ok) {
-		log_warn(&e->log, "PAP: login of '%s' refused", e->user);
+		char user_q[LOG_QUOTE_SIZE];
+
+		log_warn(&e->log, "PAP: login of '%s' refused",
+			 log_quote(e->user, user_q));
 		ppp_engine_fail(e, PPP_DOWN_AUTH_FAILED,
 				"Authentication failed");
 		return;

@@ -84,6 +84,24 @@ START_TEST(test_log_long_line_is_truncated_not_overflowed)
 }
 END_TEST
 
+START_TEST(test_log_quote_escapes_control_bytes_and_bounds_the_length)
+{
+	char out[LOG_QUOTE_SIZE], big[3 * LOG_QUOTE_BYTES];
+
+	ck_assert_str_eq(log_quote("alice", out), "alice");
+	/* A newline cannot start a forged line, an escape no terminal
+	 * sequence, a quote no early end of the name. */
+	ck_assert_str_eq(log_quote("a\nFAKE: ok\x1b[2J'\\", out),
+			 "a\\x0aFAKE: ok\\x1b[2J\\x27\\x5c");
+	ck_assert_str_eq(log_quote("\xff", out), "\\xff");
+	memset(big, '\x01', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	log_quote(big, out);
+	ck_assert_uint_eq(strlen(out), LOG_QUOTE_BYTES * 4 + 3);
+	ck_assert_str_eq(out + LOG_QUOTE_BYTES * 4, "...");
+}
+END_TEST
+
 START_TEST(test_log_level_parse)
 {
 	enum log_level l;
@@ -172,6 +190,8 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, test_log_level_filters);
 	tcase_add_test(tc, test_log_long_line_is_truncated_not_overflowed);
 	tcase_add_test(tc, test_log_level_parse);
+	tcase_add_test(
+		tc, test_log_quote_escapes_control_bytes_and_bounds_the_length);
 	tcase_add_test(tc, test_log_limit_one_line_per_interval_with_count);
 	tcase_add_test(tc, test_log_flood_budget_rate_and_summary);
 	suite_add_tcase(s, tc);

@@ -4,6 +4,7 @@
  * link that loses frames, with fake time: LCP, authentication (PAP,
  * CHAP-MD5, MS-CHAPv2 checked by ppp/auth.c as a daemon would) and IPCP.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/log.h"
@@ -419,6 +420,48 @@ START_TEST(test_wrong_password)
 }
 END_TEST
 
+static char refused_line[1024];
+
+static void keep_refused(void *arg, enum log_level level, const char *line)
+{
+	if (strstr(line, "login of"))
+		snprintf(refused_line, sizeof(refused_line), "%s", line);
+}
+
+/* A user name is the peer's: its control bytes reach no log line. */
+START_TEST(test_refused_user_name_is_quoted_in_the_log)
+{
+	static const unsigned int protos[] = {PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5,
+					      PPP_AUTH_MSCHAPV2};
+
+	connect(protos[_i], 0, 0);
+	ppp_engine_free(cli.e);
+	srv.secret = "otherPass";
+	{
+		struct ppp_engine_config cfg;
+
+		ppp_engine_config_defaults(&cfg, PPP_ROLE_CLIENT);
+		cfg.ops = &ops;
+		cfg.arg = &cli;
+		cfg.name = "eve\nl2tpd: login of 'root' accepted\x1b[2J";
+		cfg.password = PASSWORD;
+		cli.e = ppp_engine_new(&cfg);
+	}
+	refused_line[0] = '\0';
+	log_set_sink(keep_refused, NULL);
+	start(120000, both_down);
+	log_set_sink(quiet, NULL);
+	ck_assert_int_eq(srv.reason, PPP_DOWN_AUTH_FAILED);
+	ck_assert_msg(strstr(refused_line, "login of 'eve\\x0al2tpd: login of "
+					   "\\x27root\\x27 accepted\\x1b[2J' "
+					   "refused"),
+		      "%s", refused_line);
+	ck_assert_ptr_null(strchr(refused_line, '\n'));
+	ck_assert_ptr_null(strchr(refused_line, 0x1b));
+	teardown();
+}
+END_TEST
+
 /* RFC 2759 6: the Failure packet's text is what Windows parses. */
 START_TEST(test_mschapv2_failure_message)
 {
@@ -742,6 +785,8 @@ static Suite *ppp_engine_suite(void)
 	tcase_add_test(tc, test_auth_protocol_nak);
 	tcase_add_test(tc, test_no_common_auth_protocol);
 	tcase_add_test(tc, test_client_without_password_refused);
+	tcase_add_loop_test(tc, test_refused_user_name_is_quoted_in_the_log, 0,
+			    3);
 	tcase_add_loop_test(tc, test_wrong_password, 0, 3);
 	tcase_add_test(tc, test_mschapv2_failure_message);
 	tcase_add_test(tc, test_deferred_verdict);
