@@ -181,6 +181,14 @@ static json_t *session_json(struct l2tpd *d, const struct l2tp_session *s,
 	json_object_set_new(
 		o, "pppd",
 		json_integer(g && g->link ? ppp_link_pid(g->link) : 0));
+	if (g && g->link) {
+		struct ppp_link_state st;
+
+		ppp_link_state(g->link, &st);
+		ctl_set_ppp_state(o, st.lcp, st.auth, st.ipcp, st.ccp);
+	} else {
+		ctl_set_ppp_state(o, NULL, NULL, NULL, NULL);
+	}
 	if (g)
 		radius_ctl_session(g->radius.rad, o);
 	if (g && g->kernel_session && d->nl) {

@@ -1050,3 +1050,12 @@ void ctl_set_counters(json_t *o, uint64_t rx_bytes, uint64_t tx_bytes,
 	json_object_set_new(o, "tx_packets",
 			    json_integer((json_int_t)tx_packets));
 }
+
+void ctl_set_ppp_state(json_t *o, const char *lcp, const char *auth,
+		       const char *ipcp, const char *ccp)
+{
+	json_object_set_new(o, "lcp", json_string(lcp ? lcp : "-"));
+	json_object_set_new(o, "auth", json_string(auth ? auth : "-"));
+	json_object_set_new(o, "ipcp", json_string(ipcp ? ipcp : "-"));
+	json_object_set_new(o, "ccp", json_string(ccp ? ccp : "-"));
+}

@@ -155,6 +155,11 @@ int ctl_register_daemon(struct ctl_server *srv,
 void ctl_set_counters(json_t *o, uint64_t rx_bytes, uint64_t tx_bytes,
 		      uint64_t rx_packets, uint64_t tx_packets);
 
+/* A session's PPP in a "sessions" row, named alike in both daemons and for
+ * both PPP engines: "lcp", "auth", "ipcp", "ccp" (NULL: "-"). */
+void ctl_set_ppp_state(json_t *o, const char *lcp, const char *auth,
+		       const char *ipcp, const char *ccp);
+
 /*
  * The reply (a new reference, always an object) that a client sending the
  * request line (len bytes, no '\n') gets: for tests and fuzz targets, which

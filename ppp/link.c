@@ -29,6 +29,8 @@ struct ppp_link {
 	struct ppp_login_result auth; /* a login we verified */
 	bool auth_pending;
 	bool up;
+	bool ip_was_up;	     /* IP came up once (IPCP "Opened" since) */
+	signed char auth_ok; /* the last login answered: 1 yes, 0 no; -1 */
 	char ifname[PPP_LINK_IFNAME_MAX];
 	uint32_t local_ip, remote_ip;
 };
@@ -46,6 +48,7 @@ struct ppp_link *ppp_link_open(struct evloop *loop,
 		return NULL;
 	}
 	l->backend = backend;
+	l->auth_ok = -1;
 	l->ops = *ops;
 	l->arg = arg;
 	if (p->log)
@@ -79,6 +82,7 @@ void ppp_link_auth_reply(struct ppp_link *l, const struct ppp_ipc_msg *reply)
 	if (!l->auth_pending)
 		return;
 	l->auth_pending = false;
+	l->auth_ok = ppp_ipc_has(reply, PPP_IPC_T_RESULT) && !reply->result;
 	l->backend->auth_reply(l->impl, reply);
 }
 
@@ -151,6 +155,7 @@ void ppp_link_backend_up(struct ppp_link *l, const char *ifname, uint32_t local,
 	l->remote_ip =
 		l->auth.authenticated && l->auth.addr ? l->auth.addr : remote;
 	l->up = true;
+	l->ip_was_up = true;
 	log_info(&l->log, "PPP up on %s: %u.%u.%u.%u -> %u.%u.%u.%u", ifname,
 		 local >> 24, local >> 16 & 255, local >> 8 & 255, local & 255,
 		 remote >> 24, remote >> 16 & 255, remote >> 8 & 255,
@@ -201,4 +206,21 @@ void ppp_link_backend_down(struct ppp_link *l, const char *reason)
 		ppp_login_release(l->login, &l->auth, l->pool);
 	l->ops.down(l->arg, reason);
 	free(l);
+}
+
+void ppp_link_state(const struct ppp_link *l, struct ppp_link_state *st)
+{
+	if (l->backend->state) {
+		l->backend->state(l->impl, st);
+		return;
+	}
+	/* From the reports alone: a login answered means LCP opened (RFC
+	 * 1661 3.5: authentication follows it), IP up that IPCP did. */
+	st->auth = l->auth_pending   ? "pending"
+		   : l->auth_ok == 1 ? "done"
+		   : l->auth_ok == 0 ? "failed"
+				     : "-";
+	st->lcp = l->up || l->auth_ok == 1 || l->auth_pending ? "Opened" : "-";
+	st->ipcp = l->up ? "Opened" : l->ip_was_up ? "Closed" : "-";
+	st->ccp = "-";
 }

@@ -51,6 +51,7 @@ struct log_ctx;
 struct nl_sock;
 struct ppp_link;
 struct ppp_login;
+struct ppp_link_state;
 
 #define PPP_LINK_IFNAME_MAX 16
 /* User names as the peer sends them, NUL included. */
@@ -128,6 +129,19 @@ struct ppp_link_ops {
 	}
 
 /*
+ * What a link's PPP negotiated so far, for operators ("vpnctl sessions"),
+ * alike whatever the backend: LCP, IPCP and CCP as RFC 1661 4.2 states
+ * ("Initial" ... "Req-Sent" ... "Opened"), auth "pending", "done",
+ * "failed" or "none" (the peer need not log in). "-" where the backend
+ * cannot tell: pppd reports only the logins it asks the daemon about and
+ * IP up and down, so its LCP and IPCP show "Opened" from a login answered
+ * yes and IP up, and its CCP "-".
+ */
+struct ppp_link_state {
+	const char *lcp, *auth, *ipcp, *ccp;
+};
+
+/*
  * A backend: how a link runs its PPP. An implementation embeds this in its
  * own settings (struct ppp_link_pppd) and finds them again from b.
  */
@@ -144,6 +158,9 @@ struct ppp_link_backend {
 	void (*auth_reply)(void *impl, const struct ppp_ipc_msg *reply);
 	/* A process id for operators (pppd's), or 0. */
 	int (*pid)(const void *impl);
+	/* What PPP negotiated so far (struct ppp_link_state); NULL: what
+	 * the link knows from the backend's reports. */
+	void (*state)(const void *impl, struct ppp_link_state *st);
 };
 
 /*
@@ -175,6 +192,7 @@ bool ppp_link_is_up(const struct ppp_link *l);
 void ppp_link_addrs(const struct ppp_link *l, uint32_t *local,
 		    uint32_t *remote);
 int ppp_link_pid(const struct ppp_link *l);
+void ppp_link_state(const struct ppp_link *l, struct ppp_link_state *st);
 /*
  * The interface's counters (rtnetlink over nl, opened by the caller). -1
  * with the reason when the link is not up or the kernel says no.

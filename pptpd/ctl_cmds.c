@@ -164,6 +164,11 @@ static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
 		uptime_s(g->start_ms));
 
 	if (o) {
+		struct ppp_link_state st = {NULL};
+
+		if (g->link)
+			ppp_link_state(g->link, &st);
+		ctl_set_ppp_state(o, st.lcp, st.auth, st.ipcp, st.ccp);
 		call_counters(d, g, o);
 		radius_ctl_session(g->radius.rad, o);
 	}

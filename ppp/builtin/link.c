@@ -27,6 +27,7 @@
 #include "lib/log.h"
 #include "ppp/auth.h"
 #include "ppp/builtin/kernel.h"
+#include "ppp/engine/fsm.h"
 #include "ppp/engine/ppp.h"
 #include "ppp/login.h"
 
@@ -798,6 +799,23 @@ static void link_hangup(void *impl)
 	link_hangup_done(bl->hangup_timer, bl);
 }
 
+static void link_state(const void *impl, struct ppp_link_state *st)
+{
+	const struct builtin_link *bl = impl;
+	enum ppp_phase phase = ppp_engine_phase(bl->e);
+
+	st->lcp = ppp_fsm_state_name(ppp_engine_lcp(bl->e)->state);
+	st->ipcp = ppp_fsm_state_name(ppp_engine_ipcp(bl->e)->state);
+	st->ccp = bl->mppe ? ppp_fsm_state_name(ppp_engine_ccp(bl->e)->state)
+			   : "-";
+	if (phase == PPP_PHASE_AUTHENTICATE)
+		st->auth = "pending";
+	else if (phase != PPP_PHASE_NETWORK)
+		st->auth = "-";
+	else
+		st->auth = ppp_engine_auth_proto(bl->e) ? "done" : "none";
+}
+
 int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)
 {
 	memset(b, 0, sizeof(*b));
@@ -806,6 +824,7 @@ int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)
 	b->base.close = link_close;
 	b->base.hangup = link_hangup;
 	b->base.auth_reply = link_auth_reply;
+	b->base.state = link_state;
 	return nl_sock_open(&b->nl, NETLINK_ROUTE, err, errlen);
 }
 

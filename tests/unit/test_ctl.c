@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lib/ctl.h"
+#include "lib/ctl_list.h"
 #include "lib/log.h"
 #include "tests/unit/check_main.h"
 
@@ -1149,6 +1150,36 @@ START_TEST(test_ctl_register_replaces_handler)
 }
 END_TEST
 
+/* Both daemons' session rows name a session's PPP alike, engines alike. */
+START_TEST(test_ctl_session_row_ppp_state)
+{
+	json_t *o = json_object();
+	char err[128];
+	json_t *list = json_array(), *req, *r;
+
+	ctl_set_ppp_state(o, "Opened", "done", "Req-Sent", NULL);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "lcp")),
+			 "Opened");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "auth")), "done");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "ipcp")),
+			 "Req-Sent");
+	ck_assert_str_eq(json_string_value(json_object_get(o, "ccp")), "-");
+	/* ... and the list code sorts on them like any other field. */
+	json_array_append_new(list, o);
+	o = json_object();
+	ctl_set_ppp_state(o, "Req-Sent", NULL, NULL, NULL);
+	json_array_append_new(list, o);
+	req = json_pack("{s:s}", "sort", "lcp");
+	r = ctl_list_reply("sessions", list, req, err, sizeof(err));
+	ck_assert_msg(r, "%s", err);
+	o = json_array_get(json_object_get(r, "sessions"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(o, "lcp")),
+			 "Opened");
+	json_decref(req);
+	json_decref(r);
+}
+END_TEST
+
 static void *find_office(void *arg, const char *name)
 {
 	return strcmp(name, "office") ? NULL : arg;
@@ -1239,6 +1270,7 @@ static Suite *ctl_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, test_ctl_status_round_trip_raw);
+	tcase_add_test(tc, test_ctl_session_row_ppp_state);
 	tcase_add_test(tc, test_ctl_client_request_status);
 	tcase_add_test(tc, test_ctl_client_request_ok_false_is_a_reply);
 	tcase_add_test(tc,

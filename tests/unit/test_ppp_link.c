@@ -300,6 +300,75 @@ START_TEST(test_link_auth_callback_answers_later_once)
 }
 END_TEST
 
+static void state_is(struct ppp_link *l, const char *lcp, const char *auth,
+		     const char *ipcp)
+{
+	struct ppp_link_state st;
+
+	ppp_link_state(l, &st);
+	ck_assert_str_eq(st.lcp, lcp);
+	ck_assert_str_eq(st.auth, auth);
+	ck_assert_str_eq(st.ipcp, ipcp);
+	ck_assert_str_eq(st.ccp, "-");
+}
+
+/* pppd's link tells only of logins and IP: what "vpnctl sessions" shows
+ * of it is what those reports say, in the builtin engine's words. */
+START_TEST(test_link_state_of_a_backend_from_its_reports)
+{
+	static const struct ppp_link_ops ops = {
+		.auth = on_auth, .up = on_up, .down = on_down};
+	struct ppp_link *l = open_server(&ops);
+	struct ppp_ipc_msg q;
+
+	state_is(l, "-", "-", "-");
+	pap_request(&q, "bob", "banana");
+	ppp_link_backend_auth(l, &q);
+	state_is(l, "Opened", "pending", "-");
+	ck_assert_int_eq(ppp_link_auth_local(l, &q, 1000), 0);
+	state_is(l, "Opened", "done", "-");
+	ppp_link_backend_up(l, "ppp3", 0x0a000001, 0x0a0000ff);
+	state_is(l, "Opened", "done", "Opened");
+	ppp_link_backend_ip_down(l);
+	state_is(l, "Opened", "done", "Closed");
+	ppp_link_backend_down(l, "pppd exited 0");
+
+	l = open_server(&local_ops);
+	pap_request(&q, "bob", "cherry");
+	ppp_link_backend_auth(l, &q);
+	state_is(l, "-", "failed", "-");
+	ppp_link_backend_down(l, "pppd exited 19");
+}
+END_TEST
+
+/* A backend that knows its state says it itself. */
+static void fake_state(const void *impl, struct ppp_link_state *st)
+{
+	st->lcp = "Opened";
+	st->auth = "none";
+	st->ipcp = "Req-Sent";
+	st->ccp = "Ack-Rcvd";
+}
+
+START_TEST(test_link_state_from_a_backend_that_knows_it)
+{
+	struct ppp_link_backend b = fake_backend;
+	struct ppp_link_params p = {.channel_fd = -1};
+	struct ppp_link_state st;
+	char err[128];
+	struct ppp_link *l;
+
+	b.state = fake_state;
+	l = ppp_link_open(NULL, &b, &p, &local_ops, NULL, err, sizeof(err));
+	ck_assert_msg(l, "%s", err);
+	ppp_link_state(l, &st);
+	ck_assert_str_eq(st.ipcp, "Req-Sent");
+	ck_assert_str_eq(st.ccp, "Ack-Rcvd");
+	ck_assert_str_eq(st.auth, "none");
+	ppp_link_backend_down(l, "done");
+}
+END_TEST
+
 START_TEST(test_link_backend_that_cannot_start_leaves_nothing)
 {
 	struct ppp_link_params p = {.channel_fd = -2};
@@ -359,6 +428,8 @@ static Suite *link_suite(void)
 		tc,
 		test_link_login_with_a_method_the_options_forbid_is_refused);
 	tcase_add_test(tc, test_link_backend_that_cannot_start_leaves_nothing);
+	tcase_add_test(tc, test_link_state_of_a_backend_from_its_reports);
+	tcase_add_test(tc, test_link_state_from_a_backend_that_knows_it);
 	tcase_add_test(tc, test_link_client_password_comes_from_the_daemon);
 	tcase_add_test(tc, test_link_limits_reach_pppd_as_maxconnect_and_idle);
 	suite_add_tcase(s, tc);

@@ -9,7 +9,11 @@
 # in the LNS's pppoptfile: MS-CHAPv2 with MPPE-128 stateless carries pings
 # both ways, CHAP-MD5 (no keys) never comes up. Then the setup time
 # of one session with the builtin engine and with pppd, same boot (figures,
-# not checks).
+# not checks). The LNS's pppoptfile under the builtin engine: ms-dns
+# reaches the LAC's pppd (usepeerdns), mtu caps the interface, the LNS's
+# own LCP echoes are answered by the LAC, +ipv6 gives both ends fe80::
+# addresses that ping, idle ends a silent session; with MPPE required no
+# clear IP leaves the LNS while the link comes up (captured on its veth).
 # vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 
@@ -45,12 +49,18 @@ require authentication = yes
 name = lns
 hostname = lns
 CONF
-    # pppd reads an options file; the builtin engine gets none (it would
-    # only name each line as not read).
+    # pppd reads an options file, the builtin engine its own (read again
+    # for every call).
     [[ $1 == pppd ]] && printf 'pppoptfile = %s\n' "$D/options.lns"
     return 0
 }
-lns_conf builtin > "$D/lns-builtin.conf"
+{ lns_conf builtin; printf 'pppoptfile = %s\n' "$D/options.builtin"; } > "$D/lns-builtin.conf"
+builtin_options() { # EXTRA-OPTION...
+    printf '%s\n' "ms-dns 192.0.2.53" "ms-dns 192.0.2.54" "mtu 1300" \
+        "lcp-echo-interval 1" "lcp-echo-failure 3" +ipv6 lock novj "$@" \
+        > "$D/options.builtin"
+}
+builtin_options
 { lns_conf builtin; printf 'pppoptfile = %s\n' "$D/options.mppe"; } > "$D/lns-mppe.conf"
 printf 'require-mppe-128\n' > "$D/options.mppe"
 lns_conf pppd > "$D/lns-pppd.conf"
@@ -137,7 +147,10 @@ lns_start builtin
 # --- MS-CHAPv2 --------------------------------------------------------------
 # The LAC's pppd asks for an LCP echo every second and hangs up after 3
 # unanswered (its later words win over VM_PPP_OPTIONS').
-lac_options refuse-chap "lcp-echo-interval 1" "lcp-echo-failure 3"
+# usepeerdns: the LNS's ms-dns; +ipv6: IPV6CP; debug: its log shows the
+# LNS's LCP Echo-Requests and its answers.
+lac_options refuse-chap "lcp-echo-interval 1" "lcp-echo-failure 3" \
+    usepeerdns +ipv6 debug
 lac_up lac-mschapv2
 lac_ip=$(addr_of lac)
 lns_if=$(vm_ppp_ifaces lns | head -n1)
@@ -148,8 +161,17 @@ vm_check_eq "LAC got the first pool address" 192.168.79.10 "$lac_ip"
 vm_check "LNS interface $lns_if: $PPP_LNS peer $lac_ip/32, up" sh -c \
     "ip -n lns -4 -o addr show dev $lns_if | grep -q 'inet $PPP_LNS peer $lac_ip/32' &&
      ip -n lns -o link show dev $lns_if | grep -q ',UP'"
-vm_check_eq "LNS interface MTU is the peer's MRU (1400)" 1400 \
+vm_check_eq "LNS interface MTU is the options' mtu 1300 (the peer's MRU: 1400)" 1300 \
     "$(ip -n lns -o link show dev "$lns_if" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')"
+vm_check "1272-byte ping LNS -> LAC (MTU 1300)" vm_ping lns "$lac_ip" 1 -s 1272
+vm_check "ms-dns: the LAC's pppd got 192.0.2.53 and 192.0.2.54" sh -c \
+    "grep -q 'primary   DNS address 192.0.2.53' '$VM_LOGDIR/pppd-lac.log' &&
+     grep -q 'secondary DNS address 192.0.2.54' '$VM_LOGDIR/pppd-lac.log'"
+lac_if=$(vm_ppp_ifaces lac | head -n1)
+lns_ll=$(ip -n lns -6 -o addr show dev "$lns_if" scope link | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+vm_check "+ipv6: the LNS interface has its fe80:: address (${lns_ll:-none})" \
+    test -n "$lns_ll"
+vm_check "+ipv6: ping LAC -> LNS over fe80::" vm_ping lac "$lns_ll" 2 -6 -I "$lac_if"
 vm_check "ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "ping LNS -> LAC" vm_ping lns "$lac_ip" 3
 vm_check "1372-byte ping LAC -> LNS (MTU 1400)" vm_ping lac "$PPP_LNS" 1 -s 1372
@@ -168,10 +190,17 @@ echoes_answered() {
     addr_of lac >/dev/null && ! grep -q "No response to" "$VM_LOGDIR/pppd-lac.log"
 }
 vm_check "LCP echoes from the LAC answered: the link stays up 5 s more" echoes_answered
+# lcp-echo-interval 1 in the LNS's options: its Echo-Requests reach the
+# LAC's pppd, which answers each (and the LNS, lcp-echo-failure 3, stays).
+vm_check "LCP echoes from the LNS: the LAC's pppd got and answered 4 or more" sh -c \
+    "[ \$(grep -c 'rcvd \[LCP EchoReq' '$VM_LOGDIR/pppd-lac.log') -ge 4 ] &&
+     [ \$(grep -c 'sent \[LCP EchoRep' '$VM_LOGDIR/pppd-lac.log') -ge 4 ]"
 lac_hangup lac-mschapv2
 vm_check_eq "pool address free again" 0 "$(ctl --json status | jq .addresses_in_use)"
 
-# --- CHAP-MD5 ---------------------------------------------------------------
+# --- CHAP-MD5, then idle ------------------------------------------------------
+# idle 3: once the pings below are over, the LNS ends the session itself.
+builtin_options "idle 3"
 lac_options refuse-mschap-v2 refuse-mschap
 lac_up lac-md5
 vm_check "CHAP-MD5: the builtin engine authenticated vpnuser with it" \
@@ -180,7 +209,12 @@ vm_check "CHAP-MD5: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "CHAP-MD5: ping LNS -> LAC" vm_ping lns "$(addr_of lac)" 3
 vm_check_eq "CHAP-MD5: vpnctl shows the session's interface" \
     "$(vm_ppp_ifaces lns | head -n1)" "$(ctl --json sessions | jq -r '.sessions[0].interface')"
-lac_hangup lac-md5
+vm_check "idle 3: the LNS ends the session after 3 s without traffic" \
+    vm_wait_for 15 grep -q "no traffic for 3 s (idle limit 3 s)" "$VM_LOGDIR/l2tpd-builtin.log"
+vm_check "idle 3: no unit, no session left" vm_wait_for 15 lns_clean
+vm_stop lac-md5 10
+vm_wait_for 15 no_lac_unit || true
+builtin_options
 
 # --- wrong password ----------------------------------------------------------
 ups_before=$(logged "PPP up on")
@@ -223,6 +257,12 @@ lns_start mppe
 printf '%s\n' "name vpnuser" "logfile $VM_LOGDIR/pppd-lac.log" "remotename lns" \
     noauth noipdefault ipcp-accept-local ipcp-accept-remote nodefaultroute \
     "mtu 1400" "mru 1400" refuse-chap require-mppe-128 > "$D/options.lac"
+# Pings from the LNS to the address the LAC will get, every 20 ms from
+# before the call: were the interface up or IP let through before CCP, some
+# would leave in the clear. Captured on the LNS's veth.
+vm_bg tcpdump-mppe vm_in lns tcpdump -i v-lac -n -U -s 128 -w "$D/mppe.pcap" udp port 1701
+vm_bg pinger-mppe vm_in lns sh -c 'while :; do busybox ping -c 1 -w 1 192.168.79.10 >/dev/null 2>&1; sleep 0.02; done'
+sleep 1
 lac_up lac-mppe
 vm_check "MPPE: the LAC's pppd has MPPE-128 stateless" \
     grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pppd-lac.log"
@@ -230,6 +270,45 @@ vm_check "MPPE: the builtin engine has it up" \
     grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-mppe.log"
 vm_check "MPPE: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "MPPE: ping LNS -> LAC" vm_ping lns "$(addr_of lac)" 3
+vm_stop pinger-mppe 5
+vm_stop tcpdump-mppe 5
+# PPP protocols of the L2TP data messages the LNS sent: 0x0021 (IP) or
+# 0x0057 (IPv6) would be clear text; 0x00fd is MPPE.
+cat > "$D/ppp_protos.py" <<'PY'
+import struct, sys, collections
+data = open(sys.argv[1], "rb").read()
+src = bytes(int(x) for x in sys.argv[2].split("."))
+seen = collections.Counter()
+off = 24
+while off + 16 <= len(data):
+    caplen = struct.unpack_from("<I", data, off + 8)[0]
+    pkt = data[off + 16:off + 16 + caplen]
+    off += 16 + caplen
+    if len(pkt) < 14 + 20 + 8 + 6 or pkt[12:14] != b"\x08\x00":
+        continue
+    ip = pkt[14:]
+    if ip[12:16] != src:
+        continue
+    l2 = ip[(ip[0] & 15) * 4 + 8:]
+    flags = struct.unpack_from(">H", l2)[0]
+    if flags & 0x8000:
+        continue  # control message
+    o = 2 + (2 if flags & 0x4000 else 0) + 4 + (4 if flags & 0x0800 else 0)
+    if flags & 0x0200:
+        o += 2 + struct.unpack_from(">H", l2, o)[0]
+    ppp = l2[o:]
+    if ppp[:2] == b"\xff\x03":
+        ppp = ppp[2:]
+    if not ppp:
+        continue
+    proto = ppp[0] if ppp[0] & 1 else struct.unpack_from(">H", ppp)[0]
+    seen["%04x" % proto] += 1
+print(" ".join("%s:%d" % kv for kv in sorted(seen.items())))
+PY
+protos=$(python3 "$D/ppp_protos.py" "$D/mppe.pcap" "$LNS_IP")
+vm_log "MPPE: PPP protocols the LNS sent (protocol:frames): $protos"
+vm_check "MPPE: the LNS sent MPPE frames (00fd) and never clear IP (0021, 0057)" \
+    bash -c "[[ ' $protos' == *' 00fd:'* && ' $protos' != *' 0021:'* && ' $protos' != *' 0057:'* ]]"
 lac_hangup lac-mppe
 # CHAP-MD5 gives no MPPE keys: the link must not come up in the clear.
 ups_before=$(grep -c "PPP up on" "$VM_LOGDIR/l2tpd-mppe.log" || true)
