@@ -24,6 +24,22 @@ static void builtin_optfile_check(const struct l2tpd_link_opts *link)
 					 sizeof(why));
 }
 
+/* The builtin engine's ip-up and ip-down: programs it can run. */
+static void builtin_scripts_check(struct daemon_checks *c,
+				  const struct l2tpd_config *cfg,
+				  const struct l2tpd_link_opts *link)
+{
+	const char *up =
+		link->ip_up_script ? link->ip_up_script : cfg->ip_up_script;
+	const char *down = link->ip_down_script ? link->ip_down_script
+						: cfg->ip_down_script;
+
+	if (up)
+		daemon_checks_exec(c, up, "'ip-up script'");
+	if (down)
+		daemon_checks_exec(c, down, "'ip-down script'");
+}
+
 static void check_link(struct daemon_checks *c, const struct l2tpd_config *cfg,
 		       const char *kind, const char *name, int line,
 		       const struct l2tpd_link_opts *link)
@@ -62,16 +78,22 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 		const struct l2tpd_lns *lns = &cfg->lns[i];
 
 		check_link(&c, cfg, "lns", lns->name, lns->line, &lns->link);
-		if (l2tpd_lns_ppp_engine(cfg, lns) == L2TPD_PPP_ENGINE_BUILTIN)
+		if (l2tpd_lns_ppp_engine(cfg, lns) ==
+		    L2TPD_PPP_ENGINE_BUILTIN) {
 			builtin_optfile_check(&lns->link);
+			builtin_scripts_check(&c, cfg, &lns->link);
+		}
 	}
 	for (size_t i = 0; i < cfg->n_lac; i++) {
 		const struct l2tpd_lac *lac = &cfg->lac[i];
 		char what[256];
 
 		check_link(&c, cfg, "lac", lac->name, lac->line, &lac->link);
-		if (l2tpd_lac_ppp_engine(cfg, lac) == L2TPD_PPP_ENGINE_BUILTIN)
+		if (l2tpd_lac_ppp_engine(cfg, lac) ==
+		    L2TPD_PPP_ENGINE_BUILTIN) {
 			builtin_optfile_check(&lac->link);
+			builtin_scripts_check(&c, cfg, &lac->link);
+		}
 		if (!lac->password_file)
 			continue;
 		snprintf(what, sizeof(what), "%s:%d: [lac %s]: 'password file'",

@@ -809,6 +809,11 @@ static const struct key_def keys[] = {
 	 parse_ppp_auth},
 	{"ppp secrets", SEC_GLOBAL, KIND_STRING, G(ppp_secrets), 0,
 	 MAX_PATH_LEN},
+	/* The builtin engine's ip-up and ip-down (pppd runs its own). */
+	{"ip-up script", SEC_GLOBAL, KIND_STRING, G(ip_up_script), 0,
+	 MAX_PATH_LEN},
+	{"ip-down script", SEC_GLOBAL, KIND_STRING, G(ip_down_script), 0,
+	 MAX_PATH_LEN},
 	{"ppp pap secrets", SEC_GLOBAL, KIND_STRING, G(ppp_pap_secrets), 0,
 	 MAX_PATH_LEN},
 	{"ppp auth", SEC_LNS, KIND_CUSTOM, N(ppp_auth), 0, 0,
@@ -860,6 +865,9 @@ static const struct key_def keys[] = {
 	{"ppp debug", LINK, KIND_BOOL, L(ppp_debug)},
 	{"pass peer", LINK, KIND_BOOL, L(pass_peer)}, /* always: ipparam */
 	{"pppoptfile", LINK, KIND_STRING, L(pppoptfile), 0, MAX_PATH_LEN},
+	{"ip-up script", LINK, KIND_STRING, L(ip_up_script), 0, MAX_PATH_LEN},
+	{"ip-down script", LINK, KIND_STRING, L(ip_down_script), 0,
+	 MAX_PATH_LEN},
 	{"ipsec required", LINK, KIND_CUSTOM, L(ipsec_required), 0, 0,
 	 parse_ipsec_required},
 	{"call rws", LINK, KIND_NO_EFFECT, NO_TARGET, 0, 0, NULL,
@@ -1000,6 +1008,8 @@ static void link_free(struct l2tpd_link_opts *link)
 	free(link->name);
 	free(link->hostname);
 	free(link->pppoptfile);
+	free(link->ip_up_script);
+	free(link->ip_down_script);
 }
 
 static void lns_free(struct l2tpd_lns *lns)
@@ -1306,6 +1316,8 @@ void l2tpd_config_free(struct l2tpd_config *cfg)
 	free(cfg->control_socket);
 	free(cfg->metrics_listen);
 	free(cfg->ppp_secrets);
+	free(cfg->ip_up_script);
+	free(cfg->ip_down_script);
 	free(cfg->ppp_pap_secrets);
 	free(cfg->radius_config);
 	free(cfg->radius_dae);

@@ -118,6 +118,9 @@ struct l2tpd_link_opts {
 	bool ppp_debug;
 	bool pass_peer;
 	char *pppoptfile; /* NULL when unset */
+	/* 'ppp engine = builtin': run as pppd runs /etc/ppp/ip-up and
+	 * ip-down (ppp/hook.h); NULL: [global]'s, or none. */
+	char *ip_up_script, *ip_down_script;
 	/* L2TP only through IPsec: a tunnel whose packets the kernel's
 	 * IPsec policies do not protect is refused (LNS) or not dialled (LAC)
 	 */
@@ -228,6 +231,7 @@ struct l2tpd_config {
 	char *radius_dae;	 /* ADDRESS:PORT for RFC 5176; NULL: off */
 	char *radius_dae_secret; /* never logged */
 	char *ppp_secrets;
+	char *ip_up_script, *ip_down_script; /* see l2tpd_link_opts */
 	/* PAP's file; NULL: /etc/ppp/pap-secrets while ppp_secrets is pppd's
 	 * own chap-secrets, else ppp_secrets for every method. */
 	char *ppp_pap_secrets;

@@ -652,6 +652,11 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 			    builtin_methods(link, tg->lac != NULL), NULL, &p,
 			    &bp, err, errlen))
 			return -1;
+		/* pppd's ip-up and ip-down, for the builtin engine. */
+		bp.ip_up = link->ip_up_script ? link->ip_up_script
+					      : d->cfg.ip_up_script;
+		bp.ip_down = link->ip_down_script ? link->ip_down_script
+						  : d->cfg.ip_down_script;
 		backend = &d->ppp_builtin.base;
 	}
 	if (g->daemon_auth && !g->radius_auth) {

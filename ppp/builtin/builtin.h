@@ -59,12 +59,17 @@ struct ppp_builtin_params {
 	bool optfile_auth, optfile_noauth;
 	unsigned int idle_s, max_connect_s; /* 0: no limit */
 	char name[PPP_IPC_MAX_NAME + 1];    /* ours; "": the daemon's */
+	/* Scripts run as pppd runs ip-up and ip-down (ppp/hook.h), set by
+	 * the daemon ('ip-up script'); NULL: none. */
+	const char *ip_up, *ip_down;
 	char ipparam[PPP_IPC_MAX_NAME + 1]; /* for the ip-up hook */
 };
 
+struct ppp_hooks;
 struct ppp_link_builtin {
 	struct ppp_link_backend base; /* first: the link finds us from it */
 	struct nl_sock nl;	      /* NETLINK_ROUTE: addresses, link up */
+	struct ppp_hooks *hooks;      /* ip-up/ip-down; made with the first */
 };
 
 /* Opens the rtnetlink socket. 0, or -1 with the reason in err. */

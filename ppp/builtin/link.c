@@ -25,7 +25,9 @@
 #include "lib/errbuf.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/ifstats.h"
 #include "ppp/auth.h"
+#include "ppp/hook.h"
 #include "ppp/builtin/kernel.h"
 #include "ppp/engine/fsm.h"
 #include "ppp/engine/ppp.h"
@@ -88,6 +90,8 @@ struct builtin_link {
 	uint8_t ipv6_local[8], ipv6_peer[8];
 	uint32_t if_local, if_peer; /* the IPv4 address set on the unit */
 	struct ppp_link_limits limits;
+	char *ip_up, *ip_down, *ipparam;  /* NULL: no script */
+	uint32_t dns[2];		  /* given to the peer (scripts) */
 	uint64_t up_since_ms;		  /* first network up (maxconnect) */
 	struct evloop_timer *limit_timer; /* idle and maxconnect */
 	bool network_down_due;		  /* NETWORK_DOWN seen */
@@ -356,6 +360,47 @@ static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- ip-up and ip-down, as pppd runs them ---- */
+
+static void link_script(struct builtin_link *bl, bool down)
+{
+	const char *path = down ? bl->ip_down : bl->ip_up;
+	struct ppp_hook_ip ip = {
+		.ifname = bl->ifname,
+		.local = bl->if_local,
+		.remote = bl->if_peer,
+		.ipparam = bl->ipparam ? bl->ipparam : "",
+		.peername = ppp_link_user(bl->l),
+		.linkname = "",
+		.dns = {bl->dns[0], bl->dns[1]},
+		.down = down,
+	};
+	struct ppp_hook_call *c;
+
+	if (!path || !bl->b->hooks)
+		return;
+	if (down) {
+		struct if_counters n;
+		char err[128];
+
+		ip.connect_s =
+			(unsigned long)((now_ms() - bl->up_since_ms) / 1000);
+		if (!ifstats_get(&bl->b->nl, bl->ifname, &n, err,
+				 sizeof(err))) {
+			ip.bytes_sent = n.tx_bytes;
+			ip.bytes_rcvd = n.rx_bytes;
+		}
+	}
+	c = malloc(sizeof(*c));
+	if (!c) {
+		log_error(&bl->log, "%s not run: out of memory", path);
+		return;
+	}
+	ppp_hook_ip_args(c, path, &ip);
+	ppp_hooks_run(bl->b->hooks, c, &bl->log);
+	free(c);
+}
+
 /* ---- idle and maxconnect (pppd's), checked once IP was up ---- */
 
 static void link_limit_end(struct builtin_link *bl, const char *why)
@@ -485,6 +530,7 @@ static int link_network_up(struct builtin_link *bl)
 		link_limits_arm(bl, 0);
 	}
 	ppp_link_backend_up(bl->l, bl->ifname, local, peer);
+	link_script(bl, false);
 	return 0;
 
 err:
@@ -513,6 +559,9 @@ static void link_free(struct builtin_link *bl)
 	evloop_timer_free(bl->end_timer);
 	evloop_timer_free(bl->hangup_timer);
 	evloop_timer_free(bl->limit_timer);
+	free(bl->ip_up);
+	free(bl->ip_down);
+	free(bl->ipparam);
 	ppp_engine_free(bl->e);
 	free(bl);
 }
@@ -525,8 +574,10 @@ static void link_end(struct evloop_timer *t, void *arg)
 
 	/* The daemon's last look at the counters, while the interface and
 	 * the kernel session are still there. */
-	if (bl->up)
+	if (bl->up) {
+		link_script(bl, true);
 		ppp_link_backend_ip_down(l);
+	}
 	bl->up = false;
 	snprintf(reason, sizeof(reason), "%s", bl->reason);
 	link_free(bl);
@@ -572,8 +623,10 @@ static void link_settle(struct builtin_link *bl)
 				log_error(&bl->log, "%s", err);
 				bl->failed = true;
 			}
-			if (bl->up)
+			if (bl->up) {
+				link_script(bl, true);
 				ppp_link_backend_ip_down(bl->l);
+			}
 			/* As pppd at IPCP down: the address goes, so that
 			 * IPCP opened again sets the one it agrees alone. */
 			if (bl->up &&
@@ -710,6 +763,20 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->loop = loop;
 	bl->pppox_fd = bl->chan_fd = bl->unit_fd = -1;
 	bl->limits = p->limits;
+	if (bp && (bp->ip_up || bp->ip_down)) {
+		/* The daemon's strings may go with a reload: ours. */
+		bl->ip_up = bp->ip_up ? strdup(bp->ip_up) : NULL;
+		bl->ip_down = bp->ip_down ? strdup(bp->ip_down) : NULL;
+		bl->ipparam = strdup(p->ipparam ? p->ipparam : "");
+		if (!bl->b->hooks)
+			bl->b->hooks = ppp_hooks_new(loop, 0, 0);
+		if ((bp->ip_up && !bl->ip_up) ||
+		    (bp->ip_down && !bl->ip_down) || !bl->ipparam ||
+		    !bl->b->hooks) {
+			errbuf_set(err, errlen, "out of memory");
+			goto err_free;
+		}
+	}
 	if (p->log)
 		bl->log = *p->log;
 	/* The engine's lines read "peer 198.51.100.7 tunnel 4711 session 12:"
@@ -729,6 +796,8 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->mru = cfg.mru;
 	bl->mtu = bp && bp->mtu ? bp->mtu : LINK_MTU_DEFAULT;
 	bl->mppe = cfg.mppe;
+	bl->dns[0] = cfg.dns[0];
+	bl->dns[1] = cfg.dns[1];
 	bl->e = ppp_engine_new(&cfg);
 	explicit_bzero(password, sizeof(password));
 	if (!bl->e) {
@@ -830,6 +899,8 @@ int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)
 
 void ppp_link_builtin_exit(struct ppp_link_builtin *b)
 {
+	ppp_hooks_free(b->hooks);
+	b->hooks = NULL;
 	if (b->base.start)
 		nl_sock_close(&b->nl);
 	b->base.start = NULL;

@@ -145,6 +145,10 @@ l2tp_conf kernel | sed "s#^pppoptfile = .*#pppoptfile = $tmp/mppe-options\nppp e
 run t_builtin "$build/l2tpd" -t -c "$tmp/mppe.conf" -P "$build/vpnsuite.so"
 expect_test t_builtin 0 "$tmp/mppe-options:3: 'proxyarp' is not supported by the builtin PPP engine"
 expect_test t_builtin 0 "configuration OK, 1 warning above"
+# Its ip-up and ip-down scripts must be programs it can run.
+sed "s#^ppp engine = builtin#&\nip-up script = $tmp/no-ip-up#" "$tmp/mppe.conf" >"$tmp/ipup.conf"
+run t_ipup "$build/l2tpd" -t -c "$tmp/ipup.conf" -P "$build/vpnsuite.so"
+expect_test t_ipup 1 "'ip-up script' $tmp/no-ip-up"
 l2tp_conf none "frobnicate = 3" >"$tmp/unknown.conf"
 run t_unknown "$build/l2tpd" -t -c "$tmp/unknown.conf"
 expect_test t_unknown 0 "$tmp/unknown.conf:10: unknown key 'frobnicate'"

@@ -348,6 +348,29 @@ START_TEST(test_nofile_need)
 }
 END_TEST
 
+START_TEST(test_ip_up_and_ip_down_scripts)
+{
+	struct l2tpd_config cfg;
+	char err[256];
+
+	ck_assert_int_eq(load("[global]\nip-up script = /etc/ppp/ip-up\n"
+			      "ip-down script = /etc/ppp/ip-down\n"
+			      "[lns default]\n"
+			      "[lns site]\nip-up script = /usr/local/up\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert_pstr_eq(cfg.ip_up_script, "/etc/ppp/ip-up");
+	ck_assert_pstr_eq(cfg.ip_down_script, "/etc/ppp/ip-down");
+	ck_assert_ptr_null(cfg.lns[0].link.ip_up_script);
+	ck_assert_pstr_eq(cfg.lns[1].link.ip_up_script, "/usr/local/up");
+	ck_assert_ptr_null(cfg.lns[1].link.ip_down_script);
+	l2tpd_config_free(&cfg);
+	ck_assert_int_eq(load("[lns default]\n", &cfg, err, sizeof(err)), 0);
+	ck_assert_ptr_null(cfg.ip_up_script);
+	l2tpd_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	struct l2tpd_config cfg;
@@ -965,6 +988,7 @@ static Suite *l2tpd_config_suite(void)
 	tcase_add_test(tc, test_shipped_sample_loads);
 	tcase_add_test(tc, test_ipsec_required);
 	tcase_add_test(tc, test_ppp_engine);
+	tcase_add_test(tc, test_ip_up_and_ip_down_scripts);
 	tcase_add_test(tc, test_nofile_need);
 	suite_add_tcase(s, tc);
 	return s;

@@ -13,7 +13,10 @@
 # reaches the LAC's pppd (usepeerdns), mtu caps the interface, the LNS's
 # own LCP echoes are answered by the LAC, +ipv6 gives both ends fe80::
 # addresses that ping, idle ends a silent session; with MPPE required no
-# clear IP leaves the LNS while the link comes up (captured on its veth).
+# clear IP leaves the LNS while the link comes up (captured on its veth),
+# and the LNS's LCP echoes are answered. 'ip-up script' and 'ip-down
+# script' run with pppd's arguments and environment; vpnctl shows LCP,
+# auth, IPCP and CCP states for both engines.
 # vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 
@@ -54,7 +57,17 @@ CONF
     [[ $1 == pppd ]] && printf 'pppoptfile = %s\n' "$D/options.lns"
     return 0
 }
-{ lns_conf builtin; printf 'pppoptfile = %s\n' "$D/options.builtin"; } > "$D/lns-builtin.conf"
+{ lns_conf builtin; printf 'pppoptfile = %s\n' "$D/options.builtin"
+  printf 'ip-%s script = %s\n' up "$D/ip-up" down "$D/ip-down"; } > "$D/lns-builtin.conf"
+# What pppd gives ip-up and ip-down, written down by the scripts.
+for s in up down; do
+    cat > "$D/ip-$s" <<SH
+#!/bin/sh
+printf '%s|' "\$@" > $D/ip-$s.args
+env > $D/ip-$s.env
+SH
+    chmod 755 "$D/ip-$s"
+done
 builtin_options() { # EXTRA-OPTION...
     printf '%s\n' "ms-dns 192.0.2.53" "ms-dns 192.0.2.54" "mtu 1300" \
         "lcp-echo-interval 1" "lcp-echo-failure 3" +ipv6 lock novj "$@" \
@@ -62,7 +75,9 @@ builtin_options() { # EXTRA-OPTION...
 }
 builtin_options
 { lns_conf builtin; printf 'pppoptfile = %s\n' "$D/options.mppe"; } > "$D/lns-mppe.conf"
-printf 'require-mppe-128\n' > "$D/options.mppe"
+# The LNS asks for an LCP echo every second (the LAC's pppd, without
+# lcp-echo-interval, asks for none): counted in the capture below.
+printf '%s\n' require-mppe-128 "lcp-echo-interval 1" "lcp-echo-failure 3" > "$D/options.mppe"
 lns_conf pppd > "$D/lns-pppd.conf"
 cat > "$D/options.lns" <<CONF
 logfile $VM_LOGDIR/pppd-lns.log
@@ -147,10 +162,9 @@ lns_start builtin
 # --- MS-CHAPv2 --------------------------------------------------------------
 # The LAC's pppd asks for an LCP echo every second and hangs up after 3
 # unanswered (its later words win over VM_PPP_OPTIONS').
-# usepeerdns: the LNS's ms-dns; +ipv6: IPV6CP; debug: its log shows the
-# LNS's LCP Echo-Requests and its answers.
+# usepeerdns: the LNS's ms-dns; +ipv6: IPV6CP.
 lac_options refuse-chap "lcp-echo-interval 1" "lcp-echo-failure 3" \
-    usepeerdns +ipv6 debug
+    usepeerdns +ipv6
 lac_up lac-mschapv2
 lac_ip=$(addr_of lac)
 lns_if=$(vm_ppp_ifaces lns | head -n1)
@@ -185,18 +199,27 @@ vm_check_eq "vpnctl: local address" "$PPP_LNS" "$(f local_ip)"
 vm_check_eq "vpnctl: peer's address" "$lac_ip" "$(f remote_ip)"
 vm_check "vpnctl: counters moved (rx $(f rx_bytes))" test "$(f rx_bytes)" -gt 1000
 vm_check_eq "vpnctl: no pppd pid" 0 "$(f pppd)"
+vm_check_eq "vpnctl: lcp auth ipcp ccp" "Opened done Opened -" \
+    "$(f lcp) $(f auth) $(f ipcp) $(f ccp)"
+vm_check "ip-up script: ran" vm_wait_for 5 test -s "$D/ip-up.env"
+vm_check_eq "ip-up script: pppd's arguments (interface tty speed local remote)" \
+    "$lns_if||0|$PPP_LNS|$lac_ip|" "$(cut -d'|' -f1-5 "$D/ip-up.args")|"
+vm_check "ip-up script: ipparam is the peer ($(cut -d'|' -f6 "$D/ip-up.args"))" \
+    grep -q '^[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|10\.99\.3\.2' "$D/ip-up.args"
+vm_check "ip-up script: PEERNAME, IFNAME, IPLOCAL, IPREMOTE, DNS1" sh -c \
+    "grep -qx PEERNAME=vpnuser '$D/ip-up.env' && grep -qx IFNAME=$lns_if '$D/ip-up.env' &&
+     grep -qx IPLOCAL=$PPP_LNS '$D/ip-up.env' && grep -qx IPREMOTE=$lac_ip '$D/ip-up.env' &&
+     grep -qx DNS1=192.0.2.53 '$D/ip-up.env'"
 echoes_answered() {
     sleep 5
     addr_of lac >/dev/null && ! grep -q "No response to" "$VM_LOGDIR/pppd-lac.log"
 }
 vm_check "LCP echoes from the LAC answered: the link stays up 5 s more" echoes_answered
-# lcp-echo-interval 1 in the LNS's options: its Echo-Requests reach the
-# LAC's pppd, which answers each (and the LNS, lcp-echo-failure 3, stays).
-vm_check "LCP echoes from the LNS: the LAC's pppd got and answered 4 or more" sh -c \
-    "[ \$(grep -c 'rcvd \[LCP EchoReq' '$VM_LOGDIR/pppd-lac.log') -ge 4 ] &&
-     [ \$(grep -c 'sent \[LCP EchoRep' '$VM_LOGDIR/pppd-lac.log') -ge 4 ]"
 lac_hangup lac-mschapv2
 vm_check_eq "pool address free again" 0 "$(ctl --json status | jq .addresses_in_use)"
+vm_check "ip-down script: ran with the same arguments and the connect time" sh -c \
+    "cmp -s '$D/ip-up.args' '$D/ip-down.args' && grep -q '^CONNECT_TIME=' '$D/ip-down.env' &&
+     grep -q '^BYTES_RCVD=[1-9]' '$D/ip-down.env'"
 
 # --- CHAP-MD5, then idle ------------------------------------------------------
 # idle 3: once the pings below are over, the LNS ends the session itself.
@@ -239,6 +262,11 @@ measure() { # ENGINE
     for i in 1 2 3; do
         lac_up "lac-$1-$i"
         lac_ms+=("$setup_ms")
+        # pppd's sessions: what its reports tell (login answered, IP up).
+        if [[ $1 == pppd && $i == 1 ]]; then
+            vm_check_eq "pppd engine: vpnctl lcp auth ipcp ccp" "Opened done Opened -" \
+                "$(ctl --json sessions | jq -r '.sessions[0] | "\(.lcp) \(.auth) \(.ipcp) \(.ccp)"')"
+        fi
         lns_ms+=("$(lns_setup_ms "$VM_LOGDIR/l2tpd-$1.log")")
         vm_stop "lac-$1-$i" 10
         vm_require "lac-$1-$i hung up: LNS clean" vm_wait_for 30 lns_clean
@@ -270,14 +298,17 @@ vm_check "MPPE: the builtin engine has it up" \
     grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-mppe.log"
 vm_check "MPPE: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "MPPE: ping LNS -> LAC" vm_ping lns "$(addr_of lac)" 3
+vm_check_eq "MPPE: vpnctl shows CCP opened" Opened \
+    "$(ctl --json sessions | jq -r '.sessions[0].ccp')"
 vm_stop pinger-mppe 5
 vm_stop tcpdump-mppe 5
-# PPP protocols of the L2TP data messages the LNS sent: 0x0021 (IP) or
-# 0x0057 (IPv6) would be clear text; 0x00fd is MPPE.
+# PPP protocols of the L2TP data messages each side sent, "lns:PROTO:N"
+# and "lac:PROTO:N" (LCP as c021-CODE): from the LNS 0x0021 (IP) or 0x0057
+# (IPv6) would be clear text; 0x00fd is MPPE.
 cat > "$D/ppp_protos.py" <<'PY'
 import struct, sys, collections
 data = open(sys.argv[1], "rb").read()
-src = bytes(int(x) for x in sys.argv[2].split("."))
+lns = bytes(int(x) for x in sys.argv[2].split("."))
 seen = collections.Counter()
 off = 24
 while off + 16 <= len(data):
@@ -287,8 +318,7 @@ while off + 16 <= len(data):
     if len(pkt) < 14 + 20 + 8 + 6 or pkt[12:14] != b"\x08\x00":
         continue
     ip = pkt[14:]
-    if ip[12:16] != src:
-        continue
+    side = "lns" if ip[12:16] == lns else "lac"
     l2 = ip[(ip[0] & 15) * 4 + 8:]
     flags = struct.unpack_from(">H", l2)[0]
     if flags & 0x8000:
@@ -301,14 +331,25 @@ while off + 16 <= len(data):
         ppp = ppp[2:]
     if not ppp:
         continue
-    proto = ppp[0] if ppp[0] & 1 else struct.unpack_from(">H", ppp)[0]
-    seen["%04x" % proto] += 1
+    if ppp[0] & 1:
+        proto, rest = ppp[0], ppp[1:]
+    else:
+        proto, rest = struct.unpack_from(">H", ppp)[0], ppp[2:]
+    name = "%04x" % proto
+    if proto == 0xc021 and rest:
+        name += "-%02x" % rest[0]
+    seen[side + ":" + name] += 1
 print(" ".join("%s:%d" % kv for kv in sorted(seen.items())))
 PY
 protos=$(python3 "$D/ppp_protos.py" "$D/mppe.pcap" "$LNS_IP")
 vm_log "MPPE: PPP protocols the LNS sent (protocol:frames): $protos"
 vm_check "MPPE: the LNS sent MPPE frames (00fd) and never clear IP (0021, 0057)" \
-    bash -c "[[ ' $protos' == *' 00fd:'* && ' $protos' != *' 0021:'* && ' $protos' != *' 0057:'* ]]"
+    bash -c "[[ ' $protos' == *' lns:00fd:'* && ' $protos' != *' lns:0021:'* && ' $protos' != *' lns:0057:'* ]]"
+n_of() { sed -n "s/.* $1:\([0-9]*\).*/\1/p" <<< " $protos"; }
+vm_check "lcp-echo-interval 1: the LNS sent 4 or more LCP Echo-Requests ($(n_of lns:c021-09))" \
+    test "$(n_of lns:c021-09)" -ge 4
+vm_check "... and the LAC's pppd answered them ($(n_of lac:c021-0a) Echo-Replies)" \
+    test "$(n_of lac:c021-0a)" -ge 4
 lac_hangup lac-mppe
 # CHAP-MD5 gives no MPPE keys: the link must not come up in the clear.
 ups_before=$(grep -c "PPP up on" "$VM_LOGDIR/l2tpd-mppe.log" || true)
