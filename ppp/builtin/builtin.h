@@ -24,7 +24,10 @@
  * address the server gives, and does MPPE as asked (or as the server
  * requires, when allowed).
  *
- * Not yet: most of options files, ip-up scripts.
+ * What pppd setups configure carries over: the options file's words that
+ * matter (ppp_builtin_optfile_read()), pppd's idle and maxconnect (the
+ * unit's idle counters, PPPIOCGIDLE), IPV6CP with fe80:: addresses, and
+ * ip-up/ip-down scripts (params.ip_up, ppp/hook.h).
  */
 #ifndef VPNSUITE_PPP_BUILTIN_H
 #define VPNSUITE_PPP_BUILTIN_H
