@@ -10,9 +10,9 @@
 # both ways, CHAP-MD5 (no keys) never comes up. Then the setup time
 # of one session with the builtin engine and with pppd, same boot (figures,
 # not checks). The LNS's pppoptfile under the builtin engine: ms-dns
-# reaches the LAC's pppd (usepeerdns), mtu caps the interface, the LNS's
-# own LCP echoes are answered by the LAC, +ipv6 gives both ends fe80::
-# addresses that ping, idle ends a silent session; with MPPE required no
+# reaches the LAC's pppd (usepeerdns), mtu caps the interface, +ipv6
+# gives both ends fe80:: addresses that ping, idle ends a silent session;
+# with MPPE required no
 # clear IP leaves the LNS while the link comes up (captured on its veth),
 # and the LNS's LCP echoes are answered. 'ip-up script' and 'ip-down
 # script' run with pppd's arguments and environment; vpnctl shows LCP,
@@ -342,7 +342,7 @@ while off + 16 <= len(data):
 print(" ".join("%s:%d" % kv for kv in sorted(seen.items())))
 PY
 protos=$(python3 "$D/ppp_protos.py" "$D/mppe.pcap" "$LNS_IP")
-vm_log "MPPE: PPP protocols the LNS sent (protocol:frames): $protos"
+vm_log "MPPE: PPP protocols sent (side:protocol:frames): $protos"
 vm_check "MPPE: the LNS sent MPPE frames (00fd) and never clear IP (0021, 0057)" \
     bash -c "[[ ' $protos' == *' lns:00fd:'* && ' $protos' != *' lns:0021:'* && ' $protos' != *' lns:0057:'* ]]"
 n_of() { sed -n "s/.* $1:\([0-9]*\).*/\1/p" <<< " $protos"; }
