@@ -217,6 +217,20 @@ expect_test pt_optfile 1 "'option' $tmp/no-options"
 pptp_conf none "frobnicate 3" >"$tmp/p_unknown.conf"
 run pt_unknown "$build/pptpd" --test-config -c "$tmp/p_unknown.conf"
 expect_test pt_unknown 0 "p_unknown.conf:7: unknown keyword 'frobnicate'"
+# 'ppp-engine builtin' names the 'option' lines it does not read, and a
+# client profile's 'ppp engine = builtin' its pppoptfile's; it refuses
+# 'delegate' (no pppd to give addresses), with file:line.
+printf 'require-mschap-v2\nrequire-mppe-128\nproxyarp\n' >"$tmp/p_options"
+printf '[client c]\nserver = 127.0.0.1\nppp engine = builtin\npppoptfile = %s\n' \
+	"$tmp/p_options" >"$tmp/p_clients.conf"
+pptp_conf kernel "ppp-engine builtin" "clients $tmp/p_clients.conf" |
+	sed "s#^option .*#option $tmp/p_options#" >"$tmp/p_builtin.conf"
+run pt_builtin "$build/pptpd" --test-config -c "$tmp/p_builtin.conf" -P "$build/vpnsuite.so"
+expect_test pt_builtin 0 "$tmp/p_options:3: 'proxyarp' is not supported by the builtin PPP engine"
+expect_test pt_builtin 0 "configuration OK, 2 warnings above"
+pptp_conf none "ppp-engine builtin" delegate >"$tmp/p_delegate.conf"
+run pt_delegate "$build/pptpd" --test-config -c "$tmp/p_delegate.conf"
+expect_test pt_delegate 1 "p_delegate.conf:7: 'ppp-engine': builtin verifies logins and gives addresses itself: not with 'delegate'"
 
 section "service manager notifications (Type=notify)"
 # notify_listen NAME: a datagram socket at $tmp/NAME.notify writing each
