@@ -10,10 +10,14 @@
 #      server: the client's interface up with both addresses, MPPE-128 on
 #      both ends, pings both ways, no pppd anywhere; disconnect leaves
 #      nothing.
+#   2b. the same client -> poptop (its pppd): poptop's address, MPPE-128
+#      on both ends, pings both ways.
 #   3. our l2tpd LAC, [lac] 'ppp engine = builtin', password from
 #      chap-secrets (netns "lac") -> our l2tpd LNS with the builtin engine
 #      requiring MPPE-128 (netns "lns"): the address the LNS gives, MPPE on
 #      both ends, pings both ways; the LAC stopping leaves nothing.
+#   3b. the same LAC -> the LNS with 'ppp engine = pppd' (require-mppe-128):
+#      the same, against pppd.
 # vm-timeout: 300
 source "$(dirname "$0")/../lib.sh"
 
@@ -151,8 +155,33 @@ vm_check_eq "vpnctl: the client's call has its address" "$cli_ip" "$(call_field 
 vm_check_eq "vpnctl: the client's call has the server's" "$PPP_SRV" "$(call_field cli remote_ip)"
 ctl cli pptp disconnect office >/dev/null
 vm_check "our client hung up: nothing left on either side" vm_wait_for 30 calls_gone
-vm_stop pptpd-cli 10
 vm_stop pptpd-srv 10
+
+# --- 2b. our pptpd client, builtin engine -> poptop (pppd on the server) --------
+vm_log "2b: our pptpd client (ppp engine = builtin) -> poptop"
+printf '%s\n' "option $D/options.poptop" "listen $SRV_IP" "pidfile $D/poptop.pid" \
+    "localip 192.168.82.1" "remoteip 192.168.82.10-19" > "$D/poptop.conf"
+printf '%s\n' "name pptpd" refuse-pap refuse-chap refuse-mschap require-mschap-v2 \
+    require-mppe-128 nodefaultroute "logfile $VM_LOGDIR/pppd-poptop.log" > "$D/options.poptop"
+vm_bg poptop vm_in srv /usr/sbin/pptpd -f -c "$D/poptop.conf"
+vm_require "poptop listens" vm_wait_for 10 sh -c "ip netns exec srv ss -Htln | grep -q '$SRV_IP:1723 '"
+ctl cli pptp connect office >/dev/null
+vm_require "our client -> poptop: PPP up on both ends" vm_wait_for 60 up_both cli srv
+cli_ip=$(vm_ppp_addr cli)
+vm_check_eq "our client took poptop's first address" 192.168.82.10 "$cli_ip"
+vm_check "client interface: $cli_ip peer 192.168.82.1/32, up" \
+    if_has cli "$(vm_ppp_ifaces cli | head -n1)" "$cli_ip" 192.168.82.1
+vm_check "MPPE-128 on poptop's pppd" \
+    grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pppd-poptop.log"
+vm_check_eq "client side: MPPE-128 up again" 2 "$(grep -c "MPPE-128 up" "$VM_LOGDIR/pptpd-cli.log")"
+vm_check "ping our client -> poptop" vm_ping cli 192.168.82.1 3
+vm_check "ping poptop -> our client" vm_ping srv "$cli_ip" 3
+ctl cli pptp disconnect office >/dev/null
+vm_check "our client hung up from poptop: no interface left on our side" \
+    vm_wait_for 30 sh -c '[ -z "$(ip -n cli -o link show | grep ppp)" ]'
+vm_stop poptop 10
+vm_wait_for 20 vm_no_process pppd || true
+vm_stop pptpd-cli 10
 
 # --- 3. l2tpd LAC, builtin engine -> l2tpd LNS, builtin engine ------------------
 vm_log "3: our l2tpd LAC (ppp engine = builtin) -> our l2tpd LNS (builtin, MPPE-128 required)"
@@ -197,3 +226,33 @@ vm_check_eq "vpnctl: the LAC's session has its interface" "$lac_if" \
 vm_stop l2tpd-lac 10
 vm_check "the LAC stopped: nothing left on either side" vm_wait_for 30 l2tp_clean
 vm_stop l2tpd-lns 10
+
+# --- 3b. the same LAC -> an LNS running pppd -------------------------------------
+vm_log "3b: our l2tpd LAC (ppp engine = builtin) -> our l2tpd LNS (ppp engine = pppd)"
+printf '%s\n' require-mschap-v2 require-mppe-128 "logfile $VM_LOGDIR/pppd-lns.log" > "$D/options.lns-pppd"
+# pppd takes CHAP-MD5 over MS-CHAPv2 when 'require chap' asks for both:
+# the options file alone says which.
+sed -e 's/^ppp engine = builtin$/ppp engine = pppd/' -e '/^require chap = yes$/d' \
+    -e "s|$D/options.mppe|$D/options.lns-pppd|" \
+    "$D/lns.conf" > "$D/lns-pppd.conf"
+rm -f "$D/lns.ctl"
+vm_bg l2tpd-lns-pppd vm_in lns "$B/l2tpd" -D -c "$D/lns-pppd.conf" -s "$D/secrets" \
+    -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
+vm_require "LNS (pppd) control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
+vm_bg l2tpd-lac-2 vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/secrets" \
+    -p "$D/lac.pid" -S "$D/lac.ctl" -C "$D/lac.fifo"
+vm_require "LAC -> pppd LNS: PPP up on both ends" vm_wait_for 60 up_both lac lns
+lac_ip=$(vm_ppp_addr lac)
+vm_check "the LNS runs pppd, the LAC none" sh -c \
+    "pgrep -f 'vpnsuite\\.so' >/dev/null && [ \"\$(pgrep -c pppd)\" = 1 ]"
+vm_check "LAC interface: $lac_ip peer $PPP_LNS/32, up" \
+    if_has lac "$(vm_ppp_ifaces lac | head -n1)" "$lac_ip" "$PPP_LNS"
+vm_check "MPPE-128 on the LNS's pppd" \
+    grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pppd-lns.log"
+vm_check "LAC: MPPE-128 up" grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-lac-2.log"
+vm_check "ping LAC -> pppd LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "ping pppd LNS -> LAC" vm_ping lns "$lac_ip" 3
+vm_stop l2tpd-lac-2 10
+vm_check "the LAC stopped: nothing left, no pppd" vm_wait_for 30 \
+    sh -c "! pgrep pppd >/dev/null && [ -z \"\$(ip -n lns -o link show | grep ppp)\$(ip -n lac -o link show | grep ppp)\" ]"
+vm_stop l2tpd-lns-pppd 10
