@@ -296,6 +296,16 @@ static int parse_radius_dae_secret(struct loader *ld,
 	return set_string(ld, e, 128, &ld->cfg->radius_dae_secret);
 }
 
+static int parse_ip_up_script(struct loader *ld, const struct conf_entry *e)
+{
+	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->ip_up_script);
+}
+
+static int parse_ip_down_script(struct loader *ld, const struct conf_entry *e)
+{
+	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->ip_down_script);
+}
+
 static int parse_ppp_secrets(struct loader *ld, const struct conf_entry *e)
 {
 	return set_string(ld, e, MAX_PATH_LEN, &ld->cfg->ppp_secrets);
@@ -359,6 +369,8 @@ static const struct keyword keywords[] = {
 	{"ppp-auth", parse_ppp_auth, NULL},
 	{"ppp-secrets", parse_ppp_secrets, NULL},
 	{"ppp-engine", parse_ppp_engine, NULL},
+	{"ip-up-script", parse_ip_up_script, NULL},
+	{"ip-down-script", parse_ip_down_script, NULL},
 	{"radius-config", parse_radius_config, NULL},
 	{"radius-dae-secret", parse_radius_dae_secret, NULL},
 	{"radius-dae", parse_radius_dae, NULL},
@@ -555,6 +567,8 @@ void pptpd_config_free(struct pptpd_config *cfg)
 {
 	free(cfg->path);
 	free(cfg->option_file);
+	free(cfg->ip_up_script);
+	free(cfg->ip_down_script);
 	free(cfg->ppp_path);
 	free(cfg->pid_file);
 	free(cfg->localip.spec);

@@ -103,7 +103,10 @@ struct pptpd_config {
 	enum pptpd_ppp_engine ppp_engine; /* never INHERIT */
 	int ppp_engine_line;		  /* 0: the default */
 	char *ppp_secrets;		  /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
-	char *radius_config;		  /* radcli's file ('radius-config') */
+	/* 'ppp-engine builtin': run as pppd runs /etc/ppp/ip-up and ip-down
+	 * (ppp/hook.h); NULL: none. */
+	char *ip_up_script, *ip_down_script;
+	char *radius_config;	     /* radcli's file ('radius-config') */
 	char *radius_dae;	     /* 'radius-dae' ADDRESS:PORT; NULL: off */
 	char *radius_dae_secret;     /* 'radius-dae-secret'; never logged */
 	unsigned int login_failures; /* per peer within login_window */

@@ -567,6 +567,9 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 						 methods, &mppe_128, &p, &bp,
 						 err, errlen))
 			return -1;
+		/* pppd's ip-up and ip-down, for the builtin engine. */
+		bp.ip_up = d->cfg.ip_up_script;
+		bp.ip_down = d->cfg.ip_down_script;
 		backend = &d->ppp_builtin.base;
 	}
 	if (c->daemon_auth && !c->radius_auth) {

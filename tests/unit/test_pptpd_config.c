@@ -572,6 +572,24 @@ START_TEST(test_ppp_engine)
 }
 END_TEST
 
+/* The builtin engine's ip-up and ip-down (pppd runs its own). */
+START_TEST(test_ip_up_and_ip_down_scripts)
+{
+	struct pptpd_config cfg;
+
+	load_ok("ip-up-script /etc/ppp/ip-up\nip-down-script "
+		"/etc/ppp/ip-down\n",
+		&cfg);
+	ck_assert_pstr_eq(cfg.ip_up_script, "/etc/ppp/ip-up");
+	ck_assert_pstr_eq(cfg.ip_down_script, "/etc/ppp/ip-down");
+	pptpd_config_free(&cfg);
+	load_ok("", &cfg);
+	ck_assert_ptr_null(cfg.ip_up_script);
+	pptpd_config_free(&cfg);
+	load_fails("ip-up-script\n", PATH ":1: 'ip-up-script': ");
+}
+END_TEST
+
 START_TEST(test_ppp_engine_errors)
 {
 	load_fails("\nppp-engine accel\n",
@@ -624,6 +642,7 @@ static Suite *pptpd_config_suite(void)
 	tcase_add_test(tc, test_login_keyword_typo_warns);
 	tcase_add_test(tc, test_ppp_engine);
 	tcase_add_test(tc, test_ppp_engine_errors);
+	tcase_add_test(tc, test_ip_up_and_ip_down_scripts);
 	suite_add_tcase(s, tc);
 	return s;
 }
