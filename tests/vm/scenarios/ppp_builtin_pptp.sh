@@ -5,7 +5,8 @@
 #      'ppp-engine builtin' (netns "srv"): MS-CHAPv2 verified by the
 #      daemon, MPPE-128 stateless, the first pool address, pings both ways,
 #      vpnctl shows the call; hanging up leaves nothing; a wrong password is
-#      refused and leaves nothing.
+#      refused and leaves nothing, and blocks the peer at accept
+#      ('login-failures 1').
 #   2. our pptpd client, profile with 'ppp engine = builtin' -> the same
 #      server: the client's interface up with both addresses, MPPE-128 on
 #      both ends, pings both ways, no pppd anywhere; disconnect leaves
@@ -72,6 +73,8 @@ localip $PPP_SRV
 remoteip 192.168.81.10-19
 ppp-secrets $D/chap-secrets
 ppp-engine builtin
+login-failures 1
+login-block 5
 CONF
 vm_bg pptpd-srv vm_in srv "$B/pptpd" -f -c "$D/srv.conf" -p "$D/srv.pid" -C "$D/srv.ctl"
 vm_require "our server's control socket up" vm_wait_for 10 test -S "$D/srv.ctl"
@@ -124,6 +127,16 @@ vm_check "wrong password: nothing left on the server" vm_wait_for 30 srv_clean
 vm_check_eq "wrong password: no PPP came up" "$ups_before" "$(logged "PPP up on")"
 vm_stop pptp-linux-wrong 10
 vm_wait_for 20 calls_gone || true
+
+vm_log "1c: that failure blocks the peer ('login-failures 1') for 5 s"
+pptp_linux_options
+vm_bg pptp-linux-blocked vm_in cli pppd nodetach file "$D/options.pptp-linux"
+vm_check "a blocked peer is turned away at accept" vm_wait_for 20 \
+    sh -c "[ \"\$('$B/vpnctl' -s '$D/srv.ctl' -t 5 --json status | jq .refused_blocked)\" -ge 1 ]"
+vm_check_eq "blocked: no PPP came up" "$ups_before" "$(logged "PPP up on")"
+vm_stop pptp-linux-blocked 10
+vm_wait_for 20 calls_gone || true
+sleep 5 # the block runs out
 
 # --- 2. our pptpd client, builtin engine -> the same server ----------------------
 vm_log "2: our pptpd client (ppp engine = builtin) -> our pptpd"
