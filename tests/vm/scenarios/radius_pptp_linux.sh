@@ -12,7 +12,9 @@
 # call on time (Stop's Acct-Session-Time); the server stopped: a login
 # fails within timeout x retries while the daemon answers within 100 ms and
 # a call up keeps passing traffic, its Stop queued meanwhile arrives once
-# the server is back.
+# the server is back. Then the server again with 'ppp-engine builtin': a
+# wrong password refused by RADIUS, MS-CHAPv2 with MPPE-128 keyed by the
+# Access-Accept and ended by its Session-Timeout, no pppd on the server.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../../radius/freeradius.sh"
 source "$(dirname "$0")/../radius.sh"
@@ -123,3 +125,28 @@ rv_check_queued_stop "$asid"
 vm_check "nothing left: no call, no pppd, no pptp" vm_wait_for 20 nothing_left
 rv_check_no_secret pptpd
 vm_stop pptpd-srv 10
+
+vm_log "6: the same with 'ppp-engine builtin' (no pppd on the server): a wrong password, then MS-CHAPv2 + MPPE-128 keyed by RADIUS"
+printf 'ppp-engine builtin\n' >> "$D/srv.conf"
+srv_method mschapv2
+rm -f "$D/srv.ctl"
+# The builtin engine logs its MPPE in pptpd's own log, where
+# rv_check_mschapv2_timeout reads the server's.
+RV_SRV_PPPD=pptpd-builtin RV_LOG=$VM_LOGDIR/pptpd-builtin-mschapv2.log
+vm_bg pptpd-builtin-mschapv2 vm_in srv "$B/pptpd" -f -c "$D/srv.conf" -p "$D/srv.pid" -C "$D/srv.ctl"
+vm_require "builtin: pptpd control socket up" vm_wait_for 10 test -S "$D/srv.ctl"
+mark
+dial wrong tim not-tim-pw mschapv2
+vm_check "builtin: a wrong password refused by RADIUS" vm_wait_for 30 log_has "login of 'tim' ($CLI_IP): RADIUS Access-Reject"
+vm_check "builtin: the client gives up" vm_wait_for 30 client_gone wrong
+vm_check "builtin: nothing left" vm_wait_for 30 nothing_left
+hang_up wrong
+mark
+dial tim tim tim-pw mschapv2
+vm_check "builtin: tim up, no pppd with our plugin" sh -c \
+    "for i in \$(seq 60); do [ -n \"\$('$B/vpnctl' -s '$D/srv.ctl' -t 5 --json sessions | jq -r '.sessions[0].interface // empty')\" ] && break; sleep 1; done; ! pgrep -f 'vpnsuite\\.so' >/dev/null"
+rv_check_mschapv2_timeout
+vm_check "... the client's pppd exits" vm_wait_for 15 client_gone tim
+hang_up tim
+vm_check "builtin: nothing left" vm_wait_for 20 nothing_left
+vm_stop pptpd-builtin-mschapv2 10
