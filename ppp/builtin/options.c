@@ -269,15 +269,19 @@ static bool opt_with_arg(struct optfile *o, const char *w, const char *arg)
 				 "names interface identifiers, which the "
 				 "builtin PPP engine chooses itself");
 	} else if (!strcmp(w, "name")) {
-		if (strlen(arg) >= sizeof(bp->name))
+		size_t len = strlen(arg);
+
+		if (len >= sizeof(bp->name))
 			opt_warn(o, w, arg, "is too long");
 		else
-			snprintf(bp->name, sizeof(bp->name), "%s", arg);
+			memcpy(bp->name, arg, len + 1);
 	} else if (!strcmp(w, "ipparam")) {
-		if (strlen(arg) >= sizeof(bp->ipparam))
+		size_t len = strlen(arg);
+
+		if (len >= sizeof(bp->ipparam))
 			opt_warn(o, w, arg, "is too long");
 		else
-			snprintf(bp->ipparam, sizeof(bp->ipparam), "%s", arg);
+			memcpy(bp->ipparam, arg, len + 1);
 	} else if (!strcmp(w, "plugin")) {
 		const char *base = strrchr(arg, '/');
 
