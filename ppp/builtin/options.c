@@ -84,16 +84,6 @@ static const char *const quiet_words_arg[] = {
 	"asyncmap", "logfile", "logfd", "kdebug", "maxfail", "holdoff",
 };
 
-static bool in_list(const char *w, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(w, list[i]))
-			return true;
-	return false;
-}
-
-#define IN_LIST(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
-
 static void opt_warn(struct optfile *o, const char *word, const char *arg,
 		     const char *why)
 {
@@ -232,7 +222,7 @@ static bool opt_flag(struct optfile *o, const char *w)
 	} else if (!strcmp(w, "noccp")) {
 		o->noccp = true;
 		o->noccp_line = o->words.word_line;
-	} else if (!IN_LIST(w, quiet_words) && !opt_auth(o, w)) {
+	} else if (!PPPD_IN_LIST(w, quiet_words) && !opt_auth(o, w)) {
 		return false;
 	}
 	return true;
@@ -290,7 +280,7 @@ static bool opt_with_arg(struct optfile *o, const char *w, const char *arg)
 		if (strcmp(base, "pppol2tp.so") && strcmp(base, "vpnsuite.so"))
 			opt_warn(o, w, arg,
 				 "is not loaded by the builtin PPP engine");
-	} else if (!IN_LIST(w, quiet_words_arg)) {
+	} else if (!PPPD_IN_LIST(w, quiet_words_arg)) {
 		return false;
 	}
 	return true;

@@ -132,7 +132,7 @@ static const char *const quiet_plugins[] = {
 	"pptp.so",
 };
 
-static bool in_list(const char *w, const char *const *list, size_t n)
+bool pppd_word_in_list(const char *w, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(w, list[i]))
@@ -140,11 +140,9 @@ static bool in_list(const char *w, const char *const *list, size_t n)
 	return false;
 }
 
-#define IN_LIST(w, l) in_list(w, l, sizeof(l) / sizeof(l[0]))
-
 bool pppd_option_takes_arg(const char *word)
 {
-	return IN_LIST(word, takes_arg);
+	return PPPD_IN_LIST(word, takes_arg);
 }
 
 static int words_getc(struct pppd_words *s)
@@ -313,7 +311,7 @@ static void eval_plugin(struct eval *ev, struct word_src *s, const char *w)
 	const char *base = strrchr(w, '/');
 
 	base = base ? base + 1 : w;
-	if (IN_LIST(base, quiet_plugins) || v->auth_plugin[0])
+	if (PPPD_IN_LIST(base, quiet_plugins) || v->auth_plugin[0])
 		return;
 	strncpy(v->auth_plugin, base, sizeof(v->auth_plugin) - 1);
 	v->auth_plugin[sizeof(v->auth_plugin) - 1] = '\0';
@@ -362,7 +360,7 @@ static void eval_word(struct eval *ev, struct word_src *s, const char *w)
 			where(s, v->plugin_where, sizeof(v->plugin_where));
 		return;
 	}
-	if (!IN_LIST(w, takes_arg))
+	if (!PPPD_IN_LIST(w, takes_arg))
 		return;
 	if (!src_word(s, arg, sizeof(arg)))
 		return;

@@ -53,6 +53,9 @@ void pppd_words_init(struct pppd_words *w, const char *text, size_t len);
 int pppd_words_next(struct pppd_words *w, char *out, size_t outlen);
 /* Whether pppd reads the next word as the option's argument. */
 bool pppd_option_takes_arg(const char *word);
+/* Whether w is one of the n words of list; PPPD_IN_LIST for an array. */
+bool pppd_word_in_list(const char *w, const char *const *list, size_t n);
+#define PPPD_IN_LIST(w, l) pppd_word_in_list(w, l, sizeof(l) / sizeof(l[0]))
 /*
  * A whole options file, at most PPPD_OPTIONS_MAX_FILE bytes, NUL-terminated
  * (free() it), its length in *len; NULL with the reason ("path: ...").
