@@ -2,7 +2,8 @@
 #   make deps       install build and test dependencies from Debian (apt-get)
 #   make            build everything into build/
 #   make check      every test suite: layout, format, unit, man, deb, protocol (host), fuzz (short), VM
-#   make check-vm   the VM scenarios; KERNEL=6.12 boots the 6.12 kernel
+#   make check-vm   the VM scenarios; KERNEL=6.12 boots the 6.12 kernel,
+#                   PPP_ENGINE=builtin runs the servers on the builtin engine
 #   make check-unit the fast subset
 #   make asan       unit tests built with -fsanitize=address,undefined
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 60)
@@ -221,7 +222,10 @@ check-fuzz: fuzz-build
 
 # KERNEL=6.12 boots Debian 12's linux-image-6.12-amd64 instead of the default
 # 6.1 kernel (tests/vm/prepare, VM_KERNEL).
-VM_ENV := $(if $(KERNEL),VM_KERNEL=$(KERNEL) )
+# PPP_ENGINE=builtin: the scenario matrix's second pass, the scenarios' l2tpd
+# and pptpd servers with the builtin PPP engine (tests/vm/README.md); not
+# part of make check (its time budget).
+VM_ENV := $(if $(KERNEL),VM_KERNEL=$(KERNEL) )$(if $(PPP_ENGINE),VM_PPP_ENGINE=$(PPP_ENGINE) )
 
 # Every scenario runs on 6.1; those with a "# vm-kernels: ... 6.12" line run
 # on 6.12 as well (the IPsec and data-path ones: what the newer kernel
@@ -230,7 +234,7 @@ VM_SCENARIOS_612 = $(basename $(notdir $(shell grep -l '^\# vm-kernels:.*6\.12' 
 
 check-vm: all
 	$(VM_ENV)tests/vm/run-all
-	$(if $(KERNEL),,VM_KERNEL=6.12 tests/vm/run-all $(VM_SCENARIOS_612))
+	$(if $(KERNEL),,$(if $(PPP_ENGINE),VM_PPP_ENGINE=$(PPP_ENGINE) )VM_KERNEL=6.12 tests/vm/run-all $(VM_SCENARIOS_612))
 
 # Under make check a skipped check fails unless tests/skips.allow names it.
 check: all

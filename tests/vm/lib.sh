@@ -28,6 +28,10 @@
 #           vm_lns_default RANGE LOCAL OPTFILE  l2tpd's [lns default] section: pool
 #                                       RANGE, local ip LOCAL, authentication
 #                                       required, named lns, pppd options OPTFILE
+#           vm_ppp_engine               the servers' PPP engine in this pass: pppd
+#                                       (default) or builtin ($VM_PPP_ENGINE)
+#           vm_ppp_engine_conf l2tpd|pptpd  that engine's line for an l2tpd.conf
+#                                       [global] or [lns] section, or a pptpd.conf
 #           vm_log MSG                  progress message (with seconds since start)
 #
 # At exit the cleanups run, the logs of vm_bg processes are shown when
@@ -310,6 +314,25 @@ vm_ppp_addr() {
     [[ -n $ifc ]] || ifc=$(vm_ppp_ifaces "$ns" | head -n1)
     [[ -n $ifc ]] || return 1
     ip -n "$ns" -o -4 addr show dev "$ifc" | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
+}
+
+# The scenario matrix (tests/vm/README.md): run-all passes VM_PPP_ENGINE
+# (make check-vm PPP_ENGINE=builtin) and the scenarios write it into their
+# l2tpd and pptpd server configs through vm_ppp_engine_conf; a scenario that
+# only runs with pppd says so with a "# vm-engines: pppd (REASON)" line.
+case ${VM_PPP_ENGINE:-pppd} in
+    pppd|builtin) ;;
+    *) echo "tests/vm/lib.sh: VM_PPP_ENGINE='$VM_PPP_ENGINE' (want pppd or builtin)" >&2; exit 2 ;;
+esac
+vm_ppp_engine() { echo "${VM_PPP_ENGINE:-pppd}"; }
+
+# vm_ppp_engine_conf l2tpd|pptpd: the config line that selects that engine.
+vm_ppp_engine_conf() {
+    case $1 in
+        l2tpd) printf 'ppp engine = %s\n' "$(vm_ppp_engine)" ;;
+        pptpd) printf 'ppp-engine %s\n' "$(vm_ppp_engine)" ;;
+        *) echo "vm_ppp_engine_conf: '$1' (want l2tpd or pptpd)" >&2; return 1 ;;
+    esac
 }
 
 vm_lns_default() {

@@ -34,6 +34,7 @@ cat > "$D/lns.conf" <<CONF
 listen-addr = $LNS_IP
 dataplane = kernel
 ppp secrets = $D/chap-secrets
+$(vm_ppp_engine_conf l2tpd)
 $(vm_lns_default "$POOL_FIRST-192.168.79.20" "$PPP_LNS" "$D/options.lns")
 CONF
 {
@@ -53,7 +54,7 @@ lcp-max-terminate 1'
 # debug: the IPCP exchange is in the LNS's pppd log.
 printf 'logfile %s\ndebug\n%s\nrequire-chap\n' "$VM_LOGDIR/pppd-lns.log" "$ppp_common" > "$D/options.lns"
 # "ADDR:" asks for ADDR as our end; ipcp-accept-local takes the LNS's NAK.
-printf 'logfile %s\nremotename lns\n%s:\nipcp-accept-local\nipcp-accept-remote\n%s\n' \
+printf 'logfile %s\ndebug\nremotename lns\n%s:\nipcp-accept-local\nipcp-accept-remote\n%s\n' \
     "$VM_LOGDIR/pppd-lac.log" "$WANTED" "$ppp_common" > "$D/options.lac"
 
 ctl() { local who=$1; shift; "$B/vpnctl" -s "$D/$who.ctl" "$@"; }
@@ -62,6 +63,13 @@ user_field() {
         '[.sessions[] | select(.user == $u)][0][$f] // "" | tostring'
 }
 lac_has_addr() { [ -n "$(vm_ppp_addr lac 2>/dev/null)" ]; }
+# The IPCP exchange as the LNS saw it: its pppd's debug log or, with the
+# builtin engine (which logs no packets), the LAC's pppd's, the directions
+# swapped: what the LNS received ($IN) is what the LAC sent.
+case $(vm_ppp_engine) in
+    pppd) IPCP_LOG=$VM_LOGDIR/pppd-lns.log IN=rcvd OUT=sent ;;
+    builtin) IPCP_LOG=$VM_LOGDIR/pppd-lac.log IN=sent OUT=rcvd ;;
+esac
 nothing_left() { vm_no_process pppd && [ -z "$(vm_ppp_ifaces lac)" ]; }
 
 vm_bg l2tpd-lns vm_in lns "$B/l2tpd" -D -c "$D/lns.conf" -s "$D/tunnel-secrets" \
@@ -80,9 +88,9 @@ try() {
     got=$(vm_ppp_addr lac)
     vm_log "$user asked for $WANTED, got ${got:-nothing}"
     vm_check "$user: the LAC asked for $WANTED" \
-        grep -qE "rcvd \[IPCP ConfReq .*<addr $WANTED>" "$VM_LOGDIR/pppd-lns.log"
+        grep -qE "$IN \[IPCP ConfReq .*<addr $WANTED>" "$IPCP_LOG"
     vm_check "$user: the LNS told it to take $want (NAK)" \
-        grep -qE "sent \[IPCP ConfNak .*<addr $want>" "$VM_LOGDIR/pppd-lns.log"
+        grep -qE "$OUT \[IPCP ConfNak .*<addr $want>" "$IPCP_LOG"
     vm_check_eq "$user: the LAC's ppp address is the one the LNS gave, not the one asked for" "$want" "$got"
     vm_check_eq "$user: vpnctl on the LNS shows the same address" "$want" "$(user_field "$user" remote_ip)"
     vm_check "$user: the LNS's route to the peer is $want" \
@@ -108,9 +116,9 @@ not_authorized() {
 }
 ctl lac lac connect alice > /dev/null
 vm_check "no pool: the LAC asked for $WANTED" \
-    vm_wait_for 60 grep -qE "rcvd \[IPCP ConfReq .*<addr $WANTED>" "$VM_LOGDIR/pppd-lns.log"
+    vm_wait_for 60 grep -qE "$IN \[IPCP ConfReq .*<addr $WANTED>" "$IPCP_LOG"
 vm_check "no pool: the LNS's pppd acked it (nothing to NAK with)" \
-    vm_wait_for 10 grep -qE "sent \[IPCP ConfAck .*<addr $WANTED>" "$VM_LOGDIR/pppd-lns.log"
+    vm_wait_for 10 grep -qE "$OUT \[IPCP ConfAck .*<addr $WANTED>" "$IPCP_LOG"
 vm_check "no pool: the plugin refuses $WANTED at IPCP up" vm_wait_for 30 not_authorized
 vm_check_eq "no pool: no session on the LNS has $WANTED" "" \
     "$(ctl lns --json sessions | jq -r --arg a "$WANTED" '.sessions[] | select(.remote_ip == $a) | .user')"

@@ -37,6 +37,7 @@ lns_section() { # NAME POOL_PREFIX [MORE...]
 }
 lns_conf() { # POOL_OF_SECOND
     printf '[global]\nlisten-addr = %s\ndataplane = kernel\n' "$LNS_IP"
+    vm_ppp_engine_conf l2tpd
     lns_section default 192.168.81
     lns_section second "$1" "lac = 10.99.5.3"
 }

@@ -7,6 +7,7 @@
 # after a redial, xl2tpd stops (l2tpd must clean up: no kernel tunnel or
 # session, no pppd).
 # vm-timeout: 600
+# vm-engines: pppd (xl2tpd is the LNS, our l2tpd the LAC: no server of ours to switch)
 source "$(dirname "$0")/../lib.sh"
 
 B=$PWD/build

@@ -18,6 +18,7 @@
 # script' run with pppd's arguments and environment; vpnctl shows LCP,
 # auth, IPCP and CCP states for both engines.
 # vm-timeout: 300
+# vm-engines: pppd (it sets each LNS's engine itself, both engines in one boot)
 source "$(dirname "$0")/../lib.sh"
 
 B=$PWD/build

@@ -20,6 +20,7 @@
 #   3b. the same LAC -> the LNS with 'ppp engine = pppd' (require-mppe-128):
 #      the same, against pppd.
 # vm-timeout: 300
+# vm-engines: pppd (it sets each server's engine itself, both engines in one boot)
 source "$(dirname "$0")/../lib.sh"
 
 B=$PWD/build

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# vm-engines: pppd (no daemon: it runs the builtin engine against pppd itself)
 # The builtin PPP engine (as a server) against pppd 2.4.9 (as a client)
 # over a pseudo-terminal: LCP, MS-CHAPv2 / CHAP-MD5 / PAP, IPCP with DNS,
 # CCP with MPPE-128 required, IPV6CP, LCP echoes both ways, Terminate;

@@ -28,6 +28,7 @@ localip $PPP_SRV
 remoteip 192.168.80.10-19
 ppp-secrets $D/chap-secrets
 option $D/srv-options
+$(vm_ppp_engine_conf pptpd)
 CONF
 printf 'connections 0\nclients %s\n' "$D/clients.conf" > "$D/cli.conf"
 printf '[client bob]\nserver = %s\nuser = bob\npassword = bob-pw\nredial = no\npppoptfile = %s\n' \

@@ -60,6 +60,7 @@ listen $SRV_IP
 localip 192.168.81.1
 remoteip 192.168.81.10-19
 ppp-secrets $D/chap-secrets
+$(vm_ppp_engine_conf pptpd)
 CONF
 vm_bg pptpd-srv vm_in srv "$B/pptpd" -f -c "$D/srv.conf" -p "$D/srv.pid" -C "$D/srv.ctl"
 vm_require "our server's control socket up" vm_wait_for 10 test -S "$D/srv.ctl"
