@@ -112,10 +112,6 @@ int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 	return c.errors ? -1 : 0;
 }
 
-/* Beyond the tunnels and sessions: stdio, libevent, netlink, control and
- * metrics clients, the secrets being read. */
-#define L2TPD_NOFILE_SPARE 128
-
 static bool uses_builtin(const struct l2tpd_config *cfg)
 {
 	if (cfg->ppp_engine == L2TPD_PPP_ENGINE_BUILTIN)
@@ -141,32 +137,38 @@ static unsigned int files_per_session(const struct l2tpd_config *cfg)
 	return uses_builtin(cfg) ? 3 : 2;
 }
 
+static void nofile_of(const struct l2tpd_config *cfg, struct daemon_nofile *n,
+		      char *limits, size_t len)
+{
+	snprintf(limits, len, "'max sessions = %u' and 'max tunnels = %u'",
+		 cfg->max_sessions, cfg->max_tunnels);
+	*n = (struct daemon_nofile){
+		.conns = cfg->max_tunnels,
+		.calls = cfg->max_sessions,
+		.per_call = files_per_session(cfg),
+		.limits = limits,
+		.conn = "tunnel",
+		.call = "session",
+		.per_call_why = files_per_session(cfg) == 3
+					? " with ppp engine = builtin"
+					: "",
+	};
+}
+
 unsigned long l2tpd_nofile_need(const struct l2tpd_config *cfg)
 {
-	return (unsigned long)cfg->max_tunnels +
-	       (unsigned long)cfg->max_sessions * files_per_session(cfg) +
-	       L2TPD_NOFILE_SPARE;
+	struct daemon_nofile n;
+	char limits[128];
+
+	nofile_of(cfg, &n, limits, sizeof(limits));
+	return daemon_nofile_need(&n);
 }
 
 void l2tpd_check_nofile(const struct l2tpd_config *cfg)
 {
-	unsigned long need = l2tpd_nofile_need(cfg);
-	unsigned long limit = daemon_fit_nofile(need);
-	unsigned int per = files_per_session(cfg);
-	unsigned long fit;
+	struct daemon_nofile n;
+	char limits[128];
 
-	if (limit >= need)
-		return;
-	fit = limit > L2TPD_NOFILE_SPARE ? (limit - L2TPD_NOFILE_SPARE) : 0;
-	fit = per ? fit / (per + 1) : fit;
-	log_warn(NULL,
-		 "open files limited to %lu (RLIMIT_NOFILE; hard limit not "
-		 "raised: no CAP_SYS_RESOURCE or fs.nr_open): 'max sessions = "
-		 "%u' and 'max tunnels = %u' need up to %lu (%u a session%s, "
-		 "one a tunnel); about %lu sessions in as many tunnels fit, "
-		 "calls beyond fail with 'Too many open files'. Raise "
-		 "LimitNOFILE= in the service (or ulimit -Hn) or lower the "
-		 "limits",
-		 limit, cfg->max_sessions, cfg->max_tunnels, need, per,
-		 per == 3 ? " with ppp engine = builtin" : "", fit);
+	nofile_of(cfg, &n, limits, sizeof(limits));
+	daemon_check_nofile(&n);
 }

@@ -273,6 +273,40 @@ unsigned long daemon_fit_nofile(unsigned long need)
 	return rl.rlim_cur;
 }
 
+unsigned long daemon_nofile_need(const struct daemon_nofile *n)
+{
+	return n->conns + n->calls * n->per_call + DAEMON_NOFILE_SPARE;
+}
+
+unsigned long daemon_nofile_fit(const struct daemon_nofile *n,
+				unsigned long limit)
+{
+	unsigned long fit;
+
+	fit = limit > DAEMON_NOFILE_SPARE ? limit - DAEMON_NOFILE_SPARE : 0;
+	return n->per_call ? fit / (n->per_call + 1) : fit;
+}
+
+unsigned long daemon_check_nofile(const struct daemon_nofile *n)
+{
+	unsigned long need = daemon_nofile_need(n);
+	unsigned long limit = daemon_fit_nofile(need);
+
+	if (limit >= need)
+		return limit;
+	log_warn(NULL,
+		 "open files limited to %lu (RLIMIT_NOFILE; hard limit not "
+		 "raised: no CAP_SYS_RESOURCE or fs.nr_open): %s need up to "
+		 "%lu (%u a %s%s, one a %s); about %lu %ss in as many %ss "
+		 "fit, %ss beyond fail with 'Too many open files'. Raise "
+		 "LimitNOFILE= in the service (or ulimit -Hn) or lower the "
+		 "limits",
+		 limit, n->limits, need, n->per_call, n->call,
+		 n->per_call_why ? n->per_call_why : "", n->conn,
+		 daemon_nofile_fit(n, limit), n->call, n->conn, n->call);
+	return limit;
+}
+
 /* r from daemon_check_*: -1 an error, 1 a warning (in msg). */
 static void checks_note(struct daemon_checks *c, int r, const char *msg)
 {

@@ -63,6 +63,31 @@ void daemon_raise_nofile(void);
  * (RLIM_INFINITY as ULONG_MAX).
  */
 unsigned long daemon_fit_nofile(unsigned long need);
+/* Beyond the connections and calls: stdio, libevent, netlink, control and
+ * metrics clients, the secrets being read. */
+#define DAEMON_NOFILE_SPARE 128
+
+/*
+ * What a daemon's limits may hold open: a socket per control connection
+ * (an L2TP tunnel, a PPTP TCP connection), per_call files per call (a
+ * session), and DAEMON_NOFILE_SPARE. The words name them in the warning.
+ */
+struct daemon_nofile {
+	unsigned long conns, calls;
+	unsigned int per_call;
+	const char *limits; /* "'max sessions = 10' and 'max tunnels = 2'" */
+	const char *conn, *call;  /* "tunnel", "session" */
+	const char *per_call_why; /* after "3 a session": " with ..." or "" */
+};
+
+unsigned long daemon_nofile_need(const struct daemon_nofile *n);
+/* Calls (each in its own connection) that fit in limit open files. */
+unsigned long daemon_nofile_fit(const struct daemon_nofile *n,
+				unsigned long limit);
+/* Raises RLIMIT_NOFILE to daemon_nofile_need() if it may, else warns
+ * naming the limits, the need and how many calls fit (start and reload).
+ * Returns the limit in force. */
+unsigned long daemon_check_nofile(const struct daemon_nofile *n);
 /* This host's name for logs and RADIUS; "vpnsuite" when it has none. */
 void daemon_hostname(char *buf, size_t len);
 /* After start-up checks: the open-file limit raised, detached (unless

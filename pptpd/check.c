@@ -91,3 +91,59 @@ int pptpd_check_files(struct pptpd *d, char *err, size_t errlen)
 	}
 	return c.errors ? -1 : 0;
 }
+
+static void nofile_of(const struct pptpd_config *cfg, size_t n_clients,
+		      bool clients_builtin, struct daemon_nofile *n,
+		      char *limits, size_t len)
+{
+	unsigned long calls =
+		(unsigned long)cfg->connections * cfg->max_calls_per_conn;
+	bool builtin = clients_builtin ||
+		       (cfg->connections && pptpd_ppp_engine(cfg, NULL) ==
+						    PPTPD_PPP_ENGINE_BUILTIN);
+	unsigned int per = 0;
+
+	/* Call IDs are 16 bits: no more server calls than that. */
+	if (calls > PPTPD_MAX_CALL_IDS)
+		calls = PPTPD_MAX_CALL_IDS;
+	if (cfg->dataplane == PPTPD_DATAPLANE_KERNEL)
+		per = builtin ? 3 : 2;
+	snprintf(limits, len,
+		 "%s: 'connections %u', 'max calls per connection %u' and "
+		 "%zu client profiles",
+		 cfg->path, cfg->connections, cfg->max_calls_per_conn,
+		 n_clients);
+	*n = (struct daemon_nofile){
+		.conns = cfg->connections + n_clients,
+		.calls = calls + n_clients,
+		.per_call = per,
+		.limits = limits,
+		.conn = "connection",
+		.call = "call",
+		.per_call_why = per == 3 ? " with ppp-engine builtin" : "",
+	};
+}
+
+unsigned long pptpd_nofile_need(const struct pptpd_config *cfg,
+				size_t n_clients, bool clients_builtin)
+{
+	struct daemon_nofile n;
+	char limits[512];
+
+	nofile_of(cfg, n_clients, clients_builtin, &n, limits, sizeof(limits));
+	return daemon_nofile_need(&n);
+}
+
+void pptpd_check_nofile(const struct pptpd *d)
+{
+	struct daemon_nofile n;
+	char limits[512];
+	bool builtin = false;
+
+	for (size_t i = 0; i < d->n_clients; i++)
+		if (pptpd_ppp_engine(&d->cfg, &d->clients[i]->cfg) ==
+		    PPTPD_PPP_ENGINE_BUILTIN)
+			builtin = true;
+	nofile_of(&d->cfg, d->n_clients, builtin, &n, limits, sizeof(limits));
+	daemon_check_nofile(&n);
+}

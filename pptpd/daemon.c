@@ -226,6 +226,7 @@ int pptpd_reload(struct pptpd *d, char *err, size_t errlen)
 			   why);
 	else
 		pptpd_clients_autodial(d);
+	pptpd_check_nofile(d);
 	if (pptpd_dataplane_reload(d, why, sizeof(why))) {
 		len = strlen(err);
 		snprintf(err + len, errlen - len,
@@ -331,6 +332,7 @@ int pptpd_start(struct pptpd *d, char *err, size_t errlen)
 	if (pptpd_clients_reload(d, clients_path(d), err, errlen) ||
 	    pptpd_dataplane_init(d, err, errlen))
 		return -1;
+	pptpd_check_nofile(d);
 	d->ctl = ctl_server_open(evloop_base(d->loop), d->ctl_path, NULL, err,
 				 errlen);
 	if (!d->ctl || pptpd_ctl_register(d, err, errlen) ||

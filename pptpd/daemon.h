@@ -235,6 +235,18 @@ void pptpd_started(struct pptpd *d);
 /* The files the configuration names (pptpd/check.c): 0, or -1 with every
  * error in err; warnings are logged. */
 int pptpd_check_files(struct pptpd *d, char *err, size_t errlen);
+/*
+ * Open files the limits may take (pptpd/check.c): a TCP socket a control
+ * connection ('connections', and one a client profile), per call (at most
+ * 'max calls per connection' a server connection, one a profile) the
+ * PX_PROTO_PPTP socket and the IPC socket to its pppd, or with the builtin
+ * engine anywhere the /dev/ppp channel and unit; some to spare.
+ */
+unsigned long pptpd_nofile_need(const struct pptpd_config *cfg,
+				size_t n_clients, bool clients_builtin);
+/* Raises RLIMIT_NOFILE to that if it may, else warns with how many calls
+ * fit (start and reload). */
+void pptpd_check_nofile(const struct pptpd *d);
 /* The metrics endpoint (pptpd/metrics.c), if configured. */
 int pptpd_metrics_open(struct pptpd *d, char *err, size_t errlen);
 /* The counters (pptpd/stats.c): started after the loop exists; update

@@ -7,6 +7,8 @@
 #include <sys/resource.h>
 
 #include "lib/daemon.h"
+#include "lib/log.h"
+#include "tests/lib/log_capture.h"
 #include "tests/unit/check_main.h"
 
 static int usage_calls;
@@ -133,6 +135,71 @@ START_TEST(test_daemon_fit_nofile)
 }
 END_TEST
 
+/* Calls that fit in a limit: what the spare leaves, a connection and
+ * per_call files each. */
+START_TEST(test_daemon_nofile_fit)
+{
+	struct daemon_nofile n = {.conns = 10, .calls = 1000, .per_call = 3};
+
+	ck_assert_uint_eq(daemon_nofile_need(&n),
+			  10 + 3000 + DAEMON_NOFILE_SPARE);
+	ck_assert_uint_eq(daemon_nofile_fit(&n, 1024),
+			  (1024 - DAEMON_NOFILE_SPARE) / 4);
+	ck_assert_uint_eq(daemon_nofile_fit(&n, 100), 0);
+	n.per_call = 0;
+	ck_assert_uint_eq(daemon_nofile_fit(&n, 1024),
+			  1024 - DAEMON_NOFILE_SPARE);
+}
+END_TEST
+
+/* A need beyond the hard limit that cannot be raised is a warning naming the
+ * limits, the need and the calls that fit; a need within it raises the soft
+ * limit silently. */
+START_TEST(test_daemon_check_nofile_warns)
+{
+	struct rlimit saved, rl;
+	struct daemon_nofile n = {
+		.conns = 2,
+		.calls = 1000,
+		.per_call = 3,
+		.limits = "'max calls = 1000'",
+		.conn = "connection",
+		.call = "call",
+		.per_call_why = " with the engine",
+	};
+	char want[128];
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max < 512)
+		return; /* no room for the soft limit used here */
+	rl.rlim_cur = 256;
+	rl.rlim_max = 512;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	log_capture_start();
+	n.calls = 10;
+	ck_assert_uint_eq(daemon_check_nofile(&n), 256);
+	ck_assert_int_eq(log_captured.n, 0);
+	/* Beyond what the kernel allows anyone (fs.nr_open is at most
+	 * 2^30): the hard limit stays, with or without the privilege. */
+	n.calls = 1UL << 30;
+	ck_assert_uint_eq(daemon_check_nofile(&n), 512);
+	ck_assert_int_eq(log_captured.n, 1);
+	snprintf(want, sizeof(want),
+		 "open files limited to 512 (RLIMIT_NOFILE; hard limit not "
+		 "raised");
+	ck_assert(log_capture_has(want));
+	snprintf(want, sizeof(want),
+		 "'max calls = 1000' need up to %lu (3 a call with the engine, "
+		 "one a connection); about %d calls",
+		 2 + 3 * (1UL << 30) + DAEMON_NOFILE_SPARE,
+		 (512 - DAEMON_NOFILE_SPARE) / 4);
+	ck_assert_msg(log_capture_has(want), "%s", log_captured.lines[0]);
+	log_capture_stop();
+	/* The lowered hard limit ends with this test's process (Check
+	 * forks one a test). */
+}
+END_TEST
+
 static Suite *daemon_suite(void)
 {
 	Suite *s = suite_create("daemon");
@@ -141,6 +208,8 @@ static Suite *daemon_suite(void)
 	tcase_add_test(tc, test_daemon_args_shared_and_own_flags);
 	tcase_add_test(tc, test_daemon_args_errors_help_and_stop);
 	tcase_add_test(tc, test_daemon_fit_nofile);
+	tcase_add_test(tc, test_daemon_nofile_fit);
+	tcase_add_test(tc, test_daemon_check_nofile_warns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "pptpd/config.h"
+#include "pptpd/daemon.h"
+#include "lib/daemon.h"
 #include "lib/log.h"
 #include "tests/lib/log_capture.h"
 #include "tests/unit/check_main.h"
@@ -613,6 +615,46 @@ START_TEST(test_ppp_engine_errors)
 }
 END_TEST
 
+/* The open files the limits may take: one a control connection, per call
+ * the PPTP socket and the IPC socket to pppd (2) or, with the builtin
+ * engine for the server's or a profile's calls, the /dev/ppp channel and
+ * unit (3); none without a data path; a client profile is one connection
+ * with one call. */
+START_TEST(test_nofile_need)
+{
+	struct pptpd_config cfg;
+
+	load_ok("connections 100\nmax calls per connection 4\n", &cfg);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 0, false),
+			  100 + 2 * 400 + DAEMON_NOFILE_SPARE);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 2, false),
+			  102 + 2 * 402 + DAEMON_NOFILE_SPARE);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 2, true),
+			  102 + 3 * 402 + DAEMON_NOFILE_SPARE);
+	pptpd_config_free(&cfg);
+	load_ok("connections 10\nppp-engine builtin\nlocalip 10.0.0.1\n"
+		"remoteip 10.0.0.2-200\n",
+		&cfg);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 0, false),
+			  10 + 3 * 10 + DAEMON_NOFILE_SPARE);
+	pptpd_config_free(&cfg);
+	/* The server's engine counts only with a listener. */
+	load_ok("connections 0\nppp-engine builtin\n", &cfg);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 1, false),
+			  1 + 2 * 1 + DAEMON_NOFILE_SPARE);
+	pptpd_config_free(&cfg);
+	load_ok("connections 10\ndataplane none\n", &cfg);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 0, false),
+			  10 + DAEMON_NOFILE_SPARE);
+	pptpd_config_free(&cfg);
+	/* No more server calls than 16-bit call IDs. */
+	load_ok("connections 65535\nmax calls per connection 100\n", &cfg);
+	ck_assert_uint_eq(pptpd_nofile_need(&cfg, 0, false),
+			  65535 + 2 * 65536 + DAEMON_NOFILE_SPARE);
+	pptpd_config_free(&cfg);
+}
+END_TEST
+
 static Suite *pptpd_config_suite(void)
 {
 	Suite *s = suite_create("pptpd_config");
@@ -643,6 +685,7 @@ static Suite *pptpd_config_suite(void)
 	tcase_add_test(tc, test_ppp_engine);
 	tcase_add_test(tc, test_ppp_engine_errors);
 	tcase_add_test(tc, test_ip_up_and_ip_down_scripts);
+	tcase_add_test(tc, test_nofile_need);
 	suite_add_tcase(s, tc);
 	return s;
 }
