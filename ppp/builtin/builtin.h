@@ -55,6 +55,9 @@ struct ppp_builtin_params {
 	 * (the pppoptfile's require-mppe*: ppp_builtin_optfile_read()). */
 	unsigned int mppe;
 	bool mppe_required;
+	/* nomppe or noccp: a client does not take the MPPE a server asks
+	 * for (which it does by default, as pppd). */
+	bool mppe_refused;
 	bool ipv6; /* IPV6CP, the interface's fe80:: addresses */
 	/* What the options file says of logins (PPPD_METHOD_* bits):
 	 * require-X / +X, refuse-X; 'auth' and 'noauth' as last given. */
@@ -104,7 +107,8 @@ void ppp_builtin_auth_answer(const struct ppp_ipc_msg *reply,
  * refuse-pap/-chap/-mschap-v2, auth, noauth, name, ipparam, and the MPPE
  * words: require-mppe, require-mppe-40/-128, +mppe,
  * "mppe required[,no40][,no128]" (IP waits for MPPE, MS-CHAPv2 needed),
- * nomppe. Words that change nothing here (lock, novj, nobsdcomp, ...) are
+ * nomppe (also refusing what a server asks for, as noccp). Words that
+ * change nothing here (lock, novj, nobsdcomp, ...) are
  * taken quietly, as pppd on an L2TP or PPTP channel makes nothing of them.
  * Every other word, or a value out of range, is named in a warning
  * (file:line) when warn is set (start, reload, --test-config) and

@@ -204,11 +204,13 @@ static bool opt_mppe(struct optfile *o, const char *word, const char *arg)
 	} else if (!strcmp(word, "nomppe") || !strcmp(word, "-mppe")) {
 		bp->mppe = 0;
 		bp->mppe_required = false;
+		bp->mppe_refused = true;
 		return true;
 	} else {
 		return false;
 	}
 	bp->mppe_required = bp->mppe != 0;
+	bp->mppe_refused = false;
 	return true;
 }
 
@@ -319,6 +321,9 @@ void ppp_builtin_optfile_parse(const char *name, const char *text, size_t len,
 		opt_warn(&o, w, has_arg ? arg : NULL,
 			 "is not supported by the builtin PPP engine");
 	}
+	/* No CCP: no MPPE either, whoever asks. */
+	if (o.noccp)
+		bp->mppe_refused = true;
 	if (o.noccp && bp->mppe) {
 		o.words.word_line = o.noccp_line;
 		opt_warn(&o, "noccp", NULL,

@@ -39,11 +39,19 @@ int ppp_builtin_params_from_pppd(const struct pppd_params *pp, bool client,
 	if (pp->optfile) {
 		bp->mppe = 0;
 		bp->mppe_required = false;
+		bp->mppe_refused = false;
 		if (ppp_builtin_optfile_read(pp->optfile, false, bp, err,
 					     errlen))
 			return -1;
 	}
 	if (client) {
+		/* pppd takes the MPPE a server asks for unless nomppe or
+		 * noccp (its CCP allows both strengths by default): so
+		 * does a client without MPPE words, not requiring it. */
+		if (!bp->mppe && !bp->mppe_refused) {
+			bp->mppe = PPP_MPPE_40 | PPP_MPPE_128;
+			bp->mppe_required = false;
+		}
 		/* refuse-X: we do not log in with X (0: any). */
 		if (bp->methods_refused)
 			methods = (methods ? methods : PPPD_METHOD_ALL) &

@@ -336,7 +336,10 @@ START_TEST(test_params_from_pppd_words)
 	ck_assert_str_eq(p.user, "lns");
 	ck_assert_uint_eq(bp.auth_protos, PPP_AUTH_PAP);
 	ck_assert(!bp.no_auth);
-	ck_assert_uint_eq(bp.mppe, 0);
+	/* ... and takes the MPPE a server asks for, as pppd, not
+	 * requiring it. */
+	ck_assert_uint_eq(bp.mppe, PPP_MPPE_40 | PPP_MPPE_128);
+	ck_assert(!bp.mppe_required);
 	pp.user = "alice";
 	ck_assert_int_eq(ppp_builtin_params_from_pppd(&pp, true, 0, NULL, &p,
 						      &bp, err, sizeof(err)),

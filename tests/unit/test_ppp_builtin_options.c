@@ -50,6 +50,13 @@ START_TEST(test_mppe_words_are_read)
 			      "case %zu: mppe %u required %d", i, bp.mppe,
 			      bp.mppe_required);
 	}
+	/* nomppe and noccp refuse MPPE (a client's default otherwise);
+	 * an MPPE word after nomppe asks for it again. */
+	ck_assert(parse("nomppe\n").mppe_refused);
+	ck_assert(parse("-mppe\n").mppe_refused);
+	ck_assert(parse("noccp\n").mppe_refused);
+	ck_assert(!parse("nomppe\nrequire-mppe-128\n").mppe_refused);
+	ck_assert(!parse("lock\n").mppe_refused);
 	/* "mppe" without "required" is named, and its word is its own. */
 	ck_assert(log_capture_has("opts:1: 'mppe stateless' is not supported"));
 	ck_assert_int_eq(log_captured.n, 1);

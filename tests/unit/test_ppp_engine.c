@@ -5,12 +5,16 @@
  * CHAP-MD5, MS-CHAPv2 checked by ppp/auth.c as a daemon would) and IPCP.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "ppp/auth.h"
+#include "ppp/builtin/builtin.h"
 #include "ppp/engine/fsm.h"
 #include "ppp/engine/ppp.h"
+#include "ppp/pppd/backend.h"
 #include "tests/unit/check_main.h"
 
 #define USER	      "alice"
@@ -161,9 +165,9 @@ static const struct ppp_engine_ops ops = {
 	.random = on_random,
 };
 
-/* MPPE settings for the next connect(): server, client. */
+/* MPPE settings for the next pair_new(): server, client. */
 static unsigned int srv_mppe, cli_mppe;
-static bool srv_mppe_required, srv_ipv6, cli_ipv6;
+static bool srv_mppe_required, cli_mppe_required, srv_ipv6, cli_ipv6;
 
 static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 {
@@ -189,6 +193,7 @@ static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 		cfg.ipv6 = srv_ipv6;
 	} else {
 		cfg.mppe = cli_mppe;
+		cfg.mppe_required = cli_mppe_required;
 		cfg.ipv6 = cli_ipv6;
 		s->rnd = 0x9abcdef1;
 		cfg.name = USER;
@@ -267,7 +272,7 @@ static bool both_down(struct side *a, struct side *b)
 
 static struct side srv, cli;
 
-static uint64_t connect(unsigned int sp, unsigned int cp, uint64_t limit)
+static uint64_t pair_new(unsigned int sp, unsigned int cp, uint64_t limit)
 {
 	side_new(&srv, PPP_ROLE_SERVER, sp);
 	side_new(&cli, PPP_ROLE_CLIENT, cp);
@@ -289,7 +294,7 @@ static void teardown(void)
 	ppp_engine_free(srv.e);
 	ppp_engine_free(cli.e);
 	srv_mppe = cli_mppe = 0;
-	srv_mppe_required = srv_ipv6 = cli_ipv6 = false;
+	srv_mppe_required = cli_mppe_required = srv_ipv6 = cli_ipv6 = false;
 }
 
 /* The issue's engine-vs-engine test: MS-CHAPv2 over a lossy link, both
@@ -300,7 +305,7 @@ START_TEST(test_mschapv2_over_lossy_link)
 	uint32_t local, peer, dns[2], nbns[2];
 	uint64_t now;
 
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2 | PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2 | PPP_AUTH_PAP, 0);
 	srv.drop_every = 3;
 	cli.drop_every = 4;
 	now = start(120000, both_up);
@@ -339,8 +344,8 @@ START_TEST(test_each_auth_protocol)
 	static const unsigned int protos[] = {PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5,
 					      PPP_AUTH_MSCHAPV2};
 
-	connect(protos[_i],
-		PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2, 0);
+	pair_new(protos[_i],
+		 PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2, 0);
 	start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
 	ck_assert_uint_eq(srv.checked, protos[_i]);
@@ -355,7 +360,7 @@ END_TEST
  * (which allows both) takes it. */
 START_TEST(test_auth_protocol_nak)
 {
-	connect(PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
+	pair_new(PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
 	start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
 	ck_assert_uint_eq(srv.checked, PPP_AUTH_CHAP_MD5);
@@ -365,7 +370,7 @@ END_TEST
 
 START_TEST(test_no_common_auth_protocol)
 {
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_PAP, 0);
 	start(120000, both_down);
 	ck_assert(both_down(&srv, &cli));
 	ck_assert_int_eq(srv.reason, PPP_DOWN_AUTH_REFUSED);
@@ -379,7 +384,7 @@ START_TEST(test_client_without_password_refused)
 {
 	struct ppp_engine_config cfg;
 
-	connect(PPP_AUTH_MSCHAPV2, 0, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, 0, 0);
 	ppp_engine_free(cli.e);
 	ppp_engine_config_defaults(&cfg, PPP_ROLE_CLIENT);
 	cfg.ops = &ops;
@@ -397,7 +402,7 @@ START_TEST(test_wrong_password)
 	static const unsigned int protos[] = {PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5,
 					      PPP_AUTH_MSCHAPV2};
 
-	connect(protos[_i], 0, 0);
+	pair_new(protos[_i], 0, 0);
 	ppp_engine_free(cli.e);
 	srv.secret = "otherPass";
 	{
@@ -434,7 +439,7 @@ START_TEST(test_refused_user_name_is_quoted_in_the_log)
 	static const unsigned int protos[] = {PPP_AUTH_PAP, PPP_AUTH_CHAP_MD5,
 					      PPP_AUTH_MSCHAPV2};
 
-	connect(protos[_i], 0, 0);
+	pair_new(protos[_i], 0, 0);
 	ppp_engine_free(cli.e);
 	srv.secret = "otherPass";
 	{
@@ -465,7 +470,7 @@ END_TEST
 /* RFC 2759 6: the Failure packet's text is what Windows parses. */
 START_TEST(test_mschapv2_failure_message)
 {
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
 	srv.secret = "otherPass";
 	start(60000, both_down);
 	ck_assert_uint_eq(srv.checks, 1);
@@ -482,7 +487,7 @@ END_TEST
  * and the link comes up once the verdict arrives. */
 START_TEST(test_deferred_verdict)
 {
-	connect(PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
+	pair_new(PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
 	srv.defer = true;
 	start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
@@ -495,7 +500,7 @@ END_TEST
 /* MS-CHAPv2: a server that cannot prove it knows the password is left. */
 START_TEST(test_client_checks_authenticator_response)
 {
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
 	srv.forge_authenticator = true;
 	start(60000, both_down);
 	ck_assert_int_eq(cli.reason, PPP_DOWN_AUTH_FAILED);
@@ -512,7 +517,7 @@ START_TEST(test_echo_keepalive)
 {
 	uint64_t now;
 
-	connect(PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
+	pair_new(PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
 	now = start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
 	now = run_until(&srv, &cli, now, now + 600000, one_down);
@@ -534,7 +539,7 @@ START_TEST(test_terminate)
 {
 	uint64_t now;
 
-	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	now = start(60000, both_up);
 	ppp_engine_close(cli.e, "User request", now);
 	run_until(&srv, &cli, now, now + 60000, both_down);
@@ -551,7 +556,7 @@ START_TEST(test_silent_peer)
 {
 	uint64_t now;
 
-	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	srv.blackhole = cli.blackhole = true;
 	now = start(600000, both_down);
 	ck_assert_int_eq(srv.reason, PPP_DOWN_NEGOTIATION);
@@ -565,7 +570,7 @@ END_TEST
  * 6.4) and gives up. */
 START_TEST(test_loopback_detected)
 {
-	connect(0, 0, 0);
+	pair_new(0, 0, 0);
 	srv.peer = &srv;
 	ppp_engine_start(srv.e, 0);
 	for (uint64_t now = 0; !srv.ev[PPP_EV_DOWN] && now < 600000;
@@ -585,7 +590,7 @@ START_TEST(test_protocol_reject)
 	static const uint8_t ipv6cp[] = {0x80, 0x57, 1, 1, 0, 4};
 	uint64_t now;
 
-	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	now = start(60000, both_up);
 	ppp_engine_input(srv.e, ipv6cp, sizeof(ipv6cp), now);
 	ck_assert_uint_eq(srv.last_len, 2 + 4 + sizeof(ipv6cp));
@@ -605,7 +610,7 @@ START_TEST(test_reauthentication)
 	struct ppp_engine_config cfg;
 	uint64_t now;
 
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
 	ppp_engine_free(srv.e);
 	ppp_engine_config_defaults(&cfg, PPP_ROLE_SERVER);
 	cfg.ops = &ops;
@@ -636,7 +641,7 @@ START_TEST(test_frame_forms_and_garbage)
 	static const uint8_t echo[] = {0xff, 0x03, 0xc0, 0x21, 9, 7,
 				       0,    8,	   0,	 0,    0, 0};
 
-	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	now = start(60000, both_up);
 	ppp_engine_input(srv.e, echo, sizeof(echo), now);
 	ck_assert_uint_eq(srv.last[2], PPP_ECHO_REPLY);
@@ -663,7 +668,7 @@ START_TEST(test_mppe_negotiated)
 	srv_mppe = PPP_MPPE_40 | PPP_MPPE_128;
 	srv_mppe_required = true;
 	cli_mppe = cli_sets[_i];
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
 	srv.drop_every = 5;
 	start(120000, both_up);
 	ck_assert(both_up(&srv, &cli));
@@ -683,8 +688,8 @@ START_TEST(test_mppe_required_refused)
 	srv_mppe = PPP_MPPE_128;
 	srv_mppe_required = true;
 	cli_mppe = _i == 0 ? 0 : PPP_MPPE_40;
-	connect(_i == 2 ? PPP_AUTH_CHAP_MD5 : PPP_AUTH_MSCHAPV2,
-		PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, 0);
+	pair_new(_i == 2 ? PPP_AUTH_CHAP_MD5 : PPP_AUTH_MSCHAPV2,
+		 PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, 0);
 	start(120000, both_down);
 	ck_assert(both_down(&srv, &cli));
 	ck_assert_int_eq(srv.reason, PPP_DOWN_NO_MPPE);
@@ -698,11 +703,93 @@ END_TEST
 START_TEST(test_mppe_optional)
 {
 	srv_mppe = PPP_MPPE_128;
-	connect(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
 	start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
 	ck_assert_int_eq(ppp_engine_mppe_bits(srv.e), 0);
 	ck_assert_uint_eq(srv.ev[PPP_EV_CCP_UP], 0);
+	teardown();
+}
+END_TEST
+
+/* A client's MPPE from its pppd words (ppp/builtin/params.c), as the
+ * daemons start it: path NULL for no options file. */
+static void client_mppe_from_words(const char *text)
+{
+	struct pppd_params pp = {.name = USER};
+	struct ppp_link_params p = {0};
+	struct ppp_builtin_params bp;
+	char path[] = "/tmp/test_ppp_engine.XXXXXX", err[256];
+	int fd = -1;
+
+	if (text) {
+		fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, text, strlen(text)),
+				 (ssize_t)strlen(text));
+		close(fd);
+		pp.optfile = path;
+	}
+	ck_assert_msg(!ppp_builtin_params_from_pppd(&pp, true, 0, NULL, &p, &bp,
+						    err, sizeof(err)),
+		      "%s", err);
+	if (text)
+		unlink(path);
+	cli_mppe = bp.mppe;
+	cli_mppe_required = bp.mppe_required;
+}
+
+/* A client without MPPE words takes the MPPE-128 a server requires, as
+ * pppd does (CCP allows MPPE unless nomppe or noccp), without requiring
+ * it itself. */
+START_TEST(test_client_takes_the_mppe_a_server_requires)
+{
+	static const char *const files[] = {NULL, "lcp-echo-interval 10\n",
+					    "nomppe\nrequire-mppe-128\n"};
+
+	client_mppe_from_words(files[_i]);
+	ck_assert_uint_ne(cli_mppe & PPP_MPPE_128, 0);
+	ck_assert_int_eq(cli_mppe_required, _i == 2);
+	srv_mppe = PPP_MPPE_128;
+	srv_mppe_required = true;
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	start(60000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_uint_eq(srv.ev[PPP_EV_CCP_UP], 1);
+	ck_assert_uint_eq(cli.ev[PPP_EV_CCP_UP], 1);
+	ck_assert_int_eq(ppp_engine_ccp(cli.e)->state, PPP_FSM_OPENED);
+	ck_assert_int_eq(ppp_engine_mppe_bits(srv.e), 128);
+	ck_assert_int_eq(ppp_engine_mppe_bits(cli.e), 128);
+	teardown();
+}
+END_TEST
+
+/* nomppe or noccp in the client's file: it refuses MPPE, and a server
+ * requiring it lets no network up; one that merely allows it comes up in
+ * the clear. */
+START_TEST(test_client_nomppe_or_noccp_refuses_mppe)
+{
+	static const char *const files[] = {"nomppe\n", "noccp\n", "-mppe\n"};
+
+	client_mppe_from_words(files[_i]);
+	ck_assert_uint_eq(cli_mppe, 0);
+	srv_mppe = PPP_MPPE_128;
+	srv_mppe_required = true;
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	start(120000, both_down);
+	ck_assert(both_down(&srv, &cli));
+	ck_assert_int_eq(srv.reason, PPP_DOWN_NO_MPPE);
+	ck_assert_uint_eq(srv.ev[PPP_EV_NETWORK_UP], 0);
+	ck_assert_uint_eq(cli.ev[PPP_EV_NETWORK_UP], 0);
+	ck_assert_uint_eq(cli.ev[PPP_EV_CCP_UP], 0);
+	teardown();
+
+	client_mppe_from_words(files[_i]);
+	srv_mppe = PPP_MPPE_128;
+	pair_new(PPP_AUTH_MSCHAPV2, PPP_AUTH_MSCHAPV2, 0);
+	start(60000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_int_eq(ppp_engine_mppe_bits(srv.e), 0);
 	teardown();
 }
 END_TEST
@@ -716,7 +803,7 @@ START_TEST(test_ipv6cp)
 	uint64_t now;
 
 	srv_ipv6 = cli_ipv6 = true;
-	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	cli.drop_every = 4;
 	now = start(60000, both_up);
 	now = run_until(&srv, &cli, now, now + 30000, NULL);
@@ -749,7 +836,7 @@ START_TEST(test_ipv6cp_rejected)
 	uint64_t now;
 
 	srv_ipv6 = true;
-	connect(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
+	pair_new(PPP_AUTH_PAP, PPP_AUTH_PAP, 0);
 	now = start(60000, both_up);
 	run_until(&srv, &cli, now, now + 30000, NULL);
 	ck_assert(both_up(&srv, &cli));
@@ -801,6 +888,9 @@ static Suite *ppp_engine_suite(void)
 	tcase_add_loop_test(tc, test_mppe_negotiated, 0, 3);
 	tcase_add_loop_test(tc, test_mppe_required_refused, 0, 3);
 	tcase_add_test(tc, test_mppe_optional);
+	tcase_add_loop_test(tc, test_client_takes_the_mppe_a_server_requires, 0,
+			    3);
+	tcase_add_loop_test(tc, test_client_nomppe_or_noccp_refuses_mppe, 0, 3);
 	tcase_add_test(tc, test_ipv6cp);
 	tcase_add_test(tc, test_ipv6cp_rejected);
 	tcase_add_test(tc, test_bad_config_refused);
