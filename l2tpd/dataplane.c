@@ -652,6 +652,12 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 			    builtin_methods(link, tg->lac != NULL), NULL, &p,
 			    &bp, err, errlen))
 			return -1;
+		/* The logins the daemon takes are those the engine asks
+		 * for: the pppoptfile's require-X over the section's keys,
+		 * as decide_login() could not know before reading it. */
+		if (!tg->lac)
+			g->auth_methods = ppp_builtin_methods(
+				&bp, builtin_methods(link, false));
 		/* pppd's ip-up and ip-down, for the builtin engine. */
 		bp.ip_up = link->ip_up_script ? link->ip_up_script
 					      : d->cfg.ip_up_script;
