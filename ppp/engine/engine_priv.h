@@ -87,6 +87,10 @@ struct ppp_ipcp {
 	uint32_t addr, peer_addr; /* host order */
 	uint32_t dns[2], nbns[2];
 	bool want_addr, want_dns[2], want_nbns[2];
+	/* A server with no address to give took the peer's own (acked, as
+	 * pppd does) and refuses it at IPCP up, as pppd's allowed-address
+	 * check does for the daemons' logins. */
+	bool peer_own;
 };
 
 struct ppp_ipv6cp {

@@ -89,11 +89,14 @@ static void ipcp_recv_addr(struct ppp_engine *e, struct ppp_opt_reply *r,
 	uint8_t b[4];
 
 	if (e->cfg.role == PPP_ROLE_CLIENT || !ip->peer_addr) {
-		/* We have nothing to give: take a real address, refuse 0. */
-		if (a)
+		/* We have nothing to give: take a real address, refuse 0.
+		 * A server refuses it at IPCP up (ipcp_up()). */
+		if (a) {
 			ip->peer_addr = a;
-		else
+			ip->peer_own = e->cfg.role == PPP_ROLE_SERVER;
+		} else {
 			ppp_opt_reject(r, IPCP_OPT_ADDR, orig);
+		}
 		return;
 	}
 	if (a != ip->peer_addr) {
@@ -215,6 +218,18 @@ static void ipcp_up(struct ppp_fsm *f)
 		ppp_engine_fail(e, PPP_DOWN_NO_NETWORK, "No IP address");
 		return;
 	}
+	if (ip->peer_own) {
+		/* pppd with the daemons' plugin: no address from the login,
+		 * none of the peer's choosing (allowed_address_hook). */
+		log_warn(&e->log,
+			 "IPCP: peer is not authorized to use remote address "
+			 "%u.%u.%u.%u (no address was given to it)",
+			 ip->peer_addr >> 24, ip->peer_addr >> 16 & 0xff,
+			 ip->peer_addr >> 8 & 0xff, ip->peer_addr & 0xff);
+		ppp_engine_fail(e, PPP_DOWN_NO_NETWORK,
+				"Not authorized for that address");
+		return;
+	}
 	log_info(&e->log, "IPCP up: local %u.%u.%u.%u, peer %u.%u.%u.%u",
 		 ip->addr >> 24, ip->addr >> 16 & 0xff, ip->addr >> 8 & 0xff,
 		 ip->addr & 0xff, ip->peer_addr >> 24,
@@ -255,6 +270,7 @@ void ppp_ipcp_init(struct ppp_engine *e)
 	ppp_engine_fsm_init(e, &e->ipcp.fsm, "IPCP", &ipcp_ops);
 	e->ipcp.peer_addr =
 		e->cfg.role == PPP_ROLE_SERVER ? e->cfg.peer_addr : 0;
+	e->ipcp.peer_own = false;
 	if (e->cfg.role == PPP_ROLE_SERVER) {
 		memcpy(e->ipcp.dns, e->cfg.dns, sizeof(e->ipcp.dns));
 		memcpy(e->ipcp.nbns, e->cfg.nbns, sizeof(e->ipcp.nbns));

@@ -168,6 +168,9 @@ static const struct ppp_engine_ops ops = {
 /* MPPE settings for the next pair_new(): server, client. */
 static unsigned int srv_mppe, cli_mppe;
 static bool srv_mppe_required, cli_mppe_required, srv_ipv6, cli_ipv6;
+/* A server with no address for the peer; the address the client asks. */
+static bool srv_no_peer_addr;
+static uint32_t cli_addr;
 
 static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 {
@@ -184,7 +187,7 @@ static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 		s->rnd = 0x12345678;
 		cfg.name = "lns";
 		cfg.local_addr = A(10, 0, 0, 1);
-		cfg.peer_addr = A(10, 0, 0, 2);
+		cfg.peer_addr = srv_no_peer_addr ? 0 : A(10, 0, 0, 2);
 		cfg.dns[0] = A(192, 0, 2, 53);
 		cfg.dns[1] = A(192, 0, 2, 54);
 		cfg.mru = 1400;
@@ -195,6 +198,7 @@ static void side_new(struct side *s, enum ppp_role role, unsigned int protos)
 		cfg.mppe = cli_mppe;
 		cfg.mppe_required = cli_mppe_required;
 		cfg.ipv6 = cli_ipv6;
+		cfg.local_addr = cli_addr;
 		s->rnd = 0x9abcdef1;
 		cfg.name = USER;
 		cfg.password = PASSWORD;
@@ -295,6 +299,8 @@ static void teardown(void)
 	ppp_engine_free(cli.e);
 	srv_mppe = cli_mppe = 0;
 	srv_mppe_required = cli_mppe_required = srv_ipv6 = cli_ipv6 = false;
+	srv_no_peer_addr = false;
+	cli_addr = 0;
 }
 
 /* The issue's engine-vs-engine test: MS-CHAPv2 over a lossy link, both
@@ -862,6 +868,30 @@ START_TEST(test_bad_config_refused)
 }
 END_TEST
 
+/* A server with no address to give (no pool, none from the login) acks
+ * the address the client asks for, as pppd does, then refuses it at IPCP
+ * up as pppd's allowed-address check does: no network, the link ends. */
+START_TEST(test_server_refuses_address_of_peers_choosing)
+{
+	srv_no_peer_addr = true;
+	cli_addr = A(10, 0, 0, 99);
+	pair_new(PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
+	start(60000, both_down);
+	ck_assert_uint_eq(srv.ev[PPP_EV_AUTH_OK], 1);
+	ck_assert_uint_eq(srv.ev[PPP_EV_NETWORK_UP], 0);
+	ck_assert_uint_eq(srv.ev[PPP_EV_DOWN], 1);
+	ck_assert_int_eq(srv.reason, PPP_DOWN_NO_NETWORK);
+	teardown();
+
+	/* With an address to give the same client is told to take it. */
+	cli_addr = A(10, 0, 0, 99);
+	pair_new(PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
+	start(60000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	teardown();
+}
+END_TEST
+
 static Suite *ppp_engine_suite(void)
 {
 	Suite *s = suite_create("ppp_engine");
@@ -894,6 +924,7 @@ static Suite *ppp_engine_suite(void)
 	tcase_add_test(tc, test_ipv6cp);
 	tcase_add_test(tc, test_ipv6cp_rejected);
 	tcase_add_test(tc, test_bad_config_refused);
+	tcase_add_test(tc, test_server_refuses_address_of_peers_choosing);
 	suite_add_tcase(s, tc);
 	return s;
 }

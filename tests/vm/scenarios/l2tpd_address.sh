@@ -112,7 +112,10 @@ try carol "$STATIC_IP"
 sed -i '/^ip range/d' "$D/lns.conf"
 vm_check "no pool: the LNS reloads its configuration" ctl lns reload
 not_authorized() {
-    grep -q "Peer is not authorized to use remote address $WANTED" "$VM_LOGDIR/pppd-lns.log"
+    case $(vm_ppp_engine) in
+        pppd) grep -q "Peer is not authorized to use remote address $WANTED" "$VM_LOGDIR/pppd-lns.log" ;;
+        builtin) grep -q "peer is not authorized to use remote address $WANTED " "$VM_LOGDIR/l2tpd-lns.log" ;;
+    esac
 }
 ctl lac lac connect alice > /dev/null
 vm_check "no pool: the LAC asked for $WANTED" \
