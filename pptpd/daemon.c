@@ -7,11 +7,12 @@
  * New values of option, ppp, debug, noipparam, connections, stimeout, echo
  * interval/timeout, max calls per connection and max half-open per peer
  * apply to new connections and calls; listen, port, dataplane, localip,
- * remoteip, delegate, pidfile, plugin, control socket and the login keys
- * (ppp-auth, ppp-secrets, login-*) need a restart (a warning says so). Client
- * profiles are matched by name: changed ones take their new settings at the
- * next dial, new ones are added (and autodialled), removed ones are
- * disconnected.
+ * remoteip, delegate, pidfile, plugin, control socket, ppp-engine and the
+ * login keys (ppp-auth, ppp-secrets, login-*) need a restart (a warning
+ * says so, for ppp-engine with its file:line; running calls are left as
+ * they are). Client profiles are matched by name: changed ones take their
+ * new settings at the next dial, new ones are added (and autodialled),
+ * removed ones are disconnected.
  *
  * SIGTERM: calls are cleared, then StopCCRQ on every connection (RFC 2637
  * 2.3); the loop ends once the connections and their pppds are gone.
@@ -133,6 +134,32 @@ static void swap_str(char **a, char **b)
 	*b = t;
 }
 
+static const char *engine_name(enum pptpd_ppp_engine e)
+{
+	return e == PPTPD_PPP_ENGINE_BUILTIN ? "builtin" : "pppd";
+}
+
+/* The server's calls keep the engine the daemon started with: the running
+ * ones and new ones alike, until a restart. */
+static void ppp_engine_changed(const struct pptpd_config *o,
+			       const struct pptpd_config *n)
+{
+	if (n->ppp_engine_line)
+		log_warn(&no_ctx,
+			 "%s:%d: 'ppp-engine %s': needs a restart of pptpd; "
+			 "until then the server's calls, running and new, "
+			 "keep '%s'",
+			 n->path, n->ppp_engine_line,
+			 engine_name(n->ppp_engine),
+			 engine_name(o->ppp_engine));
+	else
+		log_warn(&no_ctx,
+			 "%s: 'ppp-engine' no longer set (default pppd): "
+			 "needs a restart of pptpd; until then the server's "
+			 "calls, running and new, keep '%s'",
+			 n->path, engine_name(o->ppp_engine));
+}
+
 /* Settings a running daemon cannot change: the old ones stay. */
 static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 {
@@ -155,7 +182,9 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 			 "plugin or "
 			 "'connections 0' changed: restart pptpd for that",
 			 n->path);
-	if (n->ppp_auth != o->ppp_auth || n->ppp_engine != o->ppp_engine ||
+	if (n->ppp_engine != o->ppp_engine)
+		ppp_engine_changed(o, n);
+	if (n->ppp_auth != o->ppp_auth ||
 	    str_differs(n->ppp_secrets, o->ppp_secrets) ||
 	    str_differs(n->radius_config, o->radius_config) ||
 	    str_differs(n->radius_dae, o->radius_dae) ||
@@ -164,8 +193,7 @@ static void keep_restart_only(struct pptpd *d, struct pptpd_config *n)
 	    n->login_window != o->login_window ||
 	    n->login_block != o->login_block)
 		log_warn(&no_ctx,
-			 "%s: ppp-auth, ppp-engine, ppp-secrets, radius-* or "
-			 "login-* "
+			 "%s: ppp-auth, ppp-secrets, radius-* or login-* "
 			 "changed: "
 			 "restart pptpd for that (SIGHUP re-reads the "
 			 "secrets file itself)",

@@ -375,6 +375,24 @@ sed -i 's/^echo interval 2$/echo interval 30/' "$tmp/server.conf"
 check "reload" test "$(jget "$S" reload "r['ok']")" = True
 ctl "$C" pptp connect one >/dev/null
 wait_eq "up again after reload" 5 1 n_sessions "$S"
+# A new engine needs a restart: SIGHUP says so with file:line and leaves
+# the running call as it is.
+call_ids() { jget "$1" sessions "sorted(s['id'] for s in r['sessions'])"; }
+before=$(call_ids "$S")
+echo "ppp-engine builtin" >>"$tmp/server.conf"
+line=$(wc -l <"$tmp/server.conf")
+reloads=$(grep -c "reloaded $tmp/server.conf" "$tmp/server.log")
+kill -HUP "$server_pid"
+wait_eq "reload with a new ppp-engine: restart asked for at file:line" 5 1 \
+	grep -c "server.conf:$line: 'ppp-engine builtin': needs a restart of pptpd; until then the server's calls, running and new, keep 'pppd'" \
+	"$tmp/server.log"
+wait_eq "reload with a new ppp-engine: the rest reloaded" 5 $((reloads + 1)) \
+	grep -c "reloaded $tmp/server.conf" "$tmp/server.log"
+check "reload with a new ppp-engine: a call was up" test "$before" != "[]"
+check "reload with a new ppp-engine: the running call untouched" \
+	test "$(call_ids "$S")" = "$before"
+check "reload with a new ppp-engine: its call still established" \
+	test "$(n_sessions "$S")" = 1
 kill -TERM "$server_pid"
 wait_eq "server SIGTERM: client sees StopCCRQ" 5 0 n_tunnels "$C"
 wait "$server_pid"
