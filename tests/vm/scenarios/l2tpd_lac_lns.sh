@@ -31,6 +31,7 @@ cat > "$D/lns.conf" <<CONF
 [global]
 listen-addr = $LNS_IP
 dataplane = kernel
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.78.10-192.168.78.20
 local ip = $PPP_LNS

@@ -51,6 +51,7 @@ login-window 60
 login-block $BLOCK_S
 max half-open per peer 16
 echo interval 10
+$(vm_ppp_engine_conf pptpd)
 CONF
 # No 'pppoptfile': the client's defaults (MS-CHAPv2 only, MPPE-128).
 {
@@ -105,7 +106,10 @@ vm_log "PPP up $(( ($(date +%s%N) - t0) / 1000000 )) ms after pptp connect"
 cli_ip=$(vm_ppp_addr cli)
 vm_check_eq "client got the first pool address" 192.168.79.10 "$cli_ip"
 vm_check_eq "server end is 'localip'" "$PPP_SRV" "$(vm_ppp_addr srv)"
-vm_check "MPPE-128 in use (server's pppd)" grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pptpd-srv.log"
+case $(vm_ppp_engine) in
+    pppd) vm_check "MPPE-128 in use (server's pppd)" grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pptpd-srv.log" ;;
+    builtin) vm_check "MPPE-128 in use (server's builtin engine)" grep -q "MPPE-128 up" "$VM_LOGDIR/pptpd-srv.log" ;;
+esac
 vm_check "MS-CHAPv2 login verified by the daemon" grep -q "user 'alice' from 10.99.3.2: MS-CHAPv2 login accepted ($D/chap-secrets:1)" "$VM_LOGDIR/pptpd-srv.log"
 vm_check "ping client -> server" vm_ping cli "$PPP_SRV" 3
 vm_check "ping server -> client" vm_ping srv "$cli_ip" 3
