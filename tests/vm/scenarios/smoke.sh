@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # vm-kernels: 6.1 6.12
+# vm-engines: pppd (the VM itself, no PPP server of ours)
 # Smoke test of the VM itself: kernel modules, /dev/ppp, ip l2tp, netns+veth, pppd.
 # shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
