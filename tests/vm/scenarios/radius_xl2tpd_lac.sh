@@ -49,7 +49,7 @@ chmod 600 "$D/tunnel-secrets"
 lns_method() {
     printf 'logfile %s\n%s\n%s\n' "$VM_LOGDIR/pppd-lns-$1.log" "$RV_PPP_COMMON" "$(rv_srv_opts "$1")" > "$D/options.lns"
 }
-rv_lns_conf
+rv_lns_conf "$(vm_ppp_engine_conf l2tpd)"
 # xl2tpd's LAC: a section per login, each to an address of the LNS of its
 # own. Linux before 6.11 carries one tunnel per UDP address and port pair
 # and xl2tpd dials every tunnel from port 1701; and xl2tpd does not dial a
