@@ -17,8 +17,9 @@
 #      chap-secrets (netns "lac") -> our l2tpd LNS with the builtin engine
 #      requiring MPPE-128 (netns "lns"): the address the LNS gives, MPPE on
 #      both ends, pings both ways; the LAC stopping leaves nothing.
-#   3b. the same LAC -> the LNS with 'ppp engine = pppd' (require-mppe-128):
-#      the same, against pppd.
+#   3b. the same LAC, its pppoptfile without MPPE words -> the LNS with
+#      'ppp engine = pppd' (require-mppe-128): the LAC takes the MPPE the
+#      LNS requires, as pppd would; the same checks, against pppd.
 # vm-timeout: 300
 # vm-engines: pppd (it sets each server's engine itself, both engines in one boot)
 source "$(dirname "$0")/../lib.sh"
@@ -242,7 +243,10 @@ vm_check "the LAC stopped: nothing left on either side" vm_wait_for 30 l2tp_clea
 vm_stop l2tpd-lns 10
 
 # --- 3b. the same LAC -> an LNS running pppd -------------------------------------
-vm_log "3b: our l2tpd LAC (ppp engine = builtin) -> our l2tpd LNS (ppp engine = pppd)"
+vm_log "3b: our l2tpd LAC (ppp engine = builtin, no MPPE words) -> our l2tpd LNS (ppp engine = pppd)"
+# No MPPE word: the LAC takes the MPPE the LNS requires, as pppd does.
+printf 'lcp-echo-interval 30\n' > "$D/options.lac-plain"
+sed "s|$D/options.mppe|$D/options.lac-plain|" "$D/lac.conf" > "$D/lac-plain.conf"
 printf '%s\n' require-mschap-v2 require-mppe-128 "logfile $VM_LOGDIR/pppd-lns.log" > "$D/options.lns-pppd"
 # pppd takes CHAP-MD5 over MS-CHAPv2 when 'require chap' asks for both:
 # the options file alone says which.
@@ -253,7 +257,7 @@ rm -f "$D/lns.ctl"
 vm_bg l2tpd-lns-pppd vm_in lns "$B/l2tpd" -D -c "$D/lns-pppd.conf" -s "$D/secrets" \
     -p "$D/lns.pid" -S "$D/lns.ctl" -C "$D/lns.fifo"
 vm_require "LNS (pppd) control socket up" vm_wait_for 10 test -S "$D/lns.ctl"
-vm_bg l2tpd-lac-2 vm_in lac "$B/l2tpd" -D -c "$D/lac.conf" -s "$D/secrets" \
+vm_bg l2tpd-lac-2 vm_in lac "$B/l2tpd" -D -c "$D/lac-plain.conf" -s "$D/secrets" \
     -p "$D/lac.pid" -S "$D/lac.ctl" -C "$D/lac.fifo"
 vm_require "LAC -> pppd LNS: PPP up on both ends" vm_wait_for 60 up_both lac lns
 lac_ip=$(vm_ppp_addr lac)
@@ -263,7 +267,7 @@ vm_check "LAC interface: $lac_ip peer $PPP_LNS/32, up" \
     if_has lac "$(vm_ppp_ifaces lac | head -n1)" "$lac_ip" "$PPP_LNS"
 vm_check "MPPE-128 on the LNS's pppd" \
     grep -q "MPPE 128-bit stateless compression enabled" "$VM_LOGDIR/pppd-lns.log"
-vm_check "LAC: MPPE-128 up" grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-lac-2.log"
+vm_check "LAC without MPPE words: MPPE-128 up" grep -q "MPPE-128 up" "$VM_LOGDIR/l2tpd-lac-2.log"
 vm_check "ping LAC -> pppd LNS" vm_ping lac "$PPP_LNS" 3
 vm_check "ping pppd LNS -> LAC" vm_ping lns "$lac_ip" 3
 vm_stop l2tpd-lac-2 10
