@@ -27,6 +27,24 @@ struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
 	return nlh;
 }
 
+static uint64_t counter_since(uint64_t now, uint64_t base)
+{
+	return now >= base ? now - base : now;
+}
+
+void ifstats_since(const struct if_counters *now,
+		   const struct if_counters *base, struct if_counters *out)
+{
+	struct if_counters d = {
+		.rx_packets = counter_since(now->rx_packets, base->rx_packets),
+		.tx_packets = counter_since(now->tx_packets, base->tx_packets),
+		.rx_bytes = counter_since(now->rx_bytes, base->rx_bytes),
+		.tx_bytes = counter_since(now->tx_bytes, base->tx_bytes),
+	};
+
+	*out = d;
+}
+
 struct parsed {
 	struct if_counters c;
 	int have64, have32;

@@ -30,6 +30,14 @@ struct if_counters {
 int ifstats_get(struct nl_sock *nl, const char *ifname, struct if_counters *c,
 		char *err, size_t errlen);
 
+/*
+ * The counters since base was taken: now - base, field by field. A field
+ * that went backwards (the interface was made anew under the same name)
+ * counts from zero: now's value is taken.
+ */
+void ifstats_since(const struct if_counters *now,
+		   const struct if_counters *base, struct if_counters *out);
+
 /* Exposed for tests: the request, and the parse of an RTM_NEWLINK reply
  * (0, or -1 when it carries no well-formed counters). */
 struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,

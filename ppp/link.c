@@ -33,6 +33,9 @@ struct ppp_link {
 	signed char auth_ok; /* the last login answered: 1 yes, 0 no; -1 */
 	char ifname[PPP_LINK_IFNAME_MAX];
 	uint32_t local_ip, remote_ip;
+	/* The interface's counters when this link took it (a reused unit
+	 * carries the last session's): ppp_link_counters() counts from it. */
+	struct if_counters counters_base;
 };
 
 struct ppp_link *ppp_link_open(struct evloop *loop,
@@ -141,7 +144,16 @@ int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 	if (!l->up) {
 		return errbuf_set(err, errlen, "PPP is not up");
 	}
-	return ifstats_get(nl, l->ifname, c, err, errlen);
+	if (ifstats_get(nl, l->ifname, c, err, errlen))
+		return -1;
+	ifstats_since(c, &l->counters_base, c);
+	return 0;
+}
+
+void ppp_link_backend_counters_base(struct ppp_link *l,
+				    const struct if_counters *base)
+{
+	l->counters_base = *base;
 }
 
 void ppp_link_backend_up(struct ppp_link *l, const char *ifname, uint32_t local,

@@ -205,6 +205,10 @@ int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 void ppp_link_backend_up(struct ppp_link *l, const char *ifname, uint32_t local,
 			 uint32_t remote);
 void ppp_link_backend_ip_down(struct ppp_link *l);
+/* The interface came with counters of an earlier session (a reused unit):
+ * ppp_link_counters() reports those since base. Before backend_up. */
+void ppp_link_backend_counters_base(struct ppp_link *l,
+				    const struct if_counters *base);
 /* An AUTH_REQUEST; the answer comes through backend->auth_reply, from
  * inside this call or later. */
 void ppp_link_backend_auth(struct ppp_link *l, const struct ppp_ipc_msg *req);

@@ -33,7 +33,12 @@ int pptpd_call_traffic(void *call, struct stats_traffic *t)
 	if (!d->route_nl.sock &&
 	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err)))
 		return -1;
-	if (ifstats_get(&d->route_nl, g->ifname, &c, err, sizeof(err)))
+	/* The link's own since it took the interface (a reused unit's
+	 * counters carry the last session's). */
+	if (g->link ? ppp_link_counters(g->link, &d->route_nl, &c, err,
+					sizeof(err))
+		    : ifstats_get(&d->route_nl, g->ifname, &c, err,
+				  sizeof(err)))
 		return -1;
 	*t = (struct stats_traffic){c.rx_bytes, c.tx_bytes, c.rx_packets,
 				    c.tx_packets};

@@ -71,17 +71,48 @@ struct ppp_builtin_params {
 	char ipparam[PPP_IPC_MAX_NAME + 1]; /* for the ip-up hook */
 };
 
+/*
+ * Units (pppN interfaces) of ended links kept for the next ones: making a
+ * unit and, above all, destroying one takes the kernel's RTNL lock (and an
+ * rcu_barrier() at unregister), which serialises session churn across the
+ * whole server. A link that ends leaves its unit here when it is healthy
+ * (ppp/builtin/link.c: disconnected, down, without addresses, IP dropped,
+ * CCP and MPPE state cleared); a new link takes the last one left before
+ * it makes one. A constant rather than a key: an idle unit costs a file
+ * and a netdev of a few KB, and 64 absorb the hang-ups and calls of a
+ * busy second while bounding what sits unused.
+ */
+#define PPP_BUILTIN_IDLE_UNITS 64
+
+struct ppp_builtin_idle_unit {
+	int fd;	  /* the unit's /dev/ppp file */
+	int unit; /* its number: interface pppN */
+};
+
 struct ppp_hooks;
 struct ppp_link_builtin {
 	struct ppp_link_backend base; /* first: the link finds us from it */
 	struct nl_sock nl;	      /* NETLINK_ROUTE: addresses, link up */
 	struct ppp_hooks *hooks;      /* ip-up/ip-down; made with the first */
+	struct ppp_builtin_idle_unit idle[PPP_BUILTIN_IDLE_UNITS];
+	unsigned int n_idle;
 };
 
 /* Opens the rtnetlink socket. 0, or -1 with the reason in err. */
 int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen);
-/* After the last link is down. */
+/* After the last link is down; the idle units are closed. */
 void ppp_link_builtin_exit(struct ppp_link_builtin *b);
+
+/*
+ * The idle units (ppp/builtin/pool.c), bookkeeping only: the caller
+ * readies a unit before it puts it and after it takes it. put: false when
+ * the pool is full (the caller closes the unit). take: the unit put last
+ * (its netdev still hot), false when none is idle. close_all: every idle
+ * unit's file closed, the pool empty.
+ */
+bool ppp_builtin_pool_put(struct ppp_link_builtin *b, int fd, int unit);
+bool ppp_builtin_pool_take(struct ppp_link_builtin *b, int *fd, int *unit);
+void ppp_builtin_pool_close_all(struct ppp_link_builtin *b);
 
 /*
  * Logins between the engine and the link (ppp/builtin/auth.c). The

@@ -114,6 +114,95 @@ void ppp_kernel_unit_close(int chan_fd, int unit_fd)
 	close(unit_fd);
 }
 
+/* What a unit file still holds (the control frames of the session that
+ * ended, at most the kernel's queue of 32) goes unread by the next. */
+static void unit_drain(int unit_fd)
+{
+	uint8_t frame[2048];
+
+	/* 0: no channel connected (end of file for a unit's reader). */
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = read(unit_fd, frame, sizeof(frame));
+
+		if (n == 0 || (n < 0 && errno != EOVERFLOW))
+			break;
+	}
+}
+
+static int if_set_link(struct nl_sock *nl, unsigned int ifindex, bool up,
+		       unsigned int mtu);
+static int unit_flags_set(int unit_fd, int flags, char *err, size_t errlen);
+
+int ppp_kernel_unit_park(struct nl_sock *nl, int chan_fd, int unit_fd,
+			 const char *ifname, char *err, size_t errlen)
+{
+	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_DROP};
+	unsigned int ifindex = if_nametoindex(ifname);
+	int flags = 0, rc;
+
+	/* EINVAL: connected to no unit (the kernel unregistered the channel
+	 * with its session): the unit is free all the same. */
+	if (ioctl(chan_fd, PPPIOCDISCONN) < 0 && errno != EINVAL)
+		return errbuf_set(err, errlen, "PPPIOCDISCONN: %s",
+				  strerror(errno));
+	if (!ifindex)
+		return errbuf_set(err, errlen, "%s: %s", ifname,
+				  strerror(errno));
+	rc = if_set_link(nl, ifindex, false, 0);
+	if (rc < 0)
+		return errbuf_set(err, errlen, "%s: down: %s", ifname,
+				  strerror(-rc));
+	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSNPMODE: %s",
+				  strerror(errno));
+	np.protocol = PPP_IPV6;
+	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSNPMODE IPv6: %s",
+				  strerror(errno));
+	/* The kernel frees the compressor and decompressor (MPPE keys and
+	 * all) when SC_CCP_OPEN goes from set to clear: set it, clear all. */
+	if (unit_flags_set(unit_fd, SC_CCP_OPEN, err, errlen) ||
+	    unit_flags_set(unit_fd, 0, err, errlen))
+		return -1;
+	if (ioctl(unit_fd, PPPIOCGFLAGS, &flags) < 0)
+		return errbuf_set(err, errlen, "PPPIOCGFLAGS: %s",
+				  strerror(errno));
+	if (flags & (SC_CCP_OPEN | SC_CCP_UP | SC_MUST_COMP | SC_COMP_RUN |
+		     SC_DECOMP_RUN | SC_DC_ERROR | SC_DC_FERROR))
+		return errbuf_set(err, errlen,
+				  "%s: flags 0x%x left after CCP closed",
+				  ifname, (unsigned int)flags);
+	unit_drain(unit_fd);
+	return 0;
+}
+
+int ppp_kernel_unit_take(int chan_fd, int unit_fd, int unit, unsigned int mru,
+			 char *err, size_t errlen)
+{
+	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_DROP};
+	int mru_arg = (int)mru;
+
+	unit_drain(unit_fd);
+	if (ioctl(unit_fd, PPPIOCSMRU, &mru_arg) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSMRU %u: %s", mru,
+				  strerror(errno));
+	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSNPMODE: %s",
+				  strerror(errno));
+	if (ioctl(chan_fd, PPPIOCCONNECT, &unit) < 0)
+		return errbuf_set(err, errlen, "PPPIOCCONNECT ppp%d: %s", unit,
+				  strerror(errno));
+	return 0;
+}
+
+static int unit_flags_set(int unit_fd, int flags, char *err, size_t errlen)
+{
+	if (ioctl(unit_fd, PPPIOCSFLAGS, &flags) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSFLAGS 0x%x: %s",
+				  (unsigned int)flags, strerror(errno));
+	return 0;
+}
+
 static int unit_flags_add(int unit_fd, int bits, char *err, size_t errlen)
 {
 	int flags;
@@ -188,7 +277,8 @@ static int if_addr_add(struct nl_sock *nl, unsigned int ifindex, uint32_t local,
 	return nl_sock_transact(nl, nlh, NULL, NULL);
 }
 
-static int if_set_up(struct nl_sock *nl, unsigned int ifindex, unsigned int mtu)
+static int if_set_link(struct nl_sock *nl, unsigned int ifindex, bool up,
+		       unsigned int mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -200,9 +290,10 @@ static int if_set_up(struct nl_sock *nl, unsigned int ifindex, unsigned int mtu)
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = (int)ifindex;
-	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
-	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	return nl_sock_transact(nl, nlh, NULL, NULL);
 }
 
@@ -215,7 +306,7 @@ int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 	if (!ifindex)
 		return errbuf_set(err, errlen, "%s: %s", ifname,
 				  strerror(errno));
-	rc = if_set_up(nl, ifindex, mtu);
+	rc = if_set_link(nl, ifindex, true, mtu);
 	if (rc < 0)
 		return errbuf_set(err, errlen, "%s: MTU %u, up: %s", ifname,
 				  mtu, strerror(-rc));
@@ -323,7 +414,7 @@ int ppp_kernel_if_ipv6(struct nl_sock *nl, const char *ifname, bool add,
 		return errbuf_set(err, errlen, "%s: %s", ifname,
 				  strerror(errno));
 	if (add) {
-		rc = if_set_up(nl, ifindex, mtu);
+		rc = if_set_link(nl, ifindex, true, mtu);
 		if (rc < 0)
 			return errbuf_set(err, errlen, "%s: MTU %u, up: %s",
 					  ifname, mtu, strerror(-rc));

@@ -45,6 +45,25 @@ int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 int ppp_kernel_ip_pass(int unit_fd, bool pass, char *err, size_t errlen);
 /* Disconnects the channel and closes the unit file: the interface goes. */
 void ppp_kernel_unit_close(int chan_fd, int unit_fd);
+/*
+ * The unit readied for another session, its link ended (the caller has
+ * removed the addresses it set): the channel disconnected, the interface
+ * down (IPv4 routes through it go), IPv4 and IPv6 dropped, CCP closed so
+ * that the kernel frees any MPPE state (SC_CCP_OPEN set and cleared: the
+ * kernel's ppp_ccp_closed()), every flag cleared and checked so, and the
+ * frames the unit file still holds read away. -1 with the reason when any
+ * step fails: the caller closes the unit then, as reuse would be in doubt.
+ */
+int ppp_kernel_unit_park(struct nl_sock *nl, int chan_fd, int unit_fd,
+			 const char *ifname, char *err, size_t errlen);
+/*
+ * A parked unit (ppp_kernel_unit_park()) for the channel chan_fd, as
+ * ppp_kernel_unit_open() leaves a new one: frames left read away, MRU set,
+ * connected, IPv4 dropped. -1 with the reason; the channel is not
+ * connected then and the caller closes the unit.
+ */
+int ppp_kernel_unit_take(int chan_fd, int unit_fd, int unit, unsigned int mru,
+			 char *err, size_t errlen);
 
 /*
  * MPPE (RFC 3078) on the unit: ppp_mppe as compressor with the send start

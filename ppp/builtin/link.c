@@ -97,6 +97,9 @@ struct builtin_link {
 	bool network_down_due;		  /* NETWORK_DOWN seen */
 	bool ended; /* engine down: the end is under way */
 	bool up;
+	/* A step on the unit failed: it is closed at the end, not reused. */
+	bool unit_suspect;
+	struct if_counters counters_base; /* the unit's when we took it */
 	char ifname[PPP_LINK_IFNAME_MAX];
 	char reason[LINK_REASON_MAX];
 };
@@ -148,6 +151,7 @@ static int link_mppe_prepare(struct builtin_link *bl)
 	explicit_bzero(send, sizeof(send));
 	explicit_bzero(recv, sizeof(recv));
 	if (rc < 0) {
+		bl->unit_suspect = true;
 		log_error(&bl->log, "MPPE: %s", err);
 		snprintf(bl->reason, sizeof(bl->reason), "MPPE: %s", err);
 	}
@@ -168,7 +172,7 @@ static void engine_event(void *arg, const struct ppp_event *ev)
 		if (bl->unit_fd >= 0 &&
 		    ppp_kernel_ccp_up(bl->unit_fd, bl->reason,
 				      sizeof(bl->reason)) < 0)
-			bl->failed = true;
+			bl->failed = bl->unit_suspect = true;
 		else
 			log_info(&bl->log, "MPPE-%d up",
 				 ppp_engine_mppe_bits(bl->e));
@@ -341,14 +345,50 @@ static void link_hangup_done(struct evloop_timer *t, void *arg)
 
 /* ---- the unit ---- */
 
+/*
+ * An idle unit of the daemon's (ppp/builtin/builtin.h) connected to our
+ * channel, with its counters noted: the link's count from here. false
+ * when none is idle or none could be readied (those are closed).
+ */
+static bool link_unit_take(struct builtin_link *bl)
+{
+	struct ppp_link_builtin *b = bl->b;
+	char err[256];
+	int fd, unit;
+
+	while (ppp_builtin_pool_take(b, &fd, &unit)) {
+		char ifname[PPP_LINK_IFNAME_MAX];
+		struct if_counters base;
+
+		snprintf(ifname, sizeof(ifname), "ppp%d", unit);
+		if (ifstats_get(&b->nl, ifname, &base, err, sizeof(err)) ||
+		    ppp_kernel_unit_take(bl->chan_fd, fd, unit, bl->mru, err,
+					 sizeof(err))) {
+			log_warn(&bl->log, "idle unit %s not reused: %s",
+				 ifname, err);
+			close(fd);
+			continue;
+		}
+		bl->unit_fd = fd;
+		bl->unit = unit;
+		bl->counters_base = base;
+		ppp_link_backend_counters_base(bl->l, &base);
+		log_debug(&bl->log, "reusing idle unit %s", ifname);
+		return true;
+	}
+	return false;
+}
+
 static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen)
 {
 	if (bl->unit_fd >= 0)
 		return 0;
-	bl->unit_fd = ppp_kernel_unit_open(bl->chan_fd, bl->mru, &bl->unit, err,
-					   errlen);
-	if (bl->unit_fd < 0)
-		return -1;
+	if (!link_unit_take(bl)) {
+		bl->unit_fd = ppp_kernel_unit_open(bl->chan_fd, bl->mru,
+						   &bl->unit, err, errlen);
+		if (bl->unit_fd < 0)
+			return -1;
+	}
 	snprintf(bl->ifname, sizeof(bl->ifname), "ppp%d", bl->unit);
 	/* IPv6 waits for IPV6CP as IPv4 waits for IPCP. */
 	if (ppp_kernel_ipv6_pass(bl->unit_fd, false, err, errlen))
@@ -387,6 +427,7 @@ static void link_script(struct builtin_link *bl, bool down)
 			(unsigned long)((now_ms() - bl->up_since_ms) / 1000);
 		if (!ifstats_get(&bl->b->nl, bl->ifname, &n, err,
 				 sizeof(err))) {
+			ifstats_since(&n, &bl->counters_base, &n);
 			ip.bytes_sent = n.tx_bytes;
 			ip.bytes_rcvd = n.rx_bytes;
 		}
@@ -498,6 +539,7 @@ static int link_ipv6(struct builtin_link *bl, bool up)
 	return 0;
 
 err:
+	bl->unit_suspect = true;
 	log_error(&bl->log, "PPP unit: %s", err);
 	snprintf(bl->reason, sizeof(bl->reason), "PPP unit: %s", err);
 	return -1;
@@ -534,6 +576,7 @@ static int link_network_up(struct builtin_link *bl)
 	return 0;
 
 err:
+	bl->unit_suspect = true;
 	log_error(&bl->log, "PPP unit: %s", err);
 	snprintf(bl->reason, sizeof(bl->reason), "PPP unit: %s", err);
 	return -1;
@@ -541,13 +584,54 @@ err:
 
 /* ---- the end ---- */
 
+/*
+ * The unit of a link that ended goes back to the daemon's idle ones when
+ * nothing about it is in doubt: no step on it failed, the addresses we set
+ * are gone, and ppp_kernel_unit_park() readied it. Not with an ip-down
+ * script: it runs after the link ended, naming the interface, and could
+ * act on the next session's.
+ */
+static void link_unit_release(struct builtin_link *bl)
+{
+	char err[256];
+
+	if (bl->unit_fd < 0)
+		return;
+	if (bl->unit_suspect || bl->ip_down || bl->chan_fd < 0)
+		goto close_unit;
+	if (bl->if_local &&
+	    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname, bl->if_local,
+				   bl->if_peer, err, sizeof(err)))
+		goto err;
+	if (bl->ipv6_up &&
+	    ppp_kernel_if_ipv6(&bl->b->nl, bl->ifname, false, bl->ipv6_local,
+			       bl->ipv6_peer, 0, err, sizeof(err)))
+		goto err;
+	if (ppp_kernel_unit_park(&bl->b->nl, bl->chan_fd, bl->unit_fd,
+				 bl->ifname, err, sizeof(err)))
+		goto err;
+	if (ppp_builtin_pool_put(bl->b, bl->unit_fd, bl->unit)) {
+		bl->unit_fd = -1;
+		return;
+	}
+	close(bl->unit_fd); /* the channel is disconnected already */
+	bl->unit_fd = -1;
+	return;
+
+err:
+	log_warn(&bl->log, "unit %s not kept for reuse: %s", bl->ifname, err);
+close_unit:
+	ppp_kernel_unit_close(bl->chan_fd, bl->unit_fd);
+	bl->unit_fd = -1;
+}
+
 static void link_free(struct builtin_link *bl)
 {
 	if (bl->ev_unit)
 		event_free(bl->ev_unit);
 	if (bl->ev_chan)
 		event_free(bl->ev_chan);
-	ppp_kernel_unit_close(bl->chan_fd, bl->unit_fd);
+	link_unit_release(bl);
 	/* The channel file, then the socket: the kernel unregisters the
 	 * channel (and deletes its L2TP session) with the last of them. */
 	if (bl->chan_fd >= 0)
@@ -621,7 +705,7 @@ static void link_settle(struct builtin_link *bl)
 			    ppp_kernel_ip_pass(bl->unit_fd, false, err,
 					       sizeof(err)) < 0) {
 				log_error(&bl->log, "%s", err);
-				bl->failed = true;
+				bl->failed = bl->unit_suspect = true;
 			}
 			if (bl->up) {
 				link_script(bl, true);
@@ -634,7 +718,7 @@ static void link_settle(struct builtin_link *bl)
 						   bl->if_local, bl->if_peer,
 						   err, sizeof(err)) < 0) {
 				log_error(&bl->log, "%s", err);
-				bl->failed = true;
+				bl->failed = bl->unit_suspect = true;
 			}
 			bl->up = false;
 		}
@@ -899,6 +983,7 @@ int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)
 
 void ppp_link_builtin_exit(struct ppp_link_builtin *b)
 {
+	ppp_builtin_pool_close_all(b);
 	ppp_hooks_free(b->hooks);
 	b->hooks = NULL;
 	if (b->base.start)

@@ -197,6 +197,46 @@ START_TEST(test_ifstats_get_names_a_missing_interface)
 }
 END_TEST
 
+START_TEST(test_ifstats_since_counts_from_the_base)
+{
+	struct if_counters base = {.rx_packets = 10,
+				   .tx_packets = 20,
+				   .rx_bytes = 1000,
+				   .tx_bytes = 2000};
+	struct if_counters now = {.rx_packets = 13,
+				  .tx_packets = 20,
+				  .rx_bytes = 1300,
+				  .tx_bytes = 2100};
+	struct if_counters d;
+
+	ifstats_since(&now, &base, &d);
+	ck_assert_uint_eq(d.rx_packets, 3);
+	ck_assert_uint_eq(d.tx_packets, 0);
+	ck_assert_uint_eq(d.rx_bytes, 300);
+	ck_assert_uint_eq(d.tx_bytes, 100);
+	/* In place, as the link calls it. */
+	ifstats_since(&now, &base, &now);
+	ck_assert_uint_eq(now.rx_bytes, 300);
+	ck_assert_uint_eq(now.tx_bytes, 100);
+}
+END_TEST
+
+START_TEST(test_ifstats_since_a_counter_gone_back_counts_from_zero)
+{
+	struct if_counters base = {.rx_bytes = 5000, .tx_bytes = 70};
+	struct if_counters now = {.rx_bytes = 40, .tx_bytes = 90};
+	struct if_counters zero = {0}, d;
+
+	ifstats_since(&now, &base, &d);
+	ck_assert_uint_eq(d.rx_bytes, 40);
+	ck_assert_uint_eq(d.tx_bytes, 20);
+	/* A new unit: no base, the counters as they are. */
+	ifstats_since(&now, &zero, &d);
+	ck_assert_uint_eq(d.rx_bytes, 40);
+	ck_assert_uint_eq(d.tx_bytes, 90);
+}
+END_TEST
+
 static Suite *ifstats_suite(void)
 {
 	Suite *s = suite_create("ifstats");
@@ -206,6 +246,9 @@ static Suite *ifstats_suite(void)
 	tcase_add_test(tc, test_ifstats_parse_prefers_64_bit_counters);
 	tcase_add_test(tc, test_ifstats_parse_reads_32_bit_counters_alone);
 	tcase_add_test(tc, test_ifstats_parse_refuses_what_is_not_counters);
+	tcase_add_test(tc, test_ifstats_since_counts_from_the_base);
+	tcase_add_test(tc,
+		       test_ifstats_since_a_counter_gone_back_counts_from_zero);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("kernel");
 	tcase_add_test(tc, test_ifstats_get_counts_loopback_traffic);

@@ -9,6 +9,7 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,6 +451,43 @@ START_TEST(test_params_options_file_over_the_daemons_words)
 }
 END_TEST
 
+/* Files of no unit: a pipe's ends, to see which the pool closes. */
+static bool fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+START_TEST(test_idle_units_last_put_first_taken_bounded_closed_at_exit)
+{
+	struct ppp_link_builtin b;
+	int fds[PPP_BUILTIN_IDLE_UNITS + 1], fd = -1, unit = -1;
+
+	memset(&b, 0, sizeof(b));
+	ck_assert(!ppp_builtin_pool_take(&b, &fd, &unit));
+	ck_assert(!ppp_builtin_pool_put(&b, -1, 3));
+	for (int i = 0; i <= PPP_BUILTIN_IDLE_UNITS; i++) {
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		ck_assert_int_ge(fds[i], 0);
+	}
+	for (int i = 0; i < PPP_BUILTIN_IDLE_UNITS; i++)
+		ck_assert(ppp_builtin_pool_put(&b, fds[i], i));
+	/* Full: the caller keeps (and closes) the one over the bound. */
+	ck_assert(!ppp_builtin_pool_put(&b, fds[PPP_BUILTIN_IDLE_UNITS], 99));
+	ck_assert_uint_eq(b.n_idle, PPP_BUILTIN_IDLE_UNITS);
+	close(fds[PPP_BUILTIN_IDLE_UNITS]);
+	/* The unit put last comes back first, with its number. */
+	ck_assert(ppp_builtin_pool_take(&b, &fd, &unit));
+	ck_assert_int_eq(fd, fds[PPP_BUILTIN_IDLE_UNITS - 1]);
+	ck_assert_int_eq(unit, PPP_BUILTIN_IDLE_UNITS - 1);
+	ck_assert(ppp_builtin_pool_put(&b, fd, unit));
+	ppp_builtin_pool_close_all(&b);
+	ck_assert_uint_eq(b.n_idle, 0);
+	for (int i = 0; i < PPP_BUILTIN_IDLE_UNITS; i++)
+		ck_assert_msg(!fd_open(fds[i]), "idle unit %d left open", i);
+	ck_assert(!ppp_builtin_pool_take(&b, &fd, &unit));
+}
+END_TEST
+
 static Suite *builtin_suite(void)
 {
 	Suite *s = suite_create("ppp_builtin");
@@ -466,6 +504,9 @@ static Suite *builtin_suite(void)
 	tcase_add_test(tc, test_params_from_pppd_words);
 	tcase_add_test(tc, test_params_options_file_over_the_daemons_words);
 	tcase_add_test(tc, test_client_secret_from_chap_secrets);
+	tcase_add_test(
+		tc,
+		test_idle_units_last_put_first_taken_bounded_closed_at_exit);
 	suite_add_tcase(s, tc);
 	return s;
 }
