@@ -113,7 +113,13 @@ n_sessions() { ctl --json sessions | jq '.sessions | length'; }
 # The interface's address in NS, failing while it has none.
 addr_of() { local a; a=$(vm_ppp_addr "$1") && [[ -n $a ]] && echo "$a"; }
 ppp_up_both() { addr_of lac && addr_of lns; }
-no_lns_unit() { [ -z "$(vm_ppp_ifaces lns)" ]; }
+# No unit in use: none, or only idle ones (kept for the next session by
+# the builtin engine: down, without addresses).
+no_lns_unit() {
+    [ -z "$(ip -n lns -o link show up | awk -F': ' '$2 ~ /^ppp[0-9]/')" ] &&
+        [ -z "$(ip -n lns -o addr show | awk '$2 ~ /^ppp[0-9]/')" ]
+}
+ifindex_of() { ip -n lns -o link show dev "$1" 2>/dev/null | cut -d: -f1; }
 lns_clean() {
     no_lns_unit && vm_no_l2tp_session lns && [ "$(n_sessions)" = 0 ]
 }
@@ -351,7 +357,38 @@ vm_check "lcp-echo-interval 1: the LNS sent 4 or more LCP Echo-Requests ($(n_of 
     test "$(n_of lns:c021-09)" -ge 4
 vm_check "... and the LAC's pppd answered them ($(n_of lac:c021-0a) Echo-Replies)" \
     test "$(n_of lac:c021-0a)" -ge 4
+mppe_if=$(vm_ppp_ifaces lns | head -n1)
+mppe_ifindex=$(ifindex_of "$mppe_if")
+mppe_lns_ms=$(lns_setup_ms "$VM_LOGDIR/l2tpd-mppe.log")
 lac_hangup lac-mppe
+# --- the unit reused: the next session takes the idle one ---------------------
+# No ip-down script here: the LNS keeps the unit of the call that ended,
+# disconnected, down and without addresses, and the next call takes it.
+vm_check "hang-up: $mppe_if (ifindex $mppe_ifindex) kept idle: down, no address" sh -c \
+    "ip -n lns -o link show dev $mppe_if | grep -qv ',UP' &&
+     [ -z \"\$(ip -n lns -o addr show dev $mppe_if)\" ]"
+lac_up lac-mppe-reuse
+reuse_if=$(vm_ppp_ifaces lns | head -n1)
+vm_check_eq "reuse: the second call has the same interface (name, ifindex)" \
+    "$mppe_if $mppe_ifindex" "$reuse_if $(ifindex_of "$reuse_if")"
+vm_check_eq "reuse: the LNS has one ppp interface" 1 "$(vm_ppp_ifaces lns | wc -l)"
+reuse_lac_ip=$(addr_of lac)
+vm_check_eq "reuse: the interface has the new call's address alone" \
+    "inet $PPP_LNS peer $reuse_lac_ip/32" \
+    "$(ip -n lns -o addr show dev "$reuse_if" | awk '{ print $3, $4, $5, $6 }')"
+vm_check "reuse: MPPE-128 up again" \
+    test "$(grep -c "MPPE-128 up" "$VM_LOGDIR/l2tpd-mppe.log")" -ge 2
+vm_check "reuse: MPPE ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "reuse: MPPE ping LNS -> LAC" vm_ping lns "$reuse_lac_ip" 3
+json=$(ctl --json sessions)
+if_rx=$(ip -n lns -s -o link show dev "$reuse_if" | awk '{ for (i = 1; i <= NF; i++) if ($i == "RX:") { print $(i + 8); exit } }')
+vm_log "reuse: vpnctl rx $(jq -r '.sessions[0].rx_bytes' <<< "$json") bytes, the interface's own since its first call ${if_rx:-?}"
+vm_check "reuse: vpnctl counters start afresh (rx $(jq -r '.sessions[0].rx_bytes' <<< "$json") < 20000)" \
+    test "$(jq -r '.sessions[0].rx_bytes' <<< "$json")" -lt 20000
+vm_check_eq "reuse: vpnctl shows CCP opened" Opened "$(jq -r '.sessions[0].ccp' <<< "$json")"
+reuse_lns_ms=$(lns_setup_ms "$VM_LOGDIR/l2tpd-mppe.log")
+vm_log "MPPE call on the LNS, ICCN to PPP up (ms): new unit $mppe_lns_ms, reused unit $reuse_lns_ms"
+lac_hangup lac-mppe-reuse
 # CHAP-MD5 gives no MPPE keys: the link must not come up in the clear.
 ups_before=$(grep -c "PPP up on" "$VM_LOGDIR/l2tpd-mppe.log" || true)
 lac_options refuse-mschap-v2 refuse-mschap
