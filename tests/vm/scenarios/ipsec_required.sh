@@ -46,6 +46,7 @@ cat > "$D/lns.conf" <<CONF
 listen-addr = $SRV
 dataplane = kernel
 ipsec required = yes
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.83.10-192.168.83.20
 local ip = $PPP_LNS

@@ -56,6 +56,7 @@ ppp auth = radius
 radius config = $D/radcli-$n.conf
 radius dae = 10.99.$((7 + n)).2:3799
 radius dae secret = dae-secret-$n
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 local ip = 192.168.$((89 + n)).1
 require authentication = yes
