@@ -15,7 +15,8 @@
 #                                       needed; e.g. "-s 1372 -M do" for an MTU check
 #           vm_no_l2tp_tunnel NS        "ip l2tp show tunnel" in NS works and lists none
 #           vm_no_l2tp_session NS       the same for sessions
-#           vm_ppp_ifaces NS            names of the ppp interfaces in NS
+#           vm_ppp_ifaces NS            names of the ppp interfaces in use (up or
+#                                       addressed) in NS
 #           vm_ppp_addr NS [IFACE]      local IPv4 address of a ppp interface
 #           vm_iperf3 SRV ADDR CLI LABEL [SECS [MIN_MBITS]]  iperf3 CLI -> ADDR in
 #                                       SRV, rate checked >= MIN_MBITS and logged
@@ -307,7 +308,12 @@ vm_no_process() {
     return 1
 }
 
-vm_ppp_ifaces() { ip -n "$1" -o link show 2>/dev/null | awk -F': ' '$2 ~ /^ppp[0-9]+/ { sub(/@.*/, "", $2); print $2 }'; }
+# In use: up or addressed. The builtin engine keeps units of sessions that
+# ended for the next ones, down and without addresses: those are not listed.
+vm_ppp_ifaces() {
+    { ip -n "$1" -o link show up 2>/dev/null | awk -F': ' '$2 ~ /^ppp[0-9]+/ { sub(/@.*/, "", $2); print $2 }'
+      ip -n "$1" -o addr show 2>/dev/null | awk '$2 ~ /^ppp[0-9]+/ { print $2 }'; } | awk '!seen[$0]++'
+}
 
 vm_ppp_addr() {
     local ns=$1 ifc=${2:-}
