@@ -587,9 +587,10 @@ err:
 /*
  * The unit of a link that ended goes back to the daemon's idle ones when
  * nothing about it is in doubt: no step on it failed, the addresses we set
- * are gone, and ppp_kernel_unit_park() readied it. Not with an ip-down
- * script: it runs after the link ended, naming the interface, and could
- * act on the next session's.
+ * are gone, and ppp_kernel_unit_park() readied it. Not with an ip-up or
+ * ip-down script: what an ip-up script added to the interface (routes,
+ * rules) we cannot undo, and an ip-down script runs after the link ended,
+ * naming the interface, and could act on the next session's.
  */
 static void link_unit_release(struct builtin_link *bl)
 {
@@ -597,7 +598,7 @@ static void link_unit_release(struct builtin_link *bl)
 
 	if (bl->unit_fd < 0)
 		return;
-	if (bl->unit_suspect || bl->ip_down || bl->chan_fd < 0)
+	if (bl->unit_suspect || bl->ip_up || bl->ip_down || bl->chan_fd < 0)
 		goto close_unit;
 	if (bl->if_local &&
 	    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname, bl->if_local,
