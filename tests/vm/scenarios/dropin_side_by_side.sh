@@ -114,6 +114,12 @@ round() { # NAME
     echo "d one" > /run/xl2tpd/cli.control
     echo "d two" > /run/xl2tpd/cli.control
     vm_check "$1: both down" vm_wait_for 30 sh -c '[ -z "$(vm_ppp_ifaces cli)" ]'
+    # xl2tpd closes a tunnel whose last call ended and will not dial that
+    # [lac] again before its StopCCN is acknowledged: stopping l2tpd before
+    # it got it left the next round's "c one" unanswered for 90 s.
+    vm_check "$1: l2tpd got the client's StopCCN" vm_wait_for 20 \
+        grep -q "StopCCN from peer" "$VM_LOGDIR/l2tpd-lns.log"
+    sleep 1 # its acknowledgement on the way
     lns_stop
 }
 
