@@ -31,6 +31,10 @@
 #define CTL_CLIENT_MAX_REPLY (256u * 1024 * 1024)
 /* Pause before accepting again after accept() failed (e.g. EMFILE). */
 #define CTL_ACCEPT_RETRY_MS 1000
+/* Pause between connects while the control socket's backlog is full. */
+#define CTL_CONNECT_RETRY_MS 10
+/* Connections the kernel queues before the loop accepts them. */
+#define CTL_BACKLOG 64
 
 struct ctl_cmd {
 	char *name;
@@ -578,7 +582,7 @@ struct ctl_server *ctl_server_open(struct event_base *base, const char *path,
 	srv->ino = st.st_ino;
 	srv->listener = evconnlistener_new(
 		base, accept_cb, srv,
-		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, fd);
+		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, CTL_BACKLOG, fd);
 	if (!srv->listener) {
 		errbuf_set(err, errlen, "cannot listen on %s: %s", path,
 			   strerror(errno));
@@ -793,10 +797,17 @@ static int ctl_wait(int fd, short events, int64_t deadline, const char *path,
 	}
 }
 
-static int ctl_client_connect(const char *path, char *err, size_t errlen)
+/*
+ * Connects to path. A listener whose backlog is full answers a non-blocking
+ * connect with EAGAIN at once; a busy daemon drains it soon, so the connect
+ * is tried again every few milliseconds until the deadline.
+ */
+static int ctl_client_connect(const char *path, int64_t deadline,
+			      int timeout_ms, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
 	char hint[64];
+	int64_t left;
 	int fd;
 
 	if (ctl_sockaddr(&sun, path, err, errlen) < 0)
@@ -805,8 +816,19 @@ static int ctl_client_connect(const char *path, char *err, size_t errlen)
 	if (fd < 0) {
 		return errbuf_set(err, errlen, "socket: %s", strerror(errno));
 	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
-		return fd;
+	for (;;) {
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			return fd;
+		if (errno == EINTR)
+			continue;
+		left = deadline - mono_ms();
+		if (errno != EAGAIN || left <= 0)
+			break;
+		usleep((useconds_t)(left < CTL_CONNECT_RETRY_MS
+					    ? left
+					    : CTL_CONNECT_RETRY_MS) *
+		       1000);
+	}
 	switch (errno) {
 	case ENOENT:
 	case ECONNREFUSED:
@@ -818,7 +840,8 @@ static int ctl_client_connect(const char *path, char *err, size_t errlen)
 		snprintf(hint, sizeof(hint), "the socket is for root only");
 		break;
 	case EAGAIN:
-		snprintf(hint, sizeof(hint), "the daemon is too busy");
+		snprintf(hint, sizeof(hint),
+			 "the daemon was too busy for %d ms", timeout_ms);
 		break;
 	default:
 		hint[0] = '\0';
@@ -936,7 +959,7 @@ int ctl_client_request(const char *path, json_t *req, json_t **reply,
 	}
 	free(line);
 	line = buf;
-	fd = ctl_client_connect(path, err, errlen);
+	fd = ctl_client_connect(path, deadline, timeout_ms, err, errlen);
 	if (fd < 0)
 		goto out_free_line;
 	if (ctl_client_send(fd, path, line, strlen(line), deadline, timeout_ms,

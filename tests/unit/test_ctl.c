@@ -448,6 +448,101 @@ START_TEST(test_ctl_client_times_out)
 }
 END_TEST
 
+/*
+ * A listener with backlog 0 holds one queued connection: the next
+ * non-blocking connect gets EAGAIN. Returns the listener; *queued is the
+ * connection that fills it.
+ */
+static int full_listener(int *queued)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd, probe;
+
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_int_eq(listen(fd, 0), 0);
+	*queued = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_eq(connect(*queued, (struct sockaddr *)&sun, sizeof(sun)),
+			 0);
+	/* The setup is real: one more connect is refused for now. */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ck_assert_int_eq(connect(probe, (struct sockaddr *)&sun, sizeof(sun)),
+			 -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	close(probe);
+	return fd;
+}
+
+/* A full backlog that drains in time: the client waits and gets its reply. */
+START_TEST(test_ctl_client_waits_for_a_full_backlog)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "status");
+	json_t *reply = NULL;
+	char err[512] = "";
+	int fd, queued, status;
+	uint64_t start;
+	pid_t pid;
+
+	fd = full_listener(&queued);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char buf[256];
+		int c;
+
+		usleep(300 * 1000);
+		close(accept(fd, NULL, NULL)); /* the queued one */
+		c = accept(fd, NULL, NULL);
+		if (c < 0 || read(c, buf, sizeof(buf)) <= 0 ||
+		    write(c, "{\"ok\":true}\n", 12) != 12)
+			_exit(1);
+		close(c);
+		_exit(0);
+	}
+	start = now_ms();
+	ck_assert_msg(ctl_client_request(path, req, &reply, 3000, err,
+					 sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_ge(now_ms() - start, 250);
+	ck_assert(json_is_true(json_object_get(reply, "ok")));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	json_decref(reply);
+	json_decref(req);
+	close(queued);
+	close(fd);
+}
+END_TEST
+
+/* A backlog that stays full: the client gives up at its deadline. */
+START_TEST(test_ctl_client_gives_up_on_a_full_backlog)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "status");
+	json_t *reply = NULL;
+	char err[512] = "", want[256];
+	int fd, queued;
+	uint64_t start;
+
+	fd = full_listener(&queued);
+	start = now_ms();
+	ck_assert_int_eq(
+		ctl_client_request(path, req, &reply, 200, err, sizeof(err)),
+		-1);
+	ck_assert_uint_ge(now_ms() - start, 190);
+	ck_assert_uint_lt(now_ms() - start, 1500);
+	ck_assert_ptr_null(reply);
+	snprintf(want, sizeof(want),
+		 "cannot connect to %s: Resource temporarily unavailable "
+		 "(the daemon was too busy for 200 ms)",
+		 path);
+	ck_assert_str_eq(err, want);
+	json_decref(req);
+	close(queued);
+	close(fd);
+}
+END_TEST
+
 /* A child plays a broken server that answers `answer` (NULL: hang up). */
 static void bad_server_case(const char *answer, const char *want_before,
 			    const char *want_after)
@@ -1272,6 +1367,8 @@ static Suite *ctl_suite(void)
 	tcase_add_test(tc, test_ctl_status_round_trip_raw);
 	tcase_add_test(tc, test_ctl_session_row_ppp_state);
 	tcase_add_test(tc, test_ctl_client_request_status);
+	tcase_add_test(tc, test_ctl_client_waits_for_a_full_backlog);
+	tcase_add_test(tc, test_ctl_client_gives_up_on_a_full_backlog);
 	tcase_add_test(tc, test_ctl_client_request_ok_false_is_a_reply);
 	tcase_add_test(tc,
 		       test_ctl_client_missing_socket_names_path_and_daemon);
