@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 
@@ -189,28 +190,17 @@ static struct hook_run *run_new(const struct ppp_hook_call *c,
 	return r;
 }
 
-/* In the child: a session of its own (so that a timeout kills what it
- * started too), no descriptors of the daemon's, default signals. */
-static void __attribute__((noreturn)) run_exec(const struct hook_run *r)
+/* In the child: stdio on /dev/null, then a session of its own (so that a
+ * timeout kills what it started too), no other descriptor of the daemon's,
+ * default signals. */
+static void __attribute__((noreturn))
+run_exec(const struct hook_run *r, int fd_limit)
 {
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
-	sigset_t none;
-	int null;
+	int null = open("/dev/null", O_RDWR);
 
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
-	null = open("/dev/null", O_RDWR);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(null, 2) < 0)
+	    dup2(null, 2) < 0 || child_prepare(3, fd_limit) < 0)
 		_exit(127);
-	if (close_range(3, ~0U, 0) < 0) {
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
-	}
-	if (setsid() < 0)
-		_exit(127);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(r->path, r->argv, r->envp);
 	_exit(127);
 }
@@ -260,6 +250,7 @@ static void run_timeout(struct evloop_timer *t, void *arg)
 
 static int run_start(struct ppp_hooks *h, struct hook_run *r)
 {
+	int fd_limit = child_fd_limit();
 	sigset_t all, old;
 	pid_t pid;
 
@@ -272,7 +263,7 @@ static int run_start(struct ppp_hooks *h, struct hook_run *r)
 	sigprocmask(SIG_BLOCK, &all, &old);
 	pid = fork();
 	if (pid == 0)
-		run_exec(r);
+		run_exec(r, fd_limit);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		log_error(&r->log, "%s: fork: %s", r->path, strerror(errno));

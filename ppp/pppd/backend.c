@@ -4,6 +4,7 @@
  * and reaping it.
  */
 #include "ppp/pppd/backend.h"
+#include "lib/child.h"
 #include "lib/errbuf.h"
 
 #include <limits.h>
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -299,16 +299,13 @@ static void __attribute__((noreturn)) child_fail(int err_fd, int stage)
 
 /*
  * Runs in the forked child with all signals blocked: libevent's handlers are
- * still installed and would write to the daemon's signal socket.
+ * still installed (until child_prepare()) and would write to the daemon's
+ * signal socket.
  */
 static void __attribute__((noreturn)) child_exec(const struct child_setup *c)
 {
-	struct sigaction dfl = {.sa_handler = SIG_DFL};
 	int chan = -1, ipc, err_fd;
-	sigset_t none;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL); /* SIG_IGN would survive exec */
 	/* A daemon killed by SIGKILL must take its pppds with it; if it died
 	 * before the prctl, nobody would tell us. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != c->parent)
@@ -339,14 +336,8 @@ static void __attribute__((noreturn)) child_exec(const struct child_setup *c)
 	    fcntl(5, F_SETFD, FD_CLOEXEC) < 0)
 		child_fail(err_fd, STAGE_FDS);
 	err_fd = 5;
-	if (close_range(6, ~0U, 0) < 0) {
-		for (int fd = 6; fd < c->max_fd; fd++)
-			close(fd);
-	}
-	if (setsid() < 0)
+	if (child_prepare(6, c->max_fd) < 0)
 		child_fail(err_fd, STAGE_SETSID);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	execv(c->path, c->argv);
 	child_fail(err_fd, STAGE_EXEC);
 }
@@ -729,24 +720,6 @@ static void copy_log_ctx(struct pppd *h, const struct log_ctx *ctx)
 	}
 }
 
-/* Where the child's close loop stops if close_range() is missing. */
-static int open_max(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > 1 << 20)
-		return 1 << 20;
-	return (int)rl.rlim_cur;
-}
-
-/* Reaps a child pppd_spawn() gives up on; the loop never sees it. */
-static void reap_now(pid_t pid, int *status)
-{
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
-}
-
 static const char *const stage_what[] = {
 	[STAGE_FDS] = "cannot set up the descriptors of",
 	[STAGE_SETSID] = "cannot start a session for",
@@ -758,7 +731,7 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 			size_t errlen)
 {
 	struct child_setup c = {.channel_fd = p->channel_fd};
-	int sp[2] = {-1, -1}, ep[2] = {-1, -1}, status;
+	int sp[2] = {-1, -1}, ep[2] = {-1, -1};
 	struct child_error ce;
 	sigset_t all, old;
 	size_t max, storelen;
@@ -823,7 +796,7 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	c.parent = getpid();
 	c.ipc_fd = sp[1];
 	c.err_fd = ep[1];
-	c.max_fd = open_max();
+	c.max_fd = child_fd_limit();
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	h->pid = fork();
@@ -880,7 +853,8 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 err_kill:
 	kill(h->pid, SIGKILL);
 err_reap:
-	reap_now(h->pid, &status);
+	/* A child given up on: the loop never sees it. */
+	child_reap(h->pid, NULL);
 err_close:
 	if (sp[1] >= 0)
 		close(sp[1]);

@@ -3,17 +3,21 @@
  * ppp/hook.c on the host: an ip-up script gets pppd's arguments and
  * environment (it writes them to a file), the loop goes on while scripts
  * run, no more than max_running run at once (the others wait their turn),
- * and a hung script is killed after the timeout with what it started.
+ * a hung script is killed after the timeout with what it started, and no
+ * descriptor of the daemon's reaches a script.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_main.h"
+#include "lib/child.h"
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "ppp/hook.h"
@@ -235,6 +239,58 @@ START_TEST(test_a_script_that_cannot_run_leaves_nothing_running)
 }
 END_TEST
 
+/*
+ * A descriptor of the daemon's far above 1024 (the daemons raise their
+ * open-file limit) does not reach the script, whether the kernel closes
+ * them in one call or the child one by one.
+ */
+static void no_high_fd_reaches_the_script(bool one_by_one)
+{
+	struct ppp_hook_ip ip = {.ifname = "ppp0",
+				 .ipparam = "",
+				 .peername = "",
+				 .linkname = ""};
+	struct rlimit rl;
+	struct ppp_hook_call c;
+	char body[256];
+	int null;
+
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	ck_assert_uint_gt(rl.rlim_max, 3000);
+	rl.rlim_cur = 3000;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	null = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_eq(dup2(null, 1500), 1500);
+	ck_assert_int_eq(dup2(null, 2999), 2999);
+	child_close_one_by_one = one_by_one;
+	hooks = ppp_hooks_new(loop, 0, 0);
+	snprintf(body, sizeof(body),
+		 "for fd in 1500 2999; do\n"
+		 "  if [ -e /proc/$$/fd/$fd ]; then echo open; "
+		 "else echo closed; fi\n"
+		 "done > %s/fds",
+		 dir);
+	ppp_hook_ip_args(&c, script("ip-up", body), &ip);
+	ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), 0);
+	ck_assert(run_until(all_done, 5000));
+	ck_assert_ptr_nonnull(slurp("fds"));
+	ck_assert_str_eq(slurp("fds"), "closed\nclosed\n");
+	close(null);
+}
+
+START_TEST(test_no_descriptor_above_1024_reaches_a_script)
+{
+	no_high_fd_reaches_the_script(false);
+}
+END_TEST
+
+START_TEST(test_no_descriptor_above_1024_reaches_a_script_one_by_one)
+{
+	no_high_fd_reaches_the_script(true);
+}
+END_TEST
+
 static Suite *hook_suite(void)
 {
 	Suite *s = suite_create("ppp_hook");
@@ -247,6 +303,9 @@ static Suite *hook_suite(void)
 	tcase_add_test(tc, test_a_hung_script_is_killed_after_the_timeout);
 	tcase_add_test(tc,
 		       test_a_script_that_cannot_run_leaves_nothing_running);
+	tcase_add_test(tc, test_no_descriptor_above_1024_reaches_a_script);
+	tcase_add_test(
+		tc, test_no_descriptor_above_1024_reaches_a_script_one_by_one);
 	suite_add_tcase(s, tc);
 	return s;
 }
