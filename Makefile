@@ -173,6 +173,9 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(BUILD)/libtests.a $(ALL_LIBS)
 $(BUILD)/tests/test_plugin: LIBS += -rdynamic -ldl
 $(BUILD)/tests/test_plugin: | $(BUILD)/vpnsuite.so
 
+# test_ppp_hook makes the loop's child watch fail through a wrapper.
+$(BUILD)/tests/test_ppp_hook: LIBS += -Wl,--wrap=evloop_watch_child
+
 tests: $(TESTS)
 
 # The linker keeps the design: pure engines, module prefixes (scripts/check-layout).

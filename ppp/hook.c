@@ -271,7 +271,13 @@ static int run_start(struct ppp_hooks *h, struct hook_run *r)
 	}
 	r->pid = pid;
 	if (evloop_watch_child(h->loop, pid, run_exited, r) < 0) {
+		/* The loop would never report it: killed (its group too, if
+		 * it got that far) and reaped here. */
+		log_error(&r->log, "%s: cannot watch pid %d", r->path,
+			  (int)pid);
 		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		child_reap(pid, NULL);
 		return -1;
 	}
 	evloop_timer_arm(r->timer, h->timeout_ms);

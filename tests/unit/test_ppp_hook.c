@@ -3,10 +3,12 @@
  * ppp/hook.c on the host: an ip-up script gets pppd's arguments and
  * environment (it writes them to a file), the loop goes on while scripts
  * run, no more than max_running run at once (the others wait their turn),
- * a hung script is killed after the timeout with what it started, and no
- * descriptor of the daemon's reaches a script.
+ * a hung script is killed after the timeout with what it started, no
+ * descriptor of the daemon's reaches a script, and one the loop cannot
+ * watch is killed and reaped at once.
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -291,6 +294,44 @@ START_TEST(test_no_descriptor_above_1024_reaches_a_script_one_by_one)
 }
 END_TEST
 
+/* The link wraps the loop's child watch (Makefile): it can be made to
+ * fail. */
+static bool watch_fails;
+int __real_evloop_watch_child(struct evloop *l, pid_t pid, evloop_child_fn fn,
+			      void *arg);
+int __wrap_evloop_watch_child(struct evloop *l, pid_t pid, evloop_child_fn fn,
+			      void *arg);
+int __wrap_evloop_watch_child(struct evloop *l, pid_t pid, evloop_child_fn fn,
+			      void *arg)
+{
+	if (watch_fails)
+		return -1;
+	return __real_evloop_watch_child(l, pid, fn, arg);
+}
+
+/* A script the loop cannot watch is killed and reaped at once: no zombie
+ * is left for a loop that does not know it. */
+START_TEST(test_a_script_that_cannot_be_watched_is_killed_and_reaped)
+{
+	struct ppp_hook_ip ip = {.ifname = "ppp0",
+				 .ipparam = "",
+				 .peername = "",
+				 .linkname = ""};
+	struct ppp_hook_call c;
+
+	hooks = ppp_hooks_new(loop, 0, 0);
+	ppp_hook_ip_args(&c, script("ip-up", "sleep 30"), &ip);
+	watch_fails = true;
+	ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), -1);
+	watch_fails = false;
+	ck_assert_uint_eq(ppp_hooks_running(hooks), 0);
+	ck_assert_uint_eq(ppp_hooks_queued(hooks), 0);
+	errno = 0;
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
 static Suite *hook_suite(void)
 {
 	Suite *s = suite_create("ppp_hook");
@@ -306,6 +347,8 @@ static Suite *hook_suite(void)
 	tcase_add_test(tc, test_no_descriptor_above_1024_reaches_a_script);
 	tcase_add_test(
 		tc, test_no_descriptor_above_1024_reaches_a_script_one_by_one);
+	tcase_add_test(
+		tc, test_a_script_that_cannot_be_watched_is_killed_and_reaped);
 	suite_add_tcase(s, tc);
 	return s;
 }
