@@ -372,9 +372,6 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 	return 0;
 }
 
-/* The kernel session goes once pppd is gone: pppd may still be saying
- * goodbye (LCP Terminate) through it. Closing the PPPoL2TP socket may
- * have removed it already. */
 /* Adds what the kernel counted for the session since the last look; a
  * RADIUS session keeps them for its Interim and Stop. */
 static void session_glue_count(struct session_glue *g)
@@ -402,6 +399,9 @@ void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s)
 		session_glue_count(s->glue);
 }
 
+/* The kernel session goes once PPP is done with it (pppd, or the builtin
+ * link, may still be saying goodbye with LCP Terminate through it). The
+ * PPPoL2TP socket's last close may have removed it already: not an error. */
 static void kernel_session_delete(struct session_glue *g,
 				  const struct log_ctx *log)
 {
