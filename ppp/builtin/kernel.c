@@ -36,6 +36,19 @@ static int ppp_device_open(char *err, size_t errlen)
 	return fd;
 }
 
+int ppp_kernel_npmode_set(int unit_fd, uint16_t proto, bool pass, char *err,
+			  size_t errlen)
+{
+	struct npioctl np = {.protocol = proto,
+			     .mode = pass ? NPMODE_PASS : NPMODE_DROP};
+
+	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
+		return errbuf_set(err, errlen, "PPPIOCSNPMODE %s %s: %s",
+				  proto == PPP_IPV6 ? "IPv6" : "IPv4",
+				  pass ? "pass" : "drop", strerror(errno));
+	return 0;
+}
+
 int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen)
 {
 	int chan, fd;
@@ -59,7 +72,6 @@ int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen)
 int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 			 size_t errlen)
 {
-	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_DROP};
 	int fd, mru_arg = (int)mru;
 
 	fd = ppp_device_open(err, errlen);
@@ -81,11 +93,10 @@ int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 		goto err_close;
 	}
 	/* No IP until IPCP is opened (and, with MPPE, CCP is up): with MPPE
-	 * the unit is made before CCP. ppp_kernel_ip_pass() opens the way. */
-	if (ioctl(fd, PPPIOCSNPMODE, &np) < 0) {
-		errbuf_set(err, errlen, "PPPIOCSNPMODE: %s", strerror(errno));
+	 * the unit is made before CCP. ppp_kernel_npmode_set() opens the
+	 * way. */
+	if (ppp_kernel_npmode_set(fd, PPP_IP, false, err, errlen))
 		goto err_disconnect;
-	}
 	return fd;
 
 err_disconnect:
@@ -93,17 +104,6 @@ err_disconnect:
 err_close:
 	close(fd);
 	return -1;
-}
-
-int ppp_kernel_ip_pass(int unit_fd, bool pass, char *err, size_t errlen)
-{
-	struct npioctl np = {.protocol = PPP_IP,
-			     .mode = pass ? NPMODE_PASS : NPMODE_DROP};
-
-	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
-		return errbuf_set(err, errlen, "PPPIOCSNPMODE %s: %s",
-				  pass ? "pass" : "drop", strerror(errno));
-	return 0;
 }
 
 void ppp_kernel_unit_close(int chan_fd, int unit_fd)
@@ -136,7 +136,6 @@ static int unit_flags_set(int unit_fd, int flags, char *err, size_t errlen);
 int ppp_kernel_unit_park(struct nl_sock *nl, int chan_fd, int unit_fd,
 			 const char *ifname, char *err, size_t errlen)
 {
-	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_DROP};
 	unsigned int ifindex = if_nametoindex(ifname);
 	int flags = 0, rc;
 
@@ -152,13 +151,9 @@ int ppp_kernel_unit_park(struct nl_sock *nl, int chan_fd, int unit_fd,
 	if (rc < 0)
 		return errbuf_set(err, errlen, "%s: down: %s", ifname,
 				  strerror(-rc));
-	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
-		return errbuf_set(err, errlen, "PPPIOCSNPMODE: %s",
-				  strerror(errno));
-	np.protocol = PPP_IPV6;
-	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
-		return errbuf_set(err, errlen, "PPPIOCSNPMODE IPv6: %s",
-				  strerror(errno));
+	if (ppp_kernel_npmode_set(unit_fd, PPP_IP, false, err, errlen) ||
+	    ppp_kernel_npmode_set(unit_fd, PPP_IPV6, false, err, errlen))
+		return -1;
 	/* The kernel frees the compressor and decompressor (MPPE keys and
 	 * all) when SC_CCP_OPEN goes from set to clear: set it, clear all. */
 	if (unit_flags_set(unit_fd, SC_CCP_OPEN, err, errlen) ||
@@ -179,16 +174,14 @@ int ppp_kernel_unit_park(struct nl_sock *nl, int chan_fd, int unit_fd,
 int ppp_kernel_unit_take(int chan_fd, int unit_fd, int unit, unsigned int mru,
 			 char *err, size_t errlen)
 {
-	struct npioctl np = {.protocol = PPP_IP, .mode = NPMODE_DROP};
 	int mru_arg = (int)mru;
 
 	unit_drain(unit_fd);
 	if (ioctl(unit_fd, PPPIOCSMRU, &mru_arg) < 0)
 		return errbuf_set(err, errlen, "PPPIOCSMRU %u: %s", mru,
 				  strerror(errno));
-	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
-		return errbuf_set(err, errlen, "PPPIOCSNPMODE: %s",
-				  strerror(errno));
+	if (ppp_kernel_npmode_set(unit_fd, PPP_IP, false, err, errlen))
+		return -1;
 	if (ioctl(chan_fd, PPPIOCCONNECT, &unit) < 0)
 		return errbuf_set(err, errlen, "PPPIOCCONNECT ppp%d: %s", unit,
 				  strerror(errno));
@@ -319,17 +312,6 @@ int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 				  local >> 8 & 255, local & 255, peer >> 24,
 				  peer >> 16 & 255, peer >> 8 & 255, peer & 255,
 				  strerror(-rc));
-	return 0;
-}
-
-int ppp_kernel_ipv6_pass(int unit_fd, bool pass, char *err, size_t errlen)
-{
-	struct npioctl np = {.protocol = PPP_IPV6,
-			     .mode = pass ? NPMODE_PASS : NPMODE_DROP};
-
-	if (ioctl(unit_fd, PPPIOCSNPMODE, &np) < 0)
-		return errbuf_set(err, errlen, "PPPIOCSNPMODE IPv6 %s: %s",
-				  pass ? "pass" : "drop", strerror(errno));
 	return 0;
 }
 

@@ -30,19 +30,22 @@ int ppp_kernel_channel_open(int pppox_fd, char *err, size_t errlen);
 /*
  * A new unit on a second /dev/ppp file (PPPIOCNEWUNIT), its MRU set, the
  * channel connected to it (PPPIOCCONNECT) and IPv4 dropped (PPPIOCSNPMODE)
- * until ppp_kernel_ip_pass().
+ * until ppp_kernel_npmode_set().
  * Returns the unit file with its number in *unit, or -1 with the reason;
  * nothing is left behind then.
  */
 int ppp_kernel_unit_open(int chan_fd, unsigned int mru, int *unit, char *err,
 			 size_t errlen);
 /*
- * IPv4 through the unit passes (IPCP opened, and CCP up when MPPE is
- * required) or is dropped (IPCP left Opened: a CCP Configure- or
+ * The network protocol proto (0x0021 IPv4, 0x0057 IPv6) through the unit
+ * passes (IPCP or IPV6CP opened, and CCP up when MPPE is required) or is
+ * dropped (its control protocol left Opened: a CCP Configure- or
  * Terminate-Request through the unit stops the kernel's MPPE, and IP would
- * leave in the clear until LCP is closed).
+ * leave in the clear until LCP is closed). PPPIOCSNPMODE; -1 with the
+ * reason in err.
  */
-int ppp_kernel_ip_pass(int unit_fd, bool pass, char *err, size_t errlen);
+int ppp_kernel_npmode_set(int unit_fd, uint16_t proto, bool pass, char *err,
+			  size_t errlen);
 /* Disconnects the channel and closes the unit file: the interface goes. */
 void ppp_kernel_unit_close(int chan_fd, int unit_fd);
 /*
@@ -84,11 +87,6 @@ int ppp_kernel_ccp_up(int unit_fd, char *err, size_t errlen);
 int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 		     uint32_t peer, unsigned int mtu, char *err, size_t errlen);
 
-/*
- * IPv6 through the unit passes (IPV6CP opened, and CCP up when MPPE is
- * required) or is dropped, as ppp_kernel_ip_pass() for IPv4.
- */
-int ppp_kernel_ipv6_pass(int unit_fd, bool pass, char *err, size_t errlen);
 /*
  * Seconds without data through the unit, the less of both directions
  * (PPPIOCGIDLE; LCP echoes do not count): pppd's 'idle'.

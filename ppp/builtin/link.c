@@ -391,7 +391,8 @@ static int link_unit_open(struct builtin_link *bl, char *err, size_t errlen)
 	}
 	snprintf(bl->ifname, sizeof(bl->ifname), "ppp%d", bl->unit);
 	/* IPv6 waits for IPV6CP as IPv4 waits for IPCP. */
-	if (ppp_kernel_ipv6_pass(bl->unit_fd, false, err, errlen))
+	if (ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IPV6, false, err,
+				  errlen))
 		return -1;
 	bl->ev_unit = event_new(evloop_base(bl->loop), bl->unit_fd,
 				EV_READ | EV_PERSIST, link_readable, bl);
@@ -517,8 +518,8 @@ static int link_ipv6(struct builtin_link *bl, bool up)
 		if (!bl->ipv6_up)
 			return 0;
 		bl->ipv6_up = false;
-		if (ppp_kernel_ipv6_pass(bl->unit_fd, false, err,
-					 sizeof(err)) ||
+		if (ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IPV6, false,
+					  err, sizeof(err)) ||
 		    ppp_kernel_if_ipv6(&bl->b->nl, bl->ifname, false,
 				       bl->ipv6_local, bl->ipv6_peer, 0, err,
 				       sizeof(err)))
@@ -532,7 +533,8 @@ static int link_ipv6(struct builtin_link *bl, bool up)
 	if (link_unit_open(bl, err, sizeof(err)) ||
 	    ppp_kernel_if_ipv6(&bl->b->nl, bl->ifname, true, bl->ipv6_local,
 			       bl->ipv6_peer, mtu, err, sizeof(err)) ||
-	    ppp_kernel_ipv6_pass(bl->unit_fd, true, err, sizeof(err)))
+	    ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IPV6, true, err,
+				  sizeof(err)))
 		goto err;
 	bl->ipv6_up = true;
 	log_info(&bl->log, "IPv6 up on %s", bl->ifname);
@@ -553,7 +555,8 @@ static int link_network_up(struct builtin_link *bl)
 
 	ppp_engine_addrs(bl->e, &local, &peer, dns, nbns);
 	if (link_unit_open(bl, err, sizeof(err)) ||
-	    ppp_kernel_ip_pass(bl->unit_fd, true, err, sizeof(err)))
+	    ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IP, true, err,
+				  sizeof(err)))
 		goto err;
 	/* The peer's MRU is the most we may send (RFC 1661 6.1), and no
 	 * more than the options' mtu (pppd: "if the peer asks for a
@@ -703,8 +706,9 @@ static void link_settle(struct builtin_link *bl)
 			/* As pppd at IPCP down: no IP until IPCP is up again
 			 * (with MPPE, the kernel may have stopped it). */
 			if (bl->unit_fd >= 0 &&
-			    ppp_kernel_ip_pass(bl->unit_fd, false, err,
-					       sizeof(err)) < 0) {
+			    ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IP,
+						  false, err,
+						  sizeof(err)) < 0) {
 				log_error(&bl->log, "%s", err);
 				bl->failed = bl->unit_suspect = true;
 			}
