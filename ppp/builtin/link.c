@@ -61,6 +61,13 @@
  */
 #define LINK_HANGUP_GRACE_MS 500
 
+/* IPv4 or IPv6 going up or down as the engine asked, still to be done. */
+enum link_due {
+	DUE_NONE,
+	DUE_UP,
+	DUE_DOWN,
+};
+
 struct builtin_link {
 	struct ppp_link_builtin *b;
 	struct ppp_link *l;
@@ -81,12 +88,13 @@ struct builtin_link {
 	uint32_t auth_seq;
 	unsigned int in_engine; /* depth of engine calls under way */
 	bool settling;
-	bool started;	     /* LCP started (ppp_engine_start) */
-	bool failed;	     /* the kernel said no: close (reason) */
-	unsigned int mppe;   /* MPPE offered (enum ppp_mppe_bits) */
-	bool network_up_due; /* NETWORK_UP seen, unit not made yet */
-	bool ipv6_up_due, ipv6_down_due; /* IPV6_UP, IPV6_DOWN seen */
-	bool ipv6_up;			 /* the fe80:: addresses are set */
+	bool started;	   /* LCP started (ppp_engine_start) */
+	bool failed;	   /* the kernel said no: close (reason) */
+	unsigned int mppe; /* MPPE offered (enum ppp_mppe_bits) */
+	/* What the engine's last NETWORK_ and IPV6_ events asked for and
+	 * link_settle() has still to do: the last one wins. */
+	enum link_due ip_due, ipv6_due;
+	bool ipv6_up; /* the fe80:: addresses are set */
 	uint8_t ipv6_local[8], ipv6_peer[8];
 	uint32_t if_local, if_peer; /* the IPv4 address set on the unit */
 	struct ppp_link_limits limits;
@@ -94,7 +102,6 @@ struct builtin_link {
 	uint32_t dns[2];		  /* given to the peer (scripts) */
 	uint64_t up_since_ms;		  /* first network up (maxconnect) */
 	struct evloop_timer *limit_timer; /* idle and maxconnect */
-	bool network_down_due;		  /* NETWORK_DOWN seen */
 	bool ended; /* engine down: the end is under way */
 	bool up;
 	/* A step on the unit failed: it is closed at the end, not reused. */
@@ -178,20 +185,16 @@ static void engine_event(void *arg, const struct ppp_event *ev)
 				 ppp_engine_mppe_bits(bl->e));
 		break;
 	case PPP_EV_NETWORK_UP:
-		bl->network_up_due = true;
-		bl->network_down_due = false;
+		bl->ip_due = DUE_UP;
 		break;
 	case PPP_EV_NETWORK_DOWN:
-		bl->network_up_due = false;
-		bl->network_down_due = true;
+		bl->ip_due = DUE_DOWN;
 		break;
 	case PPP_EV_IPV6_UP:
-		bl->ipv6_up_due = true;
-		bl->ipv6_down_due = false;
+		bl->ipv6_due = DUE_UP;
 		break;
 	case PPP_EV_IPV6_DOWN:
-		bl->ipv6_up_due = false;
-		bl->ipv6_down_due = true;
+		bl->ipv6_due = DUE_DOWN;
 		break;
 	case PPP_EV_DOWN:
 		if (!bl->reason[0])
@@ -317,6 +320,15 @@ static void link_timeout(struct evloop_timer *t, void *arg)
 	link_settle(bl);
 }
 
+/* The engine closes the link; link_settle() does what that asked for
+ * afterwards, not from inside. */
+static void link_engine_close(struct builtin_link *bl, const char *why)
+{
+	bl->in_engine++;
+	ppp_engine_close(bl->e, why, now_ms());
+	bl->in_engine--;
+}
+
 static void link_setup_timeout(struct evloop_timer *t, void *arg)
 {
 	struct builtin_link *bl = arg;
@@ -324,9 +336,7 @@ static void link_setup_timeout(struct evloop_timer *t, void *arg)
 	if (bl->up || bl->ended)
 		return;
 	snprintf(bl->reason, sizeof(bl->reason), "PPP setup timed out");
-	bl->in_engine++;
-	ppp_engine_close(bl->e, "Setup timed out", now_ms());
-	bl->in_engine--;
+	link_engine_close(bl, "Setup timed out");
 	link_settle(bl);
 }
 
@@ -449,9 +459,7 @@ static void link_limit_end(struct builtin_link *bl, const char *why)
 {
 	log_info(&bl->log, "%s", why);
 	snprintf(bl->reason, sizeof(bl->reason), "%s", why);
-	bl->in_engine++;
-	ppp_engine_close(bl->e, why, now_ms());
-	bl->in_engine--;
+	link_engine_close(bl, why);
 	link_settle(bl);
 }
 
@@ -672,6 +680,34 @@ static void link_end(struct evloop_timer *t, void *arg)
 	ppp_link_backend_down(l, reason);
 }
 
+/* IPCP left Opened. */
+static void link_network_down(struct builtin_link *bl)
+{
+	char err[128];
+
+	/* As pppd at IPCP down: no IP until IPCP is up again (with MPPE, the
+	 * kernel may have stopped it). */
+	if (bl->unit_fd >= 0 &&
+	    ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IP, false, err,
+				  sizeof(err)) < 0) {
+		log_error(&bl->log, "%s", err);
+		bl->failed = bl->unit_suspect = true;
+	}
+	if (bl->up) {
+		link_script(bl, true);
+		ppp_link_backend_ip_down(bl->l);
+	}
+	/* As pppd at IPCP down: the address goes, so that IPCP opened again
+	 * sets the one it agrees alone. */
+	if (bl->up &&
+	    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname, bl->if_local,
+				   bl->if_peer, err, sizeof(err)) < 0) {
+		log_error(&bl->log, "%s", err);
+		bl->failed = bl->unit_suspect = true;
+	}
+	bl->up = false;
+}
+
 /* Does what the engine's events asked for, once no engine call is under
  * way, and sets the engine's timer again. */
 static void link_settle(struct builtin_link *bl)
@@ -683,59 +719,25 @@ static void link_settle(struct builtin_link *bl)
 	bl->settling = true;
 	if (bl->failed && !bl->ended) {
 		bl->failed = false;
-		bl->network_up_due = false;
-		bl->in_engine++;
-		ppp_engine_close(bl->e, "Kernel setup failed", now_ms());
-		bl->in_engine--;
+		if (bl->ip_due == DUE_UP)
+			bl->ip_due = DUE_NONE;
+		link_engine_close(bl, "Kernel setup failed");
 	}
-	while (!bl->ended && (bl->ipv6_up_due || bl->ipv6_down_due)) {
-		bool up = bl->ipv6_up_due;
+	while (!bl->ended && bl->ipv6_due != DUE_NONE) {
+		bool up = bl->ipv6_due == DUE_UP;
 
-		bl->ipv6_up_due = bl->ipv6_down_due = false;
-		if (link_ipv6(bl, up) < 0) {
-			bl->in_engine++;
-			ppp_engine_close(bl->e, "Interface failed", now_ms());
-			bl->in_engine--;
-		}
+		bl->ipv6_due = DUE_NONE;
+		if (link_ipv6(bl, up) < 0)
+			link_engine_close(bl, "Interface failed");
 	}
-	while (!bl->ended && (bl->network_up_due || bl->network_down_due)) {
-		if (bl->network_down_due) {
-			char err[128];
+	while (!bl->ended && bl->ip_due != DUE_NONE) {
+		bool up = bl->ip_due == DUE_UP;
 
-			bl->network_down_due = false;
-			/* As pppd at IPCP down: no IP until IPCP is up again
-			 * (with MPPE, the kernel may have stopped it). */
-			if (bl->unit_fd >= 0 &&
-			    ppp_kernel_npmode_set(bl->unit_fd, PPP_PROTO_IP,
-						  false, err,
-						  sizeof(err)) < 0) {
-				log_error(&bl->log, "%s", err);
-				bl->failed = bl->unit_suspect = true;
-			}
-			if (bl->up) {
-				link_script(bl, true);
-				ppp_link_backend_ip_down(bl->l);
-			}
-			/* As pppd at IPCP down: the address goes, so that
-			 * IPCP opened again sets the one it agrees alone. */
-			if (bl->up &&
-			    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname,
-						   bl->if_local, bl->if_peer,
-						   err, sizeof(err)) < 0) {
-				log_error(&bl->log, "%s", err);
-				bl->failed = bl->unit_suspect = true;
-			}
-			bl->up = false;
-		}
-		if (bl->network_up_due) {
-			bl->network_up_due = false;
-			if (link_network_up(bl) < 0) {
-				bl->in_engine++;
-				ppp_engine_close(bl->e, "Interface failed",
-						 now_ms());
-				bl->in_engine--;
-			}
-		}
+		bl->ip_due = DUE_NONE;
+		if (!up)
+			link_network_down(bl);
+		else if (link_network_up(bl) < 0)
+			link_engine_close(bl, "Interface failed");
 	}
 	bl->settling = false;
 	if (bl->ended) {
@@ -935,9 +937,7 @@ static void link_close(void *impl)
 		return;
 	if (!bl->reason[0])
 		snprintf(bl->reason, sizeof(bl->reason), "closed locally");
-	bl->in_engine++;
-	ppp_engine_close(bl->e, "Closed by the server", now_ms());
-	bl->in_engine--;
+	link_engine_close(bl, "Closed by the server");
 	link_settle(bl);
 }
 
