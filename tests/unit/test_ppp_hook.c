@@ -88,6 +88,10 @@ static bool all_done(void)
 	return !ppp_hooks_running(hooks) && !ppp_hooks_queued(hooks);
 }
 
+/* What the tests but the first give a script: an interface, no more. */
+static const struct ppp_hook_ip plain_ip = {
+	.ifname = "ppp0", .ipparam = "", .peername = "", .linkname = ""};
+
 static char *slurp(const char *name)
 {
 	static char buf[4096];
@@ -168,10 +172,6 @@ static bool four_ended(void)
 /* Five scripts, at most two at once: the others wait, then all run. */
 START_TEST(test_no_more_than_max_running_at_once)
 {
-	struct ppp_hook_ip ip = {.ifname = "ppp0",
-				 .ipparam = "",
-				 .peername = "",
-				 .linkname = ""};
 	struct ppp_hook_call c;
 	char body[512];
 
@@ -181,7 +181,7 @@ START_TEST(test_no_more_than_max_running_at_once)
 		 "touch %s/running.$$; sleep 0.2; rm %s/running.$$\n"
 		 "printf x >> %s/ended",
 		 dir, dir, dir, dir, dir, dir);
-	ppp_hook_ip_args(&c, script("ip-up", body), &ip);
+	ppp_hook_ip_args(&c, script("ip-up", body), &plain_ip);
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), 0);
 	ck_assert_uint_eq(ppp_hooks_running(hooks), 2);
@@ -205,10 +205,6 @@ static bool pid_gone(void)
 /* A hung script is killed after the timeout, with what it started. */
 START_TEST(test_a_hung_script_is_killed_after_the_timeout)
 {
-	struct ppp_hook_ip ip = {.ifname = "ppp0",
-				 .ipparam = "",
-				 .peername = "",
-				 .linkname = ""};
 	struct ppp_hook_call c;
 	char body[256];
 	uint64_t t0 = evloop_now_ms();
@@ -216,7 +212,7 @@ START_TEST(test_a_hung_script_is_killed_after_the_timeout)
 	hooks = ppp_hooks_new(loop, 0, 300);
 	snprintf(body, sizeof(body), "sleep 30 & echo $! > %s/child; wait",
 		 dir);
-	ppp_hook_ip_args(&c, script("ip-up", body), &ip);
+	ppp_hook_ip_args(&c, script("ip-up", body), &plain_ip);
 	ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), 0);
 	ck_assert(run_until(all_done, 5000));
 	ck_assert_uint_ge(evloop_now_ms() - t0, 300);
@@ -227,16 +223,12 @@ END_TEST
 
 START_TEST(test_a_script_that_cannot_run_leaves_nothing_running)
 {
-	struct ppp_hook_ip ip = {.ifname = "ppp0",
-				 .ipparam = "",
-				 .peername = "",
-				 .linkname = ""};
 	struct ppp_hook_call c;
 	char path[128];
 
 	hooks = ppp_hooks_new(loop, 0, 0);
 	snprintf(path, sizeof(path), "%s/none", dir);
-	ppp_hook_ip_args(&c, path, &ip);
+	ppp_hook_ip_args(&c, path, &plain_ip);
 	ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), 0);
 	ck_assert(run_until(all_done, 5000));
 }
@@ -249,10 +241,6 @@ END_TEST
  */
 static void no_high_fd_reaches_the_script(bool one_by_one)
 {
-	struct ppp_hook_ip ip = {.ifname = "ppp0",
-				 .ipparam = "",
-				 .peername = "",
-				 .linkname = ""};
 	struct rlimit rl;
 	struct ppp_hook_call c;
 	char body[256];
@@ -274,7 +262,7 @@ static void no_high_fd_reaches_the_script(bool one_by_one)
 		 "else echo closed; fi\n"
 		 "done > %s/fds",
 		 dir);
-	ppp_hook_ip_args(&c, script("ip-up", body), &ip);
+	ppp_hook_ip_args(&c, script("ip-up", body), &plain_ip);
 	ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), 0);
 	ck_assert(run_until(all_done, 5000));
 	ck_assert_ptr_nonnull(slurp("fds"));
@@ -313,14 +301,10 @@ int __wrap_evloop_watch_child(struct evloop *l, pid_t pid, evloop_child_fn fn,
  * is left for a loop that does not know it. */
 START_TEST(test_a_script_that_cannot_be_watched_is_killed_and_reaped)
 {
-	struct ppp_hook_ip ip = {.ifname = "ppp0",
-				 .ipparam = "",
-				 .peername = "",
-				 .linkname = ""};
 	struct ppp_hook_call c;
 
 	hooks = ppp_hooks_new(loop, 0, 0);
-	ppp_hook_ip_args(&c, script("ip-up", "sleep 30"), &ip);
+	ppp_hook_ip_args(&c, script("ip-up", "sleep 30"), &plain_ip);
 	watch_fails = true;
 	ck_assert_int_eq(ppp_hooks_run(hooks, &c, NULL), -1);
 	watch_fails = false;
