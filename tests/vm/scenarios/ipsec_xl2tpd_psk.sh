@@ -76,6 +76,7 @@ cat > "$D/lns.conf" <<CONF
 [global]
 listen-addr = $SRV
 dataplane = kernel
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.81.10-192.168.81.20
 local ip = $PPP_LNS
