@@ -80,6 +80,7 @@ cat > "$D/lns.conf" <<CONF
 listen-addr = $SRV
 dataplane = kernel
 ipsec required = yes
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.82.10-192.168.82.20
 local ip = $PPP_LNS
