@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Scale of the kernel data path with real pppd on both ends, l2tpd LAC
-# (netns "lac") to l2tpd LNS (netns "lns"), PPP without authentication:
+# Scale of the kernel data path, l2tpd LAC (netns "lac", pppd) to l2tpd LNS
+# (netns "lns", the scenario matrix's PPP engine: pppd or the builtin
+# engine), PPP without authentication:
 #  (a) 50 sessions in one tunnel: the LAC dials one call, the LNS places 49
 #      outgoing calls (OCRQ) into that tunnel with "vpnctl call";
 #  (b) 20 tunnels with one session each: 20 [lac] sections of one daemon,
@@ -42,6 +43,7 @@ listen-addr = $LNS_IP
 dataplane = kernel
 max half-open per peer = 64
 log level = warning
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.82.10-192.168.82.250
 local ip range = 192.168.83.1-192.168.83.250
