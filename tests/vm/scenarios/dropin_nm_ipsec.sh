@@ -85,6 +85,7 @@ cat > "$D/lns.conf" <<CONF
 [global]
 listen-addr = $SRV
 ppp secrets = $D/chap-secrets
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.83.10-192.168.83.20
 local ip = $PPP_LNS
@@ -97,7 +98,7 @@ pppoptfile = $D/options.lns
 CONF
 printf 'logfile %s/pppd-lns.log\n%s\n' "$VM_LOGDIR" "$VM_PPP_OPTIONS" > "$D/options.lns"
 cp "$D/lns.conf" "$D/xl2tpd-lns.conf"
-sed -i "/^ppp secrets/d" "$D/xl2tpd-lns.conf"
+sed -i -e "/^ppp secrets/d" -e "/^ppp engine/d" "$D/xl2tpd-lns.conf"
 
 ppp_up_both() { vm_ppp_addr cli && vm_ppp_addr srv; }
 # on_the_wire NAME LNS: the capture holds ESP and no clear-text L2TP.
