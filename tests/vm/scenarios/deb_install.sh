@@ -47,6 +47,7 @@ cat > /etc/vpnsuite/l2tpd.conf <<CONF
 [global]
 listen-addr = $LNS_IP
 metrics listen = $METRICS
+$(vm_ppp_engine_conf l2tpd)
 [lns default]
 ip range = 192.168.79.10-192.168.79.20
 local ip = $PPP_LNS
@@ -62,6 +63,7 @@ cat > /etc/vpnsuite/pptpd.conf <<CONF
 localip 192.168.80.1
 remoteip 192.168.80.10-20
 listen $LNS_IP
+$(vm_ppp_engine_conf pptpd)
 CONF
 cat > "$D/lac.conf" <<CONF
 [global]
@@ -128,7 +130,13 @@ vm_check_eq "metrics: established sessions = vpnctl status" \
 vm_check_eq "metrics: established tunnels = vpnctl status" \
     "$(jq .tunnels <<< "$st")" "$(metric 'l2tpd_tunnels{state="established"}')"
 vm_check_eq "metrics: one login accepted" 1 "$(metric 'l2tpd_logins_total{result="ok"}')"
-vm_check_eq "metrics: one pppd started" 1 "$(metric l2tpd_pppd_starts_total)"
+vm_check_eq "metrics: one session set up" 1 "$(metric l2tpd_session_setups_total)"
+# pppd_starts_total counts the pppd processes the daemon started: the
+# session's, or none when the builtin engine runs its PPP.
+case $(vm_ppp_engine) in
+    pppd) vm_check_eq "metrics: one pppd started" 1 "$(metric l2tpd_pppd_starts_total)" ;;
+    builtin) vm_check_eq "metrics: no pppd started (builtin engine)" 0 "$(metric l2tpd_pppd_starts_total)" ;;
+esac
 # One session since start: the totals are its kernel counters.
 m_rx=$(metric l2tpd_receive_packets_total) s_rx=$(jq '.sessions[0].rx_packets' <<< "$sess")
 if_rx=$(ip -n lns -s -j link show dev "$iface" | jq '.[0].stats64.rx.packets')
