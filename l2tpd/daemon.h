@@ -300,7 +300,8 @@ void l2tpd_stats_stop(struct l2tpd *d);
 /* Brings the derived counters (limit refusals, session bytes) up to date. */
 void l2tpd_stats_update(struct l2tpd *d);
 /* Adds a session's kernel counters not yet counted (dataplane.c). */
-void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s);
+/* Brings in the kernel's counters of every session (stats, RADIUS). */
+void l2tpd_dataplane_count_all(struct l2tpd *d);
 
 /* Reload of l2tpd.conf (l2tpd/reload.c): limits, log level and the
  * [lns] and [lac] sections added, removed or changed take effect; rep says

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utlist.h>
 
 #include "ppp/ippool.h"
 #include "l2tpd/l2tp_nl.h"
@@ -372,17 +373,23 @@ static int ppp_passwd(void *arg, const char *user, char *out, size_t outlen)
 	return 0;
 }
 
-/* Adds what the kernel counted for the session since the last look; a
- * RADIUS session keeps them for its Interim and Stop. */
+/* Adds what the kernel counted for the session since the last look (t:
+ * its counters now); a RADIUS session keeps them for its Interim and
+ * Stop. */
+static void session_glue_add(struct session_glue *g,
+			     const struct stats_traffic *t)
+{
+	stats_add_traffic(&g->d->stats, L2TPD_STAT_PPP + STATS_RX_BYTES, t,
+			  &g->counted);
+	radius_server_sess_traffic(&g->radius, t);
+}
+
 static void session_glue_count(struct session_glue *g)
 {
 	struct stats_traffic t;
 
-	if (session_glue_traffic(g, &t))
-		return;
-	stats_add_traffic(&g->d->stats, L2TPD_STAT_PPP + STATS_RX_BYTES, &t,
-			  &g->counted);
-	radius_server_sess_traffic(&g->radius, &t);
+	if (!session_glue_traffic(g, &t))
+		session_glue_add(g, &t);
 }
 
 /* IP went down; pppd still holds the channel, so the kernel session and
@@ -393,10 +400,49 @@ static void ppp_ip_down(void *arg)
 	session_glue_count(arg);
 }
 
-void l2tpd_dataplane_session_count(struct l2tpd *d, struct l2tp_session *s)
+static void count_dumped(void *arg, uint16_t tunnel_id, uint16_t session_id,
+			 const struct l2tp_nl_stats *st)
 {
-	if (s->glue)
-		session_glue_count(s->glue);
+	struct l2tpd *d = arg;
+	struct l2tp_session *s =
+		l2tp_engine_session(&d->engine, tunnel_id, session_id);
+	struct session_glue *g = s ? s->glue : NULL;
+
+	/* A kernel session of another program's (or one being deleted) is
+	 * not counted. */
+	if (!g || !g->kernel_session || g->tunnel_id != tunnel_id ||
+	    g->session_id != session_id)
+		return;
+	session_glue_add(g, &(struct stats_traffic){st->rx_bytes, st->tx_bytes,
+						    st->rx_packets,
+						    st->tx_packets});
+}
+
+void l2tpd_dataplane_count_all(struct l2tpd *d)
+{
+	static const struct log_ctx no_ctx;
+	static bool warned;
+	char err[128];
+
+	if (!d->nl)
+		return;
+	/* One dump for every session; one request a session otherwise. */
+	if (!l2tp_nl_session_stats_all(d->nl, count_dumped, d, err,
+				       sizeof(err)))
+		return;
+	if (!warned)
+		log_warn(&no_ctx, "%s: reading the sessions one by one", err);
+	warned = true;
+	for (unsigned i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *t = d->engine.tunnels[i];
+		struct l2tp_session *s;
+
+		if (!t)
+			continue;
+		DL_FOREACH (t->sessions, s)
+			if (s->glue)
+				session_glue_count(s->glue);
+	}
 }
 
 /* The kernel session goes once PPP is done with it (pppd, or the builtin

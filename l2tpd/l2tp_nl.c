@@ -139,6 +139,65 @@ int l2tp_nl_parse_stats(const struct nlmsghdr *nlh, struct l2tp_nl_stats *st)
 		       : 0;
 }
 
+struct session_ids {
+	const struct nlattr *tunnel, *session;
+};
+
+static int ids_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct session_ids *ids = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case L2TP_ATTR_CONN_ID:
+		ids->tunnel = attr;
+		break;
+	case L2TP_ATTR_SESSION_ID:
+		ids->session = attr;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	return mnl_attr_validate(attr, MNL_TYPE_U32) < 0 ? MNL_CB_ERROR
+							 : MNL_CB_OK;
+}
+
+int l2tp_nl_parse_session(const struct nlmsghdr *nlh, uint16_t *tunnel_id,
+			  uint16_t *session_id, struct l2tp_nl_stats *st)
+{
+	struct session_ids ids = {0};
+	uint32_t t, s;
+
+	if (l2tp_nl_parse_stats(nlh, st) ||
+	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), ids_attr_cb, &ids) ==
+		    MNL_CB_ERROR ||
+	    !ids.tunnel || !ids.session)
+		return -1;
+	t = mnl_attr_get_u32(ids.tunnel);
+	s = mnl_attr_get_u32(ids.session);
+	if (!t || !s || t > UINT16_MAX || s > UINT16_MAX)
+		return 1;
+	*tunnel_id = (uint16_t)t;
+	*session_id = (uint16_t)s;
+	return 0;
+}
+
+struct dump_ctx {
+	l2tp_nl_stats_fn fn;
+	void *arg;
+};
+
+/* Never an error inside the dump: the rest of it would be left unread. */
+static int data_cb_dump(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *c = data;
+	struct l2tp_nl_stats st;
+	uint16_t t, s;
+
+	if (l2tp_nl_parse_session(nlh, &t, &s, &st) == 0)
+		c->fn(c->arg, t, s, &st);
+	return MNL_CB_OK;
+}
+
 static int data_cb_stats(const struct nlmsghdr *nlh, void *data)
 {
 	return l2tp_nl_parse_stats(nlh, data) ? MNL_CB_ERROR : MNL_CB_OK;
@@ -265,6 +324,29 @@ int l2tp_nl_session_delete(struct l2tp_nl *nl, uint16_t tunnel_id,
 
 	return report(nl_sock_transact(&nl->nl, nlh, NULL, NULL), err, errlen,
 		      "deletion", tunnel_id, session_id);
+}
+
+struct nlmsghdr *l2tp_nl_build_session_dump(void *buf, uint16_t family,
+					    uint32_t seq)
+{
+	return genl_start(buf, family, NLM_F_DUMP, seq, L2TP_CMD_SESSION_GET,
+			  L2TP_GENL_VERSION);
+}
+
+int l2tp_nl_session_stats_all(struct l2tp_nl *nl, l2tp_nl_stats_fn fn,
+			      void *arg, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump_ctx c = {fn, arg};
+	struct nlmsghdr *nlh =
+		l2tp_nl_build_session_dump(buf, nl->family, ++nl->nl.seq);
+	int r = nl_sock_transact(&nl->nl, nlh, data_cb_dump, &c);
+
+	if (r >= 0)
+		return 0;
+	errno = -r;
+	return errbuf_set(err, errlen, "kernel session statistics: %s",
+			  strerror(-r));
 }
 
 int l2tp_nl_session_stats(struct l2tp_nl *nl, uint16_t tunnel_id,

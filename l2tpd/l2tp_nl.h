@@ -53,6 +53,18 @@ int l2tp_nl_session_stats(struct l2tp_nl *nl, uint16_t tunnel_id,
 			  char *err, size_t errlen);
 
 /*
+ * Every L2TP session the kernel holds in the daemon's network namespace,
+ * read in one dump: fn gets the ids and counters of each (what
+ * l2tp_nl_session_stats reads one at a time, three system calls a
+ * session). A message that does not parse is skipped. 0, or -1 with err.
+ */
+typedef void (*l2tp_nl_stats_fn)(void *arg, uint16_t tunnel_id,
+				 uint16_t session_id,
+				 const struct l2tp_nl_stats *st);
+int l2tp_nl_session_stats_all(struct l2tp_nl *nl, l2tp_nl_stats_fn fn,
+			      void *arg, char *err, size_t errlen);
+
+/*
  * Message builders, separate from the socket so unit tests can check the
  * bytes on a kernel without L2TP. Each writes one request into buf (at least
  * MNL_SOCKET_BUFFER_SIZE bytes) and returns it.
@@ -71,5 +83,12 @@ struct nlmsghdr *l2tp_nl_build_id_request(void *buf, uint16_t family,
 					  uint16_t session_id);
 /* Parses the L2TP_ATTR_STATS nest of a SESSION_GET or TUNNEL_GET reply. */
 int l2tp_nl_parse_stats(const struct nlmsghdr *nlh, struct l2tp_nl_stats *st);
+/* The SESSION_GET dump request. */
+struct nlmsghdr *l2tp_nl_build_session_dump(void *buf, uint16_t family,
+					    uint32_t seq);
+/* One session of a dump: its ids and counters. 0; 1 for a session whose
+ * ids do not fit L2TPv2's 16 bits (not the daemon's); -1 if malformed. */
+int l2tp_nl_parse_session(const struct nlmsghdr *nlh, uint16_t *tunnel_id,
+			  uint16_t *session_id, struct l2tp_nl_stats *st);
 
 #endif

@@ -8,8 +8,6 @@
 #include "l2tpd/daemon.h"
 #include "l2tpd/dataplane.h"
 
-#include <utlist.h>
-
 const char *const l2tpd_stat_names[L2TPD_STAT_COUNT] = {
 	[L2TPD_STAT_TUNNELS_UP] = "tunnels_up",
 	[L2TPD_STAT_TUNNELS_DOWN] = "tunnels_down",
@@ -39,15 +37,7 @@ void l2tpd_stats_update(struct l2tpd *d)
 			: 0;
 	d->stats.v[L2TPD_STAT_SESSIONS + STATS_SESSIONS_REFUSED] =
 		d->engine.stats.refused_sessions;
-	for (unsigned i = 1; d->nl && i < 65536; i++) {
-		struct l2tp_tunnel *t = d->engine.tunnels[i];
-		struct l2tp_session *s;
-
-		if (!t)
-			continue;
-		DL_FOREACH (t->sessions, s)
-			l2tpd_dataplane_session_count(d, s);
-	}
+	l2tpd_dataplane_count_all(d);
 }
 
 static void stats_update(void *d)

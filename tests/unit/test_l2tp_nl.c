@@ -144,6 +144,95 @@ START_TEST(test_l2tp_nl_parse_stats_rejects_bad_attribute)
 }
 END_TEST
 
+START_TEST(test_l2tp_nl_session_dump_request)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = l2tp_nl_build_session_dump(buf, 0x1d, 9);
+	struct seen s;
+
+	ck_assert_uint_eq(nlh->nlmsg_type, 0x1d);
+	ck_assert_uint_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	ck_assert_uint_eq(nlh->nlmsg_seq, 9);
+	ck_assert_uint_eq(parse(nlh, &s)->cmd, L2TP_CMD_SESSION_GET);
+	ck_assert_ptr_null(s.a[L2TP_ATTR_CONN_ID]);
+	ck_assert_ptr_null(s.a[L2TP_ATTR_SESSION_ID]);
+}
+END_TEST
+
+/* A session as the kernel dumps it: ids, then the counters' nest. */
+static struct nlmsghdr *dumped(char *buf, int conn, int session,
+			       uint32_t tunnel_id, uint32_t session_id)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	struct nlattr *nest;
+
+	g->cmd = L2TP_CMD_SESSION_GET;
+	if (conn)
+		mnl_attr_put_u32(nlh, L2TP_ATTR_CONN_ID, tunnel_id);
+	if (session)
+		mnl_attr_put_u32(nlh, L2TP_ATTR_SESSION_ID, session_id);
+	mnl_attr_put_u32(nlh, L2TP_ATTR_PEER_SESSION_ID, 77);
+	nest = mnl_attr_nest_start(nlh, L2TP_ATTR_STATS);
+	mnl_attr_put_u64(nlh, L2TP_ATTR_RX_BYTES, 2000);
+	mnl_attr_put_u64(nlh, L2TP_ATTR_TX_PACKETS, 10);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+START_TEST(test_l2tp_nl_parse_session_reads_ids_and_counters)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct l2tp_nl_stats st;
+	uint16_t t = 0, s = 0;
+
+	ck_assert_int_eq(
+		l2tp_nl_parse_session(dumped(buf, 1, 1, 4711, 12), &t, &s, &st),
+		0);
+	ck_assert_uint_eq(t, 4711);
+	ck_assert_uint_eq(s, 12);
+	ck_assert_uint_eq(st.rx_bytes, 2000);
+	ck_assert_uint_eq(st.tx_packets, 10);
+}
+END_TEST
+
+START_TEST(test_l2tp_nl_parse_session_refuses_what_is_not_a_session)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct l2tp_nl_stats st;
+	uint16_t t = 5, s = 6;
+
+	/* No tunnel id, no session id: malformed. */
+	ck_assert_int_eq(
+		l2tp_nl_parse_session(dumped(buf, 0, 1, 1, 2), &t, &s, &st),
+		-1);
+	ck_assert_int_eq(
+		l2tp_nl_parse_session(dumped(buf, 1, 0, 1, 2), &t, &s, &st),
+		-1);
+	/* L2TPv3's 32-bit ids, or 0: not an L2TPv2 session of ours. */
+	ck_assert_int_eq(
+		l2tp_nl_parse_session(dumped(buf, 1, 1, 70000, 2), &t, &s, &st),
+		1);
+	ck_assert_int_eq(l2tp_nl_parse_session(dumped(buf, 1, 1, 1, 0x10000),
+					       &t, &s, &st),
+			 1);
+	ck_assert_int_eq(
+		l2tp_nl_parse_session(dumped(buf, 1, 1, 0, 2), &t, &s, &st), 1);
+	ck_assert_uint_eq(t, 5);
+	ck_assert_uint_eq(s, 6);
+	/* An id of the wrong size. */
+	nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct genlmsghdr));
+	mnl_attr_put_u16(nlh, L2TP_ATTR_CONN_ID, 1);
+	mnl_attr_put_u32(nlh, L2TP_ATTR_SESSION_ID, 2);
+	ck_assert_int_eq(l2tp_nl_parse_session(nlh, &t, &s, &st), -1);
+	/* Shorter than its generic header. */
+	nlh = mnl_nlmsg_put_header(buf);
+	ck_assert_int_eq(l2tp_nl_parse_session(nlh, &t, &s, &st), -1);
+}
+END_TEST
+
 static Suite *l2tp_nl_suite(void)
 {
 	Suite *s = suite_create("l2tp_nl");
@@ -154,6 +243,10 @@ static Suite *l2tp_nl_suite(void)
 	tcase_add_test(tc, test_l2tp_nl_delete_and_get_name_their_objects);
 	tcase_add_test(tc, test_l2tp_nl_parse_stats_reads_nest);
 	tcase_add_test(tc, test_l2tp_nl_parse_stats_rejects_bad_attribute);
+	tcase_add_test(tc, test_l2tp_nl_session_dump_request);
+	tcase_add_test(tc, test_l2tp_nl_parse_session_reads_ids_and_counters);
+	tcase_add_test(
+		tc, test_l2tp_nl_parse_session_refuses_what_is_not_a_session);
 	suite_add_tcase(s, tc);
 	return s;
 }

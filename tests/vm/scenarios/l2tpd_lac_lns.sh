@@ -123,6 +123,11 @@ vm_check_eq "vpnctl: LNS session has the interface" "$(vm_ppp_ifaces lns | head 
 vm_check_eq "vpnctl: LNS session has the peer's address" "$lac_ip" "$(session_field lns remote_ip)"
 rx=$(session_field lns rx_bytes)
 vm_check "vpnctl: kernel byte counters moved (rx_bytes=$rx)" test "${rx:-0}" -gt 1000000
+# The daemon-wide counters read every session's in one netlink dump.
+srx=$(ctl lns --json stats | jq -r '.since_start.rx_bytes')
+vm_check "vpnctl stats: PPP bytes in cover the session's ($srx >= $rx)" test "${srx:-0}" -ge "${rx:-1}"
+vm_check "... from the dump, not one request a session" \
+    sh -c "! grep -q 'reading the sessions one by one' '$VM_LOGDIR/l2tpd-lns.log'"
 
 vm_log "teardown 1: vpnctl session close on the LNS"
 ctl lns session close "$(session_field lns id)" >/dev/null
