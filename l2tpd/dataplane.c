@@ -612,10 +612,10 @@ static bool session_builtin(const struct l2tpd *d, const struct tunnel_glue *tg)
 /*
  * What the builtin engine does about logins, as pppd's words from the
  * section's keys. An LNS asks the peer, with 'require authentication',
- * for 'require pap' and 'require chap' as pppd's require-pap and
- * require-chap (CHAP-MD5, MS-CHAPv2); neither: the CHAP methods. A LAC
- * agrees to all but what 'refuse pap', 'refuse chap' or 'refuse
- * authentication' refuse.
+ * for 'require pap' and 'require chap' (CHAP-MD5 and MS-CHAPv2), added to
+ * the pppoptfile's require-X as pppd adds them up (ppp_builtin_methods();
+ * none at all: the CHAP methods). A LAC agrees to all but what 'refuse
+ * pap', 'refuse chap' or 'refuse authentication' refuse.
  */
 static unsigned int builtin_methods(const struct l2tpd_link_opts *link,
 				    bool lac)
@@ -635,7 +635,7 @@ static unsigned int builtin_methods(const struct l2tpd_link_opts *link,
 		return 0;
 	if (link->require_pap)
 		m |= PPPD_METHOD_PAP;
-	if (link->require_chap || !link->require_pap)
+	if (link->require_chap)
 		m |= PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2;
 	return m;
 }
@@ -656,15 +656,13 @@ static void decide_login(struct l2tpd *d, struct l2tp_session *s,
 	g->daemon_auth = false;
 	if (!d->auth || !tg || tg->lac)
 		return;
-	if (session_builtin(d, tg)) {
-		/* No pppd files: the section's keys say it all. */
-		g->daemon_auth = tg->lns->link.require_auth;
-		g->auth_methods = builtin_methods(&tg->lns->link, false);
-		return;
-	}
 	pppd_params_fill(d, s, g, &p, extra, sizeof(extra) / sizeof(*extra));
-	g->daemon_auth = pppd_options_daemon_logins(&p, d->pppd_system_options,
-						    &g->auth_methods, &s->log);
+	/* The builtin engine reads the section's words and the pppoptfile
+	 * as pppd would (noauth there wins over 'require authentication',
+	 * require-X words add up), but no pppd system options file. */
+	g->daemon_auth = pppd_options_daemon_logins(
+		&p, session_builtin(d, tg) ? "" : d->pppd_system_options,
+		&g->auth_methods, &s->log);
 }
 
 /* PPP on the session's channel, through the link (ppp/link.h): pppd with
@@ -692,18 +690,29 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 		const struct l2tpd_link_opts *link =
 			tg->lac ? &tg->lac->cfg->link : &tg->lns->link;
 
+		unsigned int methods = builtin_methods(link, tg->lac != NULL);
+
+		/* A server asks for a login only where pppd would, as
+		 * decide_login() read the words (noauth in the file wins),
+		 * for the methods they require, added up. */
+		if (!tg->lac && !g->daemon_auth) {
+			methods = 0;
+		} else if (!tg->lac) {
+			if (g->auth_methods != PPPD_METHOD_ALL)
+				methods |= g->auth_methods;
+			if (!methods)
+				methods = PPPD_METHOD_CHAP_MD5 |
+					  PPPD_METHOD_MSCHAPV2;
+		}
 		/* The words pppd would get, for the builtin engine. */
-		if (ppp_builtin_params_from_pppd(
-			    &pp, tg->lac != NULL,
-			    builtin_methods(link, tg->lac != NULL), NULL, &p,
-			    &bp, err, errlen))
+		if (ppp_builtin_params_from_pppd(&pp, tg->lac != NULL, methods,
+						 NULL, &p, &bp, err, errlen))
 			return -1;
 		/* The logins the daemon takes are those the engine asks
-		 * for: the pppoptfile's require-X over the section's keys,
-		 * as decide_login() could not know before reading it. */
+		 * for: the section's and the pppoptfile's require-X. */
 		if (!tg->lac)
-			g->auth_methods = ppp_builtin_methods(
-				&bp, builtin_methods(link, false));
+			g->auth_methods =
+				methods ? ppp_builtin_methods(&bp, methods) : 0;
 		/* pppd's ip-up and ip-down, for the builtin engine. */
 		bp.ip_up = link->ip_up_script ? link->ip_up_script
 					      : d->cfg.ip_up_script;

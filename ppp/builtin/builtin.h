@@ -153,11 +153,12 @@ int ppp_builtin_optfile_read(const char *path, bool warn,
 void ppp_builtin_optfile_parse(const char *name, const char *text, size_t len,
 			       bool warn, struct ppp_builtin_params *bp);
 /*
- * The methods the peer is asked for (PPPD_METHOD_* bits): the options
- * file's required ones, else conf_methods (from the daemon's config), less
- * what the file refuses (pppd's refuse-X only keeps us from logging in
- * with X; a server that refuses X does not ask for it either). 0 when none
- * is left.
+ * The methods the peer is asked for (PPPD_METHOD_* bits), as pppd adds up
+ * its require-X words: conf_methods (those the daemon's config requires,
+ * 0 for none) and the options file's required ones; when neither names
+ * one, CHAP-MD5 and MS-CHAPv2. Less what the file refuses (pppd's
+ * refuse-X only keeps us from logging in with X; a server that refuses X
+ * does not ask for it either). 0 when none is left.
  */
 unsigned int ppp_builtin_methods(const struct ppp_builtin_params *bp,
 				 unsigned int conf_methods);

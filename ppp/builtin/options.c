@@ -348,9 +348,9 @@ int ppp_builtin_optfile_read(const char *path, bool warn,
 unsigned int ppp_builtin_methods(const struct ppp_builtin_params *bp,
 				 unsigned int conf_methods)
 {
-	unsigned int m = conf_methods;
+	unsigned int m = conf_methods | bp->methods_required;
 
-	if (bp->methods_required)
-		m = bp->methods_required;
+	if (!m)
+		m = PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2;
 	return m & ~bp->methods_refused;
 }

@@ -61,14 +61,7 @@ int ppp_builtin_params_from_pppd(const struct pppd_params *pp, bool client,
 			want_auth = false;
 		else if (bp->optfile_auth)
 			want_auth = true;
-		methods =
-			want_auth
-				? ppp_builtin_methods(
-					  bp,
-					  methods ? methods
-						  : PPPD_METHOD_CHAP_MD5 |
-							    PPPD_METHOD_MSCHAPV2)
-				: 0;
+		methods = want_auth ? ppp_builtin_methods(bp, methods) : 0;
 		if (want_auth && !ppp_builtin_auth_protos(methods))
 			return errbuf_set(err, errlen,
 					  "%s: no login method left to ask "

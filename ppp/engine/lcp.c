@@ -26,6 +26,22 @@ static enum ppp_auth_proto best_auth(unsigned int set)
 	return PPP_AUTH_NONE;
 }
 
+/*
+ * Server: the protocol to ask the peer for first, in pppd's order
+ * (CHAP-MD5, MS-CHAPv2, PAP), so that a peer set up against pppd logs in
+ * the same way; one that wants another Naks with it. With MPPE required,
+ * MS-CHAPv2 first: only it yields MPPE's keys.
+ */
+static enum ppp_auth_proto first_auth(const struct ppp_engine *e,
+				      unsigned int set)
+{
+	if (e->cfg.mppe_required && (set & PPP_AUTH_MSCHAPV2))
+		return PPP_AUTH_MSCHAPV2;
+	if (set & PPP_AUTH_CHAP_MD5)
+		return PPP_AUTH_CHAP_MD5;
+	return best_auth(set);
+}
+
 /* RFC 1661 6.2 data of the option: PAP c023, CHAP c223 + algorithm. */
 static size_t auth_opt(enum ppp_auth_proto p, uint8_t out[3])
 {
@@ -84,7 +100,7 @@ static void lcp_reset(struct ppp_fsm *f)
 	l->magic = new_magic(e);
 	l->auth_refused = 0;
 	l->want_auth = e->cfg.role == PPP_ROLE_SERVER
-			       ? best_auth(e->cfg.auth_protos)
+			       ? first_auth(e, e->cfg.auth_protos)
 			       : PPP_AUTH_NONE;
 }
 
@@ -220,7 +236,8 @@ static void lcp_nak_auth(struct ppp_engine *e, struct buf *val)
 	if (hint & e->cfg.auth_protos & ~l->auth_refused)
 		l->want_auth = hint;
 	else
-		l->want_auth = best_auth(e->cfg.auth_protos & ~l->auth_refused);
+		l->want_auth =
+			first_auth(e, e->cfg.auth_protos & ~l->auth_refused);
 	if (!l->want_auth) {
 		log_warn(&e->log, "LCP: peer will not do any of the "
 				  "authentication protocols allowed");

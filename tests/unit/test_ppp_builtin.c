@@ -413,7 +413,10 @@ START_TEST(test_params_options_file_over_the_daemons_words)
 	ck_assert_str_eq(p.ipparam, "site-a");
 	ck_assert_uint_eq(p.limits.idle_s, 30);
 	ck_assert_uint_eq(p.limits.max_connect_s, 600);
-	ck_assert_uint_eq(bp.auth_protos, PPP_AUTH_MSCHAPV2);
+	/* The daemon's require-chap and the file's require-mschap-v2 add
+	 * up, as pppd's do. */
+	ck_assert_uint_eq(bp.auth_protos,
+			  PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2);
 	unlink(optfile);
 	/* noauth: the peer need not log in, as pppd would let it. */
 	pp.optfile = write_optfile("noauth\n");

@@ -137,7 +137,8 @@ END_TEST
 
 START_TEST(test_login_methods_follow_require_and_refuse)
 {
-	const unsigned int conf = PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2;
+	/* conf: what the daemon's own words require (0: nothing). */
+	unsigned int conf = 0;
 	struct ppp_builtin_params bp = parse("require-mschap-v2\n");
 
 	ck_assert_uint_eq(ppp_builtin_methods(&bp, conf), PPPD_METHOD_MSCHAPV2);
@@ -145,6 +146,14 @@ START_TEST(test_login_methods_follow_require_and_refuse)
 	bp = parse("require-pap\n+chap\n");
 	ck_assert_uint_eq(ppp_builtin_methods(&bp, conf),
 			  PPPD_METHOD_PAP | PPPD_METHOD_CHAP_MD5);
+	/* The daemon's and the file's add up (xl2tpd's 'require chap'
+	 * then the file's +mschap-v2, as pppd takes them). */
+	ck_assert_uint_eq(ppp_builtin_methods(&bp, PPPD_METHOD_MSCHAPV2),
+			  PPPD_METHOD_PAP | PPPD_METHOD_CHAP_MD5 |
+				  PPPD_METHOD_MSCHAPV2);
+	bp = parse("+mschap-v2\n");
+	ck_assert_uint_eq(ppp_builtin_methods(&bp, PPPD_METHOD_CHAP_MD5),
+			  PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2);
 	/* pptpd's usual lines */
 	bp = parse("refuse-pap\nrefuse-chap\nrefuse-mschap\n"
 		   "require-mschap-v2\nrequire-mppe-128\n");

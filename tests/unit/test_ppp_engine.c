@@ -362,14 +362,41 @@ START_TEST(test_each_auth_protocol)
 }
 END_TEST
 
-/* RFC 1661 6.2: the client Naks MS-CHAPv2 with CHAP-MD5, the server
+/* RFC 1661 6.2: the client Naks CHAP-MD5 with MS-CHAPv2, the server
  * (which allows both) takes it. */
 START_TEST(test_auth_protocol_nak)
 {
-	pair_new(PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, PPP_AUTH_CHAP_MD5, 0);
+	pair_new(PPP_AUTH_MSCHAPV2 | PPP_AUTH_CHAP_MD5, PPP_AUTH_MSCHAPV2, 0);
+	start(60000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_uint_eq(srv.checked, PPP_AUTH_MSCHAPV2);
+	teardown();
+}
+END_TEST
+
+/* The server asks in pppd's order (CHAP-MD5, MS-CHAPv2, PAP) a client
+ * that would do any; with MPPE required, MS-CHAPv2 first (its keys). */
+START_TEST(test_server_asks_in_pppds_order)
+{
+	const unsigned int all =
+		PPP_AUTH_PAP | PPP_AUTH_CHAP_MD5 | PPP_AUTH_MSCHAPV2;
+
+	pair_new(all, all, 0);
 	start(60000, both_up);
 	ck_assert(both_up(&srv, &cli));
 	ck_assert_uint_eq(srv.checked, PPP_AUTH_CHAP_MD5);
+	teardown();
+	pair_new(PPP_AUTH_PAP | PPP_AUTH_MSCHAPV2, all, 0);
+	start(60000, both_up);
+	ck_assert_uint_eq(srv.checked, PPP_AUTH_MSCHAPV2);
+	teardown();
+	srv_mppe = cli_mppe = PPP_MPPE_128;
+	srv_mppe_required = true;
+	pair_new(all, all, 0);
+	start(60000, both_up);
+	ck_assert(both_up(&srv, &cli));
+	ck_assert_uint_eq(srv.checked, PPP_AUTH_MSCHAPV2);
+	ck_assert_int_eq(ppp_engine_mppe_bits(srv.e), 128);
 	teardown();
 }
 END_TEST
@@ -900,6 +927,7 @@ static Suite *ppp_engine_suite(void)
 	tcase_add_test(tc, test_mschapv2_over_lossy_link);
 	tcase_add_loop_test(tc, test_each_auth_protocol, 0, 3);
 	tcase_add_test(tc, test_auth_protocol_nak);
+	tcase_add_test(tc, test_server_asks_in_pppds_order);
 	tcase_add_test(tc, test_no_common_auth_protocol);
 	tcase_add_test(tc, test_client_without_password_refused);
 	tcase_add_loop_test(tc, test_refused_user_name_is_quoted_in_the_log, 0,

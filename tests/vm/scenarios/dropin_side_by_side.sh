@@ -78,8 +78,19 @@ for l in one two; do
         "$VM_LOGDIR" "$l" > "$D/options.$l"
 done
 
+# l2tpd reads the files at their paths with pppd; with the builtin engine
+# (the scenario matrix) the same xl2tpd.conf plus the line that selects it,
+# in a copy: xl2tpd, reading the original, knows no such line. The options
+# file and chap-secrets stay where they are for both.
+l2tpd_conf=/etc/xl2tpd/xl2tpd.conf
+if [ "$(vm_ppp_engine)" != pppd ]; then
+    l2tpd_conf=$D/xl2tpd.conf
+    sed "/^\[global\]\$/a $(vm_ppp_engine_conf l2tpd)" /etc/xl2tpd/xl2tpd.conf > "$l2tpd_conf"
+    vm_require "the copy is the file plus one line" \
+        test "$(diff /etc/xl2tpd/xl2tpd.conf "$l2tpd_conf" | grep -c '^>')" = 1
+fi
 lns_start() {
-    vm_bg l2tpd-lns vm_in lns1 "$B/l2tpd" -D -c /etc/xl2tpd/xl2tpd.conf \
+    vm_bg l2tpd-lns vm_in lns1 "$B/l2tpd" -D -c "$l2tpd_conf" \
         -p /run/xl2tpd/l2tpd.pid -C /run/xl2tpd/l2tpd.control -S "$D/l2tpd.ctl"
     vm_bg xl2tpd-lns vm_in lns2 xl2tpd -D -c /etc/xl2tpd/xl2tpd.conf \
         -p /run/xl2tpd/lns.pid -C /run/xl2tpd/lns.control
