@@ -245,7 +245,7 @@ check-vm: all
 	$(VM_ENV)tests/vm/run-all
 ifeq ($(KERNEL),)
 ifeq ($(PPP_ENGINE),)
-	VM_KERNEL=6.12 VM_PPP_ENGINE=builtin tests/vm/run-all $(VM_BUILTIN_612)
+	$(if $(VM_BUILTIN_612),VM_KERNEL=6.12 VM_PPP_ENGINE=builtin tests/vm/run-all $(VM_BUILTIN_612))
 	$(if $(VM_PPPD_612),VM_KERNEL=6.12 tests/vm/run-all $(VM_PPPD_612))
 else
 	VM_PPP_ENGINE=$(PPP_ENGINE) VM_KERNEL=6.12 tests/vm/run-all $(VM_SCENARIOS_612)
