@@ -299,8 +299,8 @@ int l2tpd_stats_start(struct l2tpd *d);
 void l2tpd_stats_stop(struct l2tpd *d);
 /* Brings the derived counters (limit refusals, session bytes) up to date. */
 void l2tpd_stats_update(struct l2tpd *d);
-/* Adds a session's kernel counters not yet counted (dataplane.c). */
-/* Brings in the kernel's counters of every session (stats, RADIUS). */
+/* Brings in the kernel's counters of every session not yet counted
+ * (dataplane.c; stats, RADIUS). */
 void l2tpd_dataplane_count_all(struct l2tpd *d);
 
 /* Reload of l2tpd.conf (l2tpd/reload.c): limits, log level and the

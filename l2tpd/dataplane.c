@@ -641,6 +641,24 @@ static unsigned int builtin_methods(const struct l2tpd_link_opts *link,
 }
 
 /*
+ * What a builtin LNS asks the peer for: nothing where pppd would not ask
+ * (decide_login() read the words: noauth in the file wins), else the
+ * section's and the words' require-X added up (auth_methods, ALL when
+ * they name none), the CHAP methods when nothing names one.
+ */
+static unsigned int lns_builtin_methods(const struct l2tpd_link_opts *link,
+					const struct session_glue *g)
+{
+	unsigned int m = builtin_methods(link, false);
+
+	if (!g->daemon_auth)
+		return 0;
+	if (g->auth_methods != PPPD_METHOD_ALL)
+		m |= g->auth_methods;
+	return m ? m : PPPD_METHOD_CHAP_MD5 | PPPD_METHOD_MSCHAPV2;
+}
+
+/*
  * Whether the daemon answers this session's logins: only where pppd will
  * ask the peer to authenticate (its options read as pppd reads them), and
  * not where those options load another authentication plugin or ask for
@@ -689,21 +707,9 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 	if (session_builtin(d, tg)) {
 		const struct l2tpd_link_opts *link =
 			tg->lac ? &tg->lac->cfg->link : &tg->lns->link;
+		unsigned int methods = tg->lac ? builtin_methods(link, true)
+					       : lns_builtin_methods(link, g);
 
-		unsigned int methods = builtin_methods(link, tg->lac != NULL);
-
-		/* A server asks for a login only where pppd would, as
-		 * decide_login() read the words (noauth in the file wins),
-		 * for the methods they require, added up. */
-		if (!tg->lac && !g->daemon_auth) {
-			methods = 0;
-		} else if (!tg->lac) {
-			if (g->auth_methods != PPPD_METHOD_ALL)
-				methods |= g->auth_methods;
-			if (!methods)
-				methods = PPPD_METHOD_CHAP_MD5 |
-					  PPPD_METHOD_MSCHAPV2;
-		}
 		/* The words pppd would get, for the builtin engine. */
 		if (ppp_builtin_params_from_pppd(&pp, tg->lac != NULL, methods,
 						 NULL, &p, &bp, err, errlen))

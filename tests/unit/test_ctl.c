@@ -421,30 +421,46 @@ START_TEST(test_ctl_client_missing_socket_names_path_and_daemon)
 }
 END_TEST
 
-/* A socket that accepts (backlog) but never answers. */
-START_TEST(test_ctl_client_times_out)
+/* A listening socket at path that nobody serves. */
+static int raw_listener(int backlog)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	json_t *req = json_pack("{s:s}", "cmd", "status");
-	json_t *reply;
-	char err[512] = "", want[256];
-	uint64_t start;
 	int fd;
 
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	ck_assert_int_eq(listen(fd, 4), 0);
-	start = now_ms();
+	ck_assert_int_eq(listen(fd, backlog), 0);
+	return fd;
+}
+
+/* A status request with 200 ms to go fails after them with want. */
+static void request_fails_in_200ms(const char *want)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "status");
+	json_t *reply = NULL;
+	char err[512] = "";
+	uint64_t start = now_ms();
+
 	ck_assert_int_eq(
 		ctl_client_request(path, req, &reply, 200, err, sizeof(err)),
 		-1);
 	ck_assert_uint_ge(now_ms() - start, 190);
 	ck_assert_uint_lt(now_ms() - start, 1500);
-	snprintf(want, sizeof(want), "no reply from %s within 200 ms", path);
+	ck_assert_ptr_null(reply);
 	ck_assert_str_eq(err, want);
-	close(fd);
 	json_decref(req);
+}
+
+/* A socket that accepts (backlog) but never answers. */
+START_TEST(test_ctl_client_times_out)
+{
+	char want[256];
+	int fd = raw_listener(4);
+
+	snprintf(want, sizeof(want), "no reply from %s within 200 ms", path);
+	request_fails_in_200ms(want);
+	close(fd);
 }
 END_TEST
 
@@ -456,12 +472,9 @@ END_TEST
 static int full_listener(int *queued)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd, probe;
+	int fd = raw_listener(0), probe;
 
 	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	ck_assert_int_eq(listen(fd, 0), 0);
 	*queued = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	ck_assert_int_eq(connect(*queued, (struct sockaddr *)&sun, sizeof(sun)),
 			 0);
@@ -473,7 +486,6 @@ static int full_listener(int *queued)
 	close(probe);
 	return fd;
 }
-
 /* A full backlog that drains in time: the client waits and gets its reply. */
 START_TEST(test_ctl_client_waits_for_a_full_backlog)
 {
@@ -518,26 +530,14 @@ END_TEST
 /* A backlog that stays full: the client gives up at its deadline. */
 START_TEST(test_ctl_client_gives_up_on_a_full_backlog)
 {
-	json_t *req = json_pack("{s:s}", "cmd", "status");
-	json_t *reply = NULL;
-	char err[512] = "", want[256];
-	int fd, queued;
-	uint64_t start;
+	char want[256];
+	int queued, fd = full_listener(&queued);
 
-	fd = full_listener(&queued);
-	start = now_ms();
-	ck_assert_int_eq(
-		ctl_client_request(path, req, &reply, 200, err, sizeof(err)),
-		-1);
-	ck_assert_uint_ge(now_ms() - start, 190);
-	ck_assert_uint_lt(now_ms() - start, 1500);
-	ck_assert_ptr_null(reply);
 	snprintf(want, sizeof(want),
 		 "cannot connect to %s: Resource temporarily unavailable "
 		 "(the daemon was too busy for 200 ms)",
 		 path);
-	ck_assert_str_eq(err, want);
-	json_decref(req);
+	request_fails_in_200ms(want);
 	close(queued);
 	close(fd);
 }
@@ -547,17 +547,13 @@ END_TEST
 static void bad_server_case(const char *answer, const char *want_before,
 			    const char *want_after)
 {
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	json_t *req = json_pack("{s:s}", "cmd", "status");
 	json_t *reply;
 	char err[512] = "", want[256];
 	int fd, status;
 	pid_t pid;
 
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	ck_assert_int_eq(listen(fd, 4), 0);
+	fd = raw_listener(4);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
