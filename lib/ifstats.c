@@ -48,6 +48,7 @@ void ifstats_since(const struct if_counters *now,
 struct parsed {
 	struct if_counters c;
 	int have64, have32;
+	const char *ifname; /* IFLA_IFNAME, checked; NULL without one */
 };
 
 /* The two layouts name their fields alike; only the widths differ. */
@@ -67,6 +68,15 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 	struct rtnl_link_stats st32;
 
 	switch (mnl_attr_get_type(attr)) {
+	case IFLA_IFNAME:
+		/* NUL-terminated within the attribute, and a name the kernel
+		 * could have given: anything else refuses the message. */
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+		    strlen(mnl_attr_get_str(attr)) + 1 > IFNAMSIZ ||
+		    !mnl_attr_get_str(attr)[0])
+			return MNL_CB_ERROR;
+		p->ifname = mnl_attr_get_str(attr);
+		break;
 	case IFLA_STATS64:
 		if (len < sizeof(st64))
 			return MNL_CB_ERROR;
@@ -88,19 +98,95 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+static int parse(const struct nlmsghdr *nlh, struct parsed *p)
+{
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+		return -1;
+	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, p) !=
+		    MNL_CB_OK ||
+	    !(p->have64 || p->have32))
+		return -1;
+	return 0;
+}
+
 int ifstats_parse(const struct nlmsghdr *nlh, struct if_counters *c)
 {
 	struct parsed p = {0};
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
-		return -1;
-	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &p) !=
-		    MNL_CB_OK ||
-	    !(p.have64 || p.have32))
+	if (parse(nlh, &p))
 		return -1;
 	*c = p.c;
 	return 0;
+}
+
+int ifstats_parse_link(const struct nlmsghdr *nlh, char *ifname,
+		       struct if_counters *c)
+{
+	struct parsed p = {0};
+
+	if (parse(nlh, &p) || !p.ifname)
+		return -1;
+	/* Fits: the attribute callback checked its length. */
+	memcpy(ifname, p.ifname, strlen(p.ifname) + 1);
+	*c = p.c;
+	return 0;
+}
+
+struct nlmsghdr *ifstats_build_dump(void *buf, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	/* A dump ends with NLMSG_DONE: no ACK asked for. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	return nlh;
+}
+
+struct dump {
+	ifstats_fn fn;
+	void *arg;
+};
+
+/* Never an error here: that would stop reading mid-dump and leave the
+ * rest on the socket. A message that does not parse is passed over. */
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump *dm = data;
+	char ifname[IFNAMSIZ];
+	struct if_counters c;
+
+	if (!ifstats_parse_link(nlh, ifname, &c))
+		dm->fn(dm->arg, ifname, &c);
+	return MNL_CB_OK;
+}
+
+int ifstats_dump_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		     ifstats_fn fn, void *arg)
+{
+	struct dump dm = {fn, arg};
+
+	return mnl_cb_run(buf, len, seq, portid, dump_cb, &dm);
+}
+
+int ifstats_dump(struct nl_sock *nl, ifstats_fn fn, void *arg, char *err,
+		 size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct dump dm = {fn, arg};
+	int rc = nl_sock_dump(nl, ifstats_build_dump(buf, ++nl->seq), dump_cb,
+			      &dm);
+
+	if (rc >= 0)
+		return 0;
+	errbuf_set(err, errlen, "interface counters in one dump: %s",
+		   strerror(-rc));
+	errno = -rc;
+	return -1;
 }
 
 struct reply {

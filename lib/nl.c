@@ -32,21 +32,38 @@ void nl_sock_close(struct nl_sock *s)
 	s->sock = NULL;
 }
 
-int nl_sock_transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
-		     void *data)
+/* Sends nlh and runs the replies read into buf through cb, as far as the
+ * acknowledgement or the end of a dump. */
+static int transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
+		    void *data, char *buf, size_t len)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	ssize_t n;
 	int r;
 
 	if (mnl_socket_sendto(s->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
-		n = mnl_socket_recvfrom(s->sock, buf, sizeof(buf));
+		n = mnl_socket_recvfrom(s->sock, buf, len);
 		if (n < 0)
 			return -errno;
 		r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, s->portid, cb,
 			       data);
 	} while (r == MNL_CB_OK);
 	return r == MNL_CB_ERROR ? -errno : 0;
+}
+
+int nl_sock_transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
+		     void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return transact(s, nlh, cb, data, buf, sizeof(buf));
+}
+
+int nl_sock_dump(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *data)
+{
+	char buf[NL_DUMP_BUFFER_SIZE];
+
+	return transact(s, nlh, cb, data, buf, sizeof(buf));
 }

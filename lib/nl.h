@@ -29,4 +29,15 @@ void nl_sock_close(struct nl_sock *s);
 int nl_sock_transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 		     void *data);
 
+/*
+ * A dump (NLH built with NLM_F_DUMP): as nl_sock_transact, as far as its
+ * end, read NL_DUMP_BUFFER_SIZE at a time (the kernel fills as much as the
+ * reader takes, so a large dump costs fewer reads). On failure the socket
+ * may still hold the dump's rest, and the kernel refuses another dump on
+ * it until that is read: close the socket.
+ */
+#define NL_DUMP_BUFFER_SIZE 32768
+int nl_sock_dump(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
+		 void *data);
+
 #endif

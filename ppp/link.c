@@ -146,7 +146,15 @@ int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 	}
 	if (ifstats_get(nl, l->ifname, c, err, errlen))
 		return -1;
-	ifstats_since(c, &l->counters_base, c);
+	return ppp_link_counters_of(l, c, c);
+}
+
+int ppp_link_counters_of(const struct ppp_link *l,
+			 const struct if_counters *now, struct if_counters *c)
+{
+	if (!l->up)
+		return -1;
+	ifstats_since(now, &l->counters_base, c);
 	return 0;
 }
 

@@ -200,6 +200,11 @@ void ppp_link_state(const struct ppp_link *l, struct ppp_link_state *st);
 struct if_counters;
 int ppp_link_counters(const struct ppp_link *l, struct nl_sock *nl,
 		      struct if_counters *c, char *err, size_t errlen);
+/* The same from counters of its interface already read (now, as a dump of
+ * every interface gave them): c = now since the link's base. c may be now.
+ * -1 when the link is not up. */
+int ppp_link_counters_of(const struct ppp_link *l,
+			 const struct if_counters *now, struct if_counters *c);
 
 /* For backends: what PPP did. */
 void ppp_link_backend_up(struct ppp_link *l, const char *ifname, uint32_t local,

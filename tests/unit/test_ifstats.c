@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Interface counters over rtnetlink: the request and the parse of crafted
- * replies, then the host kernel's own loopback counters for real. */
+/* Interface counters over rtnetlink: the requests (one interface, and the
+ * dump of all) and the parse of crafted replies, then the host kernel's
+ * own loopback counters for real. */
 #include "lib/ifstats.h"
 #include "lib/nl.h"
 #include "tests/unit/check_main.h"
@@ -10,7 +11,9 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -140,6 +143,156 @@ START_TEST(test_ifstats_parse_refuses_what_is_not_counters)
 }
 END_TEST
 
+/* One message of a dump at p: NAME (none if NULL) with 64-bit counters
+ * from base. */
+static struct nlmsghdr *put_link(void *p, const char *name, uint64_t base)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(p);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh->nlmsg_seq = 9;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 3;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	put_stats64(nlh, base);
+	return nlh;
+}
+
+/* What a dump handed out. */
+struct heard {
+	int n;
+	char name[8][IFNAMSIZ];
+	struct if_counters c[8];
+};
+
+static void hear(void *arg, const char *ifname, const struct if_counters *c)
+{
+	struct heard *h = arg;
+
+	ck_assert_int_lt(h->n, 8);
+	snprintf(h->name[h->n], IFNAMSIZ, "%s", ifname);
+	h->c[h->n++] = *c;
+}
+
+START_TEST(test_ifstats_dump_request_asks_for_every_link)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = ifstats_build_dump(buf, 77);
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_GETLINK);
+	ck_assert_uint_eq(nlh->nlmsg_seq, 77);
+	/* Exactly a dump request: no ACK (the dump ends with DONE). */
+	ck_assert_uint_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	ck_assert_uint_eq(ifi->ifi_family, AF_UNSPEC);
+	ck_assert_int_eq(ifi->ifi_index, 0);
+	/* No attribute: no name narrows the dump. */
+	ck_assert_uint_eq(nlh->nlmsg_len, mnl_nlmsg_size(sizeof(*ifi)));
+}
+END_TEST
+
+START_TEST(test_ifstats_dump_reads_every_interface_of_one_buffer)
+{
+	static char buf[16384];
+	struct heard h = {0};
+	struct nlmsghdr *nlh;
+	struct rtnl_link_stats st32 = {.rx_bytes = 33};
+	char *p = buf;
+
+	/* ppp0 with 64-bit counters, ppp1 with 32-bit ones, eth0; between
+	 * them what must be passed over without ending the read: a name
+	 * without its NUL, no name, a name longer than IFNAMSIZ, an empty
+	 * name, counters cut short, another kind of message. */
+	p += put_link(p, "ppp0", 1000)->nlmsg_len;
+	nlh = put_link(p, NULL, 0);
+	mnl_attr_put(nlh, IFLA_IFNAME, 4, "pppX");
+	p += nlh->nlmsg_len;
+	p += put_link(p, NULL, 2000)->nlmsg_len;
+	p += put_link(p, "a-name-longer-than-ifnamsiz", 3000)->nlmsg_len;
+	p += put_link(p, "", 4000)->nlmsg_len;
+	nlh = put_link(p, "ppp1", 0);
+	/* Counters cut short: only the 32-bit ones below count. */
+	nlh->nlmsg_len = mnl_nlmsg_size(sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "ppp1");
+	mnl_attr_put(nlh, IFLA_STATS, sizeof(st32), &st32);
+	p += nlh->nlmsg_len;
+	nlh = put_link(p, "ppp2", 0);
+	nlh->nlmsg_len = mnl_nlmsg_size(sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "ppp2");
+	mnl_attr_put(nlh, IFLA_STATS64, 16, &st32);
+	p += nlh->nlmsg_len;
+	nlh = put_link(p, "ppp3", 5000);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	p += nlh->nlmsg_len;
+	p += put_link(p, "eth0", 6000)->nlmsg_len;
+	nlh = mnl_nlmsg_put_header(p);
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh->nlmsg_seq = 9;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(int));
+	p += nlh->nlmsg_len;
+
+	ck_assert_int_eq(
+		ifstats_dump_run(buf, (size_t)(p - buf), 9, 0, hear, &h),
+		MNL_CB_STOP);
+	ck_assert_int_eq(h.n, 3);
+	ck_assert_str_eq(h.name[0], "ppp0");
+	ck_assert_uint_eq(h.c[0].rx_packets, 1001);
+	ck_assert_uint_eq(h.c[0].tx_bytes, 1004);
+	ck_assert_str_eq(h.name[1], "ppp1");
+	ck_assert_uint_eq(h.c[1].rx_bytes, 33);
+	ck_assert_str_eq(h.name[2], "eth0");
+	ck_assert_uint_eq(h.c[2].tx_packets, 6002);
+	/* Without the DONE: more to come. */
+	h.n = 0;
+	ck_assert_int_eq(
+		ifstats_dump_run(buf, (size_t)(p - buf) - 20, 9, 0, hear, &h),
+		MNL_CB_OK);
+	ck_assert_int_eq(h.n, 3);
+}
+END_TEST
+
+/* Cut messages, each alone in a heap block of exactly its length (a read
+ * past its end is caught by the sanitizer build): refused, nothing
+ * written. */
+START_TEST(test_ifstats_dump_refuses_a_cut_message_within_it)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], name[IFNAMSIZ] = "keep";
+	struct if_counters c = {.rx_bytes = 99};
+	struct heard h = {0};
+	struct nlmsghdr *nlh;
+	void *copy;
+
+	/* The name last, its NUL beyond the message's length. */
+	nlh = put_link(buf, NULL, 100);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "ppp7");
+	nlh->nlmsg_len -= 4;
+	copy = malloc(nlh->nlmsg_len);
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	ck_assert_int_eq(ifstats_parse_link(copy, name, &c), -1);
+	free(copy);
+	/* The counters cut by the message's length. */
+	nlh = put_link(buf, "ppp7", 100);
+	nlh->nlmsg_len -= 8;
+	copy = malloc(nlh->nlmsg_len);
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	ck_assert_int_eq(ifstats_parse_link(copy, name, &c), -1);
+	free(copy);
+	ck_assert_str_eq(name, "keep");
+	ck_assert_uint_eq(c.rx_bytes, 99);
+	/* A message claiming more than was read: not handed out. */
+	nlh = put_link(buf, "ppp7", 100);
+	copy = malloc(nlh->nlmsg_len - 8);
+	memcpy(copy, nlh, nlh->nlmsg_len - 8);
+	ifstats_dump_run(copy, nlh->nlmsg_len - 8, 9, 0, hear, &h);
+	ck_assert_int_eq(h.n, 0);
+	free(copy);
+}
+END_TEST
+
 START_TEST(test_ifstats_get_counts_loopback_traffic)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
@@ -197,6 +350,43 @@ START_TEST(test_ifstats_get_names_a_missing_interface)
 }
 END_TEST
 
+/* The dump sees what a request for the one interface sees, in one
+ * request. */
+START_TEST(test_ifstats_dump_reads_loopback_in_one_request)
+{
+	struct if_counters before, after;
+	struct heard h = {0};
+	struct nl_sock nl;
+	char err[256];
+	uint32_t seq;
+	int lo = -1;
+
+	ck_assert_msg(!nl_sock_open(&nl, NETLINK_ROUTE, err, sizeof(err)), "%s",
+		      err);
+	ck_assert_msg(!ifstats_get(&nl, "lo", &before, err, sizeof(err)), "%s",
+		      err);
+	seq = nl.seq;
+	ck_assert_msg(!ifstats_dump(&nl, hear, &h, err, sizeof(err)), "%s",
+		      err);
+	ck_assert_uint_eq(nl.seq, seq + 1);
+	ck_assert_msg(!ifstats_get(&nl, "lo", &after, err, sizeof(err)), "%s",
+		      err);
+	for (int i = 0; i < h.n; i++)
+		if (!strcmp(h.name[i], "lo"))
+			lo = i;
+	ck_assert_int_ge(lo, 0);
+	ck_assert_uint_ge(h.c[lo].rx_packets, before.rx_packets);
+	ck_assert_uint_le(h.c[lo].rx_packets, after.rx_packets);
+	ck_assert_uint_ge(h.c[lo].tx_bytes, before.tx_bytes);
+	ck_assert_uint_le(h.c[lo].tx_bytes, after.tx_bytes);
+	/* The socket is good for another dump. */
+	ck_assert_msg(
+		!ifstats_dump(&nl, hear, &(struct heard){0}, err, sizeof(err)),
+		"%s", err);
+	nl_sock_close(&nl);
+}
+END_TEST
+
 START_TEST(test_ifstats_since_counts_from_the_base)
 {
 	struct if_counters base = {.rx_packets = 10,
@@ -246,6 +436,10 @@ static Suite *ifstats_suite(void)
 	tcase_add_test(tc, test_ifstats_parse_prefers_64_bit_counters);
 	tcase_add_test(tc, test_ifstats_parse_reads_32_bit_counters_alone);
 	tcase_add_test(tc, test_ifstats_parse_refuses_what_is_not_counters);
+	tcase_add_test(tc, test_ifstats_dump_request_asks_for_every_link);
+	tcase_add_test(tc,
+		       test_ifstats_dump_reads_every_interface_of_one_buffer);
+	tcase_add_test(tc, test_ifstats_dump_refuses_a_cut_message_within_it);
 	tcase_add_test(tc, test_ifstats_since_counts_from_the_base);
 	tcase_add_test(tc,
 		       test_ifstats_since_a_counter_gone_back_counts_from_zero);
@@ -253,6 +447,7 @@ static Suite *ifstats_suite(void)
 	tc = tcase_create("kernel");
 	tcase_add_test(tc, test_ifstats_get_counts_loopback_traffic);
 	tcase_add_test(tc, test_ifstats_get_names_a_missing_interface);
+	tcase_add_test(tc, test_ifstats_dump_reads_loopback_in_one_request);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "lib/ifstats.h"
 #include "ppp/ippool.h"
 #include "ppp/link.h"
 #include "ppp/login.h"
@@ -314,6 +315,38 @@ static void state_is(struct ppp_link *l, const char *lcp, const char *auth,
 
 /* pppd's link tells only of logins and IP: what "vpnctl sessions" shows
  * of it is what those reports say, in the builtin engine's words. */
+/* Counters read elsewhere (a dump of every interface) count from the
+ * link's base as ppp_link_counters() does; nothing before IP is up. */
+START_TEST(test_link_counters_of_counts_from_its_base)
+{
+	struct ppp_link *l = open_server(&local_ops);
+	struct if_counters base = {.rx_packets = 5,
+				   .tx_packets = 6,
+				   .rx_bytes = 500,
+				   .tx_bytes = 600};
+	struct if_counters now = {.rx_packets = 8,
+				  .tx_packets = 6,
+				  .rx_bytes = 900,
+				  .tx_bytes = 1600};
+	struct if_counters c = {.rx_bytes = 77};
+
+	ck_assert_int_eq(ppp_link_counters_of(l, &now, &c), -1);
+	ck_assert_uint_eq(c.rx_bytes, 77);
+	ppp_link_backend_counters_base(l, &base);
+	ppp_link_backend_up(l, "ppp4", 0x0a000001, 0x0a000002);
+	ck_assert_int_eq(ppp_link_counters_of(l, &now, &c), 0);
+	ck_assert_uint_eq(c.rx_packets, 3);
+	ck_assert_uint_eq(c.tx_packets, 0);
+	ck_assert_uint_eq(c.rx_bytes, 400);
+	ck_assert_uint_eq(c.tx_bytes, 1000);
+	/* In place, as a caller may. */
+	ck_assert_int_eq(ppp_link_counters_of(l, &now, &now), 0);
+	ck_assert_uint_eq(now.tx_bytes, 1000);
+	ppp_link_backend_ip_down(l);
+	ppp_link_backend_down(l, "done");
+}
+END_TEST
+
 START_TEST(test_link_state_of_a_backend_from_its_reports)
 {
 	static const struct ppp_link_ops ops = {
@@ -429,6 +462,7 @@ static Suite *link_suite(void)
 		test_link_login_with_a_method_the_options_forbid_is_refused);
 	tcase_add_test(tc, test_link_backend_that_cannot_start_leaves_nothing);
 	tcase_add_test(tc, test_link_state_of_a_backend_from_its_reports);
+	tcase_add_test(tc, test_link_counters_of_counts_from_its_base);
 	tcase_add_test(tc, test_link_state_from_a_backend_that_knows_it);
 	tcase_add_test(tc, test_link_client_password_comes_from_the_daemon);
 	tcase_add_test(tc, test_link_limits_reach_pppd_as_maxconnect_and_idle);
