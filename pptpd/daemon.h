@@ -203,6 +203,8 @@ struct pptpd {
 	struct evloop_timer *listen_pause;
 	struct ctl_server *ctl;
 	struct nl_sock route_nl; /* call counters; opened at first use */
+	/* The counters' dump failed once: said in the log, not again. */
+	bool counters_dump_warned;
 	uint64_t start_ms;
 
 	struct pptpd_conn *conns;

@@ -4,10 +4,16 @@
  * pppd are counted where they happen (dataplane.c, conn.c); refusals come
  * from struct pptpd_stats and bytes from the calls' ppp interfaces (the
  * kernel's PPTP driver counts nothing), every STATS_TICK_MS, before each
- * report, and when a call's PPP goes down.
+ * report, and when a call's PPP goes down. A round reads every interface
+ * in one dump and finds the calls' among them by name; should the dump
+ * fail, it asks for each call's interface on its own.
  */
 #include "pptpd/daemon.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/errbuf.h"
 #include "lib/ifstats.h"
 #include "lib/log.h"
 
@@ -54,10 +60,112 @@ void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g)
 				  &t, &g->counted);
 }
 
+/* A live call by the name of the interface its counters come from. */
+struct named_call {
+	const char *ifname;
+	struct pptpd_call *g;
+};
+
+/* The name pptpd_call_traffic() would ask for; NULL for none. */
+static const char *call_ifname(const struct pptpd_call *g)
+{
+	const char *name;
+
+	if (!g->ifname[0])
+		return NULL;
+	name = g->link ? ppp_link_ifname(g->link) : g->ifname;
+	return name[0] ? name : NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named_call *)a)->ifname,
+		      ((const struct named_call *)b)->ifname);
+}
+
+struct round {
+	struct pptpd *d;
+	struct named_call *calls; /* sorted by name */
+	size_t n;
+};
+
+/* One interface of the dump: the calls on it (one, unless two calls
+ * still name the same interface) count what it carried, as
+ * pptpd_stats_count_call() would have. */
+static void count_dumped(void *arg, const char *ifname,
+			 const struct if_counters *now)
+{
+	struct round *r = arg;
+	struct named_call key = {ifname, NULL};
+	struct named_call *end = r->calls + r->n;
+	struct named_call *k =
+		bsearch(&key, r->calls, r->n, sizeof(*k), by_name);
+
+	if (!k)
+		return;
+	while (k > r->calls && !strcmp(k[-1].ifname, ifname))
+		k--;
+	for (; k < end && !strcmp(k->ifname, ifname); k++) {
+		struct if_counters c = *now;
+
+		if (k->g->link && ppp_link_counters_of(k->g->link, now, &c))
+			continue;
+		stats_add_traffic(
+			&r->d->counters, PPTPD_STAT_PPP + STATS_RX_BYTES,
+			&(struct stats_traffic){c.rx_bytes, c.tx_bytes,
+						c.rx_packets, c.tx_packets},
+			&k->g->counted);
+	}
+}
+
+/* Every live call's counters from one dump. 0, or -1 with err: nothing or
+ * not all was counted, and the socket is closed (it may hold the dump's
+ * rest). */
+static int count_calls_dumped(struct pptpd *d, char *err, size_t errlen)
+{
+	struct round r = {d, NULL, 0};
+	unsigned int seen = 0;
+	int rc = 0;
+
+	if (!d->n_calls)
+		return 0;
+	r.calls = malloc(d->n_calls * sizeof(*r.calls));
+	if (!r.calls)
+		return errbuf_set(err, errlen, "out of memory");
+	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
+	     id++) {
+		const char *name;
+
+		if (!d->calls[id])
+			continue;
+		seen++;
+		name = call_ifname(d->calls[id]);
+		if (name)
+			r.calls[r.n++] =
+				(struct named_call){name, d->calls[id]};
+	}
+	/* No call has an interface yet: nothing to ask the kernel. */
+	if (!r.n)
+		goto out;
+	qsort(r.calls, r.n, sizeof(*r.calls), by_name);
+	if (!d->route_nl.sock &&
+	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, errlen)) {
+		rc = -1;
+		goto out;
+	}
+	rc = ifstats_dump(&d->route_nl, count_dumped, &r, err, errlen);
+	if (rc)
+		nl_sock_close(&d->route_nl);
+out:
+	free(r.calls);
+	return rc;
+}
+
 void pptpd_stats_update(struct pptpd *d)
 {
 	uint64_t *v = d->counters.v;
 	unsigned int seen = 0;
+	char err[160];
 
 	v[PPTPD_STAT_TUNNELS_ACCEPTED] = d->stats.accepted;
 	v[PPTPD_STAT_SESSIONS + STATS_SESSIONS_REFUSED] =
@@ -65,6 +173,14 @@ void pptpd_stats_update(struct pptpd *d)
 	v[PPTPD_STAT_REFUSED_LIMIT] = d->stats.refused_connections;
 	v[PPTPD_STAT_REFUSED_HALF_OPEN] = d->stats.refused_half_open;
 	v[PPTPD_STAT_REFUSED_BLOCKED] = d->stats.refused_blocked;
+	if (!count_calls_dumped(d, err, sizeof(err)))
+		return;
+	if (!d->counters_dump_warned)
+		log_warn(NULL, "%s: reading each call's interface on its own",
+			 err);
+	d->counters_dump_warned = true;
+	/* What the dump counted already is not counted twice: each call
+	 * adds only what grew since it last counted. */
 	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
 	     id++) {
 		if (!d->calls[id])
