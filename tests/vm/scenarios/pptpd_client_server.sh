@@ -5,7 +5,8 @@
 # built-in pppd defaults (MS-CHAPv2, MPPE-128 required) and its logins
 # verified by the daemon from its own chap-secrets file. PPP up, ping,
 # iperf3, vpnctl shows the call with user, interface, addresses and the
-# interface's byte counters;
+# interface's byte counters, and vpnctl stats the same totals (one dump of
+# every interface a round, never the per-call fallback);
 # teardown from the client and from the server (session close --user);
 # a wrong password is refused and cleaned up, and repeated failures get the
 # peer turned away at accept; a reload with a call up keeps it and brings in
@@ -127,6 +128,17 @@ vm_check "vpnctl: the client's call counted them out (over 1 MB)" \
 vm_check "vpnctl: packets counted both ways on the server" \
     test "$(call_field srv alice rx_packets)" -gt 0 -a "$(call_field srv alice tx_packets)" -gt 0
 
+# vpnctl stats: the round reads every interface in one dump and finds the
+# call's by name; alice's is the only call so far, so the totals are its
+# own counters, read just before and just after.
+stats_field() { jctl "$1" stats | jq -r ".since_start.$2"; }
+for f in rx_bytes tx_bytes rx_packets tx_packets; do
+    a=$(call_field srv alice "$f") s=$(stats_field srv "$f") b=$(call_field srv alice "$f")
+    vm_check "vpnctl stats: $f are the call's ($a <= $s <= $b)" \
+        test "${s:-0}" -gt 0 -a "${s:-0}" -ge "${a:-1}" -a "${s:-0}" -le "${b:-0}"
+done
+ctl srv stats || true
+
 ctl srv sessions || true
 vm_check_eq "vpnctl: server call has the user" alice "$(jctl srv sessions | jq -r '.sessions[0].user')"
 vm_check_eq "vpnctl: server call has the interface" "$(vm_ppp_ifaces srv | head -n1)" "$(call_field srv alice interface)"
@@ -214,9 +226,14 @@ vm_check_eq "$N ppp interfaces in the client netns" $N "$(vm_ppp_ifaces cli | wc
 vm_check_eq "$N pool addresses in use" $N "$(status_field srv addresses_in_use)"
 addrs=$(jctl srv sessions | jq -r '.sessions[].remote_ip' | sort -u)
 vm_check_eq "$N distinct client addresses" $N "$(echo "$addrs" | wc -l)"
+tx0=$(stats_field srv tx_packets)
 bad=""
 for a in $addrs; do vm_ping srv "$a" 1 >/dev/null 2>&1 || bad="$bad $a"; done
 vm_check_eq "every client answers a ping from the server" "" "$bad"
+# Each call's interface found in the one dump: a ping out on each.
+tx1=$(stats_field srv tx_packets)
+[[ $tx0 =~ ^[0-9]+$ && $tx1 =~ ^[0-9]+$ ]] || tx0=0 tx1=0
+vm_ge "vpnctl stats: the $N calls counted their pings out" "$(( tx1 - tx0 ))" $N
 
 vm_log "teardown 3: the server stops (SIGTERM) with $N calls"
 vm_stop pptpd-srv 15
@@ -228,5 +245,9 @@ vm_check "no pptpd left" vm_no_process pptpd
 vm_check_eq "no PPTP socket left (pptp module refcount)" 0 "$(pptp_refs)"
 # Every teardown above ended pppd in time: none needed SIGKILL.
 # (shows the lines and what led to them when one did)
+# Every stats round of both daemons read its counters in one dump: the
+# per-call fallback (and its warning) never came.
+no_fallback() { ! grep -h "reading each call's interface on its own" "$VM_LOGDIR"/pptpd-*.log; }
+vm_check "the stats rounds never fell back to one request a call" no_fallback
 no_pppd_killed() { ! grep -h -B4 'sending SIGKILL' "$VM_LOGDIR"/pptpd-*.log; }
 vm_check "no pppd had to be killed" no_pppd_killed
