@@ -100,8 +100,12 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 
 static int parse(const struct nlmsghdr *nlh, struct parsed *p)
 {
+	/* libmnl walks the attributes as far as the length rounded up to 4
+	 * bytes: one that is not a multiple (the kernel's always are) would
+	 * have it read past the message. */
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)) ||
+	    nlh->nlmsg_len != NLMSG_ALIGN(nlh->nlmsg_len))
 		return -1;
 	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, p) !=
 		    MNL_CB_OK ||
@@ -170,7 +174,7 @@ int ifstats_dump_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 {
 	struct dump dm = {fn, arg};
 
-	return mnl_cb_run(buf, len, seq, portid, dump_cb, &dm);
+	return nl_run(buf, len, seq, portid, dump_cb, &dm);
 }
 
 int ifstats_dump(struct nl_sock *nl, ifstats_fn fn, void *arg, char *err,

@@ -62,8 +62,9 @@ struct nlmsghdr *ifstats_build_dump(void *buf, uint32_t seq);
 int ifstats_parse_link(const struct nlmsghdr *nlh, char *ifname,
 		       struct if_counters *c);
 /* One read of the dump (len bytes, any number of messages) as the dump
- * runs it: fn for each interface that parses. MNL_CB_OK: more to come;
- * MNL_CB_STOP: the end; MNL_CB_ERROR with errno. */
+ * runs it (lib/nl.h, nl_run): fn for each interface that parses.
+ * MNL_CB_OK: more to come; MNL_CB_STOP: the end; MNL_CB_ERROR with errno
+ * (a message longer than the read: nothing of it handed out). */
 int ifstats_dump_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		     ifstats_fn fn, void *arg);
 

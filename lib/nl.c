@@ -32,6 +32,29 @@ void nl_sock_close(struct nl_sock *s)
 	s->sock = NULL;
 }
 
+int nl_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+	   mnl_cb_t cb, void *data)
+{
+	size_t off = 0;
+
+	/* Every message within what was read, before libmnl walks them: it
+	 * compares lengths as signed ints, and takes one of 2 GiB or more
+	 * for one that fits. */
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *h =
+			(const struct nlmsghdr *)((const char *)buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off) {
+			errno = EPROTO;
+			return MNL_CB_ERROR;
+		}
+		if (NLMSG_ALIGN(h->nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return mnl_cb_run(buf, len, seq, portid, cb, data);
+}
+
 /* Sends nlh and runs the replies read into buf through cb, as far as the
  * acknowledgement or the end of a dump. */
 static int transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
@@ -46,8 +69,7 @@ static int transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 		n = mnl_socket_recvfrom(s->sock, buf, len);
 		if (n < 0)
 			return -errno;
-		r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, s->portid, cb,
-			       data);
+		r = nl_run(buf, (size_t)n, nlh->nlmsg_seq, s->portid, cb, data);
 	} while (r == MNL_CB_OK);
 	return r == MNL_CB_ERROR ? -errno : 0;
 }

@@ -29,6 +29,12 @@ void nl_sock_close(struct nl_sock *s);
 int nl_sock_transact(struct nl_sock *s, struct nlmsghdr *nlh, mnl_cb_t cb,
 		     void *data);
 
+/* One read of len bytes run through cb as mnl_cb_run() runs it, once every
+ * message is seen to lie within them (MNL_CB_ERROR with errno EPROTO
+ * otherwise). Both functions above read through it. */
+int nl_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+	   mnl_cb_t cb, void *data);
+
 /*
  * A dump (NLH built with NLM_F_DUMP): as nl_sock_transact, as far as its
  * end, read NL_DUMP_BUFFER_SIZE at a time (the kernel fills as much as the

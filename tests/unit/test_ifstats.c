@@ -257,7 +257,7 @@ END_TEST
 
 /* Cut messages, each alone in a heap block of exactly its length (a read
  * past its end is caught by the sanitizer build): refused, nothing
- * written. */
+ * written; a read with a message longer than itself refused whole. */
 START_TEST(test_ifstats_dump_refuses_a_cut_message_within_it)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], name[IFNAMSIZ] = "keep";
@@ -274,6 +274,16 @@ START_TEST(test_ifstats_dump_refuses_a_cut_message_within_it)
 	memcpy(copy, nlh, nlh->nlmsg_len);
 	ck_assert_int_eq(ifstats_parse_link(copy, name, &c), -1);
 	free(copy);
+	/* A length short of the name's padding only (not a multiple of 4:
+	 * the attributes are walked as far as the next multiple). */
+	nlh = put_link(buf, NULL, 100);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "ppp7");
+	nlh->nlmsg_len -= 1;
+	copy = malloc(nlh->nlmsg_len);
+	memcpy(copy, nlh, nlh->nlmsg_len);
+	ck_assert_int_eq(ifstats_parse_link(copy, name, &c), -1);
+	ck_assert_int_eq(ifstats_parse(copy, &c), -1);
+	free(copy);
 	/* The counters cut by the message's length. */
 	nlh = put_link(buf, "ppp7", 100);
 	nlh->nlmsg_len -= 8;
@@ -287,9 +297,20 @@ START_TEST(test_ifstats_dump_refuses_a_cut_message_within_it)
 	nlh = put_link(buf, "ppp7", 100);
 	copy = malloc(nlh->nlmsg_len - 8);
 	memcpy(copy, nlh, nlh->nlmsg_len - 8);
-	ifstats_dump_run(copy, nlh->nlmsg_len - 8, 9, 0, hear, &h);
+	ck_assert_int_eq(
+		ifstats_dump_run(copy, nlh->nlmsg_len - 8, 9, 0, hear, &h),
+		MNL_CB_ERROR);
 	ck_assert_int_eq(h.n, 0);
 	free(copy);
+	/* A length of 2 GiB or more after a good message: the read is
+	 * refused whole, before anything is handed out. */
+	nlh = put_link(buf, "ppp7", 100);
+	put_link((char *)buf + nlh->nlmsg_len, "ppp8", 100)->nlmsg_len =
+		0x80000010u;
+	ck_assert_int_eq(
+		ifstats_dump_run(buf, nlh->nlmsg_len + 300, 9, 0, hear, &h),
+		MNL_CB_ERROR);
+	ck_assert_int_eq(h.n, 0);
 }
 END_TEST
 
