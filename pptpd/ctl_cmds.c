@@ -126,16 +126,33 @@ static json_t *cmd_tunnels(void *arg, const char *cmd, json_t *req, char *err,
 	return ctl_list_reply("tunnels", list, NULL, err, errlen);
 }
 
+/* A call's interface in the dump of every interface: its counters for the
+ * reply, as ppp_link_counters() would give them. */
+static void shown_dumped(void *arg, struct pptpd_call *g,
+			 const struct if_counters *now)
+{
+	if (g->link && ppp_link_is_up(g->link) &&
+	    !ppp_link_counters_of(g->link, now, &g->shown))
+		g->shown_set = true;
+}
+
 /* The kernel's PPTP driver keeps no counters: a call's are those of its
- * ppp interface. */
+ * ppp interface, from the dump (dumped) or asked for alone. */
 static void call_counters(struct pptpd *d, const struct pptpd_call *g,
-			  json_t *o)
+			  bool dumped, json_t *o)
 {
 	struct if_counters c;
 	char err[160];
 
 	if (!g->link || !ppp_link_is_up(g->link))
 		return;
+	if (dumped) {
+		if (g->shown_set)
+			ctl_set_counters(o, g->shown.rx_bytes,
+					 g->shown.tx_bytes, g->shown.rx_packets,
+					 g->shown.tx_packets);
+		return;
+	}
 	if (!d->route_nl.sock &&
 	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err))) {
 		log_debug(NULL, "call counters: %s", err);
@@ -148,7 +165,8 @@ static void call_counters(struct pptpd *d, const struct pptpd_call *g,
 	ctl_set_counters(o, c.rx_bytes, c.tx_bytes, c.rx_packets, c.tx_packets);
 }
 
-static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
+static json_t *call_json(struct pptpd *d, const struct pptpd_call *g,
+			 bool dumped)
 {
 	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
 	const char *state =
@@ -169,7 +187,7 @@ static json_t *call_json(struct pptpd *d, const struct pptpd_call *g)
 		if (g->link)
 			ppp_link_state(g->link, &st);
 		ctl_set_ppp_state(o, st.lcp, st.auth, st.ipcp, st.ccp);
-		call_counters(d, g, o);
+		call_counters(d, g, dumped, o);
 		radius_ctl_session(g->radius.rad, o);
 	}
 	return o;
@@ -181,6 +199,7 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 	struct pptpd *d = arg;
 	json_t *list = json_array();
 	unsigned int seen = 0;
+	bool dumped;
 
 	if (!list)
 		return NULL;
@@ -189,7 +208,17 @@ static json_t *cmd_sessions(void *arg, const char *cmd, json_t *req, char *err,
 		if (!d->calls[id])
 			continue;
 		seen++;
-		json_array_append_new(list, call_json(d, d->calls[id]));
+		d->calls[id]->shown_set = false;
+	}
+	/* Every call's counters in one dump; one request a call otherwise. */
+	dumped = !pptpd_calls_dumped(d, shown_dumped, NULL);
+	seen = 0;
+	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
+	     id++) {
+		if (!d->calls[id])
+			continue;
+		seen++;
+		json_array_append_new(list, call_json(d, d->calls[id], dumped));
 	}
 	return ctl_list_reply("sessions", list, req, err, errlen);
 }

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "lib/evloop.h"
+#include "lib/ifstats.h"
 #include "lib/redial.h"
 #include "lib/stats.h"
 #include "lib/log.h"
@@ -99,6 +100,9 @@ struct pptpd_call {
 	char ifname[PPP_LINK_IFNAME_MAX];
 	/* Interface counters already added to the daemon's stats. */
 	struct stats_traffic counted;
+	/* "sessions": the counters a dump gave for the reply being built. */
+	struct if_counters shown;
+	bool shown_set;
 	char user[PPP_LINK_USER_MAX];	/* who logged in */
 	char peer_ip[INET6_ADDRSTRLEN]; /* brute-force key, no port */
 	uint64_t start_ms;
@@ -261,6 +265,16 @@ void pptpd_stats_update(struct pptpd *d);
  * none), rx = from the peer: 0, or -1 without the interface. */
 int pptpd_call_traffic(void *call, struct stats_traffic *t);
 void pptpd_stats_count_call(struct pptpd *d, struct pptpd_call *g);
+/*
+ * Every live call's interface counters in one dump of every interface
+ * (rtnetlink), calls found by the name of their interface: fn gets each
+ * call the dump has and its interface's counters as they are (not yet
+ * since the link's base). 0; -1 when the dump failed (logged once, the
+ * socket closed): nothing or not all came, ask call by call.
+ */
+typedef void (*pptpd_dumped_fn)(void *arg, struct pptpd_call *g,
+				const struct if_counters *now);
+int pptpd_calls_dumped(struct pptpd *d, pptpd_dumped_fn fn, void *arg);
 /* Re-reads the configuration (SIGHUP, "reload"). */
 int pptpd_reload(struct pptpd *d, char *err, size_t errlen);
 /* Stops the loop once stopping and nothing is left to wait for. */

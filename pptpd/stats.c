@@ -84,16 +84,16 @@ static int by_name(const void *a, const void *b)
 }
 
 struct round {
-	struct pptpd *d;
 	struct named_call *calls; /* sorted by name */
 	size_t n;
+	pptpd_dumped_fn fn;
+	void *arg;
 };
 
-/* One interface of the dump: the calls on it (one, unless two calls
- * still name the same interface) count what it carried, as
- * pptpd_stats_count_call() would have. */
-static void count_dumped(void *arg, const char *ifname,
-			 const struct if_counters *now)
+/* One interface of the dump: to the calls on it (one, unless two calls
+ * still name the same interface). */
+static void call_dumped(void *arg, const char *ifname,
+			const struct if_counters *now)
 {
 	struct round *r = arg;
 	struct named_call key = {ifname, NULL};
@@ -105,32 +105,20 @@ static void count_dumped(void *arg, const char *ifname,
 		return;
 	while (k > r->calls && !strcmp(k[-1].ifname, ifname))
 		k--;
-	for (; k < end && !strcmp(k->ifname, ifname); k++) {
-		struct if_counters c = *now;
-
-		if (k->g->link && ppp_link_counters_of(k->g->link, now, &c))
-			continue;
-		stats_add_traffic(
-			&r->d->counters, PPTPD_STAT_PPP + STATS_RX_BYTES,
-			&(struct stats_traffic){c.rx_bytes, c.tx_bytes,
-						c.rx_packets, c.tx_packets},
-			&k->g->counted);
-	}
+	for (; k < end && !strcmp(k->ifname, ifname); k++)
+		r->fn(r->arg, k->g, now);
 }
 
-/* Every live call's counters from one dump. 0, or -1 with err: nothing or
- * not all was counted, and the socket is closed (it may hold the dump's
- * rest). */
-static int count_calls_dumped(struct pptpd *d, char *err, size_t errlen)
+static int calls_dumped(struct pptpd *d, struct round *r, char *err,
+			size_t errlen)
 {
-	struct round r = {d, NULL, 0};
 	unsigned int seen = 0;
 	int rc = 0;
 
 	if (!d->n_calls)
 		return 0;
-	r.calls = malloc(d->n_calls * sizeof(*r.calls));
-	if (!r.calls)
+	r->calls = malloc(d->n_calls * sizeof(*r->calls));
+	if (!r->calls)
 		return errbuf_set(err, errlen, "out of memory");
 	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
 	     id++) {
@@ -141,31 +129,60 @@ static int count_calls_dumped(struct pptpd *d, char *err, size_t errlen)
 		seen++;
 		name = call_ifname(d->calls[id]);
 		if (name)
-			r.calls[r.n++] =
+			r->calls[r->n++] =
 				(struct named_call){name, d->calls[id]};
 	}
 	/* No call has an interface yet: nothing to ask the kernel. */
-	if (!r.n)
+	if (!r->n)
 		goto out;
-	qsort(r.calls, r.n, sizeof(*r.calls), by_name);
+	qsort(r->calls, r->n, sizeof(*r->calls), by_name);
 	if (!d->route_nl.sock &&
 	    nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, errlen)) {
 		rc = -1;
 		goto out;
 	}
-	rc = ifstats_dump(&d->route_nl, count_dumped, &r, err, errlen);
+	rc = ifstats_dump(&d->route_nl, call_dumped, r, err, errlen);
+	/* It may hold the dump's rest: the next request opens another. */
 	if (rc)
 		nl_sock_close(&d->route_nl);
 out:
-	free(r.calls);
+	free(r->calls);
 	return rc;
+}
+
+int pptpd_calls_dumped(struct pptpd *d, pptpd_dumped_fn fn, void *arg)
+{
+	struct round r = {NULL, 0, fn, arg};
+	char err[160];
+
+	if (!calls_dumped(d, &r, err, sizeof(err)))
+		return 0;
+	if (!d->counters_dump_warned)
+		log_warn(NULL, "%s: reading each call's interface on its own",
+			 err);
+	d->counters_dump_warned = true;
+	return -1;
+}
+
+/* A call's interface in the dump: what it carried since the call last
+ * counted, as pptpd_stats_count_call() would add. */
+static void count_dumped(void *arg, struct pptpd_call *g,
+			 const struct if_counters *now)
+{
+	struct if_counters c = *now;
+
+	if (g->link && ppp_link_counters_of(g->link, now, &c))
+		return;
+	stats_add_traffic(&g->d->counters, PPTPD_STAT_PPP + STATS_RX_BYTES,
+			  &(struct stats_traffic){c.rx_bytes, c.tx_bytes,
+						  c.rx_packets, c.tx_packets},
+			  &g->counted);
 }
 
 void pptpd_stats_update(struct pptpd *d)
 {
 	uint64_t *v = d->counters.v;
 	unsigned int seen = 0;
-	char err[160];
 
 	v[PPTPD_STAT_TUNNELS_ACCEPTED] = d->stats.accepted;
 	v[PPTPD_STAT_SESSIONS + STATS_SESSIONS_REFUSED] =
@@ -173,12 +190,8 @@ void pptpd_stats_update(struct pptpd *d)
 	v[PPTPD_STAT_REFUSED_LIMIT] = d->stats.refused_connections;
 	v[PPTPD_STAT_REFUSED_HALF_OPEN] = d->stats.refused_half_open;
 	v[PPTPD_STAT_REFUSED_BLOCKED] = d->stats.refused_blocked;
-	if (!count_calls_dumped(d, err, sizeof(err)))
+	if (!pptpd_calls_dumped(d, count_dumped, NULL))
 		return;
-	if (!d->counters_dump_warned)
-		log_warn(NULL, "%s: reading each call's interface on its own",
-			 err);
-	d->counters_dump_warned = true;
 	/* What the dump counted already is not counted twice: each call
 	 * adds only what grew since it last counted. */
 	for (unsigned int id = 1; id < PPTPD_MAX_CALL_IDS && seen < d->n_calls;
