@@ -4,7 +4,7 @@
  * "lo" count what it carried, read in one dump whatever the number of
  * calls; a call without an interface, or on one that does not exist,
  * counts nothing; when the dump fails the calls are read one by one, and
- * the log says so once.
+ * the log says so once. "sessions" gets each call the dump has.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -180,6 +180,55 @@ START_TEST(test_pptpd_stats_dump_refused_falls_back_and_warns_once)
 }
 END_TEST
 
+/* What "sessions" reads: each call the dump has, once, with its
+ * interface's counters as they are. */
+struct dumped {
+	int n;
+	struct pptpd_call *g[4];
+	struct if_counters c[4];
+};
+
+static void on_dumped(void *arg, struct pptpd_call *g,
+		      const struct if_counters *now)
+{
+	struct dumped *r = arg;
+
+	ck_assert_int_lt(r->n, 4);
+	r->g[r->n] = g;
+	r->c[r->n++] = *now;
+}
+
+START_TEST(test_pptpd_calls_dumped_hands_out_each_call_found)
+{
+	struct pptpd *d = daemon_new();
+	struct pptpd_call *lo1 = call_add(d, 9, "lo");
+	struct pptpd_call *lo2 = call_add(d, 4, "lo");
+	struct if_counters before;
+	struct dumped r = {0};
+	char err[256];
+
+	call_add(d, 5, "nosuchif0");
+	call_add(d, 6, "");
+	loopback_traffic(3);
+	ck_assert_msg(
+		!nl_sock_open(&d->route_nl, NETLINK_ROUTE, err, sizeof(err)),
+		"%s", err);
+	ck_assert_msg(
+		!ifstats_get(&d->route_nl, "lo", &before, err, sizeof(err)),
+		"%s", err);
+	ck_assert_int_eq(pptpd_calls_dumped(d, on_dumped, &r), 0);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert(r.g[0] != r.g[1]);
+	ck_assert(r.g[0] == lo1 || r.g[0] == lo2);
+	ck_assert(r.g[1] == lo1 || r.g[1] == lo2);
+	ck_assert_uint_ge(r.c[0].tx_packets, before.tx_packets);
+	ck_assert_mem_eq(&r.c[0], &r.c[1], sizeof(r.c[0]));
+	/* Nothing was counted into the stats by it. */
+	ck_assert_uint_eq(ppp_stat(d, STATS_TX_PACKETS), 0);
+	daemon_free(d);
+}
+END_TEST
+
 static Suite *pptpd_stats_suite(void)
 {
 	Suite *s = suite_create("pptpd_stats");
@@ -191,6 +240,7 @@ static Suite *pptpd_stats_suite(void)
 		       test_pptpd_stats_round_without_interfaces_asks_nothing);
 	tcase_add_test(tc,
 		       test_pptpd_stats_dump_refused_falls_back_and_warns_once);
+	tcase_add_test(tc, test_pptpd_calls_dumped_hands_out_each_call_found);
 	suite_add_tcase(s, tc);
 	return s;
 }
