@@ -10,6 +10,7 @@
  */
 #include "pptpd/daemon.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,10 +142,23 @@ static int calls_dumped(struct pptpd *d, struct round *r, char *err,
 		rc = -1;
 		goto out;
 	}
-	rc = ifstats_dump(&d->route_nl, call_dumped, r, err, errlen);
-	/* It may hold the dump's rest: the next request opens another. */
-	if (rc)
+	/* Interfaces came or went during the dump (the kernel marks it so
+	 * when it spans several reads): once more. Calls handed out twice
+	 * take the newer counters. */
+	for (int tries = 0; tries < 2; tries++) {
+		int e;
+
+		rc = ifstats_dump(&d->route_nl, call_dumped, r, err, errlen);
+		if (!rc)
+			break;
+		/* It may hold the dump's rest: another socket for the next
+		 * request. */
+		e = errno;
 		nl_sock_close(&d->route_nl);
+		if (e != EINTR || tries ||
+		    nl_sock_open(&d->route_nl, NETLINK_ROUTE, NULL, 0))
+			break;
+	}
 out:
 	free(r->calls);
 	return rc;
