@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "lib/nl.h"
+#include "lib/workq.h"
 #include "ppp/link.h"
 
 /*
@@ -94,6 +95,10 @@ struct ppp_link_builtin {
 	struct ppp_link_backend base; /* first: the link finds us from it */
 	struct nl_sock nl;	      /* NETLINK_ROUTE: addresses, link up */
 	struct ppp_hooks *hooks;      /* ip-up/ip-down; made with the first */
+	/* Workers that open the links' channels (link.c); made with the
+	 * first link, workq_failed when they could not be. */
+	struct workq *workq;
+	bool workq_failed;
 	struct ppp_builtin_idle_unit idle[PPP_BUILTIN_IDLE_UNITS];
 	unsigned int n_idle;
 };

@@ -26,6 +26,7 @@
 #include "lib/evloop.h"
 #include "lib/log.h"
 #include "lib/ifstats.h"
+#include "lib/workq.h"
 #include "ppp/auth.h"
 #include "ppp/hook.h"
 #include "ppp/builtin/kernel.h"
@@ -60,6 +61,14 @@
  * peer need not wait out its own Restart timers; then the link ends.
  */
 #define LINK_HANGUP_GRACE_MS 500
+/*
+ * The channel's file is opened on a worker thread (lib/workq.h): the
+ * PPPoX socket's PPPIOCGCHAN waits for an RCU grace period, milliseconds
+ * that the loop would otherwise spend idle for every new session. Beyond
+ * LINK_OPEN_QUEUE_MAX waiting, the loop opens it itself.
+ */
+#define LINK_OPEN_WORKERS   4
+#define LINK_OPEN_QUEUE_MAX 4096
 
 /* IPv4 or IPv6 going up or down as the engine asked, still to be done. */
 enum link_due {
@@ -80,6 +89,7 @@ struct builtin_link {
 	unsigned int mtu; /* the most we send (pppd's mtu) */
 	int pppox_fd, chan_fd, unit_fd;
 	int unit;
+	struct chan_open *opening; /* the channel's file on its way */
 	struct event *ev_chan, *ev_unit;
 	struct evloop_timer *timer;	   /* the engine's next deadline */
 	struct evloop_timer *setup_timer;  /* IP not up by then: give up */
@@ -112,6 +122,15 @@ struct builtin_link {
 };
 
 static void link_settle(struct builtin_link *bl);
+
+/* A channel being opened on a worker. */
+struct chan_open {
+	struct workq_job job;
+	struct builtin_link *bl; /* NULL: the link ended first */
+	int pppox_fd;		 /* the link's; ours once it ended */
+	int chan_fd;		 /* the result, or -1 with err */
+	char err[128];
+};
 
 static uint64_t now_ms(void)
 {
@@ -639,6 +658,11 @@ close_unit:
 
 static void link_free(struct builtin_link *bl)
 {
+	/* A worker uses the socket still: the job closes it when back. */
+	if (bl->opening) {
+		bl->opening->bl = NULL;
+		bl->pppox_fd = -1;
+	}
 	if (bl->ev_unit)
 		event_free(bl->ev_unit);
 	if (bl->ev_chan)
@@ -763,6 +787,101 @@ static void link_settle(struct builtin_link *bl)
 
 		evloop_timer_arm(bl->timer, next > now ? next - now : 0);
 	}
+}
+
+/* ---- the channel ---- */
+
+/* The channel's file is open: its frames are read, LCP starts with the
+ * peer's first one or after LINK_START_WAIT_MS. */
+static int link_channel_ready(struct builtin_link *bl, char *err, size_t errlen)
+{
+	bl->ev_chan = event_new(evloop_base(bl->loop), bl->chan_fd,
+				EV_READ | EV_PERSIST, link_readable, bl);
+	if (!bl->ev_chan || event_add(bl->ev_chan, NULL) < 0)
+		return errbuf_set(err, errlen, "out of memory");
+	evloop_timer_arm(bl->timer, LINK_START_WAIT_MS);
+	return 0;
+}
+
+static void chan_open_run(struct workq_job *job)
+{
+	struct chan_open *o = (struct chan_open *)job;
+
+	o->chan_fd =
+		ppp_kernel_channel_open(o->pppox_fd, o->err, sizeof(o->err));
+}
+
+static void chan_open_done(struct workq_job *job)
+{
+	struct chan_open *o = (struct chan_open *)job;
+	struct builtin_link *bl = o->bl;
+
+	if (!job->ran)
+		snprintf(o->err, sizeof(o->err), "the daemon is stopping");
+	if (!bl) {
+		if (o->chan_fd >= 0)
+			close(o->chan_fd);
+		close(o->pppox_fd);
+		free(o);
+		return;
+	}
+	bl->opening = NULL;
+	bl->chan_fd = o->chan_fd;
+	/* Ended meanwhile (closed, hung up): link_free() closes the file. */
+	if (bl->ended) {
+		free(o);
+		return;
+	}
+	if (bl->chan_fd < 0 ||
+	    link_channel_ready(bl, o->err, sizeof(o->err)) < 0) {
+		if (!bl->reason[0])
+			snprintf(bl->reason, sizeof(bl->reason), "%s", o->err);
+		bl->failed = true;
+	}
+	free(o);
+	link_settle(bl);
+}
+
+/*
+ * The channel's file, on a worker when one can take it (the result comes
+ * back through chan_open_done()), else here. -1 with the reason when it
+ * failed here.
+ */
+static int link_channel_open(struct builtin_link *bl, char *err, size_t errlen)
+{
+	struct ppp_link_builtin *b = bl->b;
+	struct chan_open *o;
+
+	if (!b->workq && !b->workq_failed) {
+		char why[128];
+
+		b->workq = workq_new(bl->loop, LINK_OPEN_WORKERS,
+				     LINK_OPEN_QUEUE_MAX, why, sizeof(why));
+		if (!b->workq) {
+			b->workq_failed = true;
+			log_warn(&bl->log,
+				 "PPP channels opened on the loop, one "
+				 "after the other: %s",
+				 why);
+		}
+	}
+	o = b->workq ? calloc(1, sizeof(*o)) : NULL;
+	if (o) {
+		o->job.run = chan_open_run;
+		o->job.done = chan_open_done;
+		o->bl = bl;
+		o->pppox_fd = bl->pppox_fd;
+		o->chan_fd = -1;
+		if (!workq_submit(b->workq, &o->job)) {
+			bl->opening = o;
+			return 0;
+		}
+		free(o);
+	}
+	bl->chan_fd = ppp_kernel_channel_open(bl->pppox_fd, err, errlen);
+	if (bl->chan_fd < 0)
+		return -1;
+	return link_channel_ready(bl, err, errlen);
 }
 
 /* ---- the backend ---- */
@@ -902,26 +1021,20 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 		errbuf_set(err, errlen, "PPPoX socket: %s", strerror(errno));
 		goto err_free;
 	}
-	bl->chan_fd = ppp_kernel_channel_open(bl->pppox_fd, err, errlen);
-	if (bl->chan_fd < 0)
-		goto err_free;
-	bl->ev_chan = event_new(evloop_base(loop), bl->chan_fd,
-				EV_READ | EV_PERSIST, link_readable, bl);
 	bl->timer = evloop_timer_new(loop, link_timeout, bl);
 	bl->setup_timer = evloop_timer_new(loop, link_setup_timeout, bl);
 	bl->end_timer = evloop_timer_new(loop, link_end, bl);
 	bl->hangup_timer = evloop_timer_new(loop, link_hangup_done, bl);
 	bl->limit_timer = evloop_timer_new(loop, link_limits_check, bl);
-	if (!bl->ev_chan || !bl->timer || !bl->setup_timer || !bl->end_timer ||
-	    !bl->hangup_timer || !bl->limit_timer ||
-	    event_add(bl->ev_chan, NULL) < 0) {
+	if (!bl->timer || !bl->setup_timer || !bl->end_timer ||
+	    !bl->hangup_timer || !bl->limit_timer) {
 		errbuf_set(err, errlen, "out of memory");
 		goto err_free;
 	}
+	if (link_channel_open(bl, err, errlen) < 0)
+		goto err_free;
 	if (p->setup_timeout_ms)
 		evloop_timer_arm(bl->setup_timer, p->setup_timeout_ms);
-	/* LCP starts with the peer's first frame or LINK_START_WAIT_MS. */
-	evloop_timer_arm(bl->timer, LINK_START_WAIT_MS);
 	return bl;
 
 err_free:
@@ -988,6 +1101,10 @@ int ppp_link_builtin_init(struct ppp_link_builtin *b, char *err, size_t errlen)
 
 void ppp_link_builtin_exit(struct ppp_link_builtin *b)
 {
+	/* Channels still on their way close as their jobs come back. */
+	workq_free(b->workq);
+	b->workq = NULL;
+	b->workq_failed = false;
 	ppp_builtin_pool_close_all(b);
 	ppp_hooks_free(b->hooks);
 	b->hooks = NULL;

@@ -4,7 +4,8 @@
  * test_ppp_builtin_options): logins through ppp/login.c, the link's
  * parameters from pppd's
  * words and a client's password from chap-secrets, and the links it
- * refuses to start (server and client), leaving nothing open.
+ * refuses to start (server and client), leaving nothing open, and the
+ * end of a link whose channel a worker could not open.
  * The kernel path itself runs in the VM (ppp_builtin_l2tp).
  */
 #include <check.h>
@@ -107,8 +108,10 @@ START_TEST(test_links_it_cannot_run_are_refused_leaving_nothing)
 	ck_assert_msg(strstr(err, "no password for 'nobody-test-ppp-builtin'"),
 		      "%s", err);
 	/* A client needs no address of its own: it goes as far as the
-	 * channel (none behind a socketpair). */
+	 * channel (none behind a socketpair), opened here when there are no
+	 * workers. */
 	p.local_ip = 0;
+	b.workq_failed = true;
 	ck_assert_ptr_null(ppp_link_open(loop, &b.base, &p, &ops_password, NULL,
 					 err, sizeof(err)));
 	ck_assert_msg(strstr(err, "PPPIOCGCHAN"), "%s", err);
@@ -130,6 +133,87 @@ START_TEST(test_links_it_cannot_run_are_refused_leaving_nothing)
 	close(sv[1]);
 	ppp_link_builtin_exit(&b);
 	evloop_free(loop);
+}
+END_TEST
+
+static struct evloop *down_loop;
+static char down_reason[256];
+static int downs;
+
+static void down_record(void *arg, const char *reason)
+{
+	snprintf(down_reason, sizeof(down_reason), "%s", reason);
+	downs++;
+	evloop_stop(down_loop);
+}
+
+static void down_wait_over(struct evloop_timer *t, void *arg)
+{
+	evloop_stop(down_loop);
+}
+
+/* Runs the loop until a link is down, 5 s at most. */
+static void run_until_down(void)
+{
+	struct evloop_timer *t =
+		evloop_timer_new(down_loop, down_wait_over, NULL);
+
+	evloop_timer_arm(t, 5000);
+	evloop_run(down_loop);
+	evloop_timer_free(t);
+}
+
+/*
+ * The channel's file is opened on a worker (the PPPoX socket's
+ * PPPIOCGCHAN waits for an RCU grace period): the link starts at once,
+ * and when the channel cannot be opened it ends with the kernel's
+ * reason, once, server and client alike; a link closed while its channel
+ * is on the way ends at once, and the worker's files are closed when it
+ * is back. Nothing is left open.
+ */
+START_TEST(test_a_channel_opened_on_a_worker_ends_the_link_when_it_fails)
+{
+	static const struct ppp_link_ops ops = {.passwd = passwd_given,
+						.down = down_record};
+	struct ppp_link_builtin b;
+	struct ppp_link_params p = {.local_ip = 0xc0a84f01, .name = "lns"};
+	struct ppp_link *l;
+	char err[256];
+	int sv[2], fds = open_fds();
+
+	down_loop = evloop_new(err, sizeof(err));
+	ck_assert_ptr_nonnull(down_loop);
+	ck_assert_msg(!ppp_link_builtin_init(&b, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	p.channel_fd = sv[0];
+	for (int client = 0; client < 2; client++) {
+		p.client = client;
+		p.user = client ? "nobody-test-ppp-builtin" : NULL;
+		downs = 0;
+		l = ppp_link_open(down_loop, &b.base, &p, &ops, NULL, err,
+				  sizeof(err));
+		ck_assert_msg(l, "%s", err);
+		ck_assert_ptr_nonnull(b.workq);
+		run_until_down();
+		ck_assert_int_eq(downs, 1);
+		ck_assert_msg(strstr(down_reason, "PPPIOCGCHAN"), "%s",
+			      down_reason);
+	}
+	p.client = false;
+	downs = 0;
+	l = ppp_link_open(down_loop, &b.base, &p, &ops, NULL, err, sizeof(err));
+	ck_assert_msg(l, "%s", err);
+	ppp_link_close(l);
+	run_until_down();
+	ck_assert_int_eq(downs, 1);
+	ck_assert_msg(strstr(down_reason, "closed locally"), "%s", down_reason);
+
+	close(sv[0]);
+	close(sv[1]);
+	ppp_link_builtin_exit(&b);
+	ck_assert_int_eq(downs, 1);
+	evloop_free(down_loop);
+	ck_assert_int_eq(open_fds(), fds);
 }
 END_TEST
 
@@ -499,6 +583,9 @@ static Suite *builtin_suite(void)
 	tcase_add_checked_fixture(tc, log_capture_start, log_capture_stop);
 	tcase_add_test(tc,
 		       test_links_it_cannot_run_are_refused_leaving_nothing);
+	tcase_add_test(
+		tc,
+		test_a_channel_opened_on_a_worker_ends_the_link_when_it_fails);
 	tcase_add_test(
 		tc,
 		test_mschapv2_login_answers_the_engine_with_proof_keys_and_address);
