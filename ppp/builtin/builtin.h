@@ -112,10 +112,11 @@ void ppp_link_builtin_exit(struct ppp_link_builtin *b);
  * The idle units (ppp/builtin/pool.c), bookkeeping only: the caller
  * readies a unit before it puts it and after it takes it. put: false when
  * the pool is full (the caller closes the unit). take: the unit put last
- * (its netdev still hot), false when none is idle. close_all: every idle
- * unit's file closed, the pool empty.
+ * (its netdev still hot), false when none is idle. full: no room for
+ * another. close_all: every idle unit's file closed, the pool empty.
  */
 bool ppp_builtin_pool_put(struct ppp_link_builtin *b, int fd, int unit);
+bool ppp_builtin_pool_full(const struct ppp_link_builtin *b);
 bool ppp_builtin_pool_take(struct ppp_link_builtin *b, int *fd, int *unit);
 void ppp_builtin_pool_close_all(struct ppp_link_builtin *b);
 

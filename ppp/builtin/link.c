@@ -62,13 +62,16 @@
  */
 #define LINK_HANGUP_GRACE_MS 500
 /*
- * The channel's file is opened on a worker thread (lib/workq.h): the
- * PPPoX socket's PPPIOCGCHAN waits for an RCU grace period, milliseconds
- * that the loop would otherwise spend idle for every new session. Beyond
- * LINK_OPEN_QUEUE_MAX waiting, the loop opens it itself.
+ * Worker threads (lib/workq.h) open a link's channel file and close its
+ * files at the end: the PPPoX socket's PPPIOCGCHAN and its close, and
+ * disconnecting the channel from its unit, each wait for an RCU grace
+ * period, and a unit's last close for an rcu_barrier(): milliseconds the
+ * loop would otherwise spend idle for every session, one after the other.
+ * From several workers the waits overlap. Beyond LINK_WORK_QUEUE_MAX
+ * waiting, the loop does the work itself.
  */
-#define LINK_OPEN_WORKERS   4
-#define LINK_OPEN_QUEUE_MAX 4096
+#define LINK_WORKERS	    8
+#define LINK_WORK_QUEUE_MAX 65536
 
 /* IPv4 or IPv6 going up or down as the engine asked, still to be done. */
 enum link_due {
@@ -620,16 +623,17 @@ err:
  * are gone, and ppp_kernel_unit_park() readied it. Not with an ip-up or
  * ip-down script: what an ip-up script added to the interface (routes,
  * rules) we cannot undo, and an ip-down script runs after the link ended,
- * naming the interface, and could act on the next session's.
+ * naming the interface, and could act on the next session's. Nor when
+ * the idle ones are enough already: readying it would be wasted work.
+ * A unit not kept stays in unit_fd for link_files_close().
  */
 static void link_unit_release(struct builtin_link *bl)
 {
 	char err[256];
 
-	if (bl->unit_fd < 0)
+	if (bl->unit_fd < 0 || bl->unit_suspect || bl->ip_up || bl->ip_down ||
+	    bl->chan_fd < 0 || ppp_builtin_pool_full(bl->b))
 		return;
-	if (bl->unit_suspect || bl->ip_up || bl->ip_down || bl->chan_fd < 0)
-		goto close_unit;
 	if (bl->if_local &&
 	    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname, bl->if_local,
 				   bl->if_peer, err, sizeof(err)))
@@ -641,19 +645,63 @@ static void link_unit_release(struct builtin_link *bl)
 	if (ppp_kernel_unit_park(&bl->b->nl, bl->chan_fd, bl->unit_fd,
 				 bl->ifname, err, sizeof(err)))
 		goto err;
-	if (ppp_builtin_pool_put(bl->b, bl->unit_fd, bl->unit)) {
+	if (ppp_builtin_pool_put(bl->b, bl->unit_fd, bl->unit))
 		bl->unit_fd = -1;
-		return;
-	}
-	close(bl->unit_fd); /* the channel is disconnected already */
-	bl->unit_fd = -1;
 	return;
 
 err:
 	log_warn(&bl->log, "unit %s not kept for reuse: %s", bl->ifname, err);
-close_unit:
-	ppp_kernel_unit_close(bl->chan_fd, bl->unit_fd);
-	bl->unit_fd = -1;
+}
+
+/* The files of a link that ended, closed on a worker. */
+struct files_close {
+	struct workq_job job;
+	int chan_fd, unit_fd, pppox_fd;
+};
+
+static void files_close_run(struct workq_job *job)
+{
+	struct files_close *c = (struct files_close *)job;
+
+	/* The unit first (not kept: disconnected, its interface goes), then
+	 * the channel file and the socket: the kernel unregisters the
+	 * channel (and deletes its L2TP session) with the last of them. */
+	ppp_kernel_unit_close(c->chan_fd, c->unit_fd);
+	if (c->chan_fd >= 0)
+		close(c->chan_fd);
+	if (c->pppox_fd >= 0)
+		close(c->pppox_fd);
+}
+
+static void files_close_done(struct workq_job *job)
+{
+	if (!job->ran)
+		files_close_run(job);
+	free(job);
+}
+
+/* The unit link_unit_release() did not keep, the channel file and the
+ * socket, closed on a worker when one can take them, else here. */
+static void link_files_close(struct builtin_link *bl)
+{
+	struct files_close here, *c = NULL, *f = &here;
+
+	if (bl->chan_fd < 0 && bl->unit_fd < 0 && bl->pppox_fd < 0)
+		return;
+	if (bl->b->workq && (c = calloc(1, sizeof(*c))))
+		f = c;
+	f->chan_fd = bl->chan_fd;
+	f->unit_fd = bl->unit_fd;
+	f->pppox_fd = bl->pppox_fd;
+	bl->chan_fd = bl->unit_fd = bl->pppox_fd = -1;
+	if (c) {
+		c->job.run = files_close_run;
+		c->job.done = files_close_done;
+		if (!workq_submit(bl->b->workq, &c->job))
+			return;
+	}
+	files_close_run(&f->job);
+	free(c);
 }
 
 static void link_free(struct builtin_link *bl)
@@ -668,12 +716,7 @@ static void link_free(struct builtin_link *bl)
 	if (bl->ev_chan)
 		event_free(bl->ev_chan);
 	link_unit_release(bl);
-	/* The channel file, then the socket: the kernel unregisters the
-	 * channel (and deletes its L2TP session) with the last of them. */
-	if (bl->chan_fd >= 0)
-		close(bl->chan_fd);
-	if (bl->pppox_fd >= 0)
-		close(bl->pppox_fd);
+	link_files_close(bl);
 	evloop_timer_free(bl->timer);
 	evloop_timer_free(bl->setup_timer);
 	evloop_timer_free(bl->end_timer);
@@ -855,8 +898,8 @@ static int link_channel_open(struct builtin_link *bl, char *err, size_t errlen)
 	if (!b->workq && !b->workq_failed) {
 		char why[128];
 
-		b->workq = workq_new(bl->loop, LINK_OPEN_WORKERS,
-				     LINK_OPEN_QUEUE_MAX, why, sizeof(why));
+		b->workq = workq_new(bl->loop, LINK_WORKERS,
+				     LINK_WORK_QUEUE_MAX, why, sizeof(why));
 		if (!b->workq) {
 			b->workq_failed = true;
 			log_warn(&bl->log,

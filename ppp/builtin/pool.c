@@ -17,6 +17,11 @@ bool ppp_builtin_pool_put(struct ppp_link_builtin *b, int fd, int unit)
 	return true;
 }
 
+bool ppp_builtin_pool_full(const struct ppp_link_builtin *b)
+{
+	return b->n_idle >= PPP_BUILTIN_IDLE_UNITS;
+}
+
 bool ppp_builtin_pool_take(struct ppp_link_builtin *b, int *fd, int *unit)
 {
 	if (!b->n_idle)

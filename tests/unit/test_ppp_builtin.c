@@ -556,9 +556,12 @@ START_TEST(test_idle_units_last_put_first_taken_bounded_closed_at_exit)
 		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		ck_assert_int_ge(fds[i], 0);
 	}
-	for (int i = 0; i < PPP_BUILTIN_IDLE_UNITS; i++)
+	for (int i = 0; i < PPP_BUILTIN_IDLE_UNITS; i++) {
+		ck_assert(!ppp_builtin_pool_full(&b));
 		ck_assert(ppp_builtin_pool_put(&b, fds[i], i));
+	}
 	/* Full: the caller keeps (and closes) the one over the bound. */
+	ck_assert(ppp_builtin_pool_full(&b));
 	ck_assert(!ppp_builtin_pool_put(&b, fds[PPP_BUILTIN_IDLE_UNITS], 99));
 	ck_assert_uint_eq(b.n_idle, PPP_BUILTIN_IDLE_UNITS);
 	close(fds[PPP_BUILTIN_IDLE_UNITS]);
@@ -566,6 +569,7 @@ START_TEST(test_idle_units_last_put_first_taken_bounded_closed_at_exit)
 	ck_assert(ppp_builtin_pool_take(&b, &fd, &unit));
 	ck_assert_int_eq(fd, fds[PPP_BUILTIN_IDLE_UNITS - 1]);
 	ck_assert_int_eq(unit, PPP_BUILTIN_IDLE_UNITS - 1);
+	ck_assert(!ppp_builtin_pool_full(&b));
 	ck_assert(ppp_builtin_pool_put(&b, fd, unit));
 	ppp_builtin_pool_close_all(&b);
 	ck_assert_uint_eq(b.n_idle, 0);
