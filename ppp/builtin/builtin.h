@@ -206,4 +206,15 @@ int ppp_builtin_params_from_pppd(const struct pppd_params *pp, bool client,
 int ppp_builtin_client_secret(const char *path, const char *user, char *out,
 			      size_t outlen, char *err, size_t errlen);
 
+/*
+ * How long the loop waits for the engine's deadline (monotonic ms). One
+ * PPP_BUILTIN_COALESCE_MS or more ahead (the LCP echo, 30 s apart once
+ * up) it is taken at the next whole second, so that one wake-up sends
+ * the echoes of every session due in that second rather than one wake-up
+ * each: an echo leaves at most a second late. Nearer deadlines (the
+ * Restart timer, 3 s) are kept to the millisecond.
+ */
+#define PPP_BUILTIN_COALESCE_MS 5000
+uint64_t ppp_builtin_wait_ms(uint64_t now, uint64_t deadline);
+
 #endif

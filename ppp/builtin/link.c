@@ -775,6 +775,18 @@ static void link_network_down(struct builtin_link *bl)
 	bl->up = false;
 }
 
+uint64_t ppp_builtin_wait_ms(uint64_t now, uint64_t deadline)
+{
+	uint64_t second;
+
+	if (deadline <= now)
+		return 0;
+	if (deadline - now < PPP_BUILTIN_COALESCE_MS)
+		return deadline - now;
+	second = (deadline + 999) / 1000 * 1000;
+	return second - now;
+}
+
 /* Does what the engine's events asked for, once no engine call is under
  * way, and sets the engine's timer again. */
 static void link_settle(struct builtin_link *bl)
@@ -823,13 +835,11 @@ static void link_settle(struct builtin_link *bl)
 	if (!bl->started)
 		return; /* the start timer runs */
 	next = ppp_engine_next_timeout(bl->e);
-	if (next == UINT64_MAX) {
+	if (next == UINT64_MAX)
 		evloop_timer_disarm(bl->timer);
-	} else {
-		uint64_t now = now_ms();
-
-		evloop_timer_arm(bl->timer, next > now ? next - now : 0);
-	}
+	else
+		evloop_timer_arm(bl->timer,
+				 ppp_builtin_wait_ms(now_ms(), next));
 }
 
 /* ---- the channel ---- */

@@ -579,6 +579,23 @@ START_TEST(test_idle_units_last_put_first_taken_bounded_closed_at_exit)
 }
 END_TEST
 
+START_TEST(test_far_deadlines_wait_for_the_next_whole_second)
+{
+	/* Near ones to the millisecond, past ones at once. */
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 103250), 3000);
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 100250), 0);
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 90000), 0);
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 105249), 4999);
+	/* Far ones (LCP echoes) at the next whole second: two sessions
+	 * due 30 s on, 300 ms apart, wake together. */
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 130250), 30750);
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100550, 130550), 30450);
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 105250), 5750);
+	/* On a whole second already: not later. */
+	ck_assert_uint_eq(ppp_builtin_wait_ms(100250, 131000), 30750);
+}
+END_TEST
+
 static Suite *builtin_suite(void)
 {
 	Suite *s = suite_create("ppp_builtin");
@@ -587,6 +604,7 @@ static Suite *builtin_suite(void)
 	tcase_add_checked_fixture(tc, log_capture_start, log_capture_stop);
 	tcase_add_test(tc,
 		       test_links_it_cannot_run_are_refused_leaving_nothing);
+	tcase_add_test(tc, test_far_deadlines_wait_for_the_next_whole_second);
 	tcase_add_test(
 		tc,
 		test_a_channel_opened_on_a_worker_ends_the_link_when_it_fails);
