@@ -232,7 +232,7 @@ START_TEST(test_freeing_hands_back_the_jobs_no_worker_took)
 	struct workq *q = workq_new(loop, 1, 3, err, sizeof(err));
 
 	ck_assert_msg(q, "%s", err);
-	gate_ms = 200;
+	gate_ms = 1000;
 	for (int i = 0; i < 3; i++) {
 		jobs[i].job.run = i ? job_record : job_gate;
 		jobs[i].job.done = job_done;
@@ -240,7 +240,7 @@ START_TEST(test_freeing_hands_back_the_jobs_no_worker_took)
 		if (!i)
 			wait_started();
 	}
-	/* The first job ends after 200 ms by itself (the gate stays shut);
+	/* The first job ends after 1 s by itself (the gate stays shut);
 	 * the worker stops then, and the other two never run. */
 	workq_free(q);
 	ck_assert(jobs[0].job.ran);
