@@ -171,6 +171,27 @@ int workq_submit(struct workq *q, struct workq_job *job)
 	return 0;
 }
 
+int workq_cancel(struct workq *q, struct workq_job *job)
+{
+	struct workq_job **pp, *prev = NULL;
+
+	pthread_mutex_lock(&q->lock);
+	for (pp = &q->head; *pp && *pp != job; pp = &(*pp)->next)
+		prev = *pp;
+	if (!*pp) {
+		pthread_mutex_unlock(&q->lock);
+		return -1;
+	}
+	*pp = job->next;
+	if (q->tail == job)
+		q->tail = prev;
+	job->next = NULL;
+	q->queued--;
+	q->pending--;
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
 unsigned int workq_pending(const struct workq *q)
 {
 	return q->pending;

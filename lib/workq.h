@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A few worker threads for system calls that wait in the kernel, so that
- * the event loop does not wait with them.
+ * A few worker threads for system calls that wait in the kernel (or for
+ * a server's answer), so that the event loop does not wait with them.
  *
  * Some kernel calls a session's setup and teardown make sleep for an RCU
  * grace period (the PPPoX socket's PPPIOCGCHAN, a PPPoL2TP socket's close)
@@ -10,10 +10,12 @@
  * made from several threads at once, their waits overlap.
  *
  * A job's run() is called on a worker thread and must touch nothing but
- * the job (and descriptors the job owns); done() is then called on the
- * loop's thread, exactly once for every job submitted, also when the
- * queue is freed before the job ran (job->ran false then). Jobs are
- * taken in the order they were submitted.
+ * the job (descriptors the job owns, settings that do not change while
+ * jobs run, atomic counters); done() is then called on the loop's
+ * thread, exactly once for every job submitted and not cancelled, also
+ * when the queue is freed before the job ran (job->ran false then). Jobs
+ * are taken in the order they were submitted. Submitting and cancelling
+ * are the loop's.
  */
 #ifndef VPNSUITE_WORKQ_H
 #define VPNSUITE_WORKQ_H
@@ -42,6 +44,12 @@ struct workq *workq_new(struct evloop *loop, unsigned int threads,
  * do the work itself then); done() is not called for a refused job.
  */
 int workq_submit(struct workq *q, struct workq_job *job);
+/*
+ * Takes job out of the queue when no worker took it yet: 0, and its
+ * done() is not called. -1 when it is running or has run: its done() is
+ * still to come.
+ */
+int workq_cancel(struct workq *q, struct workq_job *job);
 /* Jobs submitted and not done yet (waiting, running or run). */
 unsigned int workq_pending(const struct workq *q);
 /*

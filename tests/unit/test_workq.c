@@ -2,7 +2,8 @@
 /*
  * lib/workq.c: jobs run on worker threads, several at once, and come back
  * to the loop's thread exactly once each; the queue refuses what does not
- * fit, and freeing it hands back the jobs no worker took, marked so.
+ * fit, and freeing it hands back the jobs no worker took, marked so; a
+ * job no worker took can be cancelled (no done() then), a running one not.
  */
 #include <check.h>
 #include <pthread.h>
@@ -253,6 +254,67 @@ START_TEST(test_freeing_hands_back_the_jobs_no_worker_took)
 }
 END_TEST
 
+START_TEST(test_cancelling_a_waiting_job_takes_it_out_without_done)
+{
+	struct test_job jobs[5] = {0};
+	char err[256];
+	struct workq *q = workq_new(loop, 1, 4, err, sizeof(err));
+
+	ck_assert_msg(q, "%s", err);
+	gate_ms = 10000; /* opened by the test long before */
+	for (int i = 0; i < 5; i++) {
+		jobs[i].job.run = i ? job_record : job_gate;
+		jobs[i].job.done = job_done;
+	}
+	ck_assert_int_eq(workq_submit(q, &jobs[0].job), 0);
+	wait_started();
+	for (int i = 1; i < 4; i++)
+		ck_assert_int_eq(workq_submit(q, &jobs[i].job), 0);
+	ck_assert_uint_eq(workq_pending(q), 4);
+	/* The last one, then one between two: a job submitted after them
+	 * is still found by the worker. */
+	ck_assert_int_eq(workq_cancel(q, &jobs[3].job), 0);
+	ck_assert_int_eq(workq_submit(q, &jobs[4].job), 0);
+	ck_assert_int_eq(workq_cancel(q, &jobs[2].job), 0);
+	ck_assert_uint_eq(workq_pending(q), 3);
+	gate_set(true);
+	jobs_expected = 3;
+	run_until_done();
+	ck_assert_uint_eq(workq_pending(q), 0);
+	workq_free(q);
+	for (int i = 0; i < 5; i++) {
+		bool cancelled = i == 2 || i == 3;
+
+		ck_assert_int_eq(jobs[i].job.ran, !cancelled);
+		ck_assert_int_eq(jobs[i].done_calls, cancelled ? 0 : 1);
+	}
+}
+END_TEST
+
+START_TEST(test_cancelling_a_running_job_fails_and_done_comes_once)
+{
+	struct test_job job = {0};
+	char err[256];
+	struct workq *q = workq_new(loop, 1, 1, err, sizeof(err));
+
+	ck_assert_msg(q, "%s", err);
+	gate_ms = 10000;
+	job.job.run = job_gate;
+	job.job.done = job_done;
+	ck_assert_int_eq(workq_submit(q, &job.job), 0);
+	wait_started();
+	ck_assert_int_eq(workq_cancel(q, &job.job), -1);
+	ck_assert_uint_eq(workq_pending(q), 1);
+	gate_set(true);
+	jobs_expected = 1;
+	run_until_done();
+	workq_free(q);
+	ck_assert(job.job.ran);
+	ck_assert_int_eq(job.done_calls, 1);
+	ck_assert(pthread_equal(job.done_on, loop_thread));
+}
+END_TEST
+
 START_TEST(test_bad_thread_counts_are_refused)
 {
 	char err[256];
@@ -276,6 +338,10 @@ static Suite *workq_suite(void)
 	tcase_add_test(tc,
 		       test_a_full_queue_refuses_and_takes_again_once_drained);
 	tcase_add_test(tc, test_freeing_hands_back_the_jobs_no_worker_took);
+	tcase_add_test(tc,
+		       test_cancelling_a_waiting_job_takes_it_out_without_done);
+	tcase_add_test(tc,
+		       test_cancelling_a_running_job_fails_and_done_comes_once);
 	tcase_add_test(tc, test_bad_thread_counts_are_refused);
 	suite_add_tcase(s, tc);
 	return s;
