@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The RADIUS client: radcli's configuration, worker threads, the exchange
- * with failover. See radius.h.
+ * The RADIUS client: radcli's configuration, the exchange with failover on
+ * the workers of lib/workq. See radius.h.
  */
 #include "ppp/radius.h"
 
@@ -10,7 +10,6 @@
 #include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <radcli/radcli.h>
 
-#include "lib/evloop.h"
 #include "lib/log.h"
+#include "lib/workq.h"
 #include "ppp/radius_acct.h"
 #include "ppp/radius_priv.h"
 
@@ -284,8 +282,10 @@ static int auth_check_reply(void *arg, const uint8_t *buf, size_t len)
 }
 
 /* The login of q against the servers, from the one that last answered. */
-static void auth_run(struct radius *r, struct radius_query *q)
+static void auth_run(struct workq_job *job)
 {
+	struct radius_query *q = (struct radius_query *)job;
+	struct radius *r = q->r;
 	struct radius_pkt *pkt = &q->pkt;
 	unsigned first = __atomic_load_n(&r->auth_current, __ATOMIC_RELAXED);
 	uint8_t buf[RADIUS_MAX_LEN];
@@ -342,60 +342,6 @@ error:
 	snprintf(q->reply.why, sizeof(q->reply.why), "stopped or no random");
 }
 
-static void *worker_main(void *arg)
-{
-	struct radius *r = arg;
-
-	pthread_mutex_lock(&r->lock);
-	for (;;) {
-		struct radius_query *q;
-		uint64_t one = 1;
-
-		while (!r->stopping && !r->queue_head)
-			pthread_cond_wait(&r->cond, &r->lock);
-		if (r->stopping)
-			break;
-		q = r->queue_head;
-		r->queue_head = q->next;
-		if (!r->queue_head)
-			r->queue_tail = NULL;
-		r->n_pending--;
-		q->next = NULL;
-		pthread_mutex_unlock(&r->lock);
-
-		q->run(r, q);
-
-		pthread_mutex_lock(&r->lock);
-		q->next = r->done;
-		r->done = q;
-		if (write(r->done_fd, &one, sizeof(one)) < 0) {
-			/* eventfd cannot overflow at this rate */
-		}
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
-}
-
-int radius_submit(struct radius *r, struct radius_query *q)
-{
-	pthread_mutex_lock(&r->lock);
-	if (r->n_pending >= RADIUS_MAX_PENDING) {
-		pthread_mutex_unlock(&r->lock);
-		return -1;
-	}
-	q->r = r;
-	q->next = NULL;
-	if (r->queue_tail)
-		r->queue_tail->next = q;
-	else
-		r->queue_head = q;
-	r->queue_tail = q;
-	r->n_pending++;
-	pthread_cond_signal(&r->cond);
-	pthread_mutex_unlock(&r->lock);
-	return 0;
-}
-
 static void query_free(struct radius_query *q)
 {
 	OPENSSL_cleanse(q, sizeof(*q));
@@ -404,10 +350,16 @@ static void query_free(struct radius_query *q)
 
 /* ---- results, on the loop ---- */
 
-static void auth_done(struct radius *r, struct radius_query *q)
+static void auth_done(struct workq_job *job)
 {
-	struct radius_stats *st = &r->stats;
+	struct radius_query *q = (struct radius_query *)job;
+	struct radius_stats *st = &q->r->stats;
 
+	/* radius_free(): run or not, dropped without a word. */
+	if (q->r->stopping) {
+		query_free(q);
+		return;
+	}
 	st->bad_replies += q->bad_replies;
 	switch (q->reply.verdict) {
 	case RADIUS_ACCEPT:
@@ -434,25 +386,7 @@ static void auth_done(struct radius *r, struct radius_query *q)
 			 q->reply.why[0] ? q->reply.why : "failed checks");
 	if (!q->cancelled && q->fn)
 		q->fn(q->arg, &q->reply);
-}
-
-static void done_ready(evutil_socket_t fd, short what, void *arg)
-{
-	struct radius *r = arg;
-	struct radius_query *list, *next;
-	uint64_t v;
-
-	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_warn(&radius_log, "eventfd: %s", strerror(errno));
-	pthread_mutex_lock(&r->lock);
-	list = r->done;
-	r->done = NULL;
-	pthread_mutex_unlock(&r->lock);
-	for (; list; list = next) {
-		next = list->next;
-		list->done(r, list);
-		query_free(list);
-	}
+	query_free(q);
 }
 
 /* ---- public ---- */
@@ -461,38 +395,22 @@ struct radius *radius_new(struct evloop *loop, const char *path, char *err,
 			  size_t errlen)
 {
 	struct radius *r = calloc(1, sizeof(*r));
-	unsigned i;
 
 	if (!r) {
 		set_err(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->done_fd = r->stop_fd = -1;
+	r->stop_fd = -1;
 	if (config_read(r, path, err, errlen))
 		goto fail;
-	r->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	r->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (r->done_fd < 0 || r->stop_fd < 0) {
+	if (r->stop_fd < 0) {
 		set_err(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	r->ev_done = event_new(evloop_base(loop), r->done_fd,
-			       EV_READ | EV_PERSIST, done_ready, r);
-	if (!r->ev_done || event_add(r->ev_done, NULL)) {
-		set_err(err, errlen, "cannot watch the workers' eventfd");
-		goto fail;
-	}
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->cond, NULL);
-	r->locks_made = true;
-	for (i = 0; i < RADIUS_DEFAULT_WORKERS; i++) {
-		if (pthread_create(&r->workers[i], NULL, worker_main, r)) {
-			set_err(err, errlen, "cannot start a RADIUS worker");
-			goto fail;
-		}
-		r->n_workers++;
-	}
-	if (radius_acct_init(r, loop, err, errlen))
+	r->wq = workq_new(loop, RADIUS_DEFAULT_WORKERS, RADIUS_MAX_PENDING, err,
+			  errlen);
+	if (!r->wq || radius_acct_init(r, loop, err, errlen))
 		goto fail;
 	return r;
 fail:
@@ -502,41 +420,20 @@ fail:
 
 void radius_free(struct radius *r)
 {
-	struct radius_query *q, *next;
 	uint64_t one = 1;
 
 	if (!r)
 		return;
 	radius_acct_fini(r);
-	if (r->locks_made) {
-		pthread_mutex_lock(&r->lock);
-		r->stopping = true;
-		pthread_cond_broadcast(&r->cond);
-		pthread_mutex_unlock(&r->lock);
-	}
+	/* The running exchanges end at once; their queries and those no
+	 * worker took come back to auth_done(), which frees them. */
+	r->stopping = true;
 	if (r->stop_fd >= 0 && write(r->stop_fd, &one, sizeof(one)) < 0) {
 		/* the workers then finish their exchange first */
 	}
-	for (unsigned i = 0; i < r->n_workers; i++)
-		pthread_join(r->workers[i], NULL);
-	for (q = r->queue_head; q; q = next) {
-		next = q->next;
-		query_free(q);
-	}
-	for (q = r->done; q; q = next) {
-		next = q->next;
-		query_free(q);
-	}
-	if (r->ev_done)
-		event_free(r->ev_done);
-	if (r->done_fd >= 0)
-		close(r->done_fd);
+	workq_free(r->wq);
 	if (r->stop_fd >= 0)
 		close(r->stop_fd);
-	if (r->locks_made) {
-		pthread_mutex_destroy(&r->lock);
-		pthread_cond_destroy(&r->cond);
-	}
 	OPENSSL_cleanse(r, sizeof(*r));
 	free(r);
 }
@@ -554,11 +451,12 @@ struct radius_query *radius_auth_start(struct radius *r,
 		snprintf(q->login.nas.nas_identifier,
 			 sizeof(q->login.nas.nas_identifier), "%s",
 			 r->nas_identifier);
+	q->r = r;
 	q->fn = fn;
 	q->arg = arg;
-	q->run = auth_run;
-	q->done = auth_done;
-	if (radius_submit(r, q)) {
+	q->job.run = auth_run;
+	q->job.done = auth_done;
+	if (workq_submit(r->wq, &q->job)) {
 		r->stats.busy++;
 		query_free(q);
 		return NULL;
@@ -569,29 +467,11 @@ struct radius_query *radius_auth_start(struct radius *r,
 
 void radius_query_cancel(struct radius_query *q)
 {
-	struct radius *r = q->r;
-	struct radius_query **pp;
-
-	pthread_mutex_lock(&r->lock);
-	/* Still waiting for a worker: take it out and free it now. */
-	for (pp = &r->queue_head; *pp; pp = &(*pp)->next) {
-		if (*pp != q)
-			continue;
-		*pp = q->next;
-		if (r->queue_tail == q) {
-			struct radius_query *t = r->queue_head;
-
-			while (t && t->next)
-				t = t->next;
-			r->queue_tail = t;
-		}
-		r->n_pending--;
-		pthread_mutex_unlock(&r->lock);
+	/* Still waiting for a worker: freed now; else once it is back. */
+	if (!workq_cancel(q->r->wq, &q->job))
 		query_free(q);
-		return;
-	}
-	q->cancelled = true;
-	pthread_mutex_unlock(&r->lock);
+	else
+		q->cancelled = true;
 }
 
 const struct radius_stats *radius_get_stats(struct radius *r)

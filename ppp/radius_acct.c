@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,13 @@ struct radius_acct_queue {
 	struct acct_record *head, *tail;
 	unsigned n;
 	bool busy; /* the worker holds the head */
+	bool stopping;
 	pthread_t thread;
 	bool thread_made;
+	pthread_mutex_t lock;
 	pthread_cond_t cond, drained;
 	uint32_t id_prefix, id_random, id_counter;
-	/* results for the loop, under r->lock */
+	/* results for the loop, under lock */
 	uint64_t sent, timeouts;
 };
 
@@ -154,9 +157,9 @@ static int queue_put(struct radius *r, uint8_t status, const uint8_t *attrs,
 	}
 	if (!r->n_acct)
 		return 0; /* no acctserver configured: accounting is off */
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&aq->lock);
 	if (aq->n >= RADIUS_ACCT_QUEUE_MAX || !(rec = malloc(sizeof(*rec)))) {
-		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_unlock(&aq->lock);
 		r->stats.acct_dropped++;
 		log_warn(&acct_log,
 			 "%s: dropped, %u records already wait for the "
@@ -179,7 +182,7 @@ static int queue_put(struct radius *r, uint8_t status, const uint8_t *attrs,
 	aq->n++;
 	r->stats.acct_queued = aq->n;
 	pthread_cond_signal(&aq->cond);
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&aq->lock);
 	return 0;
 }
 
@@ -335,25 +338,25 @@ static void *acct_main(void *arg)
 	struct radius *r = arg;
 	struct radius_acct_queue *aq = r->acct_q;
 
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&aq->lock);
 	for (;;) {
 		struct acct_record *rec;
 		unsigned bad = 0;
 		int rc;
 
-		while (!r->stopping && !aq->head)
-			pthread_cond_wait(&aq->cond, &r->lock);
-		if (r->stopping)
+		while (!aq->stopping && !aq->head)
+			pthread_cond_wait(&aq->cond, &aq->lock);
+		if (aq->stopping)
 			break;
 		rec = aq->head;
 		aq->busy = true;
-		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_unlock(&aq->lock);
 
 		rc = acct_send(r, rec, &bad);
 		if (rc == 0 && wait_stop(r, RADIUS_ACCT_RETRY_MS))
 			rc = -1;
 
-		pthread_mutex_lock(&r->lock);
+		pthread_mutex_lock(&aq->lock);
 		aq->busy = false;
 		if (rc < 0)
 			break;
@@ -370,7 +373,7 @@ static void *acct_main(void *arg)
 		if (!aq->n)
 			pthread_cond_broadcast(&aq->drained);
 	}
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&aq->lock);
 	return NULL;
 }
 
@@ -387,6 +390,7 @@ int radius_acct_init(struct radius *r, struct evloop *loop, char *err,
 	aq->id_prefix = (uint32_t)time(NULL);
 	if (RAND_bytes((uint8_t *)&aq->id_random, sizeof(aq->id_random)) != 1)
 		aq->id_random = (uint32_t)getpid();
+	pthread_mutex_init(&aq->lock, NULL);
 	pthread_cond_init(&aq->cond, NULL);
 	pthread_cond_init(&aq->drained, NULL);
 	if (pthread_create(&aq->thread, NULL, acct_main, r)) {
@@ -410,12 +414,12 @@ unsigned radius_acct_flush(struct radius *r, unsigned max_ms)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000;
 	}
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&aq->lock);
 	while (aq->n &&
-	       pthread_cond_timedwait(&aq->drained, &r->lock, &until) == 0)
+	       pthread_cond_timedwait(&aq->drained, &aq->lock, &until) == 0)
 		;
 	left = aq->n;
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&aq->lock);
 	return left;
 }
 
@@ -426,11 +430,11 @@ void radius_acct_stats_sync(struct radius *r)
 
 	if (!aq)
 		return;
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&aq->lock);
 	r->stats.acct_sent = aq->sent;
 	r->stats.acct_timeouts = aq->timeouts;
 	r->stats.acct_queued = aq->n;
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&aq->lock);
 }
 
 void radius_acct_fini(struct radius *r)
@@ -442,10 +446,10 @@ void radius_acct_fini(struct radius *r)
 	if (!aq)
 		return;
 	if (aq->thread_made) {
-		pthread_mutex_lock(&r->lock);
-		r->stopping = true;
+		pthread_mutex_lock(&aq->lock);
+		aq->stopping = true;
 		pthread_cond_broadcast(&aq->cond);
-		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_unlock(&aq->lock);
 		if (write(r->stop_fd, &one, sizeof(one)) < 0) {
 			/* joined below anyway */
 		}
@@ -459,6 +463,7 @@ void radius_acct_fini(struct radius *r)
 		next = rec->next;
 		free(rec);
 	}
+	pthread_mutex_destroy(&aq->lock);
 	pthread_cond_destroy(&aq->cond);
 	pthread_cond_destroy(&aq->drained);
 	free(aq);
