@@ -11,18 +11,26 @@
 
 #include "lib/nl.h"
 
-struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
-				       const char *ifname)
+/* An RTM_GETLINK header with an empty ifinfomsg, any family. */
+static struct nlmsghdr *getlink_header(void *buf, uint32_t seq, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
 
 	nlh->nlmsg_type = RTM_GETLINK;
-	/* The ACK ends the exchange after the one reply. */
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = seq;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
+	return nlh;
+}
+
+struct nlmsghdr *ifstats_build_request(void *buf, uint32_t seq,
+				       const char *ifname)
+{
+	/* The ACK ends the exchange after the one reply. */
+	struct nlmsghdr *nlh = getlink_header(buf, seq, NLM_F_ACK);
+
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
 	return nlh;
 }
@@ -139,16 +147,8 @@ int ifstats_parse_link(const struct nlmsghdr *nlh, char *ifname,
 
 struct nlmsghdr *ifstats_build_dump(void *buf, uint32_t seq)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-
-	nlh->nlmsg_type = RTM_GETLINK;
 	/* A dump ends with NLMSG_DONE: no ACK asked for. */
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	return nlh;
+	return getlink_header(buf, seq, NLM_F_DUMP);
 }
 
 struct dump {
