@@ -34,9 +34,6 @@
 #include "ppp/engine/ppp.h"
 #include "ppp/login.h"
 
-/* Frames read per readable event, so that one busy link cannot starve
- * the others on the loop. */
-#define LINK_READ_BATCH 16
 /*
  * Frames are read into a buffer as large as the MRU we agreed to (the peer
  * may send that much, RFC 1661 6.1), never less than the 1500 bytes every
@@ -281,48 +278,56 @@ static void link_auth_reply(void *impl, const struct ppp_ipc_msg *reply)
 
 /* ---- frames from the kernel ---- */
 
+/* What one read of the channel gave (n <= 0: the channel is gone). */
+static void link_frame_in(struct builtin_link *bl, const uint8_t *frame,
+			  ssize_t n)
+{
+	bl->in_engine++;
+	if (n <= 0) {
+		/* The session was deleted, the socket disconnected. */
+		if (!bl->reason[0])
+			snprintf(bl->reason, sizeof(bl->reason),
+				 "PPP channel closed%s%s", n < 0 ? ": " : "",
+				 n < 0 ? strerror(errno) : "");
+		ppp_engine_lower_down(bl->e, now_ms());
+	} else {
+		if (!bl->started) {
+			bl->started = true;
+			ppp_engine_start(bl->e, now_ms());
+		}
+		ppp_engine_input(bl->e, frame, (size_t)n, now_ms());
+	}
+	bl->in_engine--;
+}
+
+/*
+ * One frame a readable event. The loop's poll is level-triggered, so a link
+ * with more queued is called again on its next turn, after the others;
+ * reading on until EAGAIN would cost a failed read for every frame that
+ * comes alone, which is nearly every one (a setup's frames and the LCP
+ * echoes come one at a time).
+ */
 static void link_readable(evutil_socket_t fd, short what, void *arg)
 {
 	/* One for all links: the loop runs one handler at a time. */
 	static uint8_t frame[LINK_FRAME_MAX];
 	struct builtin_link *bl = arg;
 	size_t size = (bl->mru > 1500 ? bl->mru : 1500) + LINK_FRAME_HEADROOM;
+	ssize_t n;
 
 	if (size > sizeof(frame))
 		size = sizeof(frame);
-	for (int i = 0; i < LINK_READ_BATCH && !bl->ended; i++) {
-		ssize_t n = read(fd, frame, size);
-
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			break;
-		/* Longer than any control frame we take: the kernel drops
-		 * it (ppp_read), the link goes on. */
-		if (n < 0 && errno == EOVERFLOW) {
+	if (!bl->ended) {
+		n = read(fd, frame, size);
+		if (n < 0 && errno == EOVERFLOW)
+			/* Longer than any control frame we take: the kernel
+			 * drops it (ppp_read), the link goes on. */
 			log_debug(&bl->log, "PPP frame over %zu bytes dropped",
 				  size);
-			continue;
-		}
-		if (n <= 0) {
-			/* The channel is gone under us (the session was
-			 * deleted, the socket disconnected). */
-			if (!bl->reason[0])
-				snprintf(bl->reason, sizeof(bl->reason),
-					 "PPP channel closed%s%s",
-					 n < 0 ? ": " : "",
-					 n < 0 ? strerror(errno) : "");
-			bl->in_engine++;
-			ppp_engine_lower_down(bl->e, now_ms());
-			bl->in_engine--;
-			break;
-		}
-		bl->in_engine++;
-		if (!bl->started) {
-			bl->started = true;
-			ppp_engine_start(bl->e, now_ms());
-		}
-		ppp_engine_input(bl->e, frame, (size_t)n, now_ms());
-		bl->in_engine--;
+		else if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			link_frame_in(bl, frame, n);
 	}
+	/* An ended link only settles, which takes its events off the loop. */
 	link_settle(bl);
 }
 
