@@ -218,6 +218,12 @@ int radius_exchange(struct radius *r, const struct radius_server *sv,
 	for (unsigned t = 0; t < r->tries && rc == 0; t++) {
 		uint64_t deadline = mono_ms() + r->timeout_ms;
 
+		/* Stopping: nothing more goes out, not even a login a worker
+		 * took from the queue while the client was being freed. */
+		if (poll(&pfd[1], 1, 0) > 0) {
+			rc = -1;
+			break;
+		}
 		/* A send error (no route, refused) counts as a lost try. */
 		(void)send(pfd[0].fd, pkt, len, MSG_NOSIGNAL);
 		for (;;) {

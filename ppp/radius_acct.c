@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,18 +327,23 @@ out:
 	return rc;
 }
 
+/* Only the stop says stop: an interrupted wait just ends early. */
 static bool wait_stop(struct radius *r, unsigned ms)
 {
 	struct pollfd pfd = {.fd = r->stop_fd, .events = POLLIN};
 
-	return poll(&pfd, 1, (int)ms) != 0;
+	return poll(&pfd, 1, (int)ms) > 0;
 }
 
 static void *acct_main(void *arg)
 {
 	struct radius *r = arg;
 	struct radius_acct_queue *aq = r->acct_q;
+	sigset_t all;
 
+	/* Signals are the loop's to take. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	pthread_mutex_lock(&aq->lock);
 	for (;;) {
 		struct acct_record *rec;

@@ -240,6 +240,11 @@ START_TEST(test_freeing_ends_the_exchanges_and_answers_no_login)
 	rad = NULL;
 	ck_assert_uint_lt(mono_ms() - start, 10000);
 	ck_assert_int_eq(answers_total, 0);
+	/* The waiting login was not sent either: the workers are joined,
+	 * so what they sent is at the server already. */
+	ck_assert_msg(poll(&(struct pollfd){.fd = server_fd, .events = POLLIN},
+			   1, 0) == 0,
+		      "a login was sent while the client was freed");
 }
 END_TEST
 
