@@ -49,6 +49,11 @@ struct pppd {
 	 * answer. */
 	struct evloop_timer *kill_timer;
 	unsigned kill_grace_ms;
+	/* pppd_hangup(): SIGHUP unless pppd leaves by itself first. */
+	struct evloop_timer *hangup_timer;
+	uint64_t hangup_at;
+	bool leaving;  /* its last phase: terminate, disconnect, dead */
+	bool phase_up; /* it reported a phase other than dead */
 	bool hello;
 	bool auth_pending; /* an AUTH_REQUEST waits for its reply */
 	uint32_t auth_seq;
@@ -349,6 +354,7 @@ static void pppd_free(struct pppd *h)
 	if (h->ipc_fd >= 0)
 		close(h->ipc_fd);
 	evloop_timer_free(h->kill_timer);
+	evloop_timer_free(h->hangup_timer);
 	evloop_timer_free(h->setup_timer);
 	free(h);
 }
@@ -371,6 +377,7 @@ static void pppd_signal(struct pppd *h, int sig)
 		return;
 	h->term_sent = true;
 	evloop_timer_disarm(h->setup_timer);
+	evloop_timer_disarm(h->hangup_timer);
 	log_debug(&h->log, "pppd %d: sending %s", (int)h->pid,
 		  sig == SIGHUP ? "SIGHUP" : "SIGTERM");
 	if (kill(h->pid, sig) < 0)
@@ -388,6 +395,26 @@ void pppd_terminate(struct pppd *h)
 
 void pppd_hangup(struct pppd *h)
 {
+	if (h->reaped || h->term_sent || evloop_timer_armed(h->hangup_timer))
+		return;
+	h->hangup_at = evloop_now_ms();
+	if (evloop_timer_arm(h->hangup_timer, PPPD_HANGUP_CHECK_MS) < 0)
+		pppd_signal(h, SIGHUP);
+}
+
+static void on_hangup_timer(struct evloop_timer *t, void *arg)
+{
+	struct pppd *h = arg;
+	uint64_t waited = evloop_now_ms() - h->hangup_at;
+
+	if (h->leaving && waited < PPPD_HANGUP_GRACE_MS) {
+		log_debug(&h->log, "pppd %d: leaving; SIGHUP in %u ms if not",
+			  (int)h->pid,
+			  (unsigned)(PPPD_HANGUP_GRACE_MS - waited));
+		if (evloop_timer_arm(h->hangup_timer,
+				     PPPD_HANGUP_GRACE_MS - waited) == 0)
+			return;
+	}
 	pppd_signal(h, SIGHUP);
 }
 
@@ -574,6 +601,11 @@ static void ipc_recv(struct pppd *h, const uint8_t *rec, size_t len)
 			break;
 		}
 		log_debug(&h->log, "pppd %d: phase %u", (int)h->pid, m.phase);
+		/* pppd.h: PHASE_DEAD 0 (after any other: it ends),
+		 * PHASE_TERMINATE 9, PHASE_DISCONNECT 10. */
+		h->leaving = m.phase == 9 || m.phase == 10 ||
+			     (m.phase == 0 && h->phase_up);
+		h->phase_up = h->phase_up || m.phase != 0;
 		if (h->ops.phase)
 			h->ops.phase(h->arg, m.phase);
 		break;
@@ -683,6 +715,7 @@ static void on_child_exit(void *arg, pid_t pid, int status)
 	h->reaped = true;
 	evloop_timer_disarm(h->setup_timer);
 	evloop_timer_disarm(h->kill_timer);
+	evloop_timer_disarm(h->hangup_timer);
 	/* The exit may be seen before the last records (IP_DOWN, EXIT):
 	 * serve them first so the callbacks keep their order. */
 	if (h->ipc_fd >= 0)
@@ -770,7 +803,8 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 	copy_log_ctx(h, p->log);
 	h->setup_timer = evloop_timer_new(loop, on_setup_timeout, h);
 	h->kill_timer = evloop_timer_new(loop, on_kill_timer, h);
-	if (!h->setup_timer || !h->kill_timer) {
+	h->hangup_timer = evloop_timer_new(loop, on_hangup_timer, h);
+	if (!h->setup_timer || !h->kill_timer || !h->hangup_timer) {
 		errbuf_set(err, errlen, "pppd: cannot create timers");
 		goto err_free;
 	}

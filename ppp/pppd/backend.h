@@ -140,10 +140,17 @@ struct pppd *pppd_spawn(struct evloop *loop, const struct pppd_params *p,
 void pppd_terminate(struct pppd *h);
 /*
  * The link is gone under pppd (the peer ended the call, the tunnel is
- * down): SIGHUP makes it stop at once without saying goodbye over a link
- * that cannot carry it any more. SIGKILL follows after the grace period
- * as for pppd_terminate(); one of the two is sent, whichever comes first.
+ * down): SIGHUP makes it stop without saying goodbye over a link that
+ * cannot carry it any more. SIGKILL follows after the grace period as for
+ * pppd_terminate(); one of the two is sent, whichever comes first.
+ * The SIGHUP waits PPPD_HANGUP_CHECK_MS, time for what pppd reported just
+ * before to be read; a pppd that is leaving by then (it said it
+ * terminates or disconnects, as after a refused login) gets up to
+ * PPPD_HANGUP_GRACE_MS to exit by itself: the signal would turn the
+ * reason it exits with (authentication failed, say) into "user request".
  */
+#define PPPD_HANGUP_CHECK_MS 250
+#define PPPD_HANGUP_GRACE_MS 1000
 void pppd_hangup(struct pppd *h);
 /* The answer to the AUTH_REQUEST an ops->auth deferred; ignored when none
  * waits (answered already, or pppd is going). */

@@ -8,7 +8,8 @@ protocol (ppp/pppd/ipc.h) on the descriptor given by "vpnsuite-ipc".
 
 Environment:
   FAKE_PPPD_SCENARIO  up | updown | auth | login | passwd | garbage | hang |
-                      die | stubborn | eof (see the functions below)
+                      die | stubborn | eof | leaving (see the functions
+                      below)
   FAKE_PPPD_ARGV      report file: one "arg:WORD" line per argv word after
                       argv[0], "fd3:DEV:INO" (or "fd3:none"), "fds:0,1,..."
                       (our open descriptors at start), then per scenario
@@ -16,7 +17,8 @@ Environment:
   FAKE_PPPD_EXPECT    the password the passwd scenario expects
   FAKE_PPPD_GARBAGE   what garbage sends: version | length | type | reply |
                       oversize | noifname
-  FAKE_PPPD_LINGER_MS eof: how long to run on after closing the socket
+  FAKE_PPPD_LINGER_MS eof: how long to run on after closing the socket;
+                      leaving: how long to take before exiting (none: stays)
   FAKE_PPPD_LOGIN_FILE login: "USER PASSWORD", read at start
   FAKE_PPPD_LIFE_S    login: how long to stay up at most (default 10)
 """
@@ -35,8 +37,11 @@ T_PID, T_PHASE, T_IFNAME, T_LOCAL, T_REMOTE, T_STATUS, T_MESSAGE, T_METHOD, \
     T_USER, T_CHAP_ID, T_CHALLENGE, T_RESPONSE, T_RESULT, T_SEND_KEY, \
     T_RECV_KEY, T_PASSWORD, T_OURNAME = range(1, 18)
 AUTH_PAP = 1
-PHASE_NETWORK = 9
+# pppd.h
+PHASE_NETWORK = 7
+PHASE_TERMINATE = 9
 EXIT_USER_REQUEST = 5
+EXIT_AUTH_TOPEER_FAILED = 19
 # Never wait forever: a test that lost us must not leave us behind.
 MAX_LIFE_S = 10
 
@@ -253,6 +258,22 @@ def scenario_stubborn(p):
     wait_forever()
 
 
+def scenario_leaving(p):
+    """Refused by the peer: PHASE terminate, then exits 19 after
+    FAKE_PPPD_LINGER_MS (unset: stays); SIGHUP makes it exit 5 at once,
+    as pppd's status becomes "user request" then."""
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(EXIT_USER_REQUEST))
+    p.send(HELLO, [(T_PID, u32(os.getpid()))])
+    p.send(PHASE, [(T_PHASE, u32(PHASE_NETWORK))])
+    p.send(PHASE, [(T_PHASE, u32(PHASE_TERMINATE))])
+    linger = os.environ.get("FAKE_PPPD_LINGER_MS")
+    if linger is None:
+        wait_forever()
+    time.sleep(int(linger) / 1000)
+    p.send(EXIT, [(T_STATUS, u32(EXIT_AUTH_TOPEER_FAILED))])
+    sys.exit(EXIT_AUTH_TOPEER_FAILED)
+
+
 def scenario_eof(p):
     """HELLO, closes the IPC socket, runs on for FAKE_PPPD_LINGER_MS."""
     p.send(HELLO, [(T_PID, u32(os.getpid()))])
@@ -289,6 +310,8 @@ def main():
         scenario_stubborn(p)
     elif scenario == "eof":
         scenario_eof(p)
+    elif scenario == "leaving":
+        scenario_leaving(p)
     sys.exit("fake_pppd: unknown scenario " + scenario)
 
 

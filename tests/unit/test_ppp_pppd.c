@@ -47,6 +47,7 @@ struct seen {
 	uint64_t terminate_at;
 	bool terminate_on_phase;
 	bool hangup_on_phase;
+	bool hangup_on_terminate; /* at pppd.h's PHASE_TERMINATE */
 	bool terminate_in_auth;
 	int auth_rc;
 	const char *passwd;
@@ -73,7 +74,7 @@ static void on_phase(void *arg, unsigned phase)
 	s->phase = phase;
 	if (s->terminate_on_phase)
 		pppd_terminate(s->h);
-	if (s->hangup_on_phase)
+	if (s->hangup_on_phase || (s->hangup_on_terminate && phase == 9))
 		pppd_hangup(s->h);
 }
 
@@ -497,7 +498,7 @@ START_TEST(test_pppd_up_then_terminate_reports_up_down_exit)
 	close(chan);
 
 	ck_assert_str_eq(s.order, "PUDX");
-	ck_assert_uint_eq(s.phase, 9);
+	ck_assert_uint_eq(s.phase, 7); /* pppd.h PHASE_NETWORK */
 	ck_assert_str_eq(s.ifname_up, "ppp7|ppp7");
 	ck_assert_str_eq(s.ifname_down, "ppp7");
 	ck_assert_uint_eq(s.local, 0x0a000001);
@@ -826,7 +827,8 @@ START_TEST(test_pppd_ignored_sigterm_escalates_to_sigkill)
 }
 END_TEST
 
-/* A pppd that would linger on SIGTERM stops at once on a hangup. */
+/* A pppd that would linger on SIGTERM stops on a hangup, well before the
+ * grace for SIGTERM is over. */
 START_TEST(test_pppd_hangup_stops_pppd_before_the_grace)
 {
 	struct pppd_params p = fake_params("stubborn");
@@ -839,6 +841,40 @@ START_TEST(test_pppd_hangup_stops_pppd_before_the_grace)
 	ck_assert_uint_lt(evloop_now_ms() - start, 3000);
 	ck_assert(WIFSIGNALED(s.status) && WTERMSIG(s.status) == SIGHUP);
 	ck_assert_str_eq(s.reason, "killed by signal 1");
+}
+END_TEST
+
+/* A pppd leaving when its link goes (it says it terminates, as after a
+ * refused login, even just after the hangup was asked) exits by itself
+ * with its own reason: a SIGHUP then would make it "user request". */
+START_TEST(test_pppd_hangup_lets_a_leaving_pppd_exit_with_its_reason)
+{
+	struct pppd_params p = fake_params("leaving");
+	/* Asked at its first phase, before it says it terminates. */
+	struct seen s = {.hangup_on_phase = true};
+
+	setenv("FAKE_PPPD_LINGER_MS", "500", 1);
+	run(&p, &s);
+	unsetenv("FAKE_PPPD_LINGER_MS");
+	ck_assert_msg(WIFEXITED(s.status) && WEXITSTATUS(s.status) == 19, "%s",
+		      s.reason);
+}
+END_TEST
+
+/* One that stays is hung up once the grace is over. */
+START_TEST(test_pppd_hangup_of_a_leaving_pppd_that_stays_after_the_grace)
+{
+	struct pppd_params p = fake_params("leaving");
+	struct seen s = {.hangup_on_terminate = true};
+	uint64_t start;
+
+	p.kill_grace_ms = 3000;
+	start = evloop_now_ms();
+	run(&p, &s);
+	ck_assert_uint_ge(evloop_now_ms() - start, PPPD_HANGUP_GRACE_MS);
+	ck_assert_uint_lt(evloop_now_ms() - start, 3000);
+	ck_assert_msg(WIFEXITED(s.status) && WEXITSTATUS(s.status) == 5, "%s",
+		      s.reason);
 }
 END_TEST
 
@@ -910,6 +946,12 @@ static Suite *pppd_suite(void)
 		test_pppd_spawn_refuses_bad_channel_and_missing_callbacks);
 	tcase_add_test(run_tc, test_pppd_ignored_sigterm_escalates_to_sigkill);
 	tcase_add_test(run_tc, test_pppd_hangup_stops_pppd_before_the_grace);
+	tcase_add_test(
+		run_tc,
+		test_pppd_hangup_lets_a_leaving_pppd_exit_with_its_reason);
+	tcase_add_test(
+		run_tc,
+		test_pppd_hangup_of_a_leaving_pppd_that_stays_after_the_grace);
 	tcase_add_test(run_tc, test_pppd_ipc_eof_before_exit_is_normal);
 	tcase_add_test(run_tc, test_pppd_running_on_without_ipc_is_terminated);
 	suite_add_tcase(s, run_tc);
