@@ -28,8 +28,9 @@
  * (ppp_link_ifname(), ppp_link_user(), ppp_link_addrs(), counters).
  *
  * Ending it: ppp_link_close() (the operator or the daemon: PPP says goodbye
- * to the peer) or ppp_link_hangup() (the channel is gone under it: stop at
- * once). Either way down still comes, exactly once.
+ * to the peer) or ppp_link_hangup() (the channel is gone under it: stop
+ * without a goodbye; pppd gets a moment to exit by itself first, see
+ * pppd_hangup()). Either way down still comes, exactly once.
  *
  * Addresses are IPv4 in host order; 0 means none. A login the link verified
  * (params.login) holds its address from params.pool until down; the link
