@@ -36,6 +36,13 @@
 #define ARGV_FIXED  28
 #define STORE_FIXED 320
 
+/* pppd.h's phases that tell pppd is on its way out. */
+enum {
+	PPPD_PHASE_DEAD = 0,
+	PPPD_PHASE_TERMINATE = 9,
+	PPPD_PHASE_DISCONNECT = 10,
+};
+
 struct pppd {
 	struct evloop *loop;
 	struct pppd_ops ops;
@@ -601,11 +608,11 @@ static void ipc_recv(struct pppd *h, const uint8_t *rec, size_t len)
 			break;
 		}
 		log_debug(&h->log, "pppd %d: phase %u", (int)h->pid, m.phase);
-		/* pppd.h: PHASE_DEAD 0 (after any other: it ends),
-		 * PHASE_TERMINATE 9, PHASE_DISCONNECT 10. */
-		h->leaving = m.phase == 9 || m.phase == 10 ||
-			     (m.phase == 0 && h->phase_up);
-		h->phase_up = h->phase_up || m.phase != 0;
+		/* Dead after any other phase: it ends. */
+		h->leaving = m.phase == PPPD_PHASE_TERMINATE ||
+			     m.phase == PPPD_PHASE_DISCONNECT ||
+			     (m.phase == PPPD_PHASE_DEAD && h->phase_up);
+		h->phase_up = h->phase_up || m.phase != PPPD_PHASE_DEAD;
 		if (h->ops.phase)
 			h->ops.phase(h->arg, m.phase);
 		break;

@@ -58,25 +58,7 @@ nobsdcomp
 nodeflate'
 printf 'name lns\n%s\n' "$ppp_common" > "$D/options.lns"
 lns_conf() { # ENGINE
-    cat <<CONF
-[global]
-listen-addr = $LNS_IP
-dataplane = kernel
-ppp engine = $1
-max tunnels = 2000
-max sessions = 60000
-max sessions per tunnel = 1000
-max half-open per peer = 2000
-log level = warning
-[lns default]
-ip range = 10.128.0.1-10.128.255.254
-local ip = $PPP_LNS
-require chap = yes
-refuse pap = yes
-require authentication = yes
-name = lns
-hostname = lns
-CONF
+    vm_scale_lns_conf "$1" "$LNS_IP" "$PPP_LNS"
     [[ $1 == pppd ]] && printf 'pppoptfile = %s\n' "$D/options.lns"
     return 0
 }

@@ -29,6 +29,8 @@
 #           vm_lns_default RANGE LOCAL OPTFILE  l2tpd's [lns default] section: pool
 #                                       RANGE, local ip LOCAL, authentication
 #                                       required, named lns, pppd options OPTFILE
+#           vm_scale_lns_conf ENGINE IP LOCAL  the scale bench's l2tpd.conf
+#                                       (listen IP, local ip LOCAL, CHAP)
 #           vm_ppp_engine               the servers' PPP engine in this pass: pppd
 #                                       (default) or builtin ($VM_PPP_ENGINE)
 #           vm_ppp_engine_conf l2tpd|pptpd  that engine's line for an l2tpd.conf
@@ -344,6 +346,31 @@ vm_ppp_engine_conf() {
 vm_lns_default() {
     printf '[lns default]\nip range = %s\nlocal ip = %s\nrequire authentication = yes\nname = lns\nhostname = lns\npppoptfile = %s\n' \
         "$1" "$2" "$3"
+}
+
+# vm_scale_lns_conf ENGINE LISTEN_IP LOCAL_IP: l2tpd.conf of the LNS the
+# scale bench and its profile load (CHAP only, room for 60,000 sessions,
+# a /16 pool, warnings only in the log).
+vm_scale_lns_conf() {
+    cat <<CONF
+[global]
+listen-addr = $2
+dataplane = kernel
+ppp engine = $1
+max tunnels = 2000
+max sessions = 60000
+max sessions per tunnel = 1000
+max half-open per peer = 2000
+log level = warning
+[lns default]
+ip range = 10.128.0.1-10.128.255.254
+local ip = $3
+require chap = yes
+refuse pap = yes
+require authentication = yes
+name = lns
+hostname = lns
+CONF
 }
 
 # Debian's /etc/ppp/options has "auth", "lock", "crtscts", ... : replace it

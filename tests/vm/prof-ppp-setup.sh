@@ -24,25 +24,7 @@ vm_ppp_clean_options
 vm_ppp_no_scripts
 : > "$D/secrets"
 chmod 600 "$D/secrets"
-cat > "$D/lns.conf" <<CONF
-[global]
-listen-addr = $LNS_IP
-dataplane = kernel
-ppp engine = builtin
-max tunnels = 2000
-max sessions = 60000
-max sessions per tunnel = 1000
-max half-open per peer = 2000
-log level = warning
-[lns default]
-ip range = 10.128.0.1-10.128.255.254
-local ip = 192.168.91.1
-require chap = yes
-refuse pap = yes
-require authentication = yes
-name = lns
-hostname = lns
-CONF
+vm_scale_lns_conf builtin "$LNS_IP" 192.168.91.1 > "$D/lns.conf"
 printf '"vpnuser" "lns" "bench-secret" *\n' > /etc/ppp/chap-secrets
 chmod 600 /etc/ppp/chap-secrets
 
