@@ -56,12 +56,20 @@ static void check_link(struct daemon_checks *c, const struct l2tpd_config *cfg,
 	c->warn_only = false;
 }
 
+static bool uses_builtin(const struct l2tpd_config *cfg);
+
 int l2tpd_check_files(struct l2tpd *d, char *err, size_t errlen)
 {
 	const struct l2tpd_config *cfg = &d->cfg;
 	struct daemon_checks c = {.err = err, .errlen = errlen};
 
 	err[0] = '\0';
+	if (cfg->ppp_unnumbered && !uses_builtin(cfg))
+		log_warn(NULL,
+			 "%s: 'ppp unnumbered' is for the builtin engine's "
+			 "units, and no section uses it: pppd gives every "
+			 "interface its address",
+			 cfg->path);
 	if (d->secrets_path)
 		daemon_checks_file(&c, d->secrets_path, "tunnel secrets (-s)",
 				   true);

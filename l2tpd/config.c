@@ -825,6 +825,7 @@ static const struct key_def keys[] = {
 	 parse_lns_ppp_engine},
 	{"ppp engine", SEC_LAC, KIND_CUSTOM, C(ppp_engine), 0, 0,
 	 parse_lac_ppp_engine},
+	{"ppp unnumbered", SEC_GLOBAL, KIND_BOOL, G(ppp_unnumbered)},
 	{"radius config", SEC_GLOBAL, KIND_STRING, G(radius_config), 0,
 	 MAX_PATH_LEN},
 	{"radius dae", SEC_GLOBAL, KIND_STRING, G(radius_dae), 0, 80},

@@ -198,6 +198,9 @@ struct l2tpd_config {
 	/* ours: LAC tunnels leave from `port` (xl2tpd's way, what IPsec
 	 * policies on udp/1701 cover) unless this asks for a port each */
 	bool lac_port_per_tunnel;
+	/* The builtin engine's units without an address of their own: a
+	 * route to the peer, 'local ip' on lo (ppp/builtin/kernel.h). */
+	bool ppp_unnumbered;
 	bool access_control;
 	bool debug_avp;
 	bool debug_network;

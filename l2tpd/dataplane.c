@@ -724,6 +724,8 @@ static int start_ppp(struct l2tpd *d, struct l2tp_session *s,
 					      : d->cfg.ip_up_script;
 		bp.ip_down = link->ip_down_script ? link->ip_down_script
 						  : d->cfg.ip_down_script;
+		/* A server's units (a LAC's address is the LNS's to give). */
+		bp.unnumbered = !tg->lac && d->cfg.ppp_unnumbered;
 		backend = &d->ppp_builtin.base;
 	}
 	if (g->daemon_auth && !g->radius_auth) {

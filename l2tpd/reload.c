@@ -222,6 +222,7 @@ static void globals_apply(struct l2tpd *d, const struct l2tpd_config *n)
 	d->cfg.lac_port_per_tunnel = n->lac_port_per_tunnel;
 	/* New sessions; a session keeps the engine it started with. */
 	d->cfg.ppp_engine = n->ppp_engine;
+	d->cfg.ppp_unnumbered = n->ppp_unnumbered;
 	d->engine.limits.max_tunnels = n->max_tunnels;
 	d->engine.limits.max_sessions = n->max_sessions;
 	d->engine.limits.max_half_open_per_peer = n->max_half_open_per_peer;

@@ -273,6 +273,11 @@ static int ppp_engine_word(const struct conf_file *cf,
 	return 0;
 }
 
+static int parse_ppp_unnumbered(struct loader *ld, const struct conf_entry *e)
+{
+	return set_flag(ld, e, &ld->cfg->ppp_unnumbered);
+}
+
 static int parse_ppp_engine(struct loader *ld, const struct conf_entry *e)
 {
 	ld->cfg->ppp_engine_line = e->line;
@@ -369,6 +374,7 @@ static const struct keyword keywords[] = {
 	{"ppp-auth", parse_ppp_auth, NULL},
 	{"ppp-secrets", parse_ppp_secrets, NULL},
 	{"ppp-engine", parse_ppp_engine, NULL},
+	{"ppp-unnumbered", parse_ppp_unnumbered, NULL},
 	{"ip-up-script", parse_ip_up_script, NULL},
 	{"ip-down-script", parse_ip_down_script, NULL},
 	{"radius-config", parse_radius_config, NULL},

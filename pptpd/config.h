@@ -101,8 +101,11 @@ struct pptpd_config {
 	char *plugin_path;    /* vpnsuite.so; NULL: found at start */
 	enum pptpd_ppp_auth ppp_auth;	  /* see pptpd_config_daemon_auth() */
 	enum pptpd_ppp_engine ppp_engine; /* never INHERIT */
-	int ppp_engine_line;		  /* 0: the default */
-	char *ppp_secrets;		  /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
+	/* The builtin engine's units without an address of their own: a
+	 * route to the peer, localip on lo (ppp/builtin/kernel.h). */
+	bool ppp_unnumbered;
+	int ppp_engine_line; /* 0: the default */
+	char *ppp_secrets;   /* NULL: PPP_LOGIN_DEFAULT_SECRETS */
 	/* 'ppp-engine builtin': run as pppd runs /etc/ppp/ip-up and ip-down
 	 * (ppp/hook.h); NULL: none. */
 	char *ip_up_script, *ip_down_script;

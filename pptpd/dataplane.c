@@ -570,6 +570,8 @@ int pptpd_dataplane_call_up(struct pptpd *d, struct pptpd_call *c, char *err,
 		/* pppd's ip-up and ip-down, for the builtin engine. */
 		bp.ip_up = d->cfg.ip_up_script;
 		bp.ip_down = d->cfg.ip_down_script;
+		/* A server's units (a client's address is the server's). */
+		bp.unnumbered = !c->client && d->cfg.ppp_unnumbered;
 		backend = &d->ppp_builtin.base;
 	}
 	if (c->daemon_auth && !c->radius_auth) {

@@ -70,6 +70,9 @@ struct ppp_builtin_params {
 	 * the daemon ('ip-up script'); NULL: none. */
 	const char *ip_up, *ip_down;
 	char ipparam[PPP_IPC_MAX_NAME + 1]; /* for the ip-up hook */
+	/* No address on the unit, only the route to the peer; the local
+	 * address goes on lo (ppp_kernel_if_up(), ppp/builtin/kernel.h). */
+	bool unnumbered;
 };
 
 /*
@@ -90,6 +93,15 @@ struct ppp_builtin_idle_unit {
 	int unit; /* its number: interface pppN */
 };
 
+/* Local addresses of unnumbered units known to be on lo: one for each
+ * 'local ip' in use, a handful. */
+#define PPP_BUILTIN_LO_ADDRS 16
+
+struct ppp_builtin_lo_addr {
+	uint32_t addr; /* host order */
+	bool ours;     /* we put it there: it goes when we end */
+};
+
 struct ppp_hooks;
 struct ppp_link_builtin {
 	struct ppp_link_backend base; /* first: the link finds us from it */
@@ -101,6 +113,8 @@ struct ppp_link_builtin {
 	bool workq_failed;
 	struct ppp_builtin_idle_unit idle[PPP_BUILTIN_IDLE_UNITS];
 	unsigned int n_idle;
+	struct ppp_builtin_lo_addr lo[PPP_BUILTIN_LO_ADDRS];
+	unsigned int n_lo;
 };
 
 /* Opens the rtnetlink socket. 0, or -1 with the reason in err. */

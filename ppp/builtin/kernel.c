@@ -290,8 +290,76 @@ static int if_set_link(struct nl_sock *nl, unsigned int ifindex, bool up,
 	return nl_sock_transact(nl, nlh, NULL, NULL);
 }
 
+/* An unnumbered unit's one route: the peer's /32 through it, our replies
+ * from local (RTA_PREFSRC, which must be an address of the host). */
+static int if_peer_route(struct nl_sock *nl, uint16_t type,
+			 unsigned int ifindex, uint32_t local, uint32_t peer)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	/* Replace: a peer address that comes back (a static one, the peer
+	 * calling again) before its old session is gone goes to the new
+	 * session; the old one's removal then finds nothing of its own. */
+	if (type == RTM_NEWROUTE)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
+	nlh->nlmsg_seq = ++nl->seq;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope =
+		type == RTM_NEWROUTE ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(nlh, RTA_DST, htonl(peer));
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	if (type == RTM_NEWROUTE)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(local));
+	return nl_sock_transact(nl, nlh, NULL, NULL);
+}
+
+int ppp_kernel_lo_addr(struct nl_sock *nl, uint32_t addr, bool add, char *err,
+		       size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	int rc;
+
+	nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	/* Exclusive: an address that is there already is not ours. */
+	if (add)
+		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = ++nl->seq;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = 32;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	/* The loopback interface is the first of every namespace. */
+	ifa->ifa_index = 1;
+	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr));
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr));
+	rc = nl_sock_transact(nl, nlh, NULL, NULL);
+	if (add && rc == -EEXIST)
+		return 0;
+	if (!add && rc == -EADDRNOTAVAIL)
+		return 0;
+	if (rc < 0)
+		return errbuf_set(err, errlen, "%u.%u.%u.%u/32 %s lo: %s",
+				  addr >> 24, addr >> 16 & 255, addr >> 8 & 255,
+				  addr & 255, add ? "on" : "off",
+				  strerror(-rc));
+	return add ? 1 : 0;
+}
+
 int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
-		     uint32_t peer, unsigned int mtu, char *err, size_t errlen)
+		     uint32_t peer, unsigned int mtu, bool unnumbered,
+		     char *err, size_t errlen)
 {
 	unsigned int ifindex = if_nametoindex(ifname);
 	int rc;
@@ -303,12 +371,14 @@ int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 	if (rc < 0)
 		return errbuf_set(err, errlen, "%s: MTU %u, up: %s", ifname,
 				  mtu, strerror(-rc));
-	rc = if_addr_add(nl, ifindex, local, peer);
+	rc = unnumbered ? if_peer_route(nl, RTM_NEWROUTE, ifindex, local, peer)
+			: if_addr_add(nl, ifindex, local, peer);
 	if (rc < 0)
 		return errbuf_set(err, errlen,
-				  "%s: address %u.%u.%u.%u peer %u.%u.%u.%u: "
+				  "%s: %s %u.%u.%u.%u peer %u.%u.%u.%u: "
 				  "%s",
-				  ifname, local >> 24, local >> 16 & 255,
+				  ifname, unnumbered ? "route from" : "address",
+				  local >> 24, local >> 16 & 255,
 				  local >> 8 & 255, local & 255, peer >> 24,
 				  peer >> 16 & 255, peer >> 8 & 255, peer & 255,
 				  strerror(-rc));
@@ -356,8 +426,8 @@ static int if_addr_change(struct nl_sock *nl, uint16_t type, int family,
 }
 
 int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
-			   uint32_t local, uint32_t peer, char *err,
-			   size_t errlen)
+			   uint32_t local, uint32_t peer, bool unnumbered,
+			   char *err, size_t errlen)
 {
 	unsigned int ifindex = if_nametoindex(ifname);
 	uint32_t l = htonl(local), p = htonl(peer);
@@ -366,6 +436,15 @@ int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
 	if (!ifindex)
 		return errbuf_set(err, errlen, "%s: %s", ifname,
 				  strerror(errno));
+	if (unnumbered) {
+		rc = if_peer_route(nl, RTM_DELROUTE, ifindex, local, peer);
+		/* Gone already, or replaced by a newer session's. */
+		if (rc < 0 && rc != -ESRCH && rc != -ENODEV)
+			return errbuf_set(err, errlen,
+					  "%s: peer route removal: %s", ifname,
+					  strerror(-rc));
+		return 0;
+	}
 	rc = if_addr_change(nl, RTM_DELADDR, AF_INET, ifindex, &l, &p, 4, 32,
 			    RT_SCOPE_UNIVERSE);
 	/* Gone already (the peer route with it): nothing to undo. */

@@ -83,9 +83,25 @@ int ppp_kernel_ccp_up(int unit_fd, char *err, size_t errlen);
 /*
  * The interface ifname gets local and the peer's address (a /32 with the
  * peer route, as pppd sets them) and MTU mtu, and is set up. Host order.
+ * Unnumbered ('ppp unnumbered'), it gets no address, only the route to the
+ * peer from local, which must be an address of the host already
+ * (ppp_kernel_lo_addr()): the kernel's cost of an address grows with the
+ * interfaces that carry the same one (each adds a local route under one
+ * key, walked at every insertion) and with all the host's addresses (a
+ * lifetime check walks them at every change).
  */
 int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
-		     uint32_t peer, unsigned int mtu, char *err, size_t errlen);
+		     uint32_t peer, unsigned int mtu, bool unnumbered,
+		     char *err, size_t errlen);
+
+/*
+ * addr/32 put on (add) or taken off the loopback interface, for the
+ * unnumbered units. Adding: 1 when added, 0 when it was there already
+ * (not ours to remove); removing: 0, also when it was gone. -1 with the
+ * reason in err.
+ */
+int ppp_kernel_lo_addr(struct nl_sock *nl, uint32_t addr, bool add, char *err,
+		       size_t errlen);
 
 /*
  * Seconds without data through the unit, the less of both directions
@@ -95,11 +111,12 @@ int ppp_kernel_idle_s(int unit_fd, unsigned long *idle_s, char *err,
 		      size_t errlen);
 /*
  * IPCP left Opened: the address ppp_kernel_if_up() set is removed (with
- * its peer route), so that IPCP opened again sets the new one alone.
+ * its peer route; unnumbered, the peer route alone), so that IPCP opened
+ * again sets the new one alone.
  */
 int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
-			   uint32_t local, uint32_t peer, char *err,
-			   size_t errlen);
+			   uint32_t local, uint32_t peer, bool unnumbered,
+			   char *err, size_t errlen);
 /*
  * IPV6CP opened (add: the interface up with MTU mtu) or closed: the
  * link-local addresses from the interface identifiers (RFC 5072 5),

@@ -104,7 +104,8 @@ struct builtin_link {
 	/* What the engine's last NETWORK_ and IPV6_ events asked for and
 	 * link_settle() has still to do: the last one wins. */
 	enum link_due ip_due, ipv6_due;
-	bool ipv6_up; /* the fe80:: addresses are set */
+	bool ipv6_up;	 /* the fe80:: addresses are set */
+	bool unnumbered; /* 'ppp unnumbered': the peer route, no address */
 	uint8_t ipv6_local[8], ipv6_peer[8];
 	uint32_t if_local, if_peer; /* the IPv4 address set on the unit */
 	struct ppp_link_limits limits;
@@ -582,6 +583,38 @@ err:
 	return -1;
 }
 
+/*
+ * 'ppp unnumbered': the units' local address lives on the loopback
+ * interface, put there with the first unit that uses it and, when it was
+ * not there before, taken off when the daemon ends. 0, or -1 with the
+ * reason in err.
+ */
+static int lo_addr_ensure(struct ppp_link_builtin *b, uint32_t addr, char *err,
+			  size_t errlen)
+{
+	int rc;
+
+	for (unsigned int i = 0; i < b->n_lo; i++)
+		if (b->lo[i].addr == addr)
+			return 0;
+	rc = ppp_kernel_lo_addr(&b->nl, addr, true, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (b->n_lo < PPP_BUILTIN_LO_ADDRS) {
+		b->lo[b->n_lo].addr = addr;
+		b->lo[b->n_lo].ours = rc > 0;
+		b->n_lo++;
+	} else if (rc > 0) {
+		log_warn(NULL,
+			 "%u.%u.%u.%u/32 put on lo for unnumbered units "
+			 "stays there when the daemon ends (more than "
+			 "%d local addresses)",
+			 addr >> 24, addr >> 16 & 255, addr >> 8 & 255,
+			 addr & 255, PPP_BUILTIN_LO_ADDRS);
+	}
+	return 0;
+}
+
 static int link_network_up(struct builtin_link *bl)
 {
 	uint32_t local, peer, dns[2], nbns[2];
@@ -598,8 +631,10 @@ static int link_network_up(struct builtin_link *bl)
 	 * smaller MRU, use it"). */
 	if (!mtu || mtu > bl->mtu)
 		mtu = bl->mtu;
-	if (ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu, err,
-			     sizeof(err)))
+	if (bl->unnumbered && lo_addr_ensure(bl->b, local, err, sizeof(err)))
+		goto err;
+	if (ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu,
+			     bl->unnumbered, err, sizeof(err)))
 		goto err;
 	bl->if_local = local;
 	bl->if_peer = peer;
@@ -641,7 +676,8 @@ static void link_unit_release(struct builtin_link *bl)
 		return;
 	if (bl->if_local &&
 	    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname, bl->if_local,
-				   bl->if_peer, err, sizeof(err)))
+				   bl->if_peer, bl->unnumbered, err,
+				   sizeof(err)))
 		goto err;
 	if (bl->ipv6_up &&
 	    ppp_kernel_if_ipv6(&bl->b->nl, bl->ifname, false, bl->ipv6_local,
@@ -771,9 +807,9 @@ static void link_network_down(struct builtin_link *bl)
 	}
 	/* As pppd at IPCP down: the address goes, so that IPCP opened again
 	 * sets the one it agrees alone. */
-	if (bl->up &&
-	    ppp_kernel_if_addr_del(&bl->b->nl, bl->ifname, bl->if_local,
-				   bl->if_peer, err, sizeof(err)) < 0) {
+	if (bl->up && ppp_kernel_if_addr_del(
+			      &bl->b->nl, bl->ifname, bl->if_local, bl->if_peer,
+			      bl->unnumbered, err, sizeof(err)) < 0) {
 		log_error(&bl->log, "%s", err);
 		bl->failed = bl->unit_suspect = true;
 	}
@@ -1031,6 +1067,7 @@ static void *link_start(const struct ppp_link_backend *b, struct evloop *loop,
 	bl->loop = loop;
 	bl->pppox_fd = bl->chan_fd = bl->unit_fd = -1;
 	bl->limits = p->limits;
+	bl->unnumbered = bp && bp->unnumbered;
 	if (bp && (bp->ip_up || bp->ip_down)) {
 		/* The daemon's strings may go with a reload: ours. */
 		bl->ip_up = bp->ip_up ? strdup(bp->ip_up) : NULL;
@@ -1164,6 +1201,15 @@ void ppp_link_builtin_exit(struct ppp_link_builtin *b)
 	b->workq = NULL;
 	b->workq_failed = false;
 	ppp_builtin_pool_close_all(b);
+	for (unsigned int i = 0; i < b->n_lo; i++) {
+		char err[128];
+
+		if (b->lo[i].ours &&
+		    ppp_kernel_lo_addr(&b->nl, b->lo[i].addr, false, err,
+				       sizeof(err)))
+			log_warn(NULL, "%s", err);
+	}
+	b->n_lo = 0;
 	ppp_hooks_free(b->hooks);
 	b->hooks = NULL;
 	if (b->base.start)

@@ -257,6 +257,32 @@ START_TEST(test_radius_keys)
 }
 END_TEST
 
+START_TEST(test_ppp_unnumbered)
+{
+	struct l2tpd_config cfg;
+	char err[256];
+
+	ck_assert_int_eq(load("[lns default]\n", &cfg, err, sizeof(err)), 0);
+	ck_assert(!cfg.ppp_unnumbered);
+	l2tpd_config_free(&cfg);
+	ck_assert_int_eq(load("[global]\nppp engine = builtin\n"
+			      "ppp unnumbered = yes\n[lns default]\n",
+			      &cfg, err, sizeof(err)),
+			 0);
+	ck_assert(cfg.ppp_unnumbered);
+	l2tpd_config_free(&cfg);
+	/* [global] only: every unit of the daemon's engine is alike. */
+	ck_assert_int_eq(load("[lns default]\nppp unnumbered = yes\n", &cfg,
+			      err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "xl2tpd.conf:2"));
+	ck_assert_int_eq(load("[global]\nppp unnumbered = maybe\n", &cfg, err,
+			      sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "xl2tpd.conf:2: 'ppp unnumbered'"));
+}
+END_TEST
+
 START_TEST(test_ppp_engine)
 {
 	struct l2tpd_config cfg;
@@ -988,6 +1014,7 @@ static Suite *l2tpd_config_suite(void)
 	tcase_add_test(tc, test_shipped_sample_loads);
 	tcase_add_test(tc, test_ipsec_required);
 	tcase_add_test(tc, test_ppp_engine);
+	tcase_add_test(tc, test_ppp_unnumbered);
 	tcase_add_test(tc, test_ip_up_and_ip_down_scripts);
 	tcase_add_test(tc, test_nofile_need);
 	suite_add_tcase(s, tc);

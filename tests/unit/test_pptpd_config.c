@@ -592,6 +592,24 @@ START_TEST(test_ip_up_and_ip_down_scripts)
 }
 END_TEST
 
+START_TEST(test_ppp_unnumbered)
+{
+	struct pptpd_config cfg;
+
+	load_ok("localip 10.0.0.1\nremoteip 10.0.0.2-9\n", &cfg);
+	ck_assert(!cfg.ppp_unnumbered);
+	pptpd_config_free(&cfg);
+	load_ok("localip 10.0.0.1\nremoteip 10.0.0.2-9\nppp-engine builtin\n"
+		"ppp-unnumbered\n",
+		&cfg);
+	ck_assert(cfg.ppp_unnumbered);
+	pptpd_config_free(&cfg);
+	/* A flag, as poptop's: a value would be a typo'd line. */
+	load_fails("\nppp-unnumbered yes\n",
+		   PATH ":2: 'ppp-unnumbered': takes no value");
+}
+END_TEST
+
 START_TEST(test_ppp_engine_errors)
 {
 	load_fails("\nppp-engine accel\n",
@@ -683,6 +701,7 @@ static Suite *pptpd_config_suite(void)
 	tcase_add_test(tc, test_login_bad_values);
 	tcase_add_test(tc, test_login_keyword_typo_warns);
 	tcase_add_test(tc, test_ppp_engine);
+	tcase_add_test(tc, test_ppp_unnumbered);
 	tcase_add_test(tc, test_ppp_engine_errors);
 	tcase_add_test(tc, test_ip_up_and_ip_down_scripts);
 	tcase_add_test(tc, test_nofile_need);

@@ -18,6 +18,10 @@
 #           vm_ppp_ifaces NS            names of the ppp interfaces in use (up or
 #                                       addressed) in NS
 #           vm_ppp_addr NS [IFACE]      local IPv4 address of a ppp interface
+#           vm_ppp_routed NS            a ppp interface has an IPv4 route in NS
+#           vm_check_unnumbered NS PEER LOCAL  ('ppp unnumbered') NS's unit up
+#                                       without an IPv4 address, its route to
+#                                       PEER/32 from LOCAL, LOCAL/32 on lo
 #           vm_iperf3 SRV ADDR CLI LABEL [SECS [MIN_MBITS]]  iperf3 CLI -> ADDR in
 #                                       SRV, rate checked >= MIN_MBITS and logged
 # Processes: vm_bg NAME CMD...          start CMD in background, log to $VM_LOGDIR/NAME.log
@@ -308,6 +312,19 @@ vm_no_process() {
              "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" >&2
     done
     return 1
+}
+
+# 'ppp unnumbered': the unit routes to its peer without an address.
+vm_ppp_routed() { ip -n "$1" -4 route show | grep -q ' dev ppp'; }
+vm_check_unnumbered() { # NS PEER LOCAL
+    local ifname
+    ifname=$(ip -n "$1" -o link show up | awk -F': ' '$2 ~ /^ppp[0-9]/ { print $2; exit }')
+    vm_check "unnumbered: ${ifname:-no unit} up, without an IPv4 address" \
+        test -n "$ifname" -a -z "$(ip -n "$1" -4 -o addr show dev "${ifname:-lo}")"
+    vm_check "unnumbered: route $2/32 dev $ifname src $3" \
+        bash -c "ip -n $1 -4 route show $2/32 | grep -q 'dev $ifname .*src $3'"
+    vm_check "unnumbered: $3/32 on lo" \
+        bash -c "ip -n $1 -o addr show dev lo | grep -q 'inet $3/32'"
 }
 
 # In use: up or addressed. The builtin engine keeps units of sessions that

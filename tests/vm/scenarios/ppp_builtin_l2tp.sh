@@ -16,8 +16,10 @@
 # clear IP leaves the LNS while the link comes up (captured on its veth),
 # and the LNS's LCP echoes are answered. 'ip-up script' and 'ip-down
 # script' run with pppd's arguments and environment; vpnctl shows LCP,
-# auth, IPCP and CCP states for both engines.
-# vm-timeout: 300
+# auth, IPCP and CCP states for both engines. 'ppp unnumbered': the unit
+# has no address, a route to the peer from the local address, which
+# l2tpd puts on lo and takes off at exit (unless it was there before).
+# vm-timeout: 360
 # vm-engines: pppd (it sets each LNS's engine itself, both engines in one boot)
 source "$(dirname "$0")/../lib.sh"
 
@@ -402,6 +404,40 @@ vm_check_eq "MPPE required, CHAP-MD5 login: no PPP came up" "$ups_before" \
 vm_stop lac-mppe-md5 10
 vm_wait_for 15 no_lac_unit || true
 vm_stop l2tpd-mppe 10
+# --- ppp unnumbered: no address on the unit, the route to the peer alone ------
+lns_conf builtin | sed '/^\[global\]$/a ppp unnumbered = yes' > "$D/lns-unnum.conf"
+lo_has_local() { ip -n lns -o addr show dev lo | grep -q "inet $PPP_LNS/32"; }
+vm_check "unnumbered: $PPP_LNS not on lo before the first session" \
+    bash -c "! ip -n lns -o addr show dev lo | grep -q 'inet $PPP_LNS/'"
+rm -f "$D/lns.ctl"
+lns_start unnum
+# Up: the LAC has its address, the LNS a route to it through a unit.
+unnum_up() { addr_of lac >/dev/null && vm_ppp_routed lns; }
+lac_start lac-unnum
+vm_require "unnumbered: PPP up (LAC address, LNS route)" vm_wait_for 60 unnum_up
+unnum_lac=$(addr_of lac)
+vm_check_unnumbered lns "$unnum_lac" "$PPP_LNS"
+vm_check "unnumbered: ping LAC -> LNS" vm_ping lac "$PPP_LNS" 3
+vm_check "unnumbered: ping LNS -> LAC" vm_ping lns "$unnum_lac" 3
+json=$(ctl --json sessions)
+vm_check_eq "unnumbered: vpnctl addresses" "$PPP_LNS $unnum_lac" \
+    "$(jq -r '.sessions[0] | "\(.local_ip) \(.remote_ip)"' <<< "$json")"
+lac_hangup lac-unnum
+vm_check "unnumbered: hang-up removed the route to $unnum_lac" \
+    test -z "$(ip -n lns -4 route show "$unnum_lac/32")"
+vm_stop l2tpd-unnum 10
+vm_check "unnumbered: l2tpd took $PPP_LNS off lo when it ended" \
+    bash -c "! ip -n lns -o addr show dev lo | grep -q 'inet $PPP_LNS/'"
+# Already there: not ours, left in place.
+ip -n lns addr add "$PPP_LNS/32" dev lo
+rm -f "$D/lns.ctl"
+lns_start unnum
+lac_start lac-unnum2
+vm_check "unnumbered, $PPP_LNS on lo beforehand: PPP up" vm_wait_for 60 unnum_up
+lac_hangup lac-unnum2
+vm_stop l2tpd-unnum 10
+vm_check "unnumbered: an address on lo before l2tpd stays after it" lo_has_local
+ip -n lns addr del "$PPP_LNS/32" dev lo
 
 rm -f "$D/lns.ctl"
 lns_start pppd

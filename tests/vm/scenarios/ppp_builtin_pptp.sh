@@ -11,6 +11,9 @@
 #      server: the client's interface up with both addresses, MPPE-128 on
 #      both ends, pings both ways, no pppd anywhere; disconnect leaves
 #      nothing.
+#   2a. pptp-linux -> our pptpd with 'ppp-unnumbered': no address on the
+#      server's unit, a route to the client from localip, which pptpd puts
+#      on lo and takes off at exit; pings both ways.
 #   2b. the same client -> poptop (its pppd): poptop's address, MPPE-128
 #      on both ends, pings both ways.
 #   3. our l2tpd LAC, [lac] 'ppp engine = builtin', password from
@@ -20,7 +23,7 @@
 #   3b. the same LAC, its pppoptfile without MPPE words -> the LNS with
 #      'ppp engine = pppd' (require-mppe-128): the LAC takes the MPPE the
 #      LNS requires, as pppd would; the same checks, against pppd.
-# vm-timeout: 300
+# vm-timeout: 360
 # vm-engines: pppd (it sets each server's engine itself, both engines in one boot)
 source "$(dirname "$0")/../lib.sh"
 
@@ -175,6 +178,28 @@ vm_check_eq "vpnctl: the client's call has the server's" "$PPP_SRV" "$(call_fiel
 ctl cli pptp disconnect office >/dev/null
 vm_check "our client hung up: nothing left on either side" vm_wait_for 30 calls_gone
 vm_stop pptpd-srv 10
+
+# --- 2a. 'ppp-unnumbered': no address on the server's unit ---------------------
+vm_log "2a: pptp-linux -> our pptpd with ppp-unnumbered"
+printf 'ppp-unnumbered\n' | cat "$D/srv.conf" - > "$D/srv-unnum.conf"
+rm -f "$D/srv.ctl"
+vm_bg pptpd-unnum vm_in srv "$B/pptpd" -f -c "$D/srv-unnum.conf" -p "$D/srv.pid" -C "$D/srv.ctl"
+vm_require "unnumbered server's control socket up" vm_wait_for 10 test -S "$D/srv.ctl"
+unnum_up() { has_addr cli && vm_ppp_routed srv; }
+pptp_linux_options
+vm_bg pptp-linux-unnum vm_in cli pppd nodetach file "$D/options.pptp-linux"
+vm_require "unnumbered: PPP up (client address, server route)" vm_wait_for 60 unnum_up
+cli_ip=$(vm_ppp_addr cli)
+vm_check_unnumbered srv "$cli_ip" "$PPP_SRV"
+vm_check "unnumbered: ping pptp-linux -> our server" vm_ping cli "$PPP_SRV" 3
+vm_check "unnumbered: ping our server -> pptp-linux" vm_ping srv "$cli_ip" 3
+vm_stop pptp-linux-unnum 10
+vm_check "unnumbered: hung up, the route to $cli_ip gone" vm_wait_for 30 \
+    bash -c "[ -z \"\$(ip -n srv -4 route show $cli_ip/32)\" ]"
+vm_stop pptpd-unnum 10
+vm_check "unnumbered: pptpd took $PPP_SRV off lo when it ended" \
+    bash -c "! ip -n srv -o addr show dev lo | grep -q 'inet $PPP_SRV/'"
+vm_wait_for 20 calls_gone || true
 
 # --- 2b. our pptpd client, builtin engine -> poptop (pppd on the server) --------
 vm_log "2b: our pptpd client (ppp engine = builtin) -> poptop"
