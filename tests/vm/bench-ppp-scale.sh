@@ -7,7 +7,9 @@
 # --ppp in netns "lac" (veth): every session is an L2TP call, a PPP client
 # in the generator (CHAP-MD5) and, on the LNS, (a) a pppd (ppp engine =
 # pppd, N_PPPD sessions, default 100) or (b) the daemon's own engine over
-# /dev/ppp (ppp engine = builtin, N_BUILTIN, default 10000). A session
+# /dev/ppp (ppp engine = builtin, N_BUILTIN, default 10000), and (c) the
+# same with 'ppp unnumbered' (no address on the units: the kernel's
+# per-address cost grows with the interfaces that share one). A session
 # counts once IPCP is open and an ICMP echo to the LNS's PPP address came
 # back through the kernel's unit. Per engine: sessions up, setup rate and
 # p50/p99 (ICRQ -> echo answered), CPU-seconds per session (system-wide
@@ -64,6 +66,9 @@ lns_conf() { # ENGINE
 }
 lns_conf pppd > "$D/lns-pppd.conf"
 lns_conf builtin > "$D/lns-builtin.conf"
+# "unnum": the builtin engine with 'ppp unnumbered' (no address on the
+# units, the local address on lo once).
+lns_conf builtin | sed '/^\[global\]$/a ppp unnumbered = yes' > "$D/lns-unnum.conf"
 
 lns_start() { # ENGINE
     rm -f "$D/lns.ctl" "$D/lns.pid"
@@ -107,7 +112,11 @@ chmod +x "$D/snap.sh"
 # the background while the generator holds the sessions.
 cat > "$D/peak.sh" <<'EOF'
 #!/bin/bash
+# exec'd by the generator's sh -c (which would otherwise be our parent):
+# the parent is the generator, whose CPU time the figures take off.
 d=$1 engine=$2 idle=$3 gpid=$PPID dpid=$(cat "$d/lns.pid")
+[ "$(cat "/proc/$gpid/comm")" = l2tp_load ] ||
+    echo "peak.sh: parent $gpid is not the generator" >&2
 "$d/snap.sh" "$d/peak-$engine" "$dpid" "$gpid"
 if [ "$idle" -gt 0 ]; then
     (
@@ -146,7 +155,7 @@ scale() {
     json=$VM_LOGDIR/load-$engine.json
     vm_in lac "$B/bench/l2tp_load" -s "$LNS_IP:1701" -t "$tunnels" -n "$per" \
         -c "$conc" -T 1500 -d "$hold" -p "$lpid" --ppp "$USER:$PASS" --json \
-        --peak-cmd "$D/peak.sh $D $engine $idle" \
+        --peak-cmd "exec $D/peak.sh $D $engine $idle" \
         > "$json" 2> "$VM_LOGDIR/load-$engine.err" || rc=$?
     vm_log "$engine: generator exit $rc"
     tail -n 20 "$VM_LOGDIR/load-$engine.err"
@@ -275,16 +284,17 @@ if [ "$IDLE" -gt 0 ]; then
 fi
 scale pppd "$N_PPPD" "$CONC_PPPD" 0
 scale builtin "$N_BUILTIN" "$CONC_BUILTIN" "$IDLE"
+scale unnum "$N_BUILTIN" "$CONC_BUILTIN" "$IDLE"
 for run in $(seq 1 "$RUNS"); do
     iperf_run builtin "$run"
     iperf_run pppd "$run"
 done
 
-ratio=$(awk -v b="${R[builtin.rate]:-0}" -v p="${R[pppd.rate]:-0}" 'BEGIN { if (p > 0) printf "%.1f", b / p; else print "n/a" }')
+ratio() { awk -v b="${R[$1.rate]:-0}" -v p="${R[pppd.rate]:-0}" 'BEGIN { if (p > 0) printf "%.1f", b / p; else print "n/a" }'; }
 echo
 echo "=== ppp engine scale, $(uname -r), $(nproc) CPU(s), $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
-printf '%-34s %-22s %s\n' "" "pppd" "builtin"
-row() { printf '%-34s %-22s %s\n' "$1" "${R[pppd.$2]:-}" "${R[builtin.$2]:-}"; }
+printf '%-34s %-22s %-22s %s\n' "" "pppd" "builtin" "builtin, unnumbered"
+row() { printf '%-34s %-22s %-22s %s\n' "$1" "${R[pppd.$2]:-}" "${R[builtin.$2]:-}" "${R[unnum.$2]:-}"; }
 row "sessions asked" n
 row "sessions up" up
 row "sessions failed" failed
@@ -310,14 +320,18 @@ printf '%-34s %-22s %s\n' "iperf3 Mbits/s (runs)" "${TPUT[pppd]:-}" "${TPUT[buil
 printf '%-34s %-22s %s\n' "iperf3 Mbits/s (median)" \
     "$(tr ' ' '\n' <<< "${TPUT[pppd]:-}" | grep . | median)" \
     "$(tr ' ' '\n' <<< "${TPUT[builtin]:-}" | grep . | median)"
-echo "setup rate ratio builtin/pppd: $ratio (issue target >= 20)"
-# What the idle sessions themselves cost: the VM less the generator, less
-# what the VM costs with nothing running (its emulated timers, measured
-# before any daemon started).
-echo "idle sessions' cost, % of one CPU: $(awk -v i="${R[builtin.idle]:-}" -v q="${R[quiet]:-}" \
-    'BEGIN { if (i != "" && q != "") printf "%.2f (%s less %s)", i - q, i, q; else print "n/a" }') (issue target < 5)"
-# When both setups are CPU-bound the rate ratio can reach this at most.
-echo "CPU-s/session ratio pppd/builtin: $(awk -v b="${R[builtin.cpu]:-0}" -v p="${R[pppd.cpu]:-0}" \
-    'BEGIN { if (b > 0) printf "%.1f", p / b; else print "n/a" }') (bounds the rate ratio when both are CPU-bound)"
+for e in builtin unnum; do
+    echo "--- $e"
+    echo "setup rate ratio $e/pppd: $(ratio "$e") (issue target >= 20)"
+    # What the idle sessions themselves cost: the VM less the generator,
+    # less what the VM costs with nothing running (its emulated timers,
+    # measured before any daemon started).
+    echo "idle sessions' cost, % of one CPU: $(awk -v i="${R[$e.idle]:-}" -v q="${R[quiet]:-}" \
+        'BEGIN { if (i != "" && q != "") printf "%.2f (%s less %s)", i - q, i, q; else print "n/a" }') (issue target < 5)"
+    # When both setups are CPU-bound the rate ratio can reach this at most.
+    echo "CPU-s/session ratio pppd/$e: $(awk -v b="${R[$e.cpu]:-0}" -v p="${R[pppd.cpu]:-0}" \
+        'BEGIN { if (b > 0) printf "%.1f", p / b; else print "n/a" }') (bounds the rate ratio when both are CPU-bound)"
+done
 echo "slab growth, pppd:    ${R[pppd.slabs]:-}"
 echo "slab growth, builtin: ${R[builtin.slabs]:-}"
+echo "slab growth, unnum:   ${R[unnum.slabs]:-}"
