@@ -634,8 +634,22 @@ static int link_network_up(struct builtin_link *bl)
 	if (bl->unnumbered && lo_addr_ensure(bl->b, local, err, sizeof(err)))
 		goto err;
 	if (ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu,
-			     bl->unnumbered, err, sizeof(err)))
-		goto err;
+			     bl->unnumbered, err, sizeof(err))) {
+		char why[128];
+
+		/* The route needs local on the host: taken off lo under us
+		 * (the kernel refuses the source), it goes back on once. */
+		if (!bl->unnumbered ||
+		    ppp_kernel_lo_addr(&bl->b->nl, local, true, why,
+				       sizeof(why)) != 1 ||
+		    ppp_kernel_if_up(&bl->b->nl, bl->ifname, local, peer, mtu,
+				     true, err, sizeof(err)))
+			goto err;
+		log_warn(&bl->log,
+			 "%u.%u.%u.%u/32 put on lo again (it had gone)",
+			 local >> 24, local >> 16 & 255, local >> 8 & 255,
+			 local & 255);
+	}
 	bl->if_local = local;
 	bl->if_peer = peer;
 	bl->up = true;

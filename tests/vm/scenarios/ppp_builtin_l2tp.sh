@@ -18,7 +18,8 @@
 # script' run with pppd's arguments and environment; vpnctl shows LCP,
 # auth, IPCP and CCP states for both engines. 'ppp unnumbered': the unit
 # has no address, a route to the peer from the local address, which
-# l2tpd puts on lo and takes off at exit (unless it was there before).
+# l2tpd puts on lo (again if it goes) and takes off at exit (unless it
+# was there before).
 # vm-timeout: 360
 # vm-engines: pppd (it sets each LNS's engine itself, both engines in one boot)
 source "$(dirname "$0")/../lib.sh"
@@ -425,6 +426,14 @@ vm_check_eq "unnumbered: vpnctl addresses" "$PPP_LNS $unnum_lac" \
 lac_hangup lac-unnum
 vm_check "unnumbered: hang-up removed the route to $unnum_lac" \
     test -z "$(ip -n lns -4 route show "$unnum_lac/32")"
+# Taken off lo under l2tpd: the next session puts it back.
+ip -n lns addr del "$PPP_LNS/32" dev lo
+lac_start lac-unnum-again
+vm_check "unnumbered, $PPP_LNS taken off lo: the next session comes up" \
+    vm_wait_for 60 unnum_up
+vm_check "... and $PPP_LNS is on lo again" lo_has_local
+vm_check "... with a warning" grep -q "put on lo again" "$VM_LOGDIR/l2tpd-unnum.log"
+lac_hangup lac-unnum-again
 vm_stop l2tpd-unnum 10
 vm_check "unnumbered: l2tpd took $PPP_LNS off lo when it ended" \
     bash -c "! ip -n lns -o addr show dev lo | grep -q 'inet $PPP_LNS/'"
