@@ -267,25 +267,30 @@ int ppp_kernel_ccp_up(int unit_fd, char *err, size_t errlen)
 	return unit_flags_add(unit_fd, SC_CCP_UP | SC_MUST_COMP, err, errlen);
 }
 
-static int if_addr_add(struct nl_sock *nl, unsigned int ifindex, uint32_t local,
-		       uint32_t peer)
+/* An address added (RTM_NEWADDR, with the create flags: NLM_F_CREATE and
+ * NLM_F_REPLACE or NLM_F_EXCL) or removed (RTM_DELADDR); local and peer
+ * are alen bytes in network order. */
+static int if_addr_change(struct nl_sock *nl, uint16_t type, uint16_t create,
+			  int family, unsigned int ifindex, const void *local,
+			  const void *peer, size_t alen, uint8_t prefixlen,
+			  uint8_t scope)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags =
-		NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	if (type == RTM_NEWADDR)
+		nlh->nlmsg_flags |= create;
 	nlh->nlmsg_seq = ++nl->seq;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = 32;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_family = (uint8_t)family;
+	ifa->ifa_prefixlen = prefixlen;
+	ifa->ifa_scope = scope;
 	ifa->ifa_index = ifindex;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(local));
-	/* A point-to-point address: the kernel routes the peer here. */
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(peer));
+	mnl_attr_put(nlh, IFA_LOCAL, alen, local);
+	mnl_attr_put(nlh, IFA_ADDRESS, alen, peer);
 	return nl_sock_transact(nl, nlh, NULL, NULL);
 }
 
@@ -344,26 +349,14 @@ static int if_peer_route(struct nl_sock *nl, uint16_t type,
 int ppp_kernel_lo_addr(struct nl_sock *nl, uint32_t addr, bool add, char *err,
 		       size_t errlen)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
+	uint32_t a = htonl(addr);
 	int rc;
 
-	nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	/* Exclusive: an address that is there already is not ours. */
-	if (add)
-		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = ++nl->seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = 32;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	/* The loopback interface is the first of every namespace. */
-	ifa->ifa_index = 1;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr));
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr));
-	rc = nl_sock_transact(nl, nlh, NULL, NULL);
+	/* Exclusive: an address that is there already is not ours. The
+	 * loopback interface is the first of every namespace. */
+	rc = if_addr_change(nl, add ? RTM_NEWADDR : RTM_DELADDR,
+			    NLM_F_CREATE | NLM_F_EXCL, AF_INET, 1, &a, &a, 4,
+			    32, RT_SCOPE_UNIVERSE);
 	if (add && rc == -EEXIST)
 		return 0;
 	if (!add && rc == -EADDRNOTAVAIL)
@@ -381,6 +374,7 @@ int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 		     char *err, size_t errlen)
 {
 	unsigned int ifindex = if_index(nl, ifname);
+	uint32_t l = htonl(local), p = htonl(peer);
 	int rc;
 
 	if (!ifindex)
@@ -390,8 +384,13 @@ int ppp_kernel_if_up(struct nl_sock *nl, const char *ifname, uint32_t local,
 	if (rc < 0)
 		return errbuf_set(err, errlen, "%s: MTU %u, up: %s", ifname,
 				  mtu, strerror(-rc));
+	/* Numbered, a point-to-point address: the kernel routes the peer
+	 * here. */
 	rc = unnumbered ? if_peer_route(nl, RTM_NEWROUTE, ifindex, local, peer)
-			: if_addr_add(nl, ifindex, local, peer);
+			: if_addr_change(nl, RTM_NEWADDR,
+					 NLM_F_CREATE | NLM_F_REPLACE, AF_INET,
+					 ifindex, &l, &p, 4, 32,
+					 RT_SCOPE_UNIVERSE);
 	if (rc < 0)
 		return errbuf_set(err, errlen,
 				  "%s: %s %u.%u.%u.%u peer %u.%u.%u.%u: "
@@ -420,30 +419,6 @@ int ppp_kernel_idle_s(int unit_fd, unsigned long *idle_s, char *err,
 	return 0;
 }
 
-static int if_addr_change(struct nl_sock *nl, uint16_t type, int family,
-			  unsigned int ifindex, const void *local,
-			  const void *peer, size_t alen, uint8_t prefixlen,
-			  uint8_t scope)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	if (type == RTM_NEWADDR)
-		nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
-	nlh->nlmsg_seq = ++nl->seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = (uint8_t)family;
-	ifa->ifa_prefixlen = prefixlen;
-	ifa->ifa_scope = scope;
-	ifa->ifa_index = ifindex;
-	mnl_attr_put(nlh, IFA_LOCAL, alen, local);
-	mnl_attr_put(nlh, IFA_ADDRESS, alen, peer);
-	return nl_sock_transact(nl, nlh, NULL, NULL);
-}
-
 int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
 			   uint32_t local, uint32_t peer, bool unnumbered,
 			   char *err, size_t errlen)
@@ -464,7 +439,7 @@ int ppp_kernel_if_addr_del(struct nl_sock *nl, const char *ifname,
 					  strerror(-rc));
 		return 0;
 	}
-	rc = if_addr_change(nl, RTM_DELADDR, AF_INET, ifindex, &l, &p, 4, 32,
+	rc = if_addr_change(nl, RTM_DELADDR, 0, AF_INET, ifindex, &l, &p, 4, 32,
 			    RT_SCOPE_UNIVERSE);
 	/* Gone already (the peer route with it): nothing to undo. */
 	if (rc < 0 && rc != -EADDRNOTAVAIL && rc != -ENODEV)
@@ -503,8 +478,9 @@ int ppp_kernel_if_ipv6(struct nl_sock *nl, const char *ifname, bool add,
 	link_local(peer_ifid, peer);
 	/* As pppd sets them: ours a /128 with the peer's beside it, so
 	 * that the kernel routes the peer's link-local address here. */
-	rc = if_addr_change(nl, add ? RTM_NEWADDR : RTM_DELADDR, AF_INET6,
-			    ifindex, local, peer, 16, 128, RT_SCOPE_LINK);
+	rc = if_addr_change(nl, add ? RTM_NEWADDR : RTM_DELADDR,
+			    NLM_F_CREATE | NLM_F_REPLACE, AF_INET6, ifindex,
+			    local, peer, 16, 128, RT_SCOPE_LINK);
 	if (rc < 0 && (add || (rc != -EADDRNOTAVAIL && rc != -ENODEV)))
 		return errbuf_set(err, errlen, "%s: IPv6 link-local %s: %s",
 				  ifname, add ? "address" : "removal",

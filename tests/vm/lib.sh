@@ -33,6 +33,7 @@
 #           vm_lns_default RANGE LOCAL OPTFILE  l2tpd's [lns default] section: pool
 #                                       RANGE, local ip LOCAL, authentication
 #                                       required, named lns, pppd options OPTFILE
+#           vm_lns_chap RANGE LOCAL     [lns default] for CHAP logins only
 #           vm_scale_lns_conf ENGINE IP LOCAL  the scale bench's l2tpd.conf
 #                                       (listen IP, local ip LOCAL, CHAP)
 #           vm_ppp_engine               the servers' PPP engine in this pass: pppd
@@ -365,6 +366,13 @@ vm_lns_default() {
         "$1" "$2" "$3"
 }
 
+# vm_lns_chap RANGE LOCAL: an [lns default] section that asks for CHAP
+# logins only, pool RANGE, local ip LOCAL, named lns.
+vm_lns_chap() {
+    printf '[lns default]\nip range = %s\nlocal ip = %s\nrequire chap = yes\nrefuse pap = yes\nrequire authentication = yes\nname = lns\nhostname = lns\n' \
+        "$1" "$2"
+}
+
 # vm_scale_lns_conf ENGINE LISTEN_IP LOCAL_IP: l2tpd.conf of the LNS the
 # scale bench and its profile load (CHAP only, room for 60,000 sessions,
 # a /16 pool, warnings only in the log).
@@ -379,15 +387,8 @@ max sessions = 60000
 max sessions per tunnel = 1000
 max half-open per peer = 2000
 log level = warning
-[lns default]
-ip range = 10.128.0.1-10.128.255.254
-local ip = $3
-require chap = yes
-refuse pap = yes
-require authentication = yes
-name = lns
-hostname = lns
 CONF
+    vm_lns_chap 10.128.0.1-10.128.255.254 "$3"
 }
 
 # Debian's /etc/ppp/options has "auth", "lock", "crtscts", ... : replace it

@@ -47,15 +47,8 @@ lns_conf() { # ENGINE
 listen-addr = $LNS_IP
 dataplane = kernel
 ppp engine = $1
-[lns default]
-ip range = 192.168.79.10-192.168.79.20
-local ip = $PPP_LNS
-require chap = yes
-refuse pap = yes
-require authentication = yes
-name = lns
-hostname = lns
 CONF
+    vm_lns_chap 192.168.79.10-192.168.79.20 "$PPP_LNS"
     # pppd reads an options file, the builtin engine its own (read again
     # for every call).
     [[ $1 == pppd ]] && printf 'pppoptfile = %s\n' "$D/options.lns"
